@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { boundaryOutline, fitGrid, hexPfn, MARGIN, MIN_LABEL_SPACING } from './geometry';
+import { gridLayout } from './render';
+
+describe('fitGrid', () => {
+  const layout = gridLayout(131072); // 512 × 256
+
+  it('scales by a whole number of device pixels per PFN and fits the box', () => {
+    const g = fitGrid(layout, 1248, 600, 1);
+    expect(g.cellPx).toBe(2);
+    expect(g.originX + layout.cols * g.cellPx).toBeLessThanOrEqual(1248 - MARGIN.right);
+    expect(g.originY + layout.rows * g.cellPx).toBeLessThanOrEqual(600 - MARGIN.bottom);
+  });
+
+  it('uses device pixels, so a 2× display gets finer cells in the same CSS box', () => {
+    expect(fitGrid(layout, 1248, 600, 2).cellPx).toBe(4);
+    expect(fitGrid(layout, 1248, 600, 2).originX).toBe(MARGIN.left * 2);
+  });
+
+  it('downsamples by a fraction when a PFN gets less than a pixel', () => {
+    const big = gridLayout(4 << 20); // 16 GiB: 8192 rows
+    const g = fitGrid(big, 1248, 600, 1);
+    expect(g.cellPx).toBeLessThan(1);
+    expect(big.rows * g.cellPx).toBeLessThanOrEqual(600 - MARGIN.top - MARGIN.bottom + 1e-9);
+  });
+
+  it('spaces axis labels a power of two rows apart and far enough not to overlap', () => {
+    const g = fitGrid(layout, 1248, 600, 1);
+    expect(Math.log2(g.labelEvery) % 1).toBe(0);
+    expect(g.labelEvery * g.cellPx).toBeGreaterThanOrEqual(MIN_LABEL_SPACING);
+    expect((g.labelEvery / 2) * g.cellPx).toBeLessThan(MIN_LABEL_SPACING);
+  });
+});
+
+describe('boundaryOutline', () => {
+  it('is one straight line at a row start', () => {
+    expect(boundaryOutline(4096, 512)).toEqual([{ x: 0, y: 8 }, { x: 512, y: 8 }]);
+  });
+
+  it('steps around the row a boundary falls into', () => {
+    expect(boundaryOutline(512 + 100, 512)).toEqual([
+      { x: 512, y: 1 },
+      { x: 100, y: 1 },
+      { x: 100, y: 2 },
+      { x: 0, y: 2 },
+    ]);
+  });
+});
+
+describe('hexPfn', () => {
+  it('pads to the width of the largest PFN', () => {
+    expect(hexPfn(0, 131071)).toBe('0x00000');
+    expect(hexPfn(0x1fe00, 131071)).toBe('0x1fe00');
+  });
+});

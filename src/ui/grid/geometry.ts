@@ -1,0 +1,60 @@
+// Where the PFN grid sits on the canvas: cell size, origin, axis label spacing, zone boundary
+// outlines. Pure functions of sizes, so the painter stays a list of draw calls and this is tested.
+import type { GridLayout } from './render';
+
+/** Space around the cells, in CSS pixels: PFN axis on the left, zone brackets on the right. */
+export const MARGIN = { left: 76, right: 76, top: 22, bottom: 8 } as const;
+/** Axis labels closer than this (CSS px) would overlap at the 11 px label font. */
+export const MIN_LABEL_SPACING = 18;
+
+export interface GridGeometry {
+  /** Device pixels per PFN cell: a whole number when a cell gets at least one pixel, so all cells are equal. */
+  readonly cellPx: number;
+  /** Device pixels of the top-left cell's corner. */
+  readonly originX: number;
+  readonly originY: number;
+  /** Rows between PFN axis labels; a power of two so labels are round hex numbers. */
+  readonly labelEvery: number;
+}
+
+export function fitGrid(layout: GridLayout, cssWidth: number, cssHeight: number, dpr: number): GridGeometry {
+  const availW = Math.max(0, cssWidth - MARGIN.left - MARGIN.right) * dpr;
+  const availH = Math.max(0, cssHeight - MARGIN.top - MARGIN.bottom) * dpr;
+  const fit = Math.min(availW / layout.cols, availH / layout.rows);
+  // Nearest-neighbour scaling by a fractional factor makes some cells a pixel wider than others,
+  // which reads as a pattern that is not in memory; a whole factor keeps every PFN the same size.
+  // Below one pixel per PFN we must downsample anyway until pan/zoom lands.
+  const cellPx = fit >= 1 ? Math.floor(fit) : Math.max(fit, 1 / 64);
+  let labelEvery = 1;
+  while (labelEvery < layout.rows && (labelEvery * cellPx) / dpr < MIN_LABEL_SPACING) labelEvery *= 2;
+  return { cellPx, originX: Math.round(MARGIN.left * dpr), originY: Math.round(MARGIN.top * dpr), labelEvery };
+}
+
+/** A point in cell units: x in columns, y in rows. */
+export interface CellPoint {
+  readonly x: number;
+  readonly y: number;
+}
+
+/**
+ * The outline between PFN `pfn - 1` and `pfn` in the row-major grid. A boundary that is not at a
+ * row start is a step: along the top of row r from column c to the end, down one row at c, and
+ * along the bottom of row r from 0 to c (the top of row r + 1 is the same line).
+ */
+export function boundaryOutline(pfn: number, cols: number): CellPoint[] {
+  const r = Math.floor(pfn / cols);
+  const c = pfn % cols;
+  if (c === 0) return [{ x: 0, y: r }, { x: cols, y: r }];
+  return [
+    { x: cols, y: r },
+    { x: c, y: r },
+    { x: c, y: r + 1 },
+    { x: 0, y: r + 1 },
+  ];
+}
+
+/** `0x1fe00`, zero-padded to the digits of the largest PFN so the axis labels line up. */
+export function hexPfn(pfn: number, maxPfn: number): string {
+  const digits = Math.max(1, maxPfn.toString(16).length);
+  return `0x${pfn.toString(16).padStart(digits, '0')}`;
+}

@@ -1,0 +1,16 @@
+// Entry point: start the simulation worker, then mount the UI. The worker starts outside React
+// so that StrictMode's double effects in dev do not start it twice.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { startSim } from './state/simClient';
+import './styles.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+startSim();
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
