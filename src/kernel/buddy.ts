@@ -1,0 +1,401 @@
+// The buddy allocator of mm/page_alloc.c (6.18): free_area[order].free_list[migratetype] per
+// zone, split on allocation (expand), merge on free (__free_one_page), and the fallback to other
+// migratetypes (__rmqueue_claim, __rmqueue_steal) that decides how pageblocks change type.
+// Not modelled: per-CPU page lists (every free goes straight to the buddy lists), watermarks,
+// page shuffling, guard pages, CMA, highatomic reserves.
+
+import { PG, PGTY, PAGE_FLAGS_CHECK_AT_FREE, bit, decodeFlags } from './flags';
+import {
+  clearCompoundHead, folioOrder, pageFlags, pageMapcountRaw, pagePrivate, pageRefcount, pageType,
+  setCompoundHead, setFolioOrder, setPageFlag, setPageFlags, setPageIndex, setPageMapping, setPagePrivate,
+  setPageRefcount, setPageType, PageTail,
+} from './memmap';
+import { freeSlot, pageZone, type Kernel } from './kernel';
+import { listAdd, listAddTail, listDel, listEmpty, listFirst } from './list';
+import {
+  MAX_PAGE_ORDER, MIGRATE_PCPTYPES, MT, NR_PAGE_ORDERS, PAGEBLOCK_NR_PAGES, PAGEBLOCK_ORDER,
+  get_pfnblock_migratetype, is_migrate_isolate, migratetype_is_mergeable, set_pageblock_migratetype,
+} from './zone';
+import { mod_zone_page_state, ZS } from './vmstat';
+import { put } from './store';
+
+// include/linux/gfp_types.h (the low bits keep their historical values).
+export const __GFP_DMA = 0x01;
+export const __GFP_DMA32 = 0x04;
+export const __GFP_MOVABLE = 0x08;
+export const __GFP_RECLAIMABLE = 0x10;
+/** Make a compound (large) folio for order > 0. Our own bit value. */
+export const __GFP_COMP = 0x40000;
+const GFP_MOVABLE_SHIFT = 3;
+
+export const GFP_KERNEL = 0;
+export const GFP_HIGHUSER_MOVABLE = __GFP_MOVABLE;
+export const GFP_TRANSHUGE = __GFP_MOVABLE | __GFP_COMP;
+
+// include/linux/gfp.h: gfp_migratetype()
+export function gfp_migratetype(gfp: number): number {
+  return (gfp & (__GFP_MOVABLE | __GFP_RECLAIMABLE)) >> GFP_MOVABLE_SHIFT;
+}
+
+/** mm/page_alloc.c: fallbacks[] — the order in which other free lists are raided. */
+const FALLBACKS: readonly (readonly number[])[] = [
+  [MT.RECLAIMABLE, MT.MOVABLE], // UNMOVABLE
+  [MT.RECLAIMABLE, MT.UNMOVABLE], // MOVABLE
+  [MT.UNMOVABLE, MT.MOVABLE], // RECLAIMABLE
+];
+
+export function PageBuddy(k: Kernel, pfn: number): boolean {
+  return pageType(k, pfn) === PGTY.buddy;
+}
+
+export function buddy_order(k: Kernel, pfn: number): number {
+  return pagePrivate(k, pfn);
+}
+
+function set_buddy_order(k: Kernel, pfn: number, order: number): void {
+  setPagePrivate(k, pfn, order);
+  setPageType(k, pfn, PGTY.buddy); // __SetPageBuddy
+}
+
+// mm/page_alloc.c: account_freepages() — isolated free pages do not count as free.
+function account_freepages(k: Kernel, zone: number, nr: number, mt: number): void {
+  if (is_migrate_isolate(mt)) return;
+  mod_zone_page_state(k, zone, ZS.NR_FREE_PAGES, nr);
+}
+
+// mm/page_alloc.c: __add_to_free_list()
+function __add_to_free_list(k: Kernel, pfn: number, zone: number, order: number, mt: number, tail: boolean): void {
+  const slot = freeSlot(zone, order, mt);
+  if (tail) listAddTail(k, k.freeLists, slot, pfn);
+  else listAdd(k, k.freeLists, slot, pfn);
+  const i = zone * NR_PAGE_ORDERS + order;
+  put(k.st, k.nrFree, i, k.nrFree.a[i]! + 1);
+  if (order >= PAGEBLOCK_ORDER && !is_migrate_isolate(mt)) mod_zone_page_state(k, zone, ZS.NR_FREE_PAGES_BLOCKS, 1 << order);
+}
+
+// mm/page_alloc.c: __del_page_from_free_list()
+function __del_page_from_free_list(k: Kernel, pfn: number, zone: number, order: number, mt: number): void {
+  listDel(k, k.freeLists, freeSlot(zone, order, mt), pfn);
+  setPageType(k, pfn, PGTY.none); // __ClearPageBuddy
+  setPagePrivate(k, pfn, 0);
+  const i = zone * NR_PAGE_ORDERS + order;
+  put(k.st, k.nrFree, i, k.nrFree.a[i]! - 1);
+  if (order >= PAGEBLOCK_ORDER && !is_migrate_isolate(mt)) mod_zone_page_state(k, zone, ZS.NR_FREE_PAGES_BLOCKS, -(1 << order));
+}
+
+function del_page_from_free_list(k: Kernel, pfn: number, zone: number, order: number, mt: number): void {
+  __del_page_from_free_list(k, pfn, zone, order, mt);
+  account_freepages(k, zone, -(1 << order), mt);
+}
+
+// mm/page_alloc.c: move_to_free_list() — to the tail, so moved pages are not reused at once.
+function move_to_free_list(k: Kernel, pfn: number, zone: number, order: number, oldMt: number, newMt: number): void {
+  listDel(k, k.freeLists, freeSlot(zone, order, oldMt), pfn);
+  listAddTail(k, k.freeLists, freeSlot(zone, order, newMt), pfn);
+  account_freepages(k, zone, -(1 << order), oldMt);
+  account_freepages(k, zone, 1 << order, newMt);
+  if (order >= PAGEBLOCK_ORDER && is_migrate_isolate(oldMt) !== is_migrate_isolate(newMt)) {
+    mod_zone_page_state(k, zone, ZS.NR_FREE_PAGES_BLOCKS, is_migrate_isolate(oldMt) ? 1 << order : -(1 << order));
+  }
+}
+
+/** __find_buddy_pfn(): the buddy of a block differs in exactly the bit of its order. */
+export const __find_buddy_pfn = (pfn: number, order: number): number => pfn ^ (1 << order);
+
+// mm/internal.h: page_is_buddy() via find_buddy_page_pfn()
+function page_is_buddy(k: Kernel, pfn: number, buddy: number, order: number): boolean {
+  if (buddy < 0 || buddy >= k.mem.nr) return false;
+  if (!PageBuddy(k, buddy)) return false;
+  if (buddy_order(k, buddy) !== order) return false;
+  return pageZone(k, pfn) === pageZone(k, buddy);
+}
+
+// mm/page_alloc.c: buddy_merge_likely() — if the next-higher buddy is free, queue at the tail so
+// this block stays free long enough to merge.
+function buddy_merge_likely(k: Kernel, pfn: number, buddyPfn: number, order: number): boolean {
+  if (order >= MAX_PAGE_ORDER - 1) return false;
+  const higher = buddyPfn & pfn;
+  return page_is_buddy(k, higher, __find_buddy_pfn(higher, order + 1), order + 1);
+}
+
+function change_pageblock_range(k: Kernel, pfn: number, startOrder: number, mt: number): void {
+  for (let n = 1 << (startOrder - PAGEBLOCK_ORDER); n > 0; n--, pfn += PAGEBLOCK_NR_PAGES) set_pageblock_migratetype(k, pfn, mt);
+}
+
+export const FPI_NONE = 0;
+/** FPI_TO_TAIL: queue at the tail (boot-time freeing, onlining). */
+export const FPI_TO_TAIL = 1;
+
+// mm/page_alloc.c: __free_one_page()
+export function __free_one_page(k: Kernel, pfn: number, zone: number, order: number, mt: number, fpi: number): void {
+  account_freepages(k, zone, 1 << order, mt);
+  let buddyPfn = 0;
+  while (order < MAX_PAGE_ORDER) {
+    let buddyMt = mt;
+    buddyPfn = __find_buddy_pfn(pfn, order);
+    if (!page_is_buddy(k, pfn, buddyPfn, order)) break;
+    if (order >= PAGEBLOCK_ORDER) {
+      // Blocks of types without fallbacks (isolate, highatomic) never merge with normal ones.
+      buddyMt = get_pfnblock_migratetype(k, buddyPfn);
+      if (mt !== buddyMt && (!migratetype_is_mergeable(mt) || !migratetype_is_mergeable(buddyMt))) break;
+    }
+    __del_page_from_free_list(k, buddyPfn, zone, order, buddyMt);
+    if (buddyMt !== mt) change_pageblock_range(k, buddyPfn, order, mt);
+    pfn = buddyPfn & pfn;
+    order++;
+  }
+  set_buddy_order(k, pfn, order);
+  const toTail = fpi & FPI_TO_TAIL ? true : buddy_merge_likely(k, pfn, buddyPfn, order);
+  __add_to_free_list(k, pfn, zone, order, mt, toTail);
+}
+
+// mm/page_alloc.c: split_large_buddy() — blocks above a pageblock are freed a pageblock at a
+// time, each with its own pageblock's migratetype.
+function split_large_buddy(k: Kernel, zone: number, pfn: number, order: number, fpi: number): void {
+  if (order > PAGEBLOCK_ORDER) {
+    const end = pfn + (1 << order);
+    for (; pfn < end; pfn += PAGEBLOCK_NR_PAGES) {
+      __free_one_page(k, pfn, zone, PAGEBLOCK_ORDER, get_pfnblock_migratetype(k, pfn), fpi);
+    }
+  } else {
+    __free_one_page(k, pfn, zone, order, get_pfnblock_migratetype(k, pfn), fpi);
+  }
+}
+
+// mm/page_alloc.c: expand() — halve the block, putting each upper half on the next list down.
+function expand(k: Kernel, zone: number, pfn: number, low: number, high: number, mt: number): number {
+  let size = 1 << high;
+  let added = 0;
+  while (high > low) {
+    high--;
+    size >>= 1;
+    __add_to_free_list(k, pfn + size, zone, high, mt, false);
+    set_buddy_order(k, pfn + size, high);
+    added += size;
+  }
+  return added;
+}
+
+// mm/page_alloc.c: page_del_and_expand()
+function page_del_and_expand(k: Kernel, zone: number, pfn: number, low: number, high: number, mt: number): void {
+  __del_page_from_free_list(k, pfn, zone, high, mt);
+  const nr = (1 << high) - expand(k, zone, pfn, low, high, mt);
+  account_freepages(k, zone, -nr, mt);
+}
+
+// mm/page_alloc.c: __rmqueue_smallest()
+export function __rmqueue_smallest(k: Kernel, zone: number, order: number, mt: number): number {
+  for (let o = order; o < NR_PAGE_ORDERS; o++) {
+    const slot = freeSlot(zone, o, mt);
+    if (listEmpty(k.freeLists, slot)) continue;
+    const pfn = listFirst(k, k.freeLists, slot);
+    page_del_and_expand(k, zone, pfn, order, o, mt);
+    return pfn;
+  }
+  return -1;
+}
+
+// mm/page_alloc.c: should_try_claim_block()
+function should_try_claim_block(order: number, startMt: number): boolean {
+  if (order >= PAGEBLOCK_ORDER) return true;
+  if (order >= PAGEBLOCK_ORDER / 2) return true;
+  return startMt === MT.RECLAIMABLE || startMt === MT.UNMOVABLE;
+}
+
+// mm/page_alloc.c: find_suitable_fallback() — -2: too low an order to claim; -1: none here.
+function find_suitable_fallback(k: Kernel, zone: number, order: number, mt: number, claimable: boolean): number {
+  if (claimable && !should_try_claim_block(order, mt)) return -2;
+  if (k.nrFree.a[zone * NR_PAGE_ORDERS + order] === 0) return -1;
+  for (const fb of FALLBACKS[mt]!) if (!listEmpty(k.freeLists, freeSlot(zone, order, fb))) return fb;
+  return -1;
+}
+
+// mm/page_alloc.c: prep_move_freepages_block() — count free and movable pages of a pageblock.
+function prep_move_freepages_block(k: Kernel, zone: number, pfn: number): { start: number; free: number; movable: number } | null {
+  const start = pfn & ~(PAGEBLOCK_NR_PAGES - 1);
+  const end = start + PAGEBLOCK_NR_PAGES;
+  const z = k.zones[zone]!;
+  if (start < z.start || end - 1 >= z.end) return null;
+  let free = 0;
+  let movable = 0;
+  for (let p = start; p < end;) {
+    if (PageBuddy(k, p)) {
+      const nr = 1 << buddy_order(k, p);
+      free += nr;
+      p += nr;
+      continue;
+    }
+    // PageLRU() looks at the head; page_has_movable_ops() needs the type and PG_movable_ops.
+    const head = PageTail(k, p) ? -k.mem.lruNext.a[p]! - 2 : p;
+    const f = pageFlags(k, head);
+    const t = pageType(k, p);
+    if (f & bit(PG.lru) || ((t === PGTY.offline || t === PGTY.zsmalloc) && f & bit(PG.uptodate))) movable++;
+    p++;
+  }
+  return { start, free, movable };
+}
+
+// mm/page_alloc.c: __move_freepages_block()
+function __move_freepages_block(k: Kernel, zone: number, start: number, oldMt: number, newMt: number): number {
+  let moved = 0;
+  for (let p = start; p < start + PAGEBLOCK_NR_PAGES;) {
+    if (!PageBuddy(k, p)) {
+      p++;
+      continue;
+    }
+    const o = buddy_order(k, p);
+    move_to_free_list(k, p, zone, o, oldMt, newMt);
+    p += 1 << o;
+    moved += 1 << o;
+  }
+  return moved;
+}
+
+// mm/page_alloc.c: try_to_claim_block()
+function try_to_claim_block(k: Kernel, zone: number, pfn: number, curOrder: number, order: number, startMt: number, blockMt: number): number {
+  if (curOrder >= PAGEBLOCK_ORDER) {
+    del_page_from_free_list(k, pfn, zone, curOrder, blockMt);
+    change_pageblock_range(k, pfn, curOrder, startMt);
+    const added = expand(k, zone, pfn, order, curOrder, startMt);
+    account_freepages(k, zone, added, startMt);
+    return pfn;
+  }
+  const blk = prep_move_freepages_block(k, zone, pfn);
+  if (!blk) return -1;
+  let alike: number;
+  if (startMt === MT.MOVABLE) alike = blk.movable;
+  else alike = blockMt === MT.MOVABLE ? PAGEBLOCK_NR_PAGES - (blk.free + blk.movable) : 0;
+  if (blk.free + alike >= 1 << (PAGEBLOCK_ORDER - 1)) {
+    __move_freepages_block(k, zone, blk.start, blockMt, startMt);
+    set_pageblock_migratetype(k, blk.start, startMt);
+    return __rmqueue_smallest(k, zone, order, startMt);
+  }
+  return -1;
+}
+
+// mm/page_alloc.c: __rmqueue_claim() — take the largest fallback block and convert its pageblock.
+function __rmqueue_claim(k: Kernel, zone: number, order: number, startMt: number): number {
+  for (let o = MAX_PAGE_ORDER; o >= order; o--) {
+    const fb = find_suitable_fallback(k, zone, o, startMt, true);
+    if (fb === -1) continue;
+    if (fb === -2) break;
+    const pfn = try_to_claim_block(k, zone, listFirst(k, k.freeLists, freeSlot(zone, o, fb)), o, order, startMt, fb);
+    if (pfn >= 0) return pfn;
+  }
+  return -1;
+}
+
+// mm/page_alloc.c: __rmqueue_steal() — take the smallest fallback block, leave its type alone.
+function __rmqueue_steal(k: Kernel, zone: number, order: number, startMt: number): number {
+  for (let o = order; o < NR_PAGE_ORDERS; o++) {
+    const fb = find_suitable_fallback(k, zone, o, startMt, false);
+    if (fb < 0) continue;
+    const pfn = listFirst(k, k.freeLists, freeSlot(zone, o, fb));
+    page_del_and_expand(k, zone, pfn, order, o, fb);
+    return pfn;
+  }
+  return -1;
+}
+
+// mm/page_alloc.c: __rmqueue()
+export function __rmqueue(k: Kernel, zone: number, order: number, mt: number): number {
+  let pfn = __rmqueue_smallest(k, zone, order, mt);
+  if (pfn >= 0 || mt >= MIGRATE_PCPTYPES) return pfn;
+  pfn = __rmqueue_claim(k, zone, order, mt);
+  if (pfn >= 0) return pfn;
+  return __rmqueue_steal(k, zone, order, mt);
+}
+
+/** gfp_zone(): the highest zone index a request may use. */
+export function gfp_zone(k: Kernel, gfp: number): number {
+  const want = gfp & __GFP_DMA ? 'DMA' : gfp & __GFP_DMA32 ? 'DMA32' : null;
+  let best = 0;
+  for (const z of k.zones) {
+    if (z.name === 'Device') continue;
+    if (want === null || z.name === want || (want === 'DMA32' && z.name === 'DMA')) best = Math.max(best, z.idx);
+  }
+  return best;
+}
+
+// mm/page_alloc.c: prep_compound_page()
+function prep_compound_page(k: Kernel, pfn: number, order: number): void {
+  setPageFlag(k, pfn, PG.head);
+  setFolioOrder(k, pfn, order);
+  for (let i = 1; i < 1 << order; i++) setCompoundHead(k, pfn + i, pfn);
+}
+
+// mm/page_alloc.c: post_alloc_hook() + prep_new_page(): refcount 1 on the head.
+function prep_new_page(k: Kernel, pfn: number, order: number, gfp: number): void {
+  setPageRefcount(k, pfn, 1); // set_page_refcounted()
+  if (order && gfp & __GFP_COMP) prep_compound_page(k, pfn, order);
+}
+
+// mm/page_alloc.c: __alloc_pages() → get_page_from_freelist() over the zonelist, highest zone
+// first. Returns the PFN of the first page, or -1. No reclaim or compaction on failure (yet).
+export function __alloc_pages(k: Kernel, gfp: number, order: number): number {
+  const mt = gfp_migratetype(gfp);
+  for (let z = gfp_zone(k, gfp); z >= 0; z--) {
+    if (k.zones[z]!.name === 'Device') continue;
+    const pfn = __rmqueue(k, z, order, mt);
+    if (pfn >= 0) {
+      prep_new_page(k, pfn, order, gfp);
+      return pfn;
+    }
+  }
+  return -1;
+}
+
+export class BadPageError extends Error {}
+
+// mm/page_alloc.c: __free_pages_prepare() (free_pages_prepare before 6.17). Since 6.17 freeing
+// also clears any page type and page->private, which is what ends PageOffline/PageZsmalloc.
+function __free_pages_prepare(k: Kernel, pfn: number, order: number): void {
+  const check = (p: number): void => {
+    const f = pageFlags(k, p);
+    const why =
+      pageMapcountRaw(k, p) !== -1 ? 'nonzero mapcount'
+        : pageRefcount(k, p) !== 0 ? 'nonzero _refcount'
+          : f & PAGE_FLAGS_CHECK_AT_FREE ? `PAGE_FLAGS_CHECK_AT_FREE flag(s) set: ${decodeFlags(f & PAGE_FLAGS_CHECK_AT_FREE).join(',')}`
+            : '';
+    if (why) throw new BadPageError(`BUG: Bad page state: pfn:${p.toString(16)} ${why}`);
+  };
+  if (order > 0 && folioOrder(k, pfn) === order) {
+    for (let i = 1; i < 1 << order; i++) {
+      clearCompoundHead(k, pfn + i);
+      check(pfn + i);
+      setPageFlags(k, pfn + i, 0);
+      setPageMapping(k, pfn + i, 0);
+    }
+    setFolioOrder(k, pfn, 0);
+  }
+  setPageFlags(k, pfn, pageFlags(k, pfn) & ~bit(PG.head));
+  check(pfn);
+  setPageMapping(k, pfn, 0);
+  setPageIndex(k, pfn, 0);
+  setPageFlags(k, pfn, 0);
+  setPageType(k, pfn, PGTY.none);
+  setPagePrivate(k, pfn, 0);
+}
+
+// mm/page_alloc.c: free_frozen_pages() / __free_pages_ok(): the page's refcount already hit 0.
+export function free_frozen_pages(k: Kernel, pfn: number, order: number): void {
+  __free_pages_prepare(k, pfn, order);
+  split_large_buddy(k, pageZone(k, pfn), pfn, order, FPI_NONE);
+}
+
+// mm/page_alloc.c: __free_pages_core() — boot: memblock hands its free ranges to the buddy
+// allocator, queued at the tail so allocations start from low PFNs.
+export function __free_pages_core(k: Kernel, pfn: number, order: number): void {
+  for (let i = 0; i < 1 << order; i++) {
+    setPageRefcount(k, pfn + i, 0);
+    setPageFlags(k, pfn + i, pageFlags(k, pfn + i) & ~bit(PG.reserved));
+  }
+  split_large_buddy(k, pageZone(k, pfn), pfn, order, FPI_TO_TAIL);
+}
+
+/** Free blocks of one zone, order and migratetype, in list order (for summaries and checks). */
+export function freeListLength(k: Kernel, zone: number, order: number, mt: number): number {
+  let n = 0;
+  for (let p = k.freeLists.heads.a[2 * freeSlot(zone, order, mt)]!; p !== -1; p = k.mem.lruNext.a[p]!) n++;
+  return n;
+}

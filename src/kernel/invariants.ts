@@ -1,0 +1,199 @@
+// Invariants that hold after every kernel operation (design.md): checked in tests after every
+// step. Each check recounts from first principles — walking free lists, LRU lists, page tables
+// and the page cache — and compares with what the struct pages and counters claim.
+
+import { PG, PGTY } from './flags';
+import { freeSlot, pfnValid, pageZone, type Kernel } from './kernel';
+import { MAX_PAGE_ORDER, MIGRATE_TYPES, NR_PAGE_ORDERS, PAGEBLOCK_ORDER, get_pfnblock_migratetype, is_migrate_isolate, migratetype_is_mergeable } from './zone';
+import { LRU, NR_LRU_LISTS, LRU_NAMES, folio_lru_list } from './lru';
+import { NR_ZS, NS, ZS, node_page_state, zone_page_state } from './vmstat';
+import { mappingId, mappingIsAnon, ptePfn, ptePresent, pteIsMigration } from './vm';
+import { GUP_PIN_COUNTING_BIAS, HOLD } from './pins';
+import { NO_LINK } from './memmap';
+
+export interface Violation {
+  readonly rule: string;
+  readonly pfn?: number;
+  readonly detail: string;
+}
+
+const hex = (n: number): string => '0x' + n.toString(16);
+
+/** All invariant violations in the current state (empty = consistent). Stops after `max`. */
+export function checkInvariants(k: Kernel, max = 20): Violation[] {
+  const out: Violation[] = [];
+  const bad = (rule: string, detail: string, pfn?: number): void => {
+    if (out.length < max) out.push({ rule, detail, pfn });
+  };
+  const { flags, pageType, refcount, mapcount, lruNext, order, private_, mapping, index } = k.mem;
+  const nr = k.mem.nr;
+
+  // 1. Free blocks: walk every free list; each block marks its pages as free exactly once.
+  const freeOwner = new Int32Array(nr).fill(-1);
+  const nrFree = new Int32Array(k.zones.length * NR_PAGE_ORDERS);
+  const freePages = new Float64Array(k.zones.length);
+  const freeBlocksPages = new Float64Array(k.zones.length);
+  const onList = new Uint8Array(nr); // how many lists a PFN's lru links are on
+  for (const z of k.zones) {
+    for (let o = 0; o < NR_PAGE_ORDERS; o++) {
+      for (let mt = 0; mt < MIGRATE_TYPES; mt++) {
+        let prev = NO_LINK;
+        for (let p = k.freeLists.heads.a[2 * freeSlot(z.idx, o, mt)]!; p !== NO_LINK; p = lruNext.a[p]!) {
+          if (k.mem.lruPrev.a[p] !== prev) bad('free list links', `lru.prev of ${hex(p)} is ${hex(k.mem.lruPrev.a[p]!)}, expected ${hex(prev)}`, p);
+          prev = p;
+          if (onList[p]) { bad('one list', `${hex(p)} is on more than one list`, p); break; }
+          onList[p] = 1;
+          if (pageType.a[p] !== PGTY.buddy || private_.a[p] !== o) bad('buddy head', `${hex(p)} on the order-${o} list is not PageBuddy of order ${o}`, p);
+          if (p & ((1 << o) - 1)) bad('alignment', `order-${o} block at ${hex(p)} is not naturally aligned`, p);
+          if (pageZone(k, p) !== z.idx || p + (1 << o) > z.end) bad('zone', `block ${hex(p)} order ${o} is not inside zone ${z.name}`, p);
+          const pbMt = get_pfnblock_migratetype(k, p);
+          if (pbMt !== mt) bad('free list type', `block ${hex(p)} is on the ${mt} list but its pageblock is type ${pbMt}`, p);
+          if (refcount.a[p] !== 0) bad('refcount', `free block ${hex(p)} has refcount ${refcount.a[p]}`, p);
+          for (let i = p; i < p + (1 << o); i++) {
+            if (freeOwner[i] !== -1) bad('exactly one state', `${hex(i)} is in two free blocks`, i);
+            freeOwner[i] = p;
+          }
+          nrFree[z.idx * NR_PAGE_ORDERS + o]!++;
+          if (!is_migrate_isolate(mt)) {
+            freePages[z.idx] = freePages[z.idx]! + (1 << o);
+            if (o >= PAGEBLOCK_ORDER) freeBlocksPages[z.idx] = freeBlocksPages[z.idx]! + (1 << o);
+          }
+        }
+        if (k.freeLists.heads.a[2 * freeSlot(z.idx, o, mt) + 1] !== prev) bad('free list tail', `tail of ${z.name} order ${o} type ${mt} is wrong`);
+      }
+    }
+  }
+  for (let i = 0; i < nrFree.length; i++) {
+    if (nrFree[i] !== k.nrFree.a[i]) bad('nr_free', `zone ${k.zones[Math.floor(i / NR_PAGE_ORDERS)]!.name} order ${i % NR_PAGE_ORDERS}: nr_free ${k.nrFree.a[i]} but ${nrFree[i]} blocks on the lists`);
+  }
+  for (const z of k.zones) {
+    if (zone_page_state(k, z.idx, ZS.NR_FREE_PAGES) !== freePages[z.idx]) bad('NR_FREE_PAGES', `${z.name}: counter ${zone_page_state(k, z.idx, ZS.NR_FREE_PAGES)}, recount ${freePages[z.idx]}`);
+    if (zone_page_state(k, z.idx, ZS.NR_FREE_PAGES_BLOCKS) !== freeBlocksPages[z.idx]) bad('NR_FREE_PAGES_BLOCKS', `${z.name}: counter ${zone_page_state(k, z.idx, ZS.NR_FREE_PAGES_BLOCKS)}, recount ${freeBlocksPages[z.idx]}`);
+  }
+  // No two free buddies of one order may stay unmerged (unless types forbid it).
+  for (let p = 0; p < nr; p++) {
+    if (freeOwner[p] !== p) continue;
+    const o = private_.a[p]!;
+    if (o >= MAX_PAGE_ORDER) continue;
+    const b = p ^ (1 << o);
+    if (b < nr && freeOwner[b] === b && pageType.a[b] === PGTY.buddy && private_.a[b] === o && pageZone(k, b) === pageZone(k, p)) {
+      const ok = o >= PAGEBLOCK_ORDER && get_pfnblock_migratetype(k, p) !== get_pfnblock_migratetype(k, b) &&
+        (!migratetype_is_mergeable(get_pfnblock_migratetype(k, p)) || !migratetype_is_mergeable(get_pfnblock_migratetype(k, b)));
+      if (!ok) bad('unmerged buddies', `free buddies ${hex(p)} and ${hex(b)} of order ${o} were not merged`, p);
+    }
+  }
+
+  // 2. LRU lists: every member is a head with PG_lru on the list its flags select.
+  const lruCount = new Float64Array(k.zones.length * NR_LRU_LISTS);
+  for (let l = 0; l < NR_LRU_LISTS; l++) {
+    for (let p = k.lru.heads.a[2 * l]!; p !== NO_LINK; p = lruNext.a[p]!) {
+      if (onList[p]) { bad('one list', `${hex(p)} is on more than one list`, p); break; }
+          onList[p] = 1;
+      if (!(flags.a[p]! & (1 << PG.lru))) bad('PG_lru', `${hex(p)} is on ${LRU_NAMES[l]} without PG_lru`, p);
+      if (folio_lru_list(k, p) !== l) bad('LRU list', `${hex(p)} is on ${LRU_NAMES[l]} but its flags select ${LRU_NAMES[folio_lru_list(k, p)]}`, p);
+      if (freeOwner[p] !== -1) bad('exactly one state', `${hex(p)} is on an LRU list and free`, p);
+      const li = pageZone(k, p) * NR_LRU_LISTS + l;
+      lruCount[li] = lruCount[li]! + (1 << order.a[p]!);
+    }
+  }
+  for (const z of k.zones) {
+    for (let l = 0; l < NR_LRU_LISTS; l++) {
+      const c = k.zstat.a[z.idx * NR_ZS + ZS.NR_ZONE_INACTIVE_ANON + l]!;
+      if (c !== lruCount[z.idx * NR_LRU_LISTS + l]) bad('LRU size', `${z.name} ${LRU_NAMES[l]}: counter ${c}, recount ${lruCount[z.idx * NR_LRU_LISTS + l]}`);
+    }
+  }
+  void LRU;
+
+  // 3. Page tables: count PTE references per page; mapped pages are not free; migration
+  //    entries point at locked folios (they exist only between unmap and remap).
+  const ptes = new Int32Array(nr);
+  for (const vma of k.vm.vmas) {
+    const a = vma.pte.a;
+    for (let s = 0; s < a.length; s++) {
+      const v = a[s]!;
+      if (v === 0) continue;
+      const page = ptePfn(v);
+      if (page >= nr || !pfnValid(k, page)) { bad('PTE target', `PTE ${vma.id}:${s} points at invalid pfn ${hex(page)}`); continue; }
+      if (ptePresent(v)) {
+        ptes[page]!++;
+        if (freeOwner[page] !== -1) bad('mapped page is free', `${hex(page)} is mapped by a PTE of VMA ${vma.id} and free`, page);
+      } else if (pteIsMigration(v)) {
+        const head = lruNext.a[page]! <= -2 ? -lruNext.a[page]! - 2 : page;
+        if (!(flags.a[head]! & (1 << PG.locked))) bad('migration entry', `migration entry for ${hex(page)} but its folio is not locked`, page);
+      }
+    }
+  }
+
+  // 4. Page cache: each cached folio holds nr references.
+  const cacheRefs = new Int32Array(nr);
+  for (const as of k.vm.spaces) {
+    const a = as.pages.a;
+    for (let i = 0; i < a.length; i++) {
+      const f = a[i]!;
+      if (f < 0) continue;
+      if (mapping.a[f] !== ((as.id + 1) << 1)) bad('page cache', `${as.name}[${i}] holds ${hex(f)} whose mapping is not this file`, f);
+      if (index.a[f]! > i || index.a[f]! + (1 << order.a[f]!) <= i) bad('page cache', `${as.name}[${i}] holds ${hex(f)} with index ${index.a[f]}`, f);
+      cacheRefs[f]!++;
+    }
+  }
+
+  // 5. Extra holders (GUP pins, gets, temporary references).
+  const extra = new Int32Array(nr);
+  for (let i = 0; i < k.pins.n.a[0]!; i++) {
+    const p = k.pins.pfn.a[i]!;
+    const kind = k.pins.kind.a[i]!;
+    extra[p]! += kind === HOLD.FOLL_PIN && !(flags.a[p]! & (1 << PG.head)) ? GUP_PIN_COUNTING_BIAS : 1;
+  }
+
+  // 6. Per PFN: refcount >= 0, mapcount matches PTEs, refcount accounts for every holder.
+  let anonMapped = 0, fileMapped = 0, filePages = 0, slab = 0, pgtable = 0;
+  for (let p = 0; p < nr; p++) {
+    if (!pfnValid(k, p)) continue;
+    const ref = refcount.a[p]!;
+    if (ref < 0) bad('refcount >= 0', `${hex(p)} has refcount ${ref}`, p);
+    const mc = mapcount.a[p]! + 1;
+    if (pageType.a[p] === PGTY.none || pageType.a[p] === PGTY.buddy) {
+      if (pageType.a[p] === PGTY.none && mc !== ptes[p]) bad('mapcount', `${hex(p)} has mapcount ${mc} but ${ptes[p]} PTEs map it`, p);
+    }
+    if (mc > 0) {
+      const head = lruNext.a[p]! <= -2 ? -lruNext.a[p]! - 2 : p;
+      if (mappingIsAnon(mapping.a[head]!)) anonMapped++;
+      else fileMapped++;
+    }
+    if (freeOwner[p] !== -1) continue;
+    const tail = lruNext.a[p]! <= -2;
+    if (tail) {
+      if (ref !== 0) bad('tail refcount', `tail page ${hex(p)} has refcount ${ref}`, p);
+      continue;
+    }
+    const nrPages = flags.a[p]! & (1 << PG.head) ? 1 << order.a[p]! : 1;
+    if (pageType.a[p] === PGTY.slab) slab += nrPages;
+    if (pageType.a[p] === PGTY.table) pgtable++;
+    const m = mapping.a[p]!;
+    if (m !== 0 && !mappingIsAnon(m) && cacheRefs[p]) filePages += nrPages;
+    let folioPtes = 0;
+    for (let i = 0; i < nrPages; i++) folioPtes += ptes[p + i]!;
+    const user = m !== 0 || (flags.a[p]! & (1 << PG.lru)) !== 0;
+    const expected = user
+      ? cacheRefs[p]! + (flags.a[p]! & (1 << PG.private) ? 1 : 0) + folioPtes + extra[p]!
+      : 1 + extra[p]!; // a kernel page (reserved, slab, page table, plain alloc) holds its allocation's reference
+    if (ref !== expected) {
+      bad('refcount holders', `${hex(p)} has refcount ${ref}, holders account for ${expected}` +
+        (user ? ` (cache ${cacheRefs[p]}, private ${flags.a[p]! & (1 << PG.private) ? 1 : 0}, ptes ${folioPtes}, pins ${extra[p]})` : ' (allocation)'), p);
+    }
+    if (m !== 0 && !mappingIsAnon(m) && !k.vm.spaces[mappingId(m)]) bad('mapping', `${hex(p)} points at no address_space`, p);
+  }
+
+  // 7. Node counters equal recounts.
+  const ns: [number, number, string][] = [
+    [NS.NR_ANON_MAPPED, anonMapped, 'nr_anon_pages'],
+    [NS.NR_FILE_MAPPED, fileMapped, 'nr_mapped'],
+    [NS.NR_FILE_PAGES, filePages, 'nr_file_pages'],
+    [NS.NR_SLAB, slab, 'nr_slab'],
+    [NS.NR_PAGETABLE, pgtable, 'nr_page_table_pages'],
+  ];
+  for (const [item, recount, name] of ns) {
+    if (node_page_state(k, item) !== recount) bad('node counter', `${name}: counter ${node_page_state(k, item)}, recount ${recount}`);
+  }
+  return out;
+}

@@ -1,0 +1,108 @@
+// The simulated kernel's state: one node, its zones, the page frame array and every structure
+// migration touches. All of it lives in journaled stores (store.ts); the plain objects here only
+// hold immutable layout and handles to stores.
+
+import { createStores, addStore, type Store, type Stores } from './store';
+import { createMemmap, type Memmap, type PageAccess } from './memmap';
+import type { ListHeads } from './list';
+import {
+  MIGRATE_TYPES, NR_PAGE_ORDERS, PAGEBLOCK_ORDER, MT, type Zone, type ZoneName, type PageblockAccess,
+} from './zone';
+import { NR_LRU_LISTS } from './lru';
+import { createVm, type Vm } from './vm';
+import { createPinTable, type PinTable } from './pins';
+import { NR_NS, NR_ZS } from './vmstat';
+
+export interface ZoneSpec {
+  readonly name: ZoneName;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface MemoryLayout {
+  readonly nrPfns: number;
+  readonly zones: readonly ZoneSpec[];
+  /** PFN ranges with no struct page (pfn_valid() false), e.g. the PCI hole below 4 GiB. */
+  readonly holes: readonly { readonly start: number; readonly end: number }[];
+}
+
+export interface Kernel extends PageAccess, PageblockAccess {
+  readonly st: Stores;
+  readonly mem: Memmap;
+  readonly layout: MemoryLayout;
+  readonly zones: readonly Zone[];
+  /** Zone index per pageblock (static layout, not state). */
+  readonly blockZone: Uint8Array;
+  readonly pageblock: Store & { a: Uint8Array };
+  /** zone->free_area[order].free_list[mt], slot = freeSlot(zone, order, mt). */
+  readonly freeLists: ListHeads;
+  /** zone->free_area[order].nr_free, slot = zone * NR_PAGE_ORDERS + order. */
+  readonly nrFree: Store & { a: Int32Array };
+  readonly zstat: Store & { a: Int32Array };
+  readonly nstat: Store & { a: Int32Array };
+  /** The node's lruvec lists (memcg not modelled: one lruvec). */
+  readonly lru: ListHeads;
+  readonly vm: Vm;
+  readonly pins: PinTable;
+}
+
+export const freeSlot = (zone: number, order: number, mt: number): number =>
+  (zone * NR_PAGE_ORDERS + order) * MIGRATE_TYPES + mt;
+
+/**
+ * The usual x86-64 layout: ZONE_DMA below 16 MiB, ZONE_DMA32 below 4 GiB, ZONE_NORMAL above.
+ * Machines with more than 3 GiB get the PCI hole between 3 and 4 GiB, as real ones do.
+ */
+export function defaultLayout(nrPfns: number): MemoryLayout {
+  const zones: ZoneSpec[] = [{ name: 'DMA', start: 0, end: Math.min(nrPfns, 0x1000) }];
+  if (nrPfns > 0x1000) zones.push({ name: 'DMA32', start: 0x1000, end: Math.min(nrPfns, 0x100000) });
+  if (nrPfns > 0x100000) zones.push({ name: 'Normal', start: 0x100000, end: nrPfns });
+  const holes = nrPfns > 0x100000 ? [{ start: 0xc0000, end: 0x100000 }] : [];
+  return { nrPfns, zones, holes };
+}
+
+export function createKernel(layout: MemoryLayout): Kernel {
+  const st = createStores();
+  const nr = layout.nrPfns;
+  if (!Number.isInteger(nr) || nr < 1 << PAGEBLOCK_ORDER || nr % (1 << PAGEBLOCK_ORDER) !== 0) {
+    throw new Error(`memory size must be a positive multiple of 512 PFNs (one pageblock), got ${nr}`);
+  }
+  const mem = createMemmap(st, nr);
+  const zones = layout.zones.map((z, idx) => ({ idx, name: z.name, start: z.start, end: z.end }));
+  const nrBlocks = nr >> PAGEBLOCK_ORDER;
+  const blockZone = new Uint8Array(nrBlocks).fill(0xff);
+  for (const z of zones) {
+    for (let b = z.start >> PAGEBLOCK_ORDER; b < (z.end + (1 << PAGEBLOCK_ORDER) - 1) >> PAGEBLOCK_ORDER; b++) {
+      if (blockZone[b] === 0xff) blockZone[b] = z.idx;
+    }
+  }
+  const nz = zones.length;
+  const k: Kernel = {
+    st,
+    mem,
+    layout,
+    zones,
+    blockZone,
+    // memmap_init_range() marks every pageblock MIGRATE_MOVABLE at boot.
+    pageblock: addStore(st, 'pageblock.flags', new Uint8Array(nrBlocks).fill(MT.MOVABLE)),
+    freeLists: { heads: addStore(st, 'zone.free_area.free_list', new Int32Array(2 * nz * NR_PAGE_ORDERS * MIGRATE_TYPES).fill(-1)) },
+    nrFree: addStore(st, 'zone.free_area.nr_free', new Int32Array(nz * NR_PAGE_ORDERS)),
+    zstat: addStore(st, 'zone.vm_stat', new Int32Array(nz * NR_ZS)),
+    nstat: addStore(st, 'node.vm_stat', new Int32Array(NR_NS)),
+    lru: { heads: addStore(st, 'lruvec.lists', new Int32Array(2 * NR_LRU_LISTS).fill(-1)) },
+    vm: createVm(),
+    pins: createPinTable(st),
+  };
+  return k;
+}
+
+export function pfnValid(k: Kernel, pfn: number): boolean {
+  if (pfn < 0 || pfn >= k.layout.nrPfns) return false;
+  for (const h of k.layout.holes) if (pfn >= h.start && pfn < h.end) return false;
+  return true;
+}
+
+/** page_zone(): the zone index of a PFN (by pageblock; zones here are pageblock aligned). */
+export function pageZone(k: Kernel, pfn: number): number {
+  return k.blockZone[pfn >> PAGEBLOCK_ORDER]!;
+}

@@ -1,0 +1,245 @@
+// The page frame array (mem_map): one simulated struct page per PFN, as a struct of typed
+// arrays. Only the fields migration uses are kept (34 bytes per PFN, against the kernel's 64):
+//   flags (PG_* bits)            Int32   word 0
+//   lru prev/next (PFN links)    Int32×2 words 1–2; a tail page keeps compound_head in lru.next
+//   mapping (handle, bit 0=anon) Int32   word 3
+//   index                        Int32   word 4
+//   private                      Int32   word 5 (buddy order when PageBuddy)
+//   _mapcount / page_type        Int32 + Uint8 (word 6a; kept apart so a typed page's mapcount reads -1)
+//   _refcount                    Int32   word 6b
+//   order (folio order, head)    Uint8   (the kernel keeps it in page[1]'s flags)
+// Columns are carved from one ArrayBuffer at staggered offsets: same-length power-of-two columns
+// that all start page-aligned alias in the CPU caches (toolchain.md §4.13: 3× on sequential scans).
+
+import { addStore, put, type Store, type Stores } from './store';
+import { PGTY } from './flags';
+
+/** struct page fields, as bits of a step's footprint. */
+export const F = {
+  flags: 1 << 0,
+  lru: 1 << 1,
+  compound_head: 1 << 2,
+  mapping: 1 << 3,
+  index: 1 << 4,
+  private: 1 << 5,
+  _mapcount: 1 << 6,
+  page_type: 1 << 7,
+  _refcount: 1 << 8,
+  order: 1 << 9,
+} as const;
+export type FieldName = keyof typeof F;
+
+export function footprintFields(mask: number): FieldName[] {
+  return (Object.keys(F) as FieldName[]).filter((k) => mask & F[k]);
+}
+
+/** lru.next value of a tail page: the kernel sets bit 0 of the head pointer; we encode -(head+2). */
+export const encodeCompoundHead = (head: number): number => -(head + 2);
+export const NO_LINK = -1;
+
+export interface Footprint {
+  reads: number;
+  writes: number;
+}
+
+export interface Memmap {
+  readonly nr: number;
+  readonly flags: Store & { a: Int32Array };
+  readonly lruPrev: Store & { a: Int32Array };
+  readonly lruNext: Store & { a: Int32Array };
+  readonly mapping: Store & { a: Int32Array };
+  readonly index: Store & { a: Int32Array };
+  readonly private_: Store & { a: Int32Array };
+  readonly mapcount: Store & { a: Int32Array };
+  readonly refcount: Store & { a: Int32Array };
+  readonly pageType: Store & { a: Uint8Array };
+  readonly order: Store & { a: Uint8Array };
+  /** Set by the engine while a step runs; null when fast-forwarding. */
+  fp: Footprint | null;
+}
+
+export const MEMMAP_BYTES_PER_PFN = 8 * 4 + 2;
+
+export function createMemmap(st: Stores, nr: number): Memmap {
+  const pad = 64; // bytes of stagger between columns
+  const i32Cols = 8;
+  const bytes = i32Cols * (nr * 4 + pad * 2) + 2 * (nr + pad * 2) + 64;
+  const buf = new ArrayBuffer(bytes);
+  let off = 0;
+  let col = 0;
+  const i32 = (): Int32Array => {
+    off += (col++ * 16) % pad + 16; // stagger, 4-byte aligned
+    off = (off + 3) & ~3;
+    const a = new Int32Array(buf, off, nr);
+    off += nr * 4 + pad;
+    return a;
+  };
+  const u8 = (): Uint8Array => {
+    off += (col++ * 16) % pad + 16;
+    const a = new Uint8Array(buf, off, nr);
+    off += nr + pad;
+    return a;
+  };
+  const mm: Memmap = {
+    nr,
+    flags: addStore(st, 'page.flags', i32()),
+    lruPrev: addStore(st, 'page.lru.prev', i32().fill(NO_LINK)),
+    lruNext: addStore(st, 'page.lru.next', i32().fill(NO_LINK)),
+    mapping: addStore(st, 'page.mapping', i32()),
+    index: addStore(st, 'page.index', i32()),
+    private_: addStore(st, 'page.private', i32()),
+    mapcount: addStore(st, 'page._mapcount', i32().fill(-1)),
+    refcount: addStore(st, 'page._refcount', i32()),
+    pageType: addStore(st, 'page.page_type', u8().fill(PGTY.none)),
+    order: addStore(st, 'page.order', u8()),
+    fp: null,
+  };
+  return mm;
+}
+
+/**
+ * Accessors: reads and writes of struct page fields. Writes are journaled via put(); both record
+ * the step's footprint when one is being collected.
+ */
+export interface PageAccess {
+  readonly st: Stores;
+  readonly mem: Memmap;
+}
+
+const r = (k: PageAccess, f: number): void => {
+  const fp = k.mem.fp;
+  if (fp) fp.reads |= f;
+};
+const w = (k: PageAccess, f: number): void => {
+  const fp = k.mem.fp;
+  if (fp) fp.writes |= f;
+};
+
+export function pageFlags(k: PageAccess, pfn: number): number {
+  r(k, F.flags);
+  return k.mem.flags.a[pfn]!;
+}
+export function testPageFlag(k: PageAccess, pfn: number, nr: number): boolean {
+  r(k, F.flags);
+  return (k.mem.flags.a[pfn]! & (1 << nr)) !== 0;
+}
+export function setPageFlag(k: PageAccess, pfn: number, nr: number): void {
+  w(k, F.flags);
+  put(k.st, k.mem.flags, pfn, k.mem.flags.a[pfn]! | (1 << nr));
+}
+export function clearPageFlag(k: PageAccess, pfn: number, nr: number): void {
+  w(k, F.flags);
+  put(k.st, k.mem.flags, pfn, k.mem.flags.a[pfn]! & ~(1 << nr));
+}
+/** TestClearPageX: atomic test-and-clear, the primitive that makes isolation exclusive. */
+export function testClearPageFlag(k: PageAccess, pfn: number, nr: number): boolean {
+  const was = testPageFlag(k, pfn, nr);
+  if (was) clearPageFlag(k, pfn, nr);
+  return was;
+}
+export function setPageFlags(k: PageAccess, pfn: number, v: number): void {
+  w(k, F.flags);
+  put(k.st, k.mem.flags, pfn, v);
+}
+
+export function pageRefcount(k: PageAccess, pfn: number): number {
+  r(k, F._refcount);
+  return k.mem.refcount.a[pfn]!;
+}
+export function setPageRefcount(k: PageAccess, pfn: number, v: number): void {
+  w(k, F._refcount);
+  put(k.st, k.mem.refcount, pfn, v);
+}
+
+export function pageMapcountRaw(k: PageAccess, pfn: number): number {
+  r(k, F._mapcount);
+  return k.mem.mapcount.a[pfn]!;
+}
+export function setPageMapcountRaw(k: PageAccess, pfn: number, v: number): void {
+  w(k, F._mapcount);
+  put(k.st, k.mem.mapcount, pfn, v);
+}
+
+export function pageType(k: PageAccess, pfn: number): number {
+  r(k, F.page_type);
+  return k.mem.pageType.a[pfn]!;
+}
+export function setPageType(k: PageAccess, pfn: number, t: number): void {
+  w(k, F.page_type);
+  put(k.st, k.mem.pageType, pfn, t);
+}
+
+export function pageMapping(k: PageAccess, pfn: number): number {
+  r(k, F.mapping);
+  return k.mem.mapping.a[pfn]!;
+}
+export function setPageMapping(k: PageAccess, pfn: number, v: number): void {
+  w(k, F.mapping);
+  put(k.st, k.mem.mapping, pfn, v);
+}
+
+export function pageIndex(k: PageAccess, pfn: number): number {
+  r(k, F.index);
+  return k.mem.index.a[pfn]!;
+}
+export function setPageIndex(k: PageAccess, pfn: number, v: number): void {
+  w(k, F.index);
+  put(k.st, k.mem.index, pfn, v);
+}
+
+export function pagePrivate(k: PageAccess, pfn: number): number {
+  r(k, F.private);
+  return k.mem.private_.a[pfn]!;
+}
+export function setPagePrivate(k: PageAccess, pfn: number, v: number): void {
+  w(k, F.private);
+  put(k.st, k.mem.private_, pfn, v);
+}
+
+export function folioOrder(k: PageAccess, pfn: number): number {
+  r(k, F.order);
+  return k.mem.order.a[pfn]!;
+}
+export function setFolioOrder(k: PageAccess, pfn: number, o: number): void {
+  w(k, F.order);
+  put(k.st, k.mem.order, pfn, o);
+}
+
+export function lruNext(k: PageAccess, pfn: number): number {
+  r(k, F.lru);
+  return k.mem.lruNext.a[pfn]!;
+}
+export function lruPrev(k: PageAccess, pfn: number): number {
+  r(k, F.lru);
+  return k.mem.lruPrev.a[pfn]!;
+}
+export function setLru(k: PageAccess, pfn: number, prev: number, next: number): void {
+  w(k, F.lru);
+  put(k.st, k.mem.lruPrev, pfn, prev);
+  put(k.st, k.mem.lruNext, pfn, next);
+}
+
+// include/linux/page-flags.h: compound_head() — a tail page points at its head from word 1.
+export function compound_head(k: PageAccess, pfn: number): number {
+  r(k, F.compound_head);
+  const v = k.mem.lruNext.a[pfn]!;
+  return v <= -2 ? -v - 2 : pfn;
+}
+export function PageTail(k: PageAccess, pfn: number): boolean {
+  r(k, F.compound_head);
+  return k.mem.lruNext.a[pfn]! <= -2;
+}
+export function setCompoundHead(k: PageAccess, pfn: number, head: number): void {
+  w(k, F.compound_head);
+  put(k.st, k.mem.lruPrev, pfn, NO_LINK);
+  put(k.st, k.mem.lruNext, pfn, encodeCompoundHead(head));
+}
+export function clearCompoundHead(k: PageAccess, pfn: number): void {
+  w(k, F.compound_head);
+  put(k.st, k.mem.lruNext, pfn, NO_LINK);
+}
+
+/** folio_nr_pages() for a head page. */
+export function folio_nr_pages(k: PageAccess, head: number): number {
+  return 1 << folioOrder(k, head);
+}

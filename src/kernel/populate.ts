@@ -1,0 +1,296 @@
+// Populating memory from a seed so that it looks like a real machine's after some uptime:
+// memblock reservations (first MiB, kernel image, the memmap itself) are made at boot, the rest
+// is handed to the buddy allocator, and then a workload runs through the real allocator —
+// processes fault anonymous memory, files are read and mapped, slab and page tables grow —
+// followed by churn (processes exit, clean cache is reclaimed, slab shrinks) and a partial
+// refill. Unmovable allocations made along the way stay where they landed, which is what
+// fragments memory, as on a real machine (compare reference/real-kernel/*/before.buddyinfo).
+
+import { createPrng, type Prng } from './prng';
+import { createKernel, defaultLayout, pageZone, pfnValid, type Kernel, type MemoryLayout } from './kernel';
+import { MAX_PAGE_ORDER } from './zone';
+import { __free_pages_core } from './buddy';
+import { setPageRefcount } from './memmap';
+import { alloc_kernel_pages, alloc_slab_page, free_slab_page, reservePage } from './kalloc';
+import {
+  anonRangeFree, do_anonymous_page, do_read_fault, exit_mmap, filemap_read_folio, folio_attach_private,
+  reclaim_clean_folio,
+} from './memory';
+import { folio_mark_dirty } from './filemap';
+import { folio_put } from './folio';
+import { folio_activate } from './lru';
+import { node_page_state, NS } from './vmstat';
+import { rehash } from './store';
+import { PG } from './flags';
+import { testPageFlag } from './memmap';
+import { createAddressSpace, createAnonVma, createMm, createVma, type AddressSpace, type MmStruct, type Vma } from './vm';
+
+export interface PopulateSpec {
+  readonly seed: number;
+  readonly nrPfns: number;
+  /** Target shares of all PFNs at the end (approximate). */
+  readonly anon: number;
+  readonly file: number;
+  readonly shmem: number;
+  readonly ramfs: number;
+  readonly slab: number;
+  readonly kernel: number;
+  /** Share of anonymous memory faulted as large folios (mTHP order 4, THP order 9). */
+  readonly largeAnon: number;
+  /** 0 = no churn; 1 = about half of user memory freed and refilled once. */
+  readonly churn: number;
+  readonly processes: number;
+  readonly files: number;
+}
+
+export const DEFAULT_POPULATE: PopulateSpec = {
+  seed: 1,
+  nrPfns: 131072,
+  anon: 0.26,
+  file: 0.16,
+  shmem: 0.04,
+  ramfs: 0.011,
+  slab: 0.035,
+  kernel: 0.03,
+  largeAnon: 0.15,
+  churn: 1,
+  processes: 24,
+  files: 48,
+};
+
+/** memblock's reservations: the first MiB, the kernel image, the memmap, a firmware tail. */
+export function bootReservations(nr: number): { start: number; end: number }[] {
+  const r = [{ start: 0, end: Math.min(0x100, nr) }];
+  if (nr >= 0x4000) {
+    const image = Math.min(0x3400, nr >> 4);
+    r.push({ start: 0x1000, end: 0x1000 + image });
+  }
+  const memmap = Math.max(1, Math.ceil((nr * 64) / 4096)); // struct page is 64 bytes
+  r.push({ start: nr - memmap - 35, end: nr });
+  return r;
+}
+
+// mm/mm_init.c: memmap_init() + memblock_free_all(): every valid PFN starts reserved with a
+// reference; free ranges are released in naturally aligned blocks of up to MAX_PAGE_ORDER.
+export function boot(layout: MemoryLayout): Kernel {
+  const k = createKernel(layout);
+  const nr = layout.nrPfns;
+  const reserved = new Uint8Array(nr);
+  for (const r of bootReservations(nr)) reserved.fill(1, r.start, r.end);
+  for (let pfn = 0; pfn < nr; pfn++) {
+    if (!pfnValid(k, pfn)) continue;
+    setPageRefcount(k, pfn, 1); // init_page_count()
+    reservePage(k, pfn);
+  }
+  let pfn = 0;
+  while (pfn < nr) {
+    if (reserved[pfn] || !pfnValid(k, pfn)) {
+      pfn++;
+      continue;
+    }
+    let order = MAX_PAGE_ORDER;
+    while (order > 0 && (pfn & ((1 << order) - 1) || !rangeFree(k, reserved, pfn, 1 << order))) order--;
+    __free_pages_core(k, pfn, order);
+    pfn += 1 << order;
+  }
+  return k;
+}
+
+function rangeFree(k: Kernel, reserved: Uint8Array, pfn: number, n: number): boolean {
+  if (pfn + n > reserved.length) return false;
+  for (let i = pfn; i < pfn + n; i++) if (reserved[i] || !pfnValid(k, i)) return false;
+  // A block may not straddle a zone boundary.
+  const z = k.blockZone[pfn >> 9];
+  return k.blockZone[(pfn + n - 1) >> 9] === z;
+}
+
+interface Proc {
+  readonly mm: MmStruct;
+  readonly heap: Vma;
+  readonly maps: Vma[];
+  next: number;
+  alive: boolean;
+}
+
+interface World {
+  readonly k: Kernel;
+  readonly rng: Prng;
+  readonly spec: PopulateSpec;
+  readonly procs: Proc[];
+  readonly files: AddressSpace[];
+  readonly fileNext: number[];
+  readonly slabs: number[];
+  readonly kpages: number[];
+  pid: number;
+  slabPages: number;
+}
+
+const COMMS = ['systemd', 'sshd', 'postgres', 'java', 'nginx', 'python3', 'chromium', 'redis-server', 'qemu', 'bash', 'gcc', 'node'];
+
+function spawn(w: World): Proc {
+  const { k, rng, spec } = w;
+  const id = w.procs.length;
+  const mm = createMm(k, 1000 + w.pid++, COMMS[id % COMMS.length]!);
+  const heapPages = Math.max(1024, Math.ceil((spec.anon * spec.nrPfns * 2.5) / spec.processes));
+  const start = 0x10000 + id * 0x100000; // 4 GiB apart, 2 MiB aligned
+  const heap = createVma(k, { mm, start, nrPages: heapPages, pgoff: start, anonVma: createAnonVma(k), writable: true });
+  const maps: Vma[] = [];
+  // Shared libraries: each process maps parts of a few files read-only.
+  for (let i = 0; i < 2 && w.files.length; i++) {
+    const f = w.files[rng.below(w.files.length)]!;
+    if (f.kind !== 'file') continue;
+    const len = Math.min(f.pages.a.length, 64 + rng.below(256));
+    maps.push(createVma(k, { mm, start: start + 0x80000 + i * 0x10000, nrPages: len, pgoff: 0, file: f, writable: false }));
+  }
+  const p = { mm, heap, maps, next: 0, alive: true };
+  w.procs.push(p);
+  return p;
+}
+
+function faultAnon(w: World, p: Proc, n: number): void {
+  const { k, rng, spec } = w;
+  for (let done = 0; done < n && p.next < p.heap.nrPages;) {
+    let order = 0;
+    if (rng.chance(spec.largeAnon / 8)) order = rng.chance(0.3) ? 9 : 4;
+    if (order && !anonRangeFree(p.heap, p.next, order)) {
+      const align = 1 << order;
+      const aligned = (((p.heap.start + p.next + align - 1) & ~(align - 1)) - p.heap.start);
+      if (aligned + align <= p.heap.nrPages) p.next = aligned;
+      else order = 0;
+    }
+    let folio = do_anonymous_page(k, p.heap, p.next, order);
+    if (folio < 0 && order) folio = do_anonymous_page(k, p.heap, p.next, (order = 0));
+    if (folio < 0) return;
+    p.next += 1 << order;
+    done += 1 << order;
+    if (rng.chance(0.3)) folio_activate(k, pageZone(k, folio), folio);
+  }
+}
+
+function readFile(w: World, fi: number, n: number): void {
+  const { k, rng } = w;
+  const f = w.files[fi]!;
+  for (let i = 0; i < n; i++) {
+    const idx = w.fileNext[fi]!;
+    if (idx >= f.pages.a.length) return;
+    const order = f.kind === 'file' && rng.chance(0.1) ? 2 : 0;
+    const folio = filemap_read_folio(k, f, idx, order);
+    if (folio < 0) return;
+    w.fileNext[fi] = idx + (1 << k.mem.order.a[folio]!);
+    if (f.kind !== 'ramfs' && rng.chance(0.25)) folio_activate(k, pageZone(k, folio), folio);
+    if (f.kind !== 'file') folio_mark_dirty(k, folio); // tmpfs/ramfs data exists only in memory
+    else if (rng.chance(0.1)) folio_mark_dirty(k, folio);
+    if (f.kind === 'file' && rng.chance(0.12) && !testPageFlag(k, folio, PG.private)) folio_attach_private(k, folio, 1);
+  }
+}
+
+function kernelWork(w: World): void {
+  const { k, rng, spec } = w;
+  const nr = spec.nrPfns;
+  if (w.slabPages < spec.slab * nr && rng.chance(0.6)) {
+    const order = rng.chance(0.7) ? 0 : 1 + rng.below(3);
+    const pfn = alloc_slab_page(k, order, rng.chance(0.45));
+    if (pfn >= 0) {
+      w.slabs.push(pfn);
+      w.slabPages += 1 << order;
+    }
+  }
+  if (w.kpages.length < spec.kernel * nr && rng.chance(0.5)) {
+    const pfn = alloc_kernel_pages(k, 0);
+    if (pfn >= 0) w.kpages.push(pfn);
+  }
+}
+
+function fileShare(w: World, kind: AddressSpace['kind']): number {
+  let n = 0;
+  w.files.forEach((f, i) => {
+    if (f.kind === kind) n += w.fileNext[i]!;
+  });
+  return n;
+}
+
+function fill(w: World, anonTarget: number): void {
+  const { k, rng, spec } = w;
+  const nr = spec.nrPfns;
+  for (let guard = 0; guard < nr; guard++) {
+    kernelWork(w);
+    const live = w.procs.filter((p) => p.alive && p.next < p.heap.nrPages);
+    const wantAnon = node_page_state(k, NS.NR_ANON_MAPPED) < anonTarget;
+    const wantFile = (['file', 'shmem', 'ramfs'] as const).filter((kd) => fileShare(w, kd) < spec[kd] * nr);
+    if (!wantAnon && wantFile.length === 0) return;
+    if (wantAnon && (wantFile.length === 0 || rng.chance(0.55))) {
+      const p = live.length && rng.chance(0.9) ? live[rng.below(live.length)]! : spawn(w);
+      faultAnon(w, p, 1 + rng.below(48));
+      if (p.maps.length && rng.chance(0.3)) {
+        const m = p.maps[rng.below(p.maps.length)]!;
+        for (let s = 0; s < Math.min(m.nrPages, 32); s++) do_read_fault(k, m, rng.below(m.nrPages));
+      }
+    } else if (wantFile.length) {
+      const kind = wantFile[rng.below(wantFile.length)]!;
+      const cands = w.files.map((f, i) => i).filter((i) => w.files[i]!.kind === kind && w.fileNext[i]! < w.files[i]!.pages.a.length);
+      if (!cands.length) continue;
+      readFile(w, cands[rng.below(cands.length)]!, 1 + rng.below(64));
+    }
+  }
+}
+
+function churn(w: World): void {
+  const { k, rng, spec } = w;
+  // Processes exit.
+  for (const p of w.procs) {
+    if (p.alive && rng.chance(0.45 * spec.churn)) {
+      exit_mmap(k, p.mm);
+      p.alive = false;
+    }
+  }
+  // Reclaim clean page cache, file by file, scattered.
+  for (let fi = 0; fi < w.files.length; fi++) {
+    const f = w.files[fi]!;
+    if (f.kind !== 'file') continue;
+    for (let idx = 0; idx < w.fileNext[fi]!; idx++) {
+      const folio = f.pages.a[idx]!;
+      if (folio >= 0 && k.mem.index.a[folio] === idx && rng.chance(0.5 * spec.churn)) reclaim_clean_folio(k, folio);
+    }
+  }
+  // Slab shrinkers free part of the reclaimable caches; some kernel pages go back too.
+  for (let i = w.slabs.length - 1; i >= 0; i--) {
+    if (rng.chance(0.3 * spec.churn)) {
+      w.slabPages -= 1 << k.mem.order.a[w.slabs[i]!]!;
+      free_slab_page(k, w.slabs[i]!);
+      w.slabs.splice(i, 1);
+    }
+  }
+  for (let i = w.kpages.length - 1; i >= 0; i--) {
+    if (rng.chance(0.2 * spec.churn)) {
+      folio_put(k, w.kpages[i]!);
+      w.kpages.splice(i, 1);
+    }
+  }
+}
+
+export function populate(spec: PopulateSpec, layout: MemoryLayout = defaultLayout(spec.nrPfns)): Kernel {
+  const k = boot(layout);
+  const rng = createPrng(spec.seed);
+  const w: World = { k, rng, spec, procs: [], files: [], fileNext: [], slabs: [], kpages: [], pid: 0, slabPages: 0 };
+  const nr = spec.nrPfns;
+  const kinds: AddressSpace['kind'][] = [];
+  for (let i = 0; i < spec.files; i++) kinds.push(i % 12 === 0 ? 'ramfs' : i % 5 === 0 ? 'shmem' : 'file');
+  kinds.forEach((kind, i) => {
+    const share = kind === 'file' ? spec.file : kind === 'shmem' ? spec.shmem : spec.ramfs;
+    const count = kinds.filter((x) => x === kind).length;
+    const size = Math.max(16, Math.ceil(((share * nr) / count) * (0.5 + rng.below(100) / 50)));
+    const name = kind === 'file' ? `/usr/lib/file${i}.so` : kind === 'shmem' ? `/dev/shm/seg${i}` : `/ramfs/blob${i}`;
+    w.files.push(createAddressSpace(k, name, kind, size));
+    w.fileNext.push(0);
+  });
+  // Boot: the kernel's own early allocations.
+  for (let i = 0; i < nr * (spec.slab + spec.kernel) * 0.4; i++) kernelWork(w);
+  for (let i = 0; i < Math.ceil(spec.processes / 2); i++) spawn(w);
+  fill(w, spec.anon * nr * (1 + 0.6 * spec.churn));
+  if (spec.churn > 0) {
+    churn(w);
+    fill(w, spec.anon * nr);
+  }
+  rehash(k.st);
+  return k;
+}

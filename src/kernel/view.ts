@@ -1,0 +1,78 @@
+// The 1-byte-per-PFN view: the state class of every PFN, derived from the struct pages alone
+// (plus the free lists' pageblock types), the way a kernel developer would classify a page
+// reading its flags, type and mapping. Free pages are found by walking buddy heads, since only
+// the head of a free block is PageBuddy.
+
+import { StateClass } from './classes';
+import { PG, PGTY } from './flags';
+import { pfnValid, type Kernel } from './kernel';
+import { get_pfnblock_migratetype, MT } from './zone';
+import { mappingId, mappingIsAnon } from './vm';
+import { GUP_PIN_COUNTING_BIAS } from './pins';
+
+const FREE_BY_MT = [StateClass.FreeUnmovable, StateClass.FreeMovable, StateClass.FreeReclaimable, StateClass.FreeHighAtomic, StateClass.FreeIsolate];
+
+/** Fill `out` (length nrPfns) with the StateClass of every PFN. */
+export function buildView(k: Kernel, out: Uint8Array): void {
+  const { flags, pageType, mapping, refcount, lruNext, order, private_ } = k.mem;
+  const f = flags.a, t = pageType.a, m = mapping.a, ref = refcount.a, next = lruNext.a, ord = order.a, priv = private_.a;
+  const nr = k.mem.nr;
+  const pinned = new Set<number>();
+  for (let i = 0; i < k.pins.n.a[0]!; i++) if (k.pins.kind.a[i] === 1) pinned.add(k.pins.pfn.a[i]!);
+  for (let pfn = 0; pfn < nr;) {
+    if (!pfnValid(k, pfn)) {
+      out[pfn++] = StateClass.Hole;
+      continue;
+    }
+    if (t[pfn] === PGTY.buddy) {
+      const n = 1 << priv[pfn]!;
+      out.fill(FREE_BY_MT[get_pfnblock_migratetype(k, pfn)] ?? StateClass.FreeMovable, pfn, pfn + n);
+      pfn += n;
+      continue;
+    }
+    const head = next[pfn]! <= -2 ? -next[pfn]! - 2 : pfn;
+    const fl = f[head]!;
+    let c: StateClass;
+    if (fl & (1 << PG.reserved)) c = StateClass.Reserved;
+    else if (fl & (1 << PG.locked)) c = StateClass.Locked;
+    else if (pinned.has(head) || (!(fl & (1 << PG.head)) && ref[head]! >= GUP_PIN_COUNTING_BIAS)) c = StateClass.Pinned;
+    else c = baseClass(k, head, fl, t[head]!, m[head]!);
+    out[pfn] = c;
+    pfn++;
+    // Tails share the head's class: fill the rest of a large folio at once.
+    if (head === pfn - 1 && fl & (1 << PG.head)) {
+      const end = Math.min(nr, head + (1 << ord[head]!));
+      out.fill(c, pfn, end);
+      pfn = end;
+    }
+  }
+}
+
+function baseClass(k: Kernel, head: number, fl: number, type: number, map: number): StateClass {
+  switch (type) {
+    case PGTY.slab: return StateClass.Slab;
+    case PGTY.table: return StateClass.PageTable;
+    case PGTY.offline: return StateClass.Offline;
+    case PGTY.zsmalloc: return StateClass.Zsmalloc;
+    case PGTY.hugetlb: return StateClass.Hugetlb;
+  }
+  const onLru = (fl & (1 << PG.lru)) !== 0;
+  if (map !== 0 && !onLru) return StateClass.Isolated; // user folio off the LRU: someone isolated it
+  if (fl & (1 << PG.unevictable)) return StateClass.Unevictable;
+  if (map !== 0) {
+    const active = (fl & (1 << PG.active)) !== 0;
+    if (mappingIsAnon(map)) return active ? StateClass.AnonActive : StateClass.Anon;
+    if (k.vm.spaces[mappingId(map)]?.kind === 'shmem') return StateClass.Shmem;
+    return active ? StateClass.FileActive : StateClass.File;
+  }
+  return StateClass.Kernel;
+}
+
+/** Pages per class, indexed by StateClass. */
+export function countClasses(view: Uint8Array, nrClasses: number): number[] {
+  const counts = new Array<number>(nrClasses).fill(0);
+  for (let i = 0; i < view.length; i++) counts[view[i]!]!++;
+  return counts;
+}
+
+export { MT };

@@ -1,0 +1,167 @@
+// Processes, VMAs, page tables, anon_vmas and address_spaces: the light page-table model that
+// reverse mapping walks. The kernel finds the PTEs of a folio from folio->mapping (anon_vma or
+// address_space) and folio->index through the VMAs attached to it (vma_address()); we do the
+// same, so rmap needs no per-page storage: mapping + index are the whole of it, as in mm/rmap.c.
+//
+// A PTE is one Int32 in its VMA's store: 0 = pte_none, pfn+1 = present, -(pfn+1) = a migration
+// entry for pfn. Its bits (write, dirty, young, anon-exclusive) sit in a parallel Uint8 store.
+
+import { addStore, type Store, type Stores } from './store';
+
+export const PTE_NONE = 0;
+export const PTE_WRITE = 1;
+export const PTE_DIRTY = 2;
+export const PTE_YOUNG = 4;
+/** RMAP_EXCLUSIVE on a present PTE; SWP_MIGRATION_READ_EXCLUSIVE on a migration entry. */
+export const PTE_EXCLUSIVE = 8;
+
+export const ptePresent = (v: number): boolean => v > 0;
+export const pteIsMigration = (v: number): boolean => v < 0;
+export const ptePfn = (v: number): number => (v > 0 ? v - 1 : -v - 1);
+export const mkPte = (pfn: number): number => pfn + 1;
+export const mkMigrationEntry = (pfn: number): number => -(pfn + 1);
+
+/** Entries per page-table page (PTRS_PER_PTE on x86-64). */
+export const PTRS_PER_PTE = 512;
+
+export interface MmStruct {
+  readonly id: number;
+  readonly pid: number;
+  readonly comm: string;
+  readonly vmas: number[];
+}
+
+export type AddressSpaceKind = 'file' | 'shmem' | 'ramfs';
+
+export interface Vma {
+  readonly id: number;
+  readonly mm: number;
+  /** vm_start / PAGE_SIZE */
+  readonly start: number;
+  readonly nrPages: number;
+  /** vm_pgoff: the file offset (or anon linear index) of vm_start. */
+  readonly pgoff: number;
+  readonly anonVma: number;
+  readonly file: number;
+  readonly writable: boolean;
+  readonly pte: Store & { a: Int32Array };
+  readonly pteBits: Store & { a: Uint8Array };
+  /** PFN of the page-table page covering each PTRS_PER_PTE-entry chunk, -1 if none. */
+  readonly ptPages: Store & { a: Int32Array };
+}
+
+export interface AnonVma {
+  readonly id: number;
+  readonly vmas: number[];
+}
+
+export interface AddressSpace {
+  readonly id: number;
+  readonly name: string;
+  readonly kind: AddressSpaceKind;
+  /** i_pages: the folio head PFN at each index it covers, -1 if none. */
+  readonly pages: Store & { a: Int32Array };
+  /** i_mmap: VMAs mapping this file. */
+  readonly iMmap: number[];
+}
+
+export interface Vm {
+  readonly mms: MmStruct[];
+  readonly vmas: Vma[];
+  readonly anonVmas: AnonVma[];
+  readonly spaces: AddressSpace[];
+}
+
+export function createVm(): Vm {
+  return { mms: [], vmas: [], anonVmas: [], spaces: [] };
+}
+
+// folio->mapping encoding: FOLIO_MAPPING_ANON (bit 0) marks an anon_vma; 0 is NULL.
+export const anonMapping = (anonVma: number): number => ((anonVma + 1) << 1) | 1;
+export const fileMapping = (space: number): number => (space + 1) << 1;
+export const mappingIsAnon = (m: number): boolean => (m & 1) === 1;
+export const mappingId = (m: number): number => (m >> 1) - 1;
+
+interface VmOwner {
+  readonly st: Stores;
+  readonly vm: Vm;
+}
+
+function assertNotJournaled(k: VmOwner, what: string): void {
+  // Objects are created while populating (step 0). Creating them inside a journaled step would
+  // need their creation rewound too; no action does that yet.
+  if (k.st.j.on) throw new Error(`creating ${what} inside a journaled step is not supported`);
+}
+
+export function createMm(k: VmOwner, pid: number, comm: string): MmStruct {
+  assertNotJournaled(k, 'an mm_struct');
+  const mm = { id: k.vm.mms.length, pid, comm, vmas: [] };
+  k.vm.mms.push(mm);
+  return mm;
+}
+
+export function createAnonVma(k: VmOwner): AnonVma {
+  assertNotJournaled(k, 'an anon_vma');
+  const av = { id: k.vm.anonVmas.length, vmas: [] };
+  k.vm.anonVmas.push(av);
+  return av;
+}
+
+export function createAddressSpace(k: VmOwner, name: string, kind: AddressSpaceKind, nrPages: number): AddressSpace {
+  assertNotJournaled(k, 'an address_space');
+  const id = k.vm.spaces.length;
+  const as = { id, name, kind, pages: addStore(k.st, `as${id}.i_pages`, new Int32Array(nrPages).fill(-1)), iMmap: [] };
+  k.vm.spaces.push(as);
+  return as;
+}
+
+export interface VmaSpec {
+  readonly mm: MmStruct;
+  readonly start: number;
+  readonly nrPages: number;
+  readonly pgoff: number;
+  readonly anonVma?: AnonVma;
+  readonly file?: AddressSpace;
+  readonly writable: boolean;
+}
+
+export function createVma(k: VmOwner, s: VmaSpec): Vma {
+  assertNotJournaled(k, 'a VMA');
+  const id = k.vm.vmas.length;
+  const vma: Vma = {
+    id,
+    mm: s.mm.id,
+    start: s.start,
+    nrPages: s.nrPages,
+    pgoff: s.pgoff,
+    anonVma: s.anonVma ? s.anonVma.id : -1,
+    file: s.file ? s.file.id : -1,
+    writable: s.writable,
+    pte: addStore(k.st, `vma${id}.pte`, new Int32Array(s.nrPages)),
+    pteBits: addStore(k.st, `vma${id}.pte_bits`, new Uint8Array(s.nrPages)),
+    ptPages: addStore(k.st, `vma${id}.pt_pages`, new Int32Array(Math.ceil(s.nrPages / PTRS_PER_PTE) + 1).fill(-1)),
+  };
+  k.vm.vmas.push(vma);
+  s.mm.vmas.push(id);
+  s.anonVma?.vmas.push(id);
+  s.file?.iMmap.push(id);
+  return vma;
+}
+
+/** Page-table chunk of a PTE slot: chunks are aligned to virtual 2 MiB like real PMDs. */
+export function ptChunk(vma: Vma, slot: number): number {
+  return ((vma.start + slot) >> 9) - (vma.start >> 9);
+}
+
+/** mm/internal.h: vma_address() — where page index `index` of the mapping sits in this VMA, or -1. */
+export function vma_address(vma: Vma, index: number): number {
+  const slot = index - vma.pgoff;
+  return slot >= 0 && slot < vma.nrPages ? slot : -1;
+}
+
+export function describeVma(k: VmOwner, vma: Vma): string {
+  const mm = k.vm.mms[vma.mm]!;
+  return `${mm.comm}[${mm.pid}] ${hex((vma.start) * 4096)}`;
+}
+
+const hex = (n: number): string => '0x' + n.toString(16);

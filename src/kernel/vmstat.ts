@@ -1,0 +1,55 @@
+// The counters we keep (enum zone_stat_item / node_stat_item) and their updaters
+// (__mod_zone_page_state, __mod_node_page_state in mm/vmstat.c).
+
+import { put, type Store, type Stores } from './store';
+
+export const ZS = {
+  NR_FREE_PAGES: 0,
+  NR_FREE_PAGES_BLOCKS: 1,
+  NR_ZONE_INACTIVE_ANON: 2,
+  NR_ZONE_ACTIVE_ANON: 3,
+  NR_ZONE_INACTIVE_FILE: 4,
+  NR_ZONE_ACTIVE_FILE: 5,
+  NR_ZONE_UNEVICTABLE: 6,
+} as const;
+export const NR_ZS = 7;
+
+export const NS = {
+  NR_ISOLATED_ANON: 0,
+  NR_ISOLATED_FILE: 1,
+  NR_FILE_PAGES: 2,
+  NR_SHMEM: 3,
+  NR_FILE_DIRTY: 4,
+  NR_ANON_MAPPED: 5,
+  NR_FILE_MAPPED: 6,
+  NR_SLAB: 7,
+  NR_PAGETABLE: 8,
+} as const;
+export const NR_NS = 9;
+export const NS_NAMES = [
+  'nr_isolated_anon', 'nr_isolated_file', 'nr_file_pages', 'nr_shmem', 'nr_file_dirty',
+  'nr_anon_pages', 'nr_mapped', 'nr_slab', 'nr_page_table_pages',
+] as const;
+
+interface StatOwner {
+  readonly st: Stores;
+  readonly zstat: Store & { a: Int32Array };
+  readonly nstat: Store & { a: Int32Array };
+}
+
+export function mod_zone_page_state(k: StatOwner, zone: number, item: number, delta: number): void {
+  const i = zone * NR_ZS + item;
+  put(k.st, k.zstat, i, k.zstat.a[i]! + delta);
+}
+
+export function zone_page_state(k: StatOwner, zone: number, item: number): number {
+  return k.zstat.a[zone * NR_ZS + item]!;
+}
+
+export function mod_node_page_state(k: StatOwner, item: number, delta: number): void {
+  put(k.st, k.nstat, item, k.nstat.a[item]! + delta);
+}
+
+export function node_page_state(k: StatOwner, item: number): number {
+  return k.nstat.a[item]!;
+}
