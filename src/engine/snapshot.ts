@@ -1,5 +1,14 @@
-// TEMPORARY STUB — replaced by the real populated kernel. Signature is the contract.
-import { StateClass, NR_STATE_CLASSES } from '../kernel/classes';
+// A populated kernel and what the UI and the CLI read off it: the per-PFN view, class counts,
+// free areas and the state hash. The engine issue turns this into a timeline of steps.
+
+import { NR_STATE_CLASSES, STATE_CLASSES } from '../kernel/classes';
+import { populate } from '../kernel/populate';
+import { buildView, countClasses } from '../kernel/view';
+import { stateHash } from '../kernel/store';
+import { NR_PAGE_ORDERS } from '../kernel/zone';
+import type { Kernel } from '../kernel/kernel';
+import { findPreset } from './presets';
+import { populateSpecOf, type Scenario } from './scenario';
 
 export interface ZoneRange { readonly name: string; readonly start: number; readonly end: number }
 
@@ -13,14 +22,33 @@ export interface MemorySnapshot {
   readonly stateHash: string;
 }
 
+export function loadScenario(s: Scenario): Kernel {
+  return populate(populateSpecOf(s));
+}
+
+export function snapshotOf(k: Kernel): MemorySnapshot {
+  const view = new Uint8Array(k.mem.nr);
+  buildView(k, view);
+  return {
+    nrPfns: k.mem.nr,
+    zones: k.zones.map((z) => ({ name: z.name, start: z.start, end: z.end })),
+    view,
+    classCounts: countClasses(view, NR_STATE_CLASSES),
+    stateHash: stateHash(k.st),
+  };
+}
+
 export function loadDefaultSnapshot(): MemorySnapshot {
-  const nrPfns = 131072;
-  const view = new Uint8Array(nrPfns);
-  const counts = new Array<number>(NR_STATE_CLASSES).fill(0);
-  for (let i = 0; i < nrPfns; i++) {
-    const c = i < 256 ? StateClass.Reserved : (i * 2654435761) % 7 === 0 ? StateClass.Anon : StateClass.FreeMovable;
-    view[i] = c;
-    counts[c]!++;
-  }
-  return { nrPfns, zones: [{ name: 'DMA', start: 0, end: 4096 }, { name: 'DMA32', start: 4096, end: nrPfns }], view, classCounts: counts, stateHash: '0' };
+  return snapshotOf(loadScenario(findPreset('default')!.scenario));
+}
+
+/** The CLI's --summary object (the engine issue adds steps, migrated, failed). */
+export function summaryOf(k: Kernel, snap: MemorySnapshot = snapshotOf(k)): Record<string, unknown> {
+  const classes: Record<string, number> = {};
+  STATE_CLASSES.forEach((c, i) => {
+    if (snap.classCounts[i]) classes[c.key] = snap.classCounts[i]!;
+  });
+  const freeArea: Record<string, number[]> = {};
+  for (const z of k.zones) freeArea[z.name] = Array.from(k.nrFree.a.subarray(z.idx * NR_PAGE_ORDERS, (z.idx + 1) * NR_PAGE_ORDERS));
+  return { nrPfns: snap.nrPfns, zones: snap.zones, classes, freeArea, stateHash: snap.stateHash };
 }

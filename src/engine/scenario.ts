@@ -1,0 +1,94 @@
+// Scenarios: versioned JSON that says what memory looks like and (from the engine issue on) what
+// runs on it. Validated with zod so that a bad file or link fails with one line naming the field;
+// older versions will be upgraded step by step in upgrade(), newer ones are refused.
+
+import { z } from 'zod';
+import { DEFAULT_POPULATE, type PopulateSpec } from '../kernel/populate';
+
+export const SCENARIO_VERSION = 1;
+/** 16 GiB of 4 KiB pages: the memory budget (40 B/PFN) was set for this size. */
+export const MAX_PFNS = 4 * 1024 * 1024;
+
+const share = z.number().min(0).max(0.9);
+
+const populateSchema = z
+  .object({
+    anon: share,
+    file: share,
+    shmem: share,
+    ramfs: share,
+    slab: share,
+    kernel: share,
+    largeAnon: z.number().min(0).max(1),
+    churn: z.number().min(0).max(1),
+    processes: z.number().int().min(1).max(4096),
+    files: z.number().int().min(1).max(4096),
+  })
+  .partial()
+  .strict()
+  .refine((p) => (p.anon ?? 0) + (p.file ?? 0) + (p.shmem ?? 0) + (p.ramfs ?? 0) + (p.slab ?? 0) + (p.kernel ?? 0) <= 0.9, {
+    message: 'the shares add up to more than 0.9 of memory',
+  });
+
+export const scenarioSchema = z
+  .object({
+    v: z.literal(SCENARIO_VERSION),
+    name: z.string().max(80).optional(),
+    description: z.string().max(400).optional(),
+    memory: z
+      .object({
+        pfns: z
+          .number()
+          .int()
+          .min(2048, 'at least 2048 PFNs (8 MiB)')
+          .max(MAX_PFNS, `at most ${MAX_PFNS} PFNs (16 GiB)`)
+          .refine((n) => n % 512 === 0, 'must be a multiple of 512 (one pageblock)'),
+      })
+      .strict(),
+    seed: z.number().int().min(0).max(0xffffffff),
+    populate: populateSchema.optional(),
+  })
+  .strict();
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+
+export class ScenarioError extends Error {
+  override name = 'ScenarioError';
+}
+
+function issueText(issue: z.core.$ZodIssue): string {
+  const path = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
+  if (issue.code === 'unrecognized_keys') return `${path}: unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  return `${path}: ${issue.message}`;
+}
+
+/** Parse and validate a scenario from any JSON value; throws ScenarioError with one line. */
+export function parseScenario(value: unknown): Scenario {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ScenarioError('scenario: expected a JSON object');
+  const v = (value as { v?: unknown }).v;
+  if (typeof v !== 'number') throw new ScenarioError('v: missing scenario version (a number)');
+  if (v > SCENARIO_VERSION) throw new ScenarioError(`v: scenario version ${v} is newer than this pfnscope understands (${SCENARIO_VERSION})`);
+  const r = scenarioSchema.safeParse(upgrade(value));
+  if (!r.success) throw new ScenarioError(issueText(r.error.issues[0]!));
+  return r.data;
+}
+
+/** Parse scenario JSON text; a syntax error becomes a ScenarioError. */
+export function parseScenarioText(text: string): Scenario {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new ScenarioError(`invalid JSON: ${(e as Error).message}`);
+  }
+  return parseScenario(value);
+}
+
+/** Old versions are upgraded one step at a time; version 1 is the first. */
+function upgrade(value: object): unknown {
+  return value;
+}
+
+export function populateSpecOf(s: Scenario): PopulateSpec {
+  return { ...DEFAULT_POPULATE, ...s.populate, seed: s.seed, nrPfns: s.memory.pfns };
+}
