@@ -131,7 +131,7 @@ function spawn(w: World): Proc {
   const { k, rng, spec } = w;
   const id = w.procs.length;
   const mm = createMm(k, 1000 + w.pid++, COMMS[id % COMMS.length]!);
-  const heapPages = Math.max(1024, Math.ceil((spec.anon * spec.nrPfns * 2.5) / spec.processes));
+  const heapPages = Math.max(1024, Math.ceil((spec.anon * spec.nrPfns * 1.8) / spec.processes));
   const start = 0x10000 + id * 0x100000; // 4 GiB apart, 2 MiB aligned
   const heap = createVma(k, { mm, start, nrPages: heapPages, pgoff: start, anonVma: createAnonVma(k), writable: true });
   const maps: Vma[] = [];
@@ -219,7 +219,10 @@ function fill(w: World, anonTarget: number): void {
     const wantFile = (['file', 'shmem', 'ramfs'] as const).filter((kd) => fileShare(w, kd) < spec[kd] * nr);
     if (!wantAnon && wantFile.length === 0) return;
     if (wantAnon && (wantFile.length === 0 || rng.chance(0.55))) {
-      const p = live.length && rng.chance(0.9) ? live[rng.below(live.length)]! : spawn(w);
+      const alive = w.procs.filter((q) => q.alive).length;
+      const canSpawn = alive < spec.processes && w.procs.length < 2 * spec.processes;
+      if (!live.length && !canSpawn) return; // every heap is full: stop rather than grow without bound
+      const p = live.length && (!canSpawn || rng.chance(0.9)) ? live[rng.below(live.length)]! : spawn(w);
       faultAnon(w, p, 1 + rng.below(48));
       if (p.maps.length && rng.chance(0.3)) {
         const m = p.maps[rng.below(p.maps.length)]!;
