@@ -198,7 +198,7 @@ export function __rmqueue_smallest(k: Kernel, zone: number, order: number, mt: n
 // mm/page_alloc.c: should_try_claim_block()
 function should_try_claim_block(order: number, startMt: number): boolean {
   if (order >= PAGEBLOCK_ORDER) return true;
-  if (order >= PAGEBLOCK_ORDER / 2) return true;
+  if (order >= PAGEBLOCK_ORDER >> 1) return true; // C's unsigned pageblock_order / 2 = 4, not 4.5
   return startMt === MT.RECLAIMABLE || startMt === MT.UNMOVABLE;
 }
 
