@@ -1,0 +1,308 @@
+// checkInvariants() must be able to fail: for every rule, corrupt a populated kernel the way a
+// bug would (a reference too many, a free block off its list, a stale counter...) and check that
+// the rule is reported. A rule added to invariants.ts without a case here fails the last test.
+
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkInvariants } from './invariants';
+import { DEFAULT_POPULATE, populate } from './populate';
+import { freeSlot, type Kernel } from './kernel';
+import { listAdd, listDel, listPfns } from './list';
+import { LRU } from './lru';
+import { PG, PGTY } from './flags';
+import { MT, NR_PAGE_ORDERS } from './zone';
+import { NR_ZS, NS, ZS } from './vmstat';
+import { fileMapping, mappingIsAnon, mkMigrationEntry, mkPte, ptePresent, ptePfn, type Vma } from './vm';
+import { freeBlocks, type FreeBlock } from './testkit';
+
+const SPEC = { ...DEFAULT_POPULATE, seed: 3, nrPfns: 8192, processes: 4, files: 6 };
+const fresh = (): Kernel => populate(SPEC);
+const rules = (k: Kernel): string[] => [...new Set(checkInvariants(k, 1000).map((v) => v.rule))].sort();
+
+// Finders over a populated kernel.
+const allFree = (k: Kernel): (FreeBlock & { zone: number })[] => k.zones.flatMap((z) => freeBlocks(k, z.idx).map((b) => ({ ...b, zone: z.idx })));
+const freeOfOrder = (k: Kernel, pred: (b: FreeBlock & { zone: number }) => boolean): FreeBlock & { zone: number } => {
+  const b = allFree(k).find(pred);
+  if (!b) throw new Error('populated kernel has no such free block');
+  return b;
+};
+const lruMember = (k: Kernel, lru: number): number => {
+  const p = listPfns(k, k.lru, lru).next();
+  if (p.done) throw new Error(`empty LRU list ${lru}`);
+  return p.value;
+};
+const mappedPte = (k: Kernel, anon: boolean): { vma: Vma; slot: number; page: number } => {
+  for (const vma of k.vm.vmas) {
+    if ((vma.anonVma >= 0) !== anon) continue;
+    for (let s = 0; s < vma.nrPages; s++) {
+      const v = vma.pte.a[s]!;
+      if (ptePresent(v)) return { vma, slot: s, page: ptePfn(v) };
+    }
+  }
+  throw new Error('no mapped page');
+};
+const emptyAnonPte = (k: Kernel): { vma: Vma; slot: number } => {
+  for (const vma of k.vm.vmas) {
+    if (vma.anonVma < 0) continue;
+    for (let s = 0; s < vma.nrPages; s++) if (vma.pte.a[s] === 0 && vma.ptPages.a[Math.floor(s / 512)]! >= 0) return { vma, slot: s };
+  }
+  throw new Error('no empty PTE');
+};
+const cachedUnmapped = (k: Kernel): { as: number; index: number; folio: number } => {
+  for (const as of k.vm.spaces) {
+    for (let i = 0; i < as.pages.a.length; i++) {
+      const f = as.pages.a[i]!;
+      if (f >= 0 && k.mem.index.a[f] === i && k.mem.mapcount.a[f] === -1 && !(k.mem.flags.a[f]! & (1 << PG.head))) return { as: as.id, index: i, folio: f };
+    }
+  }
+  throw new Error('no cached folio');
+};
+const largeMappedAnon = (k: Kernel): number => {
+  for (let p = 0; p < k.mem.nr; p++) {
+    if (k.mem.flags.a[p]! & (1 << PG.head) && mappingIsAnon(k.mem.mapping.a[p]!) && k.mem.mapcount.a[p]! >= 0) return p;
+  }
+  throw new Error('no large anon folio');
+};
+
+interface Case {
+  readonly rule: string;
+  readonly what: string;
+  /** Only this rule may fire (the corruption is precise enough). */
+  readonly only?: boolean;
+  readonly corrupt: (k: Kernel) => void;
+}
+
+const CASES: readonly Case[] = [
+  {
+    rule: 'free list links', what: 'a free block whose lru.prev does not point at its predecessor',
+    corrupt: (k) => {
+      const b = allFree(k).find((x, i, a) => i > 0 && a[i - 1]!.order === x.order && a[i - 1]!.mt === x.mt && a[i - 1]!.zone === x.zone)!;
+      k.mem.lruPrev.a[b.pfn] = b.pfn;
+    },
+  },
+  {
+    rule: 'one list', what: 'a free block reachable from an LRU list too',
+    corrupt: (k) => {
+      k.lru.heads.a[2 * LRU.ACTIVE_FILE] = allFree(k)[0]!.pfn;
+    },
+  },
+  {
+    rule: 'buddy head', what: 'a block on a free list without PageBuddy',
+    corrupt: (k) => {
+      k.mem.pageType.a[allFree(k)[0]!.pfn] = PGTY.none;
+    },
+  },
+  {
+    rule: 'alignment', what: 'an odd PFN on the order-1 list',
+    corrupt: (k) => {
+      const b = freeOfOrder(k, (x) => x.order === 0 && (x.pfn & 1) === 1);
+      listDel(k, k.freeLists, freeSlot(b.zone, 0, b.mt), b.pfn);
+      k.mem.private_.a[b.pfn] = 1;
+      listAdd(k, k.freeLists, freeSlot(b.zone, 1, b.mt), b.pfn);
+    },
+  },
+  {
+    rule: 'zone', what: 'a block of one zone on the other zone\'s free list',
+    corrupt: (k) => {
+      const b = allFree(k)[0]!;
+      listDel(k, k.freeLists, freeSlot(b.zone, b.order, b.mt), b.pfn);
+      listAdd(k, k.freeLists, freeSlot(1 - b.zone, b.order, b.mt), b.pfn);
+    },
+  },
+  {
+    rule: 'free list type', what: 'a free block whose pageblock changed type under it', only: true,
+    corrupt: (k) => {
+      const b = freeOfOrder(k, (x) => x.mt === MT.MOVABLE && x.order < 9);
+      k.pageblock.a[b.pfn >> 9] = MT.RECLAIMABLE;
+    },
+  },
+  {
+    rule: 'refcount', what: 'a free block with refcount 1',
+    corrupt: (k) => {
+      k.mem.refcount.a[allFree(k)[0]!.pfn] = 1;
+    },
+  },
+  {
+    rule: 'exactly one state', what: 'a page inside a free block that is also a free block of its own',
+    corrupt: (k) => {
+      const b = freeOfOrder(k, (x) => x.order >= 1);
+      k.mem.pageType.a[b.pfn + 1] = PGTY.buddy;
+      k.mem.private_.a[b.pfn + 1] = 0;
+      listAdd(k, k.freeLists, freeSlot(b.zone, 0, b.mt), b.pfn + 1);
+    },
+  },
+  {
+    rule: 'exactly one state', what: 'a page inside a free block that is also on an LRU list',
+    corrupt: (k) => {
+      const b = freeOfOrder(k, (x) => x.order >= 1);
+      k.mem.flags.a[b.pfn + 1] = 1 << PG.lru;
+      listAdd(k, k.lru, LRU.INACTIVE_FILE, b.pfn + 1);
+    },
+  },
+  {
+    rule: 'free list tail', what: 'a free list whose tail pointer is stale', only: true,
+    corrupt: (k) => {
+      const b = freeOfOrder(k, (x) => x.order === 0);
+      const slot = freeSlot(b.zone, 0, b.mt);
+      const [first, second] = [...listPfns(k, k.freeLists, slot)];
+      k.freeLists.heads.a[2 * slot + 1] = second === undefined ? first! + 1 : first!;
+    },
+  },
+  {
+    rule: 'nr_free', what: 'nr_free one higher than the blocks on the lists', only: true,
+    corrupt: (k) => {
+      k.nrFree.a[1 * NR_PAGE_ORDERS + 3]!++;
+    },
+  },
+  {
+    rule: 'NR_FREE_PAGES', what: 'NR_FREE_PAGES off by one', only: true,
+    corrupt: (k) => {
+      k.zstat.a[1 * NR_ZS + ZS.NR_FREE_PAGES]!--;
+    },
+  },
+  {
+    rule: 'NR_FREE_PAGES_BLOCKS', what: 'NR_FREE_PAGES_BLOCKS off by a pageblock', only: true,
+    corrupt: (k) => {
+      k.zstat.a[1 * NR_ZS + ZS.NR_FREE_PAGES_BLOCKS]! += 512;
+    },
+  },
+  {
+    rule: 'unmerged buddies', what: 'an order-1 block split into two free order-0 buddies (lists and counters consistent)', only: true,
+    corrupt: (k) => {
+      const b = freeOfOrder(k, (x) => x.order === 1);
+      listDel(k, k.freeLists, freeSlot(b.zone, 1, b.mt), b.pfn);
+      k.mem.private_.a[b.pfn] = 0;
+      k.mem.pageType.a[b.pfn + 1] = PGTY.buddy;
+      k.mem.private_.a[b.pfn + 1] = 0;
+      listAdd(k, k.freeLists, freeSlot(b.zone, 0, b.mt), b.pfn);
+      listAdd(k, k.freeLists, freeSlot(b.zone, 0, b.mt), b.pfn + 1);
+      k.nrFree.a[b.zone * NR_PAGE_ORDERS + 1]!--;
+      k.nrFree.a[b.zone * NR_PAGE_ORDERS + 0]! += 2;
+    },
+  },
+  {
+    rule: 'PG_lru', what: 'PG_lru cleared on an LRU list member', only: true,
+    corrupt: (k) => {
+      k.mem.flags.a[lruMember(k, LRU.INACTIVE_ANON)]! &= ~(1 << PG.lru);
+    },
+  },
+  {
+    rule: 'LRU list', what: 'PG_active set on a folio on the inactive list', only: true,
+    corrupt: (k) => {
+      k.mem.flags.a[lruMember(k, LRU.INACTIVE_FILE)]! |= 1 << PG.active;
+    },
+  },
+  {
+    rule: 'LRU size', what: 'NR_ZONE_ACTIVE_ANON off by one', only: true,
+    corrupt: (k) => {
+      k.zstat.a[1 * NR_ZS + ZS.NR_ZONE_ACTIVE_ANON]!++;
+    },
+  },
+  {
+    rule: 'PTE target', what: 'a PTE pointing past the end of memory', only: true,
+    corrupt: (k) => {
+      const { vma, slot } = emptyAnonPte(k);
+      vma.pte.a[slot] = mkPte(k.mem.nr + 10);
+    },
+  },
+  {
+    rule: 'mapped page is free', what: 'a PTE mapping a page inside a free block',
+    corrupt: (k) => {
+      const { vma, slot } = emptyAnonPte(k);
+      vma.pte.a[slot] = mkPte(freeOfOrder(k, (x) => x.order >= 1).pfn + 1);
+    },
+  },
+  {
+    rule: 'migration entry', what: 'a migration entry for a folio that is not locked',
+    corrupt: (k) => {
+      const { vma, slot, page } = mappedPte(k, true);
+      vma.pte.a[slot] = mkMigrationEntry(page);
+    },
+  },
+  {
+    rule: 'page cache', what: 'i_pages holding an anon folio',
+    corrupt: (k) => {
+      const { as, index } = cachedUnmapped(k);
+      k.vm.spaces[as]!.pages.a[index] = mappedPte(k, true).page;
+    },
+  },
+  {
+    rule: 'page cache', what: 'a cached folio whose index no longer covers its slot',
+    corrupt: (k) => {
+      const { folio } = cachedUnmapped(k);
+      k.mem.index.a[folio]! += 1;
+    },
+  },
+  {
+    rule: 'refcount >= 0', what: 'a negative refcount',
+    corrupt: (k) => {
+      k.mem.refcount.a[mappedPte(k, true).page] = -1;
+    },
+  },
+  {
+    rule: 'mapcount', what: '_mapcount one higher than the PTEs mapping the page', only: true,
+    corrupt: (k) => {
+      k.mem.mapcount.a[mappedPte(k, true).page]!++;
+    },
+  },
+  {
+    rule: 'tail refcount', what: 'a tail page with a reference of its own', only: true,
+    corrupt: (k) => {
+      k.mem.refcount.a[largeMappedAnon(k) + 1] = 1;
+    },
+  },
+  {
+    rule: 'refcount holders', what: 'an anon folio with one reference nobody holds', only: true,
+    corrupt: (k) => {
+      k.mem.refcount.a[mappedPte(k, true).page]!++;
+    },
+  },
+  {
+    rule: 'mapping', what: 'a folio whose mapping names no address_space',
+    corrupt: (k) => {
+      k.mem.mapping.a[cachedUnmapped(k).folio] = fileMapping(999);
+    },
+  },
+  {
+    rule: 'node counter', what: 'NR_FILE_PAGES off by one', only: true,
+    corrupt: (k) => {
+      k.nstat.a[NS.NR_FILE_PAGES]!++;
+    },
+  },
+];
+
+describe('checkInvariants', () => {
+  let base: Kernel;
+  beforeAll(() => {
+    base = fresh();
+  });
+
+  it('a populated kernel passes, and has what the corruptions need (two zones, small free blocks, LRU, cache, large folios)', () => {
+    expect(checkInvariants(base)).toEqual([]);
+    expect(base.zones.map((z) => z.name)).toEqual(['DMA', 'DMA32']);
+    expect(allFree(base).some((b) => b.order === 1)).toBe(true);
+    expect(() => largeMappedAnon(base)).not.toThrow();
+    expect(() => cachedUnmapped(base)).not.toThrow();
+  });
+
+  it.each(CASES.map((c) => [c.rule, c.what, c] as const))('reports "%s" for %s', (rule, _what, c) => {
+    const k = fresh();
+    expect(checkInvariants(k)).toEqual([]);
+    c.corrupt(k);
+    const got = rules(k);
+    if (c.only) expect(got).toEqual([rule]);
+    else expect(got).toContain(rule);
+  });
+
+  it('every rule in invariants.ts has a corruption case here', () => {
+    const src = readFileSync(new URL('./invariants.ts', import.meta.url), 'utf8');
+    const named = new Set([...src.matchAll(/bad\('([^']+)'/g)].map((m) => m[1]!));
+    expect([...named].filter((r) => !CASES.some((c) => c.rule === r))).toEqual([]);
+  });
+
+  it('stops after max violations', () => {
+    const k = fresh();
+    for (const b of allFree(k)) k.mem.refcount.a[b.pfn] = 1;
+    expect(checkInvariants(k, 3)).toHaveLength(3);
+  });
+});
