@@ -268,6 +268,14 @@ describe('exit_mmap and reclaim', () => {
     expect(w.files[0]!.pages.a[2]).toBe(folio);
   });
 
+  it('reclaim_clean_folio refuses a clean shmem folio: without swap there is nowhere to drop it to', () => {
+    const shm = w.files.find((f) => f.kind === 'shmem')!;
+    const folio = filemap_read_folio(w.k, shm, 3);
+    expect(reclaim_clean_folio(w.k, folio)).toBe(false);
+    expect(shm.pages.a[3]).toBe(folio);
+    expect(ref(w, folio)).toBe(1);
+  });
+
   it('reclaim_clean_folio refuses a mapped folio', () => {
     const folio = do_read_fault(w.k, w.procs[0]!.fmap, 2);
     expect(reclaim_clean_folio(w.k, folio)).toBe(false);

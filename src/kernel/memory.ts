@@ -39,6 +39,16 @@ export function anonRangeFree(vma: Vma, slot: number, order: number): boolean {
   return true;
 }
 
+// mm/huge_memory.c: folio_set_large_rmappable() — PG_large_rmappable lives in page[1]'s flags
+// (the PG_workingset bit there); it marks an anon or file THP/mTHP and drives KPF_THP.
+export function folio_set_large_rmappable(k: Kernel, folio: number): void {
+  setPageFlag(k, folio + 1, PG.workingset);
+}
+
+export function folio_test_large_rmappable(k: Kernel, folio: number): boolean {
+  return testPageFlag(k, folio, PG.head) && testPageFlag(k, folio + 1, PG.workingset);
+}
+
 // mm/memory.c: do_anonymous_page() (and alloc_anon_folio() for mTHP orders). Returns the folio or -1.
 export function do_anonymous_page(k: Kernel, vma: Vma, slot: number, order = 0): number {
   if (vma.anonVma < 0) throw new Error('anonymous fault in a VMA without an anon_vma');
@@ -49,6 +59,7 @@ export function do_anonymous_page(k: Kernel, vma: Vma, slot: number, order = 0):
   const nr = 1 << order;
   setPageFlag(k, folio, PG.uptodate); // __folio_mark_uptodate()
   setPageFlag(k, folio, PG.swapbacked); // __folio_set_swapbacked()
+  if (order) folio_set_large_rmappable(k, folio);
   folio_ref_add(k, folio, nr - 1); // one reference per PTE; the allocation's is the first
   folio_add_new_anon_rmap(k, folio, vma, slot, true);
   folio_add_lru(k, pageZone(k, folio), folio);
@@ -66,6 +77,7 @@ export function filemap_read_folio(k: Kernel, as: AddressSpace, index: number, o
   for (let i = 1; i < 1 << order; i++) if (as.pages.a[index + i]! >= 0) order = 0;
   const folio = __alloc_pages(k, GFP_HIGHUSER_MOVABLE | (order ? __GFP_COMP : 0), order);
   if (folio < 0) return -1;
+  if (order) folio_set_large_rmappable(k, folio);
   filemap_add_folio(k, as, folio, index);
   setPageFlag(k, folio, PG.uptodate);
   if (as.kind === 'ramfs') setPageFlag(k, folio, PG.unevictable); // mapping_set_unevictable()
@@ -139,7 +151,8 @@ export { PTRS_PER_PTE };
 export function reclaim_clean_folio(k: Kernel, folio: number): boolean {
   if (!folioEvictable(k, folio)) return false;
   const as = k.vm.spaces[(k.mem.mapping.a[folio]! >> 1) - 1];
-  if (!as) return false;
+  // shmem/tmpfs and ramfs have no backing store to drop to (and no swap is modelled).
+  if (!as || as.kind !== 'file') return false;
   if (testPageFlag(k, folio, PG.lru)) {
     lruvec_del_folio(k, pageZone(k, folio), folio);
     clearPageFlag(k, folio, PG.lru);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { KPF, PG } from './flags';
 import { createKernel, defaultLayout, freeSlot, pageZone, type Kernel, type MemoryLayout } from './kernel';
 import { listAddTail } from './list';
-import { setPageFlag } from './memmap';
+import { setPageFlag, setPageMapping } from './memmap';
 import { buddyinfo, dumpKpage, freePageMap, kpagecount, pagetypeinfo, stable_page_flags } from './procfs';
 import { DEFAULT_POPULATE, boot, populate } from './populate';
 import { MIGRATE_TYPES, MT, MT_NAMES, NR_PAGE_ORDERS, PAGEBLOCK_NR_PAGES, PB_MIGRATE_ISOLATE, setPageblockBits } from './zone';
@@ -39,6 +39,15 @@ describe('stable_page_flags', () => {
     expect(flagsOf(w.k, folio + 1)).toBe(kpf(KPF.COMPOUND_TAIL, KPF.THP, KPF.LRU, KPF.UPTODATE));
     do_read_fault(w.k, w.procs[0]!.fmap, 10);
     expect(flagsOf(w.k, folio + 1)).toBe(kpf(KPF.COMPOUND_TAIL, KPF.THP, KPF.LRU, KPF.UPTODATE, KPF.MMAP));
+  });
+
+  it('KPF_THP follows PG_large_rmappable in page[1], not the mapping: a large folio out of the cache stays THP', () => {
+    const w = createTestWorld();
+    const folio = filemap_read_folio(w.k, w.files[0]!, 8, 2);
+    setPageMapping(w.k, folio, 0); // as after truncation, while someone still holds it
+    expect(flagsOf(w.k, folio + 2) & kpf(KPF.THP)).toBe(kpf(KPF.THP));
+    const slab = alloc_slab_page(w.k, 2, false); // compound but not rmappable
+    expect(flagsOf(w.k, slab + 1) & kpf(KPF.THP)).toBe(0n);
   });
 
   it('every page of a free block reads BUDDY, not only the head', () => {

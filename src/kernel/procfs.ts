@@ -88,7 +88,7 @@ export function stable_page_flags(k: Kernel, pfn: number, free: Uint8Array): big
     if (large) u |= b(KPF.COMPOUND_HEAD);
   } else u |= b(KPF.COMPOUND_TAIL);
   if (type === PGTY.hugetlb) u |= b(KPF.HUGE);
-  else if (large && m !== 0) u |= b(KPF.THP); // large && large_rmappable: anon and file folios
+  else if (large && flags.a[head + 1]! & (1 << PG.workingset)) u |= b(KPF.THP); // PG_large_rmappable in page[1]
   if (free[pfn]) u |= b(KPF.BUDDY);
   if (type === PGTY.offline) u |= b(KPF.OFFLINE);
   if (type === PGTY.table) u |= b(KPF.PGTABLE);
