@@ -7,7 +7,7 @@ import { PG, PGTY } from './flags';
 import { LRU } from './lru';
 import { listPfns } from './list';
 import { NS, ZS, node_page_state, zone_page_state } from './vmstat';
-import { anonMapping, fileMapping, mkPte, PTE_EXCLUSIVE, PTE_WRITE } from './vm';
+import { anonMapping, fileMapping, ptePfn, ptePresent, pteBits, PTE_EXCLUSIVE, PTE_WRITE } from './vm';
 import {
   do_anonymous_page, do_read_fault, exit_mmap, filemap_read_folio, folio_attach_private, reclaim_clean_folio, zap_pte,
 } from './memory';
@@ -43,8 +43,9 @@ describe('anonymous faults', () => {
     expect(has(w, folio, PG.head)).toBe(false);
     expect(w.k.mem.mapping.a[folio]).toBe(anonMapping(vma.anonVma));
     expect(w.k.mem.index.a[folio]).toBe(vma.pgoff + 5);
-    expect(vma.pte.a[5]).toBe(mkPte(folio));
-    expect(vma.pteBits.a[5]! & (PTE_WRITE | PTE_EXCLUSIVE)).toBe(PTE_WRITE | PTE_EXCLUSIVE);
+    expect(ptePresent(vma.pte.a[5]!)).toBe(true);
+    expect(ptePfn(vma.pte.a[5]!)).toBe(folio);
+    expect(pteBits(vma.pte.a[5]!) & (PTE_WRITE | PTE_EXCLUSIVE)).toBe(PTE_WRITE | PTE_EXCLUSIVE);
     expect(lruList(w, LRU.INACTIVE_ANON)).toEqual([folio]);
     expect(lruSize(w, LRU.INACTIVE_ANON)).toBe(1);
     expect(node_page_state(w.k, NS.NR_ANON_MAPPED)).toBe(1);
@@ -81,7 +82,7 @@ describe('anonymous faults', () => {
       }
       expect(mapcountRaw(w, folio + i)).toBe(0);
       expect(has(w, folio + i, PG.owner_2)).toBe(true);
-      expect(vma.pte.a[16 + i]).toBe(mkPte(folio + i));
+      expect(ptePfn(vma.pte.a[16 + i]!)).toBe(folio + i);
     }
     expect(folio_mapcount(w.k, folio)).toBe(16);
     expect(node_page_state(w.k, NS.NR_ANON_MAPPED)).toBe(16);
@@ -192,7 +193,7 @@ describe('file faults', () => {
     expect(ref(w, folio)).toBe(2); // cache 1 + PTE 1
     expect(mapcountRaw(w, folio)).toBe(0);
     expect(node_page_state(w.k, NS.NR_FILE_MAPPED)).toBe(1);
-    expect(p0!.fmap.pteBits.a[7]! & PTE_WRITE).toBe(0); // proc0 maps it read-only
+    expect(pteBits(p0!.fmap.pte.a[7]!) & PTE_WRITE).toBe(0); // proc0 maps it read-only
     expect(do_read_fault(w.k, p2!.fmap, 7)).toBe(folio);
     expect(ref(w, folio)).toBe(3);
     expect(mapcountRaw(w, folio)).toBe(1);
@@ -207,7 +208,7 @@ describe('file faults', () => {
     const fmap = w.procs[0]!.fmap;
     const folio = filemap_read_folio(w.k, w.files[0]!, 8, 2);
     expect(do_read_fault(w.k, fmap, 10)).toBe(folio);
-    expect(fmap.pte.a[10]).toBe(mkPte(folio + 2));
+    expect(ptePfn(fmap.pte.a[10]!)).toBe(folio + 2);
     expect(ref(w, folio)).toBe(5); // cache 4 + PTE 1
     expect([0, 1, 2, 3].map((i) => mapcountRaw(w, folio + i))).toEqual([-1, -1, 0, -1]);
     expect(checkInvariants(w.k)).toEqual([]);

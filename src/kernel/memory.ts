@@ -27,8 +27,7 @@ function __pte_alloc(k: Kernel, vma: Vma, slot: number): boolean {
 }
 
 function set_pte_at(k: Kernel, vma: Vma, slot: number, pfn: number, bits: number): void {
-  put(k.st, vma.pte, slot, mkPte(pfn));
-  put(k.st, vma.pteBits, slot, bits);
+  put(k.st, vma.pte, slot, mkPte(pfn, bits));
 }
 
 /** Can an order-`order` folio be mapped at `slot`? (aligned, inside the VMA, all PTEs none) */
@@ -116,7 +115,6 @@ export function zap_pte(k: Kernel, vma: Vma, slot: number): void {
   const page = ptePfn(pte);
   const folio = page_folio(k, page);
   put(k.st, vma.pte, slot, 0);
-  put(k.st, vma.pteBits, slot, 0);
   folio_remove_rmap_ptes(k, folio, page, 1);
   folio_put(k, folio);
 }

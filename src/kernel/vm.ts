@@ -3,8 +3,9 @@
 // address_space) and folio->index through the VMAs attached to it (vma_address()); we do the
 // same, so rmap needs no per-page storage: mapping + index are the whole of it, as in mm/rmap.c.
 //
-// A PTE is one Int32 in its VMA's store: 0 = pte_none, pfn+1 = present, -(pfn+1) = a migration
-// entry for pfn. Its bits (write, dirty, young, anon-exclusive) sit in a parallel Uint8 store.
+// A PTE is one Int32 in its VMA's store: 0 = pte_none; ((pfn+1) << 4 | bits) = present;
+// the negative of that = a migration entry for pfn. The 4 bits are write, dirty, young and
+// anon-exclusive (a PFN below 4 Mi fits in the 27 bits left).
 
 import { addStore, type Store, type Stores } from './store';
 
@@ -15,11 +16,15 @@ export const PTE_YOUNG = 4;
 /** RMAP_EXCLUSIVE on a present PTE; SWP_MIGRATION_READ_EXCLUSIVE on a migration entry. */
 export const PTE_EXCLUSIVE = 8;
 
+const PTE_BITS_SHIFT = 4;
+const PTE_BITS_MASK = (1 << PTE_BITS_SHIFT) - 1;
+
 export const ptePresent = (v: number): boolean => v > 0;
 export const pteIsMigration = (v: number): boolean => v < 0;
-export const ptePfn = (v: number): number => (v > 0 ? v - 1 : -v - 1);
-export const mkPte = (pfn: number): number => pfn + 1;
-export const mkMigrationEntry = (pfn: number): number => -(pfn + 1);
+export const ptePfn = (v: number): number => (Math.abs(v) >> PTE_BITS_SHIFT) - 1;
+export const pteBits = (v: number): number => Math.abs(v) & PTE_BITS_MASK;
+export const mkPte = (pfn: number, bits = 0): number => ((pfn + 1) << PTE_BITS_SHIFT) | bits;
+export const mkMigrationEntry = (pfn: number, bits = 0): number => -mkPte(pfn, bits);
 
 /** Entries per page-table page (PTRS_PER_PTE on x86-64). */
 export const PTRS_PER_PTE = 512;
@@ -45,7 +50,6 @@ export interface Vma {
   readonly file: number;
   readonly writable: boolean;
   readonly pte: Store & { a: Int32Array };
-  readonly pteBits: Store & { a: Uint8Array };
   /** PFN of the page-table page covering each PTRS_PER_PTE-entry chunk, -1 if none. */
   readonly ptPages: Store & { a: Int32Array };
 }
@@ -138,7 +142,6 @@ export function createVma(k: VmOwner, s: VmaSpec): Vma {
     file: s.file ? s.file.id : -1,
     writable: s.writable,
     pte: addStore(k.st, `vma${id}.pte`, new Int32Array(s.nrPages)),
-    pteBits: addStore(k.st, `vma${id}.pte_bits`, new Uint8Array(s.nrPages)),
     ptPages: addStore(k.st, `vma${id}.pt_pages`, new Int32Array(Math.ceil(s.nrPages / PTRS_PER_PTE) + 1).fill(-1)),
   };
   k.vm.vmas.push(vma);
