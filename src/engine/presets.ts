@@ -26,6 +26,68 @@ export const PRESETS: readonly Preset[] = [
     seed: 7,
     populate: { processes: 6, files: 12 },
   }),
+  preset('buddy-split-merge', 'an order-0 allocation splits a large free block down (expand); freeing it merges the buddies back (__free_one_page)', {
+    memory: { pfns: 8192 },
+    seed: 7,
+    populate: { processes: 6, files: 12, churn: 0 },
+    actions: [
+      { type: 'alloc', order: 0, gfp: 'unmovable' },
+      { type: 'alloc', order: 3, gfp: 'movable', count: 2 },
+      { type: 'free', from: 0 },
+      { type: 'free', from: 1 },
+    ],
+  }),
+  preset('alloc-fallback', 'Unmovable allocations outrun their free lists: the allocator claims Movable pageblocks and retypes them (__rmqueue_claim)', {
+    memory: { pfns: 8192 },
+    seed: 7,
+    populate: { processes: 6, files: 12 },
+    actions: [
+      { type: 'alloc', order: 2, gfp: 'unmovable', count: 48 },
+      { type: 'alloc', order: 0, gfp: 'reclaimable', count: 16 },
+    ],
+  }),
+  preset('fault-exit', 'a process faults in anon pages (order 0 and 64 KiB mTHP), then exits: every PTE zapped, pages and page tables freed', {
+    memory: { pfns: 8192 },
+    seed: 7,
+    populate: { processes: 6, files: 12 },
+    actions: [
+      { type: 'fault', process: 0, pages: 24 },
+      { type: 'fault', process: 0, pages: 32, order: 4 },
+      { type: 'exit', process: 0 },
+    ],
+  }),
+  preset('pin-unpin', 'FOLL_PIN adds GUP_PIN_COUNTING_BIAS (1024) to a small folio\'s refcount, FOLL_GET adds 1; unpinning gives them back', {
+    memory: { pfns: 8192 },
+    seed: 7,
+    populate: { processes: 6, files: 12 },
+    actions: [
+      { type: 'pin', process: 1, page: 3 },
+      { type: 'pin', process: 1, page: 4, kind: 'get' },
+      { type: 'unpin', process: 1, page: 3 },
+      { type: 'unpin', process: 1, page: 4, kind: 'get' },
+    ],
+  }),
+  preset('race-alloc', 'two allocators interleaved step by step (round-robin): an Unmovable and a Movable stream share the zone', {
+    memory: { pfns: 8192 },
+    seed: 7,
+    populate: { processes: 6, files: 12 },
+    actions: [
+      {
+        type: 'parallel',
+        actions: [
+          { type: 'alloc', order: 1, gfp: 'unmovable', count: 6 },
+          { type: 'alloc', order: 0, gfp: 'movable', count: 6 },
+        ],
+        schedule: 'round-robin',
+      },
+    ],
+  }),
+  preset('reclaim-cache', 'reclaim drops clean, unmapped page cache from the inactive file list and the buddy allocator merges what it frees', {
+    memory: { pfns: 8192 },
+    seed: 7,
+    populate: { processes: 6, files: 12 },
+    actions: [{ type: 'reclaim', pages: 64 }],
+  }),
   preset('large-4g', '4 GiB (1 Mi PFNs): the size the performance targets are set for', {
     memory: { pfns: 1048576 },
     seed: 1,

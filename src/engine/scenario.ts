@@ -30,6 +30,56 @@ const populateSchema = z
     message: 'the shares add up to more than 0.9 of memory',
   });
 
+const pfn = z.number().int().min(0).max(MAX_PFNS - 1);
+
+/** A user page: by PFN, or as the `page`-th page of a process's anonymous heap. */
+const pageRef = {
+  pfn: pfn.optional(),
+  process: z.number().int().min(0).max(4095).optional(),
+  page: z.number().int().min(0).max(MAX_PFNS).optional(),
+};
+const onePageRef = (a: { pfn?: number; process?: number; page?: number }): boolean =>
+  a.pfn !== undefined ? a.process === undefined && a.page === undefined : a.process !== undefined && a.page !== undefined;
+const pageRefMessage = { message: 'give either pfn, or process and page' };
+
+const simpleAction = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('alloc'),
+    order: z.number().int().min(0).max(10),
+    gfp: z.enum(['unmovable', 'movable', 'reclaimable']),
+    count: z.number().int().min(1).max(4096).optional(),
+  }).strict(),
+  z.object({
+    type: z.literal('free'),
+    pfn: pfn.optional(),
+    /** Free what the `alloc` action with this index allocated. */
+    from: z.number().int().min(0).max(999).optional(),
+  }).strict().refine((a) => (a.pfn === undefined) !== (a.from === undefined), { message: 'give exactly one of pfn and from' }),
+  z.object({
+    type: z.literal('fault'),
+    process: z.number().int().min(0).max(4095),
+    pages: z.number().int().min(1).max(65536),
+    order: z.union([z.literal(0), z.literal(2), z.literal(4), z.literal(9)]).optional(),
+  }).strict(),
+  z.object({ type: z.literal('exit'), process: z.number().int().min(0).max(4095) }).strict(),
+  z.object({ type: z.literal('pin'), ...pageRef, kind: z.enum(['pin', 'get']).optional() }).strict().refine(onePageRef, pageRefMessage),
+  z.object({ type: z.literal('unpin'), ...pageRef, kind: z.enum(['pin', 'get']).optional() }).strict().refine(onePageRef, pageRefMessage),
+  z.object({ type: z.literal('reclaim'), pages: z.number().int().min(1).max(MAX_PFNS) }).strict(),
+]);
+
+const parallelAction = z.object({
+  type: z.literal('parallel'),
+  actions: z.array(simpleAction).min(2).max(8),
+  schedule: z.union([z.literal('round-robin'), z.array(z.number().int().min(0).max(7)).min(1).max(1024)]).optional(),
+}).strict().refine((a) => !Array.isArray(a.schedule) || a.schedule.every((i) => i < a.actions.length), {
+  message: 'schedule names an action the group does not have',
+  path: ['schedule'],
+});
+
+export type SimpleAction = z.infer<typeof simpleAction>;
+export type ParallelAction = z.infer<typeof parallelAction>;
+export type Action = SimpleAction | ParallelAction;
+
 export const scenarioSchema = z
   .object({
     v: z.literal(SCENARIO_VERSION),
@@ -47,6 +97,7 @@ export const scenarioSchema = z
       .strict(),
     seed: z.number().int().min(0).max(0xffffffff),
     populate: populateSchema.optional(),
+    actions: z.array(z.union([simpleAction, parallelAction])).max(1000).optional(),
   })
   .strict();
 

@@ -18,6 +18,13 @@ import {
 } from './zone';
 import { mod_zone_page_state, ZS } from './vmstat';
 import { put } from './store';
+import { emitStep, hex } from './step';
+import { MT_NAMES } from './zone';
+
+const FILE = 'mm/page_alloc.c';
+/** x86-64 vmemmap without KASLR: where struct page of a PFN would sit (tracepoints print it). */
+export const pagePtr = (pfn: number): string => (0xffffea0000000000n + BigInt(pfn) * 64n).toString(16);
+const mtName = (mt: number): string => MT_NAMES[mt] ?? String(mt);
 
 // include/linux/gfp_types.h (the low bits keep their historical values).
 export const __GFP_DMA = 0x01;
@@ -141,12 +148,29 @@ export function __free_one_page(k: Kernel, pfn: number, zone: number, order: num
     }
     __del_page_from_free_list(k, buddyPfn, zone, order, buddyMt);
     if (buddyMt !== mt) change_pageblock_range(k, buddyPfn, order, mt);
-    pfn = buddyPfn & pfn;
+    const merged = buddyPfn & pfn;
+    if (k.sink) {
+      emitStep(k, {
+        phase: 'merge', fn: '__free_one_page', file: FILE,
+        text: `buddy ${hex(buddyPfn)} (= ${hex(pfn)} ^ ${hex(1 << order)}) is a free order-${order} block: taken off its list and merged into an order-${order + 1} block at ${hex(merged)}`,
+        pfns: [{ pfn: merged, role: 'freed', nr: 2 << order }, { pfn: buddyPfn, role: 'buddy', nr: 1 << order }],
+      });
+    }
+    pfn = merged;
     order++;
   }
   set_buddy_order(k, pfn, order);
   const toTail = fpi & FPI_TO_TAIL ? true : buddy_merge_likely(k, pfn, buddyPfn, order);
   __add_to_free_list(k, pfn, zone, order, mt, toTail);
+  if (k.sink) {
+    const why = order >= MAX_PAGE_ORDER ? 'MAX_PAGE_ORDER reached' : `buddy ${hex(__find_buddy_pfn(pfn, order))} is not a free order-${order} block`;
+    emitStep(k, {
+      phase: 'free', fn: '__free_one_page', file: FILE,
+      text: `${why}: order-${order} block ${hex(pfn)} goes on the ${toTail ? 'tail' : 'head'} of the ${mtName(mt)} order-${order} free list` +
+        (toTail && !(fpi & FPI_TO_TAIL) ? ' (buddy_merge_likely: its order-' + (order + 1) + ' buddy is free)' : ''),
+      pfns: [{ pfn, role: 'freed', nr: 1 << order }],
+    });
+  }
 }
 
 // mm/page_alloc.c: split_large_buddy() — blocks above a pageblock are freed a pageblock at a
@@ -172,6 +196,13 @@ function expand(k: Kernel, zone: number, pfn: number, low: number, high: number,
     __add_to_free_list(k, pfn + size, zone, high, mt, false);
     set_buddy_order(k, pfn + size, high);
     added += size;
+    if (k.sink) {
+      emitStep(k, {
+        phase: 'split', fn: 'expand', file: FILE,
+        text: `split order-${high + 1} block ${hex(pfn)}: its upper half ${hex(pfn + size)} goes on the ${mtName(mt)} order-${high} free list, the lower half is kept`,
+        pfns: [{ pfn, role: 'allocated', nr: size }, { pfn: pfn + size, role: 'buddy', nr: size }],
+      });
+    }
   }
   return added;
 }
@@ -179,6 +210,14 @@ function expand(k: Kernel, zone: number, pfn: number, low: number, high: number,
 // mm/page_alloc.c: page_del_and_expand()
 function page_del_and_expand(k: Kernel, zone: number, pfn: number, low: number, high: number, mt: number): void {
   __del_page_from_free_list(k, pfn, zone, high, mt);
+  if (k.sink) {
+    emitStep(k, {
+      phase: 'alloc', fn: '__rmqueue_smallest', file: FILE,
+      text: `the first block on the ${mtName(mt)} order-${high} list of zone ${k.zones[zone]!.name} is ${hex(pfn)}: taken off the list` +
+        (high > low ? `; it is larger than order ${low}, so expand() splits it` : ''),
+      pfns: [{ pfn, role: 'allocated', nr: 1 << high }],
+    });
+  }
   const nr = (1 << high) - expand(k, zone, pfn, low, high, mt);
   account_freepages(k, zone, -nr, mt);
 }
@@ -256,6 +295,13 @@ function try_to_claim_block(k: Kernel, zone: number, pfn: number, curOrder: numb
   if (curOrder >= PAGEBLOCK_ORDER) {
     del_page_from_free_list(k, pfn, zone, curOrder, blockMt);
     change_pageblock_range(k, pfn, curOrder, startMt);
+    if (k.sink) {
+      emitStep(k, {
+        phase: 'alloc', fn: 'try_to_claim_block', file: FILE,
+        text: `no ${mtName(startMt)} block free: claim the whole free order-${curOrder} ${mtName(blockMt)} block ${hex(pfn)} and retype its pageblock${curOrder > PAGEBLOCK_ORDER ? 's' : ''} ${mtName(startMt)}`,
+        pfns: [{ pfn, role: 'allocated', nr: 1 << curOrder }],
+      });
+    }
     const added = expand(k, zone, pfn, order, curOrder, startMt);
     account_freepages(k, zone, added, startMt);
     return pfn;
@@ -268,6 +314,13 @@ function try_to_claim_block(k: Kernel, zone: number, pfn: number, curOrder: numb
   if (blk.free + alike >= 1 << (PAGEBLOCK_ORDER - 1)) {
     __move_freepages_block(k, zone, blk.start, blockMt, startMt);
     set_pageblock_migratetype(k, blk.start, startMt);
+    if (k.sink) {
+      emitStep(k, {
+        phase: 'alloc', fn: 'try_to_claim_block', file: FILE,
+        text: `pageblock ${hex(blk.start)} has ${blk.free} free + ${alike} compatible pages (>= ${1 << (PAGEBLOCK_ORDER - 1)}): its free pages move to the ${mtName(startMt)} lists and the block is retyped ${mtName(startMt)}`,
+        pfns: [{ pfn: blk.start, role: 'target', nr: PAGEBLOCK_NR_PAGES }],
+      });
+    }
     return __rmqueue_smallest(k, zone, order, startMt);
   }
   return -1;
@@ -280,7 +333,17 @@ function __rmqueue_claim(k: Kernel, zone: number, order: number, startMt: number
     if (fb === -1) continue;
     if (fb === -2) break;
     const pfn = try_to_claim_block(k, zone, listFirst(k, k.freeLists, freeSlot(zone, o, fb)), o, order, startMt, fb);
-    if (pfn >= 0) return pfn;
+    if (pfn >= 0) {
+      if (k.sink) {
+        emitStep(k, {
+          phase: 'alloc', fn: '__rmqueue_claim', file: FILE,
+          text: `fallback allocation: order-${order} ${hex(pfn)} from a claimed ${mtName(fb)} order-${o} block`,
+          pfns: [{ pfn, role: 'allocated', nr: 1 << order }],
+          trace: [extfrag(pfn, order, o, startMt, fb, get_pfnblock_migratetype(k, pfn))],
+        });
+      }
+      return pfn;
+    }
   }
   return -1;
 }
@@ -291,6 +354,14 @@ function __rmqueue_steal(k: Kernel, zone: number, order: number, startMt: number
     const fb = find_suitable_fallback(k, zone, o, startMt, false);
     if (fb < 0) continue;
     const pfn = listFirst(k, k.freeLists, freeSlot(zone, o, fb));
+    if (k.sink) {
+      emitStep(k, {
+        phase: 'alloc', fn: '__rmqueue_steal', file: FILE,
+        text: `no ${mtName(startMt)} block free and none worth claiming: steal order-${o} ${mtName(fb)} block ${hex(pfn)} without retyping its pageblock (fragmenting)`,
+        pfns: [{ pfn, role: 'allocated', nr: 1 << o }],
+        trace: [extfrag(pfn, order, o, startMt, fb, get_pfnblock_migratetype(k, pfn))],
+      });
+    }
     page_del_and_expand(k, zone, pfn, order, o, fb);
     return pfn;
   }
@@ -398,4 +469,11 @@ export function freeListLength(k: Kernel, zone: number, order: number, mt: numbe
   let n = 0;
   for (let p = k.freeLists.heads.a[2 * freeSlot(zone, order, mt)]!; p !== -1; p = k.mem.lruNext.a[p]!) n++;
   return n;
+}
+
+// include/trace/events/kmem.h: mm_page_alloc_extfrag
+function extfrag(pfn: number, order: number, fallbackOrder: number, allocMt: number, fallbackMt: number, blockMtNow: number): string {
+  return `mm_page_alloc_extfrag: page=${pagePtr(pfn)} pfn=${hex(pfn)} alloc_order=${order} fallback_order=${fallbackOrder} ` +
+    `pageblock_order=${PAGEBLOCK_ORDER} alloc_migratetype=${allocMt} fallback_migratetype=${fallbackMt} ` +
+    `fragmenting=${fallbackOrder < PAGEBLOCK_ORDER ? 1 : 0} change_ownership=${blockMtNow === allocMt ? 1 : 0}`;
 }

@@ -8,7 +8,8 @@ import {
 import type { Kernel } from './kernel';
 import { pageZone } from './kernel';
 import { lruvec_del_folio } from './lru';
-import { free_frozen_pages } from './buddy';
+import { free_frozen_pages, pagePtr } from './buddy';
+import { emitStep, hex } from './step';
 import { mappingIsAnon } from './vm';
 
 export function page_folio(k: Kernel, pfn: number): number {
@@ -55,7 +56,16 @@ function __folio_put(k: Kernel, folio: number): void {
     lruvec_del_folio(k, pageZone(k, folio), folio);
     clearLruFlags(k, folio);
   }
-  free_frozen_pages(k, folio, folioOrder(k, folio));
+  const order = folioOrder(k, folio);
+  if (k.sink) {
+    emitStep(k, {
+      phase: 'free', fn: '__folio_put', file: 'mm/swap.c',
+      text: `the last reference to ${order ? `the order-${order} folio` : 'page'} ${hex(folio)} is gone (refcount 0): it is freed to the buddy allocator`,
+      pfns: [{ pfn: folio, role: 'freed', nr: 1 << order }],
+      trace: [`mm_page_free: page=${pagePtr(folio)} pfn=${hex(folio)} order=${order}`],
+    });
+  }
+  free_frozen_pages(k, folio, order);
 }
 
 // __folio_put clears PG_lru, PG_active and PG_unevictable as it releases the folio.

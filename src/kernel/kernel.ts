@@ -12,6 +12,7 @@ import { NR_LRU_LISTS } from './lru';
 import { createVm, type Vm } from './vm';
 import { createPinTable, type PinTable } from './pins';
 import { NR_NS, NR_ZS } from './vmstat';
+import type { StepRecord } from './step';
 
 export interface ZoneSpec {
   readonly name: ZoneName;
@@ -44,6 +45,11 @@ export interface Kernel extends PageAccess, PageblockAccess {
   readonly lru: ListHeads;
   readonly vm: Vm;
   readonly pins: PinTable;
+  /**
+   * Where kernel code reports steps it passes without yielding (emitStep), each with its journal
+   * mark; set by the engine while a path runs, null otherwise (populate pays one null check).
+   */
+  sink: StepRecord[] | null;
 }
 
 export const freeSlot = (zone: number, order: number, mt: number): number =>
@@ -92,6 +98,7 @@ export function createKernel(layout: MemoryLayout): Kernel {
     lru: { heads: addStore(st, 'lruvec.lists', new Int32Array(2 * NR_LRU_LISTS).fill(-1)) },
     vm: createVm(),
     pins: createPinTable(st),
+    sink: null,
   };
   return k;
 }

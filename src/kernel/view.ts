@@ -6,7 +6,7 @@
 import { StateClass } from './classes';
 import { PG, PGTY } from './flags';
 import { pfnValid, type Kernel } from './kernel';
-import { get_pfnblock_migratetype, MT } from './zone';
+import { get_pfnblock_migratetype, MAX_PAGE_ORDER, MT } from './zone';
 import { mappingId, mappingIsAnon } from './vm';
 import { GUP_PIN_COUNTING_BIAS } from './pins';
 
@@ -14,11 +14,10 @@ const FREE_BY_MT = [StateClass.FreeUnmovable, StateClass.FreeMovable, StateClass
 
 /** Fill `out` (length nrPfns) with the StateClass of every PFN. */
 export function buildView(k: Kernel, out: Uint8Array): void {
-  const { flags, pageType, mapping, refcount, lruNext, order, private_ } = k.mem;
-  const f = flags.a, t = pageType.a, m = mapping.a, ref = refcount.a, next = lruNext.a, ord = order.a, priv = private_.a;
+  const { flags, pageType, lruNext, order, private_ } = k.mem;
+  const f = flags.a, t = pageType.a, next = lruNext.a, ord = order.a, priv = private_.a;
   const nr = k.mem.nr;
-  const pinned = new Set<number>();
-  for (let i = 0; i < k.pins.n.a[0]!; i++) if (k.pins.kind.a[i] === 1) pinned.add(k.pins.pfn.a[i]!);
+  const pinned = pinnedFolios(k);
   for (let pfn = 0; pfn < nr;) {
     if (!pfnValid(k, pfn)) {
       out[pfn++] = StateClass.Hole;
@@ -31,21 +30,47 @@ export function buildView(k: Kernel, out: Uint8Array): void {
       continue;
     }
     const head = next[pfn]! <= -2 ? -next[pfn]! - 2 : pfn;
-    const fl = f[head]!;
-    let c: StateClass;
-    if (fl & (1 << PG.reserved)) c = StateClass.Reserved;
-    else if (fl & (1 << PG.locked)) c = StateClass.Locked;
-    else if (pinned.has(head) || (!(fl & (1 << PG.head)) && ref[head]! >= GUP_PIN_COUNTING_BIAS)) c = StateClass.Pinned;
-    else c = baseClass(k, head, fl, t[head]!, m[head]!);
+    const c = usedClass(k, head, pinned);
     out[pfn] = c;
     pfn++;
     // Tails share the head's class: fill the rest of a large folio at once.
-    if (head === pfn - 1 && fl & (1 << PG.head)) {
+    if (head === pfn - 1 && f[head]! & (1 << PG.head)) {
       const end = Math.min(nr, head + (1 << ord[head]!));
       out.fill(c, pfn, end);
       pfn = end;
     }
   }
+}
+
+/** Folios with a FOLL_PIN holder (large folios cannot be told from their refcount alone). */
+export function pinnedFolios(k: Kernel): Set<number> {
+  const pinned = new Set<number>();
+  for (let i = 0; i < k.pins.n.a[0]!; i++) if (k.pins.kind.a[i] === 1) pinned.add(k.pins.pfn.a[i]!);
+  return pinned;
+}
+
+/** The class of an allocated folio's pages, from its head. */
+function usedClass(k: Kernel, head: number, pinned: Set<number>): StateClass {
+  const fl = k.mem.flags.a[head]!;
+  if (fl & (1 << PG.reserved)) return StateClass.Reserved;
+  if (fl & (1 << PG.locked)) return StateClass.Locked;
+  if (pinned.has(head) || (!(fl & (1 << PG.head)) && k.mem.refcount.a[head]! >= GUP_PIN_COUNTING_BIAS)) return StateClass.Pinned;
+  return baseClass(k, head, fl, k.mem.pageType.a[head]!, k.mem.mapping.a[head]!);
+}
+
+/**
+ * The class of one PFN (what buildView would write there). Finding a free block means probing
+ * the naturally aligned head at each order, as the kernel's is_free_buddy_page() does.
+ */
+export function classOf(k: Kernel, pfn: number, pinned: Set<number>): StateClass {
+  if (!pfnValid(k, pfn)) return StateClass.Hole;
+  const t = k.mem.pageType.a, priv = k.mem.private_.a;
+  for (let o = 0; o <= MAX_PAGE_ORDER; o++) {
+    const head = pfn & ~((1 << o) - 1);
+    if (t[head] === PGTY.buddy && priv[head]! >= o) return FREE_BY_MT[get_pfnblock_migratetype(k, head)] ?? StateClass.FreeMovable;
+  }
+  const next = k.mem.lruNext.a[pfn]!;
+  return usedClass(k, next <= -2 ? -next - 2 : pfn, pinned);
 }
 
 function baseClass(k: Kernel, head: number, fl: number, type: number, map: number): StateClass {

@@ -1,0 +1,245 @@
+// Kernel paths for the scenario's basic actions (allocate, free, fault, exit, pin, unpin,
+// reclaim), as generators that yield a step at each point worth stopping at. The allocator's
+// splits, claims and merges inside them are reported by the allocator itself (emitStep).
+
+import { PG, PGTY } from './flags';
+import type { Kernel } from './kernel';
+import {
+  __alloc_pages, __GFP_COMP, __GFP_MOVABLE, __GFP_RECLAIMABLE, GFP_KERNEL, free_frozen_pages, gfp_migratetype, pagePtr,
+} from './buddy';
+import { setPageRefcount } from './memmap';
+import { folio_mapcount, folio_ref_count, page_folio } from './folio';
+import { pin_user_page, unpin_user_page } from './gup';
+import { HOLD } from './pins';
+import { do_anonymous_page, reclaim_clean_folio, zap_pte } from './memory';
+import { pagetable_free } from './kalloc';
+import { rmap_walk } from './rmap';
+import { LRU } from './lru';
+import { put } from './store';
+import { emitStep, mkStep, hex, type Steps } from './step';
+import { ptePresent, ptePfn, describeVma, type Vma } from './vm';
+import { MT_NAMES } from './zone';
+
+const refs = (k: Kernel, folio: number): string => `refcount ${folio_ref_count(k, folio)}, mapcount ${folio_mapcount(k, folio)}`;
+
+export type GfpKind = 'unmovable' | 'movable' | 'reclaimable';
+
+export function gfpFor(kind: GfpKind, order: number): number {
+  const mt = kind === 'movable' ? __GFP_MOVABLE : kind === 'reclaimable' ? __GFP_RECLAIMABLE : 0;
+  return GFP_KERNEL | mt | (order ? __GFP_COMP : 0);
+}
+
+function gfpName(gfp: number): string {
+  const parts = [gfp & __GFP_MOVABLE ? 'GFP_HIGHUSER_MOVABLE' : 'GFP_KERNEL'];
+  if (gfp & __GFP_RECLAIMABLE) parts.push('__GFP_RECLAIMABLE');
+  if (gfp & __GFP_COMP) parts.push('__GFP_COMP');
+  return parts.join('|');
+}
+
+// mm/page_alloc.c: __alloc_pages() for a driver's alloc_pages(gfp, order).
+export function* alloc_pages_path(k: Kernel, kind: GfpKind, order: number): Steps<number> {
+  const gfp = gfpFor(kind, order);
+  const mt = gfp_migratetype(gfp);
+  const pfn = __alloc_pages(k, gfp, order);
+  if (pfn < 0) {
+    yield mkStep(k, {
+      phase: 'alloc', fn: '__alloc_pages', file: 'mm/page_alloc.c',
+      text: `no free block of order >= ${order} in any zone the request may use: the allocation fails (reclaim and compaction are not modelled on this path)`,
+      pfns: [], result: 'NULL',
+    });
+    return -1;
+  }
+  yield mkStep(k, {
+    phase: 'alloc', fn: '__alloc_pages', file: 'mm/page_alloc.c',
+    text: `alloc_pages(${gfpName(gfp)}, ${order}) returns ${hex(pfn)}${order ? `..${hex(pfn + (1 << order) - 1)}` : ''} with refcount 1 (${MT_NAMES[mt]} request)`,
+    pfns: [{ pfn, role: 'allocated', nr: 1 << order }], result: hex(pfn),
+    trace: [`mm_page_alloc: page=${pagePtr(pfn)} pfn=${hex(pfn)} order=${order} migratetype=${mt} gfp_flags=${gfpName(gfp)}`],
+  });
+  return pfn;
+}
+
+/** Why a PFN is not something a driver could have allocated and may free, or null if it is. */
+export function notPlainKernelPage(k: Kernel, pfn: number): string | null {
+  const m = k.mem;
+  if (pfn < 0 || pfn >= m.nr) return `pfn ${hex(pfn)} is beyond the end of memory (${hex(m.nr)})`;
+  if (m.lruNext.a[pfn]! <= -2) return `${hex(pfn)} is a tail page of the folio at ${hex(page_folio(k, pfn))}`;
+  if (m.pageType.a[pfn] === PGTY.buddy) return `${hex(pfn)} is already free`;
+  if (m.flags.a[pfn]! & (1 << PG.reserved)) return `${hex(pfn)} is PG_reserved (memblock), never freed`;
+  if (m.pageType.a[pfn] !== PGTY.none) return `${hex(pfn)} is a typed page (slab, page table, ...) its owner frees`;
+  if (m.mapping.a[pfn] !== 0 || m.flags.a[pfn]! & (1 << PG.lru)) return `${hex(pfn)} is user memory (mapped, cached or on the LRU)`;
+  if (m.refcount.a[pfn] !== 1) return `${hex(pfn)} has refcount ${m.refcount.a[pfn]}, not the single allocation reference`;
+  return null;
+}
+
+// mm/page_alloc.c: __free_pages() — drop the allocation's reference.
+export function* free_pages_path(k: Kernel, pfn: number, reason?: string): Steps<boolean> {
+  const why = reason ?? notPlainKernelPage(k, pfn);
+  if (why) {
+    yield mkStep(k, { phase: 'free', fn: '__free_pages', file: 'mm/page_alloc.c', text: `not freed: ${why}`, pfns: pfn >= 0 && pfn < k.mem.nr ? [{ pfn, role: 'target' }] : [], result: '-EINVAL' });
+    return false;
+  }
+  const order = k.mem.order.a[pfn]!;
+  // put_page_testzero(): the allocation's reference was the only one.
+  setPageRefcount(k, pfn, 0);
+  emitStep(k, {
+    phase: 'free', fn: '__free_pages', file: 'mm/page_alloc.c',
+    text: `put_page_testzero(${hex(pfn)}): refcount 1 → 0, so the ${order ? `order-${order} ` : ''}block is freed`,
+    pfns: [{ pfn, role: 'freed', nr: 1 << order }],
+    trace: [`mm_page_free: page=${pagePtr(pfn)} pfn=${hex(pfn)} order=${order}`],
+  });
+  free_frozen_pages(k, pfn, order); // emits every merge
+  yield mkStep(k, {
+    phase: 'free', fn: '__free_pages', file: 'mm/page_alloc.c',
+    text: `order-${order} allocation at ${hex(pfn)} is back in the buddy allocator`,
+    pfns: [{ pfn, role: 'freed', nr: 1 << order }], result: '0',
+  });
+  return true;
+}
+
+function firstAnonVma(k: Kernel, process: number): Vma | string {
+  const mm = k.vm.mms[process];
+  if (!mm) return `there is no process ${process} (the scenario has ${k.vm.mms.length})`;
+  for (const id of mm.vmas) if (k.vm.vmas[id]!.anonVma >= 0) return k.vm.vmas[id]!;
+  return `${mm.comm}[${mm.pid}] has no anonymous mapping`;
+}
+
+// mm/memory.c: handle_mm_fault() → do_anonymous_page() for `pages` untouched pages of a process's heap.
+export function* fault_path(k: Kernel, process: number, pages: number, order: number): Steps<number> {
+  const vma = firstAnonVma(k, process);
+  if (typeof vma === 'string') {
+    yield mkStep(k, { phase: 'fault', fn: 'handle_mm_fault', file: 'mm/memory.c', text: vma, pfns: [], result: 'VM_FAULT_SIGSEGV' });
+    return 0;
+  }
+  let done = 0;
+  for (let slot = 0; slot < vma.nrPages && done < pages; slot++) {
+    if (vma.pte.a[slot] !== 0) continue;
+    const o = order && ((vma.start + slot) & ((1 << order) - 1)) === 0 ? order : 0;
+    const folio = do_anonymous_page(k, vma, slot, o);
+    if (folio < 0) {
+      if (o) continue; // no room for a large folio here: the kernel falls back to order 0 elsewhere
+      yield mkStep(k, { phase: 'fault', fn: 'do_anonymous_page', file: 'mm/memory.c', text: `no memory for a page at ${describeVma(k, vma)}+${hex(slot * 4096)}: the fault fails`, pfns: [], result: 'VM_FAULT_OOM' });
+      return done;
+    }
+    done += 1 << o;
+    yield mkStep(k, {
+      phase: 'fault', fn: 'do_anonymous_page', file: 'mm/memory.c',
+      text: `write fault at ${hex((vma.start + slot) * 4096)} in ${k.vm.mms[vma.mm]!.comm}: new ${o ? `order-${o} ` : ''}anon folio ${hex(folio)}, mapped by ${1 << o} PTE${o ? 's' : ''}, on the LRU (${refs(k, folio)})`,
+      pfns: [{ pfn: folio, role: 'allocated', nr: 1 << o }],
+    });
+    slot += (1 << o) - 1;
+  }
+  return done;
+}
+
+// kernel/exit.c → mm/mmap.c: exit_mmap() — every PTE zapped, then the page tables freed.
+export function* exit_path(k: Kernel, process: number): Steps<void> {
+  const mm = k.vm.mms[process];
+  if (!mm) {
+    yield mkStep(k, { phase: 'unmap', fn: 'exit_mmap', file: 'mm/mmap.c', text: `there is no process ${process}`, pfns: [], result: '-ESRCH' });
+    return;
+  }
+  for (const id of mm.vmas) {
+    const vma = k.vm.vmas[id]!;
+    for (let s = 0; s < vma.nrPages; s++) {
+      const pte = vma.pte.a[s]!;
+      if (!ptePresent(pte)) continue;
+      const page = ptePfn(pte);
+      const folio = page_folio(k, page);
+      const before = refs(k, folio);
+      zap_pte(k, vma, s);
+      const gone = k.mem.pageType.a[folio] === PGTY.buddy || k.mem.refcount.a[folio] === 0;
+      yield mkStep(k, {
+        phase: 'unmap', fn: 'zap_present_ptes', file: 'mm/memory.c',
+        text: `${mm.comm}[${mm.pid}] exits: PTE at ${hex((vma.start + s) * 4096)} zapped; folio ${hex(folio)} ${before} → ${gone ? 'freed' : refs(k, folio)}`,
+        pfns: [{ pfn: page, role: gone ? 'freed' : 'target' }],
+      });
+    }
+    for (let c = 0; c < vma.ptPages.a.length; c++) {
+      const pt = vma.ptPages.a[c]!;
+      if (pt < 0) continue;
+      put(k.st, vma.ptPages, c, -1);
+      pagetable_free(k, pt);
+      yield mkStep(k, { phase: 'free', fn: 'free_pgtables', file: 'mm/memory.c', text: `page-table page ${hex(pt)} of ${mm.comm}[${mm.pid}] freed`, pfns: [{ pfn: pt, role: 'freed' }] });
+    }
+  }
+}
+
+function mappingPte(k: Kernel, pfn: number): { vma: Vma; slot: number } | null {
+  if (pfn < 0 || pfn >= k.mem.nr) return null;
+  const folio = page_folio(k, pfn);
+  for (const hit of rmap_walk(k, folio)) if (hit.page === pfn && ptePresent(hit.pte)) return { vma: hit.vma, slot: hit.slot };
+  return null;
+}
+
+/** The PFN of the `page`-th present page of a process's first anonymous VMA, or -1. */
+export function userPagePfn(k: Kernel, process: number, page: number): number {
+  const vma = firstAnonVma(k, process);
+  if (typeof vma === 'string') return -1;
+  let n = 0;
+  for (let s = 0; s < vma.nrPages; s++) {
+    const pte = vma.pte.a[s]!;
+    if (ptePresent(pte) && n++ === page) return ptePfn(pte);
+  }
+  return -1;
+}
+
+// mm/gup.c: pin_user_pages() / get_user_pages() on the user address that maps `pfn`.
+export function* pin_path(k: Kernel, pfn: number, kind: 'pin' | 'get'): Steps<boolean> {
+  const fn = kind === 'pin' ? 'pin_user_pages' : 'get_user_pages';
+  const at = mappingPte(k, pfn);
+  if (!at) {
+    yield mkStep(k, { phase: 'pin', fn, file: 'mm/gup.c', text: `no process maps ${hex(pfn)}: GUP has no user address to resolve`, pfns: [], result: '-EFAULT' });
+    return false;
+  }
+  const folio = page_folio(k, pfn);
+  const before = folio_ref_count(k, folio);
+  pin_user_page(k, at.vma, at.slot, kind === 'pin' ? HOLD.FOLL_PIN : HOLD.FOLL_GET);
+  yield mkStep(k, {
+    phase: 'pin', fn, file: 'mm/gup.c',
+    text: `${kind === 'pin' ? 'FOLL_PIN' : 'FOLL_GET'} on ${hex(pfn)} through ${describeVma(k, at.vma)}+${hex(at.slot * 4096)}: refcount ${before} → ${folio_ref_count(k, folio)}` +
+      (kind === 'pin' && folio === pfn && k.mem.order.a[folio] === 0 ? ' (+GUP_PIN_COUNTING_BIAS = 1024)' : ''),
+    pfns: [{ pfn, role: 'pinned' }], result: '1',
+  });
+  return true;
+}
+
+// mm/gup.c: unpin_user_page() / put_page() for a GUP reference.
+export function* unpin_path(k: Kernel, pfn: number, kind: 'pin' | 'get'): Steps<boolean> {
+  const fn = kind === 'pin' ? 'unpin_user_page' : 'put_page';
+  const folio = pfn >= 0 && pfn < k.mem.nr ? page_folio(k, pfn) : -1;
+  const held = folio >= 0 && Array.from({ length: k.pins.n.a[0]! }, (_, i) => i).some((i) => k.pins.pfn.a[i] === folio && k.pins.kind.a[i] === (kind === 'pin' ? HOLD.FOLL_PIN : HOLD.FOLL_GET));
+  if (!held) {
+    yield mkStep(k, { phase: 'unpin', fn, file: 'mm/gup.c', text: `${hex(pfn)} holds no ${kind === 'pin' ? 'FOLL_PIN' : 'FOLL_GET'} reference to drop`, pfns: [], result: '-EINVAL' });
+    return false;
+  }
+  const before = folio_ref_count(k, folio);
+  unpin_user_page(k, pfn, kind === 'pin' ? HOLD.FOLL_PIN : HOLD.FOLL_GET);
+  yield mkStep(k, {
+    phase: 'unpin', fn, file: 'mm/gup.c',
+    text: `${kind === 'pin' ? 'FOLL_PIN' : 'FOLL_GET'} on ${hex(pfn)} dropped: refcount ${before} → ${folio_ref_count(k, folio)}`,
+    pfns: [{ pfn, role: 'target' }], result: '0',
+  });
+  return true;
+}
+
+// mm/vmscan.c: shrink_inactive_list() for clean page cache, oldest first (the list's tail).
+export function* reclaim_path(k: Kernel, pages: number): Steps<number> {
+  const cands: number[] = [];
+  for (let p = k.lru.heads.a[2 * LRU.INACTIVE_FILE + 1]!; p !== -1; p = k.mem.lruPrev.a[p]!) cands.push(p);
+  let freed = 0;
+  for (const folio of cands) {
+    if (freed >= pages) break;
+    const nr = 1 << k.mem.order.a[folio]!;
+    if (!reclaim_clean_folio(k, folio)) continue;
+    freed += nr;
+    yield mkStep(k, {
+      phase: 'reclaim', fn: '__remove_mapping', file: 'mm/vmscan.c',
+      text: `clean, unmapped page-cache folio ${hex(folio)} (${nr} page${nr > 1 ? 's' : ''}) dropped from its file and freed (${freed}/${pages})`,
+      pfns: [{ pfn: folio, role: 'freed', nr }],
+    });
+  }
+  if (freed < pages) {
+    yield mkStep(k, { phase: 'reclaim', fn: 'shrink_inactive_list', file: 'mm/vmscan.c', text: `only ${freed} of ${pages} pages were clean and unmapped on the inactive file list`, pfns: [], result: String(freed) });
+  }
+  return freed;
+}

@@ -1,0 +1,123 @@
+// Steps: the points of a kernel path where a person would want to stop. Kernel paths are
+// generators (function*) that yield a StepInfo at each such point; the engine numbers them,
+// records the journal between them and the footprint of struct page fields they read and wrote.
+
+import type { Footprint, Memmap } from './memmap';
+import { PG, PGTY } from './flags';
+
+export type Phase =
+  | 'alloc'
+  | 'free'
+  | 'split'
+  | 'merge'
+  | 'fault'
+  | 'unmap'
+  | 'pin'
+  | 'unpin'
+  | 'reclaim'
+  | 'isolate'
+  | 'refcount'
+  | 'move-mapping'
+  | 'copy'
+  | 'remap'
+  | 'putback'
+  | 'scan'
+  | 'done';
+
+export type Role = 'src' | 'dst' | 'buddy' | 'scanner' | 'target' | 'pinned' | 'freed' | 'allocated';
+
+export interface StepPfn {
+  readonly pfn: number;
+  readonly role: Role;
+  /** Pages from pfn (a folio or a free block); 1 if absent. */
+  readonly nr?: number;
+}
+
+export interface StepInfo {
+  readonly phase: Phase;
+  /** The kernel function this step models, e.g. "__free_one_page". */
+  readonly fn: string;
+  /** Its source file in the kernel tree, e.g. "mm/page_alloc.c". */
+  readonly file: string;
+  /** One sentence, plain words, actual values. */
+  readonly text: string;
+  readonly pfns: readonly StepPfn[];
+  /** A result when the step ends something: "0", "-EAGAIN", "pfn 0x1a2b". */
+  readonly result?: string;
+  /** Trace lines in tracepoint vocabulary: "event: fields" (the engine adds the ftrace prefix). */
+  readonly trace: readonly string[];
+  /** struct page fields read and written since the previous step (memmap.ts F bits). */
+  readonly footprint: Footprint;
+  /** Refcount and folio_mapcount() of each step PFN's folio right after the step (for trace lines). */
+  readonly after: readonly PfnState[];
+}
+
+export interface PfnState {
+  readonly pfn: number;
+  readonly refcount: number;
+  readonly mapcount: number;
+}
+
+/** What a kernel path yields at each step and returns at the end. */
+export type Steps<T = void> = Generator<StepInfo, T, void>;
+
+export interface StepSource {
+  readonly mem: Memmap;
+}
+
+/** Folio state without touching the footprint (the trace is not kernel code). */
+function pfnState(mem: Memmap, pfn: number): PfnState {
+  if (pfn < 0 || pfn >= mem.nr) return { pfn, refcount: 0, mapcount: 0 };
+  const next = mem.lruNext.a[pfn]!;
+  const head = next <= -2 ? -next - 2 : pfn;
+  let mapcount = 0;
+  if (mem.pageType.a[head] === PGTY.none) {
+    const nr = mem.flags.a[head]! & (1 << PG.head) ? 1 << mem.order.a[head]! : 1;
+    for (let i = 0; i < nr; i++) mapcount += mem.mapcount.a[head + i]! + 1;
+  }
+  return { pfn, refcount: mem.refcount.a[head]!, mapcount };
+}
+
+/**
+ * Build a step and start a fresh footprint for the next one. The footprint is collected only
+ * while the engine has set `mem.fp` (stepping); fast-forward leaves it null and pays nothing.
+ */
+export function mkStep(k: StepSource, s: Omit<StepInfo, 'footprint' | 'trace' | 'after'> & { trace?: readonly string[] }): StepInfo {
+  const fp = k.mem.fp;
+  const footprint = fp ? { reads: fp.reads, writes: fp.writes } : { reads: 0, writes: 0 };
+  if (fp) {
+    fp.reads = 0;
+    fp.writes = 0;
+  }
+  const seen = new Set<number>();
+  const after: PfnState[] = [];
+  for (const p of s.pfns) {
+    if (seen.has(p.pfn)) continue;
+    seen.add(p.pfn);
+    after.push(pfnState(k.mem, p.pfn));
+  }
+  return { ...s, trace: s.trace ?? [], footprint, after };
+}
+
+export interface StepRecord {
+  /** Journal length when the step was reported: the state after it. */
+  readonly mark: number;
+  readonly info: StepInfo;
+}
+
+export interface StepEmitter extends StepSource {
+  readonly st: { readonly j: { readonly len: number } };
+  sink: StepRecord[] | null;
+}
+
+/**
+ * Report a step from code that does not yield (the buddy allocator's splits and merges): the
+ * engine shows it as its own stop, at this point of the journal. Callers guard any string
+ * building with `if (k.sink)` so fast paths (populate) pay nothing.
+ */
+export function emitStep(k: StepEmitter, s: Omit<StepInfo, 'footprint' | 'trace' | 'after'> & { trace?: readonly string[] }): void {
+  if (!k.sink) return;
+  k.sink.push({ mark: k.st.j.len, info: mkStep(k, s) });
+}
+
+export const hex = (n: number): string => '0x' + n.toString(16);
