@@ -2,9 +2,13 @@
 
 export interface CliArgs {
   readonly source: string;
+  readonly until?: number;
+  readonly seek: readonly number[];
+  readonly hash: boolean;
+  readonly trace: boolean;
+  readonly summary: boolean;
   readonly buddyinfo: boolean;
   readonly pagetypeinfo: boolean;
-  readonly summary: boolean;
   readonly listPresets: boolean;
   readonly help: boolean;
 }
@@ -13,28 +17,52 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const USAGE = `usage: npm run --silent sim -- [SOURCE] [--buddyinfo] [--pagetypeinfo] [--summary] [--list-presets]
-  SOURCE         a preset name (default: default) or a scenario JSON file
-  --buddyinfo    print the state as /proc/buddyinfo
-  --pagetypeinfo print the state as /proc/pagetypeinfo
-  --summary      print one JSON object: classes, freeArea, stateHash
-  --list-presets print the preset names, one per line`;
+export const USAGE = `usage: npm run --silent sim -- [SOURCE] [options]
+  SOURCE           a preset name (default: default), a scenario JSON file, or a share URL
+  --until N        run to step N (default: the end of the timeline)
+  --seek A,B,C     then visit these steps in this order, forwards or backwards
+  --hash           print the state hash after each visited step (or once at the end)
+  --trace          print the trace lines of the steps run, in ftrace's format
+  --summary        print one JSON object: steps, migrated, failed, stateHash, freeArea, classes
+  --buddyinfo      print the reached state as /proc/buddyinfo
+  --pagetypeinfo   print the reached state as /proc/pagetypeinfo
+  --list-presets   print the preset names, one per line`;
+
+function stepNumber(opt: string, v: string | undefined): number {
+  if (v === undefined || !/^\d{1,9}$/.test(v)) throw new UsageError(`${opt} needs a step number, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
+  return Number(v);
+}
 
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const flags = { buddyinfo: false, pagetypeinfo: false, summary: false, listPresets: false, help: false };
+  const flags = { hash: false, trace: false, summary: false, buddyinfo: false, pagetypeinfo: false, listPresets: false, help: false };
   let source: string | undefined;
-  for (const a of argv) {
-    switch (a) {
+  let until: number | undefined;
+  let seek: number[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string | undefined => (eq > 0 ? arg.slice(eq + 1) : argv[++i]);
+    switch (name) {
+      case '--until': until = stepNumber('--until', value()); break;
+      case '--seek': {
+        const v = value();
+        if (v === undefined || v === '') throw new UsageError('--seek needs a list of step numbers, e.g. --seek 10,3,7');
+        seek = v.split(',').map((x) => stepNumber('--seek', x.trim()));
+        break;
+      }
+      case '--hash': flags.hash = true; break;
+      case '--trace': flags.trace = true; break;
+      case '--summary': flags.summary = true; break;
       case '--buddyinfo': flags.buddyinfo = true; break;
       case '--pagetypeinfo': flags.pagetypeinfo = true; break;
-      case '--summary': flags.summary = true; break;
       case '--list-presets': flags.listPresets = true; break;
       case '-h': case '--help': flags.help = true; break;
       default:
-        if (a.startsWith('-')) throw new UsageError(`unknown option ${a} (try --help)`);
-        if (source !== undefined) throw new UsageError(`more than one SOURCE: ${source} and ${a}`);
-        source = a;
+        if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (try --help)`);
+        if (source !== undefined) throw new UsageError(`more than one SOURCE: ${source} and ${arg}`);
+        source = arg;
     }
   }
-  return { source: source ?? 'default', ...flags };
+  return { source: source ?? 'default', until, seek, ...flags };
 }

@@ -1,16 +1,32 @@
-// `npm run sim`: the same kernel and engine as the browser, in Node. Prints kernel-format
-// views of the reached state or a JSON summary; bad input is one line on stderr and exit 2.
+// `npm run sim`: the same kernel and engine as the browser, in Node. Loads a preset, a scenario
+// file or a share URL, walks its timeline (--until, --seek) and prints what was asked: trace
+// lines, state hashes, /proc views, a JSON summary. Bad input: one line on stderr, exit 2.
 
 import { readFileSync } from 'node:fs';
 import { buddyinfo, pagetypeinfo } from '../kernel/procfs';
 import { findPreset, PRESETS } from '../engine/presets';
 import { parseScenarioText, type Scenario } from '../engine/scenario';
-import { loadScenario, summaryOf } from '../engine/snapshot';
+import { parseShareUrl } from '../engine/share';
+import { openSession } from '../engine/session';
+import { frontier, runToEnd, seek, timelineHash } from '../engine/timeline';
+import { traceLines } from '../engine/trace';
+import { summaryOf } from '../engine/snapshot';
+import { VM_EVENT } from '../kernel/vmstat';
 import { parseArgs, USAGE } from './args';
 
-function resolveSource(source: string): Scenario {
+interface Source {
+  readonly scenario: Scenario;
+  /** The step a share URL opens at. */
+  readonly step?: number;
+}
+
+function resolveSource(source: string): Source {
   const preset = findPreset(source);
-  if (preset) return preset.scenario;
+  if (preset) return { scenario: preset.scenario };
+  if (source.includes('#') || /^https?:/.test(source)) {
+    const st = parseShareUrl(source);
+    return { scenario: st.scenario, step: st.step };
+  }
   if (!/[./\\]/.test(source)) throw new Error(`unknown preset "${source}" (presets: ${PRESETS.map((p) => p.name).join(', ')})`);
   let text: string;
   try {
@@ -19,7 +35,7 @@ function resolveSource(source: string): Scenario {
     throw new Error(`cannot read scenario file ${source}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   try {
-    return parseScenarioText(text);
+    return { scenario: parseScenarioText(text) };
   } catch (e) {
     throw new Error(`${source}: ${(e as Error).message}`);
   }
@@ -27,18 +43,46 @@ function resolveSource(source: string): Scenario {
 
 function main(argv: readonly string[]): number {
   const args = parseArgs(argv);
+  const out = (s: string): void => void process.stdout.write(s);
   if (args.help) {
-    process.stdout.write(USAGE + '\n');
+    out(USAGE + '\n');
     return 0;
   }
   if (args.listPresets) {
-    for (const p of PRESETS) process.stdout.write(p.name + '\n');
+    for (const p of PRESETS) out(p.name + '\n');
     return 0;
   }
-  const k = loadScenario(resolveSource(args.source));
-  if (args.buddyinfo) process.stdout.write(buddyinfo(k));
-  if (args.pagetypeinfo) process.stdout.write(pagetypeinfo(k));
-  if (args.summary || (!args.buddyinfo && !args.pagetypeinfo)) process.stdout.write(JSON.stringify(summaryOf(k)) + '\n');
+  const src = resolveSource(args.source);
+  const s = openSession(src.scenario);
+  const t = s.t;
+  const target = args.until ?? src.step;
+  const reached = target === undefined ? runToEnd(t) : seek(t, target);
+  if (target !== undefined && reached < target) throw new Error(`step ${target} is past the end of the timeline (${reached} steps)`);
+  if (args.trace) for (const step of t.steps.slice(0, reached)) for (const line of traceLines(step)) out(line + '\n');
+  if (args.hash && args.seek.length === 0) out(timelineHash(t) + '\n');
+  for (const n of args.seek) {
+    const at = seek(t, n);
+    if (at !== n) throw new Error(`--seek ${n} is past the end of the timeline (${at} steps)`);
+    if (args.hash) out(timelineHash(t) + '\n');
+  }
+  if (args.buddyinfo) out(buddyinfo(s.k));
+  if (args.pagetypeinfo) out(pagetypeinfo(s.k));
+  const wantSummary = args.summary || (!args.buddyinfo && !args.pagetypeinfo && !args.hash && !args.trace);
+  if (wantSummary) {
+    // `steps` is the whole timeline's length: compute it all, then come back to where we were.
+    const here = t.cur;
+    runToEnd(t);
+    const steps = frontier(t);
+    seek(t, here);
+    const ev = s.k.events.a;
+    out(JSON.stringify({
+      steps,
+      step: here,
+      migrated: ev[VM_EVENT.PGMIGRATE_SUCCESS],
+      failed: ev[VM_EVENT.PGMIGRATE_FAIL],
+      ...summaryOf(s.k),
+    }) + '\n');
+  }
   return 0;
 }
 

@@ -11,7 +11,7 @@ import {
 import { NR_LRU_LISTS } from './lru';
 import { createVm, type Vm } from './vm';
 import { createPinTable, type PinTable } from './pins';
-import { NR_NS, NR_ZS } from './vmstat';
+import { NR_NS, NR_VM_EVENTS, NR_ZS } from './vmstat';
 import type { StepRecord } from './step';
 
 export interface ZoneSpec {
@@ -41,6 +41,8 @@ export interface Kernel extends PageAccess, PageblockAccess {
   readonly nrFree: Store & { a: Int32Array };
   readonly zstat: Store & { a: Int32Array };
   readonly nstat: Store & { a: Int32Array };
+  /** vm events (pgmigrate_success, ...): counters that only grow, as in /proc/vmstat. */
+  readonly events: Store & { a: Int32Array };
   /** The node's lruvec lists (memcg not modelled: one lruvec). */
   readonly lru: ListHeads;
   readonly vm: Vm;
@@ -95,6 +97,7 @@ export function createKernel(layout: MemoryLayout): Kernel {
     nrFree: addStore(st, 'zone.free_area.nr_free', new Int32Array(nz * NR_PAGE_ORDERS)),
     zstat: addStore(st, 'zone.vm_stat', new Int32Array(nz * NR_ZS)),
     nstat: addStore(st, 'node.vm_stat', new Int32Array(NR_NS)),
+    events: addStore(st, 'vm_event_states', new Int32Array(NR_VM_EVENTS)),
     lru: { heads: addStore(st, 'lruvec.lists', new Int32Array(2 * NR_LRU_LISTS).fill(-1)) },
     vm: createVm(),
     pins: createPinTable(st),

@@ -53,3 +53,18 @@ export function mod_node_page_state(k: StatOwner, item: number, delta: number): 
 export function node_page_state(k: StatOwner, item: number): number {
   return k.nstat.a[item]!;
 }
+
+/** enum vm_event_item, the ones we count (in base pages, as /proc/vmstat shows them). */
+export const VM_EVENT = {
+  PGMIGRATE_SUCCESS: 0,
+  PGMIGRATE_FAIL: 1,
+  THP_MIGRATION_SUCCESS: 2,
+  THP_MIGRATION_FAIL: 3,
+  THP_MIGRATION_SPLIT: 4,
+} as const;
+export const NR_VM_EVENTS = 5;
+export const VM_EVENT_NAMES = ['pgmigrate_success', 'pgmigrate_fail', 'thp_migration_success', 'thp_migration_fail', 'thp_migration_split'] as const;
+
+export function count_vm_events(k: { readonly st: Stores; readonly events: Store & { a: Int32Array } }, item: number, delta: number): void {
+  put(k.st, k.events, item, k.events.a[item]! + delta);
+}

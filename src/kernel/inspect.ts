@@ -1,0 +1,125 @@
+// One page's struct page as the kernel has it, decoded for a person: what the page inspector
+// shows and what the worker sends when the UI asks about a PFN. Reads the arrays directly: an
+// inspection is not kernel code and must not add to a step's footprint.
+
+import { decodeFlags, pageTypeName, PG, PGTY } from './flags';
+import { pfnValid, pageZone, type Kernel } from './kernel';
+import { MT_NAMES, PAGEBLOCK_ORDER, PB_COMPACT_SKIP, get_pfnblock_migratetype } from './zone';
+import { mappingId, mappingIsAnon, ptePresent, pteIsMigration } from './vm';
+import { rmap_walk } from './rmap';
+import { GUP_PIN_COUNTING_BIAS, HOLD } from './pins';
+import { hex } from './step';
+
+export interface Holder {
+  readonly what: string;
+  readonly refs: number;
+}
+
+export interface PageDetail {
+  readonly pfn: number;
+  readonly valid: boolean;
+  readonly zone: string;
+  readonly flagsRaw: number;
+  readonly flags: readonly string[];
+  readonly pageType: string;
+  readonly refcount: number;
+  /** What the holders below add up to; differs from refcount only if the model is broken. */
+  readonly expectedRefcount: number;
+  readonly holders: readonly Holder[];
+  /** Raw _mapcount (mappings - 1). */
+  readonly mapcountRaw: number;
+  readonly folioMapcount: number;
+  readonly ptes: readonly string[];
+  readonly mapping: string;
+  readonly index: number;
+  readonly private: number;
+  readonly lru: { readonly prev: number; readonly next: number } | null;
+  readonly folioHead: number;
+  readonly folioOrder: number;
+  readonly buddyOrder: number | null;
+  readonly pageblock: { readonly start: number; readonly migratetype: string; readonly skip: boolean };
+}
+
+function freeBlockOf(k: Kernel, pfn: number): number {
+  for (let o = 0; o <= 10; o++) {
+    const head = pfn & ~((1 << o) - 1);
+    if (k.mem.pageType.a[head] === PGTY.buddy && k.mem.private_.a[head]! >= o) return head;
+  }
+  return -1;
+}
+
+export function inspectPage(k: Kernel, pfn: number): PageDetail {
+  const m = k.mem;
+  if (!Number.isInteger(pfn) || pfn < 0 || pfn >= m.nr) throw new RangeError(`pfn ${pfn} is out of range (0..${hex(m.nr - 1)})`);
+  const next = m.lruNext.a[pfn]!;
+  const tail = next <= -2;
+  const head = tail ? -next - 2 : pfn;
+  const f = m.flags.a[pfn]!;
+  const type = m.pageType.a[pfn]!;
+  const map = m.mapping.a[head]!;
+  const anon = map !== 0 && mappingIsAnon(map);
+  const large = (m.flags.a[head]! & (1 << PG.head)) !== 0;
+  const nr = large ? 1 << m.order.a[head]! : 1;
+  const freeHead = freeBlockOf(k, pfn);
+
+  const holders: Holder[] = [];
+  const ptes: string[] = [];
+  let folioMapcount = 0;
+  if (freeHead < 0 && !tail) {
+    if (map !== 0 || m.flags.a[head]! & (1 << PG.lru)) {
+      if (!anon) {
+        const as = k.vm.spaces[mappingId(map)];
+        if (as && as.pages.a[m.index.a[head]!] === head) holders.push({ what: `page cache of ${as.name} (one per page)`, refs: nr });
+      }
+      if (m.flags.a[head]! & (1 << PG.private)) holders.push({ what: 'PG_private (buffer heads)', refs: 1 });
+      const hits = rmap_walk(k, head);
+      const present = hits.filter((h) => ptePresent(h.pte)).length;
+      if (present) holders.push({ what: `${present} PTE mapping${present > 1 ? 's' : ''}`, refs: present });
+    } else {
+      holders.push({ what: f & (1 << PG.reserved) ? 'memblock (PG_reserved)' : type !== PGTY.none ? `its owner (${pageTypeName(type)})` : 'the allocation (alloc_pages)', refs: 1 });
+    }
+    for (let i = 0; i < k.pins.n.a[0]!; i++) {
+      if (k.pins.pfn.a[i] !== head) continue;
+      const kind = k.pins.kind.a[i]!;
+      if (kind === HOLD.FOLL_PIN) holders.push({ what: 'FOLL_PIN (pin_user_pages)', refs: large ? 1 : GUP_PIN_COUNTING_BIAS });
+      else holders.push({ what: kind === HOLD.FOLL_GET ? 'FOLL_GET (get_user_pages)' : 'a temporary reference', refs: 1 });
+    }
+  }
+  if (freeHead < 0 && m.pageType.a[head] === PGTY.none) {
+    for (let i = 0; i < nr; i++) folioMapcount += m.mapcount.a[head + i]! + 1;
+    for (const h of rmap_walk(k, head)) {
+      if (h.page !== pfn) continue;
+      const mm = k.vm.mms[h.vma.mm]!;
+      ptes.push(`${mm.comm}[${mm.pid}] ${hex((h.vma.start + h.slot) * 4096)}${pteIsMigration(h.pte) ? ' (migration entry)' : ''}`);
+    }
+  }
+  let mapping = 'NULL';
+  if (map !== 0) {
+    if (anon) mapping = `anon_vma #${mappingId(map)} | FOLIO_MAPPING_ANON`;
+    else mapping = `address_space of ${k.vm.spaces[mappingId(map)]?.name ?? '?'}`;
+  }
+  const onList = !tail && (m.lruPrev.a[pfn] !== -1 || next !== -1 || k.lru.heads.a.includes(pfn) || freeHead === pfn);
+  const pbBits = k.pageblock.a[pfn >> PAGEBLOCK_ORDER]!;
+  return {
+    pfn,
+    valid: pfnValid(k, pfn),
+    zone: k.zones[pageZone(k, pfn)]?.name ?? '?',
+    flagsRaw: f,
+    flags: decodeFlags(tail ? m.flags.a[head]! : f, { pageType: m.pageType.a[head], anon }),
+    pageType: pageTypeName(type),
+    refcount: m.refcount.a[pfn]!,
+    expectedRefcount: holders.reduce((s, h) => s + h.refs, 0),
+    holders,
+    mapcountRaw: m.mapcount.a[pfn]!,
+    folioMapcount,
+    ptes,
+    mapping,
+    index: m.index.a[head]!,
+    private: m.private_.a[pfn]!,
+    lru: onList ? { prev: m.lruPrev.a[pfn]!, next } : null,
+    folioHead: head,
+    folioOrder: large ? m.order.a[head]! : 0,
+    buddyOrder: freeHead === pfn ? m.private_.a[pfn]! : null,
+    pageblock: { start: pfn & ~((1 << PAGEBLOCK_ORDER) - 1), migratetype: MT_NAMES[get_pfnblock_migratetype(k, pfn)] ?? '?', skip: (pbBits & PB_COMPACT_SKIP) !== 0 },
+  };
+}
