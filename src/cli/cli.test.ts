@@ -20,6 +20,11 @@ describe('argument parsing', () => {
   test('takes a source and the view flags in any order', () => {
     expect(parseArgs(['--summary', 'small', '--buddyinfo'])).toMatchObject({ source: 'small', buddyinfo: true, summary: true });
   });
+  test('takes --until, --seek lists and both option spellings', () => {
+    expect(parseArgs(['x.json', '--until', '7', '--seek=3,0,12', '--hash', '--trace'])).toMatchObject({ source: 'x.json', until: 7, seek: [3, 0, 12], hash: true, trace: true });
+    expect(() => parseArgs(['--until'])).toThrow(/--until needs a step number/);
+    expect(() => parseArgs(['--seek', '1,x'])).toThrow(/--seek needs a step number/);
+  });
   test('an unknown option or two sources is a usage error', () => {
     expect(() => parseArgs(['--frobnicate'])).toThrow(UsageError);
     expect(() => parseArgs(['a.json', 'b.json'])).toThrow(/more than one SOURCE/);
@@ -52,7 +57,37 @@ describe('npm run sim', () => {
     expect(a.stateHash).toBe(b.stateHash);
   });
 
+  test('--seek visits steps in order and --hash prints each; the same steps reached directly agree', () => {
+    const seekRun = sim('buddy-split-merge', '--seek', '20,3,23,0', '--hash');
+    expect(seekRun.code).toBe(0);
+    const hashes = seekRun.out.trim().split('\n');
+    expect(hashes).toHaveLength(4);
+    for (const [i, n] of [20, 3, 23, 0].entries()) {
+      const direct = sim('buddy-split-merge', '--until', String(n), '--hash');
+      expect(direct.out.trim(), `step ${n}`).toBe(hashes[i]);
+    }
+  });
+
+  test('--trace prints ftrace-format lines whose timestamp is the step id', () => {
+    const r = sim('buddy-split-merge', '--until', '4', '--trace');
+    const lines = r.out.trim().split('\n');
+    for (const l of lines) expect(l).toMatch(/^ *[a-z]+-\d+ \[000\] \.{5} [1-4]\.000000: [a-z_]+: /);
+    expect(lines.some((l) => / mm_page_alloc: page=ffffea[0-9a-f]+ pfn=0x[0-9a-f]+ order=0 migratetype=0 gfp_flags=GFP_KERNEL$/.test(l))).toBe(true);
+    expect(lines.at(-1)).toMatch(/__alloc_pages: ret=0x[0-9a-f]+ \[pfn=0x[0-9a-f]+ refcount=1 mapcount=0\]$/);
+  });
+
+  test('--summary reports the whole timeline and the migration counters; a share URL opens at its step', () => {
+    const sum = JSON.parse(sim('buddy-split-merge', '--summary').out) as Record<string, unknown>;
+    expect(sum).toMatchObject({ steps: 23, step: 23, migrated: 0, failed: 0 });
+    const url = JSON.parse(sim('#preset=buddy-split-merge&step=5', '--summary').out) as Record<string, unknown>;
+    expect(url).toMatchObject({ steps: 23, step: 5 });
+    const direct = sim('buddy-split-merge', '--until', '5', '--hash').out.trim();
+    expect(url.stateHash).toBe(direct);
+  });
+
   test.each([
+    [['buddy-split-merge', '--until', '99'], /^pfnscope: step 99 is past the end of the timeline \(23 steps\)/],
+    [['#s=%%%'], /^pfnscope: the scenario payload is not base64url/],
     [['nope'], /^pfnscope: unknown preset "nope"/],
     [['--bogus'], /^pfnscope: unknown option --bogus/],
     [['/nonexistent/x.json'], /^pfnscope: cannot read scenario file \/nonexistent\/x\.json: ENOENT/],
