@@ -7,6 +7,10 @@ import { buildView } from '../src/kernel/view';
 import { findPreset } from '../src/engine/presets';
 import { populateSpecOf } from '../src/engine/scenario';
 import { formatFigure, median, verdict, type Figure } from './report';
+import { parseScenario } from '../src/engine/scenario';
+import { openSession } from '../src/engine/session';
+import { runToEnd, seek, stepBy } from '../src/engine/timeline';
+import { createViewTracker, updateView } from '../src/engine/viewtracker';
 
 const MI = 1 << 20;
 
@@ -48,6 +52,48 @@ figures.push({ what: 'populate default preset (128 Ki PFNs)', value: median(defT
 const viewTimes: number[] = [];
 for (let i = 0; i < 5; i++) viewTimes.push(time(() => buildView(k1, view))[1]);
 figures.push({ what: 'build the 1-byte view, 1 Mi PFNs', value: median(viewTimes), unit: 'ms', target: 8, better: 'lower', note: 'part of the 8 ms frame budget' });
+
+// Time travel on 1 Mi PFNs: a timeline of more than 100 k steps (allocations and frees with
+// their splits and merges), then single steps, far seeks and frames.
+{
+  const actions: object[] = [];
+  for (let i = 0; i < 8; i++) actions.push({ type: 'alloc', order: 0, gfp: i % 2 ? 'movable' : 'unmovable', count: 4096 });
+  for (let i = 0; i < 8; i++) actions.push({ type: 'free', from: i });
+  const scenario = parseScenario({ ...findPreset('large-4g')!.scenario, actions });
+  const s = openSession(scenario);
+  const [total, ffMs] = time(() => runToEnd(s.t));
+  figures.push({ what: `fast-forward ${total} steps (1 Mi PFNs)`, value: (total / ffMs) * 1000, unit: 'st/s', target: 100000, better: 'higher', note: 'no design.md row: 100 k steps within a second' });
+  const vt = createViewTracker(s.k, s.t.marks[s.t.cur]!);
+  const fwd: number[] = [];
+  const back: number[] = [];
+  const frame: number[] = [];
+  seek(s.t, 0);
+  updateView(vt, s.k, 0);
+  let x = 7;
+  for (let i = 0; i < 300; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    seek(s.t, 1 + (x % (total - 2)));
+    updateView(vt, s.k, s.t.marks[s.t.cur]!);
+    fwd.push(time(() => stepBy(s.t, 1))[1]);
+    frame.push(time(() => {
+      updateView(vt, s.k, s.t.marks[s.t.cur]!);
+      return vt.view.slice();
+    })[1]);
+    back.push(time(() => stepBy(s.t, -1))[1]);
+    updateView(vt, s.k, s.t.marks[s.t.cur]!);
+  }
+  figures.push({ what: 'step forward (typical step, 1 Mi PFNs)', value: median(fwd), unit: 'ms', target: 1, better: 'lower', note: `p99 ${fwd.sort((a, b) => a - b)[Math.floor(fwd.length * 0.99)]!.toFixed(3)} ms` });
+  figures.push({ what: 'step back (typical step, 1 Mi PFNs)', value: median(back), unit: 'ms', target: 1, better: 'lower', note: `p99 ${back.sort((a, b) => a - b)[Math.floor(back.length * 0.99)]!.toFixed(3)} ms` });
+  figures.push({ what: 'frame build: view update + copy, 1 Mi PFNs', value: median(frame), unit: 'ms', target: 8, better: 'lower', note: 'worker side; transfer ~0.1 ms and paint ~2.5 ms measured in toolchain.md §5' });
+  const seeks: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    const target = x % (total + 1);
+    seeks.push(time(() => seek(s.t, target))[1]);
+  }
+  const worst = Math.max(...seeks);
+  figures.push({ what: `seek anywhere in a ${total}-step timeline`, value: worst, unit: 'ms', target: 100, better: 'lower', note: `worst of 40 random seeks, median ${median(seeks).toFixed(1)} ms, ${s.t.checkpoints.length} checkpoints` });
+}
 
 console.log('pfnscope bench (median of runs; targets from design.md)');
 for (const f of figures) console.log(formatFigure(f));
