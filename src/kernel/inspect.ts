@@ -7,7 +7,7 @@ import { pfnValid, pageZone, type Kernel } from './kernel';
 import { MT_NAMES, PAGEBLOCK_ORDER, PB_COMPACT_SKIP, get_pfnblock_migratetype } from './zone';
 import { mappingId, mappingIsAnon, ptePresent, pteIsMigration } from './vm';
 import { rmap_walk } from './rmap';
-import { GUP_PIN_COUNTING_BIAS, HOLD } from './pins';
+import { GUP_PIN_COUNTING_BIAS, HOLD, HOLD_NAMES, hasHolder, type HoldKind } from './pins';
 import { hex } from './step';
 
 export interface Holder {
@@ -66,7 +66,7 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
   const ptes: string[] = [];
   let folioMapcount = 0;
   if (freeHead < 0 && !tail) {
-    if (map !== 0 || m.flags.a[head]! & (1 << PG.lru)) {
+    if (map !== 0 || m.flags.a[head]! & (1 << PG.lru) || hasHolder(k.pins, head, HOLD.ISOLATED) || hasHolder(k.pins, head, HOLD.MIGRATE_NEW)) {
       if (!anon) {
         const as = k.vm.spaces[mappingId(map)];
         if (as && as.pages.a[m.index.a[head]!] === head) holders.push({ what: `page cache of ${as.name} (one per page)`, refs: nr });
@@ -80,9 +80,8 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
     }
     for (let i = 0; i < k.pins.n.a[0]!; i++) {
       if (k.pins.pfn.a[i] !== head) continue;
-      const kind = k.pins.kind.a[i]!;
-      if (kind === HOLD.FOLL_PIN) holders.push({ what: 'FOLL_PIN (pin_user_pages)', refs: large ? 1 : GUP_PIN_COUNTING_BIAS });
-      else holders.push({ what: kind === HOLD.FOLL_GET ? 'FOLL_GET (get_user_pages)' : 'a temporary reference', refs: 1 });
+      const kind = k.pins.kind.a[i]! as HoldKind;
+      holders.push({ what: HOLD_NAMES[kind], refs: kind === HOLD.FOLL_PIN && !large ? GUP_PIN_COUNTING_BIAS : 1 });
     }
   }
   if (freeHead < 0 && m.pageType.a[head] === PGTY.none) {

@@ -137,11 +137,14 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     }
   }
 
-  // 5. Extra holders (GUP pins, gets, temporary references).
+  // 5. Extra holders (GUP pins, gets, temporary references). A folio isolated for migration, or a
+  //    new folio migrate_pages still holds, is user memory in flight even before it has a mapping.
   const extra = new Int32Array(nr);
+  const migrating = new Uint8Array(nr);
   for (let i = 0; i < k.pins.n.a[0]!; i++) {
     const p = k.pins.pfn.a[i]!;
     const kind = k.pins.kind.a[i]!;
+    if (kind === HOLD.ISOLATED || kind === HOLD.MIGRATE_NEW) migrating[p] = 1;
     extra[p]! += kind === HOLD.FOLL_PIN && !(flags.a[p]! & (1 << PG.head)) ? GUP_PIN_COUNTING_BIAS : 1;
   }
 
@@ -173,7 +176,7 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     if (m !== 0 && !mappingIsAnon(m) && cacheRefs[p]) filePages += nrPages;
     let folioPtes = 0;
     for (let i = 0; i < nrPages; i++) folioPtes += ptes[p + i]!;
-    const user = m !== 0 || (flags.a[p]! & (1 << PG.lru)) !== 0;
+    const user = m !== 0 || (flags.a[p]! & (1 << PG.lru)) !== 0 || migrating[p] === 1;
     const expected = user
       ? cacheRefs[p]! + (flags.a[p]! & (1 << PG.private) ? 1 : 0) + folioPtes + extra[p]!
       : 1 + extra[p]!; // a kernel page (reserved, slab, page table, plain alloc) holds its allocation's reference

@@ -13,6 +13,7 @@ import { createVm, type Vm } from './vm';
 import { createPinTable, type PinTable } from './pins';
 import { NR_NS, NR_VM_EVENTS, NR_ZS } from './vmstat';
 import type { StepRecord } from './step';
+import { createFolioLists, type FolioLists } from './folio-lists';
 
 export interface ZoneSpec {
   readonly name: ZoneName;
@@ -47,6 +48,8 @@ export interface Kernel extends PageAccess, PageblockAccess {
   readonly lru: ListHeads;
   readonly vm: Vm;
   readonly pins: PinTable;
+  /** Private folio lists of migration callers (page->lru threaded). */
+  readonly lists: FolioLists;
   /**
    * Where kernel code reports steps it passes without yielding (emitStep), each with its journal
    * mark; set by the engine while a path runs, null otherwise (populate pays one null check).
@@ -101,6 +104,7 @@ export function createKernel(layout: MemoryLayout): Kernel {
     lru: { heads: addStore(st, 'lruvec.lists', new Int32Array(2 * NR_LRU_LISTS).fill(-1)) },
     vm: createVm(),
     pins: createPinTable(st),
+    lists: createFolioLists(st),
     sink: null,
   };
   return k;

@@ -11,6 +11,10 @@ export const HOLD = {
   FOLL_GET: 2,
   /** A kernel caller's temporary folio_get(). */
   TEMP: 3,
+  /** folio_isolate_lru() / isolate_movable_ops_page(): the isolation reference. */
+  ISOLATED: 4,
+  /** migrate_pages(): the new folio's allocation reference, until migrate_folio_move drops it. */
+  MIGRATE_NEW: 5,
 } as const;
 export type HoldKind = (typeof HOLD)[keyof typeof HOLD];
 
@@ -22,7 +26,7 @@ export interface PinTable {
   readonly n: Store & { a: Int32Array };
 }
 
-const PIN_CAPACITY = 1 << 14;
+const PIN_CAPACITY = 1 << 16;
 
 export function createPinTable(st: Stores): PinTable {
   return {
@@ -61,3 +65,16 @@ export function holdersOf(t: PinTable, pfn: number): HoldKind[] {
   for (let i = 0; i < t.n.a[0]!; i++) if (t.pfn.a[i] === pfn) out.push(t.kind.a[i] as HoldKind);
   return out;
 }
+
+export function hasHolder(t: PinTable, pfn: number, kind: HoldKind): boolean {
+  for (let i = 0; i < t.n.a[0]!; i++) if (t.pfn.a[i] === pfn && t.kind.a[i] === kind) return true;
+  return false;
+}
+
+export const HOLD_NAMES: Record<HoldKind, string> = {
+  [HOLD.FOLL_PIN]: 'FOLL_PIN (pin_user_pages)',
+  [HOLD.FOLL_GET]: 'FOLL_GET (get_user_pages)',
+  [HOLD.TEMP]: 'a temporary reference',
+  [HOLD.ISOLATED]: 'isolation for migration',
+  [HOLD.MIGRATE_NEW]: "migrate_pages' reference on the new folio",
+};

@@ -30,7 +30,7 @@ export function folio_add_rmap_ptes(k: Kernel, folio: number, page: number, nr: 
   for (let i = 0; i < nr; i++) {
     const m = pageMapcountRaw(k, page + i) + 1;
     setPageMapcountRaw(k, page + i, m);
-    if (m === 0 && !anon) mod_node_page_state(k, NS.NR_FILE_MAPPED, 1);
+    if (m === 0) mod_node_page_state(k, anon ? NS.NR_ANON_MAPPED : NS.NR_FILE_MAPPED, 1);
   }
 }
 

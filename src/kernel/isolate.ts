@@ -1,0 +1,92 @@
+// Isolating folios for migration (mm/vmscan.c, mm/migrate.c) and putting them back. Private
+// folio lists (the caller's `from` list, unmap_folios, dst_folios, ret_folios...) are threaded
+// through page->lru like the kernel's, with their heads in a journaled store.
+
+import { PG } from './flags';
+import { pageZone, type Kernel } from './kernel';
+import { listAddTail, listDel, listPfns } from './list';
+import { folio_nr_pages, setPageFlag, testClearPageFlag, testPageFlag } from './memmap';
+import { folio_get, folio_put, folio_test_anon } from './folio';
+import { lruvec_add_folio, lruvec_del_folio } from './lru';
+import { addHolder, HOLD, removeHolder } from './pins';
+import { put } from './store';
+import { LIST_SLOTS } from './folio-lists';
+import { mod_node_page_state, NS } from './vmstat';
+import { hex, mkStep, type Steps } from './step';
+
+/** LIST_HEAD(): a new empty private list. */
+export function newFolioList(k: Kernel): number {
+  const n = k.lists.next.a[0]!;
+  for (let i = 0; i < LIST_SLOTS; i++) {
+    const slot = (n + i) % LIST_SLOTS;
+    if (k.lists.heads.a[2 * slot] === -1) {
+      put(k.st, k.lists.next, 0, slot + 1);
+      return slot;
+    }
+  }
+  throw new Error(`more than ${LIST_SLOTS} private folio lists in use`);
+}
+
+export function folioListPfns(k: Kernel, slot: number): number[] {
+  return [...listPfns(k, k.lists, slot)];
+}
+
+export function listMoveTail(k: Kernel, pfn: number, from: number, to: number): void {
+  listDel(k, k.lists, from, pfn);
+  listAddTail(k, k.lists, to, pfn);
+}
+
+/** NR_ISOLATED_ANON or NR_ISOLATED_FILE, as folio_is_file_lru() chooses. */
+const isolatedStat = (k: Kernel, folio: number): number => (testPageFlag(k, folio, PG.swapbacked) ? NS.NR_ISOLATED_ANON : NS.NR_ISOLATED_FILE);
+
+// mm/vmscan.c: folio_isolate_lru()
+// Clearing PG_lru is what makes isolation exclusive: a second isolator finds it clear and backs
+// off, which is how two migrators of one folio are kept apart.
+export function folio_isolate_lru(k: Kernel, folio: number): boolean {
+  if (!testClearPageFlag(k, folio, PG.lru)) return false;
+  folio_get(k, folio); // the isolation reference, dropped at putback or when the folio is freed
+  addHolder(k.st, k.pins, folio, HOLD.ISOLATED);
+  lruvec_del_folio(k, pageZone(k, folio), folio);
+  return true;
+}
+
+// mm/migrate.c: isolate_folio_to_list() for an LRU folio (+ NR_ISOLATED accounting, list_add).
+export function* isolate_folio_to_list(k: Kernel, folio: number, list: number, who: string): Steps<boolean> {
+  const ref = k.mem.refcount.a[folio]!;
+  if (!folio_isolate_lru(k, folio)) {
+    yield mkStep(k, {
+      phase: 'isolate', fn: 'folio_isolate_lru', file: 'mm/vmscan.c',
+      text: `${who}: PG_lru is already clear on ${hex(folio)}, so someone else has it isolated (or it is not on an LRU list): it is skipped`,
+      pfns: [{ pfn: folio, role: 'src', nr: folio_nr_pages(k, folio) }], result: 'false',
+    });
+    return false;
+  }
+  mod_node_page_state(k, isolatedStat(k, folio), folio_nr_pages(k, folio));
+  listAddTail(k, k.lists, list, folio);
+  yield mkStep(k, {
+    phase: 'isolate', fn: 'folio_isolate_lru', file: 'mm/vmscan.c',
+    text: `${who}: PG_lru test-and-cleared on ${hex(folio)}, off the ${folio_test_anon(k, folio) ? 'anon' : 'file'} LRU onto the migration list; the isolation takes a reference: refcount ${ref} → ${ref + 1}`,
+    pfns: [{ pfn: folio, role: 'src', nr: folio_nr_pages(k, folio) }], result: 'true',
+  });
+  return true;
+}
+
+// mm/migrate.c: putback_movable_pages() → folio_putback_lru() for LRU folios: back on the LRU,
+// NR_ISOLATED down, the isolation reference dropped.
+export function* putback_movable_pages(k: Kernel, list: number): Steps<void> {
+  for (const folio of folioListPfns(k, list)) {
+    listDel(k, k.lists, list, folio);
+    mod_node_page_state(k, isolatedStat(k, folio), -folio_nr_pages(k, folio));
+    setPageFlag(k, folio, PG.lru);
+    lruvec_add_folio(k, pageZone(k, folio), folio);
+    removeHolder(k.st, k.pins, folio, HOLD.ISOLATED);
+    const ref = k.mem.refcount.a[folio]!;
+    folio_put(k, folio);
+    yield mkStep(k, {
+      phase: 'putback', fn: 'folio_putback_lru', file: 'mm/vmscan.c',
+      text: `${hex(folio)} was not migrated: back on its LRU list with PG_lru set, the isolation reference dropped (refcount ${ref} → ${ref - 1})`,
+      pfns: [{ pfn: folio, role: 'src', nr: folio_nr_pages(k, folio) }],
+    });
+  }
+}
+

@@ -1,0 +1,150 @@
+// The page-table side of migration (mm/rmap.c, mm/migrate.c): try_to_migrate() replaces every
+// PTE mapping a folio with a migration entry; remove_migration_ptes() puts real PTEs back,
+// pointing at the new folio (or at the old one when migration is undone).
+
+import { PG } from './flags';
+import type { Kernel } from './kernel';
+import { clearPageFlag, folio_nr_pages, setPageFlag, testPageFlag } from './memmap';
+import { folio_get, folio_mapped, folio_put, folio_test_anon } from './folio';
+import { folio_maybe_dma_pinned } from './gup';
+import { folio_add_rmap_ptes, folio_remove_rmap_ptes, rmapVmas } from './rmap';
+import { put } from './store';
+import { mkStep, hex, type StepInfo } from './step';
+import {
+  mkMigrationEntry, mkPte, pteBits, pteIsMigration, ptePfn, ptePresent, vma_address,
+  PTE_DIRTY, PTE_EXCLUSIVE, PTE_WRITE, PTE_YOUNG, type Vma,
+} from './vm';
+
+// arch/x86/include/asm/pgtable_64.h: a swap PTE keeps the type in the top 5 bits and the
+// inverted offset from bit 9 (L1TF mitigation). include/linux/swap.h: with CONFIG_PTE_MARKER and
+// neither DEVICE_PRIVATE nor MEMORY_FAILURE (the reference machine), MAX_SWAPFILES = 28, so
+// SWP_MIGRATION_READ = 28, READ_EXCLUSIVE = 29, WRITE = 30. include/linux/swapops.h: the young
+// and dirty bits sit just above the PFN, at SWP_PFN_BITS = MAX_PHYSMEM_BITS(46) - PAGE_SHIFT = 34.
+// Checked against a real line: set_migration_pte ... pte=e7ffffffdfc7c000 is READ for pfn 0x101c1f.
+const SWP_TYPE_BITS = 5n;
+const SWP_OFFSET_SHIFT = 9n + SWP_TYPE_BITS;
+const SWP_MIGRATION_READ = 28n;
+const SWP_MIGRATION_READ_EXCLUSIVE = 29n;
+const SWP_MIGRATION_WRITE = 30n;
+const SWP_MIG_YOUNG = 1n << 34n;
+const SWP_MIG_DIRTY = 1n << 35n;
+const MASK64 = (1n << 64n) - 1n;
+
+/** The 64-bit value of a migration entry PTE as set_migration_pte prints it. */
+export function migrationPteValue(pfn: number, bits: number): string {
+  const type = bits & PTE_WRITE ? SWP_MIGRATION_WRITE : bits & PTE_EXCLUSIVE ? SWP_MIGRATION_READ_EXCLUSIVE : SWP_MIGRATION_READ;
+  let offset = BigInt(pfn);
+  if (bits & PTE_YOUNG) offset |= SWP_MIG_YOUNG;
+  if (bits & PTE_DIRTY) offset |= SWP_MIG_DIRTY;
+  const v = ((((~offset) & MASK64) << SWP_OFFSET_SHIFT) & MASK64) >> SWP_TYPE_BITS | (type << (64n - SWP_TYPE_BITS));
+  return v.toString(16);
+}
+
+/** The 64-bit value of a present x86-64 PTE as remove_migration_pte prints it. */
+export function presentPteValue(pfn: number, bits: number): string {
+  // _PAGE_PRESENT | _PAGE_USER (0x005), RW 0x002, ACCESSED 0x020, DIRTY 0x040, NX bit 63.
+  let v = (1n << 63n) | (BigInt(pfn) << 12n) | 0x5n;
+  if (bits & PTE_WRITE) v |= 0x2n;
+  if (bits & PTE_YOUNG) v |= 0x20n;
+  if (bits & PTE_DIRTY) v |= 0x40n;
+  return v.toString(16);
+}
+
+const address = (vma: Vma, slot: number): string => ((vma.start + slot) * 4096).toString(16);
+
+function mmName(k: Kernel, vma: Vma): string {
+  const mm = k.vm.mms[vma.mm]!;
+  return `${mm.comm}[${mm.pid}]`;
+}
+
+export interface MigrateRmapResult {
+  readonly steps: StepInfo[];
+  readonly ok: boolean;
+}
+
+// mm/rmap.c: try_to_migrate() → try_to_migrate_one() per VMA. Each present PTE of the folio
+// becomes a migration entry (writable, readable-exclusive or readable, keeping young/dirty);
+// the rmap and the mapping's reference go. An anon-exclusive page that may be DMA-pinned
+// cannot be shared (folio_try_share_anon_rmap_pte() → -EBUSY): its PTE is put back and the
+// walk stops, leaving the folio mapped.
+export function try_to_migrate(k: Kernel, folio: number): MigrateRmapResult {
+  const steps: StepInfo[] = [];
+  const nr = folio_nr_pages(k, folio);
+  const index = k.mem.index.a[folio]!;
+  const anon = folio_test_anon(k, folio);
+  for (const vma of rmapVmas(k, k.mem.mapping.a[folio]!)) {
+    for (let i = 0; i < nr; i++) {
+      const slot = vma_address(vma, index + i);
+      if (slot < 0) continue;
+      const pte = vma.pte.a[slot]!;
+      if (!ptePresent(pte) || ptePfn(pte) !== folio + i) continue;
+      const page = folio + i;
+      const bits = pteBits(pte);
+      const exclusive = anon && testPageFlag(k, page, PG.owner_2);
+      if (exclusive && folio_maybe_dma_pinned(k, folio)) {
+        steps.push(mkStep(k, {
+          phase: 'unmap', fn: 'try_to_migrate_one', file: 'mm/rmap.c',
+          text: `${hex(page)} is anon-exclusive and folio_maybe_dma_pinned() (refcount ${k.mem.refcount.a[folio]} ≥ 1024 or _pincount): folio_try_share_anon_rmap_pte() returns -EBUSY, the PTE at ${mmName(k, vma)} 0x${address(vma, slot)} stays and the folio stays mapped`,
+          pfns: [{ pfn: folio, role: 'src', nr }], result: '-EBUSY',
+        }));
+        return { steps, ok: false };
+      }
+      if (exclusive) clearPageFlag(k, page, PG.owner_2); // folio_try_share_anon_rmap_pte(): the entry now carries exclusivity
+      const ebits = (bits & (PTE_WRITE | PTE_YOUNG | PTE_DIRTY)) | (exclusive ? PTE_EXCLUSIVE : 0);
+      put(k.st, vma.pte, slot, mkMigrationEntry(page, ebits));
+      folio_remove_rmap_ptes(k, folio, page, 1);
+      const kind = bits & PTE_WRITE ? 'writable' : exclusive ? 'readable-exclusive' : 'readable';
+      folio_put(k, folio);
+      steps.push(mkStep(k, {
+        phase: 'unmap', fn: 'try_to_migrate_one', file: 'mm/rmap.c',
+        text: `PTE of ${mmName(k, vma)} at 0x${address(vma, slot)} → ${kind} migration entry for ${hex(page)}; rmap and the mapping's reference dropped (refcount ${k.mem.refcount.a[folio]}, mapcount ${mapcountOf(k, folio)})`,
+        pfns: [{ pfn: folio, role: 'src', nr }],
+        trace: [`set_migration_pte: addr=${address(vma, slot)}, pte=${migrationPteValue(page, ebits)} order=${k.mem.order.a[folio]}`],
+      }));
+    }
+  }
+  return { steps, ok: !folio_mapped(k, folio) };
+}
+
+function mapcountOf(k: Kernel, folio: number): number {
+  let m = 0;
+  for (let i = 0; i < folio_nr_pages(k, folio); i++) m += k.mem.mapcount.a[folio + i]! + 1;
+  return m;
+}
+
+// mm/migrate.c: remove_migration_ptes(src, dst) → remove_migration_pte() per VMA of dst: every
+// migration entry for a page of src becomes a present PTE to the same page of dst, with a
+// reference and the rmap; write, young, dirty and anon-exclusivity come back from the entry.
+export function remove_migration_ptes(k: Kernel, src: number, dst: number): StepInfo[] {
+  const steps: StepInfo[] = [];
+  const nr = folio_nr_pages(k, dst);
+  const index = k.mem.index.a[dst]!;
+  const anon = folio_test_anon(k, dst);
+  for (const vma of rmapVmas(k, k.mem.mapping.a[dst]!)) {
+    for (let i = 0; i < nr; i++) {
+      const slot = vma_address(vma, index + i);
+      if (slot < 0) continue;
+      const pte = vma.pte.a[slot]!;
+      if (!pteIsMigration(pte) || ptePfn(pte) !== src + i) continue;
+      const ebits = pteBits(pte);
+      const page = dst + i;
+      folio_get(k, dst);
+      let bits = ebits & (PTE_WRITE | PTE_YOUNG);
+      if (ebits & PTE_DIRTY && testPageFlag(k, dst, PG.dirty)) bits |= PTE_DIRTY;
+      const exclusive = anon && (ebits & (PTE_WRITE | PTE_EXCLUSIVE)) !== 0; // !is_readable_migration_entry()
+      if (exclusive) {
+        setPageFlag(k, page, PG.owner_2); // RMAP_EXCLUSIVE
+        bits |= PTE_EXCLUSIVE;
+      }
+      folio_add_rmap_ptes(k, dst, page, 1);
+      put(k.st, vma.pte, slot, mkPte(page, bits));
+      steps.push(mkStep(k, {
+        phase: 'remap', fn: 'remove_migration_pte', file: 'mm/migrate.c',
+        text: `migration entry of ${mmName(k, vma)} at 0x${address(vma, slot)} → present PTE to ${hex(page)}${src === dst ? ' (undo: the old page again)' : ''}; rmap and a reference added (refcount ${k.mem.refcount.a[dst]}, mapcount ${mapcountOf(k, dst)})`,
+        pfns: src === dst ? [{ pfn: dst, role: 'src', nr }] : [{ pfn: src, role: 'src', nr }, { pfn: dst, role: 'dst', nr }],
+        trace: [`remove_migration_pte: addr=${address(vma, slot)}, pte=${presentPteValue(page, bits)} order=${k.mem.order.a[dst]}`],
+      }));
+    }
+  }
+  return steps;
+}
