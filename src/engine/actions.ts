@@ -7,6 +7,8 @@ import {
   userPagePfn,
 } from '../kernel/paths';
 import type { Steps } from '../kernel/step';
+import { migrate_pfns_path, writeback_path, type MigrateSpec } from '../kernel/migrate-paths';
+import { MIGRATE_MODE, MR, MR_NAMES, type MigrateReason } from '../kernel/migrate';
 import type { Action, SimpleAction } from './scenario';
 import type { TaskGroup } from './scheduler';
 import type { Task } from './timeline';
@@ -17,20 +19,22 @@ import type { Task } from './timeline';
  * never needs rewinding; a new scenario gets a new context.
  */
 interface Context {
-  readonly allocated: Map<number, number[]>;
+  /** Folios each alloc or fault action produced, by action index. */
+  readonly produced: Map<number, number[]>;
 }
 
 function* allocMany(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'alloc' }>): Steps<void> {
   const got: number[] = [];
-  ctx.allocated.set(index, got);
+  ctx.produced.set(index, got);
   for (let i = 0; i < (a.count ?? 1); i++) {
-    const pfn = yield* alloc_pages_path(k, a.gfp, a.order);
+    const pfn = yield* alloc_pages_path(k, a.gfp, a.order, a.zone);
     if (pfn >= 0) got.push(pfn);
+    else if (a.untilFails) break;
   }
 }
 
 function* freeFrom(k: Kernel, ctx: Context, from: number): Steps<void> {
-  const pfns = ctx.allocated.get(from);
+  const pfns = ctx.produced.get(from);
   if (!pfns) {
     yield* free_pages_path(k, -1, `action ${from} is not an alloc action that ran before this one`);
     return;
@@ -42,11 +46,14 @@ function pathOf(k: Kernel, ctx: Context, index: number, a: SimpleAction): Steps<
   switch (a.type) {
     case 'alloc': return allocMany(k, ctx, index, a);
     case 'free': return a.from !== undefined ? freeFrom(k, ctx, a.from) : free_pages_path(k, a.pfn!);
-    case 'fault': return fault_path(k, a.process, a.pages, a.order ?? 0);
+    case 'fault': return faultAction(k, ctx, index, a);
     case 'exit': return exit_path(k, a.process);
-    case 'pin': return pin_path(k, resolvePage(k, a), a.kind ?? 'pin');
-    case 'unpin': return unpin_path(k, resolvePage(k, a), a.kind ?? 'pin');
+    case 'pin': return pin_path(k, resolvePage(k, ctx, a)[0] ?? -1, a.kind ?? 'pin');
+    case 'unpin': return unpin_path(k, resolvePage(k, ctx, a)[0] ?? -1, a.kind ?? 'pin');
     case 'reclaim': return reclaim_path(k, a.pages);
+    case 'migrate': return migrateAction(k, ctx, a, `migrator-${1000 + index * 10}`);
+    case 'race': return migrateAction(k, ctx, a, `migrator-${1000 + index * 10}`); // taskGroups() adds the second
+    case 'writeback': return writebackAction(k, ctx, a);
     default: {
       const never: never = a;
       throw new Error(`unknown action ${JSON.stringify(never)}`);
@@ -54,18 +61,60 @@ function pathOf(k: Kernel, ctx: Context, index: number, a: SimpleAction): Steps<
   }
 }
 
-/** The PFN a page reference names now (-1 if nothing is mapped there). */
-function resolvePage(k: Kernel, a: { pfn?: number; process?: number; page?: number }): number {
-  if (a.pfn !== undefined) return a.pfn;
-  return userPagePfn(k, a.process!, a.page!);
+function* faultAction(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'fault' }>): Steps<void> {
+  const got: number[] = [];
+  ctx.produced.set(index, got);
+  yield* fault_path(k, a.process, a.pages, a.order ?? 0, got);
+}
+
+type PageRef = { pfn?: number; process?: number; page?: number; file?: boolean; from?: number };
+
+/** The PFNs a page reference names now (a process's page may have moved by the time it runs). */
+function resolvePage(k: Kernel, ctx: Context, a: PageRef): number[] {
+  if (a.pfn !== undefined) return [a.pfn];
+  if (a.from !== undefined) return ctx.produced.get(a.from) ?? [-1];
+  return [userPagePfn(k, a.process!, a.page!, a.file ?? false)];
+}
+
+type MigrateAction = Extract<SimpleAction, { type: 'migrate' | 'race' }>;
+
+const MODES = { async: MIGRATE_MODE.ASYNC, sync_light: MIGRATE_MODE.SYNC_LIGHT, sync: MIGRATE_MODE.SYNC } as const;
+
+/** The PFNs an action names, resolved when it starts (a process's page may have moved by then). */
+function targetPfns(k: Kernel, ctx: Context, a: MigrateAction): number[] {
+  if (a.range) return Array.from({ length: a.range.end - a.range.start }, (_, i) => a.range!.start + i);
+  return (a.pages ?? []).flatMap((p) => resolvePage(k, ctx, p));
+}
+
+function migrateSpec(k: Kernel, ctx: Context, a: MigrateAction): MigrateSpec {
+  return {
+    pfns: targetPfns(k, ctx, a),
+    zone: a.to,
+    mode: MODES[a.mode ?? 'sync'],
+    reason: a.reason ? (MR_NAMES.indexOf(a.reason) as MigrateReason) : MR.SYSCALL,
+  };
+}
+
+function* migrateAction(k: Kernel, ctx: Context, a: MigrateAction, who: string): Steps<void> {
+  yield* migrate_pfns_path(k, migrateSpec(k, ctx, a), who);
+}
+
+function* writebackAction(k: Kernel, ctx: Context, a: Extract<SimpleAction, { type: 'writeback' }>): Steps<void> {
+  yield* writeback_path(k, resolvePage(k, ctx, a)[0] ?? -1, a.state === 'start');
 }
 
 /** ftrace-like task names: the action type and a pid per action. */
 const taskName = (a: SimpleAction, index: number, member = 0): string => `${a.type}-${1000 + index * 10 + member}`;
 
 export function taskGroups(k: Kernel, actions: readonly Action[]): TaskGroup[] {
-  const ctx: Context = { allocated: new Map() };
+  const ctx: Context = { produced: new Map() };
   return actions.map((a, index): TaskGroup => {
+    if (a.type === 'race') {
+      // Two migrators of the same pages, interleaved at every yield: the second finds PG_lru clear
+      // (or an extra reference) and backs off, which is how the kernel keeps them apart.
+      const tasks: Task[] = [0, 1].map((i) => ({ action: index, name: `migrator-${1000 + index * 10 + i}`, gen: migrateAction(k, ctx, a, `migrator-${1000 + index * 10 + i}`) }));
+      return { tasks };
+    }
     if (a.type === 'parallel') {
       const tasks: Task[] = a.actions.map((m, i) => ({ action: index, name: taskName(m, index, i), gen: pathOf(k, ctx, index, m) }));
       return { tasks, schedule: Array.isArray(a.schedule) ? a.schedule : undefined };

@@ -11,6 +11,9 @@ export interface Preset {
 
 const preset = (name: string, summary: string, s: object): Preset => ({ name, summary, scenario: parseScenario({ v: 1, name, ...s }) });
 
+/** The 32 MiB machine most path presets run on (two of its processes have forked). */
+const SMALL = { memory: { pfns: 8192 }, seed: 7, populate: { processes: 6, files: 12 } } as const;
+
 export const PRESETS: readonly Preset[] = [
   preset('default', '512 MiB machine after some uptime: anon, page cache, shmem, slab, fragmented free memory', {
     memory: { pfns: 131072 },
@@ -87,6 +90,49 @@ export const PRESETS: readonly Preset[] = [
     seed: 7,
     populate: { processes: 6, files: 12 },
     actions: [{ type: 'reclaim', pages: 64 }],
+  }),
+  preset('lru-anon', 'migrate_pages() moves an anonymous page mapped by two processes (a fork): isolate, unmap both PTEs, refcount check, copy, remap', {
+    ...SMALL,
+    actions: [{ type: 'migrate', pages: [{ process: 1, page: 0 }], mode: 'sync', reason: 'syscall_or_cpuset' }],
+  }),
+  preset('lru-file', 'two page-cache folios (one mapped twice, one dirty) migrate: the refcount is frozen under the i_pages lock while the cache entry and PG_dirty move', {
+    ...SMALL,
+    actions: [{ type: 'migrate', pages: [{ process: 1, page: 0, file: true }, { process: 2, page: 0, file: true }], mode: 'sync' }],
+  }),
+  preset('lru-thp', 'large folios migrate whole: a 64 KiB mTHP and a 2 MiB THP, 16 and 512 PTEs each turned into migration entries and back', {
+    ...SMALL,
+    actions: [{ type: 'migrate', pages: [{ process: 1, page: 168 }, { process: 3, page: 30 }], mode: 'sync', to: 'DMA32' }],
+  }),
+  preset('pinned-eagain', 'a FOLL_GET reference fails the refcount check (-EAGAIN, 10 tries); a FOLL_PIN on an anon-exclusive page is caught earlier, in try_to_migrate()', {
+    ...SMALL,
+    actions: [
+      { type: 'pin', process: 2, page: 0, kind: 'get' },
+      { type: 'pin', process: 3, page: 0, kind: 'pin' },
+      { type: 'migrate', pages: [{ process: 2, page: 0 }, { process: 3, page: 0 }], mode: 'sync' },
+      { type: 'unpin', process: 2, page: 0, kind: 'get' },
+      { type: 'unpin', process: 3, page: 0, kind: 'pin' },
+      { type: 'migrate', pages: [{ process: 2, page: 0 }, { process: 3, page: 0 }], mode: 'sync' },
+    ],
+  }),
+  preset('race', 'two migrators race for the same folio: the second finds PG_lru already clear in folio_isolate_lru() and backs off', {
+    ...SMALL,
+    actions: [{ type: 'race', pages: [{ process: 3, page: 1 }], mode: 'async' }],
+  }),
+  preset('writeback-async', 'a folio under writeback: MIGRATE_ASYNC gives up with -EBUSY, MIGRATE_SYNC waits for the I/O and migrates it', {
+    ...SMALL,
+    actions: [
+      { type: 'writeback', process: 2, page: 0, file: true, state: 'start' },
+      { type: 'migrate', pages: [{ process: 2, page: 0, file: true }], mode: 'async' },
+      { type: 'migrate', pages: [{ process: 2, page: 0, file: true }], mode: 'sync' },
+    ],
+  }),
+  preset('enomem', 'the target zone (DMA) has no free page left: get_new_folio fails, migrate_pages() returns -ENOMEM and the folio is put back', {
+    ...SMALL,
+    actions: [
+      { type: 'alloc', order: 4, gfp: 'movable', zone: 'DMA', count: 4096, untilFails: true },
+      { type: 'alloc', order: 0, gfp: 'movable', zone: 'DMA', count: 4096, untilFails: true },
+      { type: 'migrate', pages: [{ process: 3, page: 1 }], mode: 'sync', to: 'DMA' },
+    ],
   }),
   preset('large-4g', '4 GiB (1 Mi PFNs): the size the performance targets are set for', {
     memory: { pfns: 1048576 },

@@ -23,6 +23,7 @@ const populateSchema = z
     churn: z.number().min(0).max(1),
     processes: z.number().int().min(1).max(4096),
     files: z.number().int().min(1).max(4096),
+    forks: z.number().int().min(0).max(64),
   })
   .partial()
   .strict()
@@ -32,15 +33,38 @@ const populateSchema = z
 
 const pfn = z.number().int().min(0).max(MAX_PFNS - 1);
 
-/** A user page: by PFN, or as the `page`-th page of a process's anonymous heap. */
+/**
+ * A user page: by PFN; as the `page`-th present page of a process's anonymous heap (or, with
+ * `file`, of its first file mapping); or `from` an earlier alloc/fault action (its first folio,
+ * or each of them in a migrate's `pages`).
+ */
 const pageRef = {
   pfn: pfn.optional(),
   process: z.number().int().min(0).max(4095).optional(),
   page: z.number().int().min(0).max(MAX_PFNS).optional(),
+  file: z.boolean().optional(),
+  from: z.number().int().min(0).max(999).optional(),
 };
-const onePageRef = (a: { pfn?: number; process?: number; page?: number }): boolean =>
-  a.pfn !== undefined ? a.process === undefined && a.page === undefined : a.process !== undefined && a.page !== undefined;
-const pageRefMessage = { message: 'give either pfn, or process and page' };
+type PageRefFields = { pfn?: number; process?: number; page?: number; file?: boolean; from?: number };
+const onePageRef = (a: PageRefFields): boolean => {
+  const byProcess = a.process !== undefined && a.page !== undefined;
+  const kinds = [a.pfn !== undefined, byProcess, a.from !== undefined].filter(Boolean).length;
+  return kinds === 1 && (byProcess || (a.process === undefined && a.page === undefined && a.file === undefined));
+};
+const pageRefMessage = { message: 'give one of: pfn; process and page (and optionally file); from' };
+
+const pageRefObject = z.object(pageRef).strict().refine(onePageRef, pageRefMessage);
+
+/** What to migrate and how: pages (by PFN or process/page) or a PFN range; target zone; mode; reason. */
+const migrateFields = {
+  pages: z.array(pageRefObject).min(1).max(512).optional(),
+  range: z.object({ start: pfn, end: z.number().int().min(1).max(MAX_PFNS) }).strict().refine((r) => r.end > r.start && r.end - r.start <= 65536, { message: 'end must be after start, at most 65536 PFNs' }).optional(),
+  to: z.enum(['DMA', 'DMA32', 'Normal']).optional(),
+  mode: z.enum(['async', 'sync_light', 'sync']).optional(),
+  reason: z.enum(['compaction', 'memory_failure', 'memory_hotplug', 'syscall_or_cpuset', 'mempolicy_mbind', 'numa_misplaced', 'contig_range', 'longterm_pin', 'demotion', 'damon']).optional(),
+};
+const oneTarget = (a: { pages?: unknown; range?: unknown }): boolean => (a.pages === undefined) !== (a.range === undefined);
+const targetMessage = { message: 'give either pages or range' };
 
 const simpleAction = z.discriminatedUnion('type', [
   z.object({
@@ -48,6 +72,10 @@ const simpleAction = z.discriminatedUnion('type', [
     order: z.number().int().min(0).max(10),
     gfp: z.enum(['unmovable', 'movable', 'reclaimable']),
     count: z.number().int().min(1).max(4096).optional(),
+    /** Highest zone the allocation may use (__GFP_DMA / __GFP_DMA32); any zone when absent. */
+    zone: z.enum(['DMA', 'DMA32']).optional(),
+    /** Stop at the first failed allocation instead of trying `count` times. */
+    untilFails: z.boolean().optional(),
   }).strict(),
   z.object({
     type: z.literal('free'),
@@ -65,6 +93,9 @@ const simpleAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pin'), ...pageRef, kind: z.enum(['pin', 'get']).optional() }).strict().refine(onePageRef, pageRefMessage),
   z.object({ type: z.literal('unpin'), ...pageRef, kind: z.enum(['pin', 'get']).optional() }).strict().refine(onePageRef, pageRefMessage),
   z.object({ type: z.literal('reclaim'), pages: z.number().int().min(1).max(MAX_PFNS) }).strict(),
+  z.object({ type: z.literal('migrate'), ...migrateFields }).strict().refine(oneTarget, targetMessage),
+  z.object({ type: z.literal('race'), ...migrateFields }).strict().refine(oneTarget, targetMessage),
+  z.object({ type: z.literal('writeback'), ...pageRef, state: z.enum(['start', 'end']) }).strict().refine(onePageRef, pageRefMessage),
 ]);
 
 const parallelAction = z.object({

@@ -100,9 +100,14 @@ describe('steps', () => {
   test('buddy-split-merge walks the allocator as the kernel does: take, split down, allocate; free, merge up', () => {
     const s = openSession(findPreset('buddy-split-merge')!.scenario);
     runToEnd(s.t);
-    const fns = s.t.steps.slice(0, 4).map((st) => st.fn);
+    const fns = s.t.steps.map((st) => st.fn);
+    const firstAlloc = fns.indexOf('__alloc_pages');
     expect(fns[0]).toBe('__rmqueue_smallest');
-    expect(fns.slice(1).every((f, i) => f === (i < fns.length - 2 ? 'expand' : '__alloc_pages'))).toBe(true);
+    expect(firstAlloc).toBeGreaterThan(1);
+    // Every step between taking the block and returning it is one halving by expand().
+    expect(fns.slice(1, firstAlloc).every((f) => f === 'expand')).toBe(true);
+    const taken = s.t.steps[0]!.pfns[0]!;
+    expect(Math.log2(taken.nr!)).toBe(firstAlloc - 1);
     // Every split halves: the buddy of each split is the upper half.
     for (const st of s.t.steps.filter((x) => x.fn === 'expand')) {
       const [lower, upper] = st.pfns;

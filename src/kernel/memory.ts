@@ -12,7 +12,7 @@ import { __filemap_remove_folio, filemap_add_folio } from './filemap';
 import { pagetable_alloc, pagetable_free } from './kalloc';
 import { put } from './store';
 import {
-  mkPte, ptChunk, ptePfn, ptePresent, PTE_DIRTY, PTE_EXCLUSIVE, PTE_WRITE, PTE_YOUNG, PTRS_PER_PTE,
+  mkPte, ptChunk, pteBits, ptePfn, ptePresent, PTE_DIRTY, PTE_EXCLUSIVE, PTE_WRITE, PTE_YOUNG, PTRS_PER_PTE,
   type AddressSpace, type MmStruct, type Vma,
 } from './vm';
 
@@ -165,4 +165,27 @@ export function reclaim_clean_folio(k: Kernel, folio: number): boolean {
   __filemap_remove_folio(k, as, folio);
   folio_put_refs(k, folio, nr);
   return true;
+}
+
+// kernel/fork.c: dup_mmap() → mm/memory.c: copy_page_range() → copy_present_ptes() for a private
+// anonymous VMA: the child's VMA shares the anon_vma, every present PTE is copied, both sides
+// are write-protected (COW), the pages lose PG_anon_exclusive, and each page gains a mapping
+// and a reference.
+export function copy_anon_vma_ptes(k: Kernel, parent: Vma, child: Vma): number {
+  let copied = 0;
+  for (let s = 0; s < parent.nrPages; s++) {
+    const pte = parent.pte.a[s]!;
+    if (!ptePresent(pte)) continue;
+    if (!__pte_alloc(k, child, s)) return copied;
+    const page = ptePfn(pte);
+    const folio = page_folio(k, page);
+    const bits = pteBits(pte) & ~(PTE_WRITE | PTE_EXCLUSIVE);
+    put(k.st, parent.pte, s, mkPte(page, bits));
+    set_pte_at(k, child, s, page, bits);
+    clearPageFlag(k, page, PG.owner_2); // no longer exclusive to one process
+    folio_get(k, folio);
+    folio_add_rmap_ptes(k, folio, page, 1);
+    copied++;
+  }
+  return copied;
 }

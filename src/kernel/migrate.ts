@@ -21,7 +21,7 @@ import { folioListPfns, listMoveTail, newFolioList } from './isolate';
 import { remove_migration_ptes, try_to_migrate } from './migrate-rmap';
 import { put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
-import { hex, mkStep, type Steps, type StepInfo } from './step';
+import { emitStep, hex, mkStep, type Steps, type StepInfo } from './step';
 
 export const MIGRATE_MODE = { ASYNC: 0, SYNC_LIGHT: 1, SYNC: 2 } as const;
 export type MigrateMode = (typeof MIGRATE_MODE)[keyof typeof MIGRATE_MODE];
@@ -115,29 +115,31 @@ function extraHolders(k: Kernel, folio: number): string {
   return names.length ? names.join(', ') : 'an unknown holder';
 }
 
-// mm/migrate.c: migrate_folio_done()
-function migrate_folio_done(c: Ctx, src: number): StepInfo {
+// mm/migrate.c: migrate_folio_done() — reported before its folio_put() so that the free and the
+// merges that follow read in the order they happen.
+function migrate_folio_done(c: Ctx, src: number): void {
   const { k } = c;
   const nr = folio_nr_pages(k, src);
   if (c.reason !== MR.DEMOTION) mod_node_page_state(k, testPageFlag(k, src, PG.swapbacked) ? NS.NR_ISOLATED_ANON : NS.NR_ISOLATED_FILE, -nr);
   const ref = folio_ref_count(k, src);
   removeHolder(k.st, k.pins, src, HOLD.ISOLATED);
-  if (c.reason !== MR.MEMORY_FAILURE) folio_put(k, src); // the isolation reference: usually the last
-  return mkStep(k, {
+  emitStep(k, {
     phase: 'free', fn: 'migrate_folio_done', file: 'mm/migrate.c',
     text: `NR_ISOLATED -${nr}; folio_put(src) drops the isolation reference (refcount ${ref} → ${ref - 1})${ref === 1 ? ': the old folio is freed to the buddy allocator' : ''}`,
     pfns: [{ pfn: src, role: 'src', nr }],
   });
+  if (c.reason !== MR.MEMORY_FAILURE) folio_put(k, src);
 }
 
 function undo_src(c: Ctx, src: number, wasMapped: boolean, locked: boolean, from: number, ret: number | null): StepInfo[] {
   const { k } = c;
   const steps = wasMapped ? remove_migration_ptes(k, src, src) : [];
+  const restored = steps.length;
   if (locked) clearPageFlag(k, src, PG.locked);
   if (ret !== null) listMoveTail(k, src, from, ret);
   steps.push(mkStep(k, {
     phase: 'putback', fn: 'migrate_folio_undo_src', file: 'mm/migrate.c',
-    text: `undo on ${hex(src)}: ${wasMapped ? 'its PTEs restored, ' : ''}${locked ? 'unlocked, ' : ''}${ret !== null ? 'moved to the failed list' : 'left on the list to retry'} (${refsText(k, src)})`,
+    text: `undo on ${hex(src)}: ${restored ? `${restored} PTE${restored > 1 ? 's' : ''} restored from migration entries, ` : ''}${locked ? 'unlocked, ' : ''}${ret !== null ? 'moved to the failed list' : 'left on the list to retry'} (${refsText(k, src)})`,
     pfns: [{ pfn: src, role: 'src', nr: folio_nr_pages(k, src) }],
   }));
   return steps;
@@ -438,7 +440,7 @@ function* migrate_folio_move(c: Ctx, src: number, dst: number, mode: MigrateMode
   });
   listDel(k, k.lists, unmap, src);
   clearPageFlag(k, src, PG.locked);
-  yield migrate_folio_done(c, src);
+  migrate_folio_done(c, src);
   return 0;
 }
 
@@ -483,7 +485,7 @@ function* migrate_pages_batch(c: Ctx, from: number, mode: MigrateMode, ret: numb
         clearPageFlag(k, folio, PG.active);
         clearPageFlag(k, folio, PG.unevictable);
         listDel(k, k.lists, from, folio);
-        yield migrate_folio_done(c, folio);
+        migrate_folio_done(c, folio);
         stats.nr_succeeded += nr;
         stats.nr_thp_succeeded += thp ? 1 : 0;
         continue;
@@ -519,10 +521,11 @@ function* migrate_pages_batch(c: Ctx, from: number, mode: MigrateMode, ret: numb
   if (!skipMove) {
     // try_to_unmap_flush(): one TLB flush for every unmapped folio.
     retry = 1;
-    for (let pass = 0; pass < nrPass && retry && !listEmpty(k.lists, unmap); pass++) {
+    for (let pass = 0; pass < nrPass && retry; pass++) {
       retry = 0;
       thpRetry = 0;
       nrRetryPages = 0;
+      if (listEmpty(k.lists, unmap)) break; // migrate_folios_move() over an empty list: nothing to count
       yield mkStep(k, {
         phase: 'move-mapping', fn: 'migrate_folios_move', file: 'mm/migrate.c',
         text: `move pass ${pass + 1} of at most ${nrPass} over ${folioListPfns(k, unmap).length} unmapped folio(s) (TLBs flushed once by try_to_unmap_flush())`,

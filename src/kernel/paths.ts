@@ -5,7 +5,7 @@
 import { PG, PGTY } from './flags';
 import type { Kernel } from './kernel';
 import {
-  __alloc_pages, __GFP_COMP, __GFP_MOVABLE, __GFP_RECLAIMABLE, GFP_KERNEL, free_frozen_pages, gfp_migratetype, pagePtr,
+  __alloc_pages, __GFP_COMP, __GFP_DMA, __GFP_DMA32, __GFP_MOVABLE, __GFP_RECLAIMABLE, GFP_KERNEL, free_frozen_pages, gfp_migratetype, pagePtr,
 } from './buddy';
 import { setPageRefcount } from './memmap';
 import { folio_mapcount, folio_ref_count, page_folio } from './folio';
@@ -24,21 +24,24 @@ const refs = (k: Kernel, folio: number): string => `refcount ${folio_ref_count(k
 
 export type GfpKind = 'unmovable' | 'movable' | 'reclaimable';
 
-export function gfpFor(kind: GfpKind, order: number): number {
+export function gfpFor(kind: GfpKind, order: number, zone?: 'DMA' | 'DMA32'): number {
   const mt = kind === 'movable' ? __GFP_MOVABLE : kind === 'reclaimable' ? __GFP_RECLAIMABLE : 0;
-  return GFP_KERNEL | mt | (order ? __GFP_COMP : 0);
+  const z = zone === 'DMA' ? __GFP_DMA : zone === 'DMA32' ? __GFP_DMA32 : 0;
+  return GFP_KERNEL | mt | z | (order ? __GFP_COMP : 0);
 }
 
 function gfpName(gfp: number): string {
   const parts = [gfp & __GFP_MOVABLE ? 'GFP_HIGHUSER_MOVABLE' : 'GFP_KERNEL'];
   if (gfp & __GFP_RECLAIMABLE) parts.push('__GFP_RECLAIMABLE');
+  if (gfp & __GFP_DMA) parts.push('GFP_DMA');
+  if (gfp & __GFP_DMA32) parts.push('GFP_DMA32');
   if (gfp & __GFP_COMP) parts.push('__GFP_COMP');
   return parts.join('|');
 }
 
 // mm/page_alloc.c: __alloc_pages() for a driver's alloc_pages(gfp, order).
-export function* alloc_pages_path(k: Kernel, kind: GfpKind, order: number): Steps<number> {
-  const gfp = gfpFor(kind, order);
+export function* alloc_pages_path(k: Kernel, kind: GfpKind, order: number, zone?: 'DMA' | 'DMA32'): Steps<number> {
+  const gfp = gfpFor(kind, order, zone);
   const mt = gfp_migratetype(gfp);
   const pfn = __alloc_pages(k, gfp, order);
   if (pfn < 0) {
@@ -103,8 +106,14 @@ function firstAnonVma(k: Kernel, process: number): Vma | string {
   return `${mm.comm}[${mm.pid}] has no anonymous mapping`;
 }
 
+function firstFileVma(k: Kernel, process: number): Vma | null {
+  const mm = k.vm.mms[process];
+  for (const id of mm?.vmas ?? []) if (k.vm.vmas[id]!.file >= 0) return k.vm.vmas[id]!;
+  return null;
+}
+
 // mm/memory.c: handle_mm_fault() → do_anonymous_page() for `pages` untouched pages of a process's heap.
-export function* fault_path(k: Kernel, process: number, pages: number, order: number): Steps<number> {
+export function* fault_path(k: Kernel, process: number, pages: number, order: number, folios: number[] = []): Steps<number> {
   const vma = firstAnonVma(k, process);
   if (typeof vma === 'string') {
     yield mkStep(k, { phase: 'fault', fn: 'handle_mm_fault', file: 'mm/memory.c', text: vma, pfns: [], result: 'VM_FAULT_SIGSEGV' });
@@ -121,6 +130,7 @@ export function* fault_path(k: Kernel, process: number, pages: number, order: nu
       return done;
     }
     done += 1 << o;
+    folios.push(folio);
     yield mkStep(k, {
       phase: 'fault', fn: 'do_anonymous_page', file: 'mm/memory.c',
       text: `write fault at ${hex((vma.start + slot) * 4096)} in ${k.vm.mms[vma.mm]!.comm}: new ${o ? `order-${o} ` : ''}anon folio ${hex(folio)}, mapped by ${1 << o} PTE${o ? 's' : ''}, on the LRU (${refs(k, folio)})`,
@@ -171,10 +181,10 @@ function mappingPte(k: Kernel, pfn: number): { vma: Vma; slot: number } | null {
   return null;
 }
 
-/** The PFN of the `page`-th present page of a process's first anonymous VMA, or -1. */
-export function userPagePfn(k: Kernel, process: number, page: number): number {
-  const vma = firstAnonVma(k, process);
-  if (typeof vma === 'string') return -1;
+/** The PFN of the `page`-th present page of a process's first anonymous (or file) VMA, or -1. */
+export function userPagePfn(k: Kernel, process: number, page: number, file = false): number {
+  const vma = file ? firstFileVma(k, process) : firstAnonVma(k, process);
+  if (vma === null || typeof vma === 'string') return -1;
   let n = 0;
   for (let s = 0; s < vma.nrPages; s++) {
     const pte = vma.pte.a[s]!;

@@ -13,7 +13,7 @@ import { __free_pages_core } from './buddy';
 import { setPageRefcount } from './memmap';
 import { alloc_kernel_pages, alloc_slab_page, free_slab_page, reservePage } from './kalloc';
 import {
-  anonRangeFree, do_anonymous_page, do_read_fault, exit_mmap, filemap_read_folio, folio_attach_private,
+  anonRangeFree, copy_anon_vma_ptes, do_anonymous_page, do_read_fault, exit_mmap, filemap_read_folio, folio_attach_private,
   reclaim_clean_folio,
 } from './memory';
 import { folio_mark_dirty } from './filemap';
@@ -41,6 +41,8 @@ export interface PopulateSpec {
   readonly churn: number;
   readonly processes: number;
   readonly files: number;
+  /** Live processes that fork at the end, so some anonymous folios are mapped by two processes. */
+  readonly forks: number;
 }
 
 export const DEFAULT_POPULATE: PopulateSpec = {
@@ -56,6 +58,7 @@ export const DEFAULT_POPULATE: PopulateSpec = {
   churn: 1,
   processes: 24,
   files: 48,
+  forks: 2,
 };
 
 /** memblock's reservations: the first MiB, the kernel image, the memmap, a firmware tail. */
@@ -237,6 +240,22 @@ function fill(w: World, anonTarget: number): void {
   }
 }
 
+// kernel/fork.c: the first `forks` live processes with anonymous memory fork once; the child
+// shares every anonymous page copy-on-write (mapcount 2, not anon-exclusive).
+function forkSome(w: World): void {
+  const { k } = w;
+  let left = w.spec.forks;
+  for (const p of [...w.procs]) {
+    if (left <= 0) break;
+    if (!p.alive || p.next === 0) continue;
+    const mm = createMm(k, 1000 + w.pid++, p.mm.comm);
+    const heap = createVma(k, { mm, start: p.heap.start, nrPages: p.heap.nrPages, pgoff: p.heap.pgoff, anonVma: k.vm.anonVmas[p.heap.anonVma], writable: true });
+    copy_anon_vma_ptes(k, p.heap, heap);
+    w.procs.push({ mm, heap, maps: [], next: p.next, alive: true });
+    left--;
+  }
+}
+
 function churn(w: World): void {
   const { k, rng, spec } = w;
   // Processes exit.
@@ -294,6 +313,7 @@ export function populate(spec: PopulateSpec, layout: MemoryLayout = defaultLayou
     churn(w);
     fill(w, spec.anon * nr);
   }
+  forkSome(w);
   rehash(k.st);
   return k;
 }
