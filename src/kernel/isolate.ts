@@ -6,7 +6,7 @@ import { PG } from './flags';
 import { pageZone, type Kernel } from './kernel';
 import { listAddTail, listDel, listPfns } from './list';
 import { folio_nr_pages, setPageFlag, testClearPageFlag, testPageFlag } from './memmap';
-import { folio_get, folio_put, folio_test_anon } from './folio';
+import { folio_get, folio_put } from './folio';
 import { lruvec_add_folio, lruvec_del_folio } from './lru';
 import { addHolder, HOLD, removeHolder } from './pins';
 import { put } from './store';
@@ -65,7 +65,7 @@ export function* isolate_folio_to_list(k: Kernel, folio: number, list: number, w
   listAddTail(k, k.lists, list, folio);
   yield mkStep(k, {
     phase: 'isolate', fn: 'folio_isolate_lru', file: 'mm/vmscan.c',
-    text: `${who}: PG_lru test-and-cleared on ${hex(folio)}, off the ${folio_test_anon(k, folio) ? 'anon' : 'file'} LRU onto the migration list; the isolation takes a reference: refcount ${ref} → ${ref + 1}`,
+    text: `${who}: PG_lru test-and-cleared on ${hex(folio)}, off the ${testPageFlag(k, folio, PG.swapbacked) ? 'anon' : 'file'} LRU onto the migration list; the isolation takes a reference: refcount ${ref} → ${ref + 1}`,
     pfns: [{ pfn: folio, role: 'src', nr: folio_nr_pages(k, folio) }], result: 'true',
   });
   return true;

@@ -72,6 +72,7 @@ export function try_to_migrate(k: Kernel, folio: number): MigrateRmapResult {
   const nr = folio_nr_pages(k, folio);
   const index = k.mem.index.a[folio]!;
   const anon = folio_test_anon(k, folio);
+  let pinned: boolean | undefined; // folio_maybe_dma_pinned(), asked once
   for (const vma of rmapVmas(k, k.mem.mapping.a[folio]!)) {
     for (let i = 0; i < nr; i++) {
       const slot = vma_address(vma, index + i);
@@ -81,7 +82,8 @@ export function try_to_migrate(k: Kernel, folio: number): MigrateRmapResult {
       const page = folio + i;
       const bits = pteBits(pte);
       const exclusive = anon && testPageFlag(k, page, PG.owner_2);
-      if (exclusive && folio_maybe_dma_pinned(k, folio)) {
+      if (exclusive) pinned ??= folio_maybe_dma_pinned(k, folio);
+      if (exclusive && pinned) {
         steps.push(mkStep(k, {
           phase: 'unmap', fn: 'try_to_migrate_one', file: 'mm/rmap.c',
           text: `${hex(page)} is anon-exclusive and folio_maybe_dma_pinned() (refcount ${k.mem.refcount.a[folio]} ≥ 1024 or _pincount): folio_try_share_anon_rmap_pte() returns -EBUSY, the PTE at ${mmName(k, vma)} 0x${address(vma, slot)} stays and the folio stays mapped`,

@@ -26,7 +26,7 @@ export interface PinTable {
   readonly n: Store & { a: Int32Array };
 }
 
-const PIN_CAPACITY = 1 << 16;
+const PIN_CAPACITY = 1 << 14;
 
 export function createPinTable(st: Stores): PinTable {
   return {

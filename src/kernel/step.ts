@@ -89,14 +89,15 @@ export function mkStep(k: StepSource, s: Omit<StepInfo, 'footprint' | 'trace' | 
     fp.reads = 0;
     fp.writes = 0;
   }
-  const seen = new Set<number>();
   const after: PfnState[] = [];
-  for (const p of s.pfns) {
-    if (seen.has(p.pfn)) continue;
-    seen.add(p.pfn);
-    after.push(pfnState(k.mem, p.pfn));
+  const pfns = s.pfns;
+  for (let i = 0; i < pfns.length; i++) {
+    const pfn = pfns[i]!.pfn;
+    let dup = false;
+    for (let j = 0; j < i && !dup; j++) dup = pfns[j]!.pfn === pfn;
+    if (!dup) after.push(pfnState(k.mem, pfn));
   }
-  return { ...s, trace: s.trace ?? [], footprint, after };
+  return { phase: s.phase, fn: s.fn, file: s.file, text: s.text, pfns, result: s.result, trace: s.trace ?? NO_TRACE, footprint, after };
 }
 
 export interface StepRecord {
@@ -121,3 +122,5 @@ export function emitStep(k: StepEmitter, s: Omit<StepInfo, 'footprint' | 'trace'
 }
 
 export const hex = (n: number): string => '0x' + n.toString(16);
+
+const NO_TRACE: readonly string[] = [];
