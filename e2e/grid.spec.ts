@@ -35,10 +35,11 @@ test('the default scenario PFN grid is drawn from the worker, with a legend', as
     const colours = new Set<number>();
     for (let i = 0; i < data.length; i += 4) colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
     const cell = Number(el.dataset.cellPx);
+    const row = Number(el.dataset.rowPx);
     const cols = Number(el.dataset.cols);
     const at = (pfn: number): number[] => {
       const x = Math.floor(Number(el.dataset.originX) + (pfn % cols) * cell + cell / 2);
-      const y = Math.floor(Number(el.dataset.originY) + Math.floor(pfn / cols) * cell + cell / 2);
+      const y = Math.floor(Number(el.dataset.originY) + Math.floor(pfn / cols) * row + row / 2);
       return [...ctx.getImageData(x, y, 1, 1).data.slice(0, 3)];
     };
     return { distinct: colours.size, cellPx: cell, low: [0, 7, 15].map(at) };

@@ -1,20 +1,56 @@
-// Title and one line saying what the grid shows.
+// Title, the preset picker, and one line saying what memory the grid shows.
 import { describeMemory } from './format';
-import { selectError, selectMeta, useSim, type FrameMeta } from './state/store';
+import { loadPreset } from './state/simClient';
+import { selectAlive, selectError, selectMeta, selectPreset, selectPresets, useSim, type FrameMeta } from './state/store';
 
-function subtitle(meta: FrameMeta | null, failed: boolean): string {
-  if (meta) return `Default scenario: ${describeMemory(meta.nrPfns, meta.zones.map((z) => z.name))}`;
-  return failed ? 'The default scenario could not be loaded.' : 'Loading the default scenario…';
+function subtitle(meta: FrameMeta | null, failed: boolean, preset: string | null): string {
+  if (meta) return describeMemory(meta.nrPfns, meta.zones.map((z) => z.name));
+  const name = preset ?? 'chosen';
+  return failed ? `The ${name} scenario could not be loaded.` : `Loading the ${name} scenario…`;
 }
 
 export function Header() {
   const meta = useSim(selectMeta);
   const failed = useSim(selectError) !== null;
+  const preset = useSim(selectPreset);
   return (
     <header className="header">
       <h1>pfnscope</h1>
-      <p className="subtitle">{subtitle(meta, failed)}</p>
-      {meta && <p className="hash" title="state hash: the same scenario and step always give the same hash">state {meta.stateHash}</p>}
+      <PresetPicker />
+      <p className="subtitle">{subtitle(meta, failed, preset)}</p>
+      {meta && (
+        <p className="hash" title="state hash: the same scenario at the same step always gives the same hash">
+          state {meta.stateHash}
+        </p>
+      )}
     </header>
   );
+}
+
+function PresetPicker() {
+  const presets = useSim(selectPresets);
+  const preset = useSim(selectPreset);
+  const alive = useSim(selectAlive);
+  return (
+    <label className="preset">
+      Preset
+      <select value={preset ?? ''} disabled={!alive || presets.length === 0} onChange={(e) => loadPreset(e.target.value)}>
+        {preset === null && <option value="">(custom scenario)</option>}
+        {presets.map((p) => (
+          <option key={p.name} value={p.name} title={p.summary}>
+            {p.name} — {p.summary}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The chosen preset's one-line summary, under the header. */
+export function PresetSummary() {
+  const presets = useSim(selectPresets);
+  const preset = useSim(selectPreset);
+  const summary = presets.find((p) => p.name === preset)?.summary;
+  if (!summary) return null;
+  return <p className="preset-summary">{summary}</p>;
 }

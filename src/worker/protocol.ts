@@ -1,35 +1,155 @@
 // The one place that defines every message between the UI and the simulation worker.
 // Both sides switch over `type` with an exhaustive `never` check, so adding a message without
-// handling it is a type error on both ends. The UI imports engine types only through here.
+// handling it is a type error on both ends. The UI imports engine and kernel types only through
+// here, and only as types: nothing of the engine is bundled into the page.
+//
+// Flow control: at most one frame is in flight. After posting frame `seq` the worker posts no
+// other frame until the UI answers `ack {seq}`; whatever changed meanwhile (play keeps stepping)
+// goes out as one frame with the latest state, so frames the UI could not draw are skipped.
 import type { ZoneRange } from '../engine/snapshot';
+import type { PageDetail } from '../kernel/inspect';
+import type { Phase, StepPfn } from '../kernel/step';
 
 export type Zone = ZoneRange;
+export type { PageDetail, Phase, StepPfn };
 
-/** UI → worker. Later issues add step, seek, play, pause, inspect… */
-export type Command = { readonly type: 'load' };
+/** What to load: a preset by name, a scenario object (validated by the worker), or a share link. */
+export type LoadSource =
+  | { readonly kind: 'preset'; readonly name: string }
+  | { readonly kind: 'scenario'; readonly scenario: unknown }
+  | { readonly kind: 'url'; readonly url: string };
+
+/** Play and multi-step moves stop at the first step that matches any breakpoint. */
+export type Breakpoint =
+  | { readonly kind: 'phase'; readonly phase: Phase }
+  | { readonly kind: 'pfn'; readonly pfn: number }
+  | { readonly kind: 'fn'; readonly fn: string };
+
+/** UI → worker. */
+export type Command =
+  /** Open a new session; `step` overrides a share link's step. The old session stays if this fails. */
+  | { readonly type: 'load'; readonly source: LoadSource; readonly step?: number }
+  /** Move by `delta` steps; when |delta| > 1 the move stops at the first breakpoint it meets. */
+  | { readonly type: 'step'; readonly delta: number }
+  /** Go to step n (clamped to the end once every action has run). Ignores breakpoints. */
+  | { readonly type: 'seek'; readonly step: number }
+  /** Compute every remaining step and go to the last. Ignores breakpoints. */
+  | { readonly type: 'runToEnd' }
+  /** Advance `speed` steps per second until the end or a breakpoint. */
+  | { readonly type: 'play'; readonly speed: number }
+  | { readonly type: 'pause' }
+  /** Ask for one page's struct page at the current step; answered with `page`. */
+  | { readonly type: 'inspect'; readonly pfn: number }
+  /** Replace the breakpoint list. Not answered (a setting, nothing to draw), so not counted in `handled`. */
+  | { readonly type: 'breakpoints'; readonly list: readonly Breakpoint[] }
+  /** The UI has drawn frame `seq`: the worker may post the next one. */
+  | { readonly type: 'ack'; readonly seq: number };
+
+/**
+ * Test hooks, outside `Command`: the worker honours them only when it was started with the name
+ * DEBUG_WORKER_NAME (the UI does that only for pages opened with `?test`).
+ * `debug-crash` throws out of the message handler, as a bug in the engine would.
+ */
+export type DebugCommand = { readonly type: 'debug-crash' };
+export const DEBUG_WORKER_NAME = 'pfnscope-sim-test';
+
+/** The current step as the narration shows it. */
+export interface StepView {
+  readonly id: number;
+  /** The action's task name, as in trace lines ("alloc-1000"). */
+  readonly task: string;
+  readonly phase: Phase;
+  /** The kernel function this step models. */
+  readonly fn: string;
+  /** Its file in the kernel tree ('' for steps the engine adds, such as an action's end). */
+  readonly file: string;
+  /** The file at the modelled kernel version on elixir.bootlin.com, or null when file is ''. */
+  readonly sourceUrl: string | null;
+  readonly text: string;
+  readonly result: string | null;
+  readonly pfns: readonly StepPfn[];
+}
 
 /** One drawable state of memory. */
 export interface FrameMsg {
   readonly type: 'frame';
+  /** Answer it with `ack {seq}` once drawn. */
+  readonly seq: number;
+  /** Commands the worker had processed when it posted this (see WorkerMsg). */
+  readonly handled: number;
+  readonly scenarioName: string;
+  /** Present on the first frame of a newly loaded session: what to load again after a restart. */
+  readonly source?: LoadSource;
+  /** Current step; 0 = populated memory before the first action. */
+  readonly step: number;
+  /** Steps computed so far; the total once `done`. */
+  readonly frontier: number;
+  /** Every action has finished, so `frontier` is the last step. */
+  readonly done: boolean;
+  readonly playing: boolean;
+  /** Null at step 0. */
+  readonly stepInfo: StepView | null;
+  readonly stateHash: string;
   readonly nrPfns: number;
   readonly zones: readonly Zone[];
+  /** Pages per StateClass, indexed by StateClass. */
+  readonly classCounts: readonly number[];
+  /**
+   * ftrace lines. Appended (traceReset false): the lines of the steps passed since the previous
+   * frame. Replacing (traceReset true, after a load or a move backwards): the trace up to and
+   * including the current step. Either way at most TRACE_KEEP lines, the newest last.
+   */
+  readonly trace: readonly string[];
+  readonly traceReset: boolean;
   /**
    * One StateClass byte per PFN. Its buffer is *transferred* (0.1 ms for 1 MiB vs 2.7 ms copied,
    * toolchain.md §5b), so it spans exactly its own non-shared ArrayBuffer.
    */
   readonly view: Uint8Array<ArrayBuffer>;
-  /** Pages per StateClass, indexed by StateClass. */
-  readonly classCounts: readonly number[];
-  readonly stateHash: string;
+  /** Why play or a multi-step move stopped here, e.g. "phase merge"; absent otherwise. */
+  readonly breakpointHit?: string;
+}
+
+/** The answer to `inspect`. */
+export interface PageMsg {
+  readonly type: 'page';
+  readonly handled: number;
+  readonly pfn: number;
+  /** The step the detail was read at. */
+  readonly step: number;
+  readonly detail: PageDetail;
 }
 
 export interface ErrorMsg {
   readonly type: 'error';
+  /**
+   * One line. `handled` as in frames. Not fatal: the input was refused and the session the UI had
+   * is still there. Fatal: the session is gone (a bug); the UI offers a restart.
+   */
+  readonly handled?: number;
   readonly message: string;
+  readonly fatal?: boolean;
 }
 
-/** Worker → UI. */
-export type WorkerMsg = FrameMsg | ErrorMsg;
+/** Posted once when the worker starts. */
+export interface ReadyMsg {
+  readonly type: 'ready';
+  readonly presets: readonly { readonly name: string; readonly summary: string }[];
+}
+
+/**
+ * Worker → UI. Every message but `ready` carries `handled`: the number of commands other than
+ * `ack` and `breakpoints` the worker had processed. The UI counts what it sent and is idle when the two are equal
+ * (e2e tests wait for that instead of sleeping); every such command is answered by a frame, a
+ * page or an error that carries a count covering it.
+ */
+export type WorkerMsg = FrameMsg | PageMsg | ErrorMsg | ReadyMsg;
+
+/** The kernel version the model follows; step source links point at this version. */
+export const KERNEL_VERSION = 'v6.18';
+
+/** Trace lines a frame carries at most, and the trace panel keeps. */
+export const TRACE_KEEP = 300;
 
 /**
  * The `default:` of an exhaustive `switch (msg.type)`: a compile error if a case is missing, a

@@ -1,18 +1,41 @@
 /// <reference lib="webworker" />
 // The Web Worker that hosts the simulated kernel, so that populating and stepping 1 Mi PFNs
-// never blocks the UI thread. All logic lives in host.ts; this file only wires `self`.
-import { errorText, handleCommand } from './host';
-import type { Command, ErrorMsg } from './protocol';
+// never blocks the UI thread. All logic lives in host.ts; this file only wires `self`, the clock
+// and the timer, and the test-only crash hook.
+import { createHost, errorText } from './host';
+import { DEBUG_WORKER_NAME, type Command, type DebugCommand, type ErrorMsg, type WorkerMsg } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-self.onmessage = (ev: MessageEvent<Command>) => {
-  const { msg, transfer } = handleCommand(ev.data);
+/** Debug commands are honoured only in a worker the UI started for a `?test` page. */
+const debug = self.name === DEBUG_WORKER_NAME;
+
+function post(msg: WorkerMsg, transfer: ArrayBuffer[] = []): void {
   try {
     self.postMessage(msg, transfer);
   } catch (e) {
-    // A message that cannot be cloned would otherwise vanish and leave the UI busy forever.
-    const err: ErrorMsg = { type: 'error', message: `cannot post ${msg.type}: ${errorText(e)}` };
+    // A message that cannot be cloned would otherwise vanish and leave the UI waiting forever.
+    const err: ErrorMsg = { type: 'error', message: `cannot post ${msg.type}: ${errorText(e)}`, fatal: true };
     self.postMessage(err);
   }
+}
+
+const host = createHost({
+  post,
+  now: () => performance.now(),
+  setTimer(fn, ms) {
+    const id = setTimeout(fn, ms);
+    return () => clearTimeout(id);
+  },
+});
+
+self.onmessage = (ev: MessageEvent<Command | DebugCommand>) => {
+  const cmd = ev.data;
+  if (cmd.type === 'debug-crash') {
+    if (!debug) return; // not part of the protocol outside tests
+    host.dispose();
+    // Uncaught, as a bug in the engine would be: the UI sees the Worker's 'error' event.
+    throw new Error('debug-crash: the worker was asked to crash (test hook)');
+  }
+  host.receive(cmd);
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundaryOutline, fitGrid, hexPfn, MARGIN, MIN_LABEL_SPACING } from './geometry';
+import { boundaryOutline, fitGrid, hexPfn, MARGIN, MAX_ROW_ASPECT, MIN_LABEL_SPACING, naturalHeight } from './geometry';
 import { gridLayout } from './render';
 
 describe('fitGrid', () => {
@@ -9,7 +9,7 @@ describe('fitGrid', () => {
     const g = fitGrid(layout, 1248, 600, 1);
     expect(g.cellPx).toBe(2);
     expect(g.originX + layout.cols * g.cellPx).toBeLessThanOrEqual(1248 - MARGIN.right);
-    expect(g.originY + layout.rows * g.cellPx).toBeLessThanOrEqual(600 - MARGIN.bottom);
+    expect(g.originY + layout.rows * g.rowPx).toBeLessThanOrEqual(600 - MARGIN.bottom);
   });
 
   it('uses device pixels, so a 2× display gets finer cells in the same CSS box', () => {
@@ -27,8 +27,27 @@ describe('fitGrid', () => {
   it('spaces axis labels a power of two rows apart and far enough not to overlap', () => {
     const g = fitGrid(layout, 1248, 600, 1);
     expect(Math.log2(g.labelEvery) % 1).toBe(0);
-    expect(g.labelEvery * g.cellPx).toBeGreaterThanOrEqual(MIN_LABEL_SPACING);
-    expect((g.labelEvery / 2) * g.cellPx).toBeLessThan(MIN_LABEL_SPACING);
+    expect(g.labelEvery * g.rowPx).toBeGreaterThanOrEqual(MIN_LABEL_SPACING);
+    expect((g.labelEvery / 2) * g.rowPx).toBeLessThan(MIN_LABEL_SPACING);
+  });
+
+  it('gives a short grid taller rows, at most MAX_ROW_ASPECT times the cell width', () => {
+    const small = gridLayout(8192); // 512 × 16: width-bound at 2 px per PFN
+    const g = fitGrid(small, 1248, 300, 1);
+    expect(g.cellPx).toBe(2);
+    expect(g.rowPx).toBe(2 * MAX_ROW_ASPECT);
+    expect(fitGrid(small, 1248, 300, 2).rowPx).toBe(4 * MAX_ROW_ASPECT);
+    // Squares whenever the height is what binds.
+    expect(fitGrid(layout, 1248, 600, 1).rowPx).toBe(2);
+  });
+});
+
+describe('naturalHeight', () => {
+  it('is the height of capped rows when the width binds, and no more', () => {
+    const small = gridLayout(8192);
+    expect(naturalHeight(small, 1248, 1)).toBe(MARGIN.top + MARGIN.bottom + 16 * 2 * MAX_ROW_ASPECT);
+    const g = fitGrid(small, 1248, naturalHeight(small, 1248, 1), 1);
+    expect(g.rowPx).toBe(2 * MAX_ROW_ASPECT);
   });
 });
 

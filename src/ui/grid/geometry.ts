@@ -6,10 +6,20 @@ import type { GridLayout } from './render';
 export const MARGIN = { left: 76, right: 76, top: 22, bottom: 8 } as const;
 /** Axis labels closer than this (CSS px) would overlap at the 11 px label font. */
 export const MIN_LABEL_SPACING = 18;
+/**
+ * Rows may be taller than cells are wide, up to this factor: a small machine (16 pageblocks of
+ * 32 MiB) is width-bound at 2 px per PFN and would be a 32 px strip in an empty panel; 2 × 8 px
+ * cells keep one row = one pageblock and make a 4-page block an 8 × 8 square.
+ */
+export const MAX_ROW_ASPECT = 4;
+/** ...and never taller than this (CSS px), so a row still reads as a band of pages. */
+export const MAX_ROW_CSS = 12;
 
 export interface GridGeometry {
-  /** Device pixels per PFN cell: a whole number when a cell gets at least one pixel, so all cells are equal. */
+  /** Device pixels per PFN cell, across: a whole number when a cell gets at least one pixel, so all cells are equal. */
   readonly cellPx: number;
+  /** Device pixels per row (cell height): cellPx, or more when the grid has height to spare. */
+  readonly rowPx: number;
   /** Device pixels of the top-left cell's corner. */
   readonly originX: number;
   readonly originY: number;
@@ -25,9 +35,23 @@ export function fitGrid(layout: GridLayout, cssWidth: number, cssHeight: number,
   // which reads as a pattern that is not in memory; a whole factor keeps every PFN the same size.
   // Below one pixel per PFN we must downsample anyway until pan/zoom lands.
   const cellPx = fit >= 1 ? Math.floor(fit) : Math.max(fit, 1 / 64);
+  const rowPx = cellPx >= 1
+    ? Math.max(cellPx, Math.min(Math.floor(availH / layout.rows), MAX_ROW_ASPECT * cellPx, Math.floor(MAX_ROW_CSS * dpr)))
+    : cellPx;
   let labelEvery = 1;
-  while (labelEvery < layout.rows && (labelEvery * cellPx) / dpr < MIN_LABEL_SPACING) labelEvery *= 2;
-  return { cellPx, originX: Math.round(MARGIN.left * dpr), originY: Math.round(MARGIN.top * dpr), labelEvery };
+  while (labelEvery < layout.rows && (labelEvery * rowPx) / dpr < MIN_LABEL_SPACING) labelEvery *= 2;
+  return { cellPx, rowPx, originX: Math.round(MARGIN.left * dpr), originY: Math.round(MARGIN.top * dpr), labelEvery };
+}
+
+/**
+ * The CSS height the grid would use if the panel were as tall as it likes: cells as wide as the
+ * width allows, rows at their cap. A panel taller than this only adds empty space, so the page
+ * gives that space to the trace. A function of the width alone, so capping the panel's height
+ * with it never feeds back into the fit.
+ */
+export function naturalHeight(layout: GridLayout, cssWidth: number, dpr: number): number {
+  const g = fitGrid(layout, cssWidth, Number.POSITIVE_INFINITY, dpr);
+  return MARGIN.top + MARGIN.bottom + (layout.rows * g.rowPx) / dpr;
 }
 
 /** A point in cell units: x in columns, y in rows. */

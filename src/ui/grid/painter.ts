@@ -66,12 +66,13 @@ export function createGridPainter(canvas: HTMLCanvasElement): GridPainter {
     const dpr = window.devicePixelRatio || 1;
     const g = fitGrid(layout, canvas.width / dpr, canvas.height / dpr, dpr);
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(cells, g.originX, g.originY, layout.cols * g.cellPx, layout.rows * g.cellPx);
+    ctx.drawImage(cells, g.originX, g.originY, layout.cols * g.cellPx, layout.rows * g.rowPx);
     drawAxis(ctx, layout, g, dpr);
     drawZones(ctx, view, layout, g, dpr);
     // Test hook: where the cells are, so e2e can read back the pixel of a given PFN.
     canvas.dataset.cols = String(layout.cols);
     canvas.dataset.cellPx = String(g.cellPx);
+    canvas.dataset.rowPx = String(g.rowPx);
     canvas.dataset.originX = String(g.originX);
     canvas.dataset.originY = String(g.originY);
   }
@@ -97,10 +98,10 @@ function drawAxis(ctx: CanvasRenderingContext2D, layout: GridLayout, g: GridGeom
   const maxPfn = layout.nrPfns - 1;
   ctx.beginPath();
   for (let row = 0; row < layout.rows; row += g.labelEvery) {
-    const y = g.originY + row * g.cellPx;
+    const y = g.originY + row * g.rowPx;
     ctx.moveTo(g.originX - 4 * dpr, y + dpr / 2);
     ctx.lineTo(g.originX, y + dpr / 2);
-    ctx.fillText(hexPfn(row * layout.cols, maxPfn), g.originX - 7 * dpr, y + g.cellPx / 2);
+    ctx.fillText(hexPfn(row * layout.cols, maxPfn), g.originX - 7 * dpr, y + g.rowPx / 2);
   }
   ctx.stroke();
 }
@@ -111,7 +112,7 @@ function drawAxis(ctx: CanvasRenderingContext2D, layout: GridLayout, g: GridGeom
  */
 function drawZones(ctx: CanvasRenderingContext2D, view: GridView, layout: GridLayout, g: GridGeometry, dpr: number): void {
   const right = g.originX + layout.cols * g.cellPx;
-  const yOf = (row: number): number => g.originY + row * g.cellPx;
+  const yOf = (row: number): number => g.originY + row * g.rowPx;
   const xOf = (col: number): number => g.originX + col * g.cellPx;
 
   ctx.strokeStyle = ZONE_LINE;

@@ -1,52 +1,136 @@
-// Owns the simulation worker: sends commands, turns its messages into store updates. The bytes go
-// to the canvas store before the metadata, so by the time React shows data-busy="false" the grid
-// has already been painted (the painter draws synchronously in its subscription).
-import { assertNever, type Command, type WorkerMsg } from '../../worker/protocol';
-import { gridView, useSim } from './store';
+// Owns the simulation worker: sends commands, turns its messages into store updates, acks frames,
+// and restarts a dead worker at the same scenario and step. The bytes go to the canvas store
+// before the metadata, so by the time React shows data-busy="false" the grid has been painted
+// (the painter draws synchronously in its subscription).
+//
+// Idle tracking: every command but ack and breakpoints counts as sent; every worker message
+// says how many it has handled (protocol.ts: WorkerMsg). Busy = handled < sent.
+import {
+  assertNever, DEBUG_WORKER_NAME, TRACE_KEEP,
+  type Command, type DebugCommand, type FrameMsg, type LoadSource, type WorkerMsg,
+} from '../../worker/protocol';
+import { gridView, traceLog, useSim } from './store';
 
-export interface SimClient {
-  send(cmd: Command): void;
+/** Pages opened with `?test` get the debug hooks (worker crash) on window.__pfnscope. */
+const TEST_MODE = typeof location !== 'undefined' && new URLSearchParams(location.search).has('test');
+
+let worker: Worker | null = null;
+let sent = 0;
+let handled = 0;
+/** The source of the session the worker shows: what a restart loads again. */
+let current: LoadSource = { kind: 'preset', name: 'default' };
+
+declare global {
+  interface Window {
+    /** Test hooks, present only with `?test`. */
+    __pfnscope?: { crash(): void };
+  }
 }
 
-export function startSim(): SimClient {
-  const worker = new Worker(new URL('../../worker/sim.worker.ts', import.meta.url), { type: 'module' });
-  worker.addEventListener('message', (ev: MessageEvent<WorkerMsg>) => receive(ev.data));
-  // A module worker that fails to load fires a plain Event with no message, hence the fallback.
-  worker.addEventListener('error', (ev: ErrorEvent) => fail(ev.message || 'the simulation worker failed to load'));
-  worker.addEventListener('messageerror', () => fail('a message from the simulation worker could not be read'));
-
-  const client: SimClient = {
-    send(cmd) {
-      useSim.setState({ busy: true });
-      worker.postMessage(cmd);
-    },
-  };
-  client.send({ type: 'load' });
-  return client;
+export function startSim(): void {
+  spawn();
+  send({ type: 'load', source: current });
+  if (TEST_MODE) window.__pfnscope = { crash: () => worker?.postMessage({ type: 'debug-crash' } satisfies DebugCommand) };
 }
 
-function receive(msg: WorkerMsg): void {
+/** Sends a command; a no-op while no worker is running (the alert offers a restart). */
+export function send(cmd: Command): void {
+  if (!worker) return;
+  if (cmd.type !== 'ack' && cmd.type !== 'breakpoints') {
+    sent++;
+    const { error } = useSim.getState();
+    // A new command is the person's answer to a refused one; a fatal error stays until a new load.
+    const clear = error && !useSim.getState().restarting && (!error.restartable || cmd.type === 'load');
+    useSim.setState({ busy: true, ...(clear ? { error: null } : {}) });
+  }
+  worker.postMessage(cmd);
+}
+
+export function loadPreset(name: string): void {
+  useSim.setState({ preset: name });
+  send({ type: 'load', source: { kind: 'preset', name } });
+}
+
+/** A new worker, loading what the old one showed, at the step it showed. */
+export function restart(): void {
+  const step = useSim.getState().meta?.step ?? 0;
+  worker?.terminate();
+  spawn();
+  useSim.setState({ restarting: true });
+  send({ type: 'load', source: current, step });
+}
+
+function spawn(): void {
+  sent = 0;
+  handled = 0;
+  const w = new Worker(new URL('../../worker/sim.worker.ts', import.meta.url), {
+    type: 'module',
+    name: TEST_MODE ? DEBUG_WORKER_NAME : 'pfnscope-sim',
+  });
+  worker = w;
+  useSim.setState({ alive: true });
+  w.addEventListener('message', (ev: MessageEvent<WorkerMsg>) => {
+    if (w === worker) receive(w, ev.data);
+  });
+  // An uncaught exception in the worker, or a module worker that fails to load (a plain Event
+  // with no message, hence the fallback). Either way its state is unknown: it is done.
+  w.addEventListener('error', (ev: ErrorEvent) => {
+    if (w === worker) died(ev.message || 'the simulation worker failed to load');
+  });
+  w.addEventListener('messageerror', () => {
+    if (w === worker) died('a message from the simulation worker could not be read');
+  });
+}
+
+function died(message: string): void {
+  worker?.terminate();
+  worker = null;
+  useSim.setState({ busy: false, alive: false, restarting: false, error: { message, restartable: true } });
+}
+
+function receive(w: Worker, msg: WorkerMsg): void {
   switch (msg.type) {
-    case 'frame': {
-      const { type: _type, view, ...meta } = msg;
-      try {
-        gridView.setState({ current: { view, nrPfns: meta.nrPfns, zones: meta.zones } });
-      } catch (e) {
-        // The painter runs inside setState; if it throws, say so rather than stay busy forever.
-        fail(`cannot draw the frame: ${e instanceof Error ? e.message : String(e)}`);
-        return;
-      }
-      useSim.setState({ busy: false, error: null, meta });
+    case 'frame':
+      frame(w, msg);
       return;
-    }
+    case 'page':
+      handled = Math.max(handled, msg.handled);
+      useSim.setState({ page: msg, busy: handled < sent });
+      return;
     case 'error':
-      fail(msg.message);
+      // A worker that predates `handled` is taken to have handled everything.
+      handled = Math.max(handled, msg.handled ?? sent);
+      useSim.setState({ busy: handled < sent, restarting: false, error: { message: msg.message, restartable: msg.fatal === true } });
+      return;
+    case 'ready':
+      useSim.setState({ presets: msg.presets });
       return;
     default:
       assertNever(msg);
   }
 }
 
-function fail(message: string): void {
-  useSim.setState({ busy: false, error: message });
+function frame(w: Worker, msg: FrameMsg): void {
+  const { type: _type, view, trace, traceReset, seq, handled: h, source, ...meta } = msg;
+  handled = Math.max(handled, h);
+  try {
+    gridView.setState({ current: { view, nrPfns: meta.nrPfns, zones: meta.zones } });
+  } catch (e) {
+    // The painter runs inside setState; if it throws, say so rather than stay busy forever.
+    useSim.setState({ error: { message: `cannot draw the frame: ${e instanceof Error ? e.message : String(e)}`, restartable: false } });
+  }
+  traceLog.setState((s) => ({ lines: traceReset ? trace : [...s.lines, ...trace].slice(-TRACE_KEEP) }));
+  if (source) current = source;
+  const { restarting } = useSim.getState();
+  useSim.setState({
+    busy: handled < sent,
+    meta,
+    ...(source ? { preset: source.kind === 'preset' ? source.name : null } : {}),
+    ...(restarting ? { restarting: false, error: null } : {}),
+  });
+  // Ack once the browser has had a chance to present the frame: at most one frame per display
+  // refresh, and none while the tab is hidden (play goes on in the worker meanwhile).
+  requestAnimationFrame(() => {
+    if (w === worker) w.postMessage({ type: 'ack', seq } satisfies Command);
+  });
 }

@@ -1,25 +1,60 @@
-// UI state in two stores, split by size. `useSim` holds the small things React renders (frame
-// metadata, busy, error). `gridView` holds the frame's bytes (1 byte per PFN, up to 4 MiB); only the
-// canvas painter subscribes to it, so a new frame repaints the canvas without a React render.
+// UI state in three stores, split by size and by who reads them. `useSim` holds the small things
+// React renders (frame metadata, busy, error, presets). `traceLog` holds the trace panel's lines.
+// `gridView` holds the frame's bytes (1 byte per PFN, up to 4 MiB); only the canvas painter
+// subscribes to it, so a new frame repaints the canvas without a React render.
 import { create } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { FrameMsg, Zone } from '../../worker/protocol';
+import type { FrameMsg, PageMsg, ReadyMsg, Zone } from '../../worker/protocol';
 
-export type FrameMeta = Omit<FrameMsg, 'type' | 'view'>;
+/** What React renders of a frame: everything but the bytes, the trace and the flow-control fields. */
+export type FrameMeta = Omit<FrameMsg, 'type' | 'view' | 'trace' | 'traceReset' | 'seq' | 'handled' | 'source'>;
+export type PresetInfo = ReadyMsg['presets'][number];
 
-export interface SimState {
-  /** A command is in flight: e2e tests wait for false instead of sleeping. */
-  readonly busy: boolean;
-  /** The last error, one line of plain text, or null. */
-  readonly error: string | null;
-  readonly meta: FrameMeta | null;
+export interface SimError {
+  /** One line of plain text. */
+  readonly message: string;
+  /** The worker died or lost its session: only a restart helps. */
+  readonly restartable: boolean;
 }
 
-export const useSim = create<SimState>()(() => ({ busy: true, error: null, meta: null }));
+export interface SimState {
+  /** Commands are in flight: e2e tests wait for false instead of sleeping. */
+  readonly busy: boolean;
+  readonly error: SimError | null;
+  /** A restart is under way: the alert stays until the new worker's first frame. */
+  readonly restarting: boolean;
+  /** A worker is running and can take commands. */
+  readonly alive: boolean;
+  readonly meta: FrameMeta | null;
+  readonly presets: readonly PresetInfo[];
+  /** The preset the picker shows; null for a scenario that is not a preset. */
+  readonly preset: string | null;
+  /** The last page details the worker sent (for the page inspector). */
+  readonly page: PageMsg | null;
+  /** Play speed, steps per second. */
+  readonly speed: number;
+}
+
+export const useSim = create<SimState>()(() => ({
+  busy: true,
+  error: null,
+  restarting: false,
+  alive: false,
+  meta: null,
+  presets: [],
+  preset: 'default',
+  page: null,
+  speed: 5,
+}));
 
 export const selectBusy = (s: SimState): boolean => s.busy;
-export const selectError = (s: SimState): string | null => s.error;
+export const selectError = (s: SimState): SimError | null => s.error;
+export const selectRestarting = (s: SimState): boolean => s.restarting;
+export const selectAlive = (s: SimState): boolean => s.alive;
 export const selectMeta = (s: SimState): FrameMeta | null => s.meta;
+export const selectPresets = (s: SimState): readonly PresetInfo[] => s.presets;
+export const selectPreset = (s: SimState): string | null => s.preset;
+export const selectSpeed = (s: SimState): number => s.speed;
 
 export interface GridView {
   readonly view: Uint8Array;
@@ -28,3 +63,6 @@ export interface GridView {
 }
 
 export const gridView = createStore<{ readonly current: GridView | null }>()(() => ({ current: null }));
+
+/** The trace panel's lines: the trace up to the current step, the newest last. */
+export const traceLog = createStore<{ readonly lines: readonly string[] }>()(() => ({ lines: [] }));

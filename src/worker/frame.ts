@@ -1,0 +1,48 @@
+// What a frame says about the current step: the narration's view of a Step, its kernel source
+// link, and the trace lines between two steps. Pure functions of the timeline, so host.ts keeps
+// only flow control.
+import type { Step } from '../engine/timeline';
+import { traceLines } from '../engine/trace';
+import { KERNEL_VERSION, type StepView } from './protocol';
+const SOURCE_BASE = `https://elixir.bootlin.com/linux/${KERNEL_VERSION}/source/`;
+
+/**
+ * The file on elixir.bootlin.com. A line anchor would need the line of the function in that
+ * version, which the model does not record, so the link opens the file and the narration names
+ * the function.
+ */
+export function sourceUrlOf(file: string): string | null {
+  return file ? SOURCE_BASE + file : null;
+}
+
+export function stepView(s: Step): StepView {
+  return {
+    id: s.id,
+    task: s.task,
+    phase: s.phase,
+    fn: s.fn,
+    file: s.file,
+    sourceUrl: sourceUrlOf(s.file),
+    text: s.text,
+    result: s.result ?? null,
+    pfns: s.pfns,
+  };
+}
+
+/**
+ * The ftrace lines of steps from+1 .. to (steps[i] is step i + 1), at most `keep` of them, the
+ * newest last. Walks back from `to`, so a jump over 100 k steps costs only what it keeps.
+ */
+export function traceBetween(steps: readonly Step[], from: number, to: number, keep: number): string[] {
+  const chunks: string[][] = [];
+  let n = 0;
+  for (let id = to; id > from && n < keep; id--) {
+    const step = steps[id - 1];
+    if (!step) break;
+    const lines = traceLines(step);
+    chunks.push(lines);
+    n += lines.length;
+  }
+  const out = chunks.reverse().flat();
+  return out.length > keep ? out.slice(out.length - keep) : out;
+}
