@@ -181,3 +181,21 @@ describe('failure paths end with the kernel result, the folio back where it was,
     expect(checkInvariants(s.k)).toEqual([]);
   });
 });
+
+describe('thp-split: no destination of the folio order', () => {
+  test('the THP is split into 512 order-0 folios which migrate; counted as the kernel counts', () => {
+    const { steps, s } = run('thp-split');
+    const split = steps.find((x) => x.fn === 'try_split_folio')!;
+    // can_split_folio(): refcount = 512 mappings + 1 isolation.
+    expect(split.after[0]).toMatchObject({ refcount: 513, mapcount: 512 });
+    const done = steps.find((x) => x.fn === '__split_unmapped_folio')!;
+    expect(done.after[0]).toMatchObject({ refcount: 1, mapcount: 0 });
+    const end = steps.find((x) => x.trace.some((t) => t.startsWith('mm_migrate_pages:')))!;
+    expect(end.trace[0]).toBe('mm_migrate_pages: nr_succeeded=512 nr_failed=0 nr_thp_succeeded=0 nr_thp_failed=1 nr_thp_split=1 nr_split=1 mode=MIGRATE_SYNC reason=syscall_or_cpuset');
+    // Every piece found an order-0 destination in DMA and was remapped; migrate_pages() returns 0
+    // because the from list ended empty.
+    expect(end.result).toBe('0');
+    expect(steps.filter((x) => x.fn === 'migrate_folio_done')).toHaveLength(512);
+    expect(checkInvariants(s.k)).toEqual([]);
+  });
+});

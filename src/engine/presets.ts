@@ -103,6 +103,13 @@ export const PRESETS: readonly Preset[] = [
     ...SMALL,
     actions: [{ type: 'migrate', pages: [{ process: 1, page: 168 }, { process: 3, page: 30 }], mode: 'sync', to: 'DMA32' }],
   }),
+  preset('thp-split', 'no 2 MiB destination is left in DMA: migrate_pages() splits the THP into 512 order-0 folios and migrates those instead', {
+    ...SMALL,
+    actions: [
+      { type: 'alloc', order: 9, gfp: 'movable', zone: 'DMA', count: 64, untilFails: true },
+      { type: 'migrate', pages: [{ process: 3, page: 30 }], mode: 'sync', to: 'DMA' },
+    ],
+  }),
   preset('pinned-eagain', 'a FOLL_GET reference fails the refcount check (-EAGAIN, 10 tries); a FOLL_PIN on an anon-exclusive page is caught earlier, in try_to_migrate()', {
     ...SMALL,
     actions: [

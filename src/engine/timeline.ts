@@ -168,7 +168,8 @@ function push(t: Timeline, task: Task, mark: number, info: StepInfo): void {
 /** Go to step n (clamped to what exists once every action has run). Returns the step reached. */
 export function seek(t: Timeline, n: number): number {
   if (n < 0) n = 0;
-  while (n > frontier(t) && extend(t)) {
+  // Compute one step past n when it exists, so that t.done is known while showing the last step.
+  while (n >= frontier(t) && !t.done && extend(t)) {
     /* keep computing */
   }
   if (n > frontier(t)) n = frontier(t);

@@ -3,8 +3,8 @@
 // move_to_new_folio → __migrate_folio: refcount check, copy, mapping switch under a frozen
 // refcount, flags; LRU add; remove_migration_ptes), the passes and retries, and the undo paths.
 // Each point worth stopping at is a step with the real refcount and mapcount values.
-// Not modelled yet: hugetlb (migrate_hugetlbs), movable_ops pages, splitting large folios on
-// -ENOMEM, deferred split queues, swap cache.
+// Not modelled yet: hugetlb (migrate_hugetlbs), movable_ops pages, deferred split queues, swap
+// cache, PMD-mapped THPs (large folios here are mapped by PTEs).
 
 import { PG } from './flags';
 import { pageZone, type Kernel } from './kernel';
@@ -19,6 +19,7 @@ import { addHolder, HOLD, holdersOf, removeHolder, HOLD_NAMES } from './pins';
 import { listAddTail, listDel, listEmpty, listFirst } from './list';
 import { folioListPfns, listMoveTail, newFolioList } from './isolate';
 import { remove_migration_ptes, try_to_migrate } from './migrate-rmap';
+import { split_folio_to_list } from './huge_memory';
 import { put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
 import { emitStep, hex, mkStep, type Steps, type StepInfo } from './step';
@@ -458,7 +459,7 @@ function* migrate_folios_undo(c: Ctx, unmap: number, dsts: number, ret: number):
 }
 
 // mm/migrate.c: migrate_pages_batch() — unmap everything it can, then move what is unmapped.
-function* migrate_pages_batch(c: Ctx, from: number, mode: MigrateMode, ret: number, stats: MigrateStats, nrPass: number): Steps<number> {
+function* migrate_pages_batch(c: Ctx, from: number, mode: MigrateMode, ret: number, split: number | null, stats: MigrateStats, nrPass: number): Steps<number> {
   const { k } = c;
   const unmap = newFolioList(k);
   const dsts = newFolioList(k);
@@ -494,6 +495,15 @@ function* migrate_pages_batch(c: Ctx, from: number, mode: MigrateMode, ret: numb
       if (rc === ENOMEM) {
         nrFailed++;
         stats.nr_thp_failed += thp ? 1 : 0;
+        // A large folio is split and its pieces retried later (not for NUMA hinting faults).
+        if (nr > 1 && split !== null && c.reason !== MR.NUMA_MISPLACED) {
+          const src = yield* try_split_folio(c, folio, from, split, mode);
+          if (src === 0) {
+            stats.nr_thp_split += thp ? 1 : 0;
+            stats.nr_split++;
+            continue;
+          }
+        }
         stats.nr_failed_pages += nr + nrRetryPages;
         stats.nr_thp_failed += thpRetry;
         rcSaved = rc;
@@ -563,11 +573,11 @@ function* migrate_pages_batch(c: Ctx, from: number, mode: MigrateMode, ret: numb
 
 // mm/migrate.c: migrate_pages_sync() — the batch in MIGRATE_ASYNC first (3 passes), then each
 // remaining folio alone in the requested mode (7 passes).
-function* migrate_pages_sync(c: Ctx, from: number, mode: MigrateMode, ret: number, stats: MigrateStats): Steps<number> {
+function* migrate_pages_sync(c: Ctx, from: number, mode: MigrateMode, ret: number, split: number, stats: MigrateStats): Steps<number> {
   const { k } = c;
   const folios = newFolioList(k);
   const astats: MigrateStats = { nr_succeeded: 0, nr_failed_pages: 0, nr_thp_succeeded: 0, nr_thp_failed: 0, nr_thp_split: 0, nr_split: 0 };
-  let rc = yield* migrate_pages_batch(c, from, MIGRATE_MODE.ASYNC, folios, astats, NR_MAX_MIGRATE_ASYNC_RETRY);
+  let rc = yield* migrate_pages_batch(c, from, MIGRATE_MODE.ASYNC, folios, split, astats, NR_MAX_MIGRATE_ASYNC_RETRY);
   stats.nr_succeeded += astats.nr_succeeded;
   stats.nr_thp_succeeded += astats.nr_thp_succeeded;
   stats.nr_thp_split += astats.nr_thp_split;
@@ -590,7 +600,7 @@ function* migrate_pages_sync(c: Ctx, from: number, mode: MigrateMode, ret: numbe
   }
   while (!listEmpty(k.lists, from)) {
     listMoveTail(k, listFirst(k, k.lists, from), from, folios);
-    rc = yield* migrate_pages_batch(c, folios, mode, ret, stats, NR_MAX_MIGRATE_SYNC_RETRY);
+    rc = yield* migrate_pages_batch(c, folios, mode, ret, split, stats, NR_MAX_MIGRATE_SYNC_RETRY);
     for (const f of folioListPfns(k, folios)) listMoveTail(k, f, folios, ret);
     if (rc < 0) return rc;
     nrFailed += rc;
@@ -616,6 +626,7 @@ export function* migrate_pages(k: Kernel, from: number, target: NewFolioSource, 
     trace: [`mm_migrate_pages_start: mode=${MODE_NAMES[mode]} reason=${MR_NAMES[reason]}`],
   });
   const ret = newFolioList(k);
+  const split = newFolioList(k);
   let rcGather = 0;
   while (!listEmpty(k.lists, from)) {
     // Cut a batch of up to NR_MAX_BATCHED_MIGRATION base pages (the folio that reaches it included).
@@ -627,12 +638,24 @@ export function* migrate_pages(k: Kernel, from: number, target: NewFolioSource, 
       if (nrPages >= NR_MAX_BATCHED_MIGRATION) break;
     }
     const rc = mode === MIGRATE_MODE.ASYNC
-      ? yield* migrate_pages_batch(c, folios, mode, ret, stats, NR_MAX_MIGRATE_PAGES_RETRY)
-      : yield* migrate_pages_sync(c, folios, mode, ret, stats);
+      ? yield* migrate_pages_batch(c, folios, mode, ret, split, stats, NR_MAX_MIGRATE_PAGES_RETRY)
+      : yield* migrate_pages_sync(c, folios, mode, ret, split, stats);
     for (const f of folioListPfns(k, folios)) listMoveTail(k, f, folios, ret);
     if (rc < 0) {
       rcGather = rc;
+      for (const f of folioListPfns(k, split)) listMoveTail(k, f, split, ret);
       break;
+    }
+    if (!listEmpty(k.lists, split)) {
+      // The pieces of split folios: one MIGRATE_ASYNC pass, no further splitting; their failures
+      // are not counted again (the large folio already counted as one).
+      yield mkStep(k, {
+        phase: 'unmap', fn: 'migrate_pages', file: 'mm/migrate.c',
+        text: `${folioListPfns(k, split).length} folio(s) from split large folios get one MIGRATE_ASYNC pass`,
+        pfns: [],
+      });
+      yield* migrate_pages_batch(c, split, MIGRATE_MODE.ASYNC, ret, null, stats, 1);
+      for (const f of folioListPfns(k, split)) listMoveTail(k, f, split, ret);
     }
     rcGather += rc;
   }
@@ -657,6 +680,23 @@ export function* migrate_pages(k: Kernel, from: number, target: NewFolioSource, 
     trace: [`mm_migrate_pages: nr_succeeded=${stats.nr_succeeded} nr_failed=${stats.nr_failed_pages} nr_thp_succeeded=${stats.nr_thp_succeeded} nr_thp_failed=${stats.nr_thp_failed} nr_thp_split=${stats.nr_thp_split} nr_split=${stats.nr_split} mode=${MODE_NAMES[mode]} reason=${MR_NAMES[reason]}`],
   });
   return { rc: rcGather, stats };
+}
+
+// mm/migrate.c: try_split_folio() — lock (trylock in MIGRATE_ASYNC), split onto `split`, unlock;
+// the old head follows its pieces onto the split list.
+function* try_split_folio(c: Ctx, folio: number, from: number, split: number, mode: MigrateMode): Steps<number> {
+  const { k } = c;
+  if (testPageFlag(k, folio, PG.locked)) return EAGAIN; // folio_trylock() failed (MIGRATE_ASYNC), or would sleep
+  setPageFlag(k, folio, PG.locked);
+  yield mkStep(k, {
+    phase: 'split', fn: 'try_split_folio', file: 'mm/migrate.c',
+    text: `no order-${k.mem.order.a[folio]} destination: the large folio ${hex(folio)} is split and its pieces retried (${MODE_NAMES[mode]}); it counts as one failure`,
+    pfns: [{ pfn: folio, role: 'src', nr: folio_nr_pages(k, folio) }],
+  });
+  const rc = yield* split_folio_to_list(k, folio, split);
+  clearPageFlag(k, folio, PG.locked);
+  if (rc === 0) listMoveTail(k, folio, from, split);
+  return rc;
 }
 
 /** list_add(new, head->prev): insert `pfn` in front of `before` on list `slot`. */
