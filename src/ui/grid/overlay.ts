@@ -1,6 +1,7 @@
 // Draws the current step's PFNs as outlines on a transparent canvas stacked over the grid, so a
 // step never recolours cells: the cells keep showing page states and the outline says which
 // pages the step is about. Same geometry as the grid painter (fitGrid on the same CSS box).
+import { fitToDevicePixels } from './canvas';
 import type { StepPfn } from '../../worker/protocol';
 import { fitGrid } from './geometry';
 import { highlightsOf } from './highlight';
@@ -60,14 +61,7 @@ export function createOverlayPainter(canvas: HTMLCanvasElement): OverlayPainter 
       paint();
     },
     resize() {
-      const dpr = window.devicePixelRatio || 1;
-      const rect = canvas.getBoundingClientRect();
-      const w = Math.round(rect.width * dpr);
-      const h = Math.round(rect.height * dpr);
-      if (canvas.width !== w || canvas.height !== h) {
-        canvas.width = w;
-        canvas.height = h;
-      }
+      fitToDevicePixels(canvas);
       paint();
     },
   };

@@ -2,6 +2,7 @@
 // PFN (putImageData), which is scaled onto the visible one without smoothing, then the PFN axis
 // and zone boundaries are drawn on top. A new frame re-renders the pixels; a resize only
 // re-scales them. Measured ~2.5 ms per frame for 1 Mi PFNs (toolchain.md §5a).
+import { fitToDevicePixels } from './canvas';
 import { paletteRGBA } from '../../kernel/classes';
 import type { GridView } from '../state/store';
 import { boundaryOutline, fitGrid, hexPfn, type GridGeometry } from './geometry';
@@ -46,14 +47,7 @@ export function createGridPainter(canvas: HTMLCanvasElement): GridPainter {
   }
 
   function resize(): void {
-    const dpr = window.devicePixelRatio || 1;
-    const rect = canvas.getBoundingClientRect();
-    const w = Math.round(rect.width * dpr);
-    const h = Math.round(rect.height * dpr);
-    if (canvas.width !== w || canvas.height !== h) {
-      canvas.width = w;
-      canvas.height = h;
-    }
+    fitToDevicePixels(canvas);
     paint();
   }
 
