@@ -4,7 +4,7 @@
 import type { Kernel } from '../kernel/kernel';
 import {
   alloc_pages_path, exit_path, fault_path, free_pages_path, pin_path, reclaim_path, unpin_path,
-  userPagePfn,
+  processPfns, userPagePfn,
 } from '../kernel/paths';
 import type { Steps } from '../kernel/step';
 import { migrate_pfns_path, writeback_path, type MigrateSpec } from '../kernel/migrate-paths';
@@ -83,6 +83,7 @@ const MODES = { async: MIGRATE_MODE.ASYNC, sync_light: MIGRATE_MODE.SYNC_LIGHT, 
 /** The PFNs an action names, resolved when it starts (a process's page may have moved by then). */
 function targetPfns(k: Kernel, ctx: Context, a: MigrateAction): number[] {
   if (a.range) return Array.from({ length: a.range.end - a.range.start }, (_, i) => a.range!.start + i);
+  if (a.process !== undefined) return processPfns(k, a.process);
   return (a.pages ?? []).flatMap((p) => resolvePage(k, ctx, p));
 }
 

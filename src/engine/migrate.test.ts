@@ -199,3 +199,20 @@ describe('thp-split: no destination of the folio order', () => {
     expect(checkInvariants(s.k)).toEqual([]);
   });
 });
+
+describe('migrate-process: migrate_pages(2) over a whole process', () => {
+  test('every folio the process maps is migrated, in batches of at most 512 pages, and it keeps all its mappings', () => {
+    const { steps, s } = run('migrate-process');
+    const isolated = steps.filter((x) => x.fn === 'folio_isolate_lru' && x.result === 'true');
+    const pages = isolated.reduce((n, x) => n + (x.pfns[0]!.nr ?? 1), 0);
+    const ends = steps.filter((x) => x.trace.some((t) => t.startsWith('mm_migrate_pages:')));
+    expect(ends).toHaveLength(1);
+    const m = /nr_succeeded=(\d+) nr_failed=(\d+)/.exec(ends[0]!.trace[0]!)!;
+    expect(Number(m[1]) + Number(m[2])).toBe(pages);
+    // NR_MAX_BATCHED_MIGRATION: each batch's first unmap pass covers at most 512 pages' worth of folios.
+    for (const b of steps.filter((x) => x.fn === 'migrate_pages_batch' && / pass 1 of /.test(x.text))) {
+      expect(b.pfns.reduce((n, p) => n + (p.nr ?? 1), 0)).toBeLessThanOrEqual(512 + 511);
+    }
+    expect(checkInvariants(s.k)).toEqual([]);
+  });
+});

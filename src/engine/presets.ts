@@ -99,6 +99,10 @@ export const PRESETS: readonly Preset[] = [
     ...SMALL,
     actions: [{ type: 'migrate', pages: [{ process: 1, page: 0, file: true }, { process: 2, page: 0, file: true }], mode: 'sync' }],
   }),
+  preset('migrate-process', 'migrate_pages(2) on one process: every folio it maps (anon, page cache, mTHP) is isolated and migrated in batches of up to 512 pages', {
+    ...SMALL,
+    actions: [{ type: 'migrate', process: 2, mode: 'sync', reason: 'syscall_or_cpuset' }],
+  }),
   preset('lru-thp', 'large folios migrate whole: a 64 KiB mTHP and a 2 MiB THP, 16 and 512 PTEs each turned into migration entries and back', {
     ...SMALL,
     actions: [{ type: 'migrate', pages: [{ process: 1, page: 168 }, { process: 3, page: 30 }], mode: 'sync', to: 'DMA32' }],

@@ -59,12 +59,15 @@ const pageRefObject = z.object(pageRef).strict().refine(onePageRef, pageRefMessa
 const migrateFields = {
   pages: z.array(pageRefObject).min(1).max(512).optional(),
   range: z.object({ start: pfn, end: z.number().int().min(1).max(MAX_PFNS) }).strict().refine((r) => r.end > r.start && r.end - r.start <= 65536, { message: 'end must be after start, at most 65536 PFNs' }).optional(),
+  /** Every folio a process maps, as migrate_pages(2) does (its queue_pages_range() walk). */
+  process: z.number().int().min(0).max(4095).optional(),
   to: z.enum(['DMA', 'DMA32', 'Normal']).optional(),
   mode: z.enum(['async', 'sync_light', 'sync']).optional(),
   reason: z.enum(['compaction', 'memory_failure', 'memory_hotplug', 'syscall_or_cpuset', 'mempolicy_mbind', 'numa_misplaced', 'contig_range', 'longterm_pin', 'demotion', 'damon']).optional(),
 };
-const oneTarget = (a: { pages?: unknown; range?: unknown }): boolean => (a.pages === undefined) !== (a.range === undefined);
-const targetMessage = { message: 'give either pages or range' };
+const oneTarget = (a: { pages?: unknown; range?: unknown; process?: unknown }): boolean =>
+  [a.pages, a.range, a.process].filter((x) => x !== undefined).length === 1;
+const targetMessage = { message: 'give one of pages, range or process' };
 
 const simpleAction = z.discriminatedUnion('type', [
   z.object({

@@ -106,6 +106,16 @@ function firstAnonVma(k: Kernel, process: number): Vma | string {
   return `${mm.comm}[${mm.pid}] has no anonymous mapping`;
 }
 
+/** Every page mapped by a process's VMAs, in address order (mm/mempolicy.c: queue_pages_range()). */
+export function processPfns(k: Kernel, process: number): number[] {
+  const out: number[] = [];
+  for (const id of k.vm.mms[process]?.vmas ?? []) {
+    const vma = k.vm.vmas[id]!;
+    for (let s = 0; s < vma.nrPages; s++) if (ptePresent(vma.pte.a[s]!)) out.push(ptePfn(vma.pte.a[s]!));
+  }
+  return out;
+}
+
 function firstFileVma(k: Kernel, process: number): Vma | null {
   const mm = k.vm.mms[process];
   for (const id of mm?.vmas ?? []) if (k.vm.vmas[id]!.file >= 0) return k.vm.vmas[id]!;
