@@ -81,7 +81,11 @@ function takeCheckpoint(st: Stores, step: number, mark: number): Checkpoint {
 }
 
 function restoreCheckpoint(st: Stores, cp: Checkpoint): void {
-  st.list.forEach((s, i) => s.a.set(cp.data[i]!));
+  st.list.forEach((s, i) => {
+    const d = cp.data[i]!;
+    s.a.set(d);
+    if (s.a.length > d.length) s.a.fill(s.fill, d.length); // grown since: the rest was `fill` then
+  });
   st.h1 = cp.h1;
   st.h2 = cp.h2;
 }

@@ -13,7 +13,7 @@ export interface FolioLists extends ListHeads {
 
 export function createFolioLists(st: Stores): FolioLists {
   return {
-    heads: addStore(st, 'migrate.lists', new Int32Array(2 * LIST_SLOTS).fill(-1)),
+    heads: addStore(st, 'migrate.lists', new Int32Array(2 * LIST_SLOTS).fill(-1), -1),
     next: addStore(st, 'migrate.lists.next', new Int32Array(1)),
   };
 }

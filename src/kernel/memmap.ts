@@ -83,14 +83,14 @@ export function createMemmap(st: Stores, nr: number): Memmap {
   const mm: Memmap = {
     nr,
     flags: addStore(st, 'page.flags', i32()),
-    lruPrev: addStore(st, 'page.lru.prev', i32().fill(NO_LINK)),
-    lruNext: addStore(st, 'page.lru.next', i32().fill(NO_LINK)),
+    lruPrev: addStore(st, 'page.lru.prev', i32().fill(NO_LINK), NO_LINK),
+    lruNext: addStore(st, 'page.lru.next', i32().fill(NO_LINK), NO_LINK),
     mapping: addStore(st, 'page.mapping', i32()),
     index: addStore(st, 'page.index', i32()),
     private_: addStore(st, 'page.private', i32()),
-    mapcount: addStore(st, 'page._mapcount', i32().fill(-1)),
+    mapcount: addStore(st, 'page._mapcount', i32().fill(-1), -1),
     refcount: addStore(st, 'page._refcount', i32()),
-    pageType: addStore(st, 'page.page_type', u8().fill(PGTY.none)),
+    pageType: addStore(st, 'page.page_type', u8().fill(PGTY.none), PGTY.none),
     order: addStore(st, 'page.order', u8()),
     fp: null,
   };

@@ -2,7 +2,7 @@
 // (FOLL_GET), and references a caller holds for a while. Kept in a table so the invariant
 // "refcount accounts for every holder" can name each holder, as the page inspector will.
 
-import { addStore, put, type Store, type Stores } from './store';
+import { addStore, growStore, put, type Store, type Stores } from './store';
 
 export const HOLD = {
   /** pin_user_pages(): +GUP_PIN_COUNTING_BIAS on a small folio, +1 (and _pincount) on a large one. */
@@ -30,7 +30,7 @@ const PIN_CAPACITY = 1 << 14;
 
 export function createPinTable(st: Stores): PinTable {
   return {
-    pfn: addStore(st, 'gup.pfn', new Int32Array(PIN_CAPACITY).fill(-1)),
+    pfn: addStore(st, 'gup.pfn', new Int32Array(PIN_CAPACITY).fill(-1), -1),
     kind: addStore(st, 'gup.kind', new Uint8Array(PIN_CAPACITY)),
     n: addStore(st, 'gup.n', new Int32Array(1)),
   };
@@ -38,7 +38,10 @@ export function createPinTable(st: Stores): PinTable {
 
 export function addHolder(st: Stores, t: PinTable, pfn: number, kind: HoldKind): void {
   const n = t.n.a[0]!;
-  if (n >= t.pfn.a.length) throw new Error(`too many pinned pages (table holds ${t.pfn.a.length})`);
+  if (n >= t.pfn.a.length) {
+    growStore(t.pfn, t.pfn.a.length * 2);
+    growStore(t.kind, t.kind.a.length * 2);
+  }
   put(st, t.pfn, n, pfn);
   put(st, t.kind, n, kind);
   put(st, t.n, 0, n + 1);

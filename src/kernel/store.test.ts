@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { addStore, createStores, put, redoJournal, rehash, stateHash, undoJournal, type Stores } from './store';
+import { addStore, createStores, growStore, put, redoJournal, rehash, stateHash, type Stores, undoJournal } from './store';
 import { applyOp, createTestWorld, type Op } from './testkit';
 
 /** Hash from scratch, leaving the stores as they were. */
@@ -159,5 +159,25 @@ describe('journal replay over kernel operations', () => {
     redoJournal(st, 0, end);
     expect(stateHash(st)).toBe(hEnd);
     expect(fullHash(st)).toBe(hEnd);
+  });
+});
+
+describe('growStore', () => {
+  it('keeps the hash: elements equal to the fill value add nothing, so growing changes no state', () => {
+    const st = createStores();
+    const s = addStore(st, 'table', new Int32Array(4).fill(-1), -1);
+    rehash(st);
+    put(st, s, 1, 42);
+    const before = stateHash(st);
+    growStore(s, 16);
+    expect(s.a.length).toBe(16);
+    expect(Array.from(s.a.subarray(4))).toEqual(new Array(12).fill(-1));
+    expect(stateHash(st)).toBe(before);
+    rehash(st);
+    expect(stateHash(st)).toBe(before);
+    put(st, s, 10, 7);
+    expect(stateHash(st)).not.toBe(before);
+    put(st, s, 10, -1);
+    expect(stateHash(st)).toBe(before);
   });
 });

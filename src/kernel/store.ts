@@ -12,6 +12,11 @@ export interface Store {
   readonly id: number;
   readonly name: string;
   a: Column;
+  /**
+   * The value a fresh element holds. Elements equal to it add nothing to the state hash, so a
+   * store that grows (growStore) has the same hash as before: the new elements are all `fill`.
+   */
+  readonly fill: number;
 }
 
 export interface Journal {
@@ -45,11 +50,23 @@ export function createStores(): Stores {
   };
 }
 
-export function addStore<T extends Column>(st: Stores, name: string, a: T): Store & { a: T } {
-  const s = { id: st.list.length, name, a };
+export function addStore<T extends Column>(st: Stores, name: string, a: T, fill = 0): Store & { a: T } {
+  const s = { id: st.list.length, name, a, fill };
   st.list.push(s);
-  if (st.hashing) for (let i = 0; i < a.length; i++) hashAdd(st, s.id, i, a[i]!);
+  if (st.hashing) for (let i = 0; i < a.length; i++) if (a[i] !== fill) hashAdd(st, s.id, i, a[i]!);
   return s;
+}
+
+/**
+ * Make a store longer; the new elements hold `fill`. Not journaled and not part of the state:
+ * a longer store with `fill` beyond the old end is the same state (and hashes the same).
+ */
+export function growStore(s: Store, length: number): void {
+  if (length <= s.a.length) return;
+  const b = s.a instanceof Int32Array ? new Int32Array(length) : new Uint8Array(length);
+  b.set(s.a);
+  b.fill(s.fill, s.a.length);
+  s.a = b;
 }
 
 // Per-element mixing: murmur3's fmix32 over a combination of store id, index and value.
@@ -81,8 +98,8 @@ export function put(st: Stores, s: Store, i: number, v: number): void {
   const nv = a[i]!; // a Uint8Array store keeps v & 0xff
   if (old === nv) return;
   if (st.hashing) {
-    hashSub(st, s.id, i, old);
-    hashAdd(st, s.id, i, nv);
+    if (old !== s.fill) hashSub(st, s.id, i, old);
+    if (nv !== s.fill) hashAdd(st, s.id, i, nv);
   }
   const j = st.j;
   if (j.on) {
@@ -113,7 +130,8 @@ export function rehash(st: Stores): void {
   st.h2 = 0;
   for (const s of st.list) {
     const a = s.a;
-    for (let i = 0; i < a.length; i++) hashAdd(st, s.id, i, a[i]!);
+    const fill = s.fill;
+    for (let i = 0; i < a.length; i++) if (a[i] !== fill) hashAdd(st, s.id, i, a[i]!);
   }
   st.hashing = true;
 }

@@ -114,7 +114,7 @@ export function createAnonVma(k: VmOwner): AnonVma {
 export function createAddressSpace(k: VmOwner, name: string, kind: AddressSpaceKind, nrPages: number): AddressSpace {
   assertNotJournaled(k, 'an address_space');
   const id = k.vm.spaces.length;
-  const as = { id, name, kind, pages: addStore(k.st, `as${id}.i_pages`, new Int32Array(nrPages).fill(-1)), iMmap: [] };
+  const as = { id, name, kind, pages: addStore(k.st, `as${id}.i_pages`, new Int32Array(nrPages).fill(-1), -1), iMmap: [] };
   k.vm.spaces.push(as);
   return as;
 }
@@ -142,7 +142,7 @@ export function createVma(k: VmOwner, s: VmaSpec): Vma {
     file: s.file ? s.file.id : -1,
     writable: s.writable,
     pte: addStore(k.st, `vma${id}.pte`, new Int32Array(s.nrPages)),
-    ptPages: addStore(k.st, `vma${id}.pt_pages`, new Int32Array(Math.ceil(s.nrPages / PTRS_PER_PTE) + 1).fill(-1)),
+    ptPages: addStore(k.st, `vma${id}.pt_pages`, new Int32Array(Math.ceil(s.nrPages / PTRS_PER_PTE) + 1).fill(-1), -1),
   };
   k.vm.vmas.push(vma);
   s.mm.vmas.push(id);
