@@ -56,6 +56,8 @@ export interface Timeline {
   readonly checkpoints: Checkpoint[];
   /** Journal entries between checkpoints. */
   readonly checkpointEvery: number;
+  /** Called when new steps were computed, with the kernel at the frontier (series, charts). */
+  readonly observers: ((t: Timeline) => void)[];
 }
 
 export interface TimelineOptions {
@@ -68,6 +70,7 @@ export function createTimeline(k: Kernel, sched: Scheduler, opts: TimelineOption
   const t: Timeline = {
     k, steps: [], marks: [0], cur: 0, jEnd: k.st.j.len, done: false, sched, checkpoints: [],
     checkpointEvery: opts.checkpointEvery ?? 1 << 21,
+    observers: [],
   };
   if (k.st.j.len !== 0) throw new Error('a timeline starts from an unjournaled base state');
   t.checkpoints.push(takeCheckpoint(k.st, 0, 0));
@@ -152,6 +155,7 @@ function extend(t: Timeline): boolean {
   // Settle at the journal's end, which is the last step's mark.
   t.cur = t.steps.length;
   if (t.marks[t.cur] !== t.jEnd) throw new Error('journal end is not at a step boundary');
+  if (t.steps.length > before) for (const o of t.observers) o(t);
   return t.steps.length > before;
 }
 

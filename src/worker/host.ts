@@ -267,7 +267,7 @@ export function createHost(env: HostEnv): Host {
           if (e instanceof RangeError) throw new Refused(e.message);
           throw e;
         }
-        env.post({ type: 'page', handled: handledVisible(), pfn: cmd.pfn, step: cur.t.cur, detail });
+        env.post({ type: 'page', handled: handledVisible(), pfn: cmd.pfn, step: cur.t.cur, detail, purpose: cmd.purpose ?? 'select' });
         return;
       }
       case 'ack':
@@ -277,13 +277,18 @@ export function createHost(env: HostEnv): Host {
     }
   }
 
+  /** Commands the UI counts as sent (protocol.ts: WorkerMsg): not settings, not hover peeks. */
+  function countsAsHandled(cmd: Command): boolean {
+    return cmd.type !== 'breakpoints' && !(cmd.type === 'inspect' && cmd.purpose === 'hover');
+  }
+
   return {
     receive(cmd) {
       if (cmd.type === 'ack') {
         if (cmd.seq !== inFlight) return; // a stale ack (e.g. for a frame of an older load)
         inFlight = null;
       } else {
-        if (cmd.type !== 'breakpoints') handled++;
+        if (countsAsHandled(cmd)) handled++;
         try {
           handle(cmd);
         } catch (e) {

@@ -25,6 +25,9 @@ export type Breakpoint =
   | { readonly kind: 'pfn'; readonly pfn: number }
   | { readonly kind: 'fn'; readonly fn: string };
 
+/** Why a page is inspected: the selected page (the inspector) or the page under the pointer. */
+export type InspectPurpose = 'select' | 'hover';
+
 /** UI → worker. */
 export type Command =
   /** Open a new session; `step` overrides a share link's step. The old session stays if this fails. */
@@ -38,8 +41,11 @@ export type Command =
   /** Advance `speed` steps per second until the end or a breakpoint. */
   | { readonly type: 'play'; readonly speed: number }
   | { readonly type: 'pause' }
-  /** Ask for one page's struct page at the current step; answered with `page`. */
-  | { readonly type: 'inspect'; readonly pfn: number }
+  /**
+   * Ask for one page's struct page at the current step; answered with `page`. `hover` requests
+   * (the grid's tooltip) are not counted in `handled`, so pointing around never makes the UI busy.
+   */
+  | { readonly type: 'inspect'; readonly pfn: number; readonly purpose?: InspectPurpose }
   /** Replace the breakpoint list. Not answered (a setting, nothing to draw), so not counted in `handled`. */
   | { readonly type: 'breakpoints'; readonly list: readonly Breakpoint[] }
   /** The UI has drawn frame `seq`: the worker may post the next one. */
@@ -118,6 +124,7 @@ export interface PageMsg {
   /** The step the detail was read at. */
   readonly step: number;
   readonly detail: PageDetail;
+  readonly purpose: InspectPurpose;
 }
 
 export interface ErrorMsg {

@@ -36,7 +36,7 @@ export function startSim(): void {
 /** Sends a command; a no-op while no worker is running (the alert offers a restart). */
 export function send(cmd: Command): void {
   if (!worker) return;
-  if (cmd.type !== 'ack' && cmd.type !== 'breakpoints') {
+  if (cmd.type !== 'ack' && cmd.type !== 'breakpoints' && !(cmd.type === 'inspect' && cmd.purpose === 'hover')) {
     sent++;
     const { error } = useSim.getState();
     // A new command is the person's answer to a refused one; a fatal error stays until a new load.
@@ -44,6 +44,21 @@ export function send(cmd: Command): void {
     useSim.setState({ busy: true, ...(clear ? { error: null } : {}) });
   }
   worker.postMessage(cmd);
+}
+
+/** Select a page (or clear the selection); the inspector follows it from step to step. */
+export function selectPfn(pfn: number | null): void {
+  useSim.setState({ selectedPfn: pfn, ...(pfn === null ? { page: null } : {}) });
+  if (pfn !== null) send({ type: 'inspect', pfn, purpose: 'select' });
+}
+
+/** Ask about the page under the pointer (tooltip); null clears it. Not counted as busy. */
+export function hoverPfn(pfn: number | null): void {
+  if (pfn === null) {
+    useSim.setState({ hover: null });
+    return;
+  }
+  send({ type: 'inspect', pfn, purpose: 'hover' });
 }
 
 export function loadPreset(name: string): void {
@@ -95,7 +110,9 @@ function receive(w: Worker, msg: WorkerMsg): void {
       return;
     case 'page':
       handled = Math.max(handled, msg.handled);
-      useSim.setState({ page: msg, busy: handled < sent });
+      if (msg.purpose === 'hover') useSim.setState({ hover: msg, busy: handled < sent });
+      else if (msg.pfn === useSim.getState().selectedPfn) useSim.setState({ page: msg, busy: handled < sent });
+      else useSim.setState({ busy: handled < sent });
       return;
     case 'error':
       // A worker that predates `handled` is taken to have handled everything.
@@ -122,12 +139,16 @@ function frame(w: Worker, msg: FrameMsg): void {
   traceLog.setState((s) => ({ lines: traceReset ? trace : [...s.lines, ...trace].slice(-TRACE_KEEP) }));
   if (source) current = source;
   const { restarting } = useSim.getState();
+  // The selected page follows the step: ask for it again at the new state.
+  const selected = useSim.getState().selectedPfn;
+  const stale = selected !== null && useSim.getState().page?.step !== meta.step;
   useSim.setState({
     busy: handled < sent,
     meta,
     ...(source ? { preset: source.kind === 'preset' ? source.name : null } : {}),
     ...(restarting ? { restarting: false, error: null } : {}),
   });
+  if (stale && selected !== null && selected < meta.nrPfns) send({ type: 'inspect', pfn: selected, purpose: 'select' });
   // Ack once the browser has had a chance to present the frame: at most one frame per display
   // refresh, and none while the tab is hidden (play goes on in the worker meanwhile).
   requestAnimationFrame(() => {

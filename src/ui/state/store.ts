@@ -29,8 +29,12 @@ export interface SimState {
   readonly presets: readonly PresetInfo[];
   /** The preset the picker shows; null for a scenario that is not a preset. */
   readonly preset: string | null;
-  /** The last page details the worker sent (for the page inspector). */
+  /** The selected PFN (click on the grid); the inspector shows `page` for it. */
+  readonly selectedPfn: number | null;
+  /** The selected page's details, re-read at every new step. */
   readonly page: PageMsg | null;
+  /** The page under the pointer (the grid's tooltip). */
+  readonly hover: PageMsg | null;
   /** Play speed, steps per second. */
   readonly speed: number;
 }
@@ -43,7 +47,9 @@ export const useSim = create<SimState>()(() => ({
   meta: null,
   presets: [],
   preset: 'default',
+  selectedPfn: null,
   page: null,
+  hover: null,
   speed: 5,
 }));
 
@@ -55,6 +61,9 @@ export const selectMeta = (s: SimState): FrameMeta | null => s.meta;
 export const selectPresets = (s: SimState): readonly PresetInfo[] => s.presets;
 export const selectPreset = (s: SimState): string | null => s.preset;
 export const selectSpeed = (s: SimState): number => s.speed;
+export const selectSelectedPfn = (s: SimState): number | null => s.selectedPfn;
+export const selectPage = (s: SimState): PageMsg | null => s.page;
+export const selectHover = (s: SimState): PageMsg | null => s.hover;
 
 export interface GridView {
   readonly view: Uint8Array;
