@@ -11,6 +11,8 @@ const isolation = {
 export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },
+  // PFNSCOPE_OUTDIR lets two e2e runs build side by side without overwriting each other's dist/.
+  build: { outDir: process.env.PFNSCOPE_OUTDIR ?? 'dist' },
   server: { port: 5173, strictPort: true, host: '127.0.0.1', headers: isolation },
   preview: { port: 4173, strictPort: true, host: '127.0.0.1', headers: isolation },
   test: { include: ['src/**/*.test.ts'], environment: 'node' },
