@@ -6,7 +6,7 @@
 
 import { PG, PGTY } from '../kernel/flags';
 import type { Kernel } from '../kernel/kernel';
-import { buildView, classOf, pinnedFolios } from '../kernel/view';
+import { buildView, classOf, heldFolios } from '../kernel/view';
 import { MAX_PAGE_ORDER, PAGEBLOCK_NR_PAGES, PAGEBLOCK_ORDER } from '../kernel/zone';
 
 export interface ViewTracker {
@@ -64,8 +64,8 @@ export function updateView(vt: ViewTracker, k: Kernel, mark: number): void {
       for (const p of [j.old[e]!, j.nu[e]!]) if (p >= 0) mark1(p, p < nr && m.flags.a[p]! & (1 << PG.head) ? 1 << m.order.a[p]! : 1);
     }
   }
-  const pinned = pinnedFolios(k);
-  for (const p of dirty) vt.view[p] = classOf(k, p, pinned);
+  const held = heldFolios(k);
+  for (const p of dirty) vt.view[p] = classOf(k, p, held);
   vt.lastDirty = dirty.size;
 }
 

@@ -8,7 +8,7 @@ import { PG, PGTY } from './flags';
 import { pfnValid, type Kernel } from './kernel';
 import { get_pfnblock_migratetype, MAX_PAGE_ORDER, MT } from './zone';
 import { mappingId, mappingIsAnon } from './vm';
-import { GUP_PIN_COUNTING_BIAS } from './pins';
+import { GUP_PIN_COUNTING_BIAS, HOLD } from './pins';
 
 const FREE_BY_MT = [StateClass.FreeUnmovable, StateClass.FreeMovable, StateClass.FreeReclaimable, StateClass.FreeHighAtomic, StateClass.FreeIsolate];
 
@@ -17,7 +17,7 @@ export function buildView(k: Kernel, out: Uint8Array): void {
   const { flags, pageType, lruNext, order, private_ } = k.mem;
   const f = flags.a, t = pageType.a, next = lruNext.a, ord = order.a, priv = private_.a;
   const nr = k.mem.nr;
-  const pinned = pinnedFolios(k);
+  const held = heldFolios(k);
   for (let pfn = 0; pfn < nr;) {
     if (!pfnValid(k, pfn)) {
       out[pfn++] = StateClass.Hole;
@@ -30,7 +30,7 @@ export function buildView(k: Kernel, out: Uint8Array): void {
       continue;
     }
     const head = next[pfn]! <= -2 ? -next[pfn]! - 2 : pfn;
-    const c = usedClass(k, head, pinned);
+    const c = usedClass(k, head, held);
     out[pfn] = c;
     pfn++;
     // Tails share the head's class: fill the rest of a large folio at once.
@@ -42,19 +42,36 @@ export function buildView(k: Kernel, out: Uint8Array): void {
   }
 }
 
-/** Folios with a FOLL_PIN holder (large folios cannot be told from their refcount alone). */
-export function pinnedFolios(k: Kernel): Set<number> {
-  const pinned = new Set<number>();
-  for (let i = 0; i < k.pins.n.a[0]!; i++) if (k.pins.kind.a[i] === 1) pinned.add(k.pins.pfn.a[i]!);
-  return pinned;
+/**
+ * Folios whose class depends on who holds them: FOLL_PIN holders (a large folio's pin cannot be
+ * told from its refcount), and folios under migration — a new folio migrate_pages() still holds,
+ * or an isolated source it has locked.
+ */
+export interface HeldFolios {
+  readonly pinned: Set<number>;
+  readonly isolated: Set<number>;
+  readonly migrating: Set<number>;
+}
+
+export function heldFolios(k: Kernel): HeldFolios {
+  const held: HeldFolios = { pinned: new Set(), isolated: new Set(), migrating: new Set() };
+  for (let i = 0; i < k.pins.n.a[0]!; i++) {
+    const p = k.pins.pfn.a[i]!;
+    const kind = k.pins.kind.a[i]!;
+    if (kind === HOLD.FOLL_PIN) held.pinned.add(p);
+    else if (kind === HOLD.ISOLATED) held.isolated.add(p);
+    else if (kind === HOLD.MIGRATE_NEW) held.migrating.add(p);
+  }
+  return held;
 }
 
 /** The class of an allocated folio's pages, from its head. */
-function usedClass(k: Kernel, head: number, pinned: Set<number>): StateClass {
+function usedClass(k: Kernel, head: number, held: HeldFolios): StateClass {
   const fl = k.mem.flags.a[head]!;
   if (fl & (1 << PG.reserved)) return StateClass.Reserved;
+  if (held.migrating.has(head) || (fl & (1 << PG.locked) && held.isolated.has(head))) return StateClass.Migrating;
   if (fl & (1 << PG.locked)) return StateClass.Locked;
-  if (pinned.has(head) || (!(fl & (1 << PG.head)) && k.mem.refcount.a[head]! >= GUP_PIN_COUNTING_BIAS)) return StateClass.Pinned;
+  if (held.pinned.has(head) || (!(fl & (1 << PG.head)) && k.mem.refcount.a[head]! >= GUP_PIN_COUNTING_BIAS)) return StateClass.Pinned;
   return baseClass(k, head, fl, k.mem.pageType.a[head]!, k.mem.mapping.a[head]!);
 }
 
@@ -62,7 +79,7 @@ function usedClass(k: Kernel, head: number, pinned: Set<number>): StateClass {
  * The class of one PFN (what buildView would write there). Finding a free block means probing
  * the naturally aligned head at each order, as the kernel's is_free_buddy_page() does.
  */
-export function classOf(k: Kernel, pfn: number, pinned: Set<number>): StateClass {
+export function classOf(k: Kernel, pfn: number, held: HeldFolios): StateClass {
   if (!pfnValid(k, pfn)) return StateClass.Hole;
   const t = k.mem.pageType.a, priv = k.mem.private_.a;
   for (let o = 0; o <= MAX_PAGE_ORDER; o++) {
@@ -70,7 +87,7 @@ export function classOf(k: Kernel, pfn: number, pinned: Set<number>): StateClass
     if (t[head] === PGTY.buddy && priv[head]! >= o) return FREE_BY_MT[get_pfnblock_migratetype(k, head)] ?? StateClass.FreeMovable;
   }
   const next = k.mem.lruNext.a[pfn]!;
-  return usedClass(k, next <= -2 ? -next - 2 : pfn, pinned);
+  return usedClass(k, next <= -2 ? -next - 2 : pfn, held);
 }
 
 function baseClass(k: Kernel, head: number, fl: number, type: number, map: number): StateClass {
