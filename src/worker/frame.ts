@@ -3,6 +3,7 @@
 // only flow control.
 import type { Step } from '../engine/timeline';
 import { traceLines } from '../engine/trace';
+import { footprintFields } from '../kernel/memmap';
 import { KERNEL_VERSION, type StepView } from './protocol';
 const SOURCE_BASE = `https://elixir.bootlin.com/linux/${KERNEL_VERSION}/source/`;
 
@@ -26,6 +27,8 @@ export function stepView(s: Step): StepView {
     text: s.text,
     result: s.result ?? null,
     pfns: s.pfns,
+    reads: footprintFields(s.footprint.reads),
+    writes: footprintFields(s.footprint.writes),
   };
 }
 

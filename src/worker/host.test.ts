@@ -6,67 +6,12 @@ import { openSession, type Session } from '../engine/session';
 import { shareFragment } from '../engine/share';
 import { runToEnd, seek, timelineHash } from '../engine/timeline';
 import { buildView } from '../kernel/view';
-import { createHost, TICK_MS, type HostEnv } from './host';
-import type { Command, ErrorMsg, FrameMsg, PageMsg, WorkerMsg } from './protocol';
+import { TICK_MS } from './host';
+import { harness } from './host.harness';
+import type { Command, ErrorMsg, FrameMsg, PageMsg } from './protocol';
 
 const PRESET = 'buddy-split-merge';
 const scenario = findPreset(PRESET)!.scenario;
-
-/** The host with a fake clock: `advance` fires due timers in time order. */
-function harness() {
-  let now = 0;
-  let timers: { at: number; fn: () => void }[] = [];
-  const posted: { msg: WorkerMsg; transfer: ArrayBuffer[] }[] = [];
-  let read = 0;
-  const env: HostEnv = {
-    post: (msg, transfer = []) => posted.push({ msg, transfer }),
-    now: () => now,
-    setTimer(fn, ms) {
-      const t = { at: now + ms, fn };
-      timers.push(t);
-      return () => {
-        timers = timers.filter((x) => x !== t);
-      };
-    },
-  };
-  const host = createHost(env);
-  const h = {
-    host,
-    posted,
-    send(cmd: Command) {
-      host.receive(cmd);
-    },
-    /** Messages posted since the last call. */
-    take(): WorkerMsg[] {
-      const out = posted.slice(read).map((p) => p.msg);
-      read = posted.length;
-      return out;
-    },
-    frames(): FrameMsg[] {
-      return h.take().filter((m): m is FrameMsg => m.type === 'frame');
-    },
-    /** Exactly one new message, of the given type. */
-    one<T extends WorkerMsg['type']>(type: T): Extract<WorkerMsg, { type: T }> {
-      const msgs = h.take();
-      expect(msgs.map((m) => m.type)).toEqual([type]);
-      return msgs[0] as Extract<WorkerMsg, { type: T }>;
-    },
-    advance(ms: number) {
-      const end = now + ms;
-      for (;;) {
-        const due = timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
-        if (!due) break;
-        timers = timers.filter((t) => t !== due);
-        now = due.at;
-        due.fn();
-      }
-      now = end;
-    },
-    pendingTimers: () => timers.length,
-  };
-  expect(h.one('ready').presets.map((p) => p.name)).toContain(PRESET);
-  return h;
-}
 
 let ref: Session;
 let total: number;
@@ -191,6 +136,23 @@ describe('worker host: stepping', () => {
     expect(p).toMatchObject({ pfn, step: ret.id, handled: 3 });
     expect(p.detail.pfn).toBe(pfn);
     expect(p.detail.refcount).toBe(1);
+  });
+});
+
+describe('worker host: page history of a block member', () => {
+  it('a PFN inside a multi-page block is touched by the steps that name the block', () => {
+    const h = loaded();
+    h.send({ type: 'runToEnd' });
+    h.send({ type: 'ack', seq: h.one('frame').seq });
+    const block = ref.t.steps.flatMap((s) => s.pfns).find((x) => (x.nr ?? 1) > 1)!;
+    const inside = block.pfn + (block.nr ?? 1) - 1;
+    h.send({ type: 'inspect', pfn: inside, purpose: 'select' });
+    const p = h.one('page') as PageMsg;
+    const want = ref.t.steps.filter((s) => s.pfns.some((x) => inside >= x.pfn && inside < x.pfn + (x.nr ?? 1)));
+    expect(p.history!.map((m) => [m.step, m.role])).toEqual(
+      want.map((s) => [s.id, s.pfns.find((x) => inside >= x.pfn && inside < x.pfn + (x.nr ?? 1))!.role]),
+    );
+    expect(want.length).toBeGreaterThan(0);
   });
 });
 

@@ -6,21 +6,25 @@
 // frame is built when none is in flight, from the state at that moment. Play keeps stepping
 // while the UI draws, and the frames it could not draw are never built (so never copied).
 //
+// Timeline data (markers, chart samples) grows with the frontier and goes out incrementally: each
+// frame carries only what the steps computed since the previous frame added.
+//
 // Errors: bad input (unknown preset, invalid scenario or link, PFN out of range, malformed
 // command) is refused with one line and changes nothing. Anything else thrown while the session
 // moves means the kernel model is in an unknown state: the session is dropped and the error is
 // fatal, so the UI offers a restart, which replays the scenario to the same step.
 import { openSession, type Session } from '../engine/session';
-import { PRESETS, findPreset } from '../engine/presets';
-import { parseShareUrl } from '../engine/share';
-import { parseScenario, type Scenario } from '../engine/scenario';
+import { trackSeries, type Series } from '../engine/series';
+import { PRESETS } from '../engine/presets';
 import { currentStep, frontier, runToEnd, seek, stepBy, timelineHash } from '../engine/timeline';
 import { createViewTracker, updateView, type ViewTracker } from '../engine/viewtracker';
 import { NR_STATE_CLASSES } from '../kernel/classes';
 import { inspectPage, type PageDetail } from '../kernel/inspect';
 import { countClasses } from '../kernel/view';
 import { breakpointHit } from './breakpoints';
+import { Refused, resolve, validBreakpoints, wholeNumber } from './input';
 import { stepView, traceBetween } from './frame';
+import { collectMarkers, createMarkerIndex, findPhaseStep, pageHistory, type MarkerIndex, type PageHistory } from './timelineIndex';
 import { TRACE_KEEP, type Breakpoint, type Command, type FrameMsg, type LoadSource, type WorkerMsg } from './protocol';
 
 export interface HostEnv {
@@ -43,11 +47,6 @@ export const TICK_MS = 16;
 const TICK_BUDGET_MS = 50;
 const MAX_SPEED = 1_000_000;
 
-/** Input the worker refuses; the session is untouched. */
-class Refused extends Error {
-  override name = 'Refused';
-}
-
 interface Play {
   readonly speed: number;
   last: number;
@@ -64,6 +63,15 @@ export function createHost(env: HostEnv): Host {
   let breakpoints: readonly Breakpoint[] = [];
   let hit: string | undefined;
   let play: Play | null = null;
+  let series: Series | null = null;
+  let markerIx: MarkerIndex = createMarkerIndex();
+  /** The selected page's history, kept while the same page stays selected. */
+  let history: PageHistory | null = null;
+  /** The next frame starts the UI's timeline data afresh (a new session). */
+  let timelineReset = true;
+  /** Series points the UI has, and the stride they were taken at (a new stride: thinned). */
+  let seriesSent = 0;
+  let seriesStride = 0;
 
   let handled = 0; // commands processed, other than ack and breakpoints (protocol.ts: WorkerMsg)
   let frameHandled = 0; // `handled` of the last frame posted
@@ -84,6 +92,10 @@ export function createHost(env: HostEnv): Host {
     updateView(vt, s.k, t.marks[t.cur]!);
     const view = vt.view.slice(); // the tracker keeps its own; this copy is transferred
     const reset = sentStep < 0 || t.cur < sentStep;
+    const { markers, fns } = collectMarkers(markerIx, t.steps);
+    const pts = series!.points;
+    const seriesReset = timelineReset || series!.stride !== seriesStride || pts.length < seriesSent;
+    const newPoints = pts.slice(seriesReset ? 0 : seriesSent);
     const frame: FrameMsg = {
       type: 'frame',
       seq: ++seq,
@@ -103,12 +115,20 @@ export function createHost(env: HostEnv): Host {
       traceReset: reset,
       view,
       ...(hit !== undefined ? { breakpointHit: hit } : {}),
+      timelineReset,
+      markers,
+      fns,
+      series: newPoints,
+      seriesReset,
     };
     inFlight = frame.seq;
     frameHandled = handled;
     dirty = false;
     newSource = null;
     sentStep = t.cur;
+    timelineReset = false;
+    seriesSent = pts.length;
+    seriesStride = series!.stride;
     env.post(frame, [view.buffer]);
   }
 
@@ -118,6 +138,7 @@ export function createHost(env: HostEnv): Host {
       stopPlay();
       s = null;
       vt = null;
+      series = null;
       dirty = false;
     }
     const message = oneLine(refused ? (e as Error).message : `the simulation stopped: ${errorText(e)}`);
@@ -148,6 +169,20 @@ export function createHost(env: HostEnv): Host {
         return;
       }
     }
+  }
+
+  /**
+   * The nearest phase-of-interest step that way; forwards, steps are computed until one appears
+   * or every action is done (then the end). Backwards only the computed prefix exists (else 0).
+   */
+  function seekPhase(t: Session['t'], dir: 1 | -1): void {
+    let found = findPhaseStep(t.steps, t.cur, dir);
+    while (found === null && dir > 0 && !t.done) {
+      const from = frontier(t);
+      seek(t, from); // computes at least one step past `from`, or finds the end
+      found = findPhaseStep(t.steps, Math.max(from, t.cur), dir);
+    }
+    seek(t, found ?? (dir > 0 ? frontier(t) : 0));
   }
 
   function tick(): void {
@@ -190,8 +225,10 @@ export function createHost(env: HostEnv): Host {
     const { scenario, step } = resolve(source);
     const target = stepArg ?? step;
     let next: Session;
+    let nextSeries: Series;
     try {
       next = openSession(scenario);
+      nextSeries = trackSeries(next.t); // before any step is computed: it samples as the frontier moves
       seek(next.t, target);
     } catch (e) {
       throw new Refused(`cannot open ${scenario.name ?? 'the scenario'}: ${errorText(e)}`);
@@ -199,6 +236,10 @@ export function createHost(env: HostEnv): Host {
     stopPlay();
     s = next;
     vt = createViewTracker(next.k, next.t.marks[next.t.cur]!);
+    series = nextSeries;
+    markerIx = createMarkerIndex();
+    history = null;
+    timelineReset = true;
     name = scenario.name ?? 'unnamed scenario';
     newSource = source.kind === 'scenario' ? { kind: 'scenario', scenario } : source;
     hit = undefined;
@@ -229,6 +270,15 @@ export function createHost(env: HostEnv): Host {
         seek(session().t, cmd.step);
         dirty = true;
         return;
+      case 'phase': {
+        const t = session().t;
+        if (cmd.dir !== 1 && cmd.dir !== -1) throw new Refused(`phase: dir ${String(cmd.dir)} is not 1 or -1`);
+        stopPlay();
+        hit = undefined;
+        seekPhase(t, cmd.dir);
+        dirty = true;
+        return;
+      }
       case 'runToEnd':
         stopPlay();
         hit = undefined;
@@ -267,7 +317,12 @@ export function createHost(env: HostEnv): Host {
           if (e instanceof RangeError) throw new Refused(e.message);
           throw e;
         }
-        env.post({ type: 'page', handled: handledVisible(), pfn: cmd.pfn, step: cur.t.cur, detail, purpose: cmd.purpose ?? 'select' });
+        const purpose = cmd.purpose ?? 'select';
+        if (purpose === 'select') {
+          history = pageHistory(history, cur.t.steps, cmd.pfn);
+          const marks = history.marks.slice();
+          env.post({ type: 'page', handled: handledVisible(), pfn: cmd.pfn, step: cur.t.cur, detail, purpose, history: marks, historyTotal: history.total });
+        } else env.post({ type: 'page', handled: handledVisible(), pfn: cmd.pfn, step: cur.t.cur, detail, purpose });
         return;
       }
       case 'ack':
@@ -303,48 +358,6 @@ export function createHost(env: HostEnv): Host {
     },
     dispose: stopPlay,
   };
-}
-
-function resolve(source: LoadSource): { scenario: Scenario; step: number } {
-  try {
-    switch (source.kind) {
-      case 'preset': {
-        const p = findPreset(source.name);
-        if (!p) throw new Refused(`unknown preset ${JSON.stringify(String(source.name).slice(0, 40))} (presets: ${PRESETS.map((x) => x.name).join(', ')})`);
-        return { scenario: p.scenario, step: 0 };
-      }
-      case 'scenario':
-        return { scenario: parseScenario(source.scenario), step: 0 };
-      case 'url': {
-        const st = parseShareUrl(String(source.url));
-        return { scenario: st.scenario, step: st.step };
-      }
-      default:
-        throw new Refused(`unknown source kind: ${JSON.stringify((source as { kind?: unknown }).kind)}`);
-    }
-  } catch (e) {
-    // ScenarioError and ShareError already say what was wrong in one line.
-    if (e instanceof Refused) throw e;
-    const what = source.kind === 'url' ? 'cannot open the link' : 'invalid scenario';
-    throw new Refused(`${what}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
-function wholeNumber(what: string, n: unknown): void {
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw new Refused(`${what}: ${String(n)} is not a step number`);
-}
-
-function validBreakpoints(list: unknown): readonly Breakpoint[] {
-  if (!Array.isArray(list)) throw new Refused('breakpoints: expected a list');
-  for (const b of list as unknown[]) {
-    const ok =
-      typeof b === 'object' && b !== null &&
-      ((b as Breakpoint).kind === 'phase' ? typeof (b as { phase?: unknown }).phase === 'string'
-        : (b as Breakpoint).kind === 'fn' ? typeof (b as { fn?: unknown }).fn === 'string'
-        : (b as Breakpoint).kind === 'pfn' && Number.isSafeInteger((b as { pfn?: unknown }).pfn));
-    if (!ok) throw new Refused(`breakpoints: not a breakpoint: ${JSON.stringify(b)?.slice(0, 80)}`);
-  }
-  return list as Breakpoint[];
 }
 
 export function errorText(e: unknown): string {

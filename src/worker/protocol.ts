@@ -6,12 +6,43 @@
 // Flow control: at most one frame is in flight. After posting frame `seq` the worker posts no
 // other frame until the UI answers `ack {seq}`; whatever changed meanwhile (play keeps stepping)
 // goes out as one frame with the latest state, so frames the UI could not draw are skipped.
+import type { SeriesPoint } from '../engine/series';
 import type { ZoneRange } from '../engine/snapshot';
 import type { PageDetail } from '../kernel/inspect';
-import type { Phase, StepPfn } from '../kernel/step';
+import type { FieldName } from '../kernel/memmap';
+import type { Phase, Role, StepPfn } from '../kernel/step';
 
 export type Zone = ZoneRange;
-export type { PageDetail, Phase, StepPfn };
+export type { FieldName, PageDetail, Phase, Role, SeriesPoint, StepPfn };
+
+/** The phases "Previous phase" / "Next phase" stop at: where a migration is decided. */
+export const PHASES_OF_INTEREST = ['isolate', 'refcount', 'copy'] as const satisfies readonly Phase[];
+export type PhaseOfInterest = (typeof PHASES_OF_INTEREST)[number];
+
+/**
+ * What a timeline marker flags: the first step of a scenario action, a step whose result is an
+ * error (starts with '-'), or a step of a phase of interest.
+ */
+export type MarkerKind = 'action' | 'fail' | PhaseOfInterest;
+
+/** One marker on the timeline scrubber. A step may carry several (an action starting with isolate). */
+export interface Marker {
+  readonly step: number;
+  readonly kind: MarkerKind;
+}
+
+/** A computed step that touched a page: pfn ∈ [p.pfn, p.pfn + (p.nr ?? 1)) for one of its PFNs. */
+export interface HistoryMark {
+  readonly step: number;
+  readonly phase: Phase;
+  /** The role of the first of the step's PFNs that covers the page. */
+  readonly role: Role;
+  /** The step's result is an error (-EAGAIN, -EBUSY, ...). */
+  readonly failed: boolean;
+}
+
+/** Marks a `page` reply carries at most; the oldest are kept (the strip shows where it starts). */
+export const HISTORY_KEEP = 2000;
 
 /** What to load: a preset by name, a scenario object (validated by the worker), or a share link. */
 export type LoadSource =
@@ -38,6 +69,12 @@ export type Command =
   | { readonly type: 'seek'; readonly step: number }
   /** Compute every remaining step and go to the last. Ignores breakpoints. */
   | { readonly type: 'runToEnd' }
+  /**
+   * Go to the next (dir 1) or previous (dir -1) step whose phase is one of PHASES_OF_INTEREST,
+   * computing steps past the frontier when needed. With none left that way: the end, or step 0.
+   * Ignores breakpoints, like seek.
+   */
+  | { readonly type: 'phase'; readonly dir: 1 | -1 }
   /** Advance `speed` steps per second until the end or a breakpoint. */
   | { readonly type: 'play'; readonly speed: number }
   | { readonly type: 'pause' }
@@ -74,6 +111,12 @@ export interface StepView {
   readonly text: string;
   readonly result: string | null;
   readonly pfns: readonly StepPfn[];
+  /**
+   * The struct page fields the step read and wrote (its footprint), over every page it touched:
+   * the model records one footprint per step, not one per page.
+   */
+  readonly reads: readonly FieldName[];
+  readonly writes: readonly FieldName[];
 }
 
 /** One drawable state of memory. */
@@ -114,6 +157,21 @@ export interface FrameMsg {
   readonly view: Uint8Array<ArrayBuffer>;
   /** Why play or a multi-step move stopped here, e.g. "phase merge"; absent otherwise. */
   readonly breakpointHit?: string;
+  /**
+   * True on the first frame of a session: `markers`, `fns` and the series replace what the UI
+   * holds. Otherwise they are appended: what the steps computed since the previous frame added.
+   */
+  readonly timelineReset: boolean;
+  /** Timeline markers of the newly computed steps, in step order. */
+  readonly markers: readonly Marker[];
+  /** Kernel functions not seen in earlier computed steps (for breakpoint suggestions). */
+  readonly fns: readonly string[];
+  /**
+   * Chart samples (engine/series.ts), taken as the frontier advances. Appended, or replacing when
+   * `seriesReset` (a new session, or the engine thinned the series to keep it bounded).
+   */
+  readonly series: readonly SeriesPoint[];
+  readonly seriesReset: boolean;
 }
 
 /** The answer to `inspect`. */
@@ -125,6 +183,12 @@ export interface PageMsg {
   readonly step: number;
   readonly detail: PageDetail;
   readonly purpose: InspectPurpose;
+  /**
+   * For 'select' only: the computed steps that touched this PFN, oldest first, at most
+   * HISTORY_KEEP (then `historyTotal` says how many there are).
+   */
+  readonly history?: readonly HistoryMark[];
+  readonly historyTotal?: number;
 }
 
 export interface ErrorMsg {

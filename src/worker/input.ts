@@ -1,0 +1,54 @@
+// Input from the UI, checked before it reaches the engine: where a session comes from (preset,
+// scenario, share link), step numbers and breakpoint lists. Whatever is wrong is refused with one
+// line (Refused), and the host then keeps the session it had.
+import { PRESETS, findPreset } from '../engine/presets';
+import { parseShareUrl } from '../engine/share';
+import { parseScenario, type Scenario } from '../engine/scenario';
+import type { Breakpoint, LoadSource } from './protocol';
+
+/** Input the worker refuses; the session is untouched. */
+export class Refused extends Error {
+  override name = 'Refused';
+}
+
+export function resolve(source: LoadSource): { scenario: Scenario; step: number } {
+  try {
+    switch (source.kind) {
+      case 'preset': {
+        const p = findPreset(source.name);
+        if (!p) throw new Refused(`unknown preset ${JSON.stringify(String(source.name).slice(0, 40))} (presets: ${PRESETS.map((x) => x.name).join(', ')})`);
+        return { scenario: p.scenario, step: 0 };
+      }
+      case 'scenario':
+        return { scenario: parseScenario(source.scenario), step: 0 };
+      case 'url': {
+        const st = parseShareUrl(String(source.url));
+        return { scenario: st.scenario, step: st.step };
+      }
+      default:
+        throw new Refused(`unknown source kind: ${JSON.stringify((source as { kind?: unknown }).kind)}`);
+    }
+  } catch (e) {
+    // ScenarioError and ShareError already say what was wrong in one line.
+    if (e instanceof Refused) throw e;
+    const what = source.kind === 'url' ? 'cannot open the link' : 'invalid scenario';
+    throw new Refused(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+export function wholeNumber(what: string, n: unknown): void {
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw new Refused(`${what}: ${String(n)} is not a step number`);
+}
+
+export function validBreakpoints(list: unknown): readonly Breakpoint[] {
+  if (!Array.isArray(list)) throw new Refused('breakpoints: expected a list');
+  for (const b of list as unknown[]) {
+    const ok =
+      typeof b === 'object' && b !== null &&
+      ((b as Breakpoint).kind === 'phase' ? typeof (b as { phase?: unknown }).phase === 'string'
+        : (b as Breakpoint).kind === 'fn' ? typeof (b as { fn?: unknown }).fn === 'string'
+        : (b as Breakpoint).kind === 'pfn' && Number.isSafeInteger((b as { pfn?: unknown }).pfn));
+    if (!ok) throw new Refused(`breakpoints: not a breakpoint: ${JSON.stringify(b)?.slice(0, 80)}`);
+  }
+  return list as Breakpoint[];
+}
