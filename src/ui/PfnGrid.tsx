@@ -1,73 +1,66 @@
-// The PFN grid: the cells canvas and, stacked on it, the outlines of the current step's PFNs.
-// React only mounts them; both are painted from store subscriptions, so a new frame never
-// re-renders a component.
+// The PFN grid: a toolbar (how to navigate, the zoom, Fit), the cells canvas and, stacked on it,
+// the overlay (the step's PFNs, arrows, selection) and the hover tooltip. React only mounts them;
+// grid/controller.ts paints from store subscriptions, zoom events and the pointer, so neither a
+// new frame nor a pan re-renders a component.
 import { useLayoutEffect, useRef } from 'react';
-import { createGridPainter } from './grid/painter';
-import { naturalHeight } from './grid/geometry';
-import { createOverlayPainter } from './grid/overlay';
-import { gridLayout } from './grid/render';
-import { gridView, useSim, type SimState } from './state/store';
-
-const NO_PFNS: readonly never[] = [];
-const highlightOf = (s: SimState) => ({ pfns: s.meta?.stepInfo?.pfns ?? NO_PFNS, nrPfns: s.meta?.nrPfns ?? 0 });
+import { mountGrid, type GridControls } from './grid/controller';
+import { Tooltip } from './Tooltip';
+import './grid/grid.css';
 
 export function PfnGrid() {
+  const rootRef = useRef<HTMLDivElement>(null);
   const cellsRef = useRef<HTMLCanvasElement>(null);
   const overlayRef = useRef<HTMLCanvasElement>(null);
+  const tooltipRef = useRef<HTMLDivElement>(null);
+  const zoomRef = useRef<HTMLSpanElement>(null);
+  const controls = useRef<GridControls | null>(null);
 
   useLayoutEffect(() => {
-    const cells = cellsRef.current;
-    const overlay = overlayRef.current;
-    if (!cells || !overlay) return;
-    const painter = createGridPainter(cells);
-    const outlines = createOverlayPainter(overlay);
-    painter.resize();
-    outlines.resize();
-    painter.setView(gridView.getState().current);
-    let last = highlightOf(useSim.getState());
-    outlines.set(last.pfns, last.nrPfns);
-    const unsubView = gridView.subscribe((s) => painter.setView(s.current));
-    const unsubStep = useSim.subscribe((s) => {
-      const h = highlightOf(s);
-      if (h.pfns === last.pfns && h.nrPfns === last.nrPfns) return;
-      last = h;
-      outlines.set(h.pfns, h.nrPfns);
+    const [root, cells, overlay, tooltip] = [rootRef.current, cellsRef.current, overlayRef.current, tooltipRef.current];
+    if (!root || !cells || !overlay || !tooltip) return;
+    const c = mountGrid({
+      root,
+      cells,
+      overlay,
+      tooltip,
+      zoomLabel: zoomRef.current,
     });
-    // A short grid (a small machine) caps its panel at the height it can use; the page gives
-    // the rest to the trace (styles.css: .grid-panel and .trace flex-grow).
-    const panel = cells.closest<HTMLElement>('.grid-panel');
-    const capPanel = (): void => {
-      const v = gridView.getState().current;
-      if (!panel || !v) return;
-      const h = naturalHeight(gridLayout(v.nrPfns), cells.getBoundingClientRect().width, window.devicePixelRatio || 1);
-      panel.style.maxHeight = Number.isFinite(h) ? `${Math.ceil(h) + 2}px` : '';
-    };
-    capPanel();
-    const unsubCap = gridView.subscribe(capPanel);
-    const observer = new ResizeObserver(() => {
-      capPanel();
-      painter.resize();
-      outlines.resize();
-    });
-    observer.observe(cells);
+    controls.current = c;
     return () => {
-      unsubView();
-      unsubStep();
-      unsubCap();
-      observer.disconnect();
+      c.destroy();
+      controls.current = null;
     };
   }, []);
 
   return (
-    <div className="grid-stack">
-      <canvas
-        ref={cellsRef}
-        className="pfn-grid"
-        data-testid="pfn-grid"
-        role="img"
-        aria-label="PFN grid: one cell per page frame, coloured by page state"
-      />
-      <canvas ref={overlayRef} className="pfn-overlay" data-testid="pfn-overlay" aria-hidden="true" />
+    <div className="pfn-grid-frame">
+      <div className="grid-toolbar" role="toolbar" aria-label="Grid zoom">
+        <span className="grid-hint">
+          scroll or <kbd>+</kbd>/<kbd>−</kbd> to zoom, drag to pan, click a page to inspect it
+        </span>
+        <span className="grid-zoom" ref={zoomRef} title="zoom: 1 is the whole memory" aria-live="off" />
+        <button type="button" aria-label="Zoom out" title="Zoom out (−)" onClick={() => controls.current?.zoomBy(0.5)}>
+          −
+        </button>
+        <button type="button" aria-label="Zoom in" title="Zoom in (+)" onClick={() => controls.current?.zoomBy(2)}>
+          +
+        </button>
+        <button type="button" title="Show the whole memory (0)" onClick={() => controls.current?.fit()}>
+          Fit
+        </button>
+      </div>
+      <div className="grid-stack" ref={rootRef} data-testid="pfn-grid">
+        <canvas
+          ref={cellsRef}
+          className="pfn-grid"
+          data-testid="pfn-cells"
+          tabIndex={0}
+          role="img"
+          aria-label="PFN grid: one cell per page frame, one row per pageblock, coloured by page state. Keys: + and − zoom, 0 fits, ↑ ↓ pan, Escape clears the selection."
+        />
+        <canvas ref={overlayRef} className="pfn-overlay" data-testid="pfn-overlay" aria-hidden="true" />
+        <Tooltip ref={tooltipRef} />
+      </div>
     </div>
   );
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { boundaryOutline, fitGrid, hexPfn, MARGIN, MAX_ROW_ASPECT, MIN_LABEL_SPACING, naturalHeight } from './geometry';
+import { boundaryOutline, fitGrid, hexPfn, marginsFor, MAX_ROW_ASPECT, MAX_ROW_CSS, MIN_LABEL_SPACING } from './geometry';
 import { gridLayout } from './render';
 
 describe('fitGrid', () => {
   const layout = gridLayout(131072); // 512 × 256
+  const MARGIN = marginsFor(layout.nrPfns);
 
   it('scales by a whole number of device pixels per PFN and fits the box', () => {
     const g = fitGrid(layout, 1248, 600, 1);
@@ -31,23 +32,29 @@ describe('fitGrid', () => {
     expect((g.labelEvery / 2) * g.rowPx).toBeLessThan(MIN_LABEL_SPACING);
   });
 
-  it('gives a short grid taller rows, at most MAX_ROW_ASPECT times the cell width', () => {
+  it('gives a short grid taller rows, at most MAX_ROW_ASPECT times the cell width and MAX_ROW_CSS', () => {
     const small = gridLayout(8192); // 512 × 16: width-bound at 2 px per PFN
     const g = fitGrid(small, 1248, 300, 1);
     expect(g.cellPx).toBe(2);
-    expect(g.rowPx).toBe(2 * MAX_ROW_ASPECT);
-    expect(fitGrid(small, 1248, 300, 2).rowPx).toBe(4 * MAX_ROW_ASPECT);
+    expect(g.rowPx).toBe(Math.min(2 * MAX_ROW_ASPECT, MAX_ROW_CSS));
+    expect(fitGrid(small, 1248, 300, 2).rowPx).toBe(Math.min(4 * MAX_ROW_ASPECT, 2 * MAX_ROW_CSS));
+    expect(fitGrid(small, 1248, 64, 1).rowPx).toBe(Math.floor((64 - marginsFor(8192).top - marginsFor(8192).bottom) / 16));
     // Squares whenever the height is what binds.
     expect(fitGrid(layout, 1248, 600, 1).rowPx).toBe(2);
   });
+
+  it('stretches rows of a short grid in a narrow panel too, where a PFN gets less than a pixel across', () => {
+    const small = gridLayout(8192);
+    const g = fitGrid(small, 520, 300, 1);
+    expect(g.cellPx).toBeLessThan(1);
+    expect(g.rowPx).toBe(MAX_ROW_ASPECT); // a pixel's worth of aspect: cells are 0.8 px
+  });
 });
 
-describe('naturalHeight', () => {
-  it('is the height of capped rows when the width binds, and no more', () => {
-    const small = gridLayout(8192);
-    expect(naturalHeight(small, 1248, 1)).toBe(MARGIN.top + MARGIN.bottom + 16 * 2 * MAX_ROW_ASPECT);
-    const g = fitGrid(small, 1248, naturalHeight(small, 1248, 1), 1);
-    expect(g.rowPx).toBe(2 * MAX_ROW_ASPECT);
+describe('marginsFor', () => {
+  it('makes room on the left for the widest row-start PFN, so a narrow panel keeps its pixels for cells', () => {
+    expect(marginsFor(8192).left).toBeLessThan(marginsFor(1 << 20).left);
+    expect(marginsFor(1 << 20).left).toBeGreaterThanOrEqual(14 + 6.7 * 7); // 0xfffff
   });
 });
 

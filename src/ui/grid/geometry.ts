@@ -3,15 +3,34 @@
 import type { GridLayout } from './render';
 
 /** Space around the cells, in CSS pixels: PFN axis on the left, zone brackets on the right. */
-export const MARGIN = { left: 76, right: 76, top: 22, bottom: 8 } as const;
+export interface Margins {
+  readonly left: number;
+  readonly right: number;
+  readonly top: number;
+  readonly bottom: number;
+}
+
+/** Advance of one character of the 11 px monospace axis font (DejaVu Sans Mono: 0.602 em). */
+const AXIS_CHAR_PX = 6.7;
+
+/**
+ * The left margin holds the widest row-start label (`0x1fe00`) and its tick; the right one a zone
+ * name (`Movable`); the top one the offset axis. Measured in characters rather than fixed, so a
+ * narrow panel keeps as many pixels as it can for the 512 columns.
+ */
+export function marginsFor(nrPfns: number): Margins {
+  const digits = Math.max(1, Math.max(0, nrPfns - 1).toString(16).length);
+  return { left: Math.ceil(14 + AXIS_CHAR_PX * (digits + 2)), right: 60, top: 22, bottom: 8 };
+}
 /** Axis labels closer than this (CSS px) would overlap at the 11 px label font. */
 export const MIN_LABEL_SPACING = 18;
 /**
- * Rows may be taller than cells are wide, up to this factor: a small machine (16 pageblocks of
- * 32 MiB) is width-bound at 2 px per PFN and would be a 32 px strip in an empty panel; 2 × 8 px
- * cells keep one row = one pageblock and make a 4-page block an 8 × 8 square.
+ * Rows may be taller than cells are wide, up to this factor (of a cell, or of one pixel when a cell
+ * is narrower): a small machine (16 pageblocks of 32 MiB) is width-bound at 1 or 2 px per PFN and
+ * would be a 16 or 32 px strip in an empty panel; 8 px tall rows make each pageblock a band one can
+ * point at. Zooming in widens the cells until they are square (viewport.ts).
  */
-export const MAX_ROW_ASPECT = 4;
+export const MAX_ROW_ASPECT = 8;
 /** ...and never taller than this (CSS px), so a row still reads as a band of pages. */
 export const MAX_ROW_CSS = 12;
 
@@ -28,30 +47,20 @@ export interface GridGeometry {
 }
 
 export function fitGrid(layout: GridLayout, cssWidth: number, cssHeight: number, dpr: number): GridGeometry {
-  const availW = Math.max(0, cssWidth - MARGIN.left - MARGIN.right) * dpr;
-  const availH = Math.max(0, cssHeight - MARGIN.top - MARGIN.bottom) * dpr;
+  const m = marginsFor(layout.nrPfns);
+  const availW = Math.max(0, cssWidth - m.left - m.right) * dpr;
+  const availH = Math.max(0, cssHeight - m.top - m.bottom) * dpr;
   const fit = Math.min(availW / layout.cols, availH / layout.rows);
   // Nearest-neighbour scaling by a fractional factor makes some cells a pixel wider than others,
   // which reads as a pattern that is not in memory; a whole factor keeps every PFN the same size.
-  // Below one pixel per PFN we must downsample anyway until pan/zoom lands.
+  // Below one pixel per PFN the painter downsamples (zooming in shows every page).
   const cellPx = fit >= 1 ? Math.floor(fit) : Math.max(fit, 1 / 64);
-  const rowPx = cellPx >= 1
-    ? Math.max(cellPx, Math.min(Math.floor(availH / layout.rows), MAX_ROW_ASPECT * cellPx, Math.floor(MAX_ROW_CSS * dpr)))
-    : cellPx;
+  const rowFit = availH / layout.rows;
+  const rowCap = Math.min(MAX_ROW_ASPECT * Math.max(cellPx, 1), Math.floor(MAX_ROW_CSS * dpr));
+  const rowPx = Math.max(cellPx, Math.min(rowFit >= 1 ? Math.floor(rowFit) : rowFit, rowCap));
   let labelEvery = 1;
   while (labelEvery < layout.rows && (labelEvery * rowPx) / dpr < MIN_LABEL_SPACING) labelEvery *= 2;
-  return { cellPx, rowPx, originX: Math.round(MARGIN.left * dpr), originY: Math.round(MARGIN.top * dpr), labelEvery };
-}
-
-/**
- * The CSS height the grid would use if the panel were as tall as it likes: cells as wide as the
- * width allows, rows at their cap. A panel taller than this only adds empty space, so the page
- * gives that space to the trace. A function of the width alone, so capping the panel's height
- * with it never feeds back into the fit.
- */
-export function naturalHeight(layout: GridLayout, cssWidth: number, dpr: number): number {
-  const g = fitGrid(layout, cssWidth, Number.POSITIVE_INFINITY, dpr);
-  return MARGIN.top + MARGIN.bottom + (layout.rows * g.rowPx) / dpr;
+  return { cellPx, rowPx, originX: Math.round(m.left * dpr), originY: Math.round(m.top * dpr), labelEvery };
 }
 
 /** A point in cell units: x in columns, y in rows. */

@@ -1,23 +1,43 @@
-// Draws a GridView onto a visible canvas: the pixels go into an offscreen canvas at one pixel per
-// PFN (putImageData), which is scaled onto the visible one without smoothing, then the PFN axis
-// and zone boundaries are drawn on top. A new frame re-renders the pixels; a resize only
-// re-scales them. Measured ~2.5 ms per frame for 1 Mi PFNs (toolchain.md §5a).
+// Draws a GridView onto the visible canvas at the current pan/zoom. A new frame's bytes go into
+// an offscreen canvas at one pixel per PFN (palette fill + putImageData, ~1.5 ms for 1 Mi PFNs);
+// a paint scales only the visible part of it onto the canvas with smoothing off (one drawImage
+// of a sub-rectangle, so a pan costs the same at any zoom), then draws what depends on the zoom:
+// gaps between pages and pageblock lines once they are big enough to see, each page's PFN once
+// it fits, the axes and the zones (axes.ts). A new frame repaints synchronously, so the grid is
+// drawn by the time the store reports idle; pans and zooms repaint from requestAnimationFrame.
 import { fitToDevicePixels } from './canvas';
-import { paletteRGBA } from '../../kernel/classes';
+import { paletteRGBA, STATE_CLASSES } from '../../kernel/classes';
 import type { GridView } from '../state/store';
-import { boundaryOutline, fitGrid, hexPfn, type GridGeometry } from './geometry';
+import { drawAxes, drawZones, setMono } from './axes';
+import { hexPfn } from './geometry';
+import { DARK_INK, INK_BY_CLASS } from './ink';
 import { gridLayout, renderPixels, type GridLayout } from './render';
+import { cellW, rowH, visibleCells, type Camera } from './viewport';
 
 const PALETTE = paletteRGBA();
-const INK = '#1d1d1f';
-const MUTED = '#6b6b70';
-const ZONE_LINE = '#111111';
-const FONT_PX = 11;
+const KEYS: readonly string[] = (() => {
+  const k = new Array<string>(256).fill('');
+  for (const c of STATE_CLASSES) k[c.id] = c.key;
+  return k;
+})();
+
+/** Gaps between pages appear once a page is this many device pixels across. */
+const GAP_FROM_PX = 6;
+/** Pageblock (row) lines appear once a row is this many device pixels tall. */
+const PAGEBLOCK_FROM_PX = 4;
+const GAP = '#ffffff';
+const PAGEBLOCK_LINE = 'rgb(0 0 0 / 42%)';
+export const CELL_FONT_PX = 11;
 
 export interface GridPainter {
+  /** A new frame: render its pixels (the caller repaints). */
   setView(v: GridView | null): void;
-  /** Re-measure the canvas (after a resize or a change of devicePixelRatio) and repaint. */
+  /** Repaint at this camera (pan, zoom, resize). */
+  paint(cam: Camera): void;
+  /** Re-measure the backing store after a resize or a devicePixelRatio change. */
   resize(): void;
+  layout(): GridLayout | null;
+  view(): GridView | null;
 }
 
 export function createGridPainter(canvas: HTMLCanvasElement): GridPainter {
@@ -43,113 +63,161 @@ export function createGridPainter(canvas: HTMLCanvasElement): GridPainter {
       renderPixels(v.view, PALETTE, layout, new Uint32Array(pixels.data.buffer));
       cctx.putImageData(pixels, 0, 0);
     }
-    paint();
   }
 
-  function resize(): void {
-    fitToDevicePixels(canvas);
-    paint();
-  }
-
-  function paint(): void {
+  function paint(c: Camera): void {
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
-    if (!view || !layout || !cells || canvas.width === 0) return;
-    const dpr = window.devicePixelRatio || 1;
-    const g = fitGrid(layout, canvas.width / dpr, canvas.height / dpr, dpr);
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(cells, g.originX, g.originY, layout.cols * g.cellPx, layout.rows * g.rowPx);
-    drawAxis(ctx, layout, g, dpr);
-    drawZones(ctx, view, layout, g, dpr);
-    // Test hook: where the cells are, so e2e can read back the pixel of a given PFN.
-    canvas.dataset.cols = String(layout.cols);
-    canvas.dataset.cellPx = String(g.cellPx);
-    canvas.dataset.rowPx = String(g.rowPx);
-    canvas.dataset.originX = String(g.originX);
-    canvas.dataset.originY = String(g.originY);
+    if (!view || !layout || !cells || canvas.width === 0 || c.base.nrPfns !== layout.nrPfns) return;
+    const { base: b, v } = c;
+    const dpr = b.dpr;
+    const p = b.plot;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(p.left * dpr, p.top * dpr, (p.right - p.left) * dpr, (p.bottom - p.top) * dpr);
+    ctx.clip();
+    const cw = cellW(b, v.k);
+    const rh = rowH(b, v.k);
+    const vis = visibleCells(b, v);
+    if (vis.c1 > vis.c0 && vis.r1 > vis.r0) {
+      ctx.imageSmoothingEnabled = false;
+      const sw = vis.c1 - vis.c0;
+      const sh = vis.r1 - vis.r0;
+      ctx.drawImage(cells, vis.c0, vis.r0, sw, sh, (v.x + vis.c0 * cw) * dpr, (v.y + vis.r0 * rh) * dpr, sw * cw * dpr, sh * rh * dpr);
+      drawGaps(ctx, c, vis.c0, vis.c1, vis.r0, vis.r1);
+    }
+    const labels = drawCellLabels(ctx, c, view, vis.c0, vis.c1, vis.r0, vis.r1);
+    ctx.restore();
+    drawZones(ctx, c, view.zones);
+    drawAxes(ctx, c);
+    // Test hooks: where PFN 0's cell is and how big a cell is, in device pixels, at this zoom
+    // (so e2e can read back the pixel of any PFN), and what PFN labels this paint drew.
+    const d = canvas.dataset;
+    d.cols = String(b.cols);
+    d.cellPx = String(cw * dpr);
+    d.rowPx = String(rh * dpr);
+    d.originX = String(v.x * dpr);
+    d.originY = String(v.y * dpr);
+    d.zoom = v.k.toFixed(3);
+    d.labels = String(labels.count);
+    d.labelSample = labels.sample;
   }
 
-  return { setView, resize };
+  return {
+    setView,
+    paint,
+    resize: () => {
+      fitToDevicePixels(canvas);
+    },
+    layout: () => layout,
+    view: () => view,
+  };
 }
 
-function setFont(ctx: CanvasRenderingContext2D, dpr: number): void {
-  ctx.font = `${FONT_PX * dpr}px ui-monospace, "DejaVu Sans Mono", Menlo, monospace`;
-}
+/** Device-pixel position of a CSS coordinate, snapped so a 1-pixel line is crisp. */
+const snap = (css: number, dpr: number): number => Math.round(css * dpr);
 
-/** Row-start PFNs in hex on the left, every `labelEvery` rows, with a tick at each. */
-function drawAxis(ctx: CanvasRenderingContext2D, layout: GridLayout, g: GridGeometry, dpr: number): void {
-  setFont(ctx, dpr);
-  ctx.fillStyle = MUTED;
-  ctx.textAlign = 'right';
-  ctx.textBaseline = 'bottom';
-  ctx.fillText('PFN', g.originX - 7 * dpr, g.originY - 8 * dpr);
-  ctx.fillStyle = INK;
-  ctx.strokeStyle = MUTED;
-  ctx.lineWidth = dpr;
-  ctx.textBaseline = 'middle';
-  const maxPfn = layout.nrPfns - 1;
-  ctx.beginPath();
-  for (let row = 0; row < layout.rows; row += g.labelEvery) {
-    const y = g.originY + row * g.rowPx;
-    ctx.moveTo(g.originX - 4 * dpr, y + dpr / 2);
-    ctx.lineTo(g.originX, y + dpr / 2);
-    ctx.fillText(hexPfn(row * layout.cols, maxPfn), g.originX - 7 * dpr, y + g.rowPx / 2);
+/**
+ * Page gaps (white, between columns and rows) once pages are big, and the pageblock lines
+ * (each row is one pageblock) once rows are tall enough to tell apart: the darker horizontal
+ * lines say where one pageblock ends and the next begins.
+ */
+function drawGaps(ctx: CanvasRenderingContext2D, c: Camera, c0: number, c1: number, r0: number, r1: number): void {
+  const { base: b, v } = c;
+  const dpr = b.dpr;
+  const cw = cellW(b, v.k) * dpr;
+  const rh = rowH(b, v.k) * dpr;
+  const left = snap(v.x + c0 * cellW(b, v.k), dpr);
+  const right = snap(v.x + c1 * cellW(b, v.k), dpr);
+  const top = snap(v.y + r0 * rowH(b, v.k), dpr);
+  const bottom = snap(v.y + r1 * rowH(b, v.k), dpr);
+  const gap = Math.max(1, Math.round(dpr * Math.min(2, cw / (12 * dpr))));
+  if (cw >= GAP_FROM_PX) {
+    ctx.fillStyle = GAP;
+    for (let col = c0 + 1; col < c1; col++) {
+      const x = snap(v.x + col * cellW(b, v.k), dpr);
+      ctx.fillRect(x - (gap >> 1), top, gap, bottom - top);
+    }
+    for (let row = r0 + 1; row < r1; row++) {
+      const y = snap(v.y + row * rowH(b, v.k), dpr);
+      ctx.fillRect(left, y - (gap >> 1), right - left, gap);
+    }
   }
-  ctx.stroke();
+  if (rh >= PAGEBLOCK_FROM_PX) {
+    ctx.fillStyle = PAGEBLOCK_LINE;
+    const w = Math.max(1, Math.round(dpr));
+    for (let row = Math.max(1, r0); row <= Math.min(r1, b.rows - 1); row++) {
+      const y = snap(v.y + row * rowH(b, v.k), dpr);
+      ctx.fillRect(left, y - (w >> 1), right - left, w);
+    }
+  }
 }
 
 /**
- * Zone boundaries as lines across the cells, and a bracket per zone in the right margin with its
- * name. A name is pushed down when the zone above is too short to hold its own (ZONE_DMA is 8 rows).
+ * Each visible page's PFN in hex once a cell is wide enough for it, and under it the page's state
+ * key when the cell is also tall enough. Returns how many labels were drawn and the one nearest
+ * the plot's centre (a test hook: e2e reads a label without OCR).
  */
-function drawZones(ctx: CanvasRenderingContext2D, view: GridView, layout: GridLayout, g: GridGeometry, dpr: number): void {
-  const right = g.originX + layout.cols * g.cellPx;
-  const yOf = (row: number): number => g.originY + row * g.rowPx;
-  const xOf = (col: number): number => g.originX + col * g.cellPx;
-
-  ctx.strokeStyle = ZONE_LINE;
-  ctx.lineWidth = Math.max(1, Math.round(dpr));
-  const edges = new Set<number>();
-  for (const z of view.zones) {
-    if (z.start > 0 && z.start < layout.nrPfns) edges.add(z.start);
-    if (z.end > 0 && z.end < layout.nrPfns) edges.add(z.end);
+function drawCellLabels(
+  ctx: CanvasRenderingContext2D,
+  c: Camera,
+  view: GridView,
+  c0: number,
+  c1: number,
+  r0: number,
+  r1: number,
+): { count: number; sample: string } {
+  const { base: b, v } = c;
+  const dpr = b.dpr;
+  const cw = cellW(b, v.k);
+  const rh = rowH(b, v.k);
+  const maxPfn = b.nrPfns - 1;
+  setMono(ctx, CELL_FONT_PX, dpr);
+  const widest = ctx.measureText(hexPfn(maxPfn, maxPfn)).width / dpr;
+  if (cw < widest + 6 || rh < CELL_FONT_PX + 4) return { count: 0, sample: '' };
+  const twoLines = rh >= 2 * CELL_FONT_PX + 10;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  const cx = (b.plot.left + b.plot.right) / 2;
+  const cy = (b.plot.top + b.plot.bottom) / 2;
+  let count = 0;
+  let sample = '';
+  let best = Infinity;
+  const lastPfn = Math.min(maxPfn, (r1 - 1) * b.cols + c1 - 1);
+  // Two passes (PFNs, then state keys) so the font is set twice per paint, not twice per page.
+  for (let row = r0; row < r1; row++) {
+    for (let col = c0; col < c1; col++) {
+      const pfn = row * b.cols + col;
+      if (pfn > lastPfn) break;
+      const x = v.x + (col + 0.5) * cw;
+      const y = v.y + (row + 0.5) * rh - (twoLines ? CELL_FONT_PX * 0.6 : 0);
+      const text = hexPfn(pfn, maxPfn);
+      ctx.fillStyle = INK_BY_CLASS[view.view[pfn] ?? 0] ?? DARK_INK;
+      ctx.fillText(text, x * dpr, y * dpr);
+      count++;
+      const dist = Math.abs(x - cx) + Math.abs(y - cy);
+      if (dist < best) {
+        best = dist;
+        sample = text;
+      }
+    }
   }
-  // Ends at the grid's edges reach a little into the margins, so a boundary reads as an
-  // annotation and not as a row of dark pages.
-  const overhang = (x: number): number => (x === 0 ? -6 * dpr : x === layout.cols ? 6 * dpr : 0);
-  ctx.beginPath();
-  for (const pfn of edges) {
-    boundaryOutline(pfn, layout.cols).forEach((p, i) => {
-      const x = xOf(p.x) + overhang(p.x);
-      if (i === 0) ctx.moveTo(x, yOf(p.y));
-      else ctx.lineTo(x, yOf(p.y));
-    });
+  if (twoLines) {
+    setMono(ctx, CELL_FONT_PX - 2, dpr);
+    const room = cw - 6;
+    for (let row = r0; row < r1; row++) {
+      for (let col = c0; col < c1; col++) {
+        const pfn = row * b.cols + col;
+        if (pfn > lastPfn) break;
+        const cls = view.view[pfn] ?? 0;
+        const key = KEYS[cls] ?? '';
+        if (!key || ctx.measureText(key).width / dpr > room) continue;
+        ctx.fillStyle = INK_BY_CLASS[cls] ?? DARK_INK;
+        ctx.fillText(key, (v.x + (col + 0.5) * cw) * dpr, (v.y + (row + 0.5) * rh + CELL_FONT_PX * 0.7) * dpr);
+      }
+    }
   }
-  ctx.stroke();
-
-  setFont(ctx, dpr);
-  ctx.textAlign = 'left';
-  ctx.textBaseline = 'top';
-  ctx.fillStyle = MUTED;
-  ctx.fillText('zone', right + 12 * dpr, g.originY - (FONT_PX + 8) * dpr);
-  ctx.fillStyle = INK;
-  ctx.strokeStyle = MUTED;
-  ctx.lineWidth = dpr;
-  const x = right + 6 * dpr;
-  let nextFreeY = 0;
-  for (const z of view.zones) {
-    const top = yOf(z.start / layout.cols);
-    const bottom = yOf(z.end / layout.cols);
-    ctx.beginPath();
-    ctx.moveTo(x + 3 * dpr, top + dpr);
-    ctx.lineTo(x, top + dpr);
-    ctx.lineTo(x, bottom - dpr);
-    ctx.lineTo(x + 3 * dpr, bottom - dpr);
-    ctx.stroke();
-    const labelY = Math.max(top + dpr, nextFreeY);
-    ctx.fillText(z.name, x + 6 * dpr, labelY);
-    nextFreeY = labelY + (FONT_PX + 2) * dpr;
-  }
+  return { count, sample };
 }
