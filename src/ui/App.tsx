@@ -1,27 +1,68 @@
-// The page: header with the preset picker, step controls, narration, the PFN grid with its
-// legend, and the trace. The root carries the e2e test hooks: data-busy (wait for "false" instead
-// of sleeping), data-state-hash, data-nr-pfns, data-step, data-frontier and data-done.
-import { useEffect } from 'react';
+// The page, laid out to fit a 1366×768 screen without scrolling: the header on top; the PFN grid
+// in the middle with the narration, charts and breakpoints on its left and the page inspector on
+// its right; the step controls, the timeline scrubber and the trace below. The root carries the
+// e2e test hooks: data-busy (wait for "false" instead of sleeping), data-state-hash,
+// data-nr-pfns, data-step, data-frontier and data-done.
+import { useEffect, type ReactNode } from 'react';
+import { Breakpoints } from './Breakpoints';
+import { Charts } from './Charts';
 import { Controls } from './Controls';
 import { ErrorLine } from './ErrorLine';
-import { Header, PresetSummary } from './Header';
+import { Header } from './Header';
+import { Help } from './Help';
+import { Inspector } from './Inspector';
 import { Legend } from './Legend';
 import { Narration } from './Narration';
 import { PfnGrid } from './PfnGrid';
+import { Timeline } from './Timeline';
 import { TracePanel } from './TracePanel';
 import { PFNS_PER_ROW } from './grid/render';
 import { onKeyDown } from './keyboard';
 import { selectBusy, selectMeta, useSim } from './state/store';
 
 export function App() {
-  const busy = useSim(selectBusy);
-  const meta = useSim(selectMeta);
-
   useEffect(() => {
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
   }, []);
 
+  return (
+    <TestHooks>
+      <Header />
+      <ErrorLine />
+      <div className="main">
+        <aside className="side left">
+          <Narration />
+          <Charts />
+          <Breakpoints />
+        </aside>
+        <div className="center">
+          <main className="grid-panel">
+            <PfnGrid />
+          </main>
+          <footer className="footer">
+            <Legend />
+            <span className="note">one row = {PFNS_PER_ROW} PFNs = one pageblock</span>
+          </footer>
+        </div>
+        <aside className="side right">
+          <Inspector />
+        </aside>
+      </div>
+      <div className="bottom">
+        <Controls />
+        <Timeline />
+        <TracePanel />
+      </div>
+      <Help />
+    </TestHooks>
+  );
+}
+
+/** The root element and its data-* hooks: the only component that re-renders on every frame. */
+function TestHooks({ children }: { readonly children: ReactNode }) {
+  const busy = useSim(selectBusy);
+  const meta = useSim(selectMeta);
   return (
     <div
       className="app"
@@ -33,19 +74,7 @@ export function App() {
       data-frontier={meta?.frontier}
       data-done={meta ? String(meta.done) : undefined}
     >
-      <Header />
-      <PresetSummary />
-      <ErrorLine />
-      <Controls />
-      <Narration />
-      <main className="grid-panel">
-        <PfnGrid />
-      </main>
-      <footer className="footer">
-        <Legend />
-        <span className="note">one row = {PFNS_PER_ROW} PFNs = one pageblock</span>
-      </footer>
-      <TracePanel />
+      {children}
     </div>
   );
 }

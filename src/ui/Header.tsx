@@ -1,4 +1,5 @@
-// Title, the preset picker, and one line saying what memory the grid shows.
+// Title, the preset picker with the preset's one-line summary, what memory the grid shows, and
+// the state hash (the same scenario at the same step always gives the same hash).
 import { describeMemory } from './format';
 import { loadPreset } from './state/simClient';
 import { selectAlive, selectError, selectMeta, selectPreset, selectPresets, useSim, type FrameMeta } from './state/store';
@@ -9,18 +10,23 @@ function subtitle(meta: FrameMeta | null, failed: boolean, preset: string | null
   return failed ? `The ${name} scenario could not be loaded.` : `Loading the ${name} scenario…`;
 }
 
+const selectMemory = (s: { readonly meta: FrameMeta | null }) => (s.meta ? describeMemory(s.meta.nrPfns, s.meta.zones.map((z) => z.name)) : null);
+const selectHash = (s: { readonly meta: FrameMeta | null }) => s.meta?.stateHash ?? null;
+
 export function Header() {
-  const meta = useSim(selectMeta);
+  const memory = useSim(selectMemory);
+  const hash = useSim(selectHash);
   const failed = useSim(selectError) !== null;
   const preset = useSim(selectPreset);
   return (
     <header className="header">
       <h1>pfnscope</h1>
       <PresetPicker />
-      <p className="subtitle">{subtitle(meta, failed, preset)}</p>
-      {meta && (
+      <PresetSummary />
+      <p className="subtitle">{memory ?? subtitle(null, failed, preset)}</p>
+      {hash && (
         <p className="hash" title="state hash: the same scenario at the same step always gives the same hash">
-          state {meta.stateHash}
+          state {hash}
         </p>
       )}
     </header>
@@ -46,11 +52,15 @@ function PresetPicker() {
   );
 }
 
-/** The chosen preset's one-line summary, under the header. */
+/** The chosen preset's one-line summary, beside the picker (cut with … when long; full text in its title). */
 export function PresetSummary() {
   const presets = useSim(selectPresets);
   const preset = useSim(selectPreset);
   const summary = presets.find((p) => p.name === preset)?.summary;
   if (!summary) return null;
-  return <p className="preset-summary">{summary}</p>;
+  return (
+    <p className="preset-summary" title={summary}>
+      {summary}
+    </p>
+  );
 }

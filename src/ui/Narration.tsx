@@ -1,9 +1,10 @@
-// What the current step does: the kernel function (linked to its file at the modelled kernel
-// version), the sentence with the real values, the result, and a key of the outlined PFNs.
-// Everything here comes from the worker or a scenario, so it is rendered as text, never as HTML.
+// What the current step does: its phase, the kernel function (linked to its file at the modelled
+// kernel version), the sentence with the real values, the result, the struct page fields it read
+// and wrote, and a key of the outlined PFNs. Everything here comes from the worker or a scenario,
+// so it is rendered as text, never as HTML.
 import { ROLE_COLORS, ROLE_LABELS } from './grid/roles';
-import { selectMeta, useSim } from './state/store';
-import { KERNEL_VERSION, type StepPfn } from '../worker/protocol';
+import { selectDone, selectFrontier, selectLoaded, selectScenarioName, selectStepInfo, useSim } from './state/store';
+import { KERNEL_VERSION, type FieldName, type StepPfn, type StepView } from '../worker/protocol';
 
 /** As the step text and the trace write PFNs: 0x454, not zero-padded. */
 const hex = (n: number): string => `0x${n.toString(16)}`;
@@ -13,27 +14,28 @@ function pfnRange(p: StepPfn): string {
   return nr > 1 ? `${hex(p.pfn)}–${hex(p.pfn + nr - 1)} (${nr} pages)` : hex(p.pfn);
 }
 
-export function Narration() {
-  const meta = useSim(selectMeta);
-  if (!meta) return <section className="narration" aria-label="Narration" />;
-  const s = meta.stepInfo;
-  if (!s) {
-    return (
-      <section className="narration" aria-label="Narration">
-        <p className="narr-text">
-          Step 0: memory as <strong>{meta.scenarioName}</strong> populated it, before the first action.
-          {meta.done && meta.frontier === 0 ? ' This scenario has no actions.' : ' Step forward to run it.'}
-        </p>
-      </section>
-    );
-  }
-  const fn = <code className="fn">{s.fn}()</code>;
+/** The step's PFNs, one per (range, role), in the order the step gives them. */
+export function distinctPfns(pfns: readonly StepPfn[]): StepPfn[] {
   const keyOf = (p: StepPfn): string => `${p.pfn}/${p.nr ?? 1}/${p.role}`;
-  const keyed = s.pfns.filter((p, i) => s.pfns.findIndex((q) => keyOf(q) === keyOf(p)) === i);
+  return pfns.filter((p, i) => pfns.findIndex((q) => keyOf(q) === keyOf(p)) === i);
+}
+
+/** A result that is an error code reads as a failure. */
+export const isFailure = (result: string | null): boolean => result !== null && result.startsWith('-');
+
+export function Narration() {
+  const loaded = useSim(selectLoaded);
+  const s = useSim(selectStepInfo);
+  if (!loaded) return <section className="panel narration" aria-label="Narration" />;
+  if (!s) return <StepZero />;
+  const fn = <code className="fn">{s.fn}()</code>;
+  const pfns = distinctPfns(s.pfns);
   return (
-    <section className="narration" aria-label="Narration" data-testid="narration">
+    <section className="panel narration" aria-label="Narration" data-testid="narration" data-step-id={s.id}>
       <div className="narr-head">
-        <span className="phase" data-phase={s.phase}>{s.phase}</span>
+        <span className="phase" data-phase={s.phase} title="the phase of the path this step belongs to">
+          {s.phase}
+        </span>
         {s.sourceUrl ? (
           <a href={s.sourceUrl} target="_blank" rel="noopener noreferrer" title={`${s.fn}() is in ${s.file} (Linux ${KERNEL_VERSION}, opens elixir.bootlin.com)`}>
             {fn}
@@ -42,18 +44,25 @@ export function Narration() {
           fn
         )}
         {s.file && <span className="file">{s.file}</span>}
-        <span className="task" title="the task running this action, as trace lines name it">{s.task}</span>
+      </div>
+      <p className="narr-text">
+        <StepText text={s.text} />
+      </p>
+      <div className="narr-meta">
         {s.result !== null && (
-          <span className="result">
+          <span className={isFailure(s.result) ? 'result failed' : 'result'} data-testid="step-result">
             returns <code>{s.result}</code>
           </span>
         )}
+        <span className="task" title="the task running this action, as trace lines name it">
+          task {s.task}
+        </span>
       </div>
-      <p className="narr-text">{s.text}</p>
-      {keyed.length > 0 && (
+      <Footprint step={s} />
+      {pfns.length > 0 && (
         <ul className="roles" aria-label="Outlined on the grid">
-          {keyed.map((p) => (
-            <li key={keyOf(p)}>
+          {pfns.map((p) => (
+            <li key={`${p.pfn}/${p.nr ?? 1}/${p.role}`}>
               <span className="role-box" style={{ borderColor: ROLE_COLORS[p.role] }} />
               {ROLE_LABELS[p.role]} <code>{pfnRange(p)}</code>
             </li>
@@ -61,5 +70,71 @@ export function Narration() {
         </ul>
       )}
     </section>
+  );
+}
+
+/** The step's sentence, with error codes (-EAGAIN) kept on one line and set apart. */
+function StepText({ text }: { readonly text: string }) {
+  const parts = text.split(/(-E[A-Z0-9]+)/);
+  return (
+    <>
+      {parts.map((p, i) =>
+        i % 2 === 1 ? (
+          <span key={i} className="errno">
+            {p}
+          </span>
+        ) : (
+          p
+        ),
+      )}
+    </>
+  );
+}
+
+function StepZero() {
+  const name = useSim(selectScenarioName);
+  const done = useSim(selectDone);
+  const frontier = useSim(selectFrontier);
+  return (
+    <section className="panel narration" aria-label="Narration">
+      <p className="narr-text">
+        Step 0: memory as <strong>{name}</strong> populated it, before the first action.
+        {done && frontier === 0 ? ' This scenario has no actions.' : ' Step forward (→) to run it.'}
+      </p>
+    </section>
+  );
+}
+
+function Fields({ names }: { readonly names: readonly FieldName[] }) {
+  if (names.length === 0) return <span className="none">none</span>;
+  return (
+    <>
+      {names.map((n) => (
+        <code key={n} className="field">
+          {n}
+        </code>
+      ))}
+    </>
+  );
+}
+
+/**
+ * The step's footprint. The model records one footprint per step over every page it touched, so
+ * it names the pages (source and destination together) rather than split the fields by page.
+ */
+function Footprint({ step }: { readonly step: StepView }) {
+  const pages = distinctPfns(step.pfns).filter((p) => p.role === 'src' || p.role === 'dst');
+  const whose = pages.length > 0 ? pages.map((p) => `${ROLE_LABELS[p.role]} ${hex(p.pfn)}`).join(' and ') : 'the pages it touched';
+  return (
+    <dl className="footprint" aria-label="struct page fields" data-testid="footprint" title={`struct page fields of ${whose}, as this step used them`}>
+      <dt>read</dt>
+      <dd data-testid="footprint-reads">
+        <Fields names={step.reads} />
+      </dd>
+      <dt>wrote</dt>
+      <dd data-testid="footprint-writes">
+        <Fields names={step.writes} />
+      </dd>
+    </dl>
   );
 }

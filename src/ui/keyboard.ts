@@ -1,8 +1,22 @@
-// Keyboard shortcuts: ← / → step back / forward, Space plays or pauses. Keys typed into a form
-// control stay with it (arrows in a select, Space on a focused button clicks that button).
-import { togglePlay } from './Controls';
-import { send } from './state/simClient';
+// Keyboard shortcuts (the help panel lists them from SHORTCUTS): ← / → step, Shift+← / Shift+→
+// previous / next phase of interest, Space play/pause, Home / End first step / run to the end,
+// ? the shortcuts panel, Esc closes it. Keys typed into a form control stay with it (arrows in a
+// select or the timeline slider, Space on a focused button clicks that button).
+import {
+  nextPhase, previousPhase, runToEnd, stepBack, stepForward, toggleHelp, togglePlay, toStart,
+} from './actions';
 import { useSim } from './state/store';
+
+/** What the help panel shows, in this order. */
+export const SHORTCUTS: readonly { readonly keys: readonly string[]; readonly what: string }[] = [
+  { keys: ['←', '→'], what: 'step back / forward' },
+  { keys: ['Shift+←', 'Shift+→'], what: 'previous / next isolate, refcount or copy step' },
+  { keys: ['Space'], what: 'play / pause' },
+  { keys: ['Home'], what: 'step 0 (memory as populated)' },
+  { keys: ['End'], what: 'run to the end' },
+  { keys: ['?'], what: 'show / hide these shortcuts' },
+  { keys: ['Esc'], what: 'close this panel' },
+];
 
 function ownsKey(target: EventTarget | null, key: string): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -12,17 +26,30 @@ function ownsKey(target: EventTarget | null, key: string): boolean {
 
 export function onKeyDown(e: KeyboardEvent): void {
   if (e.altKey || e.ctrlKey || e.metaKey || ownsKey(e.target, e.key)) return;
-  const { meta, alive } = useSim.getState();
-  if (!meta || !alive) return;
   switch (e.key) {
     case 'ArrowLeft':
-      if (meta.step > 0) send({ type: 'step', delta: -1 });
+      if (e.shiftKey) previousPhase();
+      else stepBack();
       break;
     case 'ArrowRight':
-      if (!(meta.done && meta.step === meta.frontier)) send({ type: 'step', delta: 1 });
+      if (e.shiftKey) nextPhase();
+      else stepForward();
       break;
     case ' ':
       togglePlay();
+      break;
+    case 'Home':
+      toStart();
+      break;
+    case 'End':
+      runToEnd();
+      break;
+    case '?':
+      toggleHelp();
+      break;
+    case 'Escape':
+      if (!useSim.getState().helpOpen) return;
+      toggleHelp(false);
       break;
     default:
       return;

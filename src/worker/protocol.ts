@@ -15,6 +15,14 @@ import type { Phase, Role, StepPfn } from '../kernel/step';
 export type Zone = ZoneRange;
 export type { FieldName, PageDetail, Phase, Role, SeriesPoint, StepPfn };
 
+/** Every phase a step can have (kernel/step.ts: Phase), in the order a migration meets them. */
+const PHASE_SET: Readonly<Record<Phase, true>> = {
+  scan: true, isolate: true, unmap: true, refcount: true, 'move-mapping': true, copy: true, remap: true,
+  putback: true, alloc: true, split: true, merge: true, free: true, fault: true, pin: true, unpin: true,
+  reclaim: true, done: true,
+};
+export const PHASES = Object.keys(PHASE_SET) as Phase[];
+
 /** The phases "Previous phase" / "Next phase" stop at: where a migration is decided. */
 export const PHASES_OF_INTEREST = ['isolate', 'refcount', 'copy'] as const satisfies readonly Phase[];
 export type PhaseOfInterest = (typeof PHASES_OF_INTEREST)[number];

@@ -7,9 +7,9 @@
 // says how many it has handled (protocol.ts: WorkerMsg). Busy = handled < sent.
 import {
   assertNever, DEBUG_WORKER_NAME, TRACE_KEEP,
-  type Command, type DebugCommand, type FrameMsg, type LoadSource, type WorkerMsg,
+  type Breakpoint, type Command, type DebugCommand, type FrameMsg, type LoadSource, type WorkerMsg,
 } from '../../worker/protocol';
-import { gridView, traceLog, useSim } from './store';
+import { chartData, gridView, timelineData, traceLog, useSim } from './store';
 
 /** Pages opened with `?test` get the debug hooks (worker crash) on window.__pfnscope. */
 const TEST_MODE = typeof location !== 'undefined' && new URLSearchParams(location.search).has('test');
@@ -61,6 +61,17 @@ export function hoverPfn(pfn: number | null): void {
   send({ type: 'inspect', pfn, purpose: 'hover' });
 }
 
+/** Go to step n (the scrubber, a history mark, a trace line). */
+export function seekTo(step: number): void {
+  send({ type: 'seek', step });
+}
+
+/** Replace the breakpoint list, here and in the worker. */
+export function setBreakpoints(list: readonly Breakpoint[]): void {
+  useSim.setState({ breakpoints: list });
+  send({ type: 'breakpoints', list });
+}
+
 export function loadPreset(name: string): void {
   useSim.setState({ preset: name });
   send({ type: 'load', source: { kind: 'preset', name } });
@@ -73,6 +84,9 @@ export function restart(): void {
   spawn();
   useSim.setState({ restarting: true });
   send({ type: 'load', source: current, step });
+  // A new worker starts with none: give it the breakpoints the page shows.
+  const { breakpoints } = useSim.getState();
+  if (breakpoints.length > 0) send({ type: 'breakpoints', list: breakpoints });
 }
 
 function spawn(): void {
@@ -128,7 +142,7 @@ function receive(w: Worker, msg: WorkerMsg): void {
 }
 
 function frame(w: Worker, msg: FrameMsg): void {
-  const { type: _type, view, trace, traceReset, seq, handled: h, source, ...meta } = msg;
+  const { type: _type, view, trace, traceReset, seq, handled: h, source, timelineReset, markers, fns, series, seriesReset, ...meta } = msg;
   handled = Math.max(handled, h);
   try {
     gridView.setState({ current: { view, nrPfns: meta.nrPfns, zones: meta.zones } });
@@ -137,6 +151,12 @@ function frame(w: Worker, msg: FrameMsg): void {
     useSim.setState({ error: { message: `cannot draw the frame: ${e instanceof Error ? e.message : String(e)}`, restartable: false } });
   }
   traceLog.setState((s) => ({ lines: traceReset ? trace : [...s.lines, ...trace].slice(-TRACE_KEEP) }));
+  if (timelineReset || markers.length > 0 || fns.length > 0) {
+    timelineData.setState((s) =>
+      timelineReset ? { markers, fns } : { markers: [...s.markers, ...markers], fns: [...s.fns, ...fns] },
+    );
+  }
+  if (seriesReset || series.length > 0) chartData.setState((s) => ({ points: seriesReset ? series : [...s.points, ...series] }));
   if (source) current = source;
   const { restarting } = useSim.getState();
   // The selected page follows the step: ask for it again at the new state.

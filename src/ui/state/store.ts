@@ -1,13 +1,20 @@
-// UI state in three stores, split by size and by who reads them. `useSim` holds the small things
-// React renders (frame metadata, busy, error, presets). `traceLog` holds the trace panel's lines.
-// `gridView` holds the frame's bytes (1 byte per PFN, up to 4 MiB); only the canvas painter
-// subscribes to it, so a new frame repaints the canvas without a React render.
+// UI state in stores split by size and by who reads them. `useSim` holds the small things React
+// renders (frame metadata, busy, error, presets, selection, playback, breakpoints, layout).
+// `traceLog` holds the trace panel's lines. `gridView` holds the frame's bytes (1 byte per PFN,
+// up to 4 MiB); only the canvas painter subscribes to it, so a new frame repaints the canvas
+// without a React render. `timelineData` (scrubber markers, functions seen) and `chartData` (the
+// series) grow with the frontier; the timeline strip and the d3 charts draw them from
+// subscriptions. Selectors live at module scope and return primitives or stable references, so a
+// frame re-renders only the components that show something it changed.
 import { create } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { FrameMsg, PageMsg, ReadyMsg, Zone } from '../../worker/protocol';
+import type { Breakpoint, FrameMsg, Marker, PageMsg, ReadyMsg, SeriesPoint, StepView, Zone } from '../../worker/protocol';
 
 /** What React renders of a frame: everything but the bytes, the trace and the flow-control fields. */
-export type FrameMeta = Omit<FrameMsg, 'type' | 'view' | 'trace' | 'traceReset' | 'seq' | 'handled' | 'source'>;
+export type FrameMeta = Omit<
+  FrameMsg,
+  'type' | 'view' | 'trace' | 'traceReset' | 'seq' | 'handled' | 'source' | 'timelineReset' | 'markers' | 'fns' | 'series' | 'seriesReset'
+>;
 export type PresetInfo = ReadyMsg['presets'][number];
 
 export interface SimError {
@@ -37,6 +44,10 @@ export interface SimState {
   readonly hover: PageMsg | null;
   /** Play speed, steps per second. */
   readonly speed: number;
+  /** Where play and multi-step moves stop; sent to the worker whenever it changes. */
+  readonly breakpoints: readonly Breakpoint[];
+  /** The keyboard shortcuts panel is open. */
+  readonly helpOpen: boolean;
 }
 
 export const useSim = create<SimState>()(() => ({
@@ -51,6 +62,8 @@ export const useSim = create<SimState>()(() => ({
   page: null,
   hover: null,
   speed: 5,
+  breakpoints: [],
+  helpOpen: false,
 }));
 
 export const selectBusy = (s: SimState): boolean => s.busy;
@@ -64,6 +77,19 @@ export const selectSpeed = (s: SimState): number => s.speed;
 export const selectSelectedPfn = (s: SimState): number | null => s.selectedPfn;
 export const selectPage = (s: SimState): PageMsg | null => s.page;
 export const selectHover = (s: SimState): PageMsg | null => s.hover;
+export const selectStep = (s: SimState): number => s.meta?.step ?? 0;
+export const selectFrontier = (s: SimState): number => s.meta?.frontier ?? 0;
+export const selectDone = (s: SimState): boolean => s.meta?.done ?? false;
+export const selectPlaying = (s: SimState): boolean => s.meta?.playing ?? false;
+export const selectLoaded = (s: SimState): boolean => s.meta !== null;
+export const selectNrPfns = (s: SimState): number => s.meta?.nrPfns ?? 0;
+export const selectScenarioName = (s: SimState): string => s.meta?.scenarioName ?? '';
+export const selectStepInfo = (s: SimState): StepView | null => s.meta?.stepInfo ?? null;
+export const selectBreakpointHit = (s: SimState): string | null => s.meta?.breakpointHit ?? null;
+export const selectBreakpoints = (s: SimState): readonly Breakpoint[] => s.breakpoints;
+export const selectHelpOpen = (s: SimState): boolean => s.helpOpen;
+/** At the last step of a finished timeline: nothing further to step to. */
+export const selectAtEnd = (s: SimState): boolean => !s.meta || (s.meta.done && s.meta.step === s.meta.frontier);
 
 export interface GridView {
   readonly view: Uint8Array;
@@ -75,3 +101,12 @@ export const gridView = createStore<{ readonly current: GridView | null }>()(() 
 
 /** The trace panel's lines: the trace up to the current step, the newest last. */
 export const traceLog = createStore<{ readonly lines: readonly string[] }>()(() => ({ lines: [] }));
+
+/** The scrubber's markers and the kernel functions seen, for the computed steps. */
+export const timelineData = createStore<{ readonly markers: readonly Marker[]; readonly fns: readonly string[] }>()(() => ({
+  markers: [],
+  fns: [],
+}));
+
+/** The charts' samples (engine/series.ts), at most MAX_SAMPLES + 1, oldest first. */
+export const chartData = createStore<{ readonly points: readonly SeriesPoint[] }>()(() => ({ points: [] }));

@@ -1,0 +1,118 @@
+// The d3 charts over the timeline: free pages per order and per migratetype, free blocks of
+// order >= pageblock_order, and migrations succeeded / failed, with the current step marked.
+// React renders the frames once; the charts are drawn from subscriptions to the series store
+// (when new samples arrive) and to the step (the cursor and the readouts), never per render.
+import { useLayoutEffect, useRef } from 'react';
+import { drawChart, moveCursor, type ChartFrame } from './charts/draw';
+import { CHARTS, ORDER_COLORS, pointAt, type ChartSpec, type Readout } from './charts/specs';
+import { chartData, useSim } from './state/store';
+import type { SeriesPoint } from '../worker/protocol';
+
+const CHART_HEIGHT = 46;
+
+export function Charts() {
+  const rootRef = useRef<HTMLElement>(null);
+
+  useLayoutEffect(() => {
+    const root = rootRef.current;
+    if (!root) return;
+    const cells = CHARTS.map((spec) => ({
+      spec,
+      svg: root.querySelector<SVGSVGElement>(`svg[data-chart="${spec.id}"]`)!,
+      readout: root.querySelector<HTMLElement>(`[data-readout="${spec.id}"]`)!,
+      frame: null as ChartFrame | null,
+    }));
+    let drawnPoints: readonly SeriesPoint[] | null = null;
+    let drawnLast = -1;
+    let drawnWidth = -1;
+    let cursorStep = -1;
+
+    const update = (force = false): void => {
+      const { points } = chartData.getState();
+      const meta = useSim.getState().meta;
+      const step = meta?.step ?? 0;
+      const last = Math.max(meta?.frontier ?? 0, points.at(-1)?.step ?? 0);
+      const width = Math.floor(cells[0]!.svg.parentElement!.clientWidth);
+      const redraw = force || points !== drawnPoints || last !== drawnLast || width !== drawnWidth;
+      if (redraw && width > 0) {
+        for (const c of cells) c.frame = drawChart(c.svg, c.spec, points, width, CHART_HEIGHT, last);
+        drawnPoints = points;
+        drawnLast = last;
+        drawnWidth = width;
+      }
+      if (redraw || step !== cursorStep) {
+        cursorStep = step;
+        const p = pointAt(points, step);
+        for (const c of cells) {
+          if (c.frame) moveCursor(c.svg, c.frame, step);
+          showReadout(c.readout, p && c.spec.readout ? c.spec.readout(p) : []);
+        }
+        root.dataset.step = String(step);
+      }
+    };
+    update(true);
+    const unsubPoints = chartData.subscribe(() => update());
+    const unsubSim = useSim.subscribe(() => update());
+    const observer = new ResizeObserver(() => update());
+    observer.observe(root);
+    return () => {
+      unsubPoints();
+      unsubSim();
+      observer.disconnect();
+    };
+  }, []);
+
+  return (
+    <section ref={rootRef} className="panel charts" aria-label="Charts" data-testid="charts">
+      {CHARTS.map((spec) => (
+        <figure key={spec.id} className="chart">
+          <figcaption>
+            <span className="title">{spec.title}</span> <span className="readout" data-readout={spec.id} title="at the current step (the line on the chart)" />
+          </figcaption>
+          <div className="chart-body">
+            <svg data-chart={spec.id} role="img" aria-label={`${spec.title} over the computed steps; the vertical line is the current step`} />
+          </div>
+          <ChartKey spec={spec} />
+        </figure>
+      ))}
+    </section>
+  );
+}
+
+/** The readout's spans, rewritten in place (a per-step update that React never sees). */
+function showReadout(el: HTMLElement, parts: readonly Readout[]): void {
+  const text = parts.map((r) => r.text).join(' · ');
+  if (el.dataset.text === text) return;
+  el.dataset.text = text;
+  el.replaceChildren(
+    ...parts.flatMap((r, i) => {
+      const span = document.createElement('span');
+      span.textContent = r.text;
+      if (r.color) span.style.color = r.color;
+      return i > 0 ? [document.createTextNode(' · '), span] : [span];
+    }),
+  );
+}
+
+function ChartKey({ spec }: { readonly spec: ChartSpec }) {
+  if (spec.key === 'none') return null;
+  if (spec.key === 'ramp') {
+    return (
+      <div className="chart-key ramp">
+        order 0
+        <span className="ramp-bar" style={{ background: `linear-gradient(to right, ${ORDER_COLORS.join(', ')})` }} />
+        10
+      </div>
+    );
+  }
+  return (
+    <ul className="chart-key">
+      {spec.layers.map((l) => (
+        <li key={l.key}>
+          <span className="swatch" style={{ background: l.color }} />
+          {l.label}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,57 @@
+// What the step controls, the keyboard and the help panel do, in one place: each action checks
+// that it applies (a session is loaded, the worker is alive, there is somewhere to go) and sends
+// one command, so a button that is disabled and a key that does nothing agree.
+import { send } from './state/simClient';
+import { useSim } from './state/store';
+
+function ready(): { step: number; atEnd: boolean; playing: boolean } | null {
+  const { meta, alive } = useSim.getState();
+  if (!meta || !alive) return null;
+  return { step: meta.step, atEnd: meta.done && meta.step === meta.frontier, playing: meta.playing };
+}
+
+export function stepBack(): void {
+  const r = ready();
+  if (r && r.step > 0) send({ type: 'step', delta: -1 });
+}
+
+export function stepForward(): void {
+  const r = ready();
+  if (r && !r.atEnd) send({ type: 'step', delta: 1 });
+}
+
+export function togglePlay(): void {
+  const r = ready();
+  if (!r) return;
+  if (r.playing) send({ type: 'pause' });
+  else if (!r.atEnd) send({ type: 'play', speed: useSim.getState().speed });
+}
+
+export function previousPhase(): void {
+  const r = ready();
+  if (r && r.step > 0) send({ type: 'phase', dir: -1 });
+}
+
+export function nextPhase(): void {
+  const r = ready();
+  if (r && !r.atEnd) send({ type: 'phase', dir: 1 });
+}
+
+export function toStart(): void {
+  const r = ready();
+  if (r && r.step > 0) send({ type: 'seek', step: 0 });
+}
+
+export function runToEnd(): void {
+  const r = ready();
+  if (r && !r.atEnd) send({ type: 'runToEnd' });
+}
+
+export function setSpeed(speed: number): void {
+  useSim.setState({ speed });
+  if (useSim.getState().meta?.playing) send({ type: 'play', speed });
+}
+
+export function toggleHelp(open?: boolean): void {
+  useSim.setState((s) => ({ helpOpen: open ?? !s.helpOpen }));
+}
