@@ -1,6 +1,7 @@
 // Colour key of the PFN grid with page counts: the page states present in the current frame,
-// then the four migration overlays (isolated, locked, under migration, pinned), listed even at 0
-// (greyed) because they are what a person watches for while stepping through a migration.
+// then on a line of their own the four migration overlays (isolated, locked, under migration,
+// pinned), listed even at 0 (greyed) because they are what a person watches for while stepping
+// through a migration.
 import { STATE_CLASSES, StateClass, type StateClassInfo } from '../kernel/classes';
 import { formatCount } from './format';
 import { selectMeta, useSim } from './state/store';
@@ -63,8 +64,7 @@ export function Legend() {
           <Entry key={c.key} c={c} count={countOf(c)} />
         ))}
       </ul>
-      <span className="legend-title">migration:</span>
-      <ul className="legend" aria-label="Migration overlays">
+      <ul className="legend overlays" aria-label="Migration overlays">
         {overlays.map((c) => (
           <Entry key={c.key} c={c} count={countOf(c)} />
         ))}

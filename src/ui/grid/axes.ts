@@ -32,7 +32,7 @@ export function drawAxes(ctx: CanvasRenderingContext2D, c: Camera): void {
   ctx.textBaseline = 'bottom';
   ctx.fillText('PFN', (p.left - 7) * dpr, (p.top - 8) * dpr);
 
-  // Left: one label per `every` rows; the label sits in the middle of its row when rows are tall.
+  // Left: one label per `every` rows, at the first PFN of the row (of a pageblock).
   const every = labelStep(rh, MIN_LABEL_SPACING, b.rows);
   ctx.fillStyle = INK;
   ctx.strokeStyle = MUTED;
@@ -44,8 +44,9 @@ export function drawAxes(ctx: CanvasRenderingContext2D, c: Camera): void {
     if (y < p.top - 0.5 || y > p.bottom) continue;
     ctx.moveTo((p.left - 4) * dpr, Math.round(y * dpr) + 0.5);
     ctx.lineTo(p.left * dpr, Math.round(y * dpr) + 0.5);
-    const mid = Math.min(p.bottom - FONT_PX / 2, y + Math.min(rh, MIN_LABEL_SPACING * every) / 2);
-    ctx.fillText(hexPfn(row * b.cols, maxPfn), (p.left - 7) * dpr, mid * dpr);
+    // Labelling every row: in the middle of it. Every few rows: on the tick at the row's top.
+    const ly = Math.min(p.bottom - FONT_PX / 2, Math.max(p.top + FONT_PX / 2, every === 1 ? y + rh / 2 : y));
+    ctx.fillText(hexPfn(row * b.cols, maxPfn), (p.left - 7) * dpr, ly * dpr);
   }
   ctx.stroke();
 

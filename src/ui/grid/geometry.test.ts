@@ -18,11 +18,14 @@ describe('fitGrid', () => {
     expect(fitGrid(layout, 1248, 600, 2).originX).toBe(MARGIN.left * 2);
   });
 
-  it('downsamples by a fraction when a PFN gets less than a pixel', () => {
+  it('gives a tall grid rows of a fraction of a pixel and columns that fill the width', () => {
     const big = gridLayout(4 << 20); // 16 GiB: 8192 rows
     const g = fitGrid(big, 1248, 600, 1);
-    expect(g.cellPx).toBeLessThan(1);
-    expect(big.rows * g.cellPx).toBeLessThanOrEqual(600 - MARGIN.top - MARGIN.bottom + 1e-9);
+    expect(g.rowPx).toBeLessThan(1);
+    expect(big.rows * g.rowPx).toBeLessThanOrEqual(600 - MARGIN.top - MARGIN.bottom + 1e-9);
+    expect(g.cellPx).toBe(2);
+    // ...at most MAX_ROW_ASPECT pixels across.
+    expect(fitGrid(big, 9000, 600, 1).cellPx).toBe(MAX_ROW_ASPECT);
   });
 
   it('spaces axis labels a power of two rows apart and far enough not to overlap', () => {

@@ -28,7 +28,8 @@ export const MIN_LABEL_SPACING = 18;
  * Rows may be taller than cells are wide, up to this factor (of a cell, or of one pixel when a cell
  * is narrower): a small machine (16 pageblocks of 32 MiB) is width-bound at 1 or 2 px per PFN and
  * would be a 16 or 32 px strip in an empty panel; 8 px tall rows make each pageblock a band one can
- * point at. Zooming in widens the cells until they are square (viewport.ts).
+ * point at. The same factor bounds cells wider than rows on a tall grid. Zooming in grows the
+ * smaller side until pages are square, then both (viewport.ts).
  */
 export const MAX_ROW_ASPECT = 8;
 /** ...and never taller than this (CSS px), so a row still reads as a band of pages. */
@@ -50,14 +51,25 @@ export function fitGrid(layout: GridLayout, cssWidth: number, cssHeight: number,
   const m = marginsFor(layout.nrPfns);
   const availW = Math.max(0, cssWidth - m.left - m.right) * dpr;
   const availH = Math.max(0, cssHeight - m.top - m.bottom) * dpr;
-  const fit = Math.min(availW / layout.cols, availH / layout.rows);
+  const cellFit = availW / layout.cols;
+  const rowFit = availH / layout.rows;
   // Nearest-neighbour scaling by a fractional factor makes some cells a pixel wider than others,
   // which reads as a pattern that is not in memory; a whole factor keeps every PFN the same size.
-  // Below one pixel per PFN the painter downsamples (zooming in shows every page).
-  const cellPx = fit >= 1 ? Math.floor(fit) : Math.max(fit, 1 / 64);
-  const rowFit = availH / layout.rows;
-  const rowCap = Math.min(MAX_ROW_ASPECT * Math.max(cellPx, 1), Math.floor(MAX_ROW_CSS * dpr));
-  const rowPx = Math.max(cellPx, Math.min(rowFit >= 1 ? Math.floor(rowFit) : rowFit, rowCap));
+  // Below one pixel per PFN the painter reduces blocks of pages (reduce.ts); zooming in shows each.
+  const whole = (f: number): number => (f >= 1 ? Math.floor(f) : Math.max(f, 1 / 256));
+  let cellPx = whole(cellFit);
+  let rowPx: number;
+  if (rowFit >= cellFit) {
+    // The width binds (a short grid): rows may be taller than cells, up to the caps.
+    const rowCap = Math.min(MAX_ROW_ASPECT * Math.max(cellPx, 1), Math.floor(MAX_ROW_CSS * dpr));
+    rowPx = Math.max(cellPx, Math.min(whole(rowFit), rowCap));
+  } else {
+    // The height binds (a tall grid, 1 Mi PFNs is 2048 rows): rows fill the height and columns
+    // the width, up to MAX_ROW_ASPECT times a row, rather than a square-celled strip a few dozen
+    // pixels wide in the middle of an empty panel.
+    rowPx = whole(rowFit);
+    cellPx = Math.min(cellPx, MAX_ROW_ASPECT * Math.max(rowPx, 1));
+  }
   let labelEvery = 1;
   while (labelEvery < layout.rows && (labelEvery * rowPx) / dpr < MIN_LABEL_SPACING) labelEvery *= 2;
   return { cellPx, rowPx, originX: Math.round(m.left * dpr), originY: Math.round(m.top * dpr), labelEvery };

@@ -55,7 +55,13 @@ export function createOverlayPainter(canvas: HTMLCanvasElement): OverlayPainter 
     ctx.rect(p.left - slack, p.top - slack, p.right - p.left + 2 * slack, p.bottom - p.top + 2 * slack);
     ctx.clip();
     const boxes = drawHighlights(ctx, cam, s.pfns);
+    // Arrows stay inside the plot: one that leads off screen must not cross the axis labels.
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(p.left, p.top, p.right - p.left, p.bottom - p.top);
+    ctx.clip();
     const arrows = drawArrows(ctx, cam, s.pfns, boxes);
+    ctx.restore();
     const scanners = drawScanners(ctx, cam, s.pfns);
     if (s.hovered !== null && s.hovered !== s.selected) drawHover(ctx, cam, s.hovered);
     if (s.selected !== null && s.selected < b.nrPfns) drawSelection(ctx, cam, s.selected);

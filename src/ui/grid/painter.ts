@@ -1,7 +1,9 @@
-// Draws a GridView onto the visible canvas at the current pan/zoom. A new frame's bytes go into
-// an offscreen canvas at one pixel per PFN (palette fill + putImageData, ~1.5 ms for 1 Mi PFNs);
-// a paint scales only the visible part of it onto the canvas with smoothing off (one drawImage
-// of a sub-rectangle, so a pan costs the same at any zoom), then draws what depends on the zoom:
+// Draws a GridView onto the visible canvas at the current pan/zoom. A frame's bytes go into an
+// offscreen canvas at one pixel per PFN (palette fill + putImageData, ~1.5 ms for 1 Mi PFNs), or,
+// zoomed out below a device pixel per page, at one pixel per block of pages (reduce.ts); either
+// is rendered when a paint first needs it. A paint scales only the visible part onto the canvas
+// with smoothing off (one drawImage of a sub-rectangle, so a pan costs the same at any zoom),
+// then draws what depends on the zoom:
 // gaps between pages and pageblock lines once they are big enough to see, each page's PFN once
 // it fits, the axes and the zones (axes.ts). A new frame repaints synchronously, so the grid is
 // drawn by the time the store reports idle; pans and zooms repaint from requestAnimationFrame.
@@ -11,6 +13,7 @@ import type { GridView } from '../state/store';
 import { drawAxes, drawZones, setMono } from './axes';
 import { hexPfn } from './geometry';
 import { DARK_INK, INK_BY_CLASS } from './ink';
+import { reduceView, reduction } from './reduce';
 import { gridLayout, renderPixels, type GridLayout } from './render';
 import { cellW, rowH, visibleCells, type Camera } from './viewport';
 
@@ -30,7 +33,7 @@ const PAGEBLOCK_LINE = 'rgb(0 0 0 / 42%)';
 export const CELL_FONT_PX = 11;
 
 export interface GridPainter {
-  /** A new frame: render its pixels (the caller repaints). */
+  /** A new frame (the caller repaints; its pixels are rendered by the first paint that needs them). */
   setView(v: GridView | null): void;
   /** Repaint at this camera (pan, zoom, resize). */
   paint(cam: Camera): void;
@@ -40,29 +43,50 @@ export interface GridPainter {
   view(): GridView | null;
 }
 
+/** An offscreen image of the grid at one pixel per cell (f = 1) or per block of fx × fy cells. */
+interface Image {
+  canvas: OffscreenCanvas;
+  pixels: ImageData;
+  /** The frame and reduction it shows; stale when either differs from what a paint needs. */
+  view: GridView | null;
+  fx: number;
+  fy: number;
+}
+
+function makeImage(w: number, h: number): Image {
+  return { canvas: new OffscreenCanvas(w, h), pixels: new ImageData(w, h), view: null, fx: 0, fy: 0 };
+}
+
 export function createGridPainter(canvas: HTMLCanvasElement): GridPainter {
   let view: GridView | null = null;
   let layout: GridLayout | null = null;
-  let cells: OffscreenCanvas | null = null;
-  let pixels: ImageData | null = null; // reused: a new 4 MiB ImageData per frame is garbage
+  // Reused across frames: a new 4 MiB ImageData per frame is garbage.
+  let full: Image | null = null;
+  let reduced: Image | null = null;
 
   function setView(v: GridView | null): void {
     view = v;
-    if (!v) {
-      layout = null;
-      cells = null;
-      pixels = null;
-    } else {
-      layout = gridLayout(v.nrPfns);
-      if (!cells || !pixels || cells.width !== layout.cols || cells.height !== layout.rows) {
-        cells = new OffscreenCanvas(layout.cols, layout.rows);
-        pixels = new ImageData(layout.cols, layout.rows);
+    layout = v ? gridLayout(v.nrPfns) : null;
+  }
+
+  /** The image for this reduction, rendered now if the frame or the reduction changed. */
+  function imageFor(v: GridView, l: GridLayout, fx: number, fy: number): Image {
+    if (fx === 1 && fy === 1) {
+      if (!full || full.canvas.width !== l.cols || full.canvas.height !== l.rows) full = makeImage(l.cols, l.rows);
+      if (full.view !== v) {
+        renderPixels(v.view, PALETTE, l, new Uint32Array(full.pixels.data.buffer));
+        put(full);
+        full.view = v;
       }
-      const cctx = cells.getContext('2d');
-      if (!cctx) throw new Error('no 2D context for the offscreen PFN canvas');
-      renderPixels(v.view, PALETTE, layout, new Uint32Array(pixels.data.buffer));
-      cctx.putImageData(pixels, 0, 0);
+      return full;
     }
+    if (reduced && reduced.view === v && reduced.fx === fx && reduced.fy === fy) return reduced;
+    const r = reduceView(v.view, v.nrPfns, l.cols, l.rows, fx, fy);
+    if (!reduced || reduced.canvas.width !== r.cols || reduced.canvas.height !== r.rows) reduced = makeImage(r.cols, r.rows);
+    renderPixels(r.classes, PALETTE, { cols: r.cols, rows: r.rows, nrPfns: r.classes.length }, new Uint32Array(reduced.pixels.data.buffer));
+    put(reduced);
+    Object.assign(reduced, { view: v, fx, fy });
+    return reduced;
   }
 
   function paint(c: Camera): void {
@@ -70,22 +94,32 @@ export function createGridPainter(canvas: HTMLCanvasElement): GridPainter {
     if (!ctx) return;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
-    if (!view || !layout || !cells || canvas.width === 0 || c.base.nrPfns !== layout.nrPfns) return;
+    if (!view || !layout || canvas.width === 0 || c.base.nrPfns !== layout.nrPfns) return;
     const { base: b, v } = c;
     const dpr = b.dpr;
     const p = b.plot;
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(p.left * dpr, p.top * dpr, (p.right - p.left) * dpr, (p.bottom - p.top) * dpr);
-    ctx.clip();
     const cw = cellW(b, v.k);
     const rh = rowH(b, v.k);
+    ctx.save();
+    // The plot, and within it the grid: a reduced image's last band may stand for rows past the end.
+    const left = Math.max(p.left, v.x);
+    const top = Math.max(p.top, v.y);
+    const right = Math.min(p.right, v.x + b.cols * cw);
+    const bottom = Math.min(p.bottom, v.y + b.rows * rh);
+    ctx.beginPath();
+    ctx.rect(left * dpr, top * dpr, Math.max(0, right - left) * dpr, Math.max(0, bottom - top) * dpr);
+    ctx.clip();
     const vis = visibleCells(b, v);
+    const fx = reduction(cw * dpr);
+    const fy = reduction(rh * dpr);
     if (vis.c1 > vis.c0 && vis.r1 > vis.r0) {
+      const img = imageFor(view, layout, fx, fy);
+      const sc0 = Math.floor(vis.c0 / fx);
+      const sr0 = Math.floor(vis.r0 / fy);
+      const sw = Math.min(img.canvas.width, Math.ceil(vis.c1 / fx)) - sc0;
+      const sh = Math.min(img.canvas.height, Math.ceil(vis.r1 / fy)) - sr0;
       ctx.imageSmoothingEnabled = false;
-      const sw = vis.c1 - vis.c0;
-      const sh = vis.r1 - vis.r0;
-      ctx.drawImage(cells, vis.c0, vis.r0, sw, sh, (v.x + vis.c0 * cw) * dpr, (v.y + vis.r0 * rh) * dpr, sw * cw * dpr, sh * rh * dpr);
+      ctx.drawImage(img.canvas, sc0, sr0, sw, sh, (v.x + sc0 * fx * cw) * dpr, (v.y + sr0 * fy * rh) * dpr, sw * fx * cw * dpr, sh * fy * rh * dpr);
       drawGaps(ctx, c, vis.c0, vis.c1, vis.r0, vis.r1);
     }
     const labels = drawCellLabels(ctx, c, view, vis.c0, vis.c1, vis.r0, vis.r1);
@@ -93,7 +127,8 @@ export function createGridPainter(canvas: HTMLCanvasElement): GridPainter {
     drawZones(ctx, c, view.zones);
     drawAxes(ctx, c);
     // Test hooks: where PFN 0's cell is and how big a cell is, in device pixels, at this zoom
-    // (so e2e can read back the pixel of any PFN), and what PFN labels this paint drew.
+    // (so e2e can read back the pixel of any PFN), how many pages a drawn pixel stands for, and
+    // what PFN labels this paint drew.
     const d = canvas.dataset;
     d.cols = String(b.cols);
     d.cellPx = String(cw * dpr);
@@ -101,6 +136,7 @@ export function createGridPainter(canvas: HTMLCanvasElement): GridPainter {
     d.originX = String(v.x * dpr);
     d.originY = String(v.y * dpr);
     d.zoom = v.k.toFixed(3);
+    d.reduced = `${fx}x${fy}`;
     d.labels = String(labels.count);
     d.labelSample = labels.sample;
   }
@@ -114,6 +150,12 @@ export function createGridPainter(canvas: HTMLCanvasElement): GridPainter {
     layout: () => layout,
     view: () => view,
   };
+}
+
+function put(img: Image): void {
+  const ctx = img.canvas.getContext('2d');
+  if (!ctx) throw new Error('no 2D context for the offscreen PFN canvas');
+  ctx.putImageData(img.pixels, 0, 0);
 }
 
 /** Device-pixel position of a CSS coordinate, snapped so a 1-pixel line is crisp. */

@@ -7,7 +7,7 @@ import {
 } from './viewport';
 
 const small = gridBase(gridLayout(8192), 1200, 400, 1); // 16 rows: 2 × 12 px cells at the fit
-const big = gridBase(gridLayout(1 << 20), 700, 420, 1); // 2048 rows: a fraction of a pixel per PFN
+const big = gridBase(gridLayout(1 << 20), 700, 420, 1); // 2048 rows: 1 px × a fraction of a pixel per PFN
 
 /** The CSS centre of a PFN's cell. */
 function centreOf(b: GridBase, v: { k: number; x: number; y: number }, pfn: number): [number, number] {
@@ -19,8 +19,8 @@ describe('gridBase', () => {
   it('is fitGrid in CSS pixels: whole-pixel cells, rows stretched on a short grid', () => {
     expect(small.s0x).toBe(2);
     expect(small.s0y).toBeGreaterThan(small.s0x);
-    expect(big.s0x).toBeLessThan(1);
-    expect(big.s0y).toBe(big.s0x);
+    expect(big.s0x).toBe(1);
+    expect(big.s0y).toBeLessThan(0.2);
   });
 });
 
@@ -30,6 +30,13 @@ describe('zoom', () => {
     expect(rowH(small, 1)).toBe(small.s0y);
     expect(rowH(small, a / 2)).toBe(small.s0y);
     expect(rowH(small, a * 2)).toBe(cellW(small, a * 2));
+  });
+
+  it('grows the rows of a flat grid (1 Mi PFNs) first and keeps its columns, until pages are square', () => {
+    const a = big.s0x / big.s0y;
+    expect(cellW(big, a / 2)).toBe(big.s0x);
+    expect(rowH(big, a / 2)).toBeCloseTo(big.s0x / 2);
+    expect(cellW(big, a * 2)).toBeCloseTo(rowH(big, a * 2));
   });
 
   it('stops where a page is MAX_CELL_CSS wide', () => {
@@ -45,6 +52,18 @@ describe('zoom', () => {
         for (const f of factors) v = zoomAround(small, v, v.k * f, px, py);
         if (v.k === 1) return; // all the way out is the fit, exactly
         expect(pfnAt(small, v, px, py)).toBe(pfn);
+      }),
+    );
+  });
+
+  it('keeps the page under the pointer on a flat grid too', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: (1 << 20) - 1 }), fc.array(fc.double({ min: 0.5, max: 3, noNaN: true }), { minLength: 1, maxLength: 12 }), (pfn, factors) => {
+        let v = fitViewport(big);
+        const [px, py] = centreOf(big, v, pfn);
+        for (const f of factors) v = zoomAround(big, v, v.k * f, px, py);
+        if (v.k === 1) return;
+        expect(pfnAt(big, v, px, py)).toBe(pfn);
       }),
     );
   });

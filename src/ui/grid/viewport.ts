@@ -3,10 +3,11 @@
 // zoom.ts binds it to d3-zoom and the painters only map cells through it.
 //
 // Coordinates are CSS pixels relative to the canvas. The grid's top-left corner (PFN 0) is at
-// (x, y). At zoom k a column is `cellW = s0x·k` wide; a row is `rowH = max(s0y, s0x·k)` tall, so a
-// short machine whose rows the fit stretched (MAX_ROW_ASPECT: 2 × 8 px cells) first widens its
-// cells until they are square, then zooms both ways: single pages end up square, with room for
-// their PFN, instead of 4 times taller than wide.
+// (x, y). The fit's cells need not be square (geometry.ts: a short machine gets 2 × 12 px cells, a
+// 1 Mi-PFN one 1 × 0.17 px), so zoom k makes a square of side k·min(s0x, s0y) and each side is
+// the larger of that and its fitted size: the smaller side grows first until pages are square,
+// then both, and single pages end up square with room for their PFN instead of 6 times taller
+// (or wider) than the other way.
 import { fitGrid, marginsFor } from './geometry';
 import type { GridLayout } from './render';
 
@@ -73,12 +74,14 @@ export function gridBase(layout: GridLayout, cssW: number, cssH: number, dpr: nu
   };
 }
 
-export const cellW = (b: GridBase, k: number): number => b.s0x * k;
-export const rowH = (b: GridBase, k: number): number => Math.max(b.s0y, b.s0x * k);
+/** The smaller side of a cell at the fit: zoom k makes a square of side k times this. */
+const side = (b: GridBase): number => Math.min(b.s0x, b.s0y);
+export const cellW = (b: GridBase, k: number): number => Math.max(b.s0x, side(b) * k);
+export const rowH = (b: GridBase, k: number): number => Math.max(b.s0y, side(b) * k);
 
-/** The zoom at which a cell is MAX_CELL_CSS wide (at least 1: a tiny machine may already be there). */
+/** The zoom at which a page is a MAX_CELL_CSS square (at least 1: a tiny machine may already be there). */
 export function maxZoom(b: GridBase): number {
-  return b.s0x > 0 ? Math.max(1, MAX_CELL_CSS / b.s0x) : 1;
+  return side(b) > 0 ? Math.max(1, MAX_CELL_CSS / side(b)) : 1;
 }
 
 export function fitViewport(b: GridBase): Viewport {
@@ -137,7 +140,7 @@ export function rebase(from: GridBase, v: Viewport, to: GridBase): Viewport {
   const cy = (from.plot.top + from.plot.bottom) / 2;
   const col = (cx - v.x) / cellW(from, v.k);
   const row = (cy - v.y) / rowH(from, v.k);
-  const k = v.k * (from.s0x / (to.s0x || from.s0x));
+  const k = v.k * (side(from) / (side(to) || side(from)));
   const k1 = Math.min(maxZoom(to), Math.max(1, k));
   const tx = (to.plot.left + to.plot.right) / 2;
   const ty = (to.plot.top + to.plot.bottom) / 2;

@@ -43,7 +43,12 @@ export function attachZoom(canvas: HTMLCanvasElement, initial: GridBase, cb: Zoo
 
   const track = (e: MouseEvent): void => {
     const r = canvas.getBoundingClientRect();
-    pointer = [e.clientX - r.left, e.clientY - r.top];
+    const p: [number, number] = [e.clientX - r.left, e.clientY - r.top];
+    // Mouse and wheel events carry whole CSS pixels, pointer events fractional ones (a pen, a
+    // 2× display). A page can be under a pixel wide at the fit, so a wheel within a pixel of
+    // the last pointermove zooms about where the pointer really is, the page the tooltip names.
+    if (!(e instanceof PointerEvent) && pointer && Math.abs(pointer[0] - p[0]) < 1 && Math.abs(pointer[1] - p[1]) < 1) return;
+    pointer = p;
   };
   // Registered before d3's listeners, so they run first for the same event.
   canvas.addEventListener('wheel', track, { passive: true });
