@@ -80,11 +80,14 @@ export function drawChart(svg: SVGSVGElement, spec: ChartSpec, points: readonly 
     .attr('y1', (t) => y(t))
     .attr('y2', (t) => y(t));
 
-  root.selectAll<SVGLineElement, null>('line.cursor').data([null]).join('line').attr('class', 'cursor').attr('y1', M.top).attr('y2', height - M.bottom).raise();
+  // The cursor: a light halo under a dark line, so it reads on the palest and the darkest band.
+  for (const cls of ['cursor-halo', 'cursor']) {
+    root.selectAll<SVGLineElement, null>(`line.${cls}`).data([null]).join('line').attr('class', cls).attr('y1', M.top).attr('y2', height - M.bottom).raise();
+  }
   return { x };
 }
 
 export function moveCursor(svg: SVGSVGElement, frame: ChartFrame, step: number): void {
   const px = frame.x(step);
-  d3.select(svg).select('line.cursor').attr('x1', px).attr('x2', px);
+  d3.select(svg).selectAll('line.cursor, line.cursor-halo').attr('x1', px).attr('x2', px);
 }
