@@ -41,12 +41,14 @@ export function drawAxes(ctx: CanvasRenderingContext2D, c: Camera): void {
   ctx.beginPath();
   for (let row = Math.ceil(vis.r0 / every) * every; row < vis.r1; row += every) {
     const y = v.y + row * rh;
-    if (y < p.top - 0.5 || y > p.bottom) continue;
-    ctx.moveTo((p.left - 4) * dpr, Math.round(y * dpr) + 0.5);
-    ctx.lineTo(p.left * dpr, Math.round(y * dpr) + 0.5);
     // Labelling every row: in the middle of it. Every few rows: on the tick at the row's top.
-    const ly = Math.min(p.bottom - FONT_PX / 2, Math.max(p.top + FONT_PX / 2, every === 1 ? y + rh / 2 : y));
-    ctx.fillText(hexPfn(row * b.cols, maxPfn), (p.left - 7) * dpr, ly * dpr);
+    const ly = every === 1 ? y + Math.min(rh, p.bottom - y) / 2 : y;
+    if (ly < p.top - 0.5 || ly > p.bottom) continue;
+    if (y >= p.top - 0.5) {
+      ctx.moveTo((p.left - 4) * dpr, Math.round(y * dpr) + 0.5);
+      ctx.lineTo(p.left * dpr, Math.round(y * dpr) + 0.5);
+    }
+    ctx.fillText(hexPfn(row * b.cols, maxPfn), (p.left - 7) * dpr, Math.max(p.top, ly) * dpr);
   }
   ctx.stroke();
 

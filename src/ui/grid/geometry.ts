@@ -23,17 +23,17 @@ export function marginsFor(nrPfns: number): Margins {
   return { left: Math.ceil(14 + AXIS_CHAR_PX * (digits + 2)), right: 60, top: 22, bottom: 8 };
 }
 /** Axis labels closer than this (CSS px) would overlap at the 11 px label font. */
-export const MIN_LABEL_SPACING = 18;
+export const MIN_LABEL_SPACING = 16;
 /**
  * Rows may be taller than cells are wide, up to this factor (of a cell, or of one pixel when a cell
  * is narrower): a small machine (16 pageblocks of 32 MiB) is width-bound at 1 or 2 px per PFN and
- * would be a 16 or 32 px strip in an empty panel; 8 px tall rows make each pageblock a band one can
- * point at. The same factor bounds cells wider than rows on a tall grid. Zooming in grows the
- * smaller side until pages are square, then both (viewport.ts).
+ * would be a 16 or 32 px strip in an empty panel; 16 px tall rows make each pageblock a band one can
+ * point at and an outline one can see. The same factor bounds cells wider than rows on a tall grid.
+ * Zooming in grows the smaller side until pages are square, then both (viewport.ts).
  */
-export const MAX_ROW_ASPECT = 8;
+export const MAX_ROW_ASPECT = 16;
 /** ...and never taller than this (CSS px), so a row still reads as a band of pages. */
-export const MAX_ROW_CSS = 12;
+export const MAX_ROW_CSS = 16;
 
 export interface GridGeometry {
   /** Device pixels per PFN cell, across: a whole number when a cell gets at least one pixel, so all cells are equal. */

@@ -221,8 +221,8 @@ function drawHover(ctx: CanvasRenderingContext2D, cam: Camera, pfn: number): voi
 }
 
 /**
- * The selected page: black dashes over a white line, a style no step role uses, plus short
- * crosshair ticks outside the box so a one-pixel page is found at any zoom.
+ * The selected page: black dashes over a white line, a style no step role uses, plus, while it is
+ * small, short crosshair ticks outside the box so a one-pixel page is found at any zoom.
  */
 function drawSelection(ctx: CanvasRenderingContext2D, cam: Camera, pfn: number): void {
   const r = pageBox(cam, pfn);
@@ -239,6 +239,8 @@ function drawSelection(ctx: CanvasRenderingContext2D, cam: Camera, pfn: number):
   ctx.setLineDash([4, 3]);
   ctx.strokeRect(x, y, w, h);
   ctx.setLineDash([]);
+  // A page big enough to show its PFN needs no pointers; they would cross its neighbours' labels.
+  if (r.w >= 24 && r.h >= 24) return;
   const tick = 6;
   const cx = x + w / 2;
   const cy = y + h / 2;

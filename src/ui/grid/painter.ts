@@ -18,9 +18,39 @@ import { gridLayout, renderPixels, type GridLayout } from './render';
 import { cellW, rowH, visibleCells, type Camera } from './viewport';
 
 const PALETTE = paletteRGBA();
+/**
+ * The second line of a page big enough for two: its state in at most 9 characters, so it fits
+ * under the PFN at the deepest zoom (the legend and the tooltip have the long names).
+ */
+const CELL_KEY: Readonly<Record<string, string>> = {
+  'hole': 'hole',
+  'reserved': 'reserved',
+  'free-unmovable': 'free',
+  'free-movable': 'free',
+  'free-reclaimable': 'free',
+  'free-highatomic': 'free',
+  'free-isolate': 'free',
+  'anon': 'anon',
+  'anon-active': 'anon act',
+  'file': 'file',
+  'file-active': 'file act',
+  'shmem': 'shmem',
+  'unevictable': 'unevict',
+  'slab': 'slab',
+  'pgtable': 'pgtable',
+  'kernel': 'kernel',
+  'offline': 'offline',
+  'zsmalloc': 'zsmalloc',
+  'hugetlb': 'hugetlb',
+  'device-private': 'device',
+  'isolated': 'isolated',
+  'locked': 'locked',
+  'migrating': 'migrating',
+  'pinned': 'pinned',
+};
 const KEYS: readonly string[] = (() => {
   const k = new Array<string>(256).fill('');
-  for (const c of STATE_CLASSES) k[c.id] = c.key;
+  for (const c of STATE_CLASSES) k[c.id] = CELL_KEY[c.key] ?? '';
   return k;
 })();
 
