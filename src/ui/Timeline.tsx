@@ -18,10 +18,18 @@ export const MARKER_STYLE: Readonly<Record<MarkerKind, { readonly label: string;
 };
 const KINDS = Object.keys(MARKER_STYLE) as MarkerKind[];
 
-/** One SVG path per kind: a vertical stroke at each marked step. */
-export function markerPaths(markers: readonly Marker[]): Record<MarkerKind, string> {
+/**
+ * One SVG path per kind: a vertical stroke at each marked step, at most one per kind and pixel
+ * column of a strip `px` wide over steps 0..frontier (thp-split has ~2,000 markers for ~1,300 px).
+ */
+export function markerPaths(markers: readonly Marker[], frontier: number, px: number): Record<MarkerKind, string> {
   const out = Object.fromEntries(KINDS.map((k) => [k, ''])) as Record<MarkerKind, string>;
+  const lastCol = Object.fromEntries(KINDS.map((k) => [k, -1])) as Record<MarkerKind, number>;
+  const perStep = px > 0 ? px / Math.max(frontier, 1) : Infinity;
   for (const m of markers) {
+    const col = Math.floor(m.step * perStep);
+    if (col === lastCol[m.kind]) continue; // markers arrive in step order
+    lastCol[m.kind] = col;
     const st = MARKER_STYLE[m.kind];
     out[m.kind] += `M${m.step} ${st.y0}V${st.y1}`;
   }
@@ -45,24 +53,33 @@ export function Timeline() {
     const svg = svgRef.current;
     if (!svg) return;
     let drawn: readonly Marker[] | null = null;
-    let width = -1;
+    let span = -1;
+    let px = svg.getBoundingClientRect().width;
+    let drawnPx = -1;
     const draw = (): void => {
       const { markers } = timelineData.getState();
       const f = Math.max(1, useSim.getState().meta?.frontier ?? 1);
-      if (markers === drawn && f === width) return;
+      if (markers === drawn && f === span && px === drawnPx) return;
       drawn = markers;
-      width = f;
+      span = f;
+      drawnPx = px;
       // x in steps: 0..frontier; a stroke of 1 CSS px whatever the scale.
       svg.setAttribute('viewBox', `0 0 ${f} 1`);
-      const paths = markerPaths(markers);
+      const paths = markerPaths(markers, f, px);
       for (const k of KINDS) svg.querySelector(`path[data-kind="${k}"]`)?.setAttribute('d', paths[k] || 'M0 0');
     };
     draw();
     const unsubMarks = timelineData.subscribe(draw);
     const unsubSim = useSim.subscribe(draw);
+    const observer = new ResizeObserver((entries) => {
+      px = entries[0]!.contentRect.width;
+      draw();
+    });
+    observer.observe(svg);
     return () => {
       unsubMarks();
       unsubSim();
+      observer.disconnect();
     };
   }, []);
 

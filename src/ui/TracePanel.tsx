@@ -1,16 +1,20 @@
 // The trace up to the current step in ftrace's format, the newest line at the bottom, the current
 // step's lines brighter. A click on a line goes to its step (the timestamp is the step id). It
 // follows new lines while scrolled to the bottom and stays put while a person reads further up.
-import { useLayoutEffect, useRef } from 'react';
+// Lines keep their key as the window slides (traceLog.first) and are memoised, so a frame while
+// playing renders only the lines it adds and the few whose "current" mark changes.
+import { memo, useLayoutEffect, useRef } from 'react';
 import { useStore } from 'zustand';
 import { seekTo } from './state/simClient';
 import { selectStep, traceLog, useSim } from './state/store';
 import { currentLineCount, stepOfLine } from './traceLines';
 
 const selectLines = (s: { readonly lines: readonly string[] }) => s.lines;
+const selectFirst = (s: { readonly first: number }) => s.first;
 
 export function TracePanel() {
   const lines = useStore(traceLog, selectLines);
+  const first = useStore(traceLog, selectFirst);
   const step = useSim(selectStep);
   const n = step > 0 ? currentLineCount(lines, step) : 0;
   const ref = useRef<HTMLPreElement>(null);
@@ -21,6 +25,7 @@ export function TracePanel() {
     if (el && follow.current) el.scrollTop = el.scrollHeight;
   }, [lines]);
 
+  const split = lines.length - n;
   return (
     <section className="trace" aria-label="Trace">
       <pre
@@ -41,18 +46,30 @@ export function TracePanel() {
         }}
       >
         {lines.length === 0 && '(no trace yet: step forward)'}
-        {n < lines.length && <span className="earlier">{lines.slice(0, lines.length - n).map(traceLine)}</span>}
-        {n > 0 && <span className="current">{lines.slice(lines.length - n).map(traceLine)}</span>}
+        {split > 0 && (
+          <span className="earlier">
+            {lines.slice(0, split).map((l, i) => (
+              <TraceLine key={first + i} line={l} />
+            ))}
+          </span>
+        )}
+        {n > 0 && (
+          <span className="current">
+            {lines.slice(split).map((l, i) => (
+              <TraceLine key={first + split + i} line={l} />
+            ))}
+          </span>
+        )}
       </pre>
     </section>
   );
 }
 
-function traceLine(l: string, i: number) {
+const TraceLine = memo(function TraceLine({ line }: { readonly line: string }) {
   return (
-    <span key={i} className="line" data-step={stepOfLine(l) ?? undefined}>
-      {l}
+    <span className="line" data-step={stepOfLine(line) ?? undefined}>
+      {line}
       {'\n'}
     </span>
   );
-}
+});

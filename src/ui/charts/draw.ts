@@ -18,7 +18,7 @@ export function drawChart(svg: SVGSVGElement, spec: ChartSpec, points: readonly 
   const root = d3.select(svg);
   root.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
   const x = d3.scaleLinear().domain([0, Math.max(1, lastStep)]).range([M.left, width - M.right]);
-  const data = points as SeriesPoint[];
+  const data = perPixel(points, x);
   let ymax = 0;
   if (spec.stacked) {
     for (const p of data) ymax = Math.max(ymax, spec.layers.reduce((a, l) => a + l.value(p), 0));
@@ -85,6 +85,22 @@ export function drawChart(svg: SVGSVGElement, spec: ChartSpec, points: readonly 
     root.selectAll<SVGLineElement, null>(`line.${cls}`).data([null]).join('line').attr('class', cls).attr('y1', M.top).attr('y2', height - M.bottom).raise();
   }
   return { x };
+}
+
+/**
+ * At most one point per pixel column: the last of each (the curves step after each sample, so it
+ * is the value the column shows), plus the first. A 150 px chart draws ~150 points, not 1,024.
+ */
+export function perPixel(points: readonly SeriesPoint[], x: (step: number) => number): SeriesPoint[] {
+  const out: SeriesPoint[] = [];
+  let col = NaN;
+  for (const p of points) {
+    const c = Math.floor(x(p.step));
+    if (c === col && out.length > 1) out[out.length - 1] = p;
+    else out.push(p);
+    col = c;
+  }
+  return out;
 }
 
 export function moveCursor(svg: SVGSVGElement, frame: ChartFrame, step: number): void {

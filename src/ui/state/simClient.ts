@@ -150,7 +150,13 @@ function frame(w: Worker, msg: FrameMsg): void {
     // The painter runs inside setState; if it throws, say so rather than stay busy forever.
     useSim.setState({ error: { message: `cannot draw the frame: ${e instanceof Error ? e.message : String(e)}`, restartable: false } });
   }
-  traceLog.setState((s) => ({ lines: traceReset ? trace : [...s.lines, ...trace].slice(-TRACE_KEEP) }));
+  traceLog.setState((s) => {
+    const end = s.first + s.lines.length; // the number the next line gets
+    if (traceReset) return { lines: trace, first: end };
+    const all = [...s.lines, ...trace];
+    const kept = all.slice(-TRACE_KEEP);
+    return { lines: kept, first: end + trace.length - kept.length };
+  });
   if (timelineReset || markers.length > 0 || fns.length > 0) {
     timelineData.setState((s) =>
       timelineReset ? { markers, fns } : { markers: [...s.markers, ...markers], fns: [...s.fns, ...fns] },

@@ -99,8 +99,12 @@ export interface GridView {
 
 export const gridView = createStore<{ readonly current: GridView | null }>()(() => ({ current: null }));
 
-/** The trace panel's lines: the trace up to the current step, the newest last. */
-export const traceLog = createStore<{ readonly lines: readonly string[] }>()(() => ({ lines: [] }));
+/**
+ * The trace panel's lines: the trace up to the current step, the newest last. `first` numbers
+ * lines[0] among every line the panel has shown (never reused), so a line keeps its React key
+ * while the window slides and a frame re-renders only the lines it added.
+ */
+export const traceLog = createStore<{ readonly lines: readonly string[]; readonly first: number }>()(() => ({ lines: [], first: 0 }));
 
 /** The scrubber's markers and the kernel functions seen, for the computed steps. */
 export const timelineData = createStore<{ readonly markers: readonly Marker[]; readonly fns: readonly string[] }>()(() => ({
