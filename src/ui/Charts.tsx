@@ -2,13 +2,13 @@
 // order >= pageblock_order, and migrations succeeded / failed, with the current step marked.
 // React renders the frames once; the charts are drawn from subscriptions to the series store
 // (when new samples arrive) and to the step (the cursor and the readouts), never per render.
+// They take the height the left column leaves (at least 34 px of plot each).
 import { useLayoutEffect, useRef } from 'react';
 import { drawChart, moveCursor, type ChartFrame } from './charts/draw';
 import { CHARTS, ORDER_COLORS, pointAt, type ChartSpec, type Readout } from './charts/specs';
 import { chartData, useSim } from './state/store';
 import type { SeriesPoint } from '../worker/protocol';
 
-const CHART_HEIGHT = 46;
 /**
  * New samples arrive with every frame while playing (up to 60/s); the paths are redrawn at most
  * this often, the cursor and readouts at every step. 1,024 samples × 16 series per redraw took
@@ -22,19 +22,25 @@ export function Charts() {
   useLayoutEffect(() => {
     const root = rootRef.current;
     if (!root) return;
-    const cells = CHARTS.map((spec) => ({
-      spec,
-      svg: root.querySelector<SVGSVGElement>(`svg[data-chart="${spec.id}"]`)!,
-      readout: root.querySelector<HTMLElement>(`[data-readout="${spec.id}"]`)!,
-      frame: null as ChartFrame | null,
-    }));
+    const cells = CHARTS.map((spec) => {
+      const svg = root.querySelector<SVGSVGElement>(`svg[data-chart="${spec.id}"]`)!;
+      return {
+        spec,
+        svg,
+        body: svg.parentElement!,
+        readout: root.querySelector<HTMLElement>(`[data-readout="${spec.id}"]`)!,
+        frame: null as ChartFrame | null,
+        /** The body's size, from the ResizeObserver: reading it per frame would force a layout. */
+        w: 0,
+        h: 0,
+        drawn: '',
+      };
+    });
+    const byBody = new Map(cells.map((c) => [c.body as Element, c]));
     let drawnPoints: readonly SeriesPoint[] | null = null;
     let drawnLast = -1;
-    let drawnWidth = -1;
     let drawnAt = -Infinity;
     let cursorStep = -1;
-    /** The chart width, from the ResizeObserver: reading clientWidth per frame forces a layout. */
-    let width = 0;
     let pending: ReturnType<typeof setTimeout> | null = null;
 
     const update = (force = false): void => {
@@ -42,17 +48,20 @@ export function Charts() {
       const meta = useSim.getState().meta;
       const step = meta?.step ?? 0;
       const last = Math.max(meta?.frontier ?? 0, points.at(-1)?.step ?? 0);
-      const stale = points !== drawnPoints || last !== drawnLast || width !== drawnWidth;
+      const resized = cells.some((c) => c.drawn !== `${c.w}x${c.h}`);
+      const stale = points !== drawnPoints || last !== drawnLast || resized;
       const now = performance.now();
       let redraw = false;
-      if ((force || stale) && width > 0) {
-        if (force || width !== drawnWidth || now - drawnAt >= REDRAW_MS) {
+      if (force || stale) {
+        if (force || resized || now - drawnAt >= REDRAW_MS) {
           if (pending !== null) clearTimeout(pending);
           pending = null;
-          for (const c of cells) c.frame = drawChart(c.svg, c.spec, points, width, CHART_HEIGHT, last);
+          for (const c of cells) {
+            c.drawn = `${c.w}x${c.h}`;
+            c.frame = c.w > 0 && c.h > 0 ? drawChart(c.svg, c.spec, points, c.w, c.h, last) : null;
+          }
           drawnPoints = points;
           drawnLast = last;
-          drawnWidth = width;
           drawnAt = now;
           redraw = true;
         } else pending ??= setTimeout(() => ((pending = null), update()), REDRAW_MS - (now - drawnAt));
@@ -67,15 +76,23 @@ export function Charts() {
         root.dataset.step = String(step);
       }
     };
-    width = Math.floor(cells[0]!.svg.parentElement!.clientWidth);
+    for (const c of cells) {
+      c.w = Math.floor(c.body.clientWidth);
+      c.h = Math.floor(c.body.clientHeight);
+    }
     update(true);
     const unsubPoints = chartData.subscribe(() => update());
     const unsubSim = useSim.subscribe(() => update());
     const observer = new ResizeObserver((entries) => {
-      width = Math.floor(entries[0]!.contentRect.width);
+      for (const e of entries) {
+        const c = byBody.get(e.target);
+        if (!c) continue;
+        c.w = Math.floor(e.contentRect.width);
+        c.h = Math.floor(e.contentRect.height);
+      }
       update();
     });
-    observer.observe(cells[0]!.svg.parentElement!);
+    for (const c of cells) observer.observe(c.body);
     return () => {
       if (pending !== null) clearTimeout(pending);
       unsubPoints();

@@ -19,6 +19,11 @@ export function drawChart(svg: SVGSVGElement, spec: ChartSpec, points: readonly 
   root.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
   const x = d3.scaleLinear().domain([0, Math.max(1, lastStep)]).range([M.left, width - M.right]);
   const data = perPixel(points, x);
+  // A sample holds until the next one: carry the last to the end of the axis, so a timeline of
+  // one sample (a scenario without actions) still draws its level.
+  const tail = data.at(-1);
+  if (tail && tail.step < lastStep) data.push({ ...tail, step: lastStep });
+  else if (tail && data.length === 1) data.push({ ...tail, step: Math.max(1, lastStep) });
   let ymax = 0;
   if (spec.stacked) {
     for (const p of data) ymax = Math.max(ymax, spec.layers.reduce((a, l) => a + l.value(p), 0));
