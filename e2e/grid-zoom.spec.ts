@@ -3,6 +3,7 @@
 // the keyboard zooms without taking the app's stepping keys, Fit resets; and a migration step
 // draws its arrow. Waits on data-* hooks (data-zoom, data-hover-pfn, ...), never on a timer.
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { STATE_CLASSES } from '../src/kernel/classes';
 
 async function openPreset(page: Page, preset: string): Promise<void> {
   await page.goto('/');
@@ -114,6 +115,26 @@ test('the focused grid zooms with + and 0 and leaves ← → to stepping; a migr
   await expect(app).toHaveAttribute('data-busy', 'false');
   await expect(overlay).toHaveAttribute('data-arrows', '1');
   await expect(page.getByTestId('pfn-grid')).toHaveAttribute('data-state-hash', (await app.getAttribute('data-state-hash'))!);
+
+  // The destination page, allocated a step ago, is drawn in the colour of the class the tooltip
+  // names: frames after the first only redraw the pages that changed, and this one did.
+  const dst = 0x1003;
+  const at = await cellCentre(cells, dst);
+  await page.mouse.move(at.x, at.y);
+  for (let i = 0; i < 3; i++) await wheelIn(page, cells);
+  const tooltip = page.getByTestId('pfn-tooltip');
+  await expect(tooltip).toHaveAttribute('data-pfn', String(dst));
+  const label = (await tooltip.locator('.tt-class').textContent())!.trim();
+  const cls = STATE_CLASSES.find((c) => c.label === label)!;
+  expect(cls, `a state class labelled "${label}"`).toBeTruthy();
+  const rgb = await cells.evaluate((el: HTMLCanvasElement, p: number) => {
+    const d = el.dataset;
+    const cols = Number(d.cols);
+    const x = Math.floor(Number(d.originX) + ((p % cols) + 0.5) * Number(d.cellPx));
+    const y = Math.floor(Number(d.originY) + (Math.floor(p / cols) + 0.5) * Number(d.rowPx));
+    return [...el.getContext('2d')!.getImageData(x, y, 1, 1).data.slice(0, 3)];
+  }, dst);
+  expect(rgb).toEqual([1, 3, 5].map((i) => parseInt(cls.color.slice(i, i + 2), 16)));
   await page.keyboard.press('ArrowLeft');
   await expect(grid).toHaveAttribute('data-step', '4');
   await expect(overlay).toHaveAttribute('data-arrows', '0');

@@ -1,23 +1,22 @@
-// Draws a GridView onto the visible canvas at the current pan/zoom. A frame's bytes go into an
-// offscreen canvas at one pixel per PFN (palette fill + putImageData, ~1.5 ms for 1 Mi PFNs), or,
-// zoomed out below a device pixel per page, at one pixel per block of pages (reduce.ts); either
-// is rendered when a paint first needs it. A paint scales only the visible part onto the canvas
-// with smoothing off (one drawImage of a sub-rectangle, so a pan costs the same at any zoom),
-// then draws what depends on the zoom:
-// gaps between pages and pageblock lines once they are big enough to see, each page's PFN once
-// it fits, the axes and the zones (axes.ts). A new frame repaints synchronously, so the grid is
+// Draws a GridView onto the visible canvas at the current pan/zoom. A frame's bytes live in an
+// offscreen image at one pixel per PFN or, zoomed out below a device pixel per page, one pixel
+// per block of pages (images.ts, reduce.ts), brought up to date when a paint first needs it. A
+// paint scales only the visible part onto the canvas with smoothing off (one drawImage of a
+// sub-rectangle, so a pan costs the same at any zoom), then draws what depends on the zoom: gaps
+// between pages and pageblock lines once they are big enough to see, each page's PFN once it
+// fits, the axes and the zones (axes.ts). A new frame repaints synchronously, so the grid is
 // drawn by the time the store reports idle; pans and zooms repaint from requestAnimationFrame.
 import { fitToDevicePixels } from './canvas';
-import { paletteRGBA, STATE_CLASSES } from '../../kernel/classes';
+import { STATE_CLASSES } from '../../kernel/classes';
 import type { GridView } from '../state/store';
 import { drawAxes, drawZones, setMono } from './axes';
 import { hexPfn } from './geometry';
 import { DARK_INK, INK_BY_CLASS } from './ink';
-import { reduceView, reduction } from './reduce';
-import { gridLayout, renderPixels, type GridLayout } from './render';
+import { createGridImages } from './images';
+import { reduction } from './reduce';
+import { gridLayout, type GridLayout } from './render';
 import { cellW, rowH, visibleCells, type Camera } from './viewport';
 
-const PALETTE = paletteRGBA();
 /**
  * The second line of a page big enough for two: its state in at most 9 characters, so it fits
  * under the PFN at the deepest zoom (the legend and the tooltip have the long names).
@@ -73,50 +72,14 @@ export interface GridPainter {
   view(): GridView | null;
 }
 
-/** An offscreen image of the grid at one pixel per cell (f = 1) or per block of fx × fy cells. */
-interface Image {
-  canvas: OffscreenCanvas;
-  pixels: ImageData;
-  /** The frame and reduction it shows; stale when either differs from what a paint needs. */
-  view: GridView | null;
-  fx: number;
-  fy: number;
-}
-
-function makeImage(w: number, h: number): Image {
-  return { canvas: new OffscreenCanvas(w, h), pixels: new ImageData(w, h), view: null, fx: 0, fy: 0 };
-}
-
 export function createGridPainter(canvas: HTMLCanvasElement): GridPainter {
   let view: GridView | null = null;
   let layout: GridLayout | null = null;
-  // Reused across frames: a new 4 MiB ImageData per frame is garbage.
-  let full: Image | null = null;
-  let reduced: Image | null = null;
+  const images = createGridImages();
 
   function setView(v: GridView | null): void {
     view = v;
     layout = v ? gridLayout(v.nrPfns) : null;
-  }
-
-  /** The image for this reduction, rendered now if the frame or the reduction changed. */
-  function imageFor(v: GridView, l: GridLayout, fx: number, fy: number): Image {
-    if (fx === 1 && fy === 1) {
-      if (!full || full.canvas.width !== l.cols || full.canvas.height !== l.rows) full = makeImage(l.cols, l.rows);
-      if (full.view !== v) {
-        renderPixels(v.view, PALETTE, l, new Uint32Array(full.pixels.data.buffer));
-        put(full);
-        full.view = v;
-      }
-      return full;
-    }
-    if (reduced && reduced.view === v && reduced.fx === fx && reduced.fy === fy) return reduced;
-    const r = reduceView(v.view, v.nrPfns, l.cols, l.rows, fx, fy);
-    if (!reduced || reduced.canvas.width !== r.cols || reduced.canvas.height !== r.rows) reduced = makeImage(r.cols, r.rows);
-    renderPixels(r.classes, PALETTE, { cols: r.cols, rows: r.rows, nrPfns: r.classes.length }, new Uint32Array(reduced.pixels.data.buffer));
-    put(reduced);
-    Object.assign(reduced, { view: v, fx, fy });
-    return reduced;
   }
 
   function paint(c: Camera): void {
@@ -143,7 +106,7 @@ export function createGridPainter(canvas: HTMLCanvasElement): GridPainter {
     const fx = reduction(cw * dpr);
     const fy = reduction(rh * dpr);
     if (vis.c1 > vis.c0 && vis.r1 > vis.r0) {
-      const img = imageFor(view, layout, fx, fy);
+      const img = images.imageFor(view, layout, fx, fy);
       const sc0 = Math.floor(vis.c0 / fx);
       const sr0 = Math.floor(vis.r0 / fy);
       const sw = Math.min(img.canvas.width, Math.ceil(vis.c1 / fx)) - sc0;
@@ -180,12 +143,6 @@ export function createGridPainter(canvas: HTMLCanvasElement): GridPainter {
     layout: () => layout,
     view: () => view,
   };
-}
-
-function put(img: Image): void {
-  const ctx = img.canvas.getContext('2d');
-  if (!ctx) throw new Error('no 2D context for the offscreen PFN canvas');
-  ctx.putImageData(img.pixels, 0, 0);
 }
 
 /** Device-pixel position of a CSS coordinate, snapped so a 1-pixel line is crisp. */

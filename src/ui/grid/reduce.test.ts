@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { StateClass } from '../../kernel/classes';
-import { EMPTY, reduceView, reduction } from './reduce';
+import { EMPTY, reduceBlock, reduceView, reduction } from './reduce';
 
 describe('reduction', () => {
   it('is the power of two that makes a block at least one device pixel', () => {
@@ -35,5 +36,27 @@ describe('reduceView', () => {
     const v = new Uint8Array([StateClass.FreeMovable, StateClass.Slab, 0, 0]);
     const r = reduceView(v, 2, 2, 2, 2, 1);
     expect([...r.classes]).toEqual([StateClass.Slab, EMPTY]);
+  });
+});
+
+describe('reduceBlock', () => {
+  it('agrees with reduceView on every block (the painter updates single blocks with it)', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 700 }).map((a) => a.map((b) => b % 26)),
+        fc.constantFrom(1, 2, 4, 8),
+        fc.constantFrom(1, 2, 4),
+        (view, fx, fy) => {
+          const cols = 16;
+          const rows = Math.ceil(view.length / cols);
+          const r = reduceView(view, view.length, cols, rows, fx, fy);
+          for (let br = 0; br < r.rows; br++) {
+            for (let bc = 0; bc < r.cols; bc++) {
+              expect(reduceBlock(view, view.length, cols, rows, bc * fx, br * fy, fx, fy)).toBe(r.classes[br * r.cols + bc]);
+            }
+          }
+        },
+      ),
+    );
   });
 });
