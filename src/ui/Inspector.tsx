@@ -6,7 +6,7 @@ import type { ReactNode } from 'react';
 import { GoToPfn } from './GoToPfn';
 import { PageHistory } from './PageHistory';
 import { selectPfn, setBreakpoints } from './state/simClient';
-import { selectBreakpoints, selectPage, selectSelectedPfn, selectStep, useSim } from './state/store';
+import { selectBreakpoints, selectNrPfns, selectPage, selectSelectedPfn, selectStep, useSim } from './state/store';
 import type { PageDetail } from '../worker/protocol';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
@@ -15,7 +15,10 @@ export function Inspector() {
   const selected = useSim(selectSelectedPfn);
   const page = useSim(selectPage);
   const step = useSim(selectStep);
+  const nrPfns = useSim(selectNrPfns);
   const detail = page && page.pfn === selected ? page.detail : null;
+  // A selection kept from a larger machine (another preset) has no page here.
+  const missing = selected !== null && nrPfns > 0 && selected >= nrPfns;
   return (
     <section className="panel inspector" aria-label="Page inspector" data-testid="inspector" data-pfn={detail?.pfn}>
       <div className="panel-head">
@@ -24,6 +27,8 @@ export function Inspector() {
       </div>
       {selected === null ? (
         <p className="hint">Click a page on the grid, or type its PFN, to see its struct page here as the step changes it.</p>
+      ) : missing ? (
+        <p className="hint">PFN {hex(selected)} is past the end of this machine (0x0–{hex(nrPfns - 1)}).</p>
       ) : !detail ? (
         <p className="hint">Reading PFN {hex(selected)}…</p>
       ) : (
