@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { checkInvariants } from '../kernel/invariants';
 import { inspectPage } from '../kernel/inspect';
 import { ptePfn, ptePresent } from '../kernel/vm';
+import { footprintFields } from '../kernel/memmap';
 import { findPreset } from './presets';
 import { openSession } from './session';
 import { runToEnd, seek, type Step } from './timeline';
@@ -214,5 +215,24 @@ describe('migrate-process: migrate_pages(2) over a whole process', () => {
       expect(b.pfns.reduce((n, p) => n + (p.nr ?? 1), 0)).toBeLessThanOrEqual(512 + 511);
     }
     expect(checkInvariants(s.k)).toEqual([]);
+  });
+});
+
+describe('footprint per page', () => {
+  const { steps } = run('lru-anon');
+  const names = (m: number): string[] => footprintFields(m);
+  test('the refcount check reads the source page\'s _refcount, _mapcount and mapping; the mapping switch writes dst mapping and index', () => {
+    const check = steps.find((x) => x.fn === 'migrate_folio')!;
+    const src = check.footprint.pages.find((p) => p.role === 'src')!;
+    expect(names(src.reads)).toEqual(expect.arrayContaining(['_refcount', '_mapcount', 'mapping']));
+    expect(src.writes).toBe(0);
+    const move = steps.find((x) => x.fn === '__folio_migrate_mapping')!;
+    const dst = move.footprint.pages.find((p) => p.role === 'dst')!;
+    expect(names(dst.writes)).toEqual(expect.arrayContaining(['mapping', 'index']));
+    expect(move.footprint.pages.find((p) => p.role === 'src')!.writes).toBe(0);
+  });
+  test('isolation writes PG_lru (flags), the lru links and _refcount of the source', () => {
+    const iso = steps.find((x) => x.fn === 'folio_isolate_lru')!;
+    expect(names(iso.footprint.pages[0]!.writes)).toEqual(['flags', 'lru', '_refcount']);
   });
 });

@@ -12,6 +12,7 @@
 
 import type { Kernel } from '../kernel/kernel';
 import { mkStep, type StepInfo, type Steps } from '../kernel/step';
+import { newFootprint } from '../kernel/memmap';
 import { redoJournal, stateHash, undoJournal, type Stores } from '../kernel/store';
 
 export interface Step extends StepInfo {
@@ -66,7 +67,7 @@ export interface TimelineOptions {
 
 export function createTimeline(k: Kernel, sched: Scheduler, opts: TimelineOptions = {}): Timeline {
   k.st.j.on = true;
-  k.mem.fp = { reads: 0, writes: 0 };
+  k.mem.fp = newFootprint();
   const t: Timeline = {
     k, steps: [], marks: [0], cur: 0, jEnd: k.st.j.len, done: false, sched, checkpoints: [],
     checkpointEvery: opts.checkpointEvery ?? 1 << 21,

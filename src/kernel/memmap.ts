@@ -40,6 +40,29 @@ export const NO_LINK = -1;
 export interface Footprint {
   reads: number;
   writes: number;
+  /**
+   * Per page, while a step runs: flat triples (pfn, reads, writes) for the first MAX_TOUCHED
+   * pages touched, so a step can say which fields of its source and of its destination it used.
+   */
+  touched: number[];
+}
+
+export const MAX_TOUCHED = 64;
+
+export function newFootprint(): Footprint {
+  return { reads: 0, writes: 0, touched: [] };
+}
+
+function touch(fp: Footprint, pfn: number, r: number, w: number): void {
+  const t = fp.touched;
+  for (let i = 0; i < t.length; i += 3) {
+    if (t[i] === pfn) {
+      t[i + 1]! |= r;
+      t[i + 2]! |= w;
+      return;
+    }
+  }
+  if (t.length < 3 * MAX_TOUCHED) t.push(pfn, r, w);
 }
 
 export interface Memmap {
@@ -106,29 +129,35 @@ export interface PageAccess {
   readonly mem: Memmap;
 }
 
-const r = (k: PageAccess, f: number): void => {
+const r = (k: PageAccess, f: number, pfn: number): void => {
   const fp = k.mem.fp;
-  if (fp) fp.reads |= f;
+  if (fp) {
+    fp.reads |= f;
+    touch(fp, pfn, f, 0);
+  }
 };
-const w = (k: PageAccess, f: number): void => {
+const w = (k: PageAccess, f: number, pfn: number): void => {
   const fp = k.mem.fp;
-  if (fp) fp.writes |= f;
+  if (fp) {
+    fp.writes |= f;
+    touch(fp, pfn, 0, f);
+  }
 };
 
 export function pageFlags(k: PageAccess, pfn: number): number {
-  r(k, F.flags);
+  r(k, F.flags, pfn);
   return k.mem.flags.a[pfn]!;
 }
 export function testPageFlag(k: PageAccess, pfn: number, nr: number): boolean {
-  r(k, F.flags);
+  r(k, F.flags, pfn);
   return (k.mem.flags.a[pfn]! & (1 << nr)) !== 0;
 }
 export function setPageFlag(k: PageAccess, pfn: number, nr: number): void {
-  w(k, F.flags);
+  w(k, F.flags, pfn);
   put(k.st, k.mem.flags, pfn, k.mem.flags.a[pfn]! | (1 << nr));
 }
 export function clearPageFlag(k: PageAccess, pfn: number, nr: number): void {
-  w(k, F.flags);
+  w(k, F.flags, pfn);
   put(k.st, k.mem.flags, pfn, k.mem.flags.a[pfn]! & ~(1 << nr));
 }
 /** TestClearPageX: atomic test-and-clear, the primitive that makes isolation exclusive. */
@@ -138,104 +167,104 @@ export function testClearPageFlag(k: PageAccess, pfn: number, nr: number): boole
   return was;
 }
 export function setPageFlags(k: PageAccess, pfn: number, v: number): void {
-  w(k, F.flags);
+  w(k, F.flags, pfn);
   put(k.st, k.mem.flags, pfn, v);
 }
 
 export function pageRefcount(k: PageAccess, pfn: number): number {
-  r(k, F._refcount);
+  r(k, F._refcount, pfn);
   return k.mem.refcount.a[pfn]!;
 }
 export function setPageRefcount(k: PageAccess, pfn: number, v: number): void {
-  w(k, F._refcount);
+  w(k, F._refcount, pfn);
   put(k.st, k.mem.refcount, pfn, v);
 }
 
 export function pageMapcountRaw(k: PageAccess, pfn: number): number {
-  r(k, F._mapcount);
+  r(k, F._mapcount, pfn);
   return k.mem.mapcount.a[pfn]!;
 }
 export function setPageMapcountRaw(k: PageAccess, pfn: number, v: number): void {
-  w(k, F._mapcount);
+  w(k, F._mapcount, pfn);
   put(k.st, k.mem.mapcount, pfn, v);
 }
 
 export function pageType(k: PageAccess, pfn: number): number {
-  r(k, F.page_type);
+  r(k, F.page_type, pfn);
   return k.mem.pageType.a[pfn]!;
 }
 export function setPageType(k: PageAccess, pfn: number, t: number): void {
-  w(k, F.page_type);
+  w(k, F.page_type, pfn);
   put(k.st, k.mem.pageType, pfn, t);
 }
 
 export function pageMapping(k: PageAccess, pfn: number): number {
-  r(k, F.mapping);
+  r(k, F.mapping, pfn);
   return k.mem.mapping.a[pfn]!;
 }
 export function setPageMapping(k: PageAccess, pfn: number, v: number): void {
-  w(k, F.mapping);
+  w(k, F.mapping, pfn);
   put(k.st, k.mem.mapping, pfn, v);
 }
 
 export function pageIndex(k: PageAccess, pfn: number): number {
-  r(k, F.index);
+  r(k, F.index, pfn);
   return k.mem.index.a[pfn]!;
 }
 export function setPageIndex(k: PageAccess, pfn: number, v: number): void {
-  w(k, F.index);
+  w(k, F.index, pfn);
   put(k.st, k.mem.index, pfn, v);
 }
 
 export function pagePrivate(k: PageAccess, pfn: number): number {
-  r(k, F.private);
+  r(k, F.private, pfn);
   return k.mem.private_.a[pfn]!;
 }
 export function setPagePrivate(k: PageAccess, pfn: number, v: number): void {
-  w(k, F.private);
+  w(k, F.private, pfn);
   put(k.st, k.mem.private_, pfn, v);
 }
 
 export function folioOrder(k: PageAccess, pfn: number): number {
-  r(k, F.order);
+  r(k, F.order, pfn);
   return k.mem.order.a[pfn]!;
 }
 export function setFolioOrder(k: PageAccess, pfn: number, o: number): void {
-  w(k, F.order);
+  w(k, F.order, pfn);
   put(k.st, k.mem.order, pfn, o);
 }
 
 export function lruNext(k: PageAccess, pfn: number): number {
-  r(k, F.lru);
+  r(k, F.lru, pfn);
   return k.mem.lruNext.a[pfn]!;
 }
 export function lruPrev(k: PageAccess, pfn: number): number {
-  r(k, F.lru);
+  r(k, F.lru, pfn);
   return k.mem.lruPrev.a[pfn]!;
 }
 export function setLru(k: PageAccess, pfn: number, prev: number, next: number): void {
-  w(k, F.lru);
+  w(k, F.lru, pfn);
   put(k.st, k.mem.lruPrev, pfn, prev);
   put(k.st, k.mem.lruNext, pfn, next);
 }
 
 // include/linux/page-flags.h: compound_head() — a tail page points at its head from word 1.
 export function compound_head(k: PageAccess, pfn: number): number {
-  r(k, F.compound_head);
+  r(k, F.compound_head, pfn);
   const v = k.mem.lruNext.a[pfn]!;
   return v <= -2 ? -v - 2 : pfn;
 }
 export function PageTail(k: PageAccess, pfn: number): boolean {
-  r(k, F.compound_head);
+  r(k, F.compound_head, pfn);
   return k.mem.lruNext.a[pfn]! <= -2;
 }
 export function setCompoundHead(k: PageAccess, pfn: number, head: number): void {
-  w(k, F.compound_head);
+  w(k, F.compound_head, pfn);
   put(k.st, k.mem.lruPrev, pfn, NO_LINK);
   put(k.st, k.mem.lruNext, pfn, encodeCompoundHead(head));
 }
 export function clearCompoundHead(k: PageAccess, pfn: number): void {
-  w(k, F.compound_head);
+  w(k, F.compound_head, pfn);
   put(k.st, k.mem.lruNext, pfn, NO_LINK);
 }
 

@@ -2,7 +2,7 @@
 // generators (function*) that yield a StepInfo at each such point; the engine numbers them,
 // records the journal between them and the footprint of struct page fields they read and wrote.
 
-import type { Footprint, Memmap } from './memmap';
+import type { Memmap } from './memmap';
 import { PG, PGTY } from './flags';
 
 export type Phase =
@@ -47,9 +47,16 @@ export interface StepInfo {
   /** Trace lines in tracepoint vocabulary: "event: fields" (the engine adds the ftrace prefix). */
   readonly trace: readonly string[];
   /** struct page fields read and written since the previous step (memmap.ts F bits). */
-  readonly footprint: Footprint;
+  readonly footprint: StepFootprint;
   /** Refcount and folio_mapcount() of each step PFN's folio right after the step (for trace lines). */
   readonly after: readonly PfnState[];
+}
+
+export interface StepFootprint {
+  readonly reads: number;
+  readonly writes: number;
+  /** For each of the step's pages (a folio or block counts as one, by its first PFN and role). */
+  readonly pages: readonly { readonly pfn: number; readonly role: Role; readonly reads: number; readonly writes: number }[];
 }
 
 export interface PfnState {
@@ -84,10 +91,26 @@ function pfnState(mem: Memmap, pfn: number): PfnState {
  */
 export function mkStep(k: StepSource, s: Omit<StepInfo, 'footprint' | 'trace' | 'after'> & { trace?: readonly string[] }): StepInfo {
   const fp = k.mem.fp;
-  const footprint = fp ? { reads: fp.reads, writes: fp.writes } : { reads: 0, writes: 0 };
+  const pages: { pfn: number; role: Role; reads: number; writes: number }[] = [];
+  if (fp) {
+    for (const p of s.pfns) {
+      const end = p.pfn + (p.nr ?? 1);
+      let r = 0, w = 0;
+      const t = fp.touched;
+      for (let i = 0; i < t.length; i += 3) {
+        if (t[i]! >= p.pfn && t[i]! < end) {
+          r |= t[i + 1]!;
+          w |= t[i + 2]!;
+        }
+      }
+      pages.push({ pfn: p.pfn, role: p.role, reads: r, writes: w });
+    }
+  }
+  const footprint: StepFootprint = fp ? { reads: fp.reads, writes: fp.writes, pages } : { reads: 0, writes: 0, pages };
   if (fp) {
     fp.reads = 0;
     fp.writes = 0;
+    fp.touched.length = 0;
   }
   const after: PfnState[] = [];
   const pfns = s.pfns;
