@@ -119,14 +119,13 @@ function Fields({ names }: { readonly names: readonly FieldName[] }) {
 }
 
 /**
- * The step's footprint. The model records one footprint per step over every page it touched, so
- * it names the pages (source and destination together) rather than split the fields by page.
+ * The step's footprint: the struct page fields it read and wrote, over every page it touched,
+ * then page by page for its source and destination (what a design change must keep working).
  */
 function Footprint({ step }: { readonly step: StepView }) {
-  const pages = distinctPfns(step.pfns).filter((p) => p.role === 'src' || p.role === 'dst');
-  const whose = pages.length > 0 ? pages.map((p) => `${ROLE_LABELS[p.role]} ${hex(p.pfn)}`).join(' and ') : 'the pages it touched';
+  const pages = step.footprint.filter((p) => (p.role === 'src' || p.role === 'dst') && (p.reads.length || p.writes.length));
   return (
-    <dl className="footprint" aria-label="struct page fields" data-testid="footprint" title={`struct page fields of ${whose}, as this step used them`}>
+    <dl className="footprint" aria-label="struct page fields" data-testid="footprint" title="struct page fields this step used">
       <dt>read</dt>
       <dd data-testid="footprint-reads">
         <Fields names={step.reads} />
@@ -135,6 +134,16 @@ function Footprint({ step }: { readonly step: StepView }) {
       <dd data-testid="footprint-writes">
         <Fields names={step.writes} />
       </dd>
+      {pages.length > 1 &&
+        pages.map((p) => (
+          <div key={`${p.role}-${p.pfn}`} className="footprint-page" data-testid={`footprint-${p.role}`}>
+            <dt>{ROLE_LABELS[p.role]} {hex(p.pfn)}</dt>
+            <dd>
+              {p.reads.length > 0 && <>r: <Fields names={p.reads} /> </>}
+              {p.writes.length > 0 && <>w: <Fields names={p.writes} /></>}
+            </dd>
+          </div>
+        ))}
     </dl>
   );
 }

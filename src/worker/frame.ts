@@ -29,6 +29,7 @@ export function stepView(s: Step): StepView {
     pfns: s.pfns,
     reads: footprintFields(s.footprint.reads),
     writes: footprintFields(s.footprint.writes),
+    footprint: s.footprint.pages.map((p) => ({ pfn: p.pfn, role: p.role, reads: footprintFields(p.reads), writes: footprintFields(p.writes) })),
   };
 }
 

@@ -119,10 +119,16 @@ export interface StepView {
   readonly text: string;
   readonly result: string | null;
   readonly pfns: readonly StepPfn[];
-  /**
-   * The struct page fields the step read and wrote (its footprint), over every page it touched:
-   * the model records one footprint per step, not one per page.
-   */
+  /** The struct page fields the step read and wrote (its footprint), over every page it touched. */
+  readonly reads: readonly FieldName[];
+  readonly writes: readonly FieldName[];
+  /** The same, page by page: for each of the step's pages (source, destination, ...) by role. */
+  readonly footprint: readonly PageFootprint[];
+}
+
+export interface PageFootprint {
+  readonly pfn: number;
+  readonly role: StepPfn['role'];
   readonly reads: readonly FieldName[];
   readonly writes: readonly FieldName[];
 }
