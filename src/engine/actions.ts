@@ -9,6 +9,7 @@ import {
 import type { Steps } from '../kernel/step';
 import { migrate_pfns_path, writeback_path, type MigrateSpec } from '../kernel/migrate-paths';
 import { MIGRATE_MODE, MR, MR_NAMES, type MigrateReason } from '../kernel/migrate';
+import { balloon_deflate, balloon_inflate } from '../kernel/balloon';
 import type { Action, SimpleAction } from './scenario';
 import type { TaskGroup } from './scheduler';
 import type { Task } from './timeline';
@@ -54,6 +55,7 @@ function pathOf(k: Kernel, ctx: Context, index: number, a: SimpleAction): Steps<
     case 'migrate': return migrateAction(k, ctx, a, `migrator-${1000 + index * 10}`);
     case 'race': return migrateAction(k, ctx, a, `migrator-${1000 + index * 10}`); // taskGroups() adds the second
     case 'writeback': return writebackAction(k, ctx, a);
+    case 'balloon': return balloonAction(k, ctx, index, a);
     default: {
       const never: never = a;
       throw new Error(`unknown action ${JSON.stringify(never)}`);
@@ -98,6 +100,13 @@ function migrateSpec(k: Kernel, ctx: Context, a: MigrateAction): MigrateSpec {
 
 function* migrateAction(k: Kernel, ctx: Context, a: MigrateAction, who: string): Steps<void> {
   yield* migrate_pfns_path(k, migrateSpec(k, ctx, a), who);
+}
+
+function* balloonAction(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'balloon' }>): Steps<void> {
+  const got: number[] = [];
+  ctx.produced.set(index, got);
+  if (a.op === 'inflate') yield* balloon_inflate(k, a.pages, got);
+  else yield* balloon_deflate(k, a.pages);
 }
 
 function* writebackAction(k: Kernel, ctx: Context, a: Extract<SimpleAction, { type: 'writeback' }>): Steps<void> {

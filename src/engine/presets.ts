@@ -145,6 +145,28 @@ export const PRESETS: readonly Preset[] = [
       { type: 'migrate', pages: [{ process: 3, page: 1 }], mode: 'sync', to: 'DMA' },
     ],
   }),
+  preset('balloon-inflate', 'the virtio balloon inflates (pages become PageOffline + PG_movable_ops on the balloon list, one reference each) and deflates (freed; PageOffline ends only then)', {
+    ...SMALL,
+    actions: [{ type: 'balloon', op: 'inflate', pages: 32 }, { type: 'balloon', op: 'deflate', pages: 8 }],
+  }),
+  preset('balloon-migrate', 'balloon pages migrate through the movable_ops path: isolate_movable_ops_page(), only locking in the unmap phase, virtballoon_migratepage() moves the balloon reference', {
+    ...SMALL,
+    actions: [{ type: 'balloon', op: 'inflate', pages: 16 }, { type: 'migrate', pages: [{ from: 0 }], mode: 'sync', reason: 'compaction' }],
+  }),
+  preset('balloon-race', 'two migrators race for the same balloon pages: PG_movable_ops_isolated (the PG_reclaim bit) keeps the second one out', {
+    ...SMALL,
+    actions: [{ type: 'balloon', op: 'inflate', pages: 2 }, { type: 'race', pages: [{ from: 0 }], mode: 'async', reason: 'compaction' }],
+  }),
+  preset('balloon-lock-eagain', 'a migration meets the driver inflating: balloon_lock is held, so virtballoon_migratepage() returns -EAGAIN on every pass and the pages go back to the balloon', {
+    ...SMALL,
+    actions: [
+      { type: 'balloon', op: 'inflate', pages: 4 },
+      { type: 'parallel', schedule: [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], actions: [
+        { type: 'balloon', op: 'inflate', pages: 16 },
+        { type: 'migrate', pages: [{ from: 0 }], mode: 'async', reason: 'compaction' },
+      ] },
+    ],
+  }),
   preset('large-4g', '4 GiB (1 Mi PFNs): the size the performance targets are set for', {
     memory: { pfns: 1048576 },
     seed: 1,

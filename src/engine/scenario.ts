@@ -99,6 +99,8 @@ const simpleAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('migrate'), ...migrateFields }).strict().refine(oneTarget, targetMessage),
   z.object({ type: z.literal('race'), ...migrateFields }).strict().refine(oneTarget, targetMessage),
   z.object({ type: z.literal('writeback'), ...pageRef, state: z.enum(['start', 'end']) }).strict().refine(onePageRef, pageRefMessage),
+  /** The virtio balloon: inflate (the host takes pages) or deflate (gives them back). */
+  z.object({ type: z.literal('balloon'), op: z.enum(['inflate', 'deflate']), pages: z.number().int().min(1).max(MAX_PFNS) }).strict(),
 ]);
 
 const parallelAction = z.object({

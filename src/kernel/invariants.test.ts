@@ -149,6 +149,20 @@ const CASES: readonly Case[] = [
     },
   },
   {
+    rule: 'balloon page', what: 'a slab page put on the balloon list',
+    corrupt: (k) => {
+      let p = 0;
+      while (k.mem.pageType.a[p] !== PGTY.slab) p++;
+      listAdd(k, k.balloon.list, 0, p); // on no other list, but not PageOffline / PG_movable_ops
+    },
+  },
+  {
+    rule: 'balloon count', what: 'NR_BALLOON_PAGES one higher than the balloon list', only: true,
+    corrupt: (k) => {
+      k.nstat.a[NS.NR_BALLOON_PAGES] = k.nstat.a[NS.NR_BALLOON_PAGES]! + 1;
+    },
+  },
+  {
     rule: 'nr_free', what: 'nr_free one higher than the blocks on the lists', only: true,
     corrupt: (k) => {
       k.nrFree.a[1 * NR_PAGE_ORDERS + 3]!++;

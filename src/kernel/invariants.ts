@@ -104,6 +104,20 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
   }
   void LRU;
 
+  // 2b. The balloon: every listed page is PageOffline with PG_movable_ops, private = the device,
+  //     not isolated; listed + isolated = NR_BALLOON_PAGES.
+  let listed = 0;
+  for (let p = k.balloon.list.heads.a[0]!; p !== NO_LINK; p = lruNext.a[p]!) {
+    if (onList[p]) { bad('one list', `${hex(p)} is on the balloon list and another list`, p); break; }
+    onList[p] = 1;
+    listed++;
+    if (pageType.a[p] !== PGTY.offline || !(flags.a[p]! & (1 << PG.uptodate)) || private_.a[p] !== 1) bad('balloon page', `${hex(p)} on the balloon list is not a PageOffline movable_ops page of the balloon`, p);
+    if (flags.a[p]! & (1 << PG.reclaim)) bad('balloon page', `${hex(p)} is on the balloon list but PG_movable_ops_isolated`, p);
+  }
+  if (listed + k.balloon.isolated.a[0]! !== node_page_state(k, NS.NR_BALLOON_PAGES)) {
+    bad('balloon count', `balloon list ${listed} + isolated ${k.balloon.isolated.a[0]} != NR_BALLOON_PAGES ${node_page_state(k, NS.NR_BALLOON_PAGES)}`);
+  }
+
   // 3. Page tables: count PTE references per page; mapped pages are not free; migration
   //    entries point at locked folios (they exist only between unmap and remap).
   const ptes = new Int32Array(nr);

@@ -5,7 +5,9 @@
 import { PG } from './flags';
 import { pageZone, type Kernel } from './kernel';
 import { listAddTail, listDel, listPfns } from './list';
-import { folio_nr_pages, setPageFlag, testClearPageFlag, testPageFlag } from './memmap';
+import { clearPageFlag, folio_nr_pages, setPageFlag, testClearPageFlag, testPageFlag } from './memmap';
+import { PGTY } from './flags';
+import { balloon_page_isolate, balloon_page_putback, page_has_movable_ops, PageMovableOpsIsolated } from './balloon';
 import { folio_get, folio_put } from './folio';
 import { lruvec_add_folio, lruvec_del_folio } from './lru';
 import { addHolder, HOLD, removeHolder } from './pins';
@@ -50,9 +52,63 @@ export function folio_isolate_lru(k: Kernel, folio: number): boolean {
   return true;
 }
 
-// mm/migrate.c: isolate_folio_to_list() for an LRU folio (+ NR_ISOLATED accounting, list_add).
+// mm/migrate.c: isolate_movable_ops_page() — null on success, else why it failed. The reference
+// is taken first (a page being freed has refcount 0 and is left alone), then the page lock;
+// PG_movable_ops_isolated is what keeps a second migrator out.
+export function isolate_movable_ops_page(k: Kernel, page: number): string | null {
+  if (k.mem.refcount.a[page] === 0) return 'its refcount is 0 (being freed): folio_get_nontail_page() fails';
+  folio_get(k, page);
+  if (!page_has_movable_ops(k, page)) {
+    folio_put(k, page);
+    return 'it is not a movable_ops page';
+  }
+  if (testPageFlag(k, page, PG.locked)) {
+    folio_put(k, page);
+    return 'folio_trylock() fails: someone holds its lock';
+  }
+  setPageFlag(k, page, PG.locked);
+  let why: string | null = null;
+  if (PageMovableOpsIsolated(k, page)) why = 'PG_movable_ops_isolated is already set: another migrator has it';
+  else if (!balloon_page_isolate(k, page)) why = 'the driver\'s isolate_page() refused';
+  if (why) {
+    clearPageFlag(k, page, PG.locked);
+    folio_put(k, page);
+    return why;
+  }
+  setPageFlag(k, page, PG.reclaim); // SetPageMovableOpsIsolated()
+  clearPageFlag(k, page, PG.locked);
+  addHolder(k.st, k.pins, page, HOLD.ISOLATED); // the reference is kept until putback or migration
+  return null;
+}
+
+// mm/migrate.c: putback_movable_ops_page()
+function putback_movable_ops_page(k: Kernel, page: number): void {
+  setPageFlag(k, page, PG.locked);
+  balloon_page_putback(k, page);
+  clearPageFlag(k, page, PG.reclaim); // ClearPageMovableOpsIsolated()
+  clearPageFlag(k, page, PG.locked);
+  removeHolder(k.st, k.pins, page, HOLD.ISOLATED);
+  folio_put(k, page);
+}
+
+// mm/migrate.c: isolate_folio_to_list() for an LRU folio (+ NR_ISOLATED accounting, list_add) or
+// a movable_ops page (isolate_movable_ops_page(), no NR_ISOLATED).
 export function* isolate_folio_to_list(k: Kernel, folio: number, list: number, who: string): Steps<boolean> {
   const ref = k.mem.refcount.a[folio]!;
+  if (k.mem.pageType.a[folio] === PGTY.offline || k.mem.pageType.a[folio] === PGTY.zsmalloc) {
+    const why = isolate_movable_ops_page(k, folio);
+    if (why) {
+      yield mkStep(k, { phase: 'isolate', fn: 'isolate_movable_ops_page', file: 'mm/migrate.c', text: `${who}: ${hex(folio)} is not isolated: ${why}`, pfns: [{ pfn: folio, role: 'src' }], result: 'false' });
+      return false;
+    }
+    listAddTail(k, k.lists, list, folio);
+    yield mkStep(k, {
+      phase: 'isolate', fn: 'isolate_movable_ops_page', file: 'mm/migrate.c',
+      text: `${who}: +1 reference (refcount ${ref} → ${ref + 1}), page locked, balloon_page_isolate() takes it off the balloon list (isolated_pages ${k.balloon.isolated.a[0]}), PG_movable_ops_isolated set (the PG_reclaim bit: kpageflags now read OFFLINE|UPTODATE|RECLAIM), unlocked`,
+      pfns: [{ pfn: folio, role: 'src' }], result: 'true',
+    });
+    return true;
+  }
   if (!folio_isolate_lru(k, folio)) {
     yield mkStep(k, {
       phase: 'isolate', fn: 'folio_isolate_lru', file: 'mm/vmscan.c',
@@ -76,6 +132,16 @@ export function* isolate_folio_to_list(k: Kernel, folio: number, list: number, w
 export function* putback_movable_pages(k: Kernel, list: number): Steps<void> {
   for (const folio of folioListPfns(k, list)) {
     listDel(k, k.lists, list, folio);
+    if (page_has_movable_ops(k, folio)) {
+      const ref = k.mem.refcount.a[folio]!;
+      putback_movable_ops_page(k, folio);
+      yield mkStep(k, {
+        phase: 'putback', fn: 'putback_movable_ops_page', file: 'mm/migrate.c',
+        text: `${hex(folio)} was not migrated: balloon_page_putback() puts it back on the balloon list, PG_movable_ops_isolated cleared, the isolation reference dropped (refcount ${ref} → ${ref - 1})`,
+        pfns: [{ pfn: folio, role: 'src' }],
+      });
+      continue;
+    }
     mod_node_page_state(k, isolatedStat(k, folio), -folio_nr_pages(k, folio));
     setPageFlag(k, folio, PG.lru);
     lruvec_add_folio(k, pageZone(k, folio), folio);

@@ -50,6 +50,12 @@ export interface Kernel extends PageAccess, PageblockAccess {
   readonly pins: PinTable;
   /** Private folio lists of migration callers (page->lru threaded). */
   readonly lists: FolioLists;
+  /** The virtio balloon's balloon_dev_info: its pages list, isolated_pages, and vb->balloon_lock. */
+  readonly balloon: {
+    readonly list: ListHeads;
+    readonly isolated: Store & { a: Int32Array };
+    readonly lock: Store & { a: Int32Array };
+  };
   /**
    * Where kernel code reports steps it passes without yielding (emitStep), each with its journal
    * mark; set by the engine while a path runs, null otherwise (populate pays one null check).
@@ -105,6 +111,11 @@ export function createKernel(layout: MemoryLayout): Kernel {
     vm: createVm(),
     pins: createPinTable(st),
     lists: createFolioLists(st),
+    balloon: {
+      list: { heads: addStore(st, 'balloon.pages', new Int32Array(2).fill(-1), -1) },
+      isolated: addStore(st, 'balloon.isolated_pages', new Int32Array(1)),
+      lock: addStore(st, 'balloon.balloon_lock', new Int32Array(1)),
+    },
     sink: null,
   };
   return k;

@@ -12,6 +12,7 @@ import { listEmpty } from './list';
 import { errName, migrate_pages, type MigrateMode, type MigrateReason, type NewFolioSource } from './migrate';
 import { hex, mkStep, type Steps } from './step';
 import { folioAddressSpace } from './filemap';
+import { page_has_movable_ops } from './balloon';
 import { mod_node_page_state, NS } from './vmstat';
 
 // mm/migrate.c: alloc_migration_target() for one node: same order, GFP_HIGHUSER_MOVABLE (a large
@@ -51,7 +52,8 @@ export function* migrate_pfns_path(k: Kernel, spec: MigrateSpec, who: string): S
     if (seen.has(folio)) continue;
     seen.add(folio);
     const m = k.mem;
-    if (m.pageType.a[folio] !== PGTY.none || (m.mapping.a[folio] === 0 && !testPageFlag(k, folio, PG.lru))) {
+    const movableOps = page_has_movable_ops(k, folio);
+    if (!movableOps && (m.pageType.a[folio] !== PGTY.none || (m.mapping.a[folio] === 0 && !testPageFlag(k, folio, PG.lru)))) {
       yield mkStep(k, {
         phase: 'isolate', fn: 'isolate_folio_to_list', file: 'mm/migrate.c',
         text: `${who}: ${hex(pfn)} is not an LRU folio (${m.pageType.a[folio] === PGTY.buddy ? 'free' : m.pageType.a[folio] !== PGTY.none ? 'a typed kernel page' : 'kernel memory'}): nothing to migrate`,

@@ -20,6 +20,8 @@ import { listAddTail, listDel, listEmpty, listFirst } from './list';
 import { folioListPfns, listMoveTail, newFolioList } from './isolate';
 import { remove_migration_ptes, try_to_migrate } from './migrate-rmap';
 import { split_folio_to_list } from './huge_memory';
+import { balloon_page_migrate, page_has_movable_ops } from './balloon';
+import { PGTY } from './flags';
 import { put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
 import { emitStep, hex, mkStep, type Steps, type StepInfo } from './step';
@@ -121,12 +123,13 @@ function extraHolders(k: Kernel, folio: number): string {
 function migrate_folio_done(c: Ctx, src: number): void {
   const { k } = c;
   const nr = folio_nr_pages(k, src);
-  if (c.reason !== MR.DEMOTION) mod_node_page_state(k, testPageFlag(k, src, PG.swapbacked) ? NS.NR_ISOLATED_ANON : NS.NR_ISOLATED_FILE, -nr);
+  const movable = page_has_movable_ops(k, src) || k.mem.pageType.a[src] === PGTY.offline;
+  if (!movable && c.reason !== MR.DEMOTION) mod_node_page_state(k, testPageFlag(k, src, PG.swapbacked) ? NS.NR_ISOLATED_ANON : NS.NR_ISOLATED_FILE, -nr);
   const ref = folio_ref_count(k, src);
   removeHolder(k.st, k.pins, src, HOLD.ISOLATED);
   emitStep(k, {
     phase: 'free', fn: 'migrate_folio_done', file: 'mm/migrate.c',
-    text: `NR_ISOLATED -${nr}; folio_put(src) drops the isolation reference (refcount ${ref} → ${ref - 1})${ref === 1 ? ': the old folio is freed to the buddy allocator' : ''}`,
+    text: `${movable ? 'a movable_ops page (no NR_ISOLATED)' : `NR_ISOLATED -${nr}`}; folio_put(src) drops the isolation reference (refcount ${ref} → ${ref - 1})${ref === 1 ? ': the old folio is freed to the buddy allocator' : ''}`,
     pfns: [{ pfn: src, role: 'src', nr }],
   });
   if (c.reason !== MR.MEMORY_FAILURE) folio_put(k, src);
@@ -222,6 +225,15 @@ function* migrate_folio_unmap(c: Ctx, src: number, mode: MigrateMode, from: numb
   // folio_trylock(dst): a fresh folio nobody else knows.
   setPageFlag(k, dst, PG.locked);
   dstLocked = true;
+  if (page_has_movable_ops(k, src)) {
+    setPagePrivate(k, dst, state); // __migrate_folio_record(): nothing to unmap
+    yield mkStep(k, {
+      phase: 'unmap', fn: 'migrate_folio_unmap', file: 'mm/migrate.c',
+      text: `${hex(src)} is a movable_ops page (PageOffline + PG_movable_ops): not mapped, nothing to unmap — the unmap phase only locks both pages`,
+      pfns: [{ pfn: src, role: 'src', nr }, { pfn: dst, role: 'dst', nr }], result: '0',
+    });
+    return { rc: 0, dst };
+  }
   if (k.mem.mapping.a[src] === 0) {
     if (testPageFlag(k, src, PG.private)) {
       yield mkStep(k, { phase: 'unmap', fn: 'migrate_folio_unmap', file: 'mm/migrate.c', text: `${hex(src)} has no mapping but private data: try_to_free_buffers(), then -EAGAIN`, pfns: [{ pfn: src, role: 'src', nr }], result: '-EAGAIN' });
@@ -412,25 +424,26 @@ function* migrate_folio_move(c: Ctx, src: number, dst: number, mode: MigrateMode
   const recorded = k.mem.private_.a[dst]!;
   const state = recorded & 3; // __migrate_folio_extract()
   setPagePrivate(k, dst, 0);
-  const rc = yield* move_to_new_folio(c, dst, src, mode);
+  // list_del(&dst->lru) first: a movable_ops driver may put dst on its own list (the balloon does).
+  const next = k.mem.lruNext.a[dst]!;
+  listDel(k, k.lists, dsts, dst);
+  const movable = page_has_movable_ops(k, src);
+  const rc = movable ? yield* migrate_movable_ops_page(k, dst, src) : yield* move_to_new_folio(c, dst, src, mode);
   if (rc === EAGAIN) {
-    setPagePrivate(k, dst, recorded); // __migrate_folio_record() again: dst waits for the next pass
+    // list_add(&dst->lru, prev): back where it was, for the next pass.
+    if (next === -1) listAddTail(k, k.lists, dsts, dst);
+    else addBefore(k, dsts, dst, next);
+    setPagePrivate(k, dst, recorded); // __migrate_folio_record() again
     return rc;
   }
-  listDel(k, k.lists, dsts, dst);
   if (rc) {
     for (const s of undo_src(c, src, (state & PAGE_WAS_MAPPED) !== 0, true, unmap, ret)) yield s;
     yield undo_dst(c, dst, true);
     return rc;
   }
-  folio_add_lru(k, pageZone(k, dst), dst);
-  yield mkStep(k, {
-    phase: 'move-mapping', fn: 'folio_add_lru', file: 'mm/swap.c',
-    text: `the new folio ${hex(dst)} goes on the LRU before its PTEs come back (so an mlocked folio's mlock_count builds up right) — after them in the numbered list of page_migration.rst`,
-    pfns: [{ pfn: dst, role: 'dst', nr }],
-  });
-  if (state & PAGE_WAS_MAPPED) for (const s of remove_migration_ptes(k, src, dst)) yield s;
+  if (!movable) yield* add_lru_and_remap(c, src, dst, state);
   clearPageFlag(k, dst, PG.locked);
+
   removeHolder(k.st, k.pins, dst, HOLD.MIGRATE_NEW);
   const dref = folio_ref_count(k, dst);
   folio_put(k, dst);
@@ -443,6 +456,29 @@ function* migrate_folio_move(c: Ctx, src: number, dst: number, mode: MigrateMode
   clearPageFlag(k, src, PG.locked);
   migrate_folio_done(c, src);
   return 0;
+}
+
+// The LRU half of migrate_folio_move(): dst onto the LRU, then its PTEs back.
+function* add_lru_and_remap(c: Ctx, src: number, dst: number, state: number): Steps<void> {
+  const { k } = c;
+  const nr = folio_nr_pages(k, dst);
+  folio_add_lru(k, pageZone(k, dst), dst);
+  yield mkStep(k, {
+    phase: 'move-mapping', fn: 'folio_add_lru', file: 'mm/swap.c',
+    text: `the new folio ${hex(dst)} goes on the LRU before its PTEs come back (so an mlocked folio's mlock_count builds up right) — after them in the numbered list of page_migration.rst`,
+    pfns: [{ pfn: dst, role: 'dst', nr }],
+  });
+  if (state & PAGE_WAS_MAPPED) for (const s of remove_migration_ptes(k, src, dst)) yield s;
+}
+
+// mm/migrate.c: migrate_movable_ops_page() → the page type's ops->migrate_page() (balloon:
+// balloon_page_migrate() → virtballoon_migratepage()); on success PG_movable_ops_isolated is
+// cleared on src. The core then drops dst's allocation reference and src's isolation reference.
+function* migrate_movable_ops_page(k: Kernel, dst: number, src: number): Steps<number> {
+  const r = balloon_page_migrate(k, dst, src);
+  for (const s of r.steps) yield s;
+  if (r.rc === 0) clearPageFlag(k, src, PG.reclaim); // ClearPageMovableOpsIsolated()
+  return r.rc;
 }
 
 function* migrate_folios_undo(c: Ctx, unmap: number, dsts: number, ret: number): Steps<void> {
@@ -481,7 +517,7 @@ function* migrate_pages_batch(c: Ctx, from: number, mode: MigrateMode, ret: numb
     for (const folio of folioListPfns(k, from)) {
       const nr = folio_nr_pages(k, folio);
       const thp = isThp(k, folio);
-      if (folio_ref_count(k, folio) === 1) {
+      if (!page_has_movable_ops(k, folio) && folio_ref_count(k, folio) === 1) {
         // Only our isolation reference is left: the owner freed it under us.
         clearPageFlag(k, folio, PG.active);
         clearPageFlag(k, folio, PG.unevictable);

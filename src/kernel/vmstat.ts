@@ -24,11 +24,12 @@ export const NS = {
   NR_FILE_MAPPED: 6,
   NR_SLAB: 7,
   NR_PAGETABLE: 8,
+  NR_BALLOON_PAGES: 9,
 } as const;
-export const NR_NS = 9;
+export const NR_NS = 10;
 export const NS_NAMES = [
   'nr_isolated_anon', 'nr_isolated_file', 'nr_file_pages', 'nr_shmem', 'nr_file_dirty',
-  'nr_anon_pages', 'nr_mapped', 'nr_slab', 'nr_page_table_pages',
+  'nr_anon_pages', 'nr_mapped', 'nr_slab', 'nr_page_table_pages', 'nr_balloon_pages',
 ] as const;
 
 interface StatOwner {
@@ -61,9 +62,12 @@ export const VM_EVENT = {
   THP_MIGRATION_SUCCESS: 2,
   THP_MIGRATION_FAIL: 3,
   THP_MIGRATION_SPLIT: 4,
+  BALLOON_INFLATE: 5,
+  BALLOON_DEFLATE: 6,
+  BALLOON_MIGRATE: 7,
 } as const;
-export const NR_VM_EVENTS = 5;
-export const VM_EVENT_NAMES = ['pgmigrate_success', 'pgmigrate_fail', 'thp_migration_success', 'thp_migration_fail', 'thp_migration_split'] as const;
+export const NR_VM_EVENTS = 8;
+export const VM_EVENT_NAMES = ['pgmigrate_success', 'pgmigrate_fail', 'thp_migration_success', 'thp_migration_fail', 'thp_migration_split', 'balloon_inflate', 'balloon_deflate', 'balloon_migrate'] as const;
 
 export function count_vm_events(k: { readonly st: Stores; readonly events: Store & { a: Int32Array } }, item: number, delta: number): void {
   put(k.st, k.events, item, k.events.a[item]! + delta);

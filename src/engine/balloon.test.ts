@@ -1,0 +1,96 @@
+// The virtio balloon on Linux 6.18 (mm/balloon_compaction.c, drivers/virtio/virtio_balloon.c,
+// mm/migrate.c movable_ops path). Expected values from the source, function by function.
+
+import { describe, expect, test } from 'vitest';
+import { checkInvariants } from '../kernel/invariants';
+import { inspectPage } from '../kernel/inspect';
+import { freePageMap, stable_page_flags } from '../kernel/procfs';
+import { KPF } from '../kernel/flags';
+import { balloonPages } from '../kernel/balloon';
+import { VM_EVENT, NS } from '../kernel/vmstat';
+import { findPreset } from './presets';
+import { openSession } from './session';
+import { runToEnd, seek } from './timeline';
+
+const kpf = (...bits: number[]): bigint => bits.reduce((a, b) => a | (1n << BigInt(b)), 0n);
+
+describe('balloon-inflate', () => {
+  const s = openSession(findPreset('balloon-inflate')!.scenario);
+  runToEnd(s.t);
+  test('inflated pages are PageOffline + PG_movable_ops with the balloon as private, one reference, on the balloon list', () => {
+    const pages = balloonPages(s.k);
+    expect(pages).toHaveLength(32 - 8);
+    for (const p of pages) {
+      const d = inspectPage(s.k, p);
+      expect(d.pageType).toBe('offline');
+      expect(d.flags).toContain('movable_ops');
+      expect(d.refcount).toBe(1);
+      expect(d.private).toBe(1);
+      // kpageflags: PG_movable_ops shares the PG_uptodate bit, so a balloon page reads OFFLINE|UPTODATE.
+      expect(stable_page_flags(s.k, p, freePageMap(s.k))).toBe(kpf(KPF.OFFLINE, KPF.UPTODATE));
+    }
+    expect(s.k.nstat.a[NS.NR_BALLOON_PAGES]).toBe(24);
+    expect(s.k.events.a[VM_EVENT.BALLOON_INFLATE]).toBe(32);
+    expect(s.k.events.a[VM_EVENT.BALLOON_DEFLATE]).toBe(8);
+    expect(checkInvariants(s.k)).toEqual([]);
+  });
+  test('deflated pages are freed: PageOffline ends only when the page goes back to the buddy allocator', () => {
+    const deq = s.t.steps.filter((x) => x.fn === 'balloon_page_dequeue').map((x) => x.pfns[0]!.pfn);
+    expect(deq).toHaveLength(8);
+    for (const p of deq) expect(inspectPage(s.k, p).pageType).toBe('buddy');
+  });
+});
+
+describe('balloon-migrate', () => {
+  const s = openSession(findPreset('balloon-migrate')!.scenario);
+  const total = runToEnd(s.t);
+  test('the movable_ops path: isolate (+1, PG_movable_ops_isolated), unmap only locks, the driver moves the balloon reference', () => {
+    const iso = s.t.steps.find((x) => x.fn === 'isolate_movable_ops_page')!;
+    expect(iso.after[0]!.refcount).toBe(2); // the balloon's reference + the isolation reference
+    seek(s.t, iso.id);
+    const src = iso.pfns[0]!.pfn;
+    expect(stable_page_flags(s.k, src, freePageMap(s.k))).toBe(kpf(KPF.OFFLINE, KPF.UPTODATE, KPF.RECLAIM));
+    expect(s.k.balloon.isolated.a[0]).toBe(1);
+    seek(s.t, total);
+    const unmap = s.t.steps.find((x) => x.fn === 'migrate_folio_unmap' && x.result === '0')!;
+    expect(unmap.text).toMatch(/nothing to unmap/);
+    const mig = s.t.steps.filter((x) => x.fn === 'virtballoon_migratepage');
+    expect(mig[0]!.after.find((a) => a.pfn !== mig[0]!.pfns[0]!.pfn)!.refcount).toBe(2); // dst: allocation + balloon
+    expect(mig[1]!.after[0]!.refcount).toBe(1); // src: only the isolation reference left
+    expect(s.t.steps.some((x) => x.fn === 'folio_isolate_lru')).toBe(false);
+  });
+  test('afterwards the balloon holds the new pages (PageOffline, refcount 1), the old ones are free, counts match', () => {
+    const srcs = s.t.steps.filter((x) => x.fn === 'isolate_movable_ops_page').map((x) => x.pfns[0]!.pfn);
+    const pages = balloonPages(s.k);
+    expect(pages).toHaveLength(16);
+    for (const p of srcs) expect(pages).not.toContain(p);
+    for (const p of srcs) expect(inspectPage(s.k, p).pageType).toBe('buddy');
+    for (const p of pages) expect(inspectPage(s.k, p)).toMatchObject({ pageType: 'offline', refcount: 1 });
+    expect(s.k.events.a[VM_EVENT.BALLOON_MIGRATE]).toBe(16);
+    expect(s.k.events.a[VM_EVENT.PGMIGRATE_SUCCESS]).toBe(16);
+    expect(s.k.balloon.isolated.a[0]).toBe(0);
+    expect(s.k.nstat.a[NS.NR_ISOLATED_ANON]).toBe(0);
+    expect(checkInvariants(s.k)).toEqual([]);
+  });
+});
+
+describe('balloon failures', () => {
+  test('balloon-race: the second migrator cannot isolate a page the first holds (PG_movable_ops_isolated)', () => {
+    const s = openSession(findPreset('balloon-race')!.scenario);
+    runToEnd(s.t);
+    const failed = s.t.steps.filter((x) => x.fn === 'isolate_movable_ops_page' && x.result === 'false');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed[0]!.text).toMatch(/PG_movable_ops_isolated is already set|trylock/);
+    expect(s.k.events.a[VM_EVENT.BALLOON_MIGRATE]).toBe(2);
+    expect(checkInvariants(s.k)).toEqual([]);
+  });
+  test('balloon-lock-eagain: with balloon_lock held the driver answers -EAGAIN; the pages go back to the balloon', () => {
+    const s = openSession(findPreset('balloon-lock-eagain')!.scenario);
+    runToEnd(s.t);
+    const again = s.t.steps.filter((x) => x.fn === 'virtballoon_migratepage' && x.result === '-EAGAIN');
+    expect(again.length).toBe(4 * 10); // 4 pages, MIGRATE_ASYNC: 10 move passes each
+    expect(s.t.steps.filter((x) => x.fn === 'putback_movable_ops_page')).toHaveLength(4);
+    expect(balloonPages(s.k)).toHaveLength(4 + 16);
+    expect(checkInvariants(s.k)).toEqual([]);
+  });
+});
