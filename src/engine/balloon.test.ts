@@ -1,6 +1,9 @@
 // The virtio balloon on Linux 6.18 (mm/balloon_compaction.c, drivers/virtio/virtio_balloon.c,
 // mm/migrate.c movable_ops path). Expected values from the source, function by function.
 
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { checkInvariants } from '../kernel/invariants';
 import { inspectPage } from '../kernel/inspect';
@@ -92,5 +95,48 @@ describe('balloon failures', () => {
     expect(s.t.steps.filter((x) => x.fn === 'putback_movable_ops_page')).toHaveLength(4);
     expect(balloonPages(s.k)).toHaveLength(4 + 16);
     expect(checkInvariants(s.k)).toEqual([]);
+  });
+});
+
+describe('against the real balloon capture (Linux 6.1 guest, compact_memory with a virtio balloon)', () => {
+  const REAL = fileURLToPath(new URL('../../../shared/reference/real-kernel/balloon-compact/', import.meta.url));
+  const have = existsSync(REAL + 'trace.txt.gz') && existsSync(REAL + 'migrations.csv');
+
+  test.skipIf(!have)('balloon pages move as migrate_pages(reason compaction) and stay PageOffline at the new PFN — in the real trace and in ours', () => {
+    // The real trace: mm_migrate_pages events all have reason=compaction, and every migrated
+    // balloon page is offline(balloon) before at its source and after at its destination.
+    const trace = gunzipSync(readFileSync(REAL + 'trace.txt.gz')).toString('utf8');
+    const realMigrate = trace.split('\n').filter((l) => l.includes(' mm_migrate_pages: '));
+    expect(realMigrate.length).toBeGreaterThan(0);
+    expect(realMigrate.every((l) => l.includes('reason=compaction'))).toBe(true);
+    const rows = readFileSync(REAL + 'migrations.csv', 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const balloonRows = rows.filter((r) => r[2] === 'balloon');
+    expect(balloonRows.length).toBeGreaterThan(1000);
+    expect(balloonRows.every((r) => r[5] === 'offline(balloon)' && r[6] === 'offline(balloon)')).toBe(true);
+    // The real balloon keeps its size across compaction: as many OFFLINE pages after as before.
+    const offline = (f: string): number => {
+      const b = readFileSync(REAL + f);
+      const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      let n = 0;
+      for (let i = 0; i < b.length; i += 8) if ((dv.getBigUint64(i, true) >> 23n) & 1n) n++;
+      return n;
+    };
+    expect(offline('after.kpageflags')).toBe(offline('before.kpageflags'));
+
+    // Ours: the same facts for balloon-migrate.
+    const s = openSession(findPreset('balloon-migrate')!.scenario);
+    runToEnd(s.t);
+    const ours = s.t.steps.flatMap((x) => x.trace).filter((l) => l.startsWith('mm_migrate_pages:'));
+    expect(ours.length).toBeGreaterThan(0);
+    expect(ours.every((l) => l.endsWith('reason=compaction'))).toBe(true);
+    const moves = s.t.steps.filter((x) => x.fn === 'virtballoon_migratepage' && x.result === '0');
+    expect(moves.length).toBe(16);
+    const free = freePageMap(s.k);
+    for (const m of moves) {
+      const src = m.pfns.find((p) => p.role === 'src')!.pfn;
+      const dst = m.pfns.find((p) => p.role === 'dst')!.pfn;
+      expect((stable_page_flags(s.k, dst, free) >> BigInt(KPF.OFFLINE)) & 1n).toBe(1n);
+      expect((stable_page_flags(s.k, src, free) >> BigInt(KPF.OFFLINE)) & 1n).toBe(0n);
+    }
   });
 });
