@@ -11,6 +11,8 @@ export interface CliArgs {
   readonly pagetypeinfo: boolean;
   readonly listPresets: boolean;
   readonly help: boolean;
+  readonly variant: string;
+  readonly footprint: boolean;
 }
 
 export class UsageError extends Error {
@@ -26,7 +28,10 @@ export const USAGE = `usage: npm run --silent sim -- [SOURCE] [options]
   --summary        print one JSON object: steps, migrated, failed, stateHash, freeArea, classes
   --buddyinfo      print the reached state as /proc/buddyinfo
   --pagetypeinfo   print the reached state as /proc/pagetypeinfo
-  --list-presets   print the preset names, one per line`;
+  --list-presets   print the preset names, one per line
+  --variant NAME   the design variant to run (linux-6.18, the default; others are not modelled yet)
+  --footprint      print the struct page fields the migrations read and wrote, per migrated page:
+                   '<variant> <field> reads=<n> writes=<n>' lines and '<variant> atomics=<n>'`;
 
 function stepNumber(opt: string, v: string | undefined): number {
   if (v === undefined || !/^\d{1,9}$/.test(v)) throw new UsageError(`${opt} needs a step number, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
@@ -34,7 +39,8 @@ function stepNumber(opt: string, v: string | undefined): number {
 }
 
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const flags = { hash: false, trace: false, summary: false, buddyinfo: false, pagetypeinfo: false, listPresets: false, help: false };
+  const flags = { hash: false, trace: false, summary: false, buddyinfo: false, pagetypeinfo: false, listPresets: false, help: false, footprint: false };
+  let variant = 'linux-6.18';
   let source: string | undefined;
   let until: number | undefined;
   let seek: number[] = [];
@@ -57,6 +63,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--buddyinfo': flags.buddyinfo = true; break;
       case '--pagetypeinfo': flags.pagetypeinfo = true; break;
       case '--list-presets': flags.listPresets = true; break;
+      case '--footprint': flags.footprint = true; break;
+      case '--variant': {
+        const v = value();
+        if (!v) throw new UsageError('--variant needs a name (linux-6.18)');
+        variant = v;
+        break;
+      }
       case '-h': case '--help': flags.help = true; break;
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (try --help)`);
@@ -64,5 +77,5 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         source = arg;
     }
   }
-  return { source: source ?? 'default', until, seek, ...flags };
+  return { source: source ?? 'default', until, seek, variant, ...flags };
 }

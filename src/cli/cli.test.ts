@@ -90,6 +90,23 @@ describe('npm run sim', () => {
     expect(url.stateHash).toBe(direct);
   });
 
+  test('--footprint counts the refcount atomics per migrated page as the kernel code does them', () => {
+    // lru-anon: folio_isolate_lru get, 2× folio_put in try_to_migrate_one, set_page_refcounted on
+    // dst, 2× folio_get in remove_migration_pte, folio_put(dst), folio_put(src) = 8.
+    const anon = sim('lru-anon', '--footprint');
+    expect(anon.code).toBe(0);
+    expect(anon.out).toMatch(/^linux-6\.18 atomics=8$/m);
+    expect(anon.out).toMatch(/^linux-6\.18 _refcount reads=\d+(\.\d+)? writes=8$/m);
+    // balloon: isolate_movable_ops_page get, dst refcounted, get_page(dst), put_page(src),
+    // folio_put(dst), folio_put(src) = 6.
+    expect(sim('balloon-migrate', '--footprint').out).toMatch(/^linux-6\.18 atomics=6$/m);
+    const lines = anon.out.trim().split('\n');
+    for (const l of lines.slice(0, -1)) expect(l).toMatch(/^linux-6\.18 [a-z_]+ reads=[\d.]+ writes=[\d.]+$/);
+    const unknown = sim('lru-anon', '--variant', 'no-refcount', '--footprint');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/variant "no-refcount" is not modelled yet/);
+  });
+
   test.each([
     [['buddy-split-merge', '--until', '999'], /^pfnscope: step 999 is past the end of the timeline \(\d+ steps\)/],
     [['#s=%%%'], /^pfnscope: the scenario payload is not base64url/],

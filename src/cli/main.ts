@@ -13,6 +13,7 @@ import { traceLines } from '../engine/trace';
 import { summaryOf } from '../engine/snapshot';
 import { VM_EVENT } from '../kernel/vmstat';
 import { parseArgs, USAGE } from './args';
+import { footprintLines, VARIANTS } from '../engine/footprint';
 
 interface Source {
   readonly scenario: Scenario;
@@ -52,6 +53,9 @@ function main(argv: readonly string[]): number {
     for (const p of PRESETS) out(p.name + '\n');
     return 0;
   }
+  if (!VARIANTS.includes(args.variant)) {
+    throw new Error(`variant "${args.variant}" is not modelled yet (modelled: ${VARIANTS.join(', ')}; linux-6.12, no-refcount and pfn-array come with the movable_ops design variants)`);
+  }
   const src = resolveSource(args.source);
   const s = openSession(src.scenario);
   const t = s.t;
@@ -65,9 +69,10 @@ function main(argv: readonly string[]): number {
     if (at !== n) throw new Error(`--seek ${n} is past the end of the timeline (${at} steps)`);
     if (args.hash) out(timelineHash(t) + '\n');
   }
+  if (args.footprint) out(footprintLines(s, args.variant).join('\n') + '\n');
   if (args.buddyinfo) out(buddyinfo(s.k));
   if (args.pagetypeinfo) out(pagetypeinfo(s.k));
-  const wantSummary = args.summary || (!args.buddyinfo && !args.pagetypeinfo && !args.hash && !args.trace);
+  const wantSummary = args.summary || (!args.buddyinfo && !args.pagetypeinfo && !args.hash && !args.trace && !args.footprint);
   if (wantSummary) {
     // `steps` is the whole timeline's length: compute it all, then come back to where we were.
     const here = t.cur;

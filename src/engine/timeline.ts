@@ -59,6 +59,8 @@ export interface Timeline {
   readonly checkpointEvery: number;
   /** Called when new steps were computed, with the kernel at the frontier (series, charts). */
   readonly observers: ((t: Timeline) => void)[];
+  /** struct page field reads/writes each action's kernel code made (memmap.ts Footprint.counts). */
+  readonly actionCounts: Map<number, Float64Array>;
 }
 
 export interface TimelineOptions {
@@ -72,6 +74,7 @@ export function createTimeline(k: Kernel, sched: Scheduler, opts: TimelineOption
     k, steps: [], marks: [0], cur: 0, jEnd: k.st.j.len, done: false, sched, checkpoints: [],
     checkpointEvery: opts.checkpointEvery ?? 1 << 21,
     observers: [],
+    actionCounts: new Map(),
   };
   if (k.st.j.len !== 0) throw new Error('a timeline starts from an unjournaled base state');
   t.checkpoints.push(takeCheckpoint(k.st, 0, 0));
@@ -137,10 +140,15 @@ function extend(t: Timeline): boolean {
     const sink: { mark: number; info: StepInfo }[] = [];
     k.sink = sink;
     let r: IteratorResult<StepInfo, unknown>;
+    const counts = k.mem.fp!.counts;
+    const countsBefore = counts.slice();
     try {
       r = task.gen.next();
     } finally {
       k.sink = null;
+      let acc = t.actionCounts.get(task.action);
+      if (!acc) t.actionCounts.set(task.action, (acc = new Float64Array(counts.length)));
+      for (let i = 0; i < counts.length; i++) acc[i]! += counts[i]! - countsBefore[i]!;
     }
     for (const rec of sink) push(t, task, rec.mark, rec.info);
     if (!r.done) push(t, task, k.st.j.len, r.value);

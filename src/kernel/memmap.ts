@@ -45,12 +45,21 @@ export interface Footprint {
    * pages touched, so a step can say which fields of its source and of its destination it used.
    */
   touched: number[];
+  /**
+   * Running totals since the footprint was created: reads of field i at counts[i], writes at
+   * counts[NR_FIELDS + i] (i = bit index of F). The per-variant footprint table divides them.
+   */
+  readonly counts: Float64Array;
 }
 
 export const MAX_TOUCHED = 64;
+export const FIELD_NAMES = Object.keys(F) as FieldName[];
+export const NR_FIELDS = FIELD_NAMES.length;
+/** Bit index of a field (F values are single bits). */
+export const fieldIndex = (f: number): number => 31 - Math.clz32(f);
 
 export function newFootprint(): Footprint {
-  return { reads: 0, writes: 0, touched: [] };
+  return { reads: 0, writes: 0, touched: [], counts: new Float64Array(2 * NR_FIELDS) };
 }
 
 function touch(fp: Footprint, pfn: number, r: number, w: number): void {
@@ -133,6 +142,7 @@ const r = (k: PageAccess, f: number, pfn: number): void => {
   const fp = k.mem.fp;
   if (fp) {
     fp.reads |= f;
+    fp.counts[fieldIndex(f)]!++;
     touch(fp, pfn, f, 0);
   }
 };
@@ -140,6 +150,7 @@ const w = (k: PageAccess, f: number, pfn: number): void => {
   const fp = k.mem.fp;
   if (fp) {
     fp.writes |= f;
+    fp.counts[NR_FIELDS + fieldIndex(f)]!++;
     touch(fp, pfn, 0, f);
   }
 };
