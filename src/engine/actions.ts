@@ -10,6 +10,7 @@ import type { Steps } from '../kernel/step';
 import { migrate_pfns_path, writeback_path, type MigrateSpec } from '../kernel/migrate-paths';
 import { MIGRATE_MODE, MR, MR_NAMES, type MigrateReason } from '../kernel/migrate';
 import { balloon_deflate, balloon_inflate } from '../kernel/balloon';
+import { alloc_zspage, zspagePages } from '../kernel/zsmalloc';
 import type { Action, SimpleAction } from './scenario';
 import type { TaskGroup } from './scheduler';
 import type { Task } from './timeline';
@@ -56,6 +57,7 @@ function pathOf(k: Kernel, ctx: Context, index: number, a: SimpleAction): Steps<
     case 'race': return migrateAction(k, ctx, a, `migrator-${1000 + index * 10}`); // taskGroups() adds the second
     case 'writeback': return writebackAction(k, ctx, a);
     case 'balloon': return balloonAction(k, ctx, index, a);
+    case 'zsmalloc': return zsmallocAction(k, ctx, index, a);
     default: {
       const never: never = a;
       throw new Error(`unknown action ${JSON.stringify(never)}`);
@@ -107,6 +109,16 @@ function* balloonAction(k: Kernel, ctx: Context, index: number, a: Extract<Simpl
   ctx.produced.set(index, got);
   if (a.op === 'inflate') yield* balloon_inflate(k, a.pages, got);
   else yield* balloon_deflate(k, a.pages);
+}
+
+function* zsmallocAction(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'zsmalloc' }>): Steps<void> {
+  const got: number[] = [];
+  ctx.produced.set(index, got);
+  for (let i = 0; i < a.zspages; i++) {
+    const id = yield* alloc_zspage(k, a.pagesPerZspage);
+    if (id < 0) break;
+    got.push(...zspagePages(k, id));
+  }
 }
 
 function* writebackAction(k: Kernel, ctx: Context, a: Extract<SimpleAction, { type: 'writeback' }>): Steps<void> {

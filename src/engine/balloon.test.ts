@@ -10,6 +10,7 @@ import { inspectPage } from '../kernel/inspect';
 import { freePageMap, stable_page_flags } from '../kernel/procfs';
 import { KPF } from '../kernel/flags';
 import { balloonPages } from '../kernel/balloon';
+import { zspagePages } from '../kernel/zsmalloc';
 import { VM_EVENT, NS } from '../kernel/vmstat';
 import { findPreset } from './presets';
 import { openSession } from './session';
@@ -138,5 +139,29 @@ describe('against the real balloon capture (Linux 6.1 guest, compact_memory with
       expect((stable_page_flags(s.k, dst, free) >> BigInt(KPF.OFFLINE)) & 1n).toBe(1n);
       expect((stable_page_flags(s.k, src, free) >> BigInt(KPF.OFFLINE)) & 1n).toBe(0n);
     }
+  });
+});
+
+describe('zsmalloc: the second movable_ops user', () => {
+  test('every zspage page migrates; each new page takes the old one\'s place in the chain, PG_private stays on the first page', () => {
+    const s = openSession(findPreset('zsmalloc')!.scenario);
+    runToEnd(s.t);
+    const moves = s.t.steps.filter((x) => x.fn === 'zs_page_migrate' && x.result === '0');
+    expect(moves).toHaveLength(6);
+    for (const id of [0, 1]) {
+      const pages = zspagePages(s.k, id);
+      expect(pages).toHaveLength(3);
+      pages.forEach((p, i) => {
+        const d = inspectPage(s.k, p);
+        expect(d.pageType).toBe('zsmalloc');
+        expect(d.refcount).toBe(1);
+        expect(d.private).toBe(id + 1);
+        expect(d.flags.includes('private')).toBe(i === 0);
+        expect(moves.some((m) => m.pfns.find((x) => x.role === 'dst')!.pfn === p)).toBe(true);
+      });
+    }
+    for (const m of moves) expect(inspectPage(s.k, m.pfns.find((x) => x.role === 'src')!.pfn).pageType).toBe('buddy');
+    expect(s.k.events.a[VM_EVENT.PGMIGRATE_SUCCESS]).toBe(6);
+    expect(checkInvariants(s.k)).toEqual([]);
   });
 });

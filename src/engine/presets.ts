@@ -167,6 +167,10 @@ export const PRESETS: readonly Preset[] = [
       ] },
     ],
   }),
+  preset('zsmalloc', 'zsmalloc pages, the second movable_ops user: a zspage\'s pages migrate one by one and zs_page_migrate() splices each new page into the chain', {
+    ...SMALL,
+    actions: [{ type: 'zsmalloc', zspages: 2, pagesPerZspage: 3 }, { type: 'migrate', pages: [{ from: 0 }], mode: 'sync', reason: 'compaction' }],
+  }),
   preset('large-4g', '4 GiB (1 Mi PFNs): the size the performance targets are set for', {
     memory: { pfns: 1048576 },
     seed: 1,

@@ -101,6 +101,8 @@ const simpleAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('writeback'), ...pageRef, state: z.enum(['start', 'end']) }).strict().refine(onePageRef, pageRefMessage),
   /** The virtio balloon: inflate (the host takes pages) or deflate (gives them back). */
   z.object({ type: z.literal('balloon'), op: z.enum(['inflate', 'deflate']), pages: z.number().int().min(1).max(MAX_PFNS) }).strict(),
+  /** zsmalloc: allocate zspages of 1-4 pages (as zram would). */
+  z.object({ type: z.literal('zsmalloc'), zspages: z.number().int().min(1).max(256), pagesPerZspage: z.number().int().min(1).max(4) }).strict(),
 ]);
 
 const parallelAction = z.object({

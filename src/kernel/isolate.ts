@@ -8,6 +8,7 @@ import { listAddTail, listDel, listPfns } from './list';
 import { clearPageFlag, folio_nr_pages, setPageFlag, testClearPageFlag, testPageFlag } from './memmap';
 import { PGTY } from './flags';
 import { balloon_page_isolate, balloon_page_putback, page_has_movable_ops, PageMovableOpsIsolated } from './balloon';
+import { zs_page_isolate } from './zsmalloc';
 import { folio_get, folio_put } from './folio';
 import { lruvec_add_folio, lruvec_del_folio } from './lru';
 import { addHolder, HOLD, removeHolder } from './pins';
@@ -69,7 +70,7 @@ export function isolate_movable_ops_page(k: Kernel, page: number): string | null
   setPageFlag(k, page, PG.locked);
   let why: string | null = null;
   if (PageMovableOpsIsolated(k, page)) why = 'PG_movable_ops_isolated is already set: another migrator has it';
-  else if (!balloon_page_isolate(k, page)) why = 'the driver\'s isolate_page() refused';
+  else if (!(k.mem.pageType.a[page] === PGTY.zsmalloc ? zs_page_isolate(k, page) : balloon_page_isolate(k, page))) why = 'the driver\'s isolate_page() refused';
   if (why) {
     clearPageFlag(k, page, PG.locked);
     folio_put(k, page);
@@ -84,7 +85,7 @@ export function isolate_movable_ops_page(k: Kernel, page: number): string | null
 // mm/migrate.c: putback_movable_ops_page()
 function putback_movable_ops_page(k: Kernel, page: number): void {
   setPageFlag(k, page, PG.locked);
-  balloon_page_putback(k, page);
+  if (k.mem.pageType.a[page] !== PGTY.zsmalloc) balloon_page_putback(k, page); // zs_page_putback() does nothing
   clearPageFlag(k, page, PG.reclaim); // ClearPageMovableOpsIsolated()
   clearPageFlag(k, page, PG.locked);
   removeHolder(k.st, k.pins, page, HOLD.ISOLATED);
@@ -104,7 +105,9 @@ export function* isolate_folio_to_list(k: Kernel, folio: number, list: number, w
     listAddTail(k, k.lists, list, folio);
     yield mkStep(k, {
       phase: 'isolate', fn: 'isolate_movable_ops_page', file: 'mm/migrate.c',
-      text: `${who}: +1 reference (refcount ${ref} → ${ref + 1}), page locked, balloon_page_isolate() takes it off the balloon list (isolated_pages ${k.balloon.isolated.a[0]}), PG_movable_ops_isolated set (the PG_reclaim bit: kpageflags now read OFFLINE|UPTODATE|RECLAIM), unlocked`,
+      text: k.mem.pageType.a[folio] === PGTY.zsmalloc
+        ? `${who}: +1 reference (refcount ${ref} → ${ref + 1}), page locked, zs_page_isolate() agrees (it belongs to a zspage), PG_movable_ops_isolated set (the PG_reclaim bit), unlocked`
+        : `${who}: +1 reference (refcount ${ref} → ${ref + 1}), page locked, balloon_page_isolate() takes it off the balloon list (isolated_pages ${k.balloon.isolated.a[0]}), PG_movable_ops_isolated set (the PG_reclaim bit: kpageflags now read OFFLINE|UPTODATE|RECLAIM), unlocked`,
       pfns: [{ pfn: folio, role: 'src' }], result: 'true',
     });
     return true;

@@ -51,6 +51,8 @@ export interface Kernel extends PageAccess, PageblockAccess {
   /** Private folio lists of migration callers (page->lru threaded). */
   readonly lists: FolioLists;
   /** The virtio balloon's balloon_dev_info: its pages list, isolated_pages, and vb->balloon_lock. */
+  /** zsmalloc: the first page of each zspage (by id), and how many zspages exist. */
+  readonly zs: { readonly first: Store & { a: Int32Array }; readonly n: Store & { a: Int32Array } };
   readonly balloon: {
     readonly list: ListHeads;
     readonly isolated: Store & { a: Int32Array };
@@ -111,6 +113,10 @@ export function createKernel(layout: MemoryLayout): Kernel {
     vm: createVm(),
     pins: createPinTable(st),
     lists: createFolioLists(st),
+    zs: {
+      first: addStore(st, 'zsmalloc.zspage.first', new Int32Array(256).fill(-1), -1),
+      n: addStore(st, 'zsmalloc.nr_zspages', new Int32Array(1)),
+    },
     balloon: {
       list: { heads: addStore(st, 'balloon.pages', new Int32Array(2).fill(-1), -1) },
       isolated: addStore(st, 'balloon.isolated_pages', new Int32Array(1)),

@@ -21,6 +21,7 @@ import { folioListPfns, listMoveTail, newFolioList } from './isolate';
 import { remove_migration_ptes, try_to_migrate } from './migrate-rmap';
 import { split_folio_to_list } from './huge_memory';
 import { balloon_page_migrate, page_has_movable_ops } from './balloon';
+import { zs_page_migrate } from './zsmalloc';
 import { PGTY } from './flags';
 import { put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
@@ -475,7 +476,7 @@ function* add_lru_and_remap(c: Ctx, src: number, dst: number, state: number): St
 // balloon_page_migrate() → virtballoon_migratepage()); on success PG_movable_ops_isolated is
 // cleared on src. The core then drops dst's allocation reference and src's isolation reference.
 function* migrate_movable_ops_page(k: Kernel, dst: number, src: number): Steps<number> {
-  const r = balloon_page_migrate(k, dst, src);
+  const r = k.mem.pageType.a[src] === PGTY.zsmalloc ? zs_page_migrate(k, dst, src) : balloon_page_migrate(k, dst, src);
   for (const s of r.steps) yield s;
   if (r.rc === 0) clearPageFlag(k, src, PG.reclaim); // ClearPageMovableOpsIsolated()
   return r.rc;
