@@ -12,6 +12,8 @@ export interface CliArgs {
   readonly listPresets: boolean;
   readonly help: boolean;
   readonly variant: string;
+  /** --variant was given (it then overrides the scenario's own). */
+  readonly variantGiven: boolean;
   readonly footprint: boolean;
 }
 
@@ -29,7 +31,7 @@ export const USAGE = `usage: npm run --silent sim -- [SOURCE] [options]
   --buddyinfo      print the reached state as /proc/buddyinfo
   --pagetypeinfo   print the reached state as /proc/pagetypeinfo
   --list-presets   print the preset names, one per line
-  --variant NAME   the design variant to run (linux-6.18, the default; others are not modelled yet)
+  --variant NAME   the design variant the balloon follows: linux-6.18 (default) or no-refcount
   --footprint      print the struct page fields the migrations read and wrote, per migrated page:
                    '<variant> <field> reads=<n> writes=<n>' lines and '<variant> atomics=<n>'`;
 
@@ -41,6 +43,7 @@ function stepNumber(opt: string, v: string | undefined): number {
 export function parseArgs(argv: readonly string[]): CliArgs {
   const flags = { hash: false, trace: false, summary: false, buddyinfo: false, pagetypeinfo: false, listPresets: false, help: false, footprint: false };
   let variant = 'linux-6.18';
+  let variantGiven = false;
   let source: string | undefined;
   let until: number | undefined;
   let seek: number[] = [];
@@ -68,6 +71,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         const v = value();
         if (!v) throw new UsageError('--variant needs a name (linux-6.18)');
         variant = v;
+        variantGiven = true;
         break;
       }
       case '-h': case '--help': flags.help = true; break;
@@ -77,5 +81,5 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         source = arg;
     }
   }
-  return { source: source ?? 'default', until, seek, variant, ...flags };
+  return { source: source ?? 'default', until, seek, variant, variantGiven, ...flags };
 }

@@ -54,9 +54,10 @@ function main(argv: readonly string[]): number {
     return 0;
   }
   if (!VARIANTS.includes(args.variant)) {
-    throw new Error(`variant "${args.variant}" is not modelled yet (modelled: ${VARIANTS.join(', ')}; linux-6.12, no-refcount and pfn-array come with the movable_ops design variants)`);
+    throw new Error(`variant "${args.variant}" is not modelled yet (modelled: ${VARIANTS.join(', ')}; linux-6.12 and pfn-array are not modelled yet)`);
   }
-  const src = resolveSource(args.source);
+  const resolved = resolveSource(args.source);
+  const src = args.variantGiven ? { ...resolved, scenario: { ...resolved.scenario, variant: args.variant as 'linux-6.18' | 'no-refcount' } } : resolved;
   const s = openSession(src.scenario);
   const t = s.t;
   const target = args.until ?? src.step;
@@ -69,7 +70,7 @@ function main(argv: readonly string[]): number {
     if (at !== n) throw new Error(`--seek ${n} is past the end of the timeline (${at} steps)`);
     if (args.hash) out(timelineHash(t) + '\n');
   }
-  if (args.footprint) out(footprintLines(s, args.variant).join('\n') + '\n');
+  if (args.footprint) out(footprintLines(s, s.scenario.variant ?? 'linux-6.18').join('\n') + '\n');
   if (args.buddyinfo) out(buddyinfo(s.k));
   if (args.pagetypeinfo) out(pagetypeinfo(s.k));
   const wantSummary = args.summary || (!args.buddyinfo && !args.pagetypeinfo && !args.hash && !args.trace && !args.footprint);

@@ -10,6 +10,8 @@ import type { Steps } from '../kernel/step';
 import { migrate_pfns_path, writeback_path, type MigrateSpec } from '../kernel/migrate-paths';
 import { MIGRATE_MODE, MR, MR_NAMES, type MigrateReason } from '../kernel/migrate';
 import { balloon_deflate, balloon_inflate } from '../kernel/balloon';
+import { balloon_deflate_frozen, balloon_inflate_frozen, migrate_offline_pfns } from '../kernel/balloon-frozen';
+import { PGTY } from '../kernel/flags';
 import { alloc_zspage, zspagePages } from '../kernel/zsmalloc';
 import type { Action, SimpleAction } from './scenario';
 import type { TaskGroup } from './scheduler';
@@ -21,6 +23,7 @@ import type { Task } from './timeline';
  * never needs rewinding; a new scenario gets a new context.
  */
 interface Context {
+  readonly variant: Variant;
   /** Folios each alloc or fault action produced, by action index. */
   readonly produced: Map<number, number[]>;
 }
@@ -101,14 +104,24 @@ function migrateSpec(k: Kernel, ctx: Context, a: MigrateAction): MigrateSpec {
 }
 
 function* migrateAction(k: Kernel, ctx: Context, a: MigrateAction, who: string): Steps<void> {
-  yield* migrate_pfns_path(k, migrateSpec(k, ctx, a), who);
+  const spec = migrateSpec(k, ctx, a);
+  if (ctx.variant === 'no-refcount') {
+    // The variant's balloon pages go through the PFN-array path; everything else as in 6.18.
+    const offline = spec.pfns.filter((p) => p >= 0 && p < k.mem.nr && k.mem.pageType.a[p] === PGTY.offline);
+    if (offline.length) yield* migrate_offline_pfns(k, offline, who);
+    const rest = spec.pfns.filter((p) => !offline.includes(p));
+    if (rest.length) yield* migrate_pfns_path(k, { ...spec, pfns: rest }, who);
+    return;
+  }
+  yield* migrate_pfns_path(k, spec, who);
 }
 
 function* balloonAction(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'balloon' }>): Steps<void> {
   const got: number[] = [];
   ctx.produced.set(index, got);
-  if (a.op === 'inflate') yield* balloon_inflate(k, a.pages, got);
-  else yield* balloon_deflate(k, a.pages);
+  const frozen = ctx.variant === 'no-refcount';
+  if (a.op === 'inflate') yield* (frozen ? balloon_inflate_frozen(k, a.pages, got) : balloon_inflate(k, a.pages, got));
+  else yield* (frozen ? balloon_deflate_frozen(k, a.pages) : balloon_deflate(k, a.pages));
 }
 
 function* zsmallocAction(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'zsmalloc' }>): Steps<void> {
@@ -128,8 +141,10 @@ function* writebackAction(k: Kernel, ctx: Context, a: Extract<SimpleAction, { ty
 /** ftrace-like task names: the action type and a pid per action. */
 const taskName = (a: SimpleAction, index: number, member = 0): string => `${a.type}-${1000 + index * 10 + member}`;
 
-export function taskGroups(k: Kernel, actions: readonly Action[]): TaskGroup[] {
-  const ctx: Context = { produced: new Map() };
+export type Variant = 'linux-6.18' | 'no-refcount';
+
+export function taskGroups(k: Kernel, actions: readonly Action[], variant: Variant = 'linux-6.18'): TaskGroup[] {
+  const ctx: Context = { produced: new Map(), variant };
   return actions.map((a, index): TaskGroup => {
     if (a.type === 'race') {
       // Two migrators of the same pages, interleaved at every yield: the second finds PG_lru clear

@@ -11,6 +11,8 @@ import { freePageMap, stable_page_flags } from '../kernel/procfs';
 import { KPF } from '../kernel/flags';
 import { balloonPages } from '../kernel/balloon';
 import { zspagePages } from '../kernel/zsmalloc';
+import { frozenBalloonPfns } from '../kernel/balloon-frozen';
+import { footprintTable } from './footprint';
 import { VM_EVENT, NS } from '../kernel/vmstat';
 import { findPreset } from './presets';
 import { openSession } from './session';
@@ -162,6 +164,33 @@ describe('zsmalloc: the second movable_ops user', () => {
     }
     for (const m of moves) expect(inspectPage(s.k, m.pfns.find((x) => x.role === 'src')!.pfn).pageType).toBe('buddy');
     expect(s.k.events.a[VM_EVENT.PGMIGRATE_SUCCESS]).toBe(6);
+    expect(checkInvariants(s.k)).toEqual([]);
+  });
+});
+
+describe('design variant no-refcount', () => {
+  test('balloon pages are frozen (refcount 0) in a PFN array; migration moves them without one _refcount write', () => {
+    const s = openSession(findPreset('balloon-migrate-no-refcount')!.scenario);
+    runToEnd(s.t);
+    const t = footprintTable(s);
+    expect(t.pages).toBe(16);
+    expect(t.atomics).toBe(0);
+    const pfns = frozenBalloonPfns(s.k);
+    expect(pfns).toHaveLength(16);
+    for (const p of pfns) expect(inspectPage(s.k, p)).toMatchObject({ pageType: 'offline', refcount: 0 });
+    expect(balloonPages(s.k)).toHaveLength(0); // no page->lru list
+    expect(s.t.steps.find((x) => x.fn === 'migrate_offline_pfns')!.text).toMatch(/folio_get_nontail_page\(\), which fails on refcount 0/);
+    expect(checkInvariants(s.k)).toEqual([]);
+    // The same scenario in 6.18 uses the refcount: 6 atomics per migrated page.
+    const b = openSession(findPreset('balloon-migrate')!.scenario);
+    runToEnd(b.t);
+    expect(footprintTable(b).atomics).toBe(6);
+  });
+  test('two migrators: the test-and-set of PG_movable_ops_isolated alone arbitrates', () => {
+    const s = openSession(findPreset('balloon-race-no-refcount')!.scenario);
+    runToEnd(s.t);
+    expect(s.t.steps.some((x) => /test-and-set of PG_movable_ops_isolated .* finds it set/.test(x.text))).toBe(true);
+    expect(s.k.events.a[VM_EVENT.BALLOON_MIGRATE]).toBe(2);
     expect(checkInvariants(s.k)).toEqual([]);
   });
 });

@@ -167,6 +167,16 @@ export const PRESETS: readonly Preset[] = [
       ] },
     ],
   }),
+  preset('balloon-migrate-no-refcount', 'balloon-migrate under the proposed no-refcount design: frozen PageOffline pages in a PFN array, isolation by test-and-set only, no _refcount or lru used', {
+    ...SMALL,
+    variant: 'no-refcount',
+    actions: [{ type: 'balloon', op: 'inflate', pages: 16 }, { type: 'migrate', pages: [{ from: 0 }], mode: 'sync', reason: 'compaction' }],
+  }),
+  preset('balloon-race-no-refcount', 'balloon-race under the no-refcount design: test-and-set of PG_movable_ops_isolated alone keeps the second migrator out', {
+    ...SMALL,
+    variant: 'no-refcount',
+    actions: [{ type: 'balloon', op: 'inflate', pages: 2 }, { type: 'race', pages: [{ from: 0 }], mode: 'async', reason: 'compaction' }],
+  }),
   preset('zsmalloc', 'zsmalloc pages, the second movable_ops user: a zspage\'s pages migrate one by one and zs_page_migrate() splices each new page into the chain', {
     ...SMALL,
     actions: [{ type: 'zsmalloc', zspages: 2, pagesPerZspage: 3 }, { type: 'migrate', pages: [{ from: 0 }], mode: 'sync', reason: 'compaction' }],

@@ -135,6 +135,8 @@ export const scenarioSchema = z
       .strict(),
     seed: z.number().int().min(0).max(0xffffffff),
     populate: populateSchema.optional(),
+    /** The design variant the movable_ops paths follow (the balloon so far). */
+    variant: z.enum(['linux-6.18', 'no-refcount']).optional(),
     actions: z.array(z.union([simpleAction, parallelAction])).max(1000).optional(),
   })
   .strict();

@@ -16,6 +16,6 @@ export interface Session {
 
 export function openSession(scenario: Scenario, opts: TimelineOptions = {}): Session {
   const k = populate(populateSpecOf(scenario));
-  const t = createTimeline(k, createScheduler(taskGroups(k, scenario.actions ?? [])), opts);
+  const t = createTimeline(k, createScheduler(taskGroups(k, scenario.actions ?? [], scenario.variant ?? 'linux-6.18')), opts);
   return { scenario, k, t };
 }

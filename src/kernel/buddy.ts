@@ -396,20 +396,30 @@ function prep_compound_page(k: Kernel, pfn: number, order: number): void {
 }
 
 // mm/page_alloc.c: post_alloc_hook() + prep_new_page(): refcount 1 on the head.
-function prep_new_page(k: Kernel, pfn: number, order: number, gfp: number): void {
-  setPageRefcount(k, pfn, 1); // set_page_refcounted()
+function prep_new_page(k: Kernel, pfn: number, order: number, gfp: number, frozen: boolean): void {
+  if (!frozen) setPageRefcount(k, pfn, 1); // set_page_refcounted()
   if (order && gfp & __GFP_COMP) prep_compound_page(k, pfn, order);
 }
 
 // mm/page_alloc.c: __alloc_pages() → get_page_from_freelist() over the zonelist, highest zone
 // first. Returns the PFN of the first page, or -1. No reclaim or compaction on failure (yet).
 export function __alloc_pages(k: Kernel, gfp: number, order: number): number {
+  return get_page_from_freelist(k, gfp, order, false);
+}
+
+// mm/page_alloc.c: __alloc_frozen_pages_noprof() — the page comes with refcount 0 (frozen), for
+// owners that do not use the refcount at all.
+export function __alloc_frozen_pages(k: Kernel, gfp: number, order: number): number {
+  return get_page_from_freelist(k, gfp, order, true);
+}
+
+function get_page_from_freelist(k: Kernel, gfp: number, order: number, frozen: boolean): number {
   const mt = gfp_migratetype(gfp);
   for (let z = gfp_zone(k, gfp); z >= 0; z--) {
     if (k.zones[z]!.name === 'Device') continue;
     const pfn = __rmqueue(k, z, order, mt);
     if (pfn >= 0) {
-      prep_new_page(k, pfn, order, gfp);
+      prep_new_page(k, pfn, order, gfp, frozen);
       return pfn;
     }
   }

@@ -114,8 +114,16 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     if (pageType.a[p] !== PGTY.offline || !(flags.a[p]! & (1 << PG.uptodate)) || private_.a[p] !== 1) bad('balloon page', `${hex(p)} on the balloon list is not a PageOffline movable_ops page of the balloon`, p);
     if (flags.a[p]! & (1 << PG.reclaim)) bad('balloon page', `${hex(p)} is on the balloon list but PG_movable_ops_isolated`, p);
   }
-  if (listed + k.balloon.isolated.a[0]! !== node_page_state(k, NS.NR_BALLOON_PAGES)) {
-    bad('balloon count', `balloon list ${listed} + isolated ${k.balloon.isolated.a[0]} != NR_BALLOON_PAGES ${node_page_state(k, NS.NR_BALLOON_PAGES)}`);
+  // The no-refcount variant's PFN array: frozen PageOffline pages.
+  const frozen = new Uint8Array(nr);
+  const nArr = k.balloon.nr.a[0]!;
+  for (let i = 0; i < nArr; i++) {
+    const p = k.balloon.pfns.a[i]!;
+    frozen[p] = 1;
+    if (pageType.a[p] !== PGTY.offline || refcount.a[p] !== 0) bad('balloon page', `${hex(p)} in the balloon's PFN array is not a frozen PageOffline page`, p);
+  }
+  if (listed + nArr + k.balloon.isolated.a[0]! !== node_page_state(k, NS.NR_BALLOON_PAGES)) {
+    bad('balloon count', `balloon list ${listed} + array ${nArr} + isolated ${k.balloon.isolated.a[0]} != NR_BALLOON_PAGES ${node_page_state(k, NS.NR_BALLOON_PAGES)}`);
   }
 
   // 3. Page tables: count PTE references per page; mapped pages are not free; migration
@@ -193,7 +201,7 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     const user = m !== 0 || (flags.a[p]! & (1 << PG.lru)) !== 0 || migrating[p] === 1;
     const expected = user
       ? cacheRefs[p]! + (flags.a[p]! & (1 << PG.private) ? 1 : 0) + folioPtes + extra[p]!
-      : 1 + extra[p]!; // a kernel page (reserved, slab, page table, plain alloc) holds its allocation's reference
+      : frozen[p] ? 0 : 1 + extra[p]!; // a kernel page (reserved, slab, page table, plain alloc) holds its allocation's reference; a frozen one none
     if (ref !== expected) {
       bad('refcount holders', `${hex(p)} has refcount ${ref}, holders account for ${expected}` +
         (user ? ` (cache ${cacheRefs[p]}, private ${flags.a[p]! & (1 << PG.private) ? 1 : 0}, ptes ${folioPtes}, pins ${extra[p]})` : ' (allocation)'), p);

@@ -55,6 +55,9 @@ export interface Kernel extends PageAccess, PageblockAccess {
   readonly zs: { readonly first: Store & { a: Int32Array }; readonly n: Store & { a: Int32Array } };
   readonly balloon: {
     readonly list: ListHeads;
+    /** The no-refcount design variant tracks its pages in a PFN array instead of page->lru. */
+    readonly pfns: Store & { a: Int32Array };
+    readonly nr: Store & { a: Int32Array };
     readonly isolated: Store & { a: Int32Array };
     readonly lock: Store & { a: Int32Array };
   };
@@ -119,6 +122,8 @@ export function createKernel(layout: MemoryLayout): Kernel {
     },
     balloon: {
       list: { heads: addStore(st, 'balloon.pages', new Int32Array(2).fill(-1), -1) },
+      pfns: addStore(st, 'balloon.pfns', new Int32Array(1024).fill(-1), -1),
+      nr: addStore(st, 'balloon.nr_pfns', new Int32Array(1)),
       isolated: addStore(st, 'balloon.isolated_pages', new Int32Array(1)),
       lock: addStore(st, 'balloon.balloon_lock', new Int32Array(1)),
     },
