@@ -54,10 +54,10 @@ function main(argv: readonly string[]): number {
     return 0;
   }
   if (!VARIANTS.includes(args.variant)) {
-    throw new Error(`variant "${args.variant}" is not modelled yet (modelled: ${VARIANTS.join(', ')}; linux-6.12 and pfn-array are not modelled yet)`);
+    throw new Error(`variant "${args.variant}" is not modelled yet (modelled: ${VARIANTS.join(', ')}; linux-6.12 is not modelled yet)`);
   }
   const resolved = resolveSource(args.source);
-  const src = args.variantGiven ? { ...resolved, scenario: { ...resolved.scenario, variant: args.variant as 'linux-6.18' | 'no-refcount' } } : resolved;
+  const src = args.variantGiven ? { ...resolved, scenario: { ...resolved.scenario, variant: args.variant as 'linux-6.18' | 'no-refcount' | 'pfn-array' } } : resolved;
   const s = openSession(src.scenario);
   const t = s.t;
   const target = args.until ?? src.step;

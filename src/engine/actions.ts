@@ -12,6 +12,7 @@ import { MIGRATE_MODE, MR, MR_NAMES, type MigrateReason } from '../kernel/migrat
 import { balloon_deflate, balloon_inflate } from '../kernel/balloon';
 import { balloon_deflate_frozen, balloon_inflate_frozen, migrate_offline_pfns } from '../kernel/balloon-frozen';
 import { PGTY } from '../kernel/flags';
+import { migrate_movable_pfns } from '../kernel/movable-pfn-array';
 import { alloc_zspage, zspagePages } from '../kernel/zsmalloc';
 import type { Action, SimpleAction } from './scenario';
 import type { TaskGroup } from './scheduler';
@@ -113,6 +114,14 @@ function* migrateAction(k: Kernel, ctx: Context, a: MigrateAction, who: string):
     if (rest.length) yield* migrate_pfns_path(k, { ...spec, pfns: rest }, who);
     return;
   }
+  if (ctx.variant === 'pfn-array') {
+    // movable_ops pages go through the PFN-array path; LRU folios as in 6.18.
+    const offline = spec.pfns.filter((p) => p >= 0 && p < k.mem.nr && k.mem.pageType.a[p] === PGTY.offline);
+    if (offline.length) yield* migrate_movable_pfns(k, offline, who);
+    const rest = spec.pfns.filter((p) => !offline.includes(p));
+    if (rest.length) yield* migrate_pfns_path(k, { ...spec, pfns: rest }, who);
+    return;
+  }
   yield* migrate_pfns_path(k, spec, who);
 }
 
@@ -141,7 +150,7 @@ function* writebackAction(k: Kernel, ctx: Context, a: Extract<SimpleAction, { ty
 /** ftrace-like task names: the action type and a pid per action. */
 const taskName = (a: SimpleAction, index: number, member = 0): string => `${a.type}-${1000 + index * 10 + member}`;
 
-export type Variant = 'linux-6.18' | 'no-refcount';
+export type Variant = 'linux-6.18' | 'no-refcount' | 'pfn-array';
 
 export function taskGroups(k: Kernel, actions: readonly Action[], variant: Variant = 'linux-6.18'): TaskGroup[] {
   const ctx: Context = { produced: new Map(), variant };

@@ -194,3 +194,21 @@ describe('design variant no-refcount', () => {
     expect(checkInvariants(s.k)).toEqual([]);
   });
 });
+
+describe('design variant pfn-array', () => {
+  test('balloon pages migrate through src[]/dst[] MIGRATE_PFN entries: the same references as 6.18, far fewer lru touches', () => {
+    const s = openSession(findPreset('balloon-migrate-pfn-array')!.scenario);
+    runToEnd(s.t);
+    const t = footprintTable(s);
+    const b = openSession(findPreset('balloon-migrate')!.scenario);
+    runToEnd(b.t);
+    const base = footprintTable(b);
+    expect(t.pages).toBe(16);
+    expect(t.atomics).toBe(base.atomics); // the pages still carry their references
+    const lru = (x: typeof t): number => x.fields.find((f) => f.field === 'lru')!.writes;
+    expect(lru(t)).toBeLessThan(lru(base) / 2); // no migration lists threaded through page->lru
+    expect(s.t.steps.some((x) => /src\[0\] = 0x[0-9a-f]+\|VALID\|MIGRATE/.test(x.text))).toBe(true);
+    expect(balloonPages(s.k)).toHaveLength(16);
+    expect(checkInvariants(s.k)).toEqual([]);
+  });
+});

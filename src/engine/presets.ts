@@ -177,6 +177,11 @@ export const PRESETS: readonly Preset[] = [
     variant: 'no-refcount',
     actions: [{ type: 'balloon', op: 'inflate', pages: 2 }, { type: 'race', pages: [{ from: 0 }], mode: 'async', reason: 'compaction' }],
   }),
+  preset('balloon-migrate-pfn-array', 'balloon-migrate through a PFN-array path in the style of migrate_vma_*(): src[]/dst[] of MIGRATE_PFN_* entries instead of lists', {
+    ...SMALL,
+    variant: 'pfn-array',
+    actions: [{ type: 'balloon', op: 'inflate', pages: 16 }, { type: 'migrate', pages: [{ from: 0 }], mode: 'sync', reason: 'compaction' }],
+  }),
   preset('zsmalloc', 'zsmalloc pages, the second movable_ops user: a zspage\'s pages migrate one by one and zs_page_migrate() splices each new page into the chain', {
     ...SMALL,
     actions: [{ type: 'zsmalloc', zspages: 2, pagesPerZspage: 3 }, { type: 'migrate', pages: [{ from: 0 }], mode: 'sync', reason: 'compaction' }],

@@ -83,7 +83,7 @@ export function isolate_movable_ops_page(k: Kernel, page: number): string | null
 }
 
 // mm/migrate.c: putback_movable_ops_page()
-function putback_movable_ops_page(k: Kernel, page: number): void {
+export function putback_movable_ops_page(k: Kernel, page: number): void {
   setPageFlag(k, page, PG.locked);
   if (k.mem.pageType.a[page] !== PGTY.zsmalloc) balloon_page_putback(k, page); // zs_page_putback() does nothing
   clearPageFlag(k, page, PG.reclaim); // ClearPageMovableOpsIsolated()
