@@ -7,7 +7,7 @@ import { freeSlot, pfnValid, pageZone, type Kernel } from './kernel';
 import { MAX_PAGE_ORDER, MIGRATE_TYPES, NR_PAGE_ORDERS, PAGEBLOCK_ORDER, get_pfnblock_migratetype, is_migrate_isolate, migratetype_is_mergeable } from './zone';
 import { LRU, NR_LRU_LISTS, LRU_NAMES, folio_lru_list } from './lru';
 import { NR_ZS, NS, ZS, node_page_state, zone_page_state } from './vmstat';
-import { mappingId, mappingIsAnon, ptePfn, ptePresent, pteIsMigration } from './vm';
+import { fileMapping, mappingId, mappingIsAnon, ptePfn, ptePresent, pteIsMigration } from './vm';
 import { GUP_PIN_COUNTING_BIAS, HOLD } from './pins';
 import { NO_LINK } from './memmap';
 
@@ -153,7 +153,7 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     for (let i = 0; i < a.length; i++) {
       const f = a[i]!;
       if (f < 0) continue;
-      if (mapping.a[f] !== ((as.id + 1) << 1)) bad('page cache', `${as.name}[${i}] holds ${hex(f)} whose mapping is not this file`, f);
+      if (mapping.a[f] !== fileMapping(as.id)) bad('page cache', `${as.name}[${i}] holds ${hex(f)} whose mapping is not this file`, f);
       if (index.a[f]! > i || index.a[f]! + (1 << order.a[f]!) <= i) bad('page cache', `${as.name}[${i}] holds ${hex(f)} with index ${index.a[f]}`, f);
       cacheRefs[f]!++;
     }

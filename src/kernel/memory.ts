@@ -12,7 +12,7 @@ import { __filemap_remove_folio, filemap_add_folio } from './filemap';
 import { pagetable_alloc, pagetable_free } from './kalloc';
 import { put } from './store';
 import {
-  mkPte, ptChunk, pteBits, ptePfn, ptePresent, PTE_DIRTY, PTE_EXCLUSIVE, PTE_WRITE, PTE_YOUNG, PTRS_PER_PTE,
+  mappingId, mkPte, ptChunk, pteBits, ptePfn, ptePresent, PTE_DIRTY, PTE_EXCLUSIVE, PTE_WRITE, PTE_YOUNG, PTRS_PER_PTE,
   type AddressSpace, type MmStruct, type Vma,
 } from './vm';
 
@@ -148,7 +148,7 @@ export { PTRS_PER_PTE };
 // off the LRU, buffers released, out of i_pages; the cache's references go and the folio is freed.
 export function reclaim_clean_folio(k: Kernel, folio: number): boolean {
   if (!folioEvictable(k, folio)) return false;
-  const as = k.vm.spaces[(k.mem.mapping.a[folio]! >> 1) - 1];
+  const as = k.vm.spaces[mappingId(k.mem.mapping.a[folio]!)];
   // shmem/tmpfs and ramfs have no backing store to drop to (and no swap is modelled).
   if (!as || as.kind !== 'file') return false;
   if (testPageFlag(k, folio, PG.lru)) {

@@ -20,6 +20,7 @@ import { listAddTail, listDel, listEmpty, listFirst } from './list';
 import { folioListPfns, listMoveTail, newFolioList } from './isolate';
 import { remove_migration_ptes, try_to_migrate } from './migrate-rmap';
 import { split_folio_to_list } from './huge_memory';
+import { mappingId } from './vm';
 import { balloon_page_migrate, page_has_movable_ops } from './balloon';
 import { zs_page_migrate } from './zsmalloc';
 import { PGTY } from './flags';
@@ -222,7 +223,7 @@ function* migrate_folio_unmap(c: Ctx, src: number, mode: MigrateMode, from: numb
     clearPageFlag(k, src, PG.writeback);
     yield mkStep(k, { phase: 'unmap', fn: 'folio_wait_writeback', file: 'mm/page-writeback.c', text: `${hex(src)} is under writeback: MIGRATE_SYNC sleeps until the I/O completes (PG_writeback cleared)`, pfns: [{ pfn: src, role: 'src', nr }] });
   }
-  const anonVma = folio_test_anon(k, src) ? (k.mem.mapping.a[src]! >> 1) - 1 : -1; // folio_get_anon_vma()
+  const anonVma = folio_test_anon(k, src) ? mappingId(k.mem.mapping.a[src]!) : -1; // folio_get_anon_vma()
   // folio_trylock(dst): a fresh folio nobody else knows.
   setPageFlag(k, dst, PG.locked);
   dstLocked = true;

@@ -80,11 +80,18 @@ export function createVm(): Vm {
   return { mms: [], vmas: [], anonVmas: [], spaces: [] };
 }
 
-// folio->mapping encoding: FOLIO_MAPPING_ANON (bit 0) marks an anon_vma; 0 is NULL.
-export const anonMapping = (anonVma: number): number => ((anonVma + 1) << 1) | 1;
-export const fileMapping = (space: number): number => (space + 1) << 1;
-export const mappingIsAnon = (m: number): boolean => (m & 1) === 1;
-export const mappingId = (m: number): number => (m >> 1) - 1;
+// folio->mapping encoding, like a pointer with two flag bits: FOLIO_MAPPING_ANON (bit 0) marks an
+// anon_vma; bit 1 alone is 6.12's PAGE_MAPPING_MOVABLE (the movable_operations of a non-LRU
+// page); neither bit: an address_space; 0 is NULL. The "pointer" is the object's index + 1.
+export const MAPPING_FLAGS = 3;
+export const PAGE_MAPPING_MOVABLE = 2;
+export const anonMapping = (anonVma: number): number => ((anonVma + 1) << 2) | 1;
+export const fileMapping = (space: number): number => (space + 1) << 2;
+export const movableMapping = (ops: number): number => ((ops + 1) << 2) | PAGE_MAPPING_MOVABLE;
+export const mappingIsAnon = (m: number): boolean => (m & MAPPING_FLAGS) === 1;
+export const mappingIsMovable = (m: number): boolean => (m & MAPPING_FLAGS) === PAGE_MAPPING_MOVABLE;
+export const mappingIsFile = (m: number): boolean => m !== 0 && (m & MAPPING_FLAGS) === 0;
+export const mappingId = (m: number): number => (m >> 2) - 1;
 
 interface VmOwner {
   readonly st: Stores;
