@@ -54,10 +54,10 @@ function main(argv: readonly string[]): number {
     return 0;
   }
   if (!VARIANTS.includes(args.variant)) {
-    throw new Error(`variant "${args.variant}" is not modelled yet (modelled: ${VARIANTS.join(', ')}; linux-6.12 is not modelled yet)`);
+    throw new Error(`variant "${args.variant}" is not modelled yet (modelled: ${VARIANTS.join(', ')}; other designs are not modelled)`);
   }
   const resolved = resolveSource(args.source);
-  const src = args.variantGiven ? { ...resolved, scenario: { ...resolved.scenario, variant: args.variant as 'linux-6.18' | 'no-refcount' | 'pfn-array' } } : resolved;
+  const src = args.variantGiven ? { ...resolved, scenario: { ...resolved.scenario, variant: args.variant as 'linux-6.18' | 'linux-6.12' | 'no-refcount' | 'pfn-array' } } : resolved;
   const s = openSession(src.scenario);
   const t = s.t;
   const target = args.until ?? src.step;

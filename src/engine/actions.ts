@@ -13,6 +13,7 @@ import { balloon_deflate, balloon_inflate } from '../kernel/balloon';
 import { balloon_deflate_frozen, balloon_inflate_frozen, migrate_offline_pfns } from '../kernel/balloon-frozen';
 import { PGTY } from '../kernel/flags';
 import { migrate_movable_pfns } from '../kernel/movable-pfn-array';
+import { balloon_deflate_612, balloon_inflate_612 } from '../kernel/balloon-612';
 import { alloc_zspage, zspagePages } from '../kernel/zsmalloc';
 import type { Action, SimpleAction } from './scenario';
 import type { TaskGroup } from './scheduler';
@@ -128,9 +129,9 @@ function* migrateAction(k: Kernel, ctx: Context, a: MigrateAction, who: string):
 function* balloonAction(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'balloon' }>): Steps<void> {
   const got: number[] = [];
   ctx.produced.set(index, got);
-  const frozen = ctx.variant === 'no-refcount';
-  if (a.op === 'inflate') yield* (frozen ? balloon_inflate_frozen(k, a.pages, got) : balloon_inflate(k, a.pages, got));
-  else yield* (frozen ? balloon_deflate_frozen(k, a.pages) : balloon_deflate(k, a.pages));
+  if (ctx.variant === 'no-refcount') yield* (a.op === 'inflate' ? balloon_inflate_frozen(k, a.pages, got) : balloon_deflate_frozen(k, a.pages));
+  else if (ctx.variant === 'linux-6.12') yield* (a.op === 'inflate' ? balloon_inflate_612(k, a.pages, got) : balloon_deflate_612(k, a.pages));
+  else yield* (a.op === 'inflate' ? balloon_inflate(k, a.pages, got) : balloon_deflate(k, a.pages));
 }
 
 function* zsmallocAction(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'zsmalloc' }>): Steps<void> {
@@ -150,7 +151,7 @@ function* writebackAction(k: Kernel, ctx: Context, a: Extract<SimpleAction, { ty
 /** ftrace-like task names: the action type and a pid per action. */
 const taskName = (a: SimpleAction, index: number, member = 0): string => `${a.type}-${1000 + index * 10 + member}`;
 
-export type Variant = 'linux-6.18' | 'no-refcount' | 'pfn-array';
+export type Variant = 'linux-6.18' | 'linux-6.12' | 'no-refcount' | 'pfn-array';
 
 export function taskGroups(k: Kernel, actions: readonly Action[], variant: Variant = 'linux-6.18'): TaskGroup[] {
   const ctx: Context = { produced: new Map(), variant };

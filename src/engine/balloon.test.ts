@@ -13,6 +13,7 @@ import { balloonPages } from '../kernel/balloon';
 import { zspagePages } from '../kernel/zsmalloc';
 import { frozenBalloonPfns } from '../kernel/balloon-frozen';
 import { footprintTable } from './footprint';
+import { mappingIsMovable } from '../kernel/vm';
 import { VM_EVENT, NS } from '../kernel/vmstat';
 import { findPreset } from './presets';
 import { openSession } from './session';
@@ -125,6 +126,17 @@ describe('against the real balloon capture (Linux 6.1 guest, compact_memory with
       return n;
     };
     expect(offline('after.kpageflags')).toBe(offline('before.kpageflags'));
+    // The guest ran 6.1 (the old design): its balloon pages read OFFLINE and nothing else, as our
+    // linux-6.12 variant's do, while 6.18's read OFFLINE|UPTODATE (PG_movable_ops = PG_uptodate).
+    const kb = readFileSync(REAL + 'before.kpageflags');
+    const kdv = new DataView(kb.buffer, kb.byteOffset, kb.byteLength);
+    for (let i = 0; i < kb.length; i += 8) {
+      const f = kdv.getBigUint64(i, true);
+      if ((f >> 23n) & 1n) expect(f).toBe(1n << 23n);
+    }
+    const old = openSession(findPreset('balloon-migrate-6.12')!.scenario);
+    runToEnd(old.t);
+    for (const p of balloonPages(old.k)) expect(stable_page_flags(old.k, p, freePageMap(old.k))).toBe(1n << 23n);
 
     // Ours: the same facts for balloon-migrate.
     const s = openSession(findPreset('balloon-migrate')!.scenario);
@@ -209,6 +221,26 @@ describe('design variant pfn-array', () => {
     expect(lru(t)).toBeLessThan(lru(base) / 2); // no migration lists threaded through page->lru
     expect(s.t.steps.some((x) => /src\[0\] = 0x[0-9a-f]+\|VALID\|MIGRATE/.test(x.text))).toBe(true);
     expect(balloonPages(s.k)).toHaveLength(16);
+    expect(checkInvariants(s.k)).toEqual([]);
+  });
+});
+
+describe('design variant linux-6.12', () => {
+  test('ops in page->mapping with PAGE_MAPPING_MOVABLE, PG_isolated, and PageOffline cleared by balloon_page_delete() during migration', () => {
+    const s = openSession(findPreset('balloon-migrate-6.12')!.scenario);
+    runToEnd(s.t);
+    const pages = balloonPages(s.k);
+    expect(pages).toHaveLength(16);
+    for (const p of pages) {
+      expect(mappingIsMovable(s.k.mem.mapping.a[p]!)).toBe(true);
+      expect(inspectPage(s.k, p)).toMatchObject({ pageType: 'offline', refcount: 1 });
+      // 6.12 has no PG_movable_ops: kpageflags read OFFLINE alone, as the real 6.1 capture does.
+      expect(stable_page_flags(s.k, p, freePageMap(s.k))).toBe(kpf(KPF.OFFLINE));
+    }
+    const mig = s.t.steps.filter((x) => x.fn === 'virtballoon_migratepage' && x.result === '0');
+    expect(mig).toHaveLength(16);
+    expect(mig[0]!.text).toMatch(/balloon_page_delete\(0x[0-9a-f]+\) clears its PageOffline/);
+    expect(footprintTable(s).atomics).toBe(6);
     expect(checkInvariants(s.k)).toEqual([]);
   });
 });

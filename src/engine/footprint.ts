@@ -8,7 +8,7 @@ import { VM_EVENT } from '../kernel/vmstat';
 import type { Session } from './session';
 
 /** Design variants the model runs; the movable_ops issue adds linux-6.12, no-refcount, pfn-array. */
-export const VARIANTS = ['linux-6.18', 'no-refcount', 'pfn-array'];
+export const VARIANTS = ['linux-6.18', 'linux-6.12', 'no-refcount', 'pfn-array'];
 
 export interface FieldCount {
   readonly field: string;

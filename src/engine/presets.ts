@@ -182,6 +182,11 @@ export const PRESETS: readonly Preset[] = [
     variant: 'pfn-array',
     actions: [{ type: 'balloon', op: 'inflate', pages: 16 }, { type: 'migrate', pages: [{ from: 0 }], mode: 'sync', reason: 'compaction' }],
   }),
+  preset('balloon-migrate-6.12', 'balloon-migrate the linux-6.12 way: ops in page->mapping with PAGE_MAPPING_MOVABLE, PG_isolated, isolate_movable_page(), PageOffline cleared by balloon_page_delete()', {
+    ...SMALL,
+    variant: 'linux-6.12',
+    actions: [{ type: 'balloon', op: 'inflate', pages: 16 }, { type: 'migrate', pages: [{ from: 0 }], mode: 'sync', reason: 'compaction' }],
+  }),
   preset('zsmalloc', 'zsmalloc pages, the second movable_ops user: a zspage\'s pages migrate one by one and zs_page_migrate() splices each new page into the chain', {
     ...SMALL,
     actions: [{ type: 'zsmalloc', zspages: 2, pagesPerZspage: 3 }, { type: 'migrate', pages: [{ from: 0 }], mode: 'sync', reason: 'compaction' }],

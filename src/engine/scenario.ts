@@ -136,7 +136,7 @@ export const scenarioSchema = z
     seed: z.number().int().min(0).max(0xffffffff),
     populate: populateSchema.optional(),
     /** The design variant the movable_ops paths follow (the balloon so far). */
-    variant: z.enum(['linux-6.18', 'no-refcount', 'pfn-array']).optional(),
+    variant: z.enum(['linux-6.18', 'linux-6.12', 'no-refcount', 'pfn-array']).optional(),
     actions: z.array(z.union([simpleAction, parallelAction])).max(1000).optional(),
   })
   .strict();

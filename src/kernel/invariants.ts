@@ -7,7 +7,7 @@ import { freeSlot, pfnValid, pageZone, type Kernel } from './kernel';
 import { MAX_PAGE_ORDER, MIGRATE_TYPES, NR_PAGE_ORDERS, PAGEBLOCK_ORDER, get_pfnblock_migratetype, is_migrate_isolate, migratetype_is_mergeable } from './zone';
 import { LRU, NR_LRU_LISTS, LRU_NAMES, folio_lru_list } from './lru';
 import { NR_ZS, NS, ZS, node_page_state, zone_page_state } from './vmstat';
-import { fileMapping, mappingId, mappingIsAnon, ptePfn, ptePresent, pteIsMigration } from './vm';
+import { fileMapping, mappingId, mappingIsAnon, mappingIsFile, mappingIsMovable, ptePfn, ptePresent, pteIsMigration } from './vm';
 import { GUP_PIN_COUNTING_BIAS, HOLD } from './pins';
 import { NO_LINK } from './memmap';
 
@@ -111,7 +111,7 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     if (onList[p]) { bad('one list', `${hex(p)} is on the balloon list and another list`, p); break; }
     onList[p] = 1;
     listed++;
-    if (pageType.a[p] !== PGTY.offline || !(flags.a[p]! & (1 << PG.uptodate)) || private_.a[p] !== 1) bad('balloon page', `${hex(p)} on the balloon list is not a PageOffline movable_ops page of the balloon`, p);
+    if (pageType.a[p] !== PGTY.offline || !(flags.a[p]! & (1 << PG.uptodate) || mappingIsMovable(mapping.a[p]!)) || private_.a[p] !== 1) bad('balloon page', `${hex(p)} on the balloon list is not a PageOffline movable_ops page of the balloon`, p);
     if (flags.a[p]! & (1 << PG.reclaim)) bad('balloon page', `${hex(p)} is on the balloon list but PG_movable_ops_isolated`, p);
   }
   // The no-refcount variant's PFN array: frozen PageOffline pages.
@@ -198,7 +198,7 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     if (m !== 0 && !mappingIsAnon(m) && cacheRefs[p]) filePages += nrPages;
     let folioPtes = 0;
     for (let i = 0; i < nrPages; i++) folioPtes += ptes[p + i]!;
-    const user = m !== 0 || (flags.a[p]! & (1 << PG.lru)) !== 0 || migrating[p] === 1;
+    const user = mappingIsAnon(m) || mappingIsFile(m) || (flags.a[p]! & (1 << PG.lru)) !== 0 || migrating[p] === 1;
     const expected = user
       ? cacheRefs[p]! + (flags.a[p]! & (1 << PG.private) ? 1 : 0) + folioPtes + extra[p]!
       : frozen[p] ? 0 : 1 + extra[p]!; // a kernel page (reserved, slab, page table, plain alloc) holds its allocation's reference; a frozen one none

@@ -9,6 +9,8 @@ import { clearPageFlag, folio_nr_pages, setPageFlag, testClearPageFlag, testPage
 import { PGTY } from './flags';
 import { balloon_page_isolate, balloon_page_putback, page_has_movable_ops, PageMovableOpsIsolated } from './balloon';
 import { zs_page_isolate } from './zsmalloc';
+import { isolate_movable_page_612, putback_movable_folio_612 } from './balloon-612';
+import { mappingIsMovable } from './vm';
 import { folio_get, folio_put } from './folio';
 import { lruvec_add_folio, lruvec_del_folio } from './lru';
 import { addHolder, HOLD, removeHolder } from './pins';
@@ -97,7 +99,17 @@ export function putback_movable_ops_page(k: Kernel, page: number): void {
 export function* isolate_folio_to_list(k: Kernel, folio: number, list: number, who: string): Steps<boolean> {
   const ref = k.mem.refcount.a[folio]!;
   if (k.mem.pageType.a[folio] === PGTY.offline || k.mem.pageType.a[folio] === PGTY.zsmalloc) {
-    const why = isolate_movable_ops_page(k, folio);
+    const old = mappingIsMovable(k.mem.mapping.a[folio]!); // a page made the 6.12 way
+    const why = old ? isolate_movable_page_612(k, folio) : isolate_movable_ops_page(k, folio);
+    if (old) {
+      if (!why) listAddTail(k, k.lists, list, folio);
+      yield mkStep(k, {
+        phase: 'isolate', fn: 'isolate_movable_page', file: 'mm/migrate.c',
+        text: why ? `${who} (linux-6.12 variant): ${hex(folio)} is not isolated: ${why}` : `${who} (linux-6.12 variant): +1 reference (refcount ${ref} → ${ref + 1}), trylock, PageMovable() (ops in page->mapping), balloon_page_isolate(), SetPageIsolated() (PG_isolated = the PG_reclaim bit)`,
+        pfns: [{ pfn: folio, role: 'src' }], result: why ? 'false' : 'true',
+      });
+      return !why;
+    }
     if (why) {
       yield mkStep(k, { phase: 'isolate', fn: 'isolate_movable_ops_page', file: 'mm/migrate.c', text: `${who}: ${hex(folio)} is not isolated: ${why}`, pfns: [{ pfn: folio, role: 'src' }], result: 'false' });
       return false;
@@ -135,6 +147,14 @@ export function* isolate_folio_to_list(k: Kernel, folio: number, list: number, w
 export function* putback_movable_pages(k: Kernel, list: number): Steps<void> {
   for (const folio of folioListPfns(k, list)) {
     listDel(k, k.lists, list, folio);
+    if (mappingIsMovable(k.mem.mapping.a[folio]!)) {
+      const ref = k.mem.refcount.a[folio]!;
+      putback_movable_folio_612(k, folio);
+      removeHolder(k.st, k.pins, folio, HOLD.ISOLATED);
+      folio_put(k, folio);
+      yield mkStep(k, { phase: 'putback', fn: 'putback_movable_folio', file: 'mm/migrate.c', text: `linux-6.12 variant: ${hex(folio)} back on the balloon list, PG_isolated cleared, the reference dropped (refcount ${ref} → ${ref - 1})`, pfns: [{ pfn: folio, role: 'src' }] });
+      continue;
+    }
     if (page_has_movable_ops(k, folio)) {
       const ref = k.mem.refcount.a[folio]!;
       putback_movable_ops_page(k, folio);

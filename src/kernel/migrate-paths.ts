@@ -13,6 +13,7 @@ import { errName, migrate_pages, type MigrateMode, type MigrateReason, type NewF
 import { hex, mkStep, type Steps } from './step';
 import { folioAddressSpace } from './filemap';
 import { page_has_movable_ops } from './balloon';
+import { mappingIsMovable } from './vm';
 import { mod_node_page_state, NS } from './vmstat';
 
 // mm/migrate.c: alloc_migration_target() for one node: same order, GFP_HIGHUSER_MOVABLE (a large
@@ -52,7 +53,7 @@ export function* migrate_pfns_path(k: Kernel, spec: MigrateSpec, who: string): S
     if (seen.has(folio)) continue;
     seen.add(folio);
     const m = k.mem;
-    const movableOps = page_has_movable_ops(k, folio);
+    const movableOps = page_has_movable_ops(k, folio) || mappingIsMovable(m.mapping.a[folio]!);
     if (!movableOps && (m.pageType.a[folio] !== PGTY.none || (m.mapping.a[folio] === 0 && !testPageFlag(k, folio, PG.lru)))) {
       yield mkStep(k, {
         phase: 'isolate', fn: 'isolate_folio_to_list', file: 'mm/migrate.c',

@@ -22,6 +22,10 @@ import { remove_migration_ptes, try_to_migrate } from './migrate-rmap';
 import { split_folio_to_list } from './huge_memory';
 import { mappingId } from './vm';
 import { balloon_page_migrate, page_has_movable_ops } from './balloon';
+import { __PageMovable612, balloon_page_migrate_612 } from './balloon-612';
+
+/** A non-LRU movable page: 6.18's movable_ops, or 6.12's PAGE_MAPPING_MOVABLE (variant). */
+const isMovable = (k: Kernel, pfn: number): boolean => page_has_movable_ops(k, pfn) || __PageMovable612(k, pfn);
 import { zs_page_migrate } from './zsmalloc';
 import { PGTY } from './flags';
 import { put } from './store';
@@ -125,7 +129,7 @@ function extraHolders(k: Kernel, folio: number): string {
 function migrate_folio_done(c: Ctx, src: number): void {
   const { k } = c;
   const nr = folio_nr_pages(k, src);
-  const movable = page_has_movable_ops(k, src) || k.mem.pageType.a[src] === PGTY.offline;
+  const movable = isMovable(k, src) || k.mem.pageType.a[src] === PGTY.offline;
   if (!movable && c.reason !== MR.DEMOTION) mod_node_page_state(k, testPageFlag(k, src, PG.swapbacked) ? NS.NR_ISOLATED_ANON : NS.NR_ISOLATED_FILE, -nr);
   const ref = folio_ref_count(k, src);
   removeHolder(k.st, k.pins, src, HOLD.ISOLATED);
@@ -227,7 +231,7 @@ function* migrate_folio_unmap(c: Ctx, src: number, mode: MigrateMode, from: numb
   // folio_trylock(dst): a fresh folio nobody else knows.
   setPageFlag(k, dst, PG.locked);
   dstLocked = true;
-  if (page_has_movable_ops(k, src)) {
+  if (isMovable(k, src)) {
     setPagePrivate(k, dst, state); // __migrate_folio_record(): nothing to unmap
     yield mkStep(k, {
       phase: 'unmap', fn: 'migrate_folio_unmap', file: 'mm/migrate.c',
@@ -429,7 +433,7 @@ function* migrate_folio_move(c: Ctx, src: number, dst: number, mode: MigrateMode
   // list_del(&dst->lru) first: a movable_ops driver may put dst on its own list (the balloon does).
   const next = k.mem.lruNext.a[dst]!;
   listDel(k, k.lists, dsts, dst);
-  const movable = page_has_movable_ops(k, src);
+  const movable = isMovable(k, src);
   const rc = movable ? yield* migrate_movable_ops_page(k, dst, src) : yield* move_to_new_folio(c, dst, src, mode);
   if (rc === EAGAIN) {
     // list_add(&dst->lru, prev): back where it was, for the next pass.
@@ -477,6 +481,12 @@ function* add_lru_and_remap(c: Ctx, src: number, dst: number, state: number): St
 // balloon_page_migrate() → virtballoon_migratepage()); on success PG_movable_ops_isolated is
 // cleared on src. The core then drops dst's allocation reference and src's isolation reference.
 function* migrate_movable_ops_page(k: Kernel, dst: number, src: number): Steps<number> {
+  if (__PageMovable612(k, src)) {
+    // linux-6.12 variant: move_to_new_folio()'s movable branch clears PG_isolated itself.
+    const r612 = balloon_page_migrate_612(k, dst, src);
+    for (const s of r612.steps) yield s;
+    return r612.rc;
+  }
   const r = k.mem.pageType.a[src] === PGTY.zsmalloc ? zs_page_migrate(k, dst, src) : balloon_page_migrate(k, dst, src);
   for (const s of r.steps) yield s;
   if (r.rc === 0) clearPageFlag(k, src, PG.reclaim); // ClearPageMovableOpsIsolated()
@@ -519,7 +529,7 @@ function* migrate_pages_batch(c: Ctx, from: number, mode: MigrateMode, ret: numb
     for (const folio of folioListPfns(k, from)) {
       const nr = folio_nr_pages(k, folio);
       const thp = isThp(k, folio);
-      if (!page_has_movable_ops(k, folio) && folio_ref_count(k, folio) === 1) {
+      if (!isMovable(k, folio) && folio_ref_count(k, folio) === 1) {
         // Only our isolation reference is left: the owner freed it under us.
         clearPageFlag(k, folio, PG.active);
         clearPageFlag(k, folio, PG.unevictable);
