@@ -9,23 +9,32 @@
 // Timeline data (markers, chart samples) grows with the frontier and goes out incrementally: each
 // frame carries only what the steps computed since the previous frame added.
 //
+// Share links: the first frame of a session carries its link head (`preset=<name>` or
+// `s=<payload>`), so the UI can keep the address bar following the step and selection without
+// the engine. A link whose scenario opens is honoured as far as it can be: a step past the end of
+// its timeline opens the last step, a PFN past the machine selects nothing, and a non-fatal error
+// says so.
+//
 // Errors: bad input (unknown preset, invalid scenario or link, PFN out of range, malformed
-// command) is refused with one line and changes nothing. Anything else thrown while the session
+// command) is refused with one line and changes nothing; a load with a fallback opens the
+// fallback instead and still says what was wrong. Anything else thrown while the session
 // moves means the kernel model is in an unknown state: the session is dropped and the error is
 // fatal, so the UI offers a restart, which replays the scenario to the same step.
 import { openSession, type Session } from '../engine/session';
 import { trackSeries, type Series } from '../engine/series';
 import { PRESETS } from '../engine/presets';
+import { scenarioSchema } from '../engine/scenario';
+import { encodeScenario, MAX_PAYLOAD_CHARS } from '../engine/share';
 import { currentStep, frontier, runToEnd, seek, stepBy, timelineHash } from '../engine/timeline';
 import { createViewTracker, updateView, type ViewTracker } from '../engine/viewtracker';
 import { NR_STATE_CLASSES } from '../kernel/classes';
 import { inspectPage, type PageDetail } from '../kernel/inspect';
 import { countClasses } from '../kernel/view';
 import { breakpointHit } from './breakpoints';
-import { Refused, resolve, validBreakpoints, wholeNumber } from './input';
+import { Refused, resolve, validateText, validBreakpoints, wholeNumber, type Resolved } from './input';
 import { stepView, traceBetween } from './frame';
 import { collectMarkers, createMarkerIndex, findPhaseStep, pageHistory, type MarkerIndex, type PageHistory } from './timelineIndex';
-import { TRACE_KEEP, type Breakpoint, type Command, type FrameMsg, type LoadSource, type WorkerMsg } from './protocol';
+import { TRACE_KEEP, type Breakpoint, type Command, type FrameMsg, type LoadSource, type SessionInfo, type WorkerMsg } from './protocol';
 
 export interface HostEnv {
   post(msg: WorkerMsg, transfer?: ArrayBuffer[]): void;
@@ -40,6 +49,9 @@ export interface Host {
   /** Stop the play timer (the worker is going away). */
   dispose(): void;
 }
+
+/** The design variants a scenario may name, straight from its schema (the editor offers them). */
+const VARIANTS: readonly string[] = scenarioSchema.shape.variant.unwrap().options;
 
 /** Play ticks at most at display rate; a slower speed ticks once per step. */
 export const TICK_MS = 16;
@@ -60,6 +72,7 @@ export function createHost(env: HostEnv): Host {
   let vt: ViewTracker | null = null;
   let name = '';
   let newSource: LoadSource | null = null;
+  let newSession: SessionInfo | null = null;
   let breakpoints: readonly Breakpoint[] = [];
   let hit: string | undefined;
   let play: Play | null = null;
@@ -81,7 +94,7 @@ export function createHost(env: HostEnv): Host {
   /** Step of the last frame posted, or -1 when the next frame replaces the trace. */
   let sentStep = -1;
 
-  env.post({ type: 'ready', presets: PRESETS.map((p) => ({ name: p.name, summary: p.summary })) });
+  env.post({ type: 'ready', presets: PRESETS.map((p) => ({ name: p.name, summary: p.summary })), variants: VARIANTS });
 
   /** What `handled` the UI may be told now: a pending frame will cover the rest. */
   const handledVisible = (): number => (dirty && s ? frameHandled : handled);
@@ -102,6 +115,7 @@ export function createHost(env: HostEnv): Host {
       handled,
       scenarioName: name,
       ...(newSource ? { source: newSource } : {}),
+      ...(newSession ? { session: newSession } : {}),
       step: t.cur,
       frontier: frontier(t),
       done: t.done,
@@ -125,6 +139,7 @@ export function createHost(env: HostEnv): Host {
     frameHandled = handled;
     dirty = false;
     newSource = null;
+    newSession = null;
     sentStep = t.cur;
     timelineReset = false;
     seriesSent = pts.length;
@@ -221,9 +236,15 @@ export function createHost(env: HostEnv): Host {
     play.cancel = env.setTimer(tick, Math.max(TICK_MS, 1000 / play.speed));
   }
 
+  /**
+   * Open a new session; throws Refused (and keeps the old one) when the source cannot be opened.
+   * A link's step past the end or PFN past the machine do not stop it (see below).
+   */
   function load(source: LoadSource, stepArg: number | undefined): void {
-    const { scenario, step } = resolve(source);
-    const target = stepArg ?? step;
+    const r = resolve(source);
+    const { scenario } = r;
+    const target = stepArg ?? r.step;
+    const what = r.link ? 'cannot open the link' : `cannot open ${scenario.name ?? 'the scenario'}`;
     let next: Session;
     let nextSeries: Series;
     try {
@@ -231,7 +252,19 @@ export function createHost(env: HostEnv): Host {
       nextSeries = trackSeries(next.t); // before any step is computed: it samples as the frontier moves
       seek(next.t, target);
     } catch (e) {
-      throw new Refused(`cannot open ${scenario.name ?? 'the scenario'}: ${errorText(e)}`);
+      throw new Refused(`${what}: ${errorText(e)}`);
+    }
+    // A link is honoured as far as it can be: its scenario opens even when its step is past the
+    // end (a newer model may take fewer steps than the one that made the link: old links keep
+    // opening) or its PFN past the machine, and the error line says what could not be followed.
+    const notices: string[] = [];
+    if (r.link && next.t.cur < target) {
+      notices.push(`the link's step ${target} is past the end of ${scenario.name ?? 'its timeline'}: showing its last step, ${next.t.cur}`);
+    }
+    let pfn = r.link?.pfn;
+    if (pfn !== undefined && pfn >= next.k.mem.nr) {
+      notices.push(`the link's pfn=${pfn} is past the end of the machine (its last PFN is ${next.k.mem.nr - 1}): no page is selected`);
+      pfn = undefined;
     }
     stopPlay();
     s = next;
@@ -241,18 +274,42 @@ export function createHost(env: HostEnv): Host {
     history = null;
     timelineReset = true;
     name = scenario.name ?? 'unnamed scenario';
-    newSource = source.kind === 'scenario' ? { kind: 'scenario', scenario } : source;
+    newSource = r.preset !== undefined ? { kind: 'preset', name: r.preset } : { kind: 'scenario', scenario };
+    newSession = { scenario, link: linkHead(r), ...(r.link ? { select: pfn ?? null } : {}) };
     hit = undefined;
     sentStep = -1;
     dirty = true;
+    if (notices.length > 0) env.post({ type: 'error', handled: handledVisible(), message: oneLine(notices.join('; ')), fatal: false });
+  }
+
+  /** Open `source`; if it is refused, open `fallback` and report why `source` was refused. */
+  function loadOrFallback(source: LoadSource, step: number | undefined, fallback: LoadSource): void {
+    try {
+      load(source, step);
+    } catch (e) {
+      if (!(e instanceof Refused)) throw e;
+      try {
+        load(fallback, undefined);
+      } catch (f) {
+        throw new Refused(`${e.message}; the fallback failed too: ${errorText(f)}`);
+      }
+      const instead = fallback.kind === 'preset' ? `the ${fallback.name} scenario` : 'another scenario';
+      env.post({ type: 'error', handled: handledVisible(), message: oneLine(`${e.message} — opened ${instead} instead`), fatal: false });
+    }
   }
 
   function handle(cmd: Command): void {
     switch (cmd.type) {
       case 'load':
         if (cmd.step !== undefined) wholeNumber('step', cmd.step);
-        load(cmd.source, cmd.step);
+        if (cmd.fallback) loadOrFallback(cmd.source, cmd.step, cmd.fallback);
+        else load(cmd.source, cmd.step);
         return;
+      case 'validate': {
+        if (!Number.isSafeInteger(cmd.id)) throw new Refused(`validate: id ${String(cmd.id)} is not a whole number`);
+        env.post({ type: 'validation', handled: handledVisible(), id: cmd.id, ...validateText(cmd.text) });
+        return;
+      }
       case 'step': {
         const t = session().t;
         if (!Number.isSafeInteger(cmd.delta)) throw new Refused(`step: delta ${String(cmd.delta)} is not a whole number`);
@@ -358,6 +415,13 @@ export function createHost(env: HostEnv): Host {
     },
     dispose: stopPlay,
   };
+}
+
+/** A session's share link head, or null when its payload is too long for a link to open. */
+function linkHead(r: Resolved): string | null {
+  if (r.preset !== undefined) return `preset=${encodeURIComponent(r.preset)}`;
+  const payload = encodeScenario(r.scenario);
+  return payload.length <= MAX_PAYLOAD_CHARS ? `s=${payload}` : null;
 }
 
 export function errorText(e: unknown): string {

@@ -6,6 +6,7 @@
 // Flow control: at most one frame is in flight. After posting frame `seq` the worker posts no
 // other frame until the UI answers `ack {seq}`; whatever changed meanwhile (play keeps stepping)
 // goes out as one frame with the latest state, so frames the UI could not draw are skipped.
+import type { Scenario } from '../engine/scenario';
 import type { SeriesPoint } from '../engine/series';
 import type { ZoneRange } from '../engine/snapshot';
 import type { PageDetail } from '../kernel/inspect';
@@ -13,7 +14,7 @@ import type { FieldName } from '../kernel/memmap';
 import type { Phase, Role, StepPfn } from '../kernel/step';
 
 export type Zone = ZoneRange;
-export type { FieldName, PageDetail, Phase, Role, SeriesPoint, StepPfn };
+export type { FieldName, PageDetail, Phase, Role, Scenario, SeriesPoint, StepPfn };
 
 /** Every phase a step can have (kernel/step.ts: Phase), in the order a migration meets them. */
 const PHASE_SET: Readonly<Record<Phase, true>> = {
@@ -67,10 +68,25 @@ export type Breakpoint =
 /** Why a page is inspected: the selected page (the inspector) or the page under the pointer. */
 export type InspectPurpose = 'select' | 'hover';
 
+/**
+ * Longest scenario text `validate` reads (characters). A scenario the schema accepts is far
+ * smaller (1,000 actions of ~100 characters); the editor's Import refuses bigger files unread.
+ */
+export const MAX_SCENARIO_TEXT = 1024 * 1024;
+
 /** UI → worker. */
 export type Command =
-  /** Open a new session; `step` overrides a share link's step. The old session stays if this fails. */
-  | { readonly type: 'load'; readonly source: LoadSource; readonly step?: number }
+  /**
+   * Open a new session; `step` overrides a share link's step. If the source cannot be opened the
+   * old session stays, unless there is a `fallback`: then the worker opens that instead and
+   * reports why the source failed as a non-fatal error (a bad link opens the default scenario).
+   */
+  | { readonly type: 'load'; readonly source: LoadSource; readonly step?: number; readonly fallback?: LoadSource }
+  /**
+   * Check scenario JSON text as the editor holds it (the scenario schema, by the engine's own
+   * parser); answered with `validation` carrying the same id. Changes nothing.
+   */
+  | { readonly type: 'validate'; readonly id: number; readonly text: string }
   /** Move by `delta` steps; when |delta| > 1 the move stops at the first breakpoint it meets. */
   | { readonly type: 'step'; readonly delta: number }
   /** Go to step n (clamped to the end once every action has run). Ignores breakpoints. */
@@ -141,8 +157,13 @@ export interface FrameMsg {
   /** Commands the worker had processed when it posted this (see WorkerMsg). */
   readonly handled: number;
   readonly scenarioName: string;
-  /** Present on the first frame of a newly loaded session: what to load again after a restart. */
+  /**
+   * Present on the first frame of a newly loaded session: what to load again after a restart. A
+   * share link comes back as the preset it names or the scenario it carries.
+   */
   readonly source?: LoadSource;
+  /** Present, with `source`, on the first frame of a newly loaded session. */
+  readonly session?: SessionInfo;
   /** Current step; 0 = populated memory before the first action. */
   readonly step: number;
   /** Steps computed so far; the total once `done`. */
@@ -188,6 +209,29 @@ export interface FrameMsg {
   readonly seriesReset: boolean;
 }
 
+/** What the UI keeps of a newly loaded session: the editor's scenario and the share link. */
+export interface SessionInfo {
+  /** The scenario as the worker validated it: what the editor starts from and Export writes. */
+  readonly scenario: Scenario;
+  /**
+   * The share link's head for this session: `preset=<name>` for a preset (or a link naming one),
+   * else `s=<payload>` (engine/share.ts: encodeScenario). The UI adds `&step=<n>&pfn=<n>`. Null
+   * when the payload would be longer than a link may be (it could not be opened again).
+   */
+  readonly link: string | null;
+  /**
+   * Sessions opened from a share link: the page the link selects (checked to be on this
+   * machine), or null when it selects none. Absent for every other source.
+   */
+  readonly select?: number | null;
+}
+
+/** A scenario text checked: the scenario as parsed, or one line naming the field that is wrong. */
+export type Validation = { readonly ok: true; readonly scenario: Scenario } | { readonly ok: false; readonly error: string };
+
+/** The answer to `validate`. */
+export type ValidationMsg = { readonly type: 'validation'; readonly handled: number; readonly id: number } & Validation;
+
 /** The answer to `inspect`. */
 export interface PageMsg {
   readonly type: 'page';
@@ -220,15 +264,17 @@ export interface ErrorMsg {
 export interface ReadyMsg {
   readonly type: 'ready';
   readonly presets: readonly { readonly name: string; readonly summary: string }[];
+  /** The design variants a scenario's `variant` may name (the first is mainline, the default). */
+  readonly variants: readonly string[];
 }
 
 /**
  * Worker → UI. Every message but `ready` carries `handled`: the number of commands other than
  * `ack` and `breakpoints` the worker had processed. The UI counts what it sent and is idle when the two are equal
  * (e2e tests wait for that instead of sleeping); every such command is answered by a frame, a
- * page or an error that carries a count covering it.
+ * page, a validation or an error that carries a count covering it.
  */
-export type WorkerMsg = FrameMsg | PageMsg | ErrorMsg | ReadyMsg;
+export type WorkerMsg = FrameMsg | PageMsg | ValidationMsg | ErrorMsg | ReadyMsg;
 
 /** The kernel version the model follows; step source links point at this version. */
 export const KERNEL_VERSION = 'v6.18';

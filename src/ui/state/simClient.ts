@@ -5,11 +5,19 @@
 //
 // Idle tracking: every command but ack and breakpoints counts as sent; every worker message
 // says how many it has handled (protocol.ts: WorkerMsg). Busy = handled < sent.
+//
+// Share links: a link in the address bar at startup is opened with the default scenario as the
+// fallback, so a bad link still leaves a working app (and its one-line error). A link pasted into
+// the address bar later (hashchange) is opened without one: the session shown stays if it fails.
 import {
   assertNever, DEBUG_WORKER_NAME, TRACE_KEEP,
-  type Breakpoint, type Command, type DebugCommand, type FrameMsg, type LoadSource, type WorkerMsg,
+  type Breakpoint, type Command, type DebugCommand, type FrameMsg, type LoadSource, type Validation, type WorkerMsg,
 } from '../../worker/protocol';
+import { linkInHash } from '../share/link';
 import { chartData, gridView, timelineData, traceLog, useSim } from './store';
+
+
+const DEFAULT_SOURCE: LoadSource = { kind: 'preset', name: 'default' };
 
 /** Pages opened with `?test` get the debug hooks (worker crash) on window.__pfnscope. */
 const TEST_MODE = typeof location !== 'undefined' && new URLSearchParams(location.search).has('test');
@@ -18,7 +26,10 @@ let worker: Worker | null = null;
 let sent = 0;
 let handled = 0;
 /** The source of the session the worker shows: what a restart loads again. */
-let current: LoadSource = { kind: 'preset', name: 'default' };
+let current: LoadSource = DEFAULT_SOURCE;
+/** `validate` requests awaiting their answer, by id. */
+let validations = new Map<number, (v: Validation) => void>();
+let nextValidation = 1;
 
 declare global {
   interface Window {
@@ -29,21 +40,50 @@ declare global {
 
 export function startSim(): void {
   spawn();
-  send({ type: 'load', source: current });
+  const link = typeof location !== 'undefined' ? linkInHash(location.hash) : null;
+  if (link) {
+    useSim.setState({ preset: null });
+    send({ type: 'load', source: { kind: 'url', url: link }, fallback: DEFAULT_SOURCE });
+  } else send({ type: 'load', source: current });
+  if (typeof window !== 'undefined') window.addEventListener('hashchange', onHashChange);
   if (TEST_MODE) window.__pfnscope = { crash: () => worker?.postMessage({ type: 'debug-crash' } satisfies DebugCommand) };
 }
 
-/** Sends a command; a no-op while no worker is running (the alert offers a restart). */
-export function send(cmd: Command): void {
+/**
+ * Sends a command; a no-op while no worker is running (the alert offers a restart). `keepError`
+ * is for commands the person did not choose (re-reading the selection at a new step, checking
+ * the editor's text): they leave the error line as it is.
+ */
+export function send(cmd: Command, keepError = false): void {
   if (!worker) return;
   if (cmd.type !== 'ack' && cmd.type !== 'breakpoints' && !(cmd.type === 'inspect' && cmd.purpose === 'hover')) {
     sent++;
     const { error } = useSim.getState();
     // A new command is the person's answer to a refused one; a fatal error stays until a new load.
-    const clear = error && !useSim.getState().restarting && (!error.restartable || cmd.type === 'load');
+    const clear = !keepError && error && !useSim.getState().restarting && (!error.restartable || cmd.type === 'load');
     useSim.setState({ busy: true, ...(clear ? { error: null } : {}) });
   }
   worker.postMessage(cmd);
+}
+
+/** Ask the worker to check scenario JSON text (the editor, Import). */
+export function validateScenario(text: string): Promise<Validation> {
+  if (!worker) return Promise.resolve({ ok: false, error: 'the simulation is not running: restart it first' });
+  const id = nextValidation++;
+  const answer = new Promise<Validation>((res) => validations.set(id, res));
+  send({ type: 'validate', id, text }, true);
+  return answer;
+}
+
+/** Open a scenario (the editor's Apply); if the worker refuses it, the session shown stays. */
+export function loadScenario(scenario: unknown): void {
+  send({ type: 'load', source: { kind: 'scenario', scenario } });
+}
+
+/** A link typed or pasted into the address bar of the open page. */
+function onHashChange(): void {
+  const link = linkInHash(location.hash);
+  if (link) send({ type: 'load', source: { kind: 'url', url: link } });
 }
 
 /** Select a page (or clear the selection); the inspector follows it from step to step. */
@@ -92,6 +132,9 @@ export function restart(): void {
 function spawn(): void {
   sent = 0;
   handled = 0;
+  // The old worker will not answer: its pending checks say so rather than wait forever.
+  for (const res of validations.values()) res({ ok: false, error: 'the simulation restarted before it answered: edit again' });
+  validations = new Map();
   const w = new Worker(new URL('../../worker/sim.worker.ts', import.meta.url), {
     type: 'module',
     name: TEST_MODE ? DEBUG_WORKER_NAME : 'pfnscope-sim',
@@ -128,13 +171,21 @@ function receive(w: Worker, msg: WorkerMsg): void {
       else if (msg.pfn === useSim.getState().selectedPfn) useSim.setState({ page: msg, busy: handled < sent });
       else useSim.setState({ busy: handled < sent });
       return;
+    case 'validation': {
+      handled = Math.max(handled, msg.handled);
+      useSim.setState({ busy: handled < sent });
+      const res = validations.get(msg.id);
+      validations.delete(msg.id);
+      res?.(msg.ok ? { ok: true, scenario: msg.scenario } : { ok: false, error: msg.error });
+      return;
+    }
     case 'error':
       // A worker that predates `handled` is taken to have handled everything.
       handled = Math.max(handled, msg.handled ?? sent);
       useSim.setState({ busy: handled < sent, restarting: false, error: { message: msg.message, restartable: msg.fatal === true } });
       return;
     case 'ready':
-      useSim.setState({ presets: msg.presets });
+      useSim.setState({ presets: msg.presets, variants: msg.variants ?? [] });
       return;
     default:
       assertNever(msg);
@@ -142,7 +193,7 @@ function receive(w: Worker, msg: WorkerMsg): void {
 }
 
 function frame(w: Worker, msg: FrameMsg): void {
-  const { type: _type, view, trace, traceReset, seq, handled: h, source, timelineReset, markers, fns, series, seriesReset, ...meta } = msg;
+  const { type: _type, view, trace, traceReset, seq, handled: h, source, session, timelineReset, markers, fns, series, seriesReset, ...meta } = msg;
   handled = Math.max(handled, h);
   try {
     gridView.setState({ current: { view, nrPfns: meta.nrPfns, zones: meta.zones } });
@@ -164,6 +215,15 @@ function frame(w: Worker, msg: FrameMsg): void {
   }
   if (seriesReset || series.length > 0) chartData.setState((s) => ({ points: seriesReset ? series : [...s.points, ...series] }));
   if (source) current = source;
+  if (session) {
+    useSim.setState((s) => ({
+      scenario: session.scenario,
+      link: session.link,
+      session: s.session + 1,
+      // A link selects exactly what it says (or nothing); other loads keep the selection.
+      ...(session.select !== undefined ? { selectedPfn: session.select, page: null } : {}),
+    }));
+  }
   const { restarting } = useSim.getState();
   // The selected page follows the step: ask for it again at the new state.
   const selected = useSim.getState().selectedPfn;
@@ -174,7 +234,7 @@ function frame(w: Worker, msg: FrameMsg): void {
     ...(source ? { preset: source.kind === 'preset' ? source.name : null } : {}),
     ...(restarting ? { restarting: false, error: null } : {}),
   });
-  if (stale && selected !== null && selected < meta.nrPfns) send({ type: 'inspect', pfn: selected, purpose: 'select' });
+  if (stale && selected !== null && selected < meta.nrPfns) send({ type: 'inspect', pfn: selected, purpose: 'select' }, true);
   // Ack once the browser has had a chance to present the frame: at most one frame per display
   // refresh, and none while the tab is hidden (play goes on in the worker meanwhile).
   requestAnimationFrame(() => {

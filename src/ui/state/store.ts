@@ -1,5 +1,6 @@
 // UI state in stores split by size and by who reads them. `useSim` holds the small things React
-// renders (frame metadata, busy, error, presets, selection, playback, breakpoints, layout).
+// renders (frame metadata, busy, error, presets, selection, playback, breakpoints, layout, the
+// session's scenario and share link).
 // `traceLog` holds the trace panel's lines. `gridView` holds the frame's bytes (1 byte per PFN,
 // up to 4 MiB); only the canvas painter subscribes to it, so a new frame repaints the canvas
 // without a React render. `timelineData` (scrubber markers, functions seen) and `chartData` (the
@@ -8,12 +9,12 @@
 // frame re-renders only the components that show something it changed.
 import { create } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { Breakpoint, FrameMsg, Marker, PageMsg, ReadyMsg, SeriesPoint, StepView, Zone } from '../../worker/protocol';
+import type { Breakpoint, FrameMsg, Marker, PageMsg, ReadyMsg, Scenario, SeriesPoint, StepView, Zone } from '../../worker/protocol';
 
 /** What React renders of a frame: everything but the bytes, the trace and the flow-control fields. */
 export type FrameMeta = Omit<
   FrameMsg,
-  'type' | 'view' | 'trace' | 'traceReset' | 'seq' | 'handled' | 'source' | 'timelineReset' | 'markers' | 'fns' | 'series' | 'seriesReset'
+  'type' | 'view' | 'trace' | 'traceReset' | 'seq' | 'handled' | 'source' | 'session' | 'timelineReset' | 'markers' | 'fns' | 'series' | 'seriesReset'
 >;
 export type PresetInfo = ReadyMsg['presets'][number];
 
@@ -34,6 +35,8 @@ export interface SimState {
   readonly alive: boolean;
   readonly meta: FrameMeta | null;
   readonly presets: readonly PresetInfo[];
+  /** The design variants a scenario may name (the worker's `ready`). */
+  readonly variants: readonly string[];
   /** The preset the picker shows; null for a scenario that is not a preset. */
   readonly preset: string | null;
   /** The selected PFN (click on the grid); the inspector shows `page` for it. */
@@ -48,6 +51,14 @@ export interface SimState {
   readonly breakpoints: readonly Breakpoint[];
   /** The keyboard shortcuts panel is open. */
   readonly helpOpen: boolean;
+  /** The overlay open over the grid: the preset gallery or the scenario editor (one at a time). */
+  readonly panel: 'gallery' | 'editor' | null;
+  /** The loaded session's scenario, as the worker validated it (the editor starts from it). */
+  readonly scenario: Scenario | null;
+  /** The loaded session's share link head (`preset=…` or `s=…`); null before a load or when too long. */
+  readonly link: string | null;
+  /** Counts loaded sessions: a new value means a new session (the editor's draft starts over). */
+  readonly session: number;
 }
 
 export const useSim = create<SimState>()(() => ({
@@ -57,6 +68,7 @@ export const useSim = create<SimState>()(() => ({
   alive: false,
   meta: null,
   presets: [],
+  variants: [],
   preset: 'default',
   selectedPfn: null,
   page: null,
@@ -64,6 +76,10 @@ export const useSim = create<SimState>()(() => ({
   speed: 5,
   breakpoints: [],
   helpOpen: false,
+  panel: null,
+  scenario: null,
+  link: null,
+  session: 0,
 }));
 
 export const selectBusy = (s: SimState): boolean => s.busy;
@@ -72,6 +88,7 @@ export const selectRestarting = (s: SimState): boolean => s.restarting;
 export const selectAlive = (s: SimState): boolean => s.alive;
 export const selectMeta = (s: SimState): FrameMeta | null => s.meta;
 export const selectPresets = (s: SimState): readonly PresetInfo[] => s.presets;
+export const selectVariants = (s: SimState): readonly string[] => s.variants;
 export const selectPreset = (s: SimState): string | null => s.preset;
 export const selectSpeed = (s: SimState): number => s.speed;
 export const selectSelectedPfn = (s: SimState): number | null => s.selectedPfn;
@@ -88,6 +105,10 @@ export const selectStepInfo = (s: SimState): StepView | null => s.meta?.stepInfo
 export const selectBreakpointHit = (s: SimState): string | null => s.meta?.breakpointHit ?? null;
 export const selectBreakpoints = (s: SimState): readonly Breakpoint[] => s.breakpoints;
 export const selectHelpOpen = (s: SimState): boolean => s.helpOpen;
+export const selectPanel = (s: SimState): SimState['panel'] => s.panel;
+export const selectScenario = (s: SimState): Scenario | null => s.scenario;
+export const selectLink = (s: SimState): string | null => s.link;
+export const selectSession = (s: SimState): number => s.session;
 /** At the last step of a finished timeline: nothing further to step to. */
 export const selectAtEnd = (s: SimState): boolean => !s.meta || (s.meta.done && s.meta.step === s.meta.frontier);
 
