@@ -95,6 +95,8 @@ test('the Timeline slider seeks, and carries markers for the action, the phases 
   await slider.fill('47');
   await expectStep(page, 47);
   await expect(page.getByLabel('Narration').locator('.phase')).toHaveText('refcount');
+  // The refcount check read the source page's _refcount: the footprint says so page by page.
+  await expect(page.getByTestId('footprint-src')).toContainText('_refcount');
   await expect(page.getByTestId('step-result')).toHaveText('returns -EAGAIN');
   await expect(slider).toHaveValue('47');
   // Keys on the focused slider move it (and the step), not the page's shortcuts.

@@ -123,7 +123,24 @@ function Fields({ names }: { readonly names: readonly FieldName[] }) {
  * then page by page for its source and destination (what a design change must keep working).
  */
 function Footprint({ step }: { readonly step: StepView }) {
+  // With a source and a destination, one row per page (as many rows as the combined view, so the
+  // narration keeps its height); otherwise the step's combined read/wrote rows.
   const pages = step.footprint.filter((p) => (p.role === 'src' || p.role === 'dst') && (p.reads.length || p.writes.length));
+  if (pages.length > 1) {
+    return (
+      <dl className="footprint" aria-label="struct page fields" data-testid="footprint" title="struct page fields this step read (r) and wrote (w), page by page">
+        {pages.map((p) => (
+          <div key={`${p.role}-${p.pfn}`} className="footprint-page" data-testid={`footprint-${p.role}`}>
+            <dt>{ROLE_LABELS[p.role]} {hex(p.pfn)}</dt>
+            <dd>
+              {p.reads.length > 0 && <>r: <Fields names={p.reads} /> </>}
+              {p.writes.length > 0 && <>w: <Fields names={p.writes} /></>}
+            </dd>
+          </div>
+        ))}
+      </dl>
+    );
+  }
   return (
     <dl className="footprint" aria-label="struct page fields" data-testid="footprint" title="struct page fields this step used">
       <dt>read</dt>
@@ -134,16 +151,6 @@ function Footprint({ step }: { readonly step: StepView }) {
       <dd data-testid="footprint-writes">
         <Fields names={step.writes} />
       </dd>
-      {pages.length > 1 &&
-        pages.map((p) => (
-          <div key={`${p.role}-${p.pfn}`} className="footprint-page" data-testid={`footprint-${p.role}`}>
-            <dt>{ROLE_LABELS[p.role]} {hex(p.pfn)}</dt>
-            <dd>
-              {p.reads.length > 0 && <>r: <Fields names={p.reads} /> </>}
-              {p.writes.length > 0 && <>w: <Fields names={p.writes} /></>}
-            </dd>
-          </div>
-        ))}
     </dl>
   );
 }
