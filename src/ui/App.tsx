@@ -1,6 +1,7 @@
 // The page, laid out to fit a 1366×768 screen without scrolling: the header on top; the PFN grid
 // in the middle with the narration, charts and breakpoints on its left and the page inspector on
-// its right; the step controls, the timeline scrubber and the trace below. The root carries the
+// its right; the step controls, the timeline scrubber and the trace below. The preset gallery and
+// the scenario editor open over everything below the header and the error line. The root carries the
 // e2e test hooks: data-busy (wait for "false" instead of sleeping), data-state-hash,
 // data-nr-pfns, data-step, data-frontier and data-done.
 import { useEffect, type ReactNode } from 'react';
@@ -18,7 +19,9 @@ import { Timeline } from './Timeline';
 import { TracePanel } from './TracePanel';
 import { PFNS_PER_ROW } from './grid/render';
 import { onKeyDown } from './keyboard';
-import { selectBusy, selectMeta, useSim } from './state/store';
+import { PresetGallery } from './PresetGallery';
+import { ScenarioEditor } from './editor/ScenarioEditor';
+import { selectBusy, selectMeta, selectPanel, useSim } from './state/store';
 
 export function App() {
   useEffect(() => {
@@ -30,33 +33,44 @@ export function App() {
     <TestHooks>
       <Header />
       <ErrorLine />
-      <div className="main">
-        <aside className="side left">
-          <Narration />
-          <Charts />
-          <Breakpoints />
-        </aside>
-        <div className="center">
-          <main className="grid-panel">
-            <PfnGrid />
-          </main>
-          <footer className="footer">
-            <Legend />
-            <span className="note">one row = {PFNS_PER_ROW} PFNs = one pageblock</span>
-          </footer>
+      <div className="stage">
+        <div className="main">
+          <aside className="side left">
+            <Narration />
+            <Charts />
+            <Breakpoints />
+          </aside>
+          <div className="center">
+            <main className="grid-panel">
+              <PfnGrid />
+            </main>
+            <footer className="footer">
+              <Legend />
+              <span className="note">one row = {PFNS_PER_ROW} PFNs = one pageblock</span>
+            </footer>
+          </div>
+          <aside className="side right">
+            <Inspector />
+          </aside>
         </div>
-        <aside className="side right">
-          <Inspector />
-        </aside>
-      </div>
-      <div className="bottom">
-        <Controls />
-        <Timeline />
-        <TracePanel />
+        <div className="bottom">
+          <Controls />
+          <Timeline />
+          <TracePanel />
+        </div>
+        <Overlay />
       </div>
       <Help />
     </TestHooks>
   );
+}
+
+/** The preset gallery or the scenario editor, over the grid and the controls. */
+function Overlay() {
+  const panel = useSim(selectPanel);
+  if (panel === 'gallery') return <PresetGallery />;
+  if (panel === 'editor') return <ScenarioEditor />;
+  return null;
 }
 
 /** The root element and its data-* hooks: the only component that re-renders on every frame. */

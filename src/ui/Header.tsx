@@ -1,8 +1,13 @@
-// Title, the preset picker with the preset's one-line summary, what memory the grid shows, and
-// the state hash (the same scenario at the same step always gives the same hash).
+// Title, the preset picker with the preset's one-line summary, the preset gallery, the scenario
+// editor and Share, what memory the grid shows, and the state hash (the same scenario at the same
+// step always gives the same hash).
+import { togglePanel } from './actions';
 import { describeMemory } from './format';
+import { ShareButton } from './share/ShareButton';
 import { loadPreset } from './state/simClient';
-import { selectAlive, selectError, selectMeta, selectPreset, selectPresets, useSim, type FrameMeta } from './state/store';
+import {
+  selectAlive, selectError, selectMeta, selectPanel, selectPreset, selectPresets, selectScenario, useSim, type FrameMeta,
+} from './state/store';
 
 function subtitle(meta: FrameMeta | null, failed: boolean, preset: string | null): string {
   if (meta) return describeMemory(meta.nrPfns, meta.zones.map((z) => z.name));
@@ -23,6 +28,7 @@ export function Header() {
       <h1>pfnscope</h1>
       <PresetPicker />
       <PresetSummary />
+      <ScenarioButtons />
       <p className="subtitle">{memory ?? subtitle(null, failed, preset)}</p>
       {hash && (
         <p className="hash" title="state hash: the same scenario at the same step always gives the same hash">
@@ -52,11 +58,34 @@ function PresetPicker() {
   );
 }
 
-/** The chosen preset's one-line summary, beside the picker (cut with … when long; full text in its title). */
+/** Presets (the gallery), Scenario (the editor) and Share. */
+function ScenarioButtons() {
+  const panel = useSim(selectPanel);
+  const alive = useSim(selectAlive);
+  const loaded = useSim((s) => s.scenario !== null);
+  return (
+    <div className="scenario-buttons">
+      <button type="button" aria-expanded={panel === 'gallery'} disabled={!alive} onClick={() => togglePanel('gallery')} title="Every preset, with what it shows">
+        Presets
+      </button>
+      <button type="button" aria-expanded={panel === 'editor'} disabled={!alive || !loaded} onClick={() => togglePanel('editor')} title="Edit the scenario as a form or JSON; import or export it">
+        Edit scenario
+      </button>
+      <ShareButton />
+    </div>
+  );
+}
+
+/**
+ * The chosen preset's one-line summary, beside the picker (cut with … when long; full text in its
+ * title); for a scenario that is no preset, its name and description.
+ */
 export function PresetSummary() {
   const presets = useSim(selectPresets);
   const preset = useSim(selectPreset);
-  const summary = presets.find((p) => p.name === preset)?.summary;
+  const scenario = useSim(selectScenario);
+  const custom = preset === null && scenario ? [scenario.name, scenario.description].filter(Boolean).join(': ') : '';
+  const summary = presets.find((p) => p.name === preset)?.summary ?? custom;
   if (!summary) return null;
   return (
     <p className="preset-summary" title={summary}>

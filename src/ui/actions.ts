@@ -55,3 +55,12 @@ export function setSpeed(speed: number): void {
 export function toggleHelp(open?: boolean): void {
   useSim.setState((s) => ({ helpOpen: open ?? !s.helpOpen }));
 }
+
+/** Open the preset gallery or the scenario editor over the grid (closing the other), or toggle it. */
+export function togglePanel(panel: 'gallery' | 'editor'): void {
+  useSim.setState((s) => ({ panel: s.panel === panel ? null : panel }));
+}
+
+export function closePanel(): void {
+  useSim.setState({ panel: null });
+}

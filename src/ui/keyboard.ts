@@ -1,9 +1,10 @@
 // Keyboard shortcuts (the help panel lists them from SHORTCUTS): ← / → step, Shift+← / Shift+→
 // previous / next phase of interest, Space play/pause, Home / End first step / run to the end,
-// ? the shortcuts panel, Esc closes it. Keys typed into a form control stay with it (arrows in a
-// select or the timeline slider, Space on a focused button clicks that button).
+// ? the shortcuts panel, Esc closes it (or the preset gallery, or the scenario editor). Keys
+// typed into a form control stay with it (arrows in a select or the timeline slider, Space on a
+// focused button clicks that button).
 import {
-  nextPhase, previousPhase, runToEnd, stepBack, stepForward, toggleHelp, togglePlay, toStart,
+  closePanel, nextPhase, previousPhase, runToEnd, stepBack, stepForward, toggleHelp, togglePlay, toStart,
 } from './actions';
 import { useSim } from './state/store';
 
@@ -15,7 +16,7 @@ export const SHORTCUTS: readonly { readonly keys: readonly string[]; readonly wh
   { keys: ['Home'], what: 'step 0 (memory as populated)' },
   { keys: ['End'], what: 'run to the end' },
   { keys: ['?'], what: 'show / hide these shortcuts' },
-  { keys: ['Esc'], what: 'close this panel' },
+  { keys: ['Esc'], what: 'close this panel, the presets or the editor' },
 ];
 
 function ownsKey(target: EventTarget | null, key: string): boolean {
@@ -47,10 +48,14 @@ export function onKeyDown(e: KeyboardEvent): void {
     case '?':
       toggleHelp();
       break;
-    case 'Escape':
-      if (!useSim.getState().helpOpen) return;
-      toggleHelp(false);
+    case 'Escape': {
+      // The topmost first: the help panel, then the gallery or the editor.
+      const { helpOpen, panel } = useSim.getState();
+      if (helpOpen) toggleHelp(false);
+      else if (panel) closePanel();
+      else return;
       break;
+    }
     default:
       return;
   }
