@@ -11,6 +11,9 @@ export interface Preset {
 
 const preset = (name: string, summary: string, s: object): Preset => ({ name, summary, scenario: parseScenario({ v: 1, name, ...s }) });
 
+/** Inflate the balloon by 16 pages, then migrate them all (as compaction would). */
+const BALLOON_MIGRATE = [{ type: 'balloon', op: 'inflate', pages: 16 }, { type: 'migrate', pages: [{ from: 0 }], mode: 'sync', reason: 'compaction' }] as const;
+
 /** The 32 MiB machine most path presets run on (two of its processes have forked). */
 const SMALL = { memory: { pfns: 8192 }, seed: 7, populate: { processes: 6, files: 12 } } as const;
 
@@ -151,7 +154,7 @@ export const PRESETS: readonly Preset[] = [
   }),
   preset('balloon-migrate', 'balloon pages migrate through the movable_ops path: isolate_movable_ops_page(), only locking in the unmap phase, virtballoon_migratepage() moves the balloon reference', {
     ...SMALL,
-    actions: [{ type: 'balloon', op: 'inflate', pages: 16 }, { type: 'migrate', pages: [{ from: 0 }], mode: 'sync', reason: 'compaction' }],
+    actions: BALLOON_MIGRATE,
   }),
   preset('balloon-race', 'two migrators race for the same balloon pages: PG_movable_ops_isolated (the PG_reclaim bit) keeps the second one out', {
     ...SMALL,
@@ -170,7 +173,7 @@ export const PRESETS: readonly Preset[] = [
   preset('balloon-migrate-no-refcount', 'balloon-migrate under the proposed no-refcount design: frozen PageOffline pages in a PFN array, isolation by test-and-set only, no _refcount or lru used', {
     ...SMALL,
     variant: 'no-refcount',
-    actions: [{ type: 'balloon', op: 'inflate', pages: 16 }, { type: 'migrate', pages: [{ from: 0 }], mode: 'sync', reason: 'compaction' }],
+    actions: BALLOON_MIGRATE,
   }),
   preset('balloon-race-no-refcount', 'balloon-race under the no-refcount design: test-and-set of PG_movable_ops_isolated alone keeps the second migrator out', {
     ...SMALL,
@@ -180,12 +183,12 @@ export const PRESETS: readonly Preset[] = [
   preset('balloon-migrate-pfn-array', 'balloon-migrate through a PFN-array path in the style of migrate_vma_*(): src[]/dst[] of MIGRATE_PFN_* entries instead of lists', {
     ...SMALL,
     variant: 'pfn-array',
-    actions: [{ type: 'balloon', op: 'inflate', pages: 16 }, { type: 'migrate', pages: [{ from: 0 }], mode: 'sync', reason: 'compaction' }],
+    actions: BALLOON_MIGRATE,
   }),
   preset('balloon-migrate-6.12', 'balloon-migrate the linux-6.12 way: ops in page->mapping with PAGE_MAPPING_MOVABLE, PG_isolated, isolate_movable_page(), PageOffline cleared by balloon_page_delete()', {
     ...SMALL,
     variant: 'linux-6.12',
-    actions: [{ type: 'balloon', op: 'inflate', pages: 16 }, { type: 'migrate', pages: [{ from: 0 }], mode: 'sync', reason: 'compaction' }],
+    actions: BALLOON_MIGRATE,
   }),
   preset('zsmalloc', 'zsmalloc pages, the second movable_ops user: a zspage\'s pages migrate one by one and zs_page_migrate() splices each new page into the chain', {
     ...SMALL,

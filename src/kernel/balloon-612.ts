@@ -15,7 +15,7 @@ import { put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
 import { hex, mkStep, type Steps, type StepInfo } from './step';
 import { mappingId, mappingIsMovable, movableMapping, PAGE_MAPPING_MOVABLE } from './vm';
-import { BALLOON_DEV, balloonPages } from './balloon';
+import { BALLOON_DEV, balloonPages, fill_balloon } from './balloon';
 
 const VARIANT = 'linux-6.12 variant';
 /** balloon_mops, the one movable_operations the model registers (index 0). */
@@ -43,24 +43,14 @@ function balloon_page_delete_612(k: Kernel, page: number, isolated: boolean): vo
 }
 
 export function* balloon_inflate_612(k: Kernel, pages: number, got: number[] = []): Steps<number> {
-  let done = 0;
-  put(k.st, k.balloon.lock, 0, 1);
-  for (let i = 0; i < pages; i++) {
-    const page = __alloc_pages(k, GFP_HIGHUSER_MOVABLE, 0);
-    if (page < 0) break;
+  return yield* fill_balloon(k, pages, got, () => __alloc_pages(k, GFP_HIGHUSER_MOVABLE, 0), (page) => {
     balloon_page_insert_612(k, page);
-    got.push(page);
-    count_vm_events(k, VM_EVENT.BALLOON_INFLATE, 1);
-    mod_node_page_state(k, NS.NR_BALLOON_PAGES, 1);
-    done++;
-    yield mkStep(k, {
+    return mkStep(k, {
       phase: 'alloc', fn: 'balloon_page_enqueue', file: 'mm/balloon_compaction.c',
       text: `${VARIANT}: ${hex(page)} becomes a balloon page: PageOffline, page->mapping = &balloon_mops | PAGE_MAPPING_MOVABLE, private = balloon_dev_info, lru on the balloon list (refcount ${folio_ref_count(k, page)})`,
       pfns: [{ pfn: page, role: 'allocated' }],
     });
-  }
-  put(k.st, k.balloon.lock, 0, 0);
-  return done;
+  });
 }
 
 export function* balloon_deflate_612(k: Kernel, pages: number): Steps<number> {

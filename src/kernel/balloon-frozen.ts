@@ -12,6 +12,7 @@ import { clearPageFlag, setPageFlag, setPageType, testClearPageFlag, testPageFla
 import { put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
 import { hex, mkStep, type Steps } from './step';
+import { fill_balloon } from './balloon';
 
 const VARIANT = 'no-refcount design variant';
 
@@ -37,26 +38,16 @@ function arrayRemove(k: Kernel, i: number): number {
 
 // Inflate: alloc_frozen_pages(), __SetPageOffline + PG_movable_ops, the PFN into the array.
 export function* balloon_inflate_frozen(k: Kernel, pages: number, got: number[] = []): Steps<number> {
-  let done = 0;
-  put(k.st, k.balloon.lock, 0, 1);
-  for (let i = 0; i < pages; i++) {
-    const page = __alloc_frozen_pages(k, GFP_HIGHUSER_MOVABLE, 0);
-    if (page < 0) break;
+  return yield* fill_balloon(k, pages, got, () => __alloc_frozen_pages(k, GFP_HIGHUSER_MOVABLE, 0), (page) => {
     setPageType(k, page, PGTY.offline);
     setPageFlag(k, page, PG.uptodate); // PG_movable_ops
     arrayAdd(k, page);
-    got.push(page);
-    count_vm_events(k, VM_EVENT.BALLOON_INFLATE, 1);
-    mod_node_page_state(k, NS.NR_BALLOON_PAGES, 1);
-    done++;
-    yield mkStep(k, {
+    return mkStep(k, {
       phase: 'alloc', fn: 'balloon_inflate', file: '',
       text: `${VARIANT}: ${hex(page)} allocated frozen (refcount 0), PageOffline + PG_movable_ops, its PFN kept in the balloon's array — page->lru and _refcount are never used`,
       pfns: [{ pfn: page, role: 'allocated' }],
     });
-  }
-  put(k.st, k.balloon.lock, 0, 0);
-  return done;
+  });
 }
 
 // Deflate: the PFN leaves the array; the page is freed frozen (freeing clears PageOffline).

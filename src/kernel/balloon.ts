@@ -46,30 +46,42 @@ function balloon_page_finalize(k: Kernel, page: number): void {
 
 const isolated = (k: Kernel): number => k.balloon.isolated.a[0]!;
 
-// drivers/virtio/virtio_balloon.c: fill_balloon() → balloon_page_alloc() + balloon_page_enqueue().
-export function* balloon_inflate(k: Kernel, pages: number, got: number[] = []): Steps<number> {
+/**
+ * drivers/virtio/virtio_balloon.c: fill_balloon() — balloon_lock held across the fill, one page
+ * at a time from `alloc`, handed to `enqueue` (which says, in a step, what the variant made of it).
+ * Every design variant inflates through here; they differ in how a page is allocated and kept.
+ */
+export function* fill_balloon(k: Kernel, pages: number, got: number[], alloc: () => number, enqueue: (page: number) => StepInfo): Steps<number> {
   let done = 0;
-  put(k.st, k.balloon.lock, 0, 1); // vb->balloon_lock held across the fill
+  put(k.st, k.balloon.lock, 0, 1);
   yield mkStep(k, { phase: 'alloc', fn: 'fill_balloon', file: 'drivers/virtio/virtio_balloon.c', text: `the host asks for ${pages} more page(s): the driver takes balloon_lock and inflates`, pfns: [] });
   for (let i = 0; i < pages; i++) {
-    const page = __alloc_pages(k, GFP_HIGHUSER_MOVABLE, 0); // balloon_page_alloc(): __GFP_NORETRY, no OOM
+    const page = alloc();
     if (page < 0) {
       yield mkStep(k, { phase: 'alloc', fn: 'balloon_page_alloc', file: 'mm/balloon_compaction.c', text: 'no free page: the balloon stops inflating (__GFP_NORETRY)', pfns: [], result: 'NULL' });
       break;
     }
-    balloon_page_insert(k, page);
+    const step = enqueue(page);
     got.push(page);
     count_vm_events(k, VM_EVENT.BALLOON_INFLATE, 1);
     mod_node_page_state(k, NS.NR_BALLOON_PAGES, 1);
     done++;
-    yield mkStep(k, {
+    yield step;
+  }
+  put(k.st, k.balloon.lock, 0, 0);
+  return done;
+}
+
+// fill_balloon() → balloon_page_alloc() + balloon_page_enqueue() in 6.18.
+export function* balloon_inflate(k: Kernel, pages: number, got: number[] = []): Steps<number> {
+  return yield* fill_balloon(k, pages, got, () => __alloc_pages(k, GFP_HIGHUSER_MOVABLE, 0), (page) => {
+    balloon_page_insert(k, page);
+    return mkStep(k, {
       phase: 'alloc', fn: 'balloon_page_enqueue', file: 'mm/balloon_compaction.c',
       text: `${hex(page)} becomes a balloon page: PageOffline, PG_movable_ops, private = balloon_dev_info, lru on the balloon's pages list; its one reference is the balloon's (refcount ${folio_ref_count(k, page)}); the host is told`,
       pfns: [{ pfn: page, role: 'allocated' }],
     });
-  }
-  put(k.st, k.balloon.lock, 0, 0);
-  return done;
+  });
 }
 
 // drivers/virtio/virtio_balloon.c: leak_balloon() → balloon_page_dequeue() + release_pages_balloon().
