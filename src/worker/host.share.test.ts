@@ -87,20 +87,22 @@ describe('worker host: link heads', () => {
 });
 
 describe('worker host: a link past its timeline or machine', () => {
-  it('opens at the last step, selects nothing, and says so in one non-fatal line', () => {
+  it('a step past the end is a bad link: one non-fatal line, and the fallback opens', () => {
     const h = harness();
-    h.send({ type: 'load', source: { kind: 'url', url: `#preset=${PRESET}&step=${lastStep + 5}&pfn=8192` }, fallback: { kind: 'preset', name: FALLBACK } });
-    const [e, f] = h.take() as [ErrorMsg, FrameMsg];
-    expect(e).toMatchObject({
-      type: 'error',
-      fatal: false,
-      handled: 0, // the frame covers the load
-      message:
-        `the link's step ${lastStep + 5} is past the end of ${PRESET}: showing its last step, ${lastStep}; ` +
-        "the link's pfn=8192 is past the end of the machine (its last PFN is 8191): no page is selected",
-    });
-    expect(f).toMatchObject({ type: 'frame', handled: 1, step: lastStep, done: true, scenarioName: PRESET });
-    expect(f.session).toEqual({ scenario: scenarioOf(PRESET), link: `preset=${PRESET}`, select: null });
+    h.send({ type: 'load', source: { kind: 'url', url: `#preset=${PRESET}&step=${lastStep + 5}` }, fallback: { kind: 'preset', name: FALLBACK } });
+    const msgs = h.take();
+    const e = msgs.find((m) => m.type === 'error') as ErrorMsg;
+    const f = msgs.find((m) => m.type === 'frame') as FrameMsg;
+    expect(e).toMatchObject({ type: 'error', fatal: false });
+    expect(e.message).toBe(`cannot open the link: step ${lastStep + 5} is past the end of ${PRESET} (${lastStep} steps) — opened the ${FALLBACK} scenario instead`);
+    expect(f).toMatchObject({ type: 'frame', step: 0, scenarioName: FALLBACK });
+  });
+
+  it('a PFN past the machine is a bad link too', () => {
+    const h = harness();
+    h.send({ type: 'load', source: { kind: 'url', url: `#preset=${PRESET}&step=1&pfn=8192` }, fallback: { kind: 'preset', name: FALLBACK } });
+    const e = h.take().find((m) => m.type === 'error') as ErrorMsg;
+    expect(e.message).toBe(`cannot open the link: pfn=8192 is out of range (the machine's last PFN is 8191) — opened the ${FALLBACK} scenario instead`);
   });
 
   it('the last step and the last PFN themselves open without a word', () => {

@@ -238,7 +238,7 @@ export function createHost(env: HostEnv): Host {
 
   /**
    * Open a new session; throws Refused (and keeps the old one) when the source cannot be opened.
-   * A link's step past the end or PFN past the machine do not stop it (see below).
+   * A link's step past the end of its timeline or PFN past the machine is refused too.
    */
   function load(source: LoadSource, stepArg: number | undefined): void {
     const r = resolve(source);
@@ -254,17 +254,14 @@ export function createHost(env: HostEnv): Host {
     } catch (e) {
       throw new Refused(`${what}: ${errorText(e)}`);
     }
-    // A link is honoured as far as it can be: its scenario opens even when its step is past the
-    // end (a newer model may take fewer steps than the one that made the link: old links keep
-    // opening) or its PFN past the machine, and the error line says what could not be followed.
-    const notices: string[] = [];
+    // A link whose step is past the end of its timeline, or whose PFN is past the machine, is a
+    // bad link like any other: refused in one line (the caller then opens its fallback).
     if (r.link && next.t.cur < target) {
-      notices.push(`the link's step ${target} is past the end of ${scenario.name ?? 'its timeline'}: showing its last step, ${next.t.cur}`);
+      throw new Refused(`${what}: step ${target} is past the end of ${scenario.name ?? 'its timeline'} (${next.t.cur} steps)`);
     }
-    let pfn = r.link?.pfn;
+    const pfn = r.link?.pfn;
     if (pfn !== undefined && pfn >= next.k.mem.nr) {
-      notices.push(`the link's pfn=${pfn} is past the end of the machine (its last PFN is ${next.k.mem.nr - 1}): no page is selected`);
-      pfn = undefined;
+      throw new Refused(`${what}: pfn=${pfn} is out of range (the machine's last PFN is ${next.k.mem.nr - 1})`);
     }
     stopPlay();
     s = next;
@@ -279,7 +276,6 @@ export function createHost(env: HostEnv): Host {
     hit = undefined;
     sentStep = -1;
     dirty = true;
-    if (notices.length > 0) env.post({ type: 'error', handled: handledVisible(), message: oneLine(notices.join('; ')), fatal: false });
   }
 
   /** Open `source`; if it is refused, open `fallback` and report why `source` was refused. */
