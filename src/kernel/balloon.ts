@@ -46,6 +46,28 @@ function balloon_page_finalize(k: Kernel, page: number): void {
 
 const isolated = (k: Kernel): number => k.balloon.isolated.a[0]!;
 
+/** What the UI shows of the balloon: balloon_dev_info (its pages list, isolated_pages), vb->balloon_lock,
+ * and the no-refcount variant's PFN array. Read without a footprint. */
+export interface BalloonState {
+  /** Pages on balloon_dev_info->pages (through page->lru), the first `keep` of them. */
+  readonly listed: number;
+  readonly listHead: readonly number[];
+  /** Pages in the no-refcount variant's PFN array, the first `keep` of them. */
+  readonly arrayed: number;
+  readonly arrayHead: readonly number[];
+  readonly isolated: number;
+  readonly locked: boolean;
+}
+
+export function balloonState(k: Kernel, keep = 4): BalloonState {
+  const listHead: number[] = [];
+  let listed = 0;
+  for (const p of listPfns(k, k.balloon.list, 0)) if (listed++ < keep) listHead.push(p);
+  const arrayed = k.balloon.nr.a[0]!;
+  const arrayHead = Array.from(k.balloon.pfns.a.subarray(0, Math.min(arrayed, keep)));
+  return { listed, listHead, arrayed, arrayHead, isolated: isolated(k), locked: k.balloon.lock.a[0] !== 0 };
+}
+
 /**
  * drivers/virtio/virtio_balloon.c: fill_balloon() — balloon_lock held across the fill, one page
  * at a time from `alloc`, handed to `enqueue` (which says, in a step, what the variant made of it).

@@ -13,6 +13,7 @@ import { Header } from './Header';
 import { Help } from './Help';
 import { Inspector } from './Inspector';
 import { Legend } from './Legend';
+import { BalloonDevice } from './BalloonDevice';
 import { Narration } from './Narration';
 import { PfnGrid } from './PfnGrid';
 import { Timeline } from './Timeline';
@@ -37,6 +38,7 @@ export function App() {
         <div className="main">
           <aside className="side left">
             <Narration />
+            <BalloonDevice />
             <Charts />
             <Breakpoints />
           </aside>

@@ -29,6 +29,7 @@ import { currentStep, frontier, runToEnd, seek, stepBy, timelineHash } from '../
 import { createViewTracker, updateView, type ViewTracker } from '../engine/viewtracker';
 import { NR_STATE_CLASSES } from '../kernel/classes';
 import { inspectPage, type PageDetail } from '../kernel/inspect';
+import { balloonState } from '../kernel/balloon';
 import { countClasses } from '../kernel/view';
 import { breakpointHit } from './breakpoints';
 import { Refused, resolve, validateText, validBreakpoints, wholeNumber, type Resolved } from './input';
@@ -70,6 +71,7 @@ interface Play {
 export function createHost(env: HostEnv): Host {
   let s: Session | null = null;
   let vt: ViewTracker | null = null;
+  let usesBalloon = false;
   let name = '';
   let newSource: LoadSource | null = null;
   let newSession: SessionInfo | null = null;
@@ -134,6 +136,7 @@ export function createHost(env: HostEnv): Host {
       fns,
       series: newPoints,
       seriesReset,
+      ...(usesBalloon ? { balloon: balloonState(s.k) } : {}),
     };
     inFlight = frame.seq;
     frameHandled = handled;
@@ -271,6 +274,7 @@ export function createHost(env: HostEnv): Host {
     history = null;
     timelineReset = true;
     name = scenario.name ?? 'unnamed scenario';
+    usesBalloon = (scenario.actions ?? []).some((a) => a.type === 'balloon' || (a.type === 'parallel' && a.actions.some((b) => b.type === 'balloon')));
     newSource = r.preset !== undefined ? { kind: 'preset', name: r.preset } : { kind: 'scenario', scenario };
     newSession = { scenario, link: linkHead(r), ...(r.link ? { select: pfn ?? null } : {}) };
     hit = undefined;

@@ -9,6 +9,7 @@
 import type { Scenario } from '../engine/scenario';
 import type { SeriesPoint } from '../engine/series';
 import type { ZoneRange } from '../engine/snapshot';
+import type { BalloonState } from '../kernel/balloon';
 import type { PageDetail } from '../kernel/inspect';
 import type { FieldName } from '../kernel/memmap';
 import type { Phase, Role, StepPfn } from '../kernel/step';
@@ -207,6 +208,8 @@ export interface FrameMsg {
    */
   readonly series: readonly SeriesPoint[];
   readonly seriesReset: boolean;
+  /** The balloon device's state at this step; present when the scenario uses the balloon. */
+  readonly balloon?: BalloonState;
 }
 
 /** What the UI keeps of a newly loaded session: the editor's scenario and the share link. */

@@ -1,0 +1,41 @@
+// The balloon device panel: balloon_dev_info's pages list and isolated_pages and the driver's
+// balloon_lock follow the step, in both directions, and a PFN on the list opens in the inspector.
+import { expect, test } from '@playwright/test';
+import { app, consoleErrors, expectStep, idle } from './panels.helpers';
+import { openLink } from './share.helpers';
+
+test('balloon-migrate: the device panel follows inflate, isolation and stepping back', async ({ page }, info) => {
+  const errors = consoleErrors(page);
+  await openLink(page, '/#preset=balloon-migrate&step=20');
+  const dev = page.getByTestId('balloon-device');
+  // Step 20 is inside fill_balloon(): nine pages enqueued, the driver holds balloon_lock.
+  await expect(dev.getByTestId('balloon-pages').locator('.count')).toHaveText('9');
+  await expect(dev.getByTestId('balloon-lock')).toHaveText('held');
+  await expect(dev.getByTestId('balloon-isolated')).toHaveText('0');
+
+  await openLink(page, '/#preset=balloon-migrate&step=40');
+  // Six pages isolated by isolate_movable_ops_page(): off the list, counted in isolated_pages.
+  await expect(dev.getByTestId('balloon-isolated')).toHaveText('6');
+  await expect(dev.getByTestId('balloon-pages').locator('.count')).toHaveText('10');
+  await expect(dev.getByTestId('balloon-lock')).toHaveText('free');
+  await page.screenshot({ path: info.outputPath('balloon-device.png') });
+
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await expectStep(page, 39);
+  await expect(dev.getByTestId('balloon-isolated')).toHaveText('5');
+  await expect(dev.getByTestId('balloon-pages').locator('.count')).toHaveText('11');
+
+  const first = dev.getByTestId('balloon-pages').getByRole('button').first();
+  const pfn = parseInt((await first.textContent())!, 16);
+  await first.click();
+  await expect(page.getByTestId('inspector')).toHaveAttribute('data-pfn', String(pfn));
+  await idle(page);
+  await expect(page.getByTestId('inspector')).toContainText('offline');
+  expect(errors).toEqual([]);
+});
+
+test('a scenario without the balloon shows no balloon panel', async ({ page }) => {
+  await openLink(page, '/#preset=buddy-split-merge&step=3');
+  await expect(app(page)).toHaveAttribute('data-step', '3');
+  await expect(page.getByTestId('balloon-device')).toHaveCount(0);
+});

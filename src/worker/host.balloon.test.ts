@@ -1,0 +1,75 @@
+// The balloon device's state in frames: checked at every step of balloon-migrate against what the
+// pages themselves say (a balloon page on the list is PageOffline with private = the device and
+// not isolated; isolated_pages counts those with PG_movable_ops_isolated).
+import { describe, expect, it } from 'vitest';
+import { findPreset } from '../engine/presets';
+import { openSession } from '../engine/session';
+import { runToEnd, seek } from '../engine/timeline';
+import { BALLOON_DEV, page_has_movable_ops, PageMovableOpsIsolated } from '../kernel/balloon';
+import type { Kernel } from '../kernel/kernel';
+import { pagePrivate } from '../kernel/memmap';
+import { harness } from './host.harness';
+import type { FrameMsg } from './protocol';
+
+function fromPages(k: Kernel): { listed: number; isolated: number } {
+  let listed = 0;
+  let isolated = 0;
+  for (let pfn = 0; pfn < k.mem.nr; pfn++) {
+    if (!page_has_movable_ops(k, pfn) || k.mem.private_.a[pfn] !== BALLOON_DEV) continue;
+    if (PageMovableOpsIsolated(k, pfn)) isolated++;
+    else listed++;
+  }
+  return { listed, isolated };
+}
+
+function frameAt(h: ReturnType<typeof harness>, step: number): FrameMsg {
+  h.send({ type: 'seek', step });
+  const f = h.frames().at(-1)!;
+  h.send({ type: 'ack', seq: f.seq });
+  return f;
+}
+
+describe('worker host: the balloon device in frames', () => {
+  it('at every step of balloon-migrate, the list, isolated_pages and the lock agree with the pages', () => {
+    const h = harness();
+    h.send({ type: 'load', source: { kind: 'preset', name: 'balloon-migrate' } });
+    const first = h.one('frame');
+    h.send({ type: 'ack', seq: first.seq });
+    expect(first.balloon).toEqual({ listed: 0, listHead: [], arrayed: 0, arrayHead: [], isolated: 0, locked: false });
+    const ref = openSession(findPreset('balloon-migrate')!.scenario);
+    const total = runToEnd(ref.t);
+    let sawIsolated = false;
+    let sawLocked = false;
+    for (let n = 1; n <= total; n++) {
+      const f = frameAt(h, n);
+      seek(ref.t, n);
+      const want = fromPages(ref.k);
+      expect({ step: n, listed: f.balloon!.listed, isolated: f.balloon!.isolated }).toEqual({ step: n, ...want });
+      expect(f.balloon!.listHead.length).toBe(Math.min(4, want.listed));
+      for (const pfn of f.balloon!.listHead) expect(pagePrivate(ref.k, pfn)).toBe(BALLOON_DEV);
+      sawIsolated ||= f.balloon!.isolated > 0;
+      sawLocked ||= f.balloon!.locked;
+      if (f.stepInfo?.fn === 'balloon_page_enqueue') expect(f.balloon!.locked, `step ${n}`).toBe(true);
+    }
+    expect(sawIsolated && sawLocked).toBe(true);
+    const last = frameAt(h, total).balloon!;
+    expect(last).toMatchObject({ listed: 16, isolated: 0, locked: false, arrayed: 0 });
+  });
+
+  it('the no-refcount variant keeps its pages in the PFN array, none on the list', () => {
+    const h = harness();
+    const scenario = { ...findPreset('balloon-migrate')!.scenario, variant: 'no-refcount' as const };
+    h.send({ type: 'load', source: { kind: 'scenario', scenario } });
+    h.send({ type: 'ack', seq: h.one('frame').seq });
+    h.send({ type: 'runToEnd' });
+    const b = h.frames().at(-1)!.balloon!;
+    expect(b).toMatchObject({ listed: 0, arrayed: 16, isolated: 0 });
+    expect(b.arrayHead).toHaveLength(4);
+  });
+
+  it('a scenario without the balloon has no balloon state in its frames', () => {
+    const h = harness();
+    h.send({ type: 'load', source: { kind: 'preset', name: 'buddy-split-merge' } });
+    expect(h.one('frame').balloon).toBeUndefined();
+  });
+});
