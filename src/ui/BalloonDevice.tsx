@@ -3,8 +3,8 @@
 // PFN array that replaces the list. Shown only for scenarios that use the balloon.
 import { selectPfn } from './state/simClient';
 import { useSim, type SimState } from './state/store';
+import { hex } from './format';
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 const selectBalloon = (s: SimState) => s.meta?.balloon ?? null;
 const selectVariant = (s: SimState): string => s.scenario?.variant ?? 'linux-6.18';
 

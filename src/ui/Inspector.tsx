@@ -8,8 +8,8 @@ import { PageHistory } from './PageHistory';
 import { selectPfn, setBreakpoints } from './state/simClient';
 import { selectBreakpoints, selectNrPfns, selectPage, selectSelectedPfn, selectStep, useSim } from './state/store';
 import type { PageDetail } from '../worker/protocol';
+import { hex } from './format';
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 export function Inspector() {
   const selected = useSim(selectSelectedPfn);

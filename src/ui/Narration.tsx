@@ -5,9 +5,7 @@
 import { ROLE_COLORS, ROLE_LABELS } from './grid/roles';
 import { selectDone, selectFrontier, selectLoaded, selectScenarioName, selectStepInfo, useSim } from './state/store';
 import { KERNEL_VERSION, type FieldName, type StepPfn, type StepView } from '../worker/protocol';
-
-/** As the step text and the trace write PFNs: 0x454, not zero-padded. */
-const hex = (n: number): string => `0x${n.toString(16)}`;
+import { hex } from './format';
 
 function pfnRange(p: StepPfn): string {
   const nr = p.nr ?? 1;

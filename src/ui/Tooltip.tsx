@@ -8,8 +8,8 @@ import { STATE_CLASSES } from '../kernel/classes';
 import type { PageDetail } from '../worker/protocol';
 import { gridHover } from './grid/hover';
 import { selectHover, useSim } from './state/store';
+import { hex } from './format';
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /**
  * "head of an order-3 folio" / "free block of order 4" / "order-0 page". Only the head of a free

@@ -1,7 +1,10 @@
-// Numbers as a person reads them in the header and legend: "512 MiB", "131,072".
+// Numbers as a person reads them: "512 MiB", "131,072", PFNs as 0x454.
 
 /** Base page size of the modelled machine (x86-64). */
 export const PAGE_SIZE = 4096;
+
+/** A PFN as the step text and the trace write it: 0x454, not zero-padded. */
+export const hex = (n: number): string => `0x${n.toString(16)}`;
 
 const count = new Intl.NumberFormat('en-US');
 

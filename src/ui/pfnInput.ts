@@ -2,9 +2,9 @@
 // (the grid, the trace and the kernel write PFNs in hex: 0x1c49, 1c49); plain digits → decimal.
 // Anything else, or a PFN past the end of memory, is a one-line message instead.
 
-export type PfnParse = { readonly pfn: number } | { readonly error: string };
+import { hex } from './format';
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
+export type PfnParse = { readonly pfn: number } | { readonly error: string };
 
 export function parsePfn(text: string, nrPfns: number): PfnParse {
   const t = text.trim().toLowerCase().replace(/_/g, '');
