@@ -39,3 +39,28 @@ test('a scenario without the balloon shows no balloon panel', async ({ page }) =
   await expect(app(page)).toHaveAttribute('data-step', '3');
   await expect(page.getByTestId('balloon-device')).toHaveCount(0);
 });
+
+test('Footprint: the variants side by side, from the session shown; Escape closes it', async ({ page }, info) => {
+  const errors = consoleErrors(page);
+  await openLink(page, '/#preset=balloon-migrate&step=40');
+  await page.getByRole('button', { name: 'Footprint' }).click();
+  const panel = page.getByTestId('footprint-panel');
+  const table = panel.getByTestId('footprint-table');
+  await expect(table).toBeVisible();
+  await expect(table.locator('thead th')).toHaveText(['field', 'linux-6.18 (shown)', 'linux-6.12', 'no-refcount', 'pfn-array']);
+  await expect(panel.getByTestId('footprint-pages')).toHaveText(['16', '16', '16', '16']);
+  await expect(panel.getByTestId('footprint-atomics')).toHaveText(['6', '6', '0', '6']);
+  await expect(table.locator('td[data-variant="no-refcount"][data-field="_refcount"]')).toHaveText('1 / 0');
+  await page.screenshot({ path: info.outputPath('footprint.png') });
+  // The session is untouched: still step 40.
+  await expect(app(page)).toHaveAttribute('data-step', '40');
+  await page.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+
+  // Another scenario: the table is asked for again, and says when nothing migrated.
+  await openLink(page, '/#preset=buddy-split-merge&step=0');
+  await page.getByRole('button', { name: 'Footprint' }).click();
+  await expect(panel.getByTestId('footprint-pages')).toHaveText(['0', '0', '0', '0']);
+  await expect(panel).toContainText('migrates no page');
+  expect(errors).toEqual([]);
+});

@@ -5,7 +5,9 @@
 
 import { FIELD_NAMES, NR_FIELDS, F } from '../kernel/memmap';
 import { VM_EVENT } from '../kernel/vmstat';
-import type { Session } from './session';
+import type { Scenario } from './scenario';
+import { openSession, type Session } from './session';
+import { runToEnd } from './timeline';
 
 /** Design variants the model runs; the movable_ops issue adds linux-6.12, no-refcount, pfn-array. */
 export const VARIANTS = ['linux-6.18', 'linux-6.12', 'no-refcount', 'pfn-array'];
@@ -40,4 +42,17 @@ export function footprintTable(s: Session): FootprintTable {
 export function footprintLines(s: Session, variant: string): string[] {
   const t = footprintTable(s);
   return [...t.fields.map((f) => `${variant} ${f.field} reads=${f.reads} writes=${f.writes}`), `${variant} atomics=${t.atomics}`];
+}
+
+export interface VariantFootprint extends FootprintTable {
+  readonly variant: string;
+}
+
+/** The scenario run to its end under every design variant: the footprint tables side by side. */
+export function compareVariants(scenario: Scenario): VariantFootprint[] {
+  return VARIANTS.map((variant) => {
+    const s = openSession({ ...scenario, variant: variant as Scenario['variant'] });
+    runToEnd(s.t);
+    return { variant, ...footprintTable(s) };
+  });
 }

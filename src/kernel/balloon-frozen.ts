@@ -119,7 +119,7 @@ export function* migrate_offline_pfns(k: Kernel, pfns: readonly number[], who: s
     migrated++;
     yield mkStep(k, {
       phase: 'move-mapping', fn: 'migrate_offline_pfns', file: '',
-      text: `${who}: ${hex(dst)} allocated frozen and made PageOffline + PG_movable_ops; the balloon's array slot ${i} now holds ${hex(dst)} (host told: inflate new, deflate old); ${hex(src)} freed frozen — no _refcount or lru read or written`,
+      text: `${who}: ${hex(dst)} allocated frozen and made PageOffline + PG_movable_ops; the balloon's array slot ${i} now holds ${hex(dst)} (host told: inflate new, deflate old); ${hex(src)} freed frozen — the path wrote no _refcount and no lru (freeing reads _refcount once: the allocator's bad-page check wants it 0)`,
       pfns: [{ pfn: src, role: 'src' }, { pfn: dst, role: 'dst' }], result: '0',
     });
   }

@@ -14,6 +14,7 @@ import { Help } from './Help';
 import { Inspector } from './Inspector';
 import { Legend } from './Legend';
 import { BalloonDevice } from './BalloonDevice';
+import { FootprintPanel } from './FootprintPanel';
 import { Narration } from './Narration';
 import { PfnGrid } from './PfnGrid';
 import { Timeline } from './Timeline';
@@ -72,6 +73,7 @@ function Overlay() {
   const panel = useSim(selectPanel);
   if (panel === 'gallery') return <PresetGallery />;
   if (panel === 'editor') return <ScenarioEditor />;
+  if (panel === 'footprint') return <FootprintPanel />;
   return null;
 }
 

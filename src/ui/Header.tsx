@@ -71,6 +71,9 @@ function ScenarioButtons() {
       <button type="button" aria-expanded={panel === 'editor'} disabled={!alive || !loaded} onClick={() => togglePanel('editor')} title="Edit the scenario as a form or JSON; import or export it">
         Edit scenario
       </button>
+      <button type="button" aria-expanded={panel === 'footprint'} disabled={!alive || !loaded} onClick={() => togglePanel('footprint')} title="The struct page fields each design variant's migration reads and writes, side by side">
+        Footprint
+      </button>
       <ShareButton />
     </div>
   );

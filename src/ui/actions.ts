@@ -57,7 +57,7 @@ export function toggleHelp(open?: boolean): void {
 }
 
 /** Open the preset gallery or the scenario editor over the grid (closing the other), or toggle it. */
-export function togglePanel(panel: 'gallery' | 'editor'): void {
+export function togglePanel(panel: 'gallery' | 'editor' | 'footprint'): void {
   useSim.setState((s) => ({ panel: s.panel === panel ? null : panel }));
 }
 

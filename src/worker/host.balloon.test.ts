@@ -73,3 +73,27 @@ describe('worker host: the balloon device in frames', () => {
     expect(h.one('frame').balloon).toBeUndefined();
   });
 });
+
+describe('worker host: the footprint by design variant', () => {
+  it('runs the session scenario under every variant; the balloon moves 16 pages in each, with 6 atomics today and none without a refcount', () => {
+    const h = harness();
+    h.send({ type: 'load', source: { kind: 'preset', name: 'balloon-migrate' } });
+    const f = h.one('frame');
+    h.send({ type: 'ack', seq: f.seq });
+    h.send({ type: 'footprint' });
+    const msg = h.one('footprint');
+    expect(msg.scenarioName).toBe('balloon-migrate');
+    expect(msg.tables.map((t) => t.variant)).toEqual(['linux-6.18', 'linux-6.12', 'no-refcount', 'pfn-array']);
+    expect(msg.tables.map((t) => t.pages)).toEqual([16, 16, 16, 16]);
+    expect(msg.tables.map((t) => t.atomics)).toEqual([6, 6, 0, 6]);
+    const field = (v: string, name: string) => msg.tables.find((t) => t.variant === v)!.fields.find((x) => x.field === name)!;
+    // No refcount writes at all; the one read is __free_pages_prepare()'s bad-page check of the old page.
+    expect(field('no-refcount', '_refcount')).toEqual({ field: '_refcount', reads: 1, writes: 0 });
+    expect(field('linux-6.18', '_refcount').reads).toBeGreaterThan(0);
+    // pfn-array keeps the pages off lists while they migrate: fewer lru writes than 6.18's lists.
+    expect(field('pfn-array', 'lru').writes).toBeLessThan(field('linux-6.18', 'lru').writes);
+    // Asking changes nothing: the next frame is still the session at step 0.
+    h.send({ type: 'step', delta: 1 });
+    expect(h.frames().at(-1)!.step).toBe(1);
+  });
+});

@@ -20,6 +20,7 @@
 // fallback instead and still says what was wrong. Anything else thrown while the session
 // moves means the kernel model is in an unknown state: the session is dropped and the error is
 // fatal, so the UI offers a restart, which replays the scenario to the same step.
+import { compareVariants } from '../engine/footprint';
 import { openSession, type Session } from '../engine/session';
 import { trackSeries, type Series } from '../engine/series';
 import { PRESETS } from '../engine/presets';
@@ -310,6 +311,9 @@ export function createHost(env: HostEnv): Host {
         env.post({ type: 'validation', handled: handledVisible(), id: cmd.id, ...validateText(cmd.text) });
         return;
       }
+      case 'footprint':
+        env.post({ type: 'footprint', handled: handledVisible(), scenarioName: name, tables: compareVariants(session().scenario) });
+        return;
       case 'step': {
         const t = session().t;
         if (!Number.isSafeInteger(cmd.delta)) throw new Refused(`step: delta ${String(cmd.delta)} is not a whole number`);

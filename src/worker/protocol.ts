@@ -6,6 +6,7 @@
 // Flow control: at most one frame is in flight. After posting frame `seq` the worker posts no
 // other frame until the UI answers `ack {seq}`; whatever changed meanwhile (play keeps stepping)
 // goes out as one frame with the latest state, so frames the UI could not draw are skipped.
+import type { VariantFootprint } from '../engine/footprint';
 import type { Scenario } from '../engine/scenario';
 import type { SeriesPoint } from '../engine/series';
 import type { ZoneRange } from '../engine/snapshot';
@@ -88,6 +89,8 @@ export type Command =
    * parser); answered with `validation` carrying the same id. Changes nothing.
    */
   | { readonly type: 'validate'; readonly id: number; readonly text: string }
+  /** Run the session's scenario under every design variant; answered with `footprint`. Changes nothing. */
+  | { readonly type: 'footprint' }
   /** Move by `delta` steps; when |delta| > 1 the move stops at the first breakpoint it meets. */
   | { readonly type: 'step'; readonly delta: number }
   /** Go to step n (clamped to the end once every action has run). Ignores breakpoints. */
@@ -277,7 +280,15 @@ export interface ReadyMsg {
  * (e2e tests wait for that instead of sleeping); every such command is answered by a frame, a
  * page, a validation or an error that carries a count covering it.
  */
-export type WorkerMsg = FrameMsg | PageMsg | ValidationMsg | ErrorMsg | ReadyMsg;
+/** The answer to `footprint`: per design variant, the struct page fields read and written per migrated page. */
+export interface FootprintMsg {
+  readonly type: 'footprint';
+  readonly handled: number;
+  readonly scenarioName: string;
+  readonly tables: readonly VariantFootprint[];
+}
+
+export type WorkerMsg = FrameMsg | PageMsg | ValidationMsg | FootprintMsg | ErrorMsg | ReadyMsg;
 
 /** The kernel version the model follows; step source links point at this version. */
 export const KERNEL_VERSION = 'v6.18';

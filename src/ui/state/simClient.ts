@@ -75,6 +75,11 @@ export function validateScenario(text: string): Promise<Validation> {
   return answer;
 }
 
+/** Ask for the footprint tables of the session shown, under every design variant. */
+export function requestFootprint(): void {
+  send({ type: 'footprint' }, true);
+}
+
 /** Open a scenario (the editor's Apply); if the worker refuses it, the session shown stays. */
 export function loadScenario(scenario: unknown): void {
   send({ type: 'load', source: { kind: 'scenario', scenario } });
@@ -179,6 +184,10 @@ function receive(w: Worker, msg: WorkerMsg): void {
       res?.(msg.ok ? { ok: true, scenario: msg.scenario } : { ok: false, error: msg.error });
       return;
     }
+    case 'footprint':
+      handled = Math.max(handled, msg.handled);
+      useSim.setState((s) => ({ busy: handled < sent, footprint: { session: s.session, msg } }));
+      return;
     case 'error':
       // A worker that predates `handled` is taken to have handled everything.
       handled = Math.max(handled, msg.handled ?? sent);

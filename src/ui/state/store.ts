@@ -9,7 +9,7 @@
 // frame re-renders only the components that show something it changed.
 import { create } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { Breakpoint, FrameMsg, Marker, PageMsg, ReadyMsg, Scenario, SeriesPoint, StepView, Zone } from '../../worker/protocol';
+import type { Breakpoint, FootprintMsg, FrameMsg, Marker, PageMsg, ReadyMsg, Scenario, SeriesPoint, StepView, Zone } from '../../worker/protocol';
 
 /** What React renders of a frame: everything but the bytes, the trace and the flow-control fields. */
 export type FrameMeta = Omit<
@@ -52,7 +52,9 @@ export interface SimState {
   /** The keyboard shortcuts panel is open. */
   readonly helpOpen: boolean;
   /** The overlay open over the grid: the preset gallery or the scenario editor (one at a time). */
-  readonly panel: 'gallery' | 'editor' | null;
+  readonly panel: 'gallery' | 'editor' | 'footprint' | null;
+  /** The footprint tables of the session numbered `session`, once the worker has answered. */
+  readonly footprint: { readonly session: number; readonly msg: FootprintMsg } | null;
   /** The loaded session's scenario, as the worker validated it (the editor starts from it). */
   readonly scenario: Scenario | null;
   /** The loaded session's share link head (`preset=…` or `s=…`); null before a load or when too long. */
@@ -77,6 +79,7 @@ export const useSim = create<SimState>()(() => ({
   breakpoints: [],
   helpOpen: false,
   panel: null,
+  footprint: null,
   scenario: null,
   link: null,
   session: 0,
@@ -106,6 +109,7 @@ export const selectBreakpointHit = (s: SimState): string | null => s.meta?.break
 export const selectBreakpoints = (s: SimState): readonly Breakpoint[] => s.breakpoints;
 export const selectHelpOpen = (s: SimState): boolean => s.helpOpen;
 export const selectPanel = (s: SimState): SimState['panel'] => s.panel;
+export const selectFootprint = (s: SimState): SimState['footprint'] => s.footprint;
 export const selectScenario = (s: SimState): Scenario | null => s.scenario;
 export const selectLink = (s: SimState): string | null => s.link;
 export const selectSession = (s: SimState): number => s.session;

@@ -1,0 +1,109 @@
+// The footprint view: the session's scenario run to its end under every design variant, and per
+// variant the struct page fields its migrations read and wrote per migrated page (source and
+// destination together) and the atomic _refcount operations. The counts are what the memmap
+// accessors recorded while the kernel code ran (engine/footprint.ts), the same as
+// `npm run sim -- <preset> --variant NAME --footprint` prints.
+import { useEffect, useRef } from 'react';
+import { closePanel } from './actions';
+import { requestFootprint } from './state/simClient';
+import { selectFootprint, selectSession, useSim, type SimState } from './state/store';
+
+const selectVariant = (s: SimState): string => s.scenario?.variant ?? 'linux-6.18';
+
+const cell = (reads: number, writes: number): string => (reads === 0 && writes === 0 ? '·' : `${reads} / ${writes}`);
+
+export function FootprintPanel() {
+  const session = useSim(selectSession);
+  const fp = useSim(selectFootprint);
+  const current = useSim(selectVariant);
+  const closeRef = useRef<HTMLButtonElement>(null);
+  const fresh = fp !== null && fp.session === session;
+  useEffect(() => {
+    if (!fresh) requestFootprint();
+  }, [fresh, session]);
+  useEffect(() => closeRef.current?.focus(), []);
+  const tables = fresh ? fp.msg.tables : [];
+  const rows = tables[0]?.fields.map((f, i) => ({ field: f.field, cells: tables.map((t) => t.fields[i]!) })) ?? [];
+  const used = rows.filter((r) => r.cells.some((c) => c.reads || c.writes));
+  return (
+    <div
+      className="overlay footprint-panel"
+      role="dialog"
+      aria-label="Footprint by design variant"
+      data-testid="footprint-panel"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          closePanel();
+        }
+      }}
+    >
+      <div className="panel-head">
+        <h2>Footprint</h2>
+        <span className="muted">
+          {fresh ? `${fp.msg.scenarioName}, run to its end under each design variant` : 'running the scenario under each design variant…'}
+        </span>
+        <button ref={closeRef} type="button" className="small close" onClick={closePanel}>
+          Close
+        </button>
+      </div>
+      {fresh && (
+        <div className="footprint-body">
+          <p className="muted">
+            struct page fields read / written per migrated page (source and destination together), counted by the memmap accessors while each variant's path ran; · = not touched.
+          </p>
+          <table className="footprint-table" data-testid="footprint-table">
+            <thead>
+              <tr>
+                <th scope="col">field</th>
+                {tables.map((t) => (
+                  <th key={t.variant} scope="col" aria-current={t.variant === current ? 'true' : undefined}>
+                    {t.variant}
+                    {t.variant === current && <span className="muted"> (shown)</span>}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              <tr className="pages">
+                <th scope="row">pages migrated</th>
+                {tables.map((t) => (
+                  <td key={t.variant} data-variant={t.variant} data-testid="footprint-pages">
+                    {t.pages}
+                  </td>
+                ))}
+              </tr>
+              {used.map((r) => (
+                <tr key={r.field}>
+                  <th scope="row">
+                    <code>{r.field}</code>
+                  </th>
+                  {r.cells.map((c, i) => (
+                    <td key={tables[i]!.variant} data-variant={tables[i]!.variant} data-field={r.field}>
+                      {cell(c.reads, c.writes)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+              <tr className="atomics">
+                <th scope="row" title="writes of _refcount per migrated page: every get, put, freeze and unfreeze is an atomic">
+                  atomic refcount ops
+                </th>
+                {tables.map((t) => (
+                  <td key={t.variant} data-variant={t.variant} data-testid="footprint-atomics">
+                    {t.atomics}
+                  </td>
+                ))}
+              </tr>
+            </tbody>
+          </table>
+          <p className="muted note">
+            Counts include what the page allocator does for the pages a migration allocates and frees: buddy_list shares its words with lru, and freeing checks _refcount is 0
+            (__free_pages_prepare()). Atomic refcount ops are writes of _refcount.
+          </p>
+          {tables.every((t) => t.pages === 0) && <p className="muted">This scenario migrates no page, so there is nothing to count: open a balloon-migrate preset.</p>}
+        </div>
+      )}
+    </div>
+  );
+}
