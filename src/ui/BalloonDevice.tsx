@@ -2,11 +2,10 @@
 // through page->lru) and isolated_pages, vb->balloon_lock, and, in the no-refcount variant, the
 // PFN array that replaces the list. Shown only for scenarios that use the balloon.
 import { selectPfn } from './state/simClient';
-import { useSim, type SimState } from './state/store';
+import { selectVariant, useSim, type SimState } from './state/store';
 import { hex } from './format';
 
 const selectBalloon = (s: SimState) => s.meta?.balloon ?? null;
-const selectVariant = (s: SimState): string => s.scenario?.variant ?? 'linux-6.18';
 
 function Pfns({ count, head }: { readonly count: number; readonly head: readonly number[] }) {
   return (

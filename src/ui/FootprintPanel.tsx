@@ -6,9 +6,7 @@
 import { useEffect, useRef } from 'react';
 import { closePanel } from './actions';
 import { requestFootprint } from './state/simClient';
-import { selectFootprint, selectSession, useSim, type SimState } from './state/store';
-
-const selectVariant = (s: SimState): string => s.scenario?.variant ?? 'linux-6.18';
+import { selectFootprint, selectSession, selectVariant, useSim } from './state/store';
 
 const cell = (reads: number, writes: number): string => (reads === 0 && writes === 0 ? '·' : `${reads} / ${writes}`);
 

@@ -111,6 +111,8 @@ export const selectHelpOpen = (s: SimState): boolean => s.helpOpen;
 export const selectPanel = (s: SimState): SimState['panel'] => s.panel;
 export const selectFootprint = (s: SimState): SimState['footprint'] => s.footprint;
 export const selectScenario = (s: SimState): Scenario | null => s.scenario;
+/** The design variant of the session shown (the scenario's default when it names none). */
+export const selectVariant = (s: SimState): string => s.scenario?.variant ?? 'linux-6.18';
 export const selectLink = (s: SimState): string | null => s.link;
 export const selectSession = (s: SimState): number => s.session;
 /** At the last step of a finished timeline: nothing further to step to. */
