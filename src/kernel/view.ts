@@ -72,8 +72,14 @@ function usedClass(k: Kernel, head: number, held: HeldFolios): StateClass {
   if (held.migrating.has(head) || (fl & (1 << PG.locked) && held.isolated.has(head))) return StateClass.Migrating;
   if (fl & (1 << PG.locked)) return StateClass.Locked;
   if (held.pinned.has(head) || (!(fl & (1 << PG.head)) && k.mem.refcount.a[head]! >= GUP_PIN_COUNTING_BIAS)) return StateClass.Pinned;
-  return baseClass(k, head, fl, k.mem.pageType.a[head]!, k.mem.mapping.a[head]!);
+  const type = k.mem.pageType.a[head]!;
+  // A movable_ops page a migrator holds (6.18: PG_movable_ops_isolated, the PG_reclaim bit on a
+  // PG_movable_ops page; 6.12: the migrator's reference) is isolated for migration, not just offline.
+  if ((type === PGTY.offline || type === PGTY.zsmalloc) && (held.isolated.has(head) || (fl & MOVABLE_OPS_ISOLATED) === MOVABLE_OPS_ISOLATED)) return StateClass.Isolated;
+  return baseClass(k, head, fl, type, k.mem.mapping.a[head]!);
 }
+
+const MOVABLE_OPS_ISOLATED = (1 << PG.uptodate) | (1 << PG.reclaim);
 
 /**
  * The class of one PFN (what buildView would write there). Finding a free block means probing
