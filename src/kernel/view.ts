@@ -72,14 +72,8 @@ function usedClass(k: Kernel, head: number, held: HeldFolios): StateClass {
   if (held.migrating.has(head) || (fl & (1 << PG.locked) && held.isolated.has(head))) return StateClass.Migrating;
   if (fl & (1 << PG.locked)) return StateClass.Locked;
   if (held.pinned.has(head) || (!(fl & (1 << PG.head)) && k.mem.refcount.a[head]! >= GUP_PIN_COUNTING_BIAS)) return StateClass.Pinned;
-  const type = k.mem.pageType.a[head]!;
-  // A movable_ops page a migrator holds (6.18: PG_movable_ops_isolated, the PG_reclaim bit on a
-  // PG_movable_ops page; 6.12: the migrator's reference) is isolated for migration, not just offline.
-  if ((type === PGTY.offline || type === PGTY.zsmalloc) && (held.isolated.has(head) || (fl & MOVABLE_OPS_ISOLATED) === MOVABLE_OPS_ISOLATED)) return StateClass.Isolated;
-  return baseClass(k, head, fl, type, k.mem.mapping.a[head]!);
+  return baseClass(k, head, fl, k.mem.pageType.a[head]!, k.mem.mapping.a[head]!);
 }
-
-const MOVABLE_OPS_ISOLATED = (1 << PG.uptodate) | (1 << PG.reclaim);
 
 /**
  * The class of one PFN (what buildView would write there). Finding a free block means probing
@@ -100,8 +94,10 @@ function baseClass(k: Kernel, head: number, fl: number, type: number, map: numbe
   switch (type) {
     case PGTY.slab: return StateClass.Slab;
     case PGTY.table: return StateClass.PageTable;
-    case PGTY.offline: return StateClass.Offline;
-    case PGTY.zsmalloc: return StateClass.Zsmalloc;
+    // PG_reclaim on a movable_ops page is the isolation flag (6.18 PG_movable_ops_isolated, 6.12
+    // PG_isolated): a migrator has it, so it is drawn as isolated for migration.
+    case PGTY.offline: return fl & (1 << PG.reclaim) ? StateClass.Isolated : StateClass.Offline;
+    case PGTY.zsmalloc: return fl & (1 << PG.reclaim) ? StateClass.Isolated : StateClass.Zsmalloc;
     case PGTY.hugetlb: return StateClass.Hugetlb;
   }
   const onLru = (fl & (1 << PG.lru)) !== 0;
