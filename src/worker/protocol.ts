@@ -266,6 +266,14 @@ export interface ErrorMsg {
   readonly fatal?: boolean;
 }
 
+/** The answer to `footprint`: per design variant, the struct page fields read and written per migrated page. */
+export interface FootprintMsg {
+  readonly type: 'footprint';
+  readonly handled: number;
+  readonly scenarioName: string;
+  readonly tables: readonly VariantFootprint[];
+}
+
 /** Posted once when the worker starts. */
 export interface ReadyMsg {
   readonly type: 'ready';
@@ -278,16 +286,8 @@ export interface ReadyMsg {
  * Worker → UI. Every message but `ready` carries `handled`: the number of commands other than
  * `ack` and `breakpoints` the worker had processed. The UI counts what it sent and is idle when the two are equal
  * (e2e tests wait for that instead of sleeping); every such command is answered by a frame, a
- * page, a validation or an error that carries a count covering it.
+ * page, a validation, a footprint or an error that carries a count covering it.
  */
-/** The answer to `footprint`: per design variant, the struct page fields read and written per migrated page. */
-export interface FootprintMsg {
-  readonly type: 'footprint';
-  readonly handled: number;
-  readonly scenarioName: string;
-  readonly tables: readonly VariantFootprint[];
-}
-
 export type WorkerMsg = FrameMsg | PageMsg | ValidationMsg | FootprintMsg | ErrorMsg | ReadyMsg;
 
 /** The kernel version the model follows; step source links point at this version. */

@@ -51,7 +51,7 @@ export interface SimState {
   readonly breakpoints: readonly Breakpoint[];
   /** The keyboard shortcuts panel is open. */
   readonly helpOpen: boolean;
-  /** The overlay open over the grid: the preset gallery or the scenario editor (one at a time). */
+  /** The overlay open over the grid: the preset gallery, the scenario editor or the footprint table (one at a time). */
   readonly panel: 'gallery' | 'editor' | 'footprint' | null;
   /** The footprint tables of the session numbered `session`, once the worker has answered. */
   readonly footprint: { readonly session: number; readonly msg: FootprintMsg } | null;
