@@ -1,6 +1,6 @@
 // A seeded PRNG so that the state at step N is a pure function of (scenario, N).
 // xoshiro128** (Blackman & Vigna): 32-bit state words, fast in JS, good enough statistics for
-// choosing which pages a workload touches. Never Math.random in src/kernel or src/engine.
+// choosing which pages a workload touches. The platform random source is never used in src/kernel or src/engine.
 
 export interface Prng {
   /** Uniform 32-bit unsigned integer. */
