@@ -28,9 +28,7 @@ export const PRESETS: readonly Preset[] = [
     populate: { churn: 0 },
   }),
   preset('small', '32 MiB: every pageblock fits on screen at once', {
-    memory: { pfns: 8192 },
-    seed: 7,
-    populate: { processes: 6, files: 12 },
+    ...SMALL,
   }),
   preset('buddy-split-merge', 'an order-0 allocation splits a large free block down (expand); freeing it merges the buddies back (__free_one_page)', {
     memory: { pfns: 8192 },
@@ -44,18 +42,14 @@ export const PRESETS: readonly Preset[] = [
     ],
   }),
   preset('alloc-fallback', 'Unmovable allocations outrun their free lists: the allocator claims Movable pageblocks and retypes them (__rmqueue_claim)', {
-    memory: { pfns: 8192 },
-    seed: 7,
-    populate: { processes: 6, files: 12 },
+    ...SMALL,
     actions: [
       { type: 'alloc', order: 2, gfp: 'unmovable', count: 48 },
       { type: 'alloc', order: 0, gfp: 'reclaimable', count: 16 },
     ],
   }),
   preset('fault-exit', 'a process faults in anon pages (order 0 and 64 KiB mTHP), then exits: every PTE zapped, pages and page tables freed', {
-    memory: { pfns: 8192 },
-    seed: 7,
-    populate: { processes: 6, files: 12 },
+    ...SMALL,
     actions: [
       { type: 'fault', process: 0, pages: 24 },
       { type: 'fault', process: 0, pages: 32, order: 4 },
@@ -63,9 +57,7 @@ export const PRESETS: readonly Preset[] = [
     ],
   }),
   preset('pin-unpin', 'FOLL_PIN adds GUP_PIN_COUNTING_BIAS (1024) to a small folio\'s refcount, FOLL_GET adds 1; unpinning gives them back', {
-    memory: { pfns: 8192 },
-    seed: 7,
-    populate: { processes: 6, files: 12 },
+    ...SMALL,
     actions: [
       { type: 'pin', process: 1, page: 3 },
       { type: 'pin', process: 1, page: 4, kind: 'get' },
@@ -74,9 +66,7 @@ export const PRESETS: readonly Preset[] = [
     ],
   }),
   preset('race-alloc', 'two allocators interleaved step by step (round-robin): an Unmovable and a Movable stream share the zone', {
-    memory: { pfns: 8192 },
-    seed: 7,
-    populate: { processes: 6, files: 12 },
+    ...SMALL,
     actions: [
       {
         type: 'parallel',
@@ -89,9 +79,7 @@ export const PRESETS: readonly Preset[] = [
     ],
   }),
   preset('reclaim-cache', 'reclaim drops clean, unmapped page cache from the inactive file list and the buddy allocator merges what it frees', {
-    memory: { pfns: 8192 },
-    seed: 7,
-    populate: { processes: 6, files: 12 },
+    ...SMALL,
     actions: [{ type: 'reclaim', pages: 64 }],
   }),
   preset('lru-anon', 'migrate_pages() moves an anonymous page mapped by two processes (a fork): isolate, unmap both PTEs, refcount check, copy, remap', {

@@ -4,7 +4,7 @@
 // accessors recorded while the kernel code ran (engine/footprint.ts), the same as
 // `npm run sim -- <preset> --variant NAME --footprint` prints.
 import { useEffect, useRef } from 'react';
-import { closePanel } from './actions';
+import { OverlayDialog } from './OverlayDialog';
 import { requestFootprint } from './state/simClient';
 import { selectFootprint, selectSession, selectVariant, useSim } from './state/store';
 
@@ -24,27 +24,14 @@ export function FootprintPanel() {
   const rows = tables[0]?.fields.map((f, i) => ({ field: f.field, cells: tables.map((t) => t.fields[i]!) })) ?? [];
   const used = rows.filter((r) => r.cells.some((c) => c.reads || c.writes));
   return (
-    <div
-      className="overlay footprint-panel"
-      role="dialog"
-      aria-label="Footprint by design variant"
-      data-testid="footprint-panel"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          closePanel();
-        }
-      }}
+    <OverlayDialog
+      className="footprint-panel"
+      label="Footprint by design variant"
+      testId="footprint-panel"
+      title="Footprint"
+      subtitle={fresh ? `${fp.msg.scenarioName}, run to its end under each design variant` : 'running the scenario under each design variant…'}
+      closeRef={closeRef}
     >
-      <div className="panel-head">
-        <h2>Footprint</h2>
-        <span className="muted">
-          {fresh ? `${fp.msg.scenarioName}, run to its end under each design variant` : 'running the scenario under each design variant…'}
-        </span>
-        <button ref={closeRef} type="button" className="small close" onClick={closePanel}>
-          Close
-        </button>
-      </div>
       {fresh && (
         <div className="footprint-body">
           <p className="muted">
@@ -102,6 +89,6 @@ export function FootprintPanel() {
           {tables.every((t) => t.pages === 0) && <p className="muted">This scenario migrates no page, so there is nothing to count: open a balloon-migrate preset.</p>}
         </div>
       )}
-    </div>
+    </OverlayDialog>
   );
 }

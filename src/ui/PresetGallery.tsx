@@ -3,6 +3,7 @@
 // gallery; the current one is marked. The Preset picker in the header stays for quick switching.
 import { useEffect, useRef } from 'react';
 import { closePanel } from './actions';
+import { OverlayDialog } from './OverlayDialog';
 import { loadPreset } from './state/simClient';
 import { selectAlive, selectPreset, selectPresets, useSim } from './state/store';
 
@@ -15,25 +16,14 @@ export function PresetGallery() {
   // Focus the preset shown (arrows and Enter from there), else Close.
   useEffect(() => (listRef.current?.querySelector<HTMLButtonElement>('[aria-current="true"]') ?? closeRef.current)?.focus(), []);
   return (
-    <div
-      className="overlay gallery"
-      role="dialog"
-      aria-label="Scenario gallery"
-      data-testid="gallery"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          closePanel();
-        }
-      }}
+    <OverlayDialog
+      className="gallery"
+      label="Scenario gallery"
+      testId="gallery"
+      title="Presets"
+      subtitle={`${presets.length} scenarios: pick one to open it at step 0`}
+      closeRef={closeRef}
     >
-      <div className="panel-head">
-        <h2>Presets</h2>
-        <span className="muted">{presets.length} scenarios: pick one to open it at step 0</span>
-        <button ref={closeRef} type="button" className="small close" onClick={closePanel}>
-          Close
-        </button>
-      </div>
       <ul className="gallery-list" ref={listRef}>
         {presets.map((p) => (
           <li key={p.name}>
@@ -53,6 +43,6 @@ export function PresetGallery() {
           </li>
         ))}
       </ul>
-    </div>
+    </OverlayDialog>
   );
 }

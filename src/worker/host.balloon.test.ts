@@ -10,7 +10,7 @@ import { StateClass } from '../kernel/classes';
 import type { Kernel } from '../kernel/kernel';
 import { pagePrivate } from '../kernel/memmap';
 import { harness } from './host.harness';
-import type { FrameMsg } from './protocol';
+import type { FrameMsg, LoadSource } from './protocol';
 
 function fromPages(k: Kernel): { listed: number; isolated: number; isolatedPfns: number[] } {
   let listed = 0;
@@ -23,6 +23,15 @@ function fromPages(k: Kernel): { listed: number; isolated: number; isolatedPfns:
   return { listed, isolated: isolatedPfns.length, isolatedPfns };
 }
 
+/** A host with `source` loaded and its first frame drawn; returns the host and that frame. */
+function opened(source: LoadSource): { h: ReturnType<typeof harness>; first: FrameMsg } {
+  const h = harness();
+  h.send({ type: 'load', source });
+  const first = h.one('frame');
+  h.send({ type: 'ack', seq: first.seq });
+  return { h, first };
+}
+
 function frameAt(h: ReturnType<typeof harness>, step: number): FrameMsg {
   h.send({ type: 'seek', step });
   const f = h.frames().at(-1)!;
@@ -32,10 +41,7 @@ function frameAt(h: ReturnType<typeof harness>, step: number): FrameMsg {
 
 describe('worker host: the balloon device in frames', () => {
   it('at every step of balloon-migrate, the list, isolated_pages and the lock agree with the pages', () => {
-    const h = harness();
-    h.send({ type: 'load', source: { kind: 'preset', name: 'balloon-migrate' } });
-    const first = h.one('frame');
-    h.send({ type: 'ack', seq: first.seq });
+    const { h, first } = opened({ kind: 'preset', name: 'balloon-migrate' });
     expect(first.balloon).toEqual({ listed: 0, listHead: [], arrayed: 0, arrayHead: [], isolated: 0, locked: false });
     const ref = openSession(findPreset('balloon-migrate')!.scenario);
     const total = runToEnd(ref.t);
@@ -60,10 +66,8 @@ describe('worker host: the balloon device in frames', () => {
   });
 
   it('the no-refcount variant keeps its pages in the PFN array, none on the list', () => {
-    const h = harness();
     const scenario = { ...findPreset('balloon-migrate')!.scenario, variant: 'no-refcount' as const };
-    h.send({ type: 'load', source: { kind: 'scenario', scenario } });
-    h.send({ type: 'ack', seq: h.one('frame').seq });
+    const { h } = opened({ kind: 'scenario', scenario });
     h.send({ type: 'runToEnd' });
     const b = h.frames().at(-1)!.balloon!;
     expect(b).toMatchObject({ listed: 0, arrayed: 16, isolated: 0 });
@@ -71,18 +75,13 @@ describe('worker host: the balloon device in frames', () => {
   });
 
   it('a scenario without the balloon has no balloon state in its frames', () => {
-    const h = harness();
-    h.send({ type: 'load', source: { kind: 'preset', name: 'buddy-split-merge' } });
-    expect(h.one('frame').balloon).toBeUndefined();
+    expect(opened({ kind: 'preset', name: 'buddy-split-merge' }).first.balloon).toBeUndefined();
   });
 });
 
 describe('worker host: the footprint by design variant', () => {
   it('runs the session scenario under every variant; the balloon moves 16 pages in each, with 6 atomics today and none without a refcount', () => {
-    const h = harness();
-    h.send({ type: 'load', source: { kind: 'preset', name: 'balloon-migrate' } });
-    const f = h.one('frame');
-    h.send({ type: 'ack', seq: f.seq });
+    const { h } = opened({ kind: 'preset', name: 'balloon-migrate' });
     h.send({ type: 'footprint' });
     const msg = h.one('footprint');
     expect(msg.scenarioName).toBe('balloon-migrate');

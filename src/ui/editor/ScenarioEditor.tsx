@@ -4,7 +4,7 @@
 // session shown stays if the worker refuses it), Export downloads it, Import reads a file into the
 // draft. data-validation (pending | ok | error) lets e2e tests wait for the check.
 import { useEffect, useRef } from 'react';
-import { closePanel } from '../actions';
+import { OverlayDialog } from '../OverlayDialog';
 import { formatBytes, formatCount, PAGE_SIZE } from '../format';
 import { selectAlive, useSim } from '../state/store';
 import { EditorForm } from './EditorForm';
@@ -20,26 +20,14 @@ export function ScenarioEditor() {
   useEffect(() => jsonRef.current?.focus({ preventScroll: true }), []);
   const ready = alive && status === 'ok';
   return (
-    <div
-      className="overlay editor"
-      role="dialog"
-      aria-label="Scenario editor"
-      data-testid="editor"
-      data-validation={status}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          closePanel();
-        }
-      }}
+    <OverlayDialog
+      className="editor"
+      label="Scenario editor"
+      testId="editor"
+      data={{ 'data-validation': status }}
+      title="Scenario"
+      subtitle={edited ? 'edited: Apply opens it at step 0' : 'the scenario shown; edit it here or in the form'}
     >
-      <div className="panel-head">
-        <h2>Scenario</h2>
-        <span className="muted">{edited ? 'edited: Apply opens it at step 0' : 'the scenario shown; edit it here or in the form'}</span>
-        <button type="button" className="small close" onClick={closePanel}>
-          Close
-        </button>
-      </div>
       <div className="editor-body">
         <EditorForm />
         {/* Labelled by id, not by wrapping: a wrapping label's text would include the textarea's. */}
@@ -87,7 +75,7 @@ export function ScenarioEditor() {
           </button>
         </div>
       </div>
-    </div>
+    </OverlayDialog>
   );
 }
 
