@@ -107,19 +107,15 @@ function migrateSpec(k: Kernel, ctx: Context, a: MigrateAction): MigrateSpec {
 
 function* migrateAction(k: Kernel, ctx: Context, a: MigrateAction, who: string): Steps<void> {
   const spec = migrateSpec(k, ctx, a);
-  if (ctx.variant === 'no-refcount') {
-    // The variant's balloon pages go through the PFN-array path; everything else as in 6.18.
-    const offline = spec.pfns.filter((p) => p >= 0 && p < k.mem.nr && k.mem.pageType.a[p] === PGTY.offline);
-    if (offline.length) yield* migrate_offline_pfns(k, offline, who);
-    const rest = spec.pfns.filter((p) => !offline.includes(p));
-    if (rest.length) yield* migrate_pfns_path(k, { ...spec, pfns: rest }, who);
-    return;
-  }
-  if (ctx.variant === 'pfn-array') {
-    // movable_ops pages go through the PFN-array path; LRU folios as in 6.18.
-    const offline = spec.pfns.filter((p) => p >= 0 && p < k.mem.nr && k.mem.pageType.a[p] === PGTY.offline);
-    if (offline.length) yield* migrate_movable_pfns(k, offline, who);
-    const rest = spec.pfns.filter((p) => !offline.includes(p));
+  // no-refcount and pfn-array take the balloon's (PageOffline) pages through their own PFN-array
+  // path; every other page, and every page under the other variants, as in 6.18.
+  const offlinePath = ctx.variant === 'no-refcount' ? migrate_offline_pfns : ctx.variant === 'pfn-array' ? migrate_movable_pfns : null;
+  if (offlinePath) {
+    const isOffline = (p: number): boolean => p >= 0 && p < k.mem.nr && k.mem.pageType.a[p] === PGTY.offline;
+    // Both lists before anything moves: a migrated page is no longer offline.
+    const offline = spec.pfns.filter(isOffline);
+    const rest = spec.pfns.filter((p) => !isOffline(p));
+    if (offline.length) yield* offlinePath(k, offline, who);
     if (rest.length) yield* migrate_pfns_path(k, { ...spec, pfns: rest }, who);
     return;
   }
