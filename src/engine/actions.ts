@@ -6,7 +6,8 @@ import {
   alloc_pages_path, exit_path, fault_path, free_pages_path, pin_path, reclaim_path, unpin_path,
   processPfns, userPagePfn,
 } from '../kernel/paths';
-import type { Steps } from '../kernel/step';
+import { mkStep, type Steps } from '../kernel/step';
+import { compact_nodes } from '../kernel/compaction';
 import { migrate_pfns_path, writeback_path, type MigrateSpec } from '../kernel/migrate-paths';
 import { MIGRATE_MODE, MR, MR_NAMES, type MigrateReason } from '../kernel/migrate';
 import { balloon_deflate, balloon_inflate } from '../kernel/balloon';
@@ -34,7 +35,7 @@ function* allocMany(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAct
   const got: number[] = [];
   ctx.produced.set(index, got);
   for (let i = 0; i < (a.count ?? 1); i++) {
-    const pfn = yield* alloc_pages_path(k, a.gfp, a.order, a.zone);
+    const pfn = yield* alloc_pages_path(k, a.gfp, a.order, a.zone, a.compact ?? false, `alloc-${1000 + index * 10}`);
     if (pfn >= 0) got.push(pfn);
     else if (a.untilFails) break;
   }
@@ -63,6 +64,7 @@ function pathOf(k: Kernel, ctx: Context, index: number, a: SimpleAction): Steps<
     case 'writeback': return writebackAction(k, ctx, a);
     case 'balloon': return balloonAction(k, ctx, index, a);
     case 'zsmalloc': return zsmallocAction(k, ctx, index, a);
+    case 'compact': return compactAction(k, index, a);
     default: {
       const never: never = a;
       throw new Error(`unknown action ${JSON.stringify(never)}`);
@@ -138,6 +140,15 @@ function* zsmallocAction(k: Kernel, ctx: Context, index: number, a: Extract<Simp
     if (id < 0) break;
     got.push(...zspagePages(k, id));
   }
+}
+
+function* compactAction(k: Kernel, index: number, a: Extract<SimpleAction, { type: 'compact' }>): Steps<void> {
+  const zone = a.zone === undefined ? undefined : k.zones.findIndex((z) => z.name === a.zone);
+  if (zone === -1) {
+    yield mkStep(k, { phase: 'done', fn: 'compact_node', file: 'mm/compaction.c', text: `this machine has no ${a.zone} zone: nothing to compact`, pfns: [], result: '-EINVAL' });
+    return;
+  }
+  yield* compact_nodes(k, `compact-${1000 + index * 10}`, a.proactive ?? false, zone);
 }
 
 function* writebackAction(k: Kernel, ctx: Context, a: Extract<SimpleAction, { type: 'writeback' }>): Steps<void> {

@@ -79,6 +79,8 @@ const simpleAction = z.discriminatedUnion('type', [
     zone: z.enum(['DMA', 'DMA32']).optional(),
     /** Stop at the first failed allocation instead of trying `count` times. */
     untilFails: z.boolean().optional(),
+    /** A failed order > 0 request enters direct compaction (async, then sync-light) before failing. */
+    compact: z.boolean().optional(),
   }).strict(),
   z.object({
     type: z.literal('free'),
@@ -101,6 +103,8 @@ const simpleAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('writeback'), ...pageRef, state: z.enum(['start', 'end']) }).strict().refine(onePageRef, pageRefMessage),
   /** The virtio balloon: inflate (the host takes pages) or deflate (gives them back). */
   z.object({ type: z.literal('balloon'), op: z.enum(['inflate', 'deflate']), pages: z.number().int().min(1).max(MAX_PFNS) }).strict(),
+  /** Compaction: `echo 1 > /proc/sys/vm/compact_memory` (every zone, or one), or kcompactd's proactive run. */
+  z.object({ type: z.literal('compact'), zone: z.enum(['DMA', 'DMA32', 'Normal']).optional(), proactive: z.boolean().optional() }).strict(),
   /** zsmalloc: allocate zspages of 1-4 pages (as zram would). */
   z.object({ type: z.literal('zsmalloc'), zspages: z.number().int().min(1).max(256), pagesPerZspage: z.number().int().min(1).max(4) }).strict(),
 ]);

@@ -16,7 +16,8 @@ import {
   MAX_PAGE_ORDER, MIGRATE_PCPTYPES, MT, NR_PAGE_ORDERS, PAGEBLOCK_NR_PAGES, PAGEBLOCK_ORDER,
   get_pfnblock_migratetype, is_migrate_isolate, migratetype_is_mergeable, set_pageblock_migratetype,
 } from './zone';
-import { mod_zone_page_state, ZS } from './vmstat';
+import { mod_zone_page_state, zone_page_state, ZS } from './vmstat';
+import { CAPC } from './compaction-state';
 import { put } from './store';
 import { emitStep, hex } from './step';
 import { MT_NAMES } from './zone';
@@ -139,6 +140,10 @@ export function __free_one_page(k: Kernel, pfn: number, zone: number, order: num
   let buddyPfn = 0;
   while (order < MAX_PAGE_ORDER) {
     let buddyMt = mt;
+    if (k.compact.capc.a[CAPC.ZONE] === zone && compaction_capture(k, pfn, order, mt)) {
+      account_freepages(k, zone, -(1 << order), mt);
+      return;
+    }
     buddyPfn = __find_buddy_pfn(pfn, order);
     if (!page_is_buddy(k, pfn, buddyPfn, order)) break;
     if (order >= PAGEBLOCK_ORDER) {
@@ -171,6 +176,26 @@ export function __free_one_page(k: Kernel, pfn: number, zone: number, order: num
       pfns: [{ pfn, role: 'freed', nr: 1 << order }],
     });
   }
+}
+
+// mm/page_alloc.c: compaction_capture() — a task in direct compaction (capture_control set, for
+// this zone) takes a block of exactly its order as it forms, before anyone else can allocate it.
+function compaction_capture(k: Kernel, pfn: number, order: number, mt: number): boolean {
+  const capc = k.compact.capc.a;
+  if (capc[CAPC.PFN] !== -1 || order !== capc[CAPC.ORDER]) return false;
+  if (is_migrate_isolate(mt)) return false; // (and CMA, not modelled)
+  const ccMt = capc[CAPC.MT]!;
+  if (order < PAGEBLOCK_ORDER && mt === MT.MOVABLE && ccMt !== MT.MOVABLE) return false;
+  put(k.st, k.compact.capc, CAPC.PFN, pfn);
+  if (k.sink) {
+    emitStep(k, {
+      phase: 'alloc', fn: 'compaction_capture', file: FILE,
+      text: `__free_one_page() has merged an order-${order} ${mtName(mt)} block at ${hex(pfn)}: exactly the order the compacting task wants, so its capture_control takes it before it reaches a free list`,
+      pfns: [{ pfn, role: 'allocated', nr: 1 << order }],
+      trace: mt !== ccMt ? [extfrag(pfn, order, order, ccMt, mt, get_pfnblock_migratetype(k, pfn))] : [],
+    });
+  }
+  return true;
 }
 
 // mm/page_alloc.c: split_large_buddy() — blocks above a pageblock are freed a pageblock at a
@@ -242,7 +267,7 @@ function should_try_claim_block(order: number, startMt: number): boolean {
 }
 
 // mm/page_alloc.c: find_suitable_fallback() — -2: too low an order to claim; -1: none here.
-function find_suitable_fallback(k: Kernel, zone: number, order: number, mt: number, claimable: boolean): number {
+export function find_suitable_fallback(k: Kernel, zone: number, order: number, mt: number, claimable: boolean): number {
   if (claimable && !should_try_claim_block(order, mt)) return -2;
   if (k.nrFree.a[zone * NR_PAGE_ORDERS + order] === 0) return -1;
   for (const fb of FALLBACKS[mt]!) if (!listEmpty(k.freeLists, freeSlot(zone, order, fb))) return fb;
@@ -389,14 +414,14 @@ export function gfp_zone(k: Kernel, gfp: number): number {
 }
 
 // mm/page_alloc.c: prep_compound_page()
-function prep_compound_page(k: Kernel, pfn: number, order: number): void {
+export function prep_compound_page(k: Kernel, pfn: number, order: number): void {
   setPageFlag(k, pfn, PG.head);
   setFolioOrder(k, pfn, order);
   for (let i = 1; i < 1 << order; i++) setCompoundHead(k, pfn + i, pfn);
 }
 
 // mm/page_alloc.c: post_alloc_hook() + prep_new_page(): refcount 1 on the head.
-function prep_new_page(k: Kernel, pfn: number, order: number, gfp: number, frozen: boolean): void {
+export function prep_new_page(k: Kernel, pfn: number, order: number, gfp: number, frozen: boolean): void {
   if (!frozen) setPageRefcount(k, pfn, 1); // set_page_refcounted()
   if (order && gfp & __GFP_COMP) prep_compound_page(k, pfn, order);
 }
@@ -456,6 +481,34 @@ function __free_pages_prepare(k: Kernel, pfn: number, order: number): void {
   setPageFlags(k, pfn, 0);
   setPageType(k, pfn, PGTY.none);
   setPagePrivate(k, pfn, 0);
+}
+
+/** free_pages_prepare(): the checks and clearing of freeing, without handing the page back. */
+export function free_pages_prepare(k: Kernel, pfn: number, order: number): void {
+  __free_pages_prepare(k, pfn, order);
+}
+
+// mm/page_alloc.c: __isolate_free_page() — take a free block off its list for a caller that
+// owns it from now on (compaction's free scanner), keeping the order-0 min watermark; a block of
+// at least half a pageblock turns its pageblock(s) MOVABLE.
+export function __isolate_free_page(k: Kernel, pfn: number, order: number, minWmark: number): number {
+  const zone = pageZone(k, pfn);
+  const mt = get_pfnblock_migratetype(k, pfn);
+  if (!is_migrate_isolate(mt)) {
+    const free = zone_page_state(k, zone, ZS.NR_FREE_PAGES);
+    if (free <= minWmark + (1 << order)) return 0; // zone_watermark_ok(zone, 0, min + 2^order)
+  }
+  del_page_from_free_list(k, pfn, zone, order, mt);
+  if (order >= PAGEBLOCK_ORDER - 1) {
+    for (let p = pfn; p < pfn + (1 << order); p += PAGEBLOCK_NR_PAGES) {
+      const bmt = get_pfnblock_migratetype(k, p);
+      if (migratetype_is_mergeable(bmt) && bmt !== MT.MOVABLE) {
+        __move_freepages_block(k, zone, p & ~(PAGEBLOCK_NR_PAGES - 1), bmt, MT.MOVABLE);
+        set_pageblock_migratetype(k, p, MT.MOVABLE);
+      }
+    }
+  }
+  return 1 << order;
 }
 
 // mm/page_alloc.c: free_frozen_pages() / __free_pages_ok(): the page's refcount already hit 0.

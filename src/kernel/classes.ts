@@ -27,6 +27,8 @@ export const enum StateClass {
   Locked,
   Migrating,
   Pinned,
+  /** Free blocks compaction's free scanner has taken off the free lists (cc->freepages). */
+  CompactFree,
 }
 
 export interface StateClassInfo {
@@ -66,6 +68,7 @@ export const STATE_CLASSES: readonly StateClassInfo[] = [
   { id: StateClass.Locked, key: 'locked', label: 'locked (PG_locked)', color: '#ff6a00' },
   { id: StateClass.Migrating, key: 'migrating', label: 'under migration (migration entries)', color: '#e0208c' },
   { id: StateClass.Pinned, key: 'pinned', label: 'pinned (FOLL_PIN)', color: '#d01818' },
+  { id: StateClass.CompactFree, key: 'compact-free', label: 'free, taken by the compaction free scanner', color: '#7fd3f0' },
 ];
 
 export const NR_STATE_CLASSES = STATE_CLASSES.length;

@@ -2,6 +2,7 @@
 // step. Each check recounts from first principles — walking free lists, LRU lists, page tables
 // and the page cache — and compares with what the struct pages and counters claim.
 
+import { isolatedFreeBlocks } from './compaction-state';
 import { PG, PGTY } from './flags';
 import { freeSlot, pfnValid, pageZone, type Kernel } from './kernel';
 import { MAX_PAGE_ORDER, MIGRATE_TYPES, NR_PAGE_ORDERS, PAGEBLOCK_ORDER, get_pfnblock_migratetype, is_migrate_isolate, migratetype_is_mergeable } from './zone';
@@ -61,6 +62,15 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
         }
         if (k.freeLists.heads.a[2 * freeSlot(z.idx, o, mt) + 1] !== prev) bad('free list tail', `tail of ${z.name} order ${o} type ${mt} is wrong`);
       }
+    }
+  }
+  // 1b. Blocks compaction's free scanner holds (off the free lists, refcount 0, no type).
+  for (const { pfn: p, order: o } of isolatedFreeBlocks(k)) {
+    if (pageType.a[p] !== PGTY.none || refcount.a[p] !== 0) bad('compaction free page', `${hex(p)} held by compaction is not a plain page with refcount 0`, p);
+    if (p & ((1 << o) - 1)) bad('alignment', `compaction's order-${o} block at ${hex(p)} is not naturally aligned`, p);
+    for (let i = p; i < p + (1 << o) && i < nr; i++) {
+      if (freeOwner[i] !== -1) bad('exactly one state', `${hex(i)} is free and held by compaction`, i);
+      freeOwner[i] = p;
     }
   }
   for (let i = 0; i < nrFree.length; i++) {

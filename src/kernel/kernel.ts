@@ -14,6 +14,7 @@ import { createPinTable, type PinTable } from './pins';
 import { NR_NS, NR_VM_EVENTS, NR_ZS } from './vmstat';
 import type { StepRecord } from './step';
 import { createFolioLists, type FolioLists } from './folio-lists';
+import { createCompactState, type CompactState } from './compaction-state';
 
 export interface ZoneSpec {
   readonly name: ZoneName;
@@ -61,6 +62,8 @@ export interface Kernel extends PageAccess, PageblockAccess {
     readonly isolated: Store & { a: Int32Array };
     readonly lock: Store & { a: Int32Array };
   };
+  /** Compaction: per-zone cached scanners and deferral, running compactions, capture_control. */
+  readonly compact: CompactState;
   /**
    * Where kernel code reports steps it passes without yielding (emitStep), each with its journal
    * mark; set by the engine while a path runs, null otherwise (populate pays one null check).
@@ -127,6 +130,7 @@ export function createKernel(layout: MemoryLayout): Kernel {
       isolated: addStore(st, 'balloon.isolated_pages', new Int32Array(1)),
       lock: addStore(st, 'balloon.balloon_lock', new Int32Array(1)),
     },
+    compact: createCompactState(st, zones),
     sink: null,
   };
   return k;

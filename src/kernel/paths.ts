@@ -5,8 +5,12 @@
 import { PG, PGTY } from './flags';
 import type { Kernel } from './kernel';
 import {
-  __alloc_pages, __GFP_COMP, __GFP_DMA, __GFP_DMA32, __GFP_MOVABLE, __GFP_RECLAIMABLE, GFP_KERNEL, free_frozen_pages, gfp_migratetype, pagePtr,
+  __alloc_pages, __GFP_COMP, __GFP_DMA, __GFP_DMA32, __GFP_MOVABLE, __GFP_RECLAIMABLE, GFP_KERNEL, free_frozen_pages, gfp_migratetype, gfp_zone, pagePtr, prep_new_page,
 } from './buddy';
+import { compaction_defer_reset, COMPACT, COMPACT_NAMES, COMPACT_PRIO, try_to_compact_pages } from './compaction';
+import { CAPC } from './compaction-state';
+import { count_vm_events, VM_EVENT } from './vmstat';
+import { pageZone } from './kernel';
 import { setPageRefcount } from './memmap';
 import { folio_mapcount, folio_ref_count, page_folio } from './folio';
 import { pin_user_page, unpin_user_page } from './gup';
@@ -18,7 +22,7 @@ import { LRU } from './lru';
 import { put } from './store';
 import { emitStep, mkStep, hex, type Steps } from './step';
 import { ptePresent, ptePfn, describeVma, type Vma } from './vm';
-import { MT_NAMES } from './zone';
+import { MT_NAMES, PAGE_ALLOC_COSTLY_ORDER } from './zone';
 
 const refs = (k: Kernel, folio: number): string => `refcount ${folio_ref_count(k, folio)}, mapcount ${folio_mapcount(k, folio)}`;
 
@@ -39,15 +43,31 @@ function gfpName(gfp: number): string {
   return parts.join('|');
 }
 
-// mm/page_alloc.c: __alloc_pages() for a driver's alloc_pages(gfp, order).
-export function* alloc_pages_path(k: Kernel, kind: GfpKind, order: number, zone?: 'DMA' | 'DMA32'): Steps<number> {
+// mm/page_alloc.c: __alloc_pages() for a driver's alloc_pages(gfp, order). With `compact`, a
+// failed order > 0 request goes the slow path's way: direct compaction at COMPACT_PRIO_ASYNC,
+// then at SYNC_LIGHT (and, below the costly order, SYNC_FULL), retrying after each (reclaim is
+// not modelled, so those retries are compaction's alone).
+export function* alloc_pages_path(k: Kernel, kind: GfpKind, order: number, zone?: 'DMA' | 'DMA32', compact = false, who = 'alloc'): Steps<number> {
   const gfp = gfpFor(kind, order, zone);
   const mt = gfp_migratetype(gfp);
-  const pfn = __alloc_pages(k, gfp, order);
+  let pfn = __alloc_pages(k, gfp, order);
+  if (pfn < 0 && compact && order > 0) {
+    yield mkStep(k, {
+      phase: 'alloc', fn: '__alloc_pages_slowpath', file: 'mm/page_alloc.c',
+      text: `no free block of order >= ${order} on any list the request may use: the slow path tries direct compaction`,
+      pfns: [],
+    });
+    const prios = order > PAGE_ALLOC_COSTLY_ORDER ? [COMPACT_PRIO.ASYNC, COMPACT_PRIO.SYNC_LIGHT] : [COMPACT_PRIO.ASYNC, COMPACT_PRIO.SYNC_LIGHT, COMPACT_PRIO.SYNC_FULL];
+    for (const prio of prios) {
+      pfn = yield* __alloc_pages_direct_compact(k, gfp, gfpName(gfp), order, prio, who);
+      if (pfn >= 0) break;
+    }
+  }
   if (pfn < 0) {
     yield mkStep(k, {
       phase: 'alloc', fn: '__alloc_pages', file: 'mm/page_alloc.c',
-      text: `no free block of order >= ${order} in any zone the request may use: the allocation fails (reclaim and compaction are not modelled on this path)`,
+      text: `no free block of order >= ${order} in any zone the request may use: the allocation fails` +
+        (compact && order > 0 ? ' (direct compaction did not produce one; reclaim is not modelled)' : order > 0 ? ' (this alloc action does not enter direct compaction: give it "compact": true)' : ' (reclaim is not modelled on this path)'),
       pfns: [], result: 'NULL',
     });
     return -1;
@@ -59,6 +79,39 @@ export function* alloc_pages_path(k: Kernel, kind: GfpKind, order: number, zone?
     trace: [`mm_page_alloc: page=${pagePtr(pfn)} pfn=${hex(pfn)} order=${order} migratetype=${mt} gfp_flags=${gfpName(gfp)}`],
   });
   return pfn;
+}
+
+// mm/page_alloc.c: __alloc_pages_direct_compact() — compact, then take the captured block or
+// try the free lists again.
+function* __alloc_pages_direct_compact(k: Kernel, gfp: number, name: string, order: number, prio: number, who: string): Steps<number> {
+  const mt = gfp_migratetype(gfp);
+  const r = yield* try_to_compact_pages(k, name, order, mt, gfp_zone(k, gfp), prio, who);
+  if (r.ret === COMPACT.SKIPPED) return -1;
+  count_vm_events(k, VM_EVENT.COMPACTSTALL, 1);
+  let pfn = -1;
+  if (r.captured >= 0) {
+    pfn = r.captured;
+    put(k.st, k.compact.capc, CAPC.PFN, -1);
+    prep_new_page(k, pfn, order, gfp, false);
+  } else pfn = __alloc_pages(k, gfp, order);
+  if (pfn >= 0) {
+    const zone = pageZone(k, pfn);
+    const t = compaction_defer_reset(k, zone, order, true);
+    count_vm_events(k, VM_EVENT.COMPACTSUCCESS, 1);
+    yield mkStep(k, {
+      phase: 'alloc', fn: '__alloc_pages_direct_compact', file: 'mm/page_alloc.c',
+      text: `${who}: after compaction at priority ${['SYNC_FULL', 'SYNC_LIGHT', 'ASYNC'][prio]} the order-${order} request gets ${hex(pfn)}${r.captured >= 0 ? ' (the block compaction captured as it formed)' : ' from the free lists'}; compaction_defer_reset() clears the deferral`,
+      pfns: [{ pfn, role: 'allocated', nr: 1 << order }], trace: [t],
+    });
+    return pfn;
+  }
+  count_vm_events(k, VM_EVENT.COMPACTFAIL, 1);
+  yield mkStep(k, {
+    phase: 'alloc', fn: '__alloc_pages_direct_compact', file: 'mm/page_alloc.c',
+    text: `${who}: compaction at priority ${['SYNC_FULL', 'SYNC_LIGHT', 'ASYNC'][prio]} ended ${COMPACT_NAMES[r.ret]} and the free lists still have no order-${order} block`,
+    pfns: [], result: 'NULL',
+  });
+  return -1;
 }
 
 /** Why a PFN is not something a driver could have allocated and may free, or null if it is. */

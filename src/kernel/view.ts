@@ -9,6 +9,7 @@ import { pfnValid, type Kernel } from './kernel';
 import { get_pfnblock_migratetype, MAX_PAGE_ORDER, MT } from './zone';
 import { mappingId, mappingIsAnon } from './vm';
 import { GUP_PIN_COUNTING_BIAS, HOLD } from './pins';
+import { isolatedFreeBlocks } from './compaction-state';
 
 const FREE_BY_MT = [StateClass.FreeUnmovable, StateClass.FreeMovable, StateClass.FreeReclaimable, StateClass.FreeHighAtomic, StateClass.FreeIsolate];
 
@@ -18,7 +19,13 @@ export function buildView(k: Kernel, out: Uint8Array): void {
   const f = flags.a, t = pageType.a, next = lruNext.a, ord = order.a, priv = private_.a;
   const nr = k.mem.nr;
   const held = heldFolios(k);
+  for (const [pfn, order] of held.compactFree) out.fill(StateClass.CompactFree, pfn, pfn + (1 << order));
   for (let pfn = 0; pfn < nr;) {
+    const cf = held.compactFree.get(pfn);
+    if (cf !== undefined) {
+      pfn += 1 << cf;
+      continue;
+    }
     if (!pfnValid(k, pfn)) {
       out[pfn++] = StateClass.Hole;
       continue;
@@ -51,10 +58,13 @@ export interface HeldFolios {
   readonly pinned: Set<number>;
   readonly isolated: Set<number>;
   readonly migrating: Set<number>;
+  /** Blocks compaction's free scanner holds (and a block captured for direct compaction): pfn → order. */
+  readonly compactFree: Map<number, number>;
 }
 
 export function heldFolios(k: Kernel): HeldFolios {
-  const held: HeldFolios = { pinned: new Set(), isolated: new Set(), migrating: new Set() };
+  const held: HeldFolios = { pinned: new Set(), isolated: new Set(), migrating: new Set(), compactFree: new Map() };
+  for (const b of isolatedFreeBlocks(k)) held.compactFree.set(b.pfn, b.order);
   for (let i = 0; i < k.pins.n.a[0]!; i++) {
     const p = k.pins.pfn.a[i]!;
     const kind = k.pins.kind.a[i]!;
@@ -82,6 +92,7 @@ function usedClass(k: Kernel, head: number, held: HeldFolios): StateClass {
 export function classOf(k: Kernel, pfn: number, held: HeldFolios): StateClass {
   if (!pfnValid(k, pfn)) return StateClass.Hole;
   const t = k.mem.pageType.a, priv = k.mem.private_.a;
+  for (const [head, order] of held.compactFree) if (pfn >= head && pfn < head + (1 << order)) return StateClass.CompactFree;
   for (let o = 0; o <= MAX_PAGE_ORDER; o++) {
     const head = pfn & ~((1 << o) - 1);
     if (t[head] === PGTY.buddy && priv[head]! >= o) return FREE_BY_MT[get_pfnblock_migratetype(k, head)] ?? StateClass.FreeMovable;

@@ -65,9 +65,19 @@ export const VM_EVENT = {
   BALLOON_INFLATE: 5,
   BALLOON_DEFLATE: 6,
   BALLOON_MIGRATE: 7,
+  COMPACTMIGRATE_SCANNED: 8,
+  COMPACTFREE_SCANNED: 9,
+  COMPACTISOLATED: 10,
+  COMPACTSTALL: 11,
+  COMPACTFAIL: 12,
+  COMPACTSUCCESS: 13,
 } as const;
-export const NR_VM_EVENTS = 8;
-export const VM_EVENT_NAMES = ['pgmigrate_success', 'pgmigrate_fail', 'thp_migration_success', 'thp_migration_fail', 'thp_migration_split', 'balloon_inflate', 'balloon_deflate', 'balloon_migrate'] as const;
+export const NR_VM_EVENTS = 14;
+export const VM_EVENT_NAMES = [
+  'pgmigrate_success', 'pgmigrate_fail', 'thp_migration_success', 'thp_migration_fail', 'thp_migration_split',
+  'balloon_inflate', 'balloon_deflate', 'balloon_migrate',
+  'compact_migrate_scanned', 'compact_free_scanned', 'compact_isolated', 'compact_stall', 'compact_fail', 'compact_success',
+] as const;
 
 export function count_vm_events(k: { readonly st: Stores; readonly events: Store & { a: Int32Array } }, item: number, delta: number): void {
   put(k.st, k.events, item, k.events.a[item]! + delta);

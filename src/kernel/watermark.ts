@@ -1,0 +1,97 @@
+// Zone watermarks and the fragmentation measures compaction decides with (mm/page_alloc.c,
+// mm/vmstat.c). lowmem_reserve is not modelled (every zone's reserve is 0), nor highatomic
+// reserves or CMA.
+
+import type { Kernel } from './kernel';
+import { pfnValid } from './kernel';
+import { PG } from './flags';
+import { freeSlot } from './kernel';
+import { listEmpty } from './list';
+import { MIGRATE_PCPTYPES, NR_PAGE_ORDERS } from './zone';
+import { zone_page_state, ZS } from './vmstat';
+
+export interface Watermarks {
+  readonly managed: number;
+  readonly min: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+/** vm.watermark_scale_factor (default 10, i.e. 0.1 % of a zone). */
+const WATERMARK_SCALE_FACTOR = 10;
+
+const cache = new WeakMap<Kernel, Watermarks[]>();
+
+/** The present pages the buddy allocator manages: valid and not PG_reserved at boot. */
+function managedPages(k: Kernel, zone: number): number {
+  const z = k.zones[zone]!;
+  const flags = k.mem.flags.a;
+  let n = 0;
+  for (let p = z.start; p < z.end; p++) if (pfnValid(k, p) && !(flags[p]! & (1 << PG.reserved))) n++;
+  return n;
+}
+
+// mm/page_alloc.c: calculate_min_free_kbytes() and __setup_per_zone_wmarks(), run once after
+// memblock_free_all() (init_per_zone_wmark_min); computed here at first use, after boot.
+export function zoneWatermarks(k: Kernel): Watermarks[] {
+  const hit = cache.get(k);
+  if (hit) return hit;
+  const managed = k.zones.map((z) => (z.name === 'Device' ? 0 : managedPages(k, z.idx)));
+  const lowmem = managed.reduce((a, b) => a + b, 0);
+  const minFreeKbytes = Math.min(262144, Math.max(128, Math.floor(Math.sqrt(lowmem * 4 * 16))));
+  const pagesMin = minFreeKbytes >> 2;
+  const out = managed.map((m): Watermarks => {
+    const min = lowmem ? Math.floor((pagesMin * m) / lowmem) : 0;
+    const step = Math.max(min >> 2, Math.floor((m * WATERMARK_SCALE_FACTOR) / 10000));
+    return { managed: m, min, low: min + step, high: min + 2 * step };
+  });
+  cache.set(k, out);
+  return out;
+}
+
+// mm/page_alloc.c: __zone_watermark_ok() — enough free pages above `mark`, and for order > 0
+// a free block of at least that order on one of the unmovable/movable/reclaimable lists.
+export function zone_watermark_ok(k: Kernel, zone: number, order: number, mark: number, freePages = zone_page_state(k, zone, ZS.NR_FREE_PAGES)): boolean {
+  const free = freePages - ((1 << order) - 1);
+  if (free <= mark) return false;
+  if (order === 0) return true;
+  for (let o = order; o < NR_PAGE_ORDERS; o++) {
+    if (k.nrFree.a[zone * NR_PAGE_ORDERS + o] === 0) continue;
+    for (let mt = 0; mt < MIGRATE_PCPTYPES; mt++) if (!listEmpty(k.freeLists, freeSlot(zone, o, mt))) return true;
+  }
+  return false;
+}
+
+interface ContigInfo {
+  freeBlocksTotal: number;
+  freeBlocksSuitable: number;
+  freePages: number;
+}
+
+// mm/vmstat.c: fill_contig_page_info()
+function fill_contig_page_info(k: Kernel, zone: number, suitableOrder: number): ContigInfo {
+  const info: ContigInfo = { freeBlocksTotal: 0, freeBlocksSuitable: 0, freePages: 0 };
+  for (let o = 0; o < NR_PAGE_ORDERS; o++) {
+    const blocks = k.nrFree.a[zone * NR_PAGE_ORDERS + o]!;
+    info.freeBlocksTotal += blocks;
+    info.freePages += blocks << o;
+    if (o >= suitableOrder) info.freeBlocksSuitable += blocks << (o - suitableOrder);
+  }
+  return info;
+}
+
+// mm/vmstat.c: fragmentation_index() — -1000 when a block of `order` is free, else 0 (failure
+// for lack of memory) … 1000 (failure for fragmentation); 0 with no free blocks at all.
+export function fragmentation_index(k: Kernel, zone: number, order: number): number {
+  const info = fill_contig_page_info(k, zone, order);
+  if (!info.freeBlocksTotal) return 0;
+  if (info.freeBlocksSuitable) return -1000;
+  return 1000 - Math.floor((1000 + Math.floor((info.freePages * 1000) / (1 << order))) / info.freeBlocksTotal);
+}
+
+// mm/vmstat.c: extfrag_for_order() — % of free pages in blocks smaller than 2^order.
+export function extfrag_for_order(k: Kernel, zone: number, order: number): number {
+  const info = fill_contig_page_info(k, zone, order);
+  if (info.freePages === 0) return 0;
+  return Math.floor(((info.freePages - info.freeBlocksSuitable * (1 << order)) * 100) / info.freePages);
+}
