@@ -8,6 +8,7 @@ import {
 } from '../kernel/paths';
 import { mkStep, type Steps } from '../kernel/step';
 import { compact_nodes } from '../kernel/compaction';
+import { madvise_dontneed_path, shmem_punch_hole_path } from '../kernel/madvise';
 import { migrate_pfns_path, writeback_path, type MigrateSpec } from '../kernel/migrate-paths';
 import { MIGRATE_MODE, MR, MR_NAMES, type MigrateReason } from '../kernel/migrate';
 import { balloon_deflate, balloon_inflate } from '../kernel/balloon';
@@ -65,6 +66,8 @@ function pathOf(k: Kernel, ctx: Context, index: number, a: SimpleAction): Steps<
     case 'balloon': return balloonAction(k, ctx, index, a);
     case 'zsmalloc': return zsmallocAction(k, ctx, index, a);
     case 'compact': return compactAction(k, index, a);
+    case 'madvise': return madvise_dontneed_path(k, a.fraction, a.seed ?? index + 1);
+    case 'punch-hole': return shmem_punch_hole_path(k, a.fraction, a.seed ?? index + 1);
     default: {
       const never: never = a;
       throw new Error(`unknown action ${JSON.stringify(never)}`);

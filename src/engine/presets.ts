@@ -182,6 +182,51 @@ export const PRESETS: readonly Preset[] = [
     ...SMALL,
     actions: [{ type: 'zsmalloc', zspages: 2, pagesPerZspage: 3 }, { type: 'migrate', pages: [{ from: 0 }], mode: 'sync', reason: 'compaction' }],
   }),
+  preset('balloon-compaction', 'mirrors the real capture balloon-compact: a fragmented 512 MiB guest, the virtio balloon inflated by 192 MiB, more holes punched, then compact_memory moves balloon pages (balloon_page_migrate) and LRU folios upward', {
+    memory: { pfns: 131072 },
+    seed: 1,
+    // The capture's fragmenter: 240 MiB anon touched a MiB at a time between 48 MiB of tmpfs
+    // writes, 12 MiB of ramfs and 2000 small files; then half of each freed at random.
+    populate: { anon: 0.47, file: 0, shmem: 0.1, ramfs: 0.011, slab: 0.034, kernel: 0.03, largeAnon: 0, churn: 0, processes: 1, files: 16, forks: 0 },
+    actions: [
+      { type: 'madvise', advice: 'dontneed', fraction: 0.5 },
+      { type: 'punch-hole', fraction: 0.5 },
+      { type: 'balloon', op: 'inflate', pages: 49152 },
+      { type: 'madvise', advice: 'dontneed', fraction: 0.5 },
+      { type: 'punch-hole', fraction: 0.5 },
+      { type: 'compact' },
+    ],
+  }),
+  preset('balloon-compaction-no-refcount', 'the same story, small, under the no-refcount design: 6.18 compaction meets frozen balloon pages (refcount 0) and cannot isolate them, so they never move', {
+    ...SMALL,
+    variant: 'no-refcount',
+    actions: [
+      { type: 'balloon', op: 'inflate', pages: 256 },
+      { type: 'madvise', advice: 'dontneed', fraction: 0.5 },
+      { type: 'compact', zone: 'DMA32' },
+    ],
+  }),
+  preset('compact-memory', 'echo 1 > /proc/sys/vm/compact_memory on a fragmented 128 MiB machine: order -1, MIGRATE_SYNC, every zone until the migrate and free scanners meet', {
+    memory: { pfns: 32768 },
+    seed: 3,
+    actions: [{ type: 'compact' }],
+  }),
+  preset('compact-for-thp', 'an order-9 allocation finds no free 2 MiB block: direct compaction (async, then sync-light) frees one, capture_control hands it over, the allocation succeeds', {
+    memory: { pfns: 16384 },
+    seed: 3,
+    actions: [
+      { type: 'alloc', order: 9, gfp: 'movable', count: 64, untilFails: true },
+      { type: 'alloc', order: 9, gfp: 'movable', compact: true },
+    ],
+  }),
+  preset('compact-blocked-by-pins', 'four pinned anon folios (FOLL_PIN): compact_memory skips each (refcount - 1 > mapcount) and leaves it where it is, so its pageblock can never become free', {
+    memory: { pfns: 16384 },
+    seed: 3,
+    actions: [
+      ...[0, 1, 2, 5].map((process) => ({ type: 'pin', process, page: 20 })),
+      { type: 'compact', zone: 'DMA32' },
+    ],
+  }),
   preset('large-4g', '4 GiB (1 Mi PFNs): the size the performance targets are set for', {
     memory: { pfns: 1048576 },
     seed: 1,

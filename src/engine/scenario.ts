@@ -105,6 +105,10 @@ const simpleAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('balloon'), op: z.enum(['inflate', 'deflate']), pages: z.number().int().min(1).max(MAX_PFNS) }).strict(),
   /** Compaction: `echo 1 > /proc/sys/vm/compact_memory` (every zone, or one), or kcompactd's proactive run. */
   z.object({ type: z.literal('compact'), zone: z.enum(['DMA', 'DMA32', 'Normal']).optional(), proactive: z.boolean().optional() }).strict(),
+  /** MADV_DONTNEED on a seeded pseudo-random `fraction` of every process's anonymous pages. */
+  z.object({ type: z.literal('madvise'), advice: z.literal('dontneed'), fraction: z.number().min(0).max(1), seed: z.number().int().min(0).max(0xffffffff).optional() }).strict(),
+  /** FALLOC_FL_PUNCH_HOLE on a seeded pseudo-random `fraction` of every tmpfs file's pages. */
+  z.object({ type: z.literal('punch-hole'), fraction: z.number().min(0).max(1), seed: z.number().int().min(0).max(0xffffffff).optional() }).strict(),
   /** zsmalloc: allocate zspages of 1-4 pages (as zram would). */
   z.object({ type: z.literal('zsmalloc'), zspages: z.number().int().min(1).max(256), pagesPerZspage: z.number().int().min(1).max(4) }).strict(),
 ]);

@@ -12,7 +12,7 @@ import { __alloc_pages, GFP_HIGHUSER_MOVABLE } from './buddy';
 import { folio_get, folio_put, folio_ref_count } from './folio';
 import { put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
-import { hex, mkStep, type Steps, type StepInfo } from './step';
+import { hex, mkStep, quietly, type Steps, type StepInfo } from './step';
 
 /** page->private of a balloon page: the (only) balloon_dev_info. */
 export const BALLOON_DEV = 1;
@@ -73,22 +73,40 @@ export function balloonState(k: Kernel, keep = 4): BalloonState {
  * at a time from `alloc`, handed to `enqueue` (which says, in a step, what the variant made of it).
  * Every design variant inflates through here; they differ in how a page is allocated and kept.
  */
+/** VIRTIO_BALLOON_ARRAY_PFNS_MAX: the pfns one tell_host() carries. */
+const VIRTIO_BALLOON_ARRAY_PFNS_MAX = 256;
+
 export function* fill_balloon(k: Kernel, pages: number, got: number[], alloc: () => number, enqueue: (page: number) => StepInfo): Steps<number> {
   let done = 0;
   put(k.st, k.balloon.lock, 0, 1);
   yield mkStep(k, { phase: 'alloc', fn: 'fill_balloon', file: 'drivers/virtio/virtio_balloon.c', text: `the host asks for ${pages} more page(s): the driver takes balloon_lock and inflates`, pfns: [] });
+  // A large inflate is told a batch at a time, as the driver does (one array of pfns per
+  // tell_host()); each batch is one step, without the allocator's splits.
+  const batched = pages > VIRTIO_BALLOON_ARRAY_PFNS_MAX;
+  let batch: number[] = [];
   for (let i = 0; i < pages; i++) {
-    const page = alloc();
+    const page = batched ? quietly(k, alloc) : alloc();
+    if (page >= 0) {
+      const step = enqueue(page);
+      got.push(page);
+      count_vm_events(k, VM_EVENT.BALLOON_INFLATE, 1);
+      mod_node_page_state(k, NS.NR_BALLOON_PAGES, 1);
+      done++;
+      if (!batched) yield step;
+      else batch.push(page);
+    }
+    if (batched && batch.length && (batch.length === VIRTIO_BALLOON_ARRAY_PFNS_MAX || page < 0 || i === pages - 1)) {
+      yield mkStep(k, {
+        phase: 'alloc', fn: 'fill_balloon', file: 'drivers/virtio/virtio_balloon.c',
+        text: `${batch.length} pages allocated (balloon_page_alloc) and enqueued (balloon_page_enqueue: PageOffline, PG_movable_ops, private = balloon_dev_info, on the balloon's pages list, one reference each), then tell_host() passes their PFNs to the host; ${done} of ${pages} so far`,
+        pfns: batch.map((p) => ({ pfn: p, role: 'allocated' as const })),
+      });
+      batch = [];
+    }
     if (page < 0) {
       yield mkStep(k, { phase: 'alloc', fn: 'balloon_page_alloc', file: 'mm/balloon_compaction.c', text: 'no free page: the balloon stops inflating (__GFP_NORETRY)', pfns: [], result: 'NULL' });
       break;
     }
-    const step = enqueue(page);
-    got.push(page);
-    count_vm_events(k, VM_EVENT.BALLOON_INFLATE, 1);
-    mod_node_page_state(k, NS.NR_BALLOON_PAGES, 1);
-    done++;
-    yield step;
   }
   put(k.st, k.balloon.lock, 0, 0);
   return done;

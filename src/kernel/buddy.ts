@@ -154,7 +154,7 @@ export function __free_one_page(k: Kernel, pfn: number, zone: number, order: num
     __del_page_from_free_list(k, buddyPfn, zone, order, buddyMt);
     if (buddyMt !== mt) change_pageblock_range(k, buddyPfn, order, mt);
     const merged = buddyPfn & pfn;
-    if (k.sink) {
+    if (k.sink && !k.quietFrees) {
       emitStep(k, {
         phase: 'merge', fn: '__free_one_page', file: FILE,
         text: `buddy ${hex(buddyPfn)} (= ${hex(pfn)} ^ ${hex(1 << order)}) is a free order-${order} block: taken off its list and merged into an order-${order + 1} block at ${hex(merged)}`,
@@ -167,7 +167,7 @@ export function __free_one_page(k: Kernel, pfn: number, zone: number, order: num
   set_buddy_order(k, pfn, order);
   const toTail = fpi & FPI_TO_TAIL ? true : buddy_merge_likely(k, pfn, buddyPfn, order);
   __add_to_free_list(k, pfn, zone, order, mt, toTail);
-  if (k.sink) {
+  if (k.sink && !k.quietFrees) {
     const why = order >= MAX_PAGE_ORDER ? 'MAX_PAGE_ORDER reached' : `buddy ${hex(__find_buddy_pfn(pfn, order))} is not a free order-${order} block`;
     emitStep(k, {
       phase: 'free', fn: '__free_one_page', file: FILE,

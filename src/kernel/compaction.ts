@@ -30,7 +30,7 @@ import {
 import { put } from './store';
 import { CAPC, MAX_CC, SCAN, SCAN_N, ZC, ZC_N } from './compaction-state';
 import { extfrag_for_order, fragmentation_index, zone_watermark_ok, zoneWatermarks } from './watermark';
-import { emitStep, hex, mkStep, type Steps } from './step';
+import { emitStep, hex, mkStep, type StepInfo, type Steps } from './step';
 
 const FILE = 'mm/compaction.c';
 
@@ -989,7 +989,7 @@ export function* compact_zone(k: Kernel, cc: CompactControl): Steps<CompactZoneR
       updateCached = false;
       lastMigratedPfn = Math.max(z.start, pageblock_start_pfn(cc.migrate_pfn - 1));
       const nrMigratepages = cc.nr_migratepages;
-      const res = yield* migrate_pages(k, cc.migratepages, compactionTarget(cc), cc.mode, MR.COMPACTION, cc.who);
+      const res = yield* withQuietFrees(k, migrate_pages(k, cc.migratepages, compactionTarget(cc), cc.mode, MR.COMPACTION, cc.who));
       const succeeded = res.stats.nr_succeeded;
       cc.nr_migrated += succeeded;
       cc.nr_failed += nrMigratepages - succeeded;
@@ -1096,6 +1096,25 @@ export function compaction_defer_reset(k: Kernel, zone: number, order: number, a
 
 const deferTrace = (k: Kernel, ev: string, zone: number, order: number): string =>
   `${ev}: node=0 zone=${pad8(zoneName(k, zone))} order=${order} order_failed=${zc(k, zone, ZC.ORDER_FAILED)} consider=${zc(k, zone, ZC.CONSIDERED)} limit=${1 << zc(k, zone, ZC.DEFER_SHIFT)}`;
+
+/**
+ * Run migrate_pages() for compaction without a stop for every free of a source page and each
+ * merge it causes (thousands per run): migrate_folio_done says the old folio is freed, and the
+ * grid shows the free blocks growing.
+ */
+function* withQuietFrees<T>(k: Kernel, gen: Steps<T>): Steps<T> {
+  for (;;) {
+    k.quietFrees = true;
+    let r: IteratorResult<StepInfo, T>;
+    try {
+      r = gen.next();
+    } finally {
+      k.quietFrees = false;
+    }
+    if (r.done) return r.value;
+    yield r.value;
+  }
+}
 
 /** Run a generator with `current->capture_control` set only while it runs (not while others do). */
 function* withCapture<T>(k: Kernel, zone: number, order: number, mt: number, gen: Steps<T>): Steps<{ value: T; captured: number }> {

@@ -57,7 +57,7 @@ function __folio_put(k: Kernel, folio: number): void {
     clearLruFlags(k, folio);
   }
   const order = folioOrder(k, folio);
-  if (k.sink) {
+  if (k.sink && !k.quietFrees) {
     emitStep(k, {
       phase: 'free', fn: '__folio_put', file: 'mm/swap.c',
       text: `the last reference to ${order ? `the order-${order} folio` : 'page'} ${hex(folio)} is gone (refcount 0): it is freed to the buddy allocator`,

@@ -59,7 +59,7 @@ export function folio_isolate_lru(k: Kernel, folio: number): boolean {
 // is taken first (a page being freed has refcount 0 and is left alone), then the page lock;
 // PG_movable_ops_isolated is what keeps a second migrator out.
 export function isolate_movable_ops_page(k: Kernel, page: number): string | null {
-  if (k.mem.refcount.a[page] === 0) return 'its refcount is 0 (being freed): folio_get_nontail_page() fails';
+  if (k.mem.refcount.a[page] === 0) return 'its refcount is 0, so folio_get_nontail_page() fails (6.18 takes this for a page being freed; a frozen page of the no-refcount design always reads 0)';
   folio_get(k, page);
   if (!page_has_movable_ops(k, page)) {
     folio_put(k, page);

@@ -69,6 +69,8 @@ export interface Kernel extends PageAccess, PageblockAccess {
    * mark; set by the engine while a path runs, null otherwise (populate pays one null check).
    */
   sink: StepRecord[] | null;
+  /** While set, freeing reports no steps of its own (__folio_put, __free_one_page): bulk work. */
+  quietFrees: boolean;
 }
 
 export const freeSlot = (zone: number, order: number, mt: number): number =>
@@ -132,6 +134,7 @@ export function createKernel(layout: MemoryLayout): Kernel {
     },
     compact: createCompactState(st, zones),
     sink: null,
+    quietFrees: false,
   };
   return k;
 }

@@ -144,6 +144,20 @@ export function emitStep(k: StepEmitter, s: Omit<StepInfo, 'footprint' | 'trace'
   k.sink.push({ mark: k.st.j.len, info: mkStep(k, s) });
 }
 
+/**
+ * Run `fn` without reporting the steps kernel code inside it would emit (the allocator's splits,
+ * merges and frees): for bulk work of thousands of pages, where one step says what happened.
+ */
+export function quietly<T>(k: StepEmitter, fn: () => T): T {
+  const sink = k.sink;
+  k.sink = null;
+  try {
+    return fn();
+  } finally {
+    k.sink = sink;
+  }
+}
+
 export const hex = (n: number): string => '0x' + n.toString(16);
 
 const NO_TRACE: readonly string[] = [];
