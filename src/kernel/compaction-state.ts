@@ -68,3 +68,22 @@ export function* isolatedFreeBlocks(k: PageAccess & { readonly compact: CompactS
   const cap = k.compact.capc.a[CAPC.PFN]!;
   if (cap >= 0) yield { pfn: cap, order: k.compact.capc.a[CAPC.ORDER]! };
 }
+
+/** One running compaction, as the UI draws it: its zone and both scanner positions. */
+export interface ScannerState {
+  readonly zone: number;
+  /** cc->order; -1 for compact_memory and alloc_contig_range. */
+  readonly order: number;
+  readonly migratePfn: number;
+  readonly freePfn: number;
+}
+
+export function activeScanners(k: { readonly compact: CompactState }): ScannerState[] {
+  const a = k.compact.scan.a;
+  const out: ScannerState[] = [];
+  for (let s = 0; s < MAX_CC; s++) {
+    const b = s * SCAN_N;
+    if (a[b + SCAN.ACTIVE]) out.push({ zone: a[b + SCAN.ZONE]!, order: a[b + SCAN.ORDER]! - 1, migratePfn: a[b + SCAN.MIGRATE]!, freePfn: a[b + SCAN.FREE]! });
+  }
+  return out;
+}

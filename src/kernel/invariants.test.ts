@@ -157,6 +157,14 @@ const CASES: readonly Case[] = [
     },
   },
   {
+    rule: 'compaction free page', what: 'a slab page on a compaction free scanner\'s cc->freepages list',
+    corrupt: (k) => {
+      let p = 0;
+      while (k.mem.pageType.a[p] !== PGTY.slab) p++;
+      listAdd(k, k.compact.free, 0, p);
+    },
+  },
+  {
     rule: 'balloon count', what: 'NR_BALLOON_PAGES one higher than the balloon list', only: true,
     corrupt: (k) => {
       k.nstat.a[NS.NR_BALLOON_PAGES] = k.nstat.a[NS.NR_BALLOON_PAGES]! + 1;

@@ -31,6 +31,7 @@ import { createViewTracker, updateView, type ViewTracker } from '../engine/viewt
 import { NR_STATE_CLASSES } from '../kernel/classes';
 import { inspectPage, type PageDetail } from '../kernel/inspect';
 import { balloonState } from '../kernel/balloon';
+import { activeScanners } from '../kernel/compaction-state';
 import { countClasses } from '../kernel/view';
 import { breakpointHit } from './breakpoints';
 import { Refused, resolve, validateText, validBreakpoints, wholeNumber, type Resolved } from './input';
@@ -138,6 +139,7 @@ export function createHost(env: HostEnv): Host {
       series: newPoints,
       seriesReset,
       ...(usesBalloon ? { balloon: balloonState(s.k) } : {}),
+      scanners: activeScanners(s.k),
     };
     inFlight = frame.seq;
     frameHandled = handled;

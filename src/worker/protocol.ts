@@ -11,6 +11,7 @@ import type { Scenario } from '../engine/scenario';
 import type { SeriesPoint } from '../engine/series';
 import type { ZoneRange } from '../engine/snapshot';
 import type { BalloonState } from '../kernel/balloon';
+import type { ScannerState } from '../kernel/compaction-state';
 import type { PageDetail } from '../kernel/inspect';
 import type { FieldName } from '../kernel/memmap';
 import type { Phase, Role, StepPfn } from '../kernel/step';
@@ -213,6 +214,8 @@ export interface FrameMsg {
   readonly seriesReset: boolean;
   /** The balloon device's state at this step; present when the scenario uses the balloon. */
   readonly balloon?: BalloonState;
+  /** The compactions running at this step (migrate and free scanner of each); empty when none. */
+  readonly scanners: readonly ScannerState[];
 }
 
 /** What the UI keeps of a newly loaded session: the editor's scenario and the share link. */

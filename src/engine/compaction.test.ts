@@ -1,0 +1,205 @@
+// Compaction presets end to end: the balloon-compaction preset against the real capture it
+// mirrors (../shared/reference/real-kernel/balloon-compact: a Linux 6.1 guest, compact_memory with
+// a virtio balloon), and the invariants and scanner rules at every compaction step.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, test } from 'vitest';
+import { checkInvariants } from '../kernel/invariants';
+import { balloonPages } from '../kernel/balloon';
+import { PGTY } from '../kernel/flags';
+import { page_folio } from '../kernel/folio';
+import { NS, VM_EVENT } from '../kernel/vmstat';
+import { freeBlocks } from '../kernel/testkit';
+import { findPreset } from './presets';
+import { openSession } from './session';
+import { runToEnd, seek, type Step } from './timeline';
+
+const REAL = fileURLToPath(new URL('../../../shared/reference/real-kernel/balloon-compact/', import.meta.url));
+const haveReal = existsSync(REAL + 'trace.txt.gz') && existsSync(REAL + 'migrations.csv') && existsSync(REAL + 'after.vmstat');
+
+const hexOf = (line: string, key: string): number => parseInt(new RegExp(`${key}=0x([0-9a-f]+)`).exec(line)![1]!, 16);
+const numOf = (line: string, key: string): number => Number(new RegExp(`${key}=(\\d+)`).exec(line)![1]);
+const rangeOf = (line: string): [number, number] => {
+  const m = /range=\(0x([0-9a-f]+) ~ 0x([0-9a-f]+)\)/.exec(line)!;
+  return [parseInt(m[1]!, 16), parseInt(m[2]!, 16)];
+};
+
+/** The facts the real trace shows about a compact_memory run, computed from event text only. */
+function compactionFacts(events: readonly string[]) {
+  const of = (name: string): string[] => events.filter((l) => l.startsWith(`${name}: `));
+  const ends = of('mm_compaction_end');
+  const migrate = of('mm_migrate_pages');
+  // Per zone (between a begin and its end): the migrate scanner's ranges go up, one pageblock at
+  // most each; the free scanner's go down.
+  let migrateUp = true, freeDown = true, withinBlock = true, firstAtZoneStart = true;
+  let lastMigrate = -1, lastFree = 0x7fffffff, zoneStart = -1, firstInZone = false;
+  for (const l of events) {
+    if (l.startsWith('mm_compaction_begin: ')) {
+      zoneStart = hexOf(l, 'zone_start');
+      lastMigrate = -1;
+      lastFree = 0x7fffffff;
+      firstInZone = true;
+    } else if (l.startsWith('mm_compaction_isolate_migratepages: ')) {
+      const [s, e] = rangeOf(l);
+      if (firstInZone && s !== zoneStart) firstAtZoneStart = false;
+      firstInZone = false;
+      if (s < lastMigrate) migrateUp = false;
+      if (e > s && s >> 9 !== (e - 1) >> 9) withinBlock = false;
+      lastMigrate = s;
+    } else if (l.startsWith('mm_compaction_isolate_freepages: ')) {
+      const [s] = rangeOf(l);
+      if (s >> 9 > lastFree >> 9) freeDown = false;
+      lastFree = s;
+    }
+  }
+  return {
+    zones: of('mm_compaction_begin').length,
+    endsComplete: ends.every((l) => l.endsWith('status=complete')),
+    scannersMet: ends.every((l) => hexOf(l, 'free_pfn') >> 9 <= hexOf(l, 'migrate_pfn') >> 9),
+    allCompactionSync: migrate.length > 0 && migrate.every((l) => l.includes('mode=MIGRATE_SYNC reason=compaction')),
+    succeeded: migrate.reduce((n, l) => n + numOf(l, 'nr_succeeded'), 0),
+    batches: migrate.length,
+    migrateUp, freeDown, withinBlock, firstAtZoneStart,
+  };
+}
+
+describe('balloon-compaction against the real capture balloon-compact', () => {
+  const s = openSession(findPreset('balloon-compaction')!.scenario);
+  runToEnd(s.t);
+  const compact = s.t.steps.filter((x) => x.task.startsWith('compact-'));
+  const ours = compactionFacts(compact.flatMap((x) => x.trace));
+  const realEvents = haveReal
+    ? gunzipSync(readFileSync(REAL + 'trace.txt.gz')).toString('utf8').split('\n')
+      .map((l) => /^\s*\S+\s+\[\d+\]\s+\S+\s+[\d.]+: (.*)$/.exec(l)?.[1]).filter((l): l is string => l !== undefined)
+    : [];
+
+  test.skipIf(!haveReal)('the same qualitative run: per zone one begin/end, complete with the scanners met, migrate scanner up a pageblock at a time, free scanner down, every batch MIGRATE_SYNC reason=compaction', () => {
+    const real = compactionFacts(realEvents);
+    // Both machines have two populated zones (DMA and DMA32) and compact_memory visits both.
+    expect(real.zones).toBe(2);
+    for (const facts of [real, ours]) {
+      expect(facts).toMatchObject({
+        zones: 2, endsComplete: true, scannersMet: true, allCompactionSync: true,
+        migrateUp: true, freeDown: true, withinBlock: true, firstAtZoneStart: true,
+      });
+    }
+    // The real vmstat agrees with its trace, as ours does with our counters.
+    const vmstat = readFileSync(REAL + 'after.vmstat', 'utf8');
+    expect(Number(/^pgmigrate_success (\d+)$/m.exec(vmstat)![1])).toBe(real.succeeded);
+    expect(s.k.events.a[VM_EVENT.PGMIGRATE_SUCCESS]).toBe(ours.succeeded);
+    // The preset mirrors the capture's workload: the amount of work is of the same size
+    // (real: 13784 pages in 79 batches).
+    expect(ours.succeeded / real.succeeded).toBeGreaterThan(0.5);
+    expect(ours.succeeded / real.succeeded).toBeLessThan(2);
+    expect(ours.batches / real.batches).toBeGreaterThan(0.5);
+    expect(ours.batches / real.batches).toBeLessThan(2);
+  });
+
+  test.skipIf(!haveReal)('balloon pages move through balloon_page_migrate, every one upward, and stay PageOffline: the balloon keeps its size', () => {
+    // Real: the balloon_migrate kprobe fired for thousands of pages, always returning 0, and
+    // migrations.csv (src/dst PFNs from the kprobes) moves every page to a higher PFN.
+    const realRet = realEvents.filter((l) => l.startsWith('balloon_migrate_ret: '));
+    expect(realRet.length).toBeGreaterThan(1000);
+    expect(realRet.every((l) => l.endsWith(' ret=0'))).toBe(true);
+    const rows = readFileSync(REAL + 'migrations.csv', 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(rows.every((r) => Number(r[4]) > Number(r[3]))).toBe(true);
+    const realBalloon = rows.filter((r) => r[2] === 'balloon').length;
+    // Ours: virtballoon_migratepage succeeded as often as the balloon_migrate counter says; the
+    // compaction_alloc destination of every migrated page lies above its source.
+    const moved = compact.filter((x) => x.fn === 'virtballoon_migratepage' && x.result === '0');
+    expect(moved.length).toBe(s.k.events.a[VM_EVENT.BALLOON_MIGRATE]);
+    expect(moved.length / realBalloon).toBeGreaterThan(0.5);
+    expect(moved.length / realBalloon).toBeLessThan(2);
+    const dests = compact.filter((x) => x.fn === 'compaction_alloc');
+    expect(dests.length).toBeGreaterThan(1000);
+    expect(dests.every((x) => x.pfns[1]!.pfn > x.pfns[0]!.pfn)).toBe(true);
+    // Every balloon page is still PageOffline on the balloon list: 49152 before and after.
+    expect(s.k.nstat.a[NS.NR_BALLOON_PAGES]).toBe(49152);
+    const pages = balloonPages(s.k);
+    expect(pages).toHaveLength(49152);
+    expect(pages.every((p) => s.k.mem.pageType.a[p] === PGTY.offline)).toBe(true);
+    expect(checkInvariants(s.k)).toEqual([]);
+  });
+
+  test('ramfs folios fail to migrate (no migrate_folio, dirty: -EBUSY) and stay, as the capture\'s 660 ramfs pages did', () => {
+    const busy = compact.filter((x) => x.fn === 'fallback_migrate_folio');
+    expect(busy.length).toBeGreaterThan(0);
+    expect(busy.every((x) => /ramfs/.test(x.text) && /-EBUSY/.test(x.text))).toBe(true);
+  });
+});
+
+/** Steps that end a compaction-level operation: the state is consistent there. */
+const AT_REST = new Set(['compact_zone', 'isolate_migratepages_block', 'isolate_freepages_block', 'migrate_pages', '__alloc_pages', 'defer_compaction', 'compaction_defer_reset']);
+
+describe.each(['compact-memory', 'compact-for-thp', 'compact-blocked-by-pins', 'balloon-compaction-no-refcount'])('%s', (name) => {
+  const s = openSession(findPreset(name)!.scenario);
+  const before = freeBlocks(s.k, 1).filter((b) => b.order >= 9).length;
+  runToEnd(s.t);
+  const steps = s.t.steps;
+
+  test('invariants hold at every compaction-level step, and the migrate scanner stays below the free scanner', () => {
+    let checked = 0;
+    for (const st of steps) {
+      if (!AT_REST.has(st.fn)) continue;
+      seek(s.t, st.id);
+      expect(checkInvariants(s.k), `${name} step ${st.id} ${st.fn}`).toEqual([]);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(3);
+    const scans = steps.filter((x) => x.fn === 'isolate_migratepages_block' || x.fn === 'isolate_freepages_block');
+    expect(scans.length).toBeGreaterThan(0);
+    // Within one compact_zone run, every migrate-scanner range starts below every later
+    // free-scanner range's end (they never cross; they meet).
+    let migrateAt = -1;
+    for (const x of steps) {
+      if (x.fn === 'compact_zone' && x.phase === 'scan') migrateAt = -1;
+      if (x.fn === 'isolate_migratepages_block') migrateAt = x.pfns[0]!.pfn;
+      if (x.fn === 'isolate_freepages_block' && migrateAt >= 0) expect(x.pfns[0]!.pfn >> 9).toBeGreaterThan(migrateAt >> 9);
+    }
+    seek(s.t, steps.length);
+  });
+
+  test('each zone compacted ends with a result, and free blocks of order >= 9 do not decrease', () => {
+    const ends = steps.filter((x: Step) => x.fn === 'compact_zone' && x.phase === 'done');
+    expect(ends.length).toBeGreaterThan(0);
+    expect(ends.every((x) => ['complete', 'success', 'partial_skipped'].includes(x.result!))).toBe(true);
+    expect(freeBlocks(s.k, 1).filter((b) => b.order >= 9).length).toBeGreaterThanOrEqual(before - (name === 'compact-for-thp' ? 64 : 0));
+  });
+});
+
+describe('what the presets show', () => {
+  test('compact-for-thp: the order-9 request fails on the free lists, compaction captures a block of exactly order 9, and the allocation gets it', () => {
+    const s = openSession(findPreset('compact-for-thp')!.scenario);
+    runToEnd(s.t);
+    const last = s.t.steps.filter((x) => x.action === 1);
+    expect(last[0]!.fn).toBe('__alloc_pages_slowpath');
+    const cap = last.find((x) => x.fn === 'compaction_capture')!;
+    expect(cap).toBeDefined();
+    const got = last[last.length - 1]!;
+    expect(got.fn).toBe('__alloc_pages');
+    expect(got.result).toBe('0x' + cap.pfns[0]!.pfn.toString(16));
+    expect(s.k.mem.refcount.a[cap.pfns[0]!.pfn]).toBe(1);
+    expect(checkInvariants(s.k)).toEqual([]);
+  });
+
+  test('compact-blocked-by-pins: every pinned folio is skipped as pinned and is still at its PFN afterwards', () => {
+    const s = openSession(findPreset('compact-blocked-by-pins')!.scenario);
+    runToEnd(s.t);
+    const pinned = s.t.steps.filter((x) => x.fn === 'pin_user_pages' && x.result === '1').map((x) => x.pfns[0]!.pfn);
+    expect(pinned.length).toBeGreaterThanOrEqual(3);
+    expect(s.t.steps.some((x) => x.fn === 'isolate_migratepages_block' && /refcount - 1 > mapcount: pinned/.test(x.text))).toBe(true);
+    const folios = pinned.map((p) => page_folio(s.k, p));
+    for (const f of folios) expect(s.k.mem.refcount.a[f]).toBeGreaterThan(1);
+    const moved = new Set(s.t.steps.filter((x) => x.fn === 'compaction_alloc').map((x) => x.pfns[0]!.pfn));
+    for (const f of folios) expect(moved.has(f)).toBe(false);
+  });
+
+  test('balloon-compaction-no-refcount: 6.18 compaction cannot isolate the frozen balloon pages (refcount 0) and says so', () => {
+    const s = openSession(findPreset('balloon-compaction-no-refcount')!.scenario);
+    runToEnd(s.t);
+    expect(s.t.steps.some((x) => x.fn === 'isolate_migratepages_block' && /movable_ops pages not isolated: its refcount is 0/.test(x.text))).toBe(true);
+    expect(s.t.steps.some((x) => x.fn === 'virtballoon_migratepage')).toBe(false);
+  });
+});
