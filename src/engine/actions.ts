@@ -8,6 +8,7 @@ import {
 } from '../kernel/paths';
 import { mkStep, type Steps } from '../kernel/step';
 import { compact_nodes } from '../kernel/compaction';
+import { alloc_contig_range, offline_pages } from '../kernel/contig';
 import { madvise_dontneed_path, shmem_punch_hole_path } from '../kernel/madvise';
 import { migrate_pfns_path, writeback_path, type MigrateSpec } from '../kernel/migrate-paths';
 import { MIGRATE_MODE, MR, MR_NAMES, type MigrateReason } from '../kernel/migrate';
@@ -66,6 +67,8 @@ function pathOf(k: Kernel, ctx: Context, index: number, a: SimpleAction): Steps<
     case 'balloon': return balloonAction(k, ctx, index, a);
     case 'zsmalloc': return zsmallocAction(k, ctx, index, a);
     case 'compact': return compactAction(k, index, a);
+    case 'alloc-contig': return allocContigAction(k, ctx, index, a);
+    case 'offline': return offline_pages(k, a.start, a.end, `offline-${1000 + index * 10}`);
     case 'madvise': return madvise_dontneed_path(k, a.fraction, a.seed ?? index + 1);
     case 'punch-hole': return shmem_punch_hole_path(k, a.fraction, a.seed ?? index + 1);
     default: {
@@ -143,6 +146,12 @@ function* zsmallocAction(k: Kernel, ctx: Context, index: number, a: Extract<Simp
     if (id < 0) break;
     got.push(...zspagePages(k, id));
   }
+}
+
+function* allocContigAction(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'alloc-contig' }>): Steps<void> {
+  const got: number[] = [];
+  ctx.produced.set(index, got);
+  yield* alloc_contig_range(k, a.start, a.end, `alloc-contig-${1000 + index * 10}`, got);
 }
 
 function* compactAction(k: Kernel, index: number, a: Extract<SimpleAction, { type: 'compact' }>): Steps<void> {

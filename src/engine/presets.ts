@@ -227,6 +227,23 @@ export const PRESETS: readonly Preset[] = [
       { type: 'compact', zone: 'DMA32' },
     ],
   }),
+  preset('contig-range', 'alloc_contig_range() as CMA uses it: 4 MiB of movable pages are isolated (MIGRATE_ISOLATE), migrated out and handed over; a second range fails at once on an unmovable page', {
+    memory: { pfns: 16384 },
+    seed: 3,
+    actions: [
+      { type: 'alloc-contig', start: 0x3000, end: 0x3400 },
+      { type: 'alloc-contig', start: 0x1800, end: 0x1a00 },
+    ],
+  }),
+  preset('offline-range', 'offline_pages() (memory hot-unplug): a range with a pinned page keeps failing to migrate until the retry loop gives up; a range of movable pages empties and goes offline', {
+    memory: { pfns: 16384 },
+    seed: 3,
+    actions: [
+      { type: 'pin', process: 0, page: 20 },
+      { type: 'offline', start: 0x1c00, end: 0x1e00 },
+      { type: 'offline', start: 0x3800, end: 0x3c00 },
+    ],
+  }),
   preset('large-4g', '4 GiB (1 Mi PFNs): the size the performance targets are set for', {
     memory: { pfns: 1048576 },
     seed: 1,

@@ -69,6 +69,11 @@ const oneTarget = (a: { pages?: unknown; range?: unknown; process?: unknown }): 
   [a.pages, a.range, a.process].filter((x) => x !== undefined).length === 1;
 const targetMessage = { message: 'give one of pages, range or process' };
 
+/** A PFN range [start, end) of whole pageblocks. */
+const pfnRange = { start: pfn, end: z.number().int().min(512).max(MAX_PFNS) };
+const alignedRange = (r: { start: number; end: number }): boolean => r.end > r.start && r.start % 512 === 0 && r.end % 512 === 0 && r.end - r.start <= 65536;
+const alignedRangeMessage = { message: 'start and end must be multiples of 512 (whole pageblocks), end after start, at most 65536 PFNs' };
+
 const simpleAction = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('alloc'),
@@ -105,6 +110,10 @@ const simpleAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('balloon'), op: z.enum(['inflate', 'deflate']), pages: z.number().int().min(1).max(MAX_PFNS) }).strict(),
   /** Compaction: `echo 1 > /proc/sys/vm/compact_memory` (every zone, or one), or kcompactd's proactive run. */
   z.object({ type: z.literal('compact'), zone: z.enum(['DMA', 'DMA32', 'Normal']).optional(), proactive: z.boolean().optional() }).strict(),
+  /** alloc_contig_range() of a pageblock-aligned PFN range (as CMA or a gigantic page would). */
+  z.object({ type: z.literal('alloc-contig'), ...pfnRange }).strict().refine(alignedRange, alignedRangeMessage),
+  /** offline_pages() of a pageblock-aligned PFN range (memory hot-unplug). */
+  z.object({ type: z.literal('offline'), ...pfnRange }).strict().refine(alignedRange, alignedRangeMessage),
   /** MADV_DONTNEED on a seeded pseudo-random `fraction` of every process's anonymous pages. */
   z.object({ type: z.literal('madvise'), advice: z.literal('dontneed'), fraction: z.number().min(0).max(1), seed: z.number().int().min(0).max(0xffffffff).optional() }).strict(),
   /** FALLOC_FL_PUNCH_HOLE on a seeded pseudo-random `fraction` of every tmpfs file's pages. */

@@ -13,7 +13,7 @@ import {
 import { freeSlot, pageZone, type Kernel } from './kernel';
 import { listAdd, listAddTail, listDel, listEmpty, listFirst } from './list';
 import {
-  MAX_PAGE_ORDER, MIGRATE_PCPTYPES, MT, NR_PAGE_ORDERS, PAGEBLOCK_NR_PAGES, PAGEBLOCK_ORDER,
+  MAX_PAGE_ORDER, MIGRATE_PCPTYPES, MT, NR_PAGE_ORDERS, PAGEBLOCK_NR_PAGES, PAGEBLOCK_ORDER, PB_MIGRATE_ISOLATE, PB_MT_MASK,
   get_pfnblock_migratetype, is_migrate_isolate, migratetype_is_mergeable, set_pageblock_migratetype,
 } from './zone';
 import { mod_zone_page_state, zone_page_state, ZS } from './vmstat';
@@ -508,6 +508,57 @@ export function __isolate_free_page(k: Kernel, pfn: number, order: number, minWm
       }
     }
   }
+  return 1 << order;
+}
+
+// mm/page_alloc.c: find_large_buddy() — the free block that contains start_pfn, if one starts
+// at or below it; else start_pfn.
+export function find_large_buddy(k: Kernel, startPfn: number): number {
+  let order = 0;
+  let pfn = startPfn;
+  while (!PageBuddy(k, pfn)) {
+    if (++order > MAX_PAGE_ORDER) return startPfn;
+    pfn &= ~((1 << order) - 1);
+  }
+  return pfn + (1 << buddy_order(k, pfn)) > startPfn ? pfn : startPfn;
+}
+
+// mm/page_alloc.c: __move_freepages_block_isolate() — toggle a pageblock's isolate bit and move
+// its free pages to (or from) the MIGRATE_ISOLATE lists; a free block larger than a pageblock is
+// split so that each pageblock's part lands on its own list.
+export function __move_freepages_block_isolate(k: Kernel, pfn: number, isolate: boolean): boolean {
+  const zone = pageZone(k, pfn);
+  const start = pfn & ~(PAGEBLOCK_NR_PAGES - 1);
+  const bits = k.pageblock.a[start >> PAGEBLOCK_ORDER]!;
+  if (((bits & PB_MIGRATE_ISOLATE) !== 0) === isolate) return false;
+  const toggle = (): void => put(k.st, k.pageblock, start >> PAGEBLOCK_ORDER, isolate ? bits | PB_MIGRATE_ISOLATE : bits & ~PB_MIGRATE_ISOLATE);
+  const buddy = find_large_buddy(k, start);
+  if (PageBuddy(k, buddy) && buddy_order(k, buddy) > PAGEBLOCK_ORDER) {
+    const order = buddy_order(k, buddy);
+    del_page_from_free_list(k, buddy, zone, order, get_pfnblock_migratetype(k, buddy));
+    toggle();
+    split_large_buddy(k, zone, buddy, order, FPI_NONE);
+    return true;
+  }
+  const mt = bits & PB_MT_MASK;
+  __move_freepages_block(k, zone, start, isolate ? mt : MT.ISOLATE, isolate ? MT.ISOLATE : mt);
+  toggle();
+  return true;
+}
+
+/** Take a free block off its list and free it again, so that it merges as far as it now can. */
+export function refree_free_block(k: Kernel, pfn: number): void {
+  const zone = pageZone(k, pfn);
+  const order = buddy_order(k, pfn);
+  const mt = get_pfnblock_migratetype(k, pfn);
+  del_page_from_free_list(k, pfn, zone, order, mt);
+  __free_one_page(k, pfn, zone, order, mt, FPI_NONE);
+}
+
+/** __offline_isolated_pages(): a free block leaves the allocator for good (its memory goes offline). */
+export function take_offline_free_block(k: Kernel, pfn: number): number {
+  const order = buddy_order(k, pfn);
+  del_page_from_free_list(k, pfn, pageZone(k, pfn), order, get_pfnblock_migratetype(k, pfn));
   return 1 << order;
 }
 

@@ -29,6 +29,8 @@ export const enum StateClass {
   Pinned,
   /** Free blocks compaction's free scanner has taken off the free lists (cc->freepages). */
   CompactFree,
+  /** Memory offline_pages() took out of the allocator (a hot-unplugged memory block). */
+  Offlined,
 }
 
 export interface StateClassInfo {
@@ -69,6 +71,7 @@ export const STATE_CLASSES: readonly StateClassInfo[] = [
   { id: StateClass.Migrating, key: 'migrating', label: 'under migration (migration entries)', color: '#e0208c' },
   { id: StateClass.Pinned, key: 'pinned', label: 'pinned (FOLL_PIN)', color: '#d01818' },
   { id: StateClass.CompactFree, key: 'compact-free', label: 'free, taken by the compaction free scanner', color: '#7fd3f0' },
+  { id: StateClass.Offlined, key: 'offlined', label: 'offlined memory (offline_pages)', color: '#3a3550' },
 ];
 
 export const NR_STATE_CLASSES = STATE_CLASSES.length;

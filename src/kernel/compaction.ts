@@ -128,7 +128,7 @@ function publishScanners(k: Kernel, cc: CompactControl): void {
   if (k.compact.scan.a[b + SCAN.FREE] !== cc.free_pfn) put(k.st, k.compact.scan, b + SCAN.FREE, cc.free_pfn);
 }
 
-function endCompactControl(k: Kernel, cc: CompactControl): void {
+export function endCompactControl(k: Kernel, cc: CompactControl): void {
   put(k.st, k.compact.scan, cc.slot * SCAN_N + SCAN.ACTIVE, 0);
 }
 
@@ -566,7 +566,7 @@ function* isolate_migratepages(k: Kernel, cc: CompactControl): Steps<number> {
 
 // mm/compaction.c: isolate_freepages_block() — free blocks are taken whole onto
 // cc->freepages[order]; stops once there are as many free pages as pages to migrate.
-function isolate_freepages_block(k: Kernel, cc: CompactControl, start: number, endPfn: number, stride: number, strict: boolean, fn = 'isolate_freepages_block'): { next: number; isolated: number } {
+export function isolate_freepages_block(k: Kernel, cc: CompactControl, start: number, endPfn: number, stride: number, strict: boolean, fn = 'isolate_freepages_block'): { next: number; isolated: number } {
   let nrScanned = 0, total = 0;
   let blockpfn = start;
   if (strict) stride = 1;

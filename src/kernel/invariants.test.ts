@@ -2,6 +2,7 @@
 // bug would (a reference too many, a free block off its list, a stale counter...) and check that
 // the rule is reported. A rule added to invariants.ts without a case here fails the last test.
 
+import { PB_OFFLINE } from './zone';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkInvariants } from './invariants';
@@ -162,6 +163,13 @@ const CASES: readonly Case[] = [
       let p = 0;
       while (k.mem.pageType.a[p] !== PGTY.slab) p++;
       listAdd(k, k.compact.free, 0, p);
+    },
+  },
+  {
+    rule: 'offlined memory', what: 'a pageblock marked offline that still holds a free block',
+    corrupt: (k) => {
+      const b = freeOfOrder(k, (x) => x.order >= 9);
+      k.pageblock.a[b.pfn >> 9] = k.pageblock.a[b.pfn >> 9]! | PB_OFFLINE;
     },
   },
   {

@@ -5,7 +5,7 @@
 import { isolatedFreeBlocks } from './compaction-state';
 import { PG, PGTY } from './flags';
 import { freeSlot, pfnValid, pageZone, type Kernel } from './kernel';
-import { MAX_PAGE_ORDER, MIGRATE_TYPES, NR_PAGE_ORDERS, PAGEBLOCK_ORDER, get_pfnblock_migratetype, is_migrate_isolate, migratetype_is_mergeable } from './zone';
+import { MAX_PAGE_ORDER, MIGRATE_TYPES, NR_PAGE_ORDERS, PAGEBLOCK_ORDER, PB_OFFLINE, get_pfnblock_migratetype, is_migrate_isolate, migratetype_is_mergeable } from './zone';
 import { LRU, NR_LRU_LISTS, LRU_NAMES, folio_lru_list } from './lru';
 import { NR_ZS, NS, ZS, node_page_state, zone_page_state } from './vmstat';
 import { fileMapping, mappingId, mappingIsAnon, mappingIsFile, mappingIsMovable, ptePfn, ptePresent, pteIsMigration } from './vm';
@@ -184,6 +184,11 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
   let anonMapped = 0, fileMapped = 0, filePages = 0, slab = 0, pgtable = 0;
   for (let p = 0; p < nr; p++) {
     if (!pfnValid(k, p)) continue;
+    if (k.pageblock.a[p >> PAGEBLOCK_ORDER]! & PB_OFFLINE) {
+      // Offlined memory: nothing may still be free, mapped or cached there.
+      if (freeOwner[p] !== -1 || ptes[p] || cacheRefs[p]) bad('offlined memory', `${hex(p)} is offline but still free, mapped or cached`, p);
+      continue;
+    }
     const ref = refcount.a[p]!;
     if (ref < 0) bad('refcount >= 0', `${hex(p)} has refcount ${ref}`, p);
     const mc = mapcount.a[p]! + 1;

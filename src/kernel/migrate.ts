@@ -51,7 +51,7 @@ export const EAGAIN = -11;
 export const ENOMEM = -12;
 export const EBUSY = -16;
 export const EOPNOTSUPP = -95;
-const ERRNO: Record<number, string> = { [EAGAIN]: '-EAGAIN', [ENOMEM]: '-ENOMEM', [EBUSY]: '-EBUSY', [EOPNOTSUPP]: '-EOPNOTSUPP' };
+const ERRNO: Record<number, string> = { [EAGAIN]: '-EAGAIN', [ENOMEM]: '-ENOMEM', [EBUSY]: '-EBUSY', [EOPNOTSUPP]: '-EOPNOTSUPP', [-4]: '-EINTR', [-22]: '-EINVAL', [-2]: '-ENOENT' };
 export const errName = (rc: number): string => (rc === 0 ? '0' : ERRNO[rc] ?? String(rc));
 
 /** NR_MAX_BATCHED_MIGRATION = HPAGE_PMD_NR, and the pass counts of migrate_pages_batch(). */

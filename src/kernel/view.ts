@@ -6,7 +6,7 @@
 import { StateClass } from './classes';
 import { PG, PGTY } from './flags';
 import { pfnValid, type Kernel } from './kernel';
-import { get_pfnblock_migratetype, MAX_PAGE_ORDER, MT } from './zone';
+import { get_pfnblock_migratetype, MAX_PAGE_ORDER, MT, PB_OFFLINE } from './zone';
 import { mappingId, mappingIsAnon } from './vm';
 import { GUP_PIN_COUNTING_BIAS, HOLD } from './pins';
 import { isolatedFreeBlocks } from './compaction-state';
@@ -21,6 +21,11 @@ export function buildView(k: Kernel, out: Uint8Array): void {
   const held = heldFolios(k);
   for (const [pfn, order] of held.compactFree) out.fill(StateClass.CompactFree, pfn, pfn + (1 << order));
   for (let pfn = 0; pfn < nr;) {
+    if ((pfn & 511) === 0 && k.pageblock.a[pfn >> 9]! & PB_OFFLINE) {
+      out.fill(StateClass.Offlined, pfn, pfn + 512);
+      pfn += 512;
+      continue;
+    }
     const cf = held.compactFree.get(pfn);
     if (cf !== undefined) {
       pfn += 1 << cf;
@@ -91,6 +96,7 @@ function usedClass(k: Kernel, head: number, held: HeldFolios): StateClass {
  */
 export function classOf(k: Kernel, pfn: number, held: HeldFolios): StateClass {
   if (!pfnValid(k, pfn)) return StateClass.Hole;
+  if (k.pageblock.a[pfn >> 9]! & PB_OFFLINE) return StateClass.Offlined;
   const t = k.mem.pageType.a, priv = k.mem.private_.a;
   for (const [head, order] of held.compactFree) if (pfn >= head && pfn < head + (1 << order)) return StateClass.CompactFree;
   for (let o = 0; o <= MAX_PAGE_ORDER; o++) {

@@ -7,7 +7,7 @@ import { pfnValid } from './kernel';
 import { PG } from './flags';
 import { freeSlot } from './kernel';
 import { listEmpty } from './list';
-import { MIGRATE_PCPTYPES, NR_PAGE_ORDERS } from './zone';
+import { MIGRATE_PCPTYPES, NR_PAGE_ORDERS, PAGEBLOCK_ORDER, PB_OFFLINE } from './zone';
 import { zone_page_state, ZS } from './vmstat';
 
 export interface Watermarks {
@@ -27,7 +27,7 @@ function managedPages(k: Kernel, zone: number): number {
   const z = k.zones[zone]!;
   const flags = k.mem.flags.a;
   let n = 0;
-  for (let p = z.start; p < z.end; p++) if (pfnValid(k, p) && !(flags[p]! & (1 << PG.reserved))) n++;
+  for (let p = z.start; p < z.end; p++) if (pfnValid(k, p) && !(flags[p]! & (1 << PG.reserved)) && !(k.pageblock.a[p >> PAGEBLOCK_ORDER]! & PB_OFFLINE)) n++;
   return n;
 }
 
@@ -47,6 +47,11 @@ export function zoneWatermarks(k: Kernel): Watermarks[] {
   });
   cache.set(k, out);
   return out;
+}
+
+/** init_per_zone_wmark_min() again after memory went offline (managed pages changed). */
+export function invalidateWatermarks(k: Kernel): void {
+  cache.delete(k);
 }
 
 // mm/page_alloc.c: __zone_watermark_ok() — enough free pages above `mark`, and for order > 0

@@ -18,6 +18,8 @@ export const MT_NAMES = ['Unmovable', 'Movable', 'Reclaimable', 'HighAtomic', 'I
 export const PB_MT_MASK = 0x7;
 export const PB_COMPACT_SKIP = 0x8;
 export const PB_MIGRATE_ISOLATE = 0x10;
+/** The pageblock's memory was offlined (offline_pages): it is no longer part of the allocator. */
+export const PB_OFFLINE = 0x20;
 
 export type ZoneName = 'DMA' | 'DMA32' | 'Normal' | 'Movable' | 'Device';
 
