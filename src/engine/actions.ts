@@ -7,7 +7,7 @@ import {
   processPfns, userPagePfn,
 } from '../kernel/paths';
 import { mkStep, type Steps } from '../kernel/step';
-import { compact_nodes } from '../kernel/compaction';
+import { compact_nodes, kcompactd_proactive } from '../kernel/compaction';
 import { alloc_contig_range, offline_pages } from '../kernel/contig';
 import { madvise_dontneed_path, shmem_punch_hole_path } from '../kernel/madvise';
 import { migrate_pfns_path, writeback_path, type MigrateSpec } from '../kernel/migrate-paths';
@@ -160,7 +160,8 @@ function* compactAction(k: Kernel, index: number, a: Extract<SimpleAction, { typ
     yield mkStep(k, { phase: 'done', fn: 'compact_node', file: 'mm/compaction.c', text: `this machine has no ${a.zone} zone: nothing to compact`, pfns: [], result: '-EINVAL' });
     return;
   }
-  yield* compact_nodes(k, `compact-${1000 + index * 10}`, a.proactive ?? false, zone);
+  if (a.proactive) yield* kcompactd_proactive(k, `kcompactd0-${1000 + index * 10}`, a.proactiveness);
+  else yield* compact_nodes(k, `compact-${1000 + index * 10}`, false, zone);
 }
 
 function* writebackAction(k: Kernel, ctx: Context, a: Extract<SimpleAction, { type: 'writeback' }>): Steps<void> {

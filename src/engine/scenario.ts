@@ -109,7 +109,15 @@ const simpleAction = z.discriminatedUnion('type', [
   /** The virtio balloon: inflate (the host takes pages) or deflate (gives them back). */
   z.object({ type: z.literal('balloon'), op: z.enum(['inflate', 'deflate']), pages: z.number().int().min(1).max(MAX_PFNS) }).strict(),
   /** Compaction: `echo 1 > /proc/sys/vm/compact_memory` (every zone, or one), or kcompactd's proactive run. */
-  z.object({ type: z.literal('compact'), zone: z.enum(['DMA', 'DMA32', 'Normal']).optional(), proactive: z.boolean().optional() }).strict(),
+  z.object({
+    type: z.literal('compact'),
+    zone: z.enum(['DMA', 'DMA32', 'Normal']).optional(),
+    proactive: z.boolean().optional(),
+    /** vm.compaction_proactiveness for the proactive run (default 20). */
+    proactiveness: z.number().int().min(1).max(100).optional(),
+  }).strict()
+    .refine((a) => !(a.proactive && a.zone), { message: 'proactive compaction covers the whole node: give no zone' })
+    .refine((a) => a.proactive || a.proactiveness === undefined, { message: 'proactiveness applies to a proactive run only' }),
   /** alloc_contig_range() of a pageblock-aligned PFN range (as CMA or a gigantic page would). */
   z.object({ type: z.literal('alloc-contig'), ...pfnRange }).strict().refine(alignedRange, alignedRangeMessage),
   /** offline_pages() of a pageblock-aligned PFN range (memory hot-unplug). */

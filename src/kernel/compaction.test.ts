@@ -4,7 +4,9 @@
 
 import { describe, expect, test } from 'vitest';
 import { __free_pages_core } from './buddy';
-import { compact_nodes } from './compaction';
+import { compact_nodes, COMPACT_PRIO, try_to_compact_pages } from './compaction';
+import { fragmentation_index } from './watermark';
+import { MT } from './zone';
 import { checkInvariants } from './invariants';
 import { createAddressSpace } from './vm';
 import { filemap_read_folio, reclaim_clean_folio } from './memory';
@@ -94,6 +96,37 @@ describe('compact_zone on a hand-worked 2048-PFN zone (compact_memory: order -1,
     const freePages = after.reduce((n, b) => n + (1 << b.order), 0);
     expect(freePages).toBe(2048 - 32 - 512 - 256);
     expect(after.filter((b) => b.pfn >= 0x520 && b.pfn < 0x600).reduce((n, b) => n + (1 << b.order), 0)).toBe(224);
+    expect(checkInvariants(k)).toEqual([]);
+  });
+});
+
+describe('direct compaction that cannot succeed is deferred (defer_compaction, compaction_deferred)', () => {
+  // Eight pageblocks, each with PFN 0 of the block left PG_reserved (unmovable) and the rest
+  // free: plenty of free memory, all of it in blocks below order 9, and nothing to migrate.
+  const k = bareKernel(4096);
+  for (let b = 0; b < 4096; b += 512) {
+    for (let o = 0, p = b + 1; o < 9; p += 1 << o, o++) __free_pages_core(k, p, o);
+  }
+  rehash(k.st);
+  const run = (prio: number): StepInfo[] => drive(k, try_to_compact_pages(k, 'GFP_HIGHUSER_MOVABLE', 9, MT.MOVABLE, 0, prio, 'test')).steps;
+  const events = (steps: StepInfo[]): string[] => steps.flatMap((s) => s.trace).map((l) => l.slice(0, l.indexOf(':'))).filter((e) => /defer|suitable|_end/.test(e));
+
+  test('fragmentation index 0.876 > 0.5: the zone is worth compacting, but the scanners meet without an order-9 block; at SYNC_LIGHT the zone is deferred', () => {
+    expect(fragmentation_index(k, 0, 9)).toBe(876);
+    const first = run(COMPACT_PRIO.SYNC_LIGHT);
+    expect(first.flatMap((s) => s.trace).find((l) => l.startsWith('mm_compaction_end'))).toMatch(/status=complete$/);
+    expect(events(first)).toEqual(['mm_compaction_suitable', 'mm_compaction_end', 'mm_compaction_defer_compaction']);
+    // zone->compact_order_failed starts at 0 (a zeroed struct zone) and only lowers here; a
+    // success would raise it to order + 1 (compaction_defer_reset).
+    expect(first.at(-1)!.trace[0]).toBe('mm_compaction_defer_compaction: node=0 zone=Normal   order=9 order_failed=0 consider=0 limit=2');
+  });
+
+  test('the next attempt is skipped (1 of 2), the one after runs again', () => {
+    const second = run(COMPACT_PRIO.ASYNC);
+    expect(events(second)).toEqual(['mm_compaction_deferred']);
+    expect(second[0]!.result).toBe('deferred');
+    const third = run(COMPACT_PRIO.ASYNC);
+    expect(events(third)).toContain('mm_compaction_end');
     expect(checkInvariants(k)).toEqual([]);
   });
 });

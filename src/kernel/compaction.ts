@@ -83,13 +83,15 @@ export interface CompactControl {
   readonly alloc_contig: boolean;
   readonly no_set_skip_hint: boolean;
   finish_pageblock: boolean;
+  /** vm.compaction_proactiveness for a proactive run. */
+  readonly proactiveness?: number;
   /** Trace lines of events with no step of their own, carried to the next step. */
   readonly trace: string[];
   nr_migrated: number;
   nr_failed: number;
 }
 
-export type CompactSettings = Pick<CompactControl, 'zone' | 'order' | 'mode' | 'migratetype' | 'who' | 'whole_zone' | 'ignore_skip_hint' | 'ignore_block_suitable' | 'direct_compaction' | 'proactive_compaction' | 'alloc_contig' | 'no_set_skip_hint'>;
+export type CompactSettings = Pick<CompactControl, 'zone' | 'order' | 'mode' | 'migratetype' | 'who' | 'whole_zone' | 'ignore_skip_hint' | 'ignore_block_suitable' | 'direct_compaction' | 'proactive_compaction' | 'alloc_contig' | 'no_set_skip_hint' | 'proactiveness'>;
 
 const pageblock_start_pfn = (pfn: number): number => pfn & ~(PAGEBLOCK_NR_PAGES - 1);
 const pageblock_end_pfn = (pfn: number): number => pageblock_start_pfn(pfn) + PAGEBLOCK_NR_PAGES;
@@ -836,7 +838,7 @@ function __compact_finished(k: Kernel, cc: CompactControl): CompactResult {
     return cc.whole_zone ? COMPACT.COMPLETE : COMPACT.PARTIAL_SKIPPED;
   }
   if (cc.proactive_compaction) {
-    return fragmentation_score_zone(k, cc.zone) > fragmentation_score_wmark(true) ? COMPACT.CONTINUE : COMPACT.SUCCESS;
+    return fragmentation_score_zone(k, cc.zone) > fragmentation_score_wmark(true, cc.proactiveness) ? COMPACT.CONTINUE : COMPACT.SUCCESS;
   }
   if (cc.order === -1) return COMPACT.CONTINUE;
   if (!pageblock_aligned(cc.migrate_pfn)) return COMPACT.CONTINUE;
@@ -1049,7 +1051,7 @@ const zoneHasPages = (k: Kernel, zone: number): boolean => zoneWatermarks(k)[zon
 
 // mm/compaction.c: compact_node() / compact_nodes() — /proc/sys/vm/compact_memory: order -1,
 // MIGRATE_SYNC, whole zone, skip hints ignored, every populated zone.
-export function* compact_nodes(k: Kernel, who: string, proactive = false, onlyZone?: number): Steps<CompactResult[]> {
+export function* compact_nodes(k: Kernel, who: string, proactive = false, onlyZone?: number, proactiveness = COMPACTION_PROACTIVENESS): Steps<CompactResult[]> {
   const out: CompactResult[] = [];
   for (const z of k.zones) {
     if (z.name === 'Device' || !zoneHasPages(k, z.idx)) continue;
@@ -1057,12 +1059,58 @@ export function* compact_nodes(k: Kernel, who: string, proactive = false, onlyZo
     const cc = newCompactControl(k, {
       zone: z.idx, order: -1, mode: proactive ? MIGRATE_MODE.SYNC_LIGHT : MIGRATE_MODE.SYNC, migratetype: MT.UNMOVABLE, who,
       whole_zone: true, ignore_skip_hint: true, ignore_block_suitable: false, direct_compaction: false,
-      proactive_compaction: proactive, alloc_contig: false, no_set_skip_hint: false,
+      proactive_compaction: proactive, alloc_contig: false, no_set_skip_hint: false, proactiveness,
     });
     const r = yield* compact_zone(k, cc);
     out.push(r.ret);
   }
   return out;
+}
+
+// mm/compaction.c: fragmentation_score_node() — each zone's score weighted by its share of the
+// node's present pages.
+export function fragmentation_score_node(k: Kernel): number {
+  const present = k.zones.map((z) => {
+    let n = 0;
+    for (let p = z.start; p < z.end; p++) if (pfnValid(k, p)) n++;
+    return z.name === 'Device' ? 0 : n;
+  });
+  const node = present.reduce((a, b) => a + b, 0);
+  let score = 0;
+  k.zones.forEach((z, i) => {
+    if (present[i]) score += Math.floor((present[i]! * fragmentation_score_zone(k, z.idx)) / (node + 1));
+  });
+  return score;
+}
+
+// mm/compaction.c: kcompactd's proactive pass (should_proactive_compact_node, then
+// compact_node(pgdat, true)): only when the node's score is above the high mark; each zone is
+// compacted (MIGRATE_SYNC_LIGHT) until its own score falls to the low mark or the scanners meet.
+export function* kcompactd_proactive(k: Kernel, who: string, proactiveness = COMPACTION_PROACTIVENESS): Steps<void> {
+  const score = fragmentation_score_node(k);
+  const high = fragmentation_score_wmark(false, proactiveness);
+  const low = fragmentation_score_wmark(true, proactiveness);
+  const zones = k.zones.filter((z) => z.name !== 'Device' && zoneHasPages(k, z.idx)).map((z) => `${z.name} ${fragmentation_score_zone(k, z.idx)}`).join(', ');
+  if (score <= high) {
+    yield mkStep(k, {
+      phase: 'done', fn: 'should_proactive_compact_node', file: FILE,
+      text: `${who}: the node's fragmentation score is ${score} (zones: ${zones}; % of free memory in blocks below order ${COMPACTION_HPAGE_ORDER}, weighted by zone size), not above the high mark ${high} (vm.compaction_proactiveness ${proactiveness}): kcompactd goes back to sleep`,
+      pfns: [], result: 'false', trace: ['mm_compaction_kcompactd_sleep: nid=0'],
+    });
+    return;
+  }
+  yield mkStep(k, {
+    phase: 'scan', fn: 'should_proactive_compact_node', file: FILE,
+    text: `${who}: the node's fragmentation score is ${score} (zones: ${zones}), above the high mark ${high}: proactive compaction of every zone until its score is at most ${low}`,
+    pfns: [], result: 'true',
+  });
+  yield* compact_nodes(k, who, true, undefined, proactiveness);
+  const after = fragmentation_score_node(k);
+  yield mkStep(k, {
+    phase: 'done', fn: 'kcompactd_do_work', file: FILE,
+    text: `${who}: the node's score went from ${score} to ${after}` + (after >= score ? `: it did not drop, so the next proactive attempt waits ${1 << COMPACT_MAX_DEFER_SHIFT} times longer (proactive_defer)` : ''),
+    pfns: [], trace: ['mm_compaction_kcompactd_sleep: nid=0'],
+  });
 }
 
 // mm/compaction.c: defer_compaction(), compaction_deferred(), compaction_defer_reset()
