@@ -13,6 +13,8 @@ import { page_folio } from '../kernel/folio';
 import { NS, VM_EVENT } from '../kernel/vmstat';
 import { freeBlocks } from '../kernel/testkit';
 import { findPreset } from './presets';
+import { parseScenario } from './scenario';
+import { fragmentation_score_node } from '../kernel/compaction';
 import { openSession } from './session';
 import { runToEnd, seek, type Step } from './timeline';
 
@@ -201,5 +203,32 @@ describe('what the presets show', () => {
     runToEnd(s.t);
     expect(s.t.steps.some((x) => x.fn === 'isolate_migratepages_block' && /movable_ops pages not isolated: its refcount is 0/.test(x.text))).toBe(true);
     expect(s.t.steps.some((x) => x.fn === 'virtballoon_migratepage')).toBe(false);
+  });
+});
+
+describe('proactive compaction (kcompactd, vm.compaction_proactiveness)', () => {
+  const run = (proactiveness?: number) => {
+    const s = openSession(parseScenario({ v: 1, memory: { pfns: 32768 }, seed: 3, actions: [{ type: 'compact', proactive: true, ...(proactiveness ? { proactiveness } : {}) }] }));
+    const before = fragmentation_score_node(s.k);
+    runToEnd(s.t);
+    return { s, before, after: fragmentation_score_node(s.k) };
+  };
+
+  test('at the default proactiveness 20 the node score is below the high mark 90: kcompactd sleeps, nothing moves', () => {
+    const { s, before, after } = run();
+    expect(before).toBeLessThanOrEqual(90);
+    expect(s.t.steps).toHaveLength(1);
+    expect(s.t.steps[0]!.result).toBe('false');
+    expect(after).toBe(before);
+  });
+
+  test('at proactiveness 90 (marks 10/15) the zones are compacted in MIGRATE_SYNC_LIGHT and the score drops', () => {
+    const { s, before, after } = run(90);
+    expect(before).toBeGreaterThan(15);
+    expect(s.t.steps[0]!.result).toBe('true');
+    const batches = s.t.steps.flatMap((x) => x.trace).filter((l) => l.startsWith('mm_migrate_pages:'));
+    expect(batches.length).toBeGreaterThan(0);
+    expect(batches.every((l) => l.includes('mode=MIGRATE_SYNC_LIGHT reason=compaction'))).toBe(true);
+    expect(after).toBeLessThan(before);
   });
 });
