@@ -21,7 +21,7 @@ export function verdict(f: Figure): boolean {
 }
 
 export function formatFigure(f: Figure): string {
-  const v = f.value >= 100 ? f.value.toFixed(0) : f.value.toFixed(2);
+  const v = f.value >= 100 ? f.value.toFixed(0) : f.value === 0 || f.value >= 0.01 ? f.value.toFixed(2) : f.value.toPrecision(2);
   const head = `${f.what.padEnd(44)} ${v.padStart(9)} ${f.unit.padEnd(6)}`;
   if (!hasTarget(f)) return `info  ${head} no target${f.note ? `  (${f.note})` : ''}`;
   const cmp = f.better === 'lower' ? '<=' : '>=';

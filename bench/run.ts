@@ -6,12 +6,14 @@ import { storeBytes } from '../src/kernel/store';
 import { buildView } from '../src/kernel/view';
 import { findPreset } from '../src/engine/presets';
 import { populateSpecOf } from '../src/engine/scenario';
-import { formatFigure, median, verdict, type Figure } from './report';
+import { formatFigure, hasTarget, median, verdict, type Figure } from './report';
 import { parseScenario } from '../src/engine/scenario';
 import { openSession } from '../src/engine/session';
-import { runToEnd, seek, stepBy } from '../src/engine/timeline';
+import { frontier, runToEnd, seek, stepBy } from '../src/engine/timeline';
 import { createViewTracker, updateView } from '../src/engine/viewtracker';
 import { VM_EVENT } from '../src/kernel/vmstat';
+import { createPrng } from '../src/kernel/prng';
+import { checkLoopState, createLoopState, fieldSum, migrateLoop } from './migrate-loop';
 
 const MI = 1 << 20;
 
@@ -55,8 +57,10 @@ for (let i = 0; i < 5; i++) viewTimes.push(time(() => buildView(k1, view))[1]);
 figures.push({ what: 'build the 1-byte view, 1 Mi PFNs', value: median(viewTimes), unit: 'ms', target: 8, better: 'lower', note: 'part of the 8 ms frame budget' });
 
 // Time travel on 1 Mi PFNs: a timeline of more than 100 k steps (allocations and frees with
-// their splits and merges), then single steps, far seeks and frames.
-{
+// their splits and merges), then single steps, far seeks and frames. Each session lives in a
+// function, not a top-level block: a block's session stayed reachable after it (V8 kept ~800 MB
+// of steps), which slowed every later figure's garbage collection.
+(() => {
   const actions: object[] = [];
   for (let i = 0; i < 8; i++) actions.push({ type: 'alloc', order: 0, gfp: i % 2 ? 'movable' : 'unmovable', count: 4096 });
   for (let i = 0; i < 8; i++) actions.push({ type: 'free', from: i });
@@ -94,19 +98,94 @@ figures.push({ what: 'build the 1-byte view, 1 Mi PFNs', value: median(viewTimes
   }
   const worst = Math.max(...seeks);
   figures.push({ what: `seek anywhere in a ${total}-step timeline`, value: worst, unit: 'ms', target: 100, better: 'lower', note: `worst of 40 random seeks, median ${median(seeks).toFixed(1)} ms, ${s.t.checkpoints.length} checkpoints` });
-}
+})();
 
 // LRU migrations in fast-forward: migrate_pages() (MIGRATE_SYNC) over every user folio of a
-// 64 Ki-PFN range of the 1 Mi-PFN machine, every step recorded as the timeline does.
-{
+// 64 Ki-PFN range of the 1 Mi-PFN machine, every step recorded as the timeline does. design.md
+// has no row for it (its 1 M/s is for compaction, below), so it is printed as information.
+(() => {
   const scenario = parseScenario({ ...findPreset('large-4g')!.scenario, actions: [{ type: 'migrate', range: { start: 0x20000, end: 0x30000 }, mode: 'sync' }] });
   const s = openSession(scenario);
+  gc();
   const [steps, ms] = time(() => runToEnd(s.t));
   const migrated = s.k.events.a[VM_EVENT.PGMIGRATE_SUCCESS]!;
-  figures.push({ what: `LRU migrations/s, fast-forward (${migrated} pages, ${steps} steps)`, value: (migrated / ms) * 1000, unit: '/s', target: 1_000_000, better: 'higher', note: `${(steps / migrated).toFixed(1)} steps per page; design.md's 1 M/s is for compaction` });
+  figures.push({ what: `LRU migrations/s, fast-forward (${migrated} pages)`, value: (migrated / ms) * 1000, unit: '/s', note: `no design.md target; ${steps} steps, ${(steps / migrated).toFixed(1)} steps per page, ${ms.toFixed(0)} ms` });
+})();
+
+// Compaction in fast-forward (design.md: >= 1 M simulated page migrations/s, and >= 0.35 of a
+// bare "move 8 fields + relink" loop run here). compact_zone() over DMA32 of the 1 Mi-PFN machine
+// (large-4g: DMA32 is 0x1000..0x100000, there is no Normal zone), every step recorded as the
+// timeline does. Like every fast-forward figure here this is openSession + runToEnd: the timeline
+// always collects the struct page footprint (createTimeline sets mem.fp), so its cost is included.
+// Two memories:
+// - large-4g as populated: its lower half is full and its upper half is free in blocks of order
+//   >= pageblock_order, which compaction does not take as targets, so few pages move and the
+//   figure is mostly the scanners' walk;
+// - the same memory fragmented first (half the anon pages madvise(DONTNEED)ed, half the file
+//   pages punched out, as the balloon-compaction preset does), the zone design.md means.
+// Only the compact action is timed (all of it but its opening step, computed with the actions
+// before it, a cheap one).
+const LOOP_SLOTS = MI;
+const LOOP_COUNT = MI;
+const loopRates: number[] = [];
+const loop = createLoopState(LOOP_SLOTS, 4, 1);
+const loopSum = fieldSum(loop);
+const loopRng = createPrng(2);
+migrateLoop(loop, 1 << 17, loopRng); // warm-up: let the JIT optimize it
+function loopRuns(runs: number): void {
+  for (let i = 0; i < runs; i++) loopRates.push((LOOP_COUNT / time(() => migrateLoop(loop, LOOP_COUNT, loopRng))[1]) * 1000);
 }
+loopRuns(2);
+
+interface CompactionRun {
+  readonly rate: number;
+  readonly note: string;
+}
+
+/** One fast-forward of compact_zone(DMA32) in a fresh session; only the compact action is timed. */
+function compactionRun(fragment: boolean): CompactionRun {
+  const actions: object[] = fragment ? [{ type: 'madvise', advice: 'dontneed', fraction: 0.5 }, { type: 'punch-hole', fraction: 0.5 }] : [];
+  const compact = actions.length;
+  actions.push({ type: 'compact', zone: 'DMA32' });
+  const s = openSession(parseScenario({ ...findPreset('large-4g')!.scenario, actions }));
+  // Compute the actions before the compact one (the first compact step comes with them).
+  while (!s.t.done && (s.t.steps.length === 0 || s.t.steps[s.t.steps.length - 1]!.action < compact)) seek(s.t, frontier(s.t) + 1);
+  const steps0 = s.t.steps.length;
+  const ev = s.k.events.a;
+  const migrated0 = ev[VM_EVENT.PGMIGRATE_SUCCESS]!;
+  const failed0 = ev[VM_EVENT.PGMIGRATE_FAIL]!;
+  gc();
+  const [total, ms] = time(() => runToEnd(s.t));
+  const migrated = ev[VM_EVENT.PGMIGRATE_SUCCESS]! - migrated0;
+  const steps = total - steps0;
+  const last = s.t.steps[s.t.steps.length - 2]; // compact_zone's closing step, before "finished"
+  return {
+    rate: (migrated / ms) * 1000,
+    note: `${migrated} pages migrated, ${ev[VM_EVENT.PGMIGRATE_FAIL]! - failed0} failed, ${steps} steps, ${(steps / Math.max(1, migrated)).toFixed(1)} steps per page, ${ms.toFixed(0)} ms; ` +
+      `${ev[VM_EVENT.COMPACTMIGRATE_SCANNED]} + ${ev[VM_EVENT.COMPACTFREE_SCANNED]} PFNs scanned; ended ${last?.result ?? '?'}`,
+  };
+}
+
+// Three runs of each, interleaved with runs of the bare loop so that both see the same machine.
+const COMPACTION_KINDS = [['large-4g as populated', false], ['large-4g fragmented', true]] as const;
+const compactionRuns: CompactionRun[][] = COMPACTION_KINDS.map(() => []);
+for (let r = 0; r < 3; r++) {
+  COMPACTION_KINDS.forEach(([, fragment], i) => compactionRuns[i]!.push(compactionRun(fragment)));
+  loopRuns(1);
+}
+checkLoopState(loop);
+if (fieldSum(loop) !== loopSum) throw new Error('migrate loop: field values were lost');
+const loopRate = median(loopRates);
+figures.push({ what: 'bare "move 8 fields + relink" loop, 1 Mi slots', value: loopRate, unit: '/s', note: `the baseline: random src/dst, ${LOOP_COUNT} migrations a run, median of ${loopRates.length} runs, lists verified after; toolchain.md §5 measured ~2.8 M/s` });
+COMPACTION_KINDS.forEach(([label], i) => {
+  const runs = [...compactionRuns[i]!].sort((x, y) => x.rate - y.rate);
+  const mid = runs[Math.floor(runs.length / 2)]!;
+  figures.push({ what: `compaction migrations/s, ${label}`, value: mid.rate, unit: '/s', target: 1_000_000, better: 'higher', note: `median of ${runs.length}: ${mid.note}` });
+  figures.push({ what: `compaction / bare loop, ${label.replace('large-4g ', '')}`, value: mid.rate / loopRate, unit: '×', target: 0.35, better: 'higher', note: `${(mid.rate / 1000).toFixed(1)} k/s over ${(loopRate / 1e6).toFixed(2)} M/s` });
+});
 
 console.log('pfnscope bench (median of runs; targets from design.md)');
 for (const f of figures) console.log(formatFigure(f));
-const misses = figures.filter((f) => !verdict(f)).length;
-console.log(`${figures.length - misses} within target, ${misses} missed`);
+const targeted = figures.filter(hasTarget);
+const misses = targeted.filter((f) => !verdict(f)).length;
+console.log(`${targeted.length - misses} within target, ${misses} missed, ${figures.length - targeted.length} for information`);

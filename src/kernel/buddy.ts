@@ -140,10 +140,7 @@ export function __free_one_page(k: Kernel, pfn: number, zone: number, order: num
   let buddyPfn = 0;
   while (order < MAX_PAGE_ORDER) {
     let buddyMt = mt;
-    if (k.compact.capc.a[CAPC.ZONE] === zone && compaction_capture(k, pfn, order, mt)) {
-      account_freepages(k, zone, -(1 << order), mt);
-      return;
-    }
+    if (k.compact.capc.a[CAPC.ZONE] === zone && compaction_capture(k, pfn, zone, order, mt)) return;
     buddyPfn = __find_buddy_pfn(pfn, order);
     if (!page_is_buddy(k, pfn, buddyPfn, order)) break;
     if (order >= PAGEBLOCK_ORDER) {
@@ -180,13 +177,14 @@ export function __free_one_page(k: Kernel, pfn: number, zone: number, order: num
 
 // mm/page_alloc.c: compaction_capture() — a task in direct compaction (capture_control set, for
 // this zone) takes a block of exactly its order as it forms, before anyone else can allocate it.
-function compaction_capture(k: Kernel, pfn: number, order: number, mt: number): boolean {
+function compaction_capture(k: Kernel, pfn: number, zone: number, order: number, mt: number): boolean {
   const capc = k.compact.capc.a;
   if (capc[CAPC.PFN] !== -1 || order !== capc[CAPC.ORDER]) return false;
   if (is_migrate_isolate(mt)) return false; // (and CMA, not modelled)
   const ccMt = capc[CAPC.MT]!;
   if (order < PAGEBLOCK_ORDER && mt === MT.MOVABLE && ccMt !== MT.MOVABLE) return false;
   put(k.st, k.compact.capc, CAPC.PFN, pfn);
+  account_freepages(k, zone, -(1 << order), mt); // it never became free after all
   if (k.sink) {
     emitStep(k, {
       phase: 'alloc', fn: 'compaction_capture', file: FILE,

@@ -1,6 +1,7 @@
 // The page, laid out to fit a 1366×768 screen without scrolling: the header on top; the PFN grid
-// in the middle with the narration, charts and breakpoints on its left and the page inspector on
-// its right; the step controls, the timeline scrubber and the trace below. The preset gallery and
+// in the middle with the narration (then the balloon and compaction panels while they have
+// something to show), charts and breakpoints on its left and the page inspector on its right; the
+// step controls, the timeline scrubber and the trace below. The preset gallery and
 // the scenario editor open over everything below the header and the error line. The root carries the
 // e2e test hooks: data-busy (wait for "false" instead of sleeping), data-state-hash,
 // data-nr-pfns, data-step, data-frontier and data-done.
@@ -14,6 +15,7 @@ import { Help } from './Help';
 import { Inspector } from './Inspector';
 import { Legend } from './Legend';
 import { BalloonDevice } from './BalloonDevice';
+import { CompactionStatus } from './CompactionStatus';
 import { FootprintPanel } from './FootprintPanel';
 import { Narration } from './Narration';
 import { PfnGrid } from './PfnGrid';
@@ -40,6 +42,7 @@ export function App() {
           <aside className="side left">
             <Narration />
             <BalloonDevice />
+            <CompactionStatus />
             <Charts />
             <Breakpoints />
           </aside>

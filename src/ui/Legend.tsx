@@ -39,6 +39,7 @@ const SHORT: Readonly<Record<string, string>> = {
   'locked': 'locked',
   'migrating': 'under migration',
   'pinned': 'pinned',
+  'compact-free': 'free, in cc->freepages',
 };
 
 function Entry({ c, count }: { c: StateClassInfo; count: number }) {

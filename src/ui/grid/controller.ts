@@ -9,9 +9,10 @@
 // frame works out the PFN under the pointer, so hoverPfn() is called at most once per frame.
 import { hoverPfn, selectPfn } from '../state/simClient';
 import { gridView, useSim, type GridView, type SimState } from '../state/store';
-import type { StepPfn } from '../../worker/protocol';
+import type { StepPfn, Zone } from '../../worker/protocol';
+import { sameScanners, type ScannerState } from '../scanners';
 import { gridHover } from './hover';
-import { createOverlayPainter } from './overlay';
+import { createOverlayPainter, type OverlayState } from './overlay';
 import { createGridPainter } from './painter';
 import { fitViewport, gridBase, isFit, pfnAt, rebase, rowH, type Camera, type GridBase } from './viewport';
 import { attachZoom, type GridZoom } from './zoom';
@@ -34,6 +35,9 @@ export interface GridControls {
 
 const NO_PFNS: readonly StepPfn[] = [];
 const stepPfnsOf = (s: SimState): readonly StepPfn[] => s.meta?.stepInfo?.pfns ?? NO_PFNS;
+const NO_SCANNERS: readonly ScannerState[] = [];
+const NO_ZONES: readonly Zone[] = [];
+const scannersOf = (s: SimState): readonly ScannerState[] => s.meta?.scanners ?? NO_SCANNERS;
 const TOOLTIP_GAP = 14;
 export const FIRST_FRAME_MARK = 'pfnscope:first-frame';
 
@@ -43,6 +47,8 @@ export function mountGrid(el: GridElements): GridControls {
   let base: GridBase | null = null;
   let zoomer: GridZoom | null = null;
   let stepPfns = stepPfnsOf(useSim.getState());
+  let scanners = scannersOf(useSim.getState());
+  let zones = useSim.getState().meta?.zones ?? NO_ZONES;
   let selected = useSim.getState().selectedPfn;
   let hovered: number | null = null;
   /** The pointer over the canvas (CSS px), or null when it is elsewhere. */
@@ -52,16 +58,18 @@ export function mountGrid(el: GridElements): GridControls {
 
   const camera = (): Camera | null => (base && zoomer ? { base, v: zoomer.current() } : null);
 
+  const overlayState = (): OverlayState => ({ pfns: stepPfns, selected, hovered, scanners, zones });
+
   function paintOverlay(): void {
     const cam = camera();
-    if (cam) outlines.paint(cam, { pfns: stepPfns, selected, hovered });
+    if (cam) outlines.paint(cam, overlayState());
   }
 
   function paintAll(): void {
     const cam = camera();
     if (!cam) return;
     painter.paint(cam);
-    outlines.paint(cam, { pfns: stepPfns, selected, hovered });
+    outlines.paint(cam, overlayState());
     const d = el.root.dataset;
     d.zoom = cam.v.k.toFixed(3);
     d.fit = String(isFit(cam.base, cam.v));
@@ -144,6 +152,17 @@ export function mountGrid(el: GridElements): GridControls {
     if (pfns !== stepPfns) {
       stepPfns = pfns;
       overlay = true;
+    }
+    const sc = scannersOf(s);
+    // A new array every frame: a compaction that did not move costs no repaint.
+    if (!sameScanners(sc, scanners)) {
+      scanners = sc;
+      overlay = true;
+    }
+    const zs = s.meta?.zones ?? NO_ZONES;
+    if (zs !== zones) {
+      zones = zs;
+      overlay = overlay || scanners.length > 1;
     }
     if (s.selectedPfn !== selected) {
       selected = s.selectedPfn;

@@ -1,13 +1,18 @@
 // Draws, on a transparent canvas stacked over the grid, what is about the current step and the
 // person rather than the pages' states: the step's PFNs outlined in their role colours, an
 // arrow from source to destination when the step migrates, scanner positions as markers, the
-// page under the pointer and the selected page. A step never recolours cells: the cells keep
+// running compactions' two scanners (scannerOverlay.ts), the page under the pointer and the
+// selected page. A step never recolours cells: the cells keep
 // showing page states and the outlines say which pages the step is about.
 import { fitToDevicePixels } from './canvas';
-import type { StepPfn } from '../../worker/protocol';
+import type { StepPfn, Zone } from '../../worker/protocol';
+import { hex } from '../format';
+import type { ScannerState } from '../scanners';
 import { arrowBetween, endDirection, migrationPairs } from './arrows';
 import { highlightsOf, rangeRects, type CellRect } from './highlight';
 import { ROLE_COLORS } from './roles';
+import { layoutScanners, type ScannerMark } from './scannerLayout';
+import { drawScannerLabels, drawScannerMarks, LABEL_FONT } from './scannerOverlay';
 import { cellsRect, type Camera, type CssRect } from './viewport';
 
 /**
@@ -30,6 +35,9 @@ export interface OverlayState {
   readonly pfns: readonly StepPfn[];
   readonly selected: number | null;
   readonly hovered: number | null;
+  /** The running compactions (the frame's `scanners`) and the zones they name. */
+  readonly scanners: readonly ScannerState[];
+  readonly zones: readonly Zone[];
 }
 
 export interface OverlayPainter {
@@ -45,6 +53,7 @@ export function createOverlayPainter(canvas: HTMLCanvasElement): OverlayPainter 
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     const b = cam.base;
     canvas.dataset.outlines = canvas.dataset.arrows = canvas.dataset.scanners = '0';
+    canvas.dataset.scannerMarks = '';
     if (b.nrPfns === 0 || canvas.width === 0) return;
     const dpr = b.dpr;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0); // draw in CSS px from here on
@@ -54,15 +63,27 @@ export function createOverlayPainter(canvas: HTMLCanvasElement): OverlayPainter 
     const slack = PAD + PAD_STEP * 3 + LINE + HALO;
     ctx.rect(p.left - slack, p.top - slack, p.right - p.left + 2 * slack, p.bottom - p.top + 2 * slack);
     ctx.clip();
+    // Arrows and the compaction frames stay inside the plot: nothing that leads off screen may
+    // cross the axis labels.
+    const inPlot = (draw: () => void): void => {
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(p.left, p.top, p.right - p.left, p.bottom - p.top);
+      ctx.clip();
+      draw();
+      ctx.restore();
+    };
     const boxes = drawHighlights(ctx, cam, s.pfns);
-    // Arrows stay inside the plot: one that leads off screen must not cross the axis labels.
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(p.left, p.top, p.right - p.left, p.bottom - p.top);
-    ctx.clip();
-    const arrows = drawArrows(ctx, cam, s.pfns, boxes);
-    ctx.restore();
-    const scanners = drawScanners(ctx, cam, s.pfns);
+    ctx.font = LABEL_FONT;
+    const stepBoxes = [...boxes.values()].map(({ box, pad }) => ({ x: box.x - pad, y: box.y - pad, w: box.w + 2 * pad, h: box.h + 2 * pad }));
+    const compaction = layoutScanners(cam, s.scanners, s.zones, (text) => ctx.measureText(text).width, stepBoxes);
+    // Over the step's outlines: at the fit a row is 5 px, and the outline of the block the migrate
+    // scanner just left covers the next row, the one the scanner is now at.
+    inPlot(() => drawScannerMarks(ctx, compaction));
+    let arrows = 0;
+    inPlot(() => (arrows = drawArrows(ctx, cam, s.pfns, boxes)));
+    const scanners = drawScanners(ctx, cam, s.pfns, compaction.marks);
+    drawScannerLabels(ctx, compaction);
     if (s.hovered !== null && s.hovered !== s.selected) drawHover(ctx, cam, s.hovered);
     if (s.selected !== null && s.selected < b.nrPfns) drawSelection(ctx, cam, s.selected);
     ctx.restore();
@@ -70,6 +91,8 @@ export function createOverlayPainter(canvas: HTMLCanvasElement): OverlayPainter 
     canvas.dataset.outlines = String(boxes.size);
     canvas.dataset.arrows = String(arrows);
     canvas.dataset.scanners = String(scanners);
+    // "migrate:0x2420 free:0x7e00"; a scanner out of view says which way ("free:0x7e00@below").
+    canvas.dataset.scannerMarks = compaction.marks.map((m) => `${m.kind}:${hex(m.pfn)}${m.off ? `@${m.off}` : ''}`).join(' ');
   }
 
   return {
@@ -174,10 +197,11 @@ function drawArrows(ctx: CanvasRenderingContext2D, cam: Camera, pfns: readonly S
 }
 
 /**
- * Compaction's scanners: a downward marker above the page a scanner is at, and a bar through its
- * cell; the migrate scanner walks up from the zone start, the free scanner down from its end.
+ * The step's 'scanner' PFNs (where the step's scan starts): a downward marker above the page and
+ * a bar through its cell, unless a running compaction's scanner is at that very page: its tag
+ * (scannerOverlay.ts) already points there, and a second marker would sit on the tag's pointer.
  */
-function drawScanners(ctx: CanvasRenderingContext2D, cam: Camera, pfns: readonly StepPfn[]): number {
+function drawScanners(ctx: CanvasRenderingContext2D, cam: Camera, pfns: readonly StepPfn[], marks: readonly ScannerMark[]): number {
   const b = cam.base;
   let drawn = 0;
   ctx.fillStyle = ROLE_COLORS.scanner;
@@ -185,6 +209,7 @@ function drawScanners(ctx: CanvasRenderingContext2D, cam: Camera, pfns: readonly
   ctx.lineWidth = 1.5;
   for (const s of pfns) {
     if (s.role !== 'scanner' || s.pfn < 0 || s.pfn >= b.nrPfns) continue;
+    if (marks.some((m) => m.pfn === s.pfn && m.tip)) continue;
     const r = cellsRect(b, cam.v, s.pfn % b.cols, Math.floor(s.pfn / b.cols), 1, 1);
     if (!visible(cam, r, 12)) continue;
     const cx = r.x + r.w / 2;

@@ -46,6 +46,7 @@ const CELL_KEY: Readonly<Record<string, string>> = {
   'locked': 'locked',
   'migrating': 'migrating',
   'pinned': 'pinned',
+  'compact-free': 'cc free',
 };
 const KEYS: readonly string[] = (() => {
   const k = new Array<string>(256).fill('');
