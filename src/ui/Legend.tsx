@@ -40,6 +40,7 @@ const SHORT: Readonly<Record<string, string>> = {
   'migrating': 'under migration',
   'pinned': 'pinned',
   'compact-free': 'free, in cc->freepages',
+  'offlined': 'offlined memory',
 };
 
 function Entry({ c, count }: { c: StateClassInfo; count: number }) {
