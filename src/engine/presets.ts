@@ -17,6 +17,9 @@ const BALLOON_MIGRATE = [{ type: 'balloon', op: 'inflate', pages: 16 }, { type: 
 /** The 32 MiB machine most path presets run on (two of its processes have forked). */
 const SMALL = { memory: { pfns: 8192 }, seed: 7, populate: { processes: 6, files: 12 } } as const;
 
+/** The 64 MiB machine the compaction and contiguous-range presets run on (DMA32 is 24 pageblocks). */
+const MEDIUM = { memory: { pfns: 16384 }, seed: 3 } as const;
+
 export const PRESETS: readonly Preset[] = [
   preset('default', '512 MiB machine after some uptime: anon, page cache, shmem, slab, fragmented free memory', {
     memory: { pfns: 131072 },
@@ -212,32 +215,28 @@ export const PRESETS: readonly Preset[] = [
     actions: [{ type: 'compact' }],
   }),
   preset('compact-for-thp', 'an order-9 allocation finds no free 2 MiB block: direct compaction (async, then sync-light) frees one, capture_control hands it over, the allocation succeeds', {
-    memory: { pfns: 16384 },
-    seed: 3,
+    ...MEDIUM,
     actions: [
       { type: 'alloc', order: 9, gfp: 'movable', count: 64, untilFails: true },
       { type: 'alloc', order: 9, gfp: 'movable', compact: true },
     ],
   }),
   preset('compact-blocked-by-pins', 'four pinned anon folios (FOLL_PIN): compact_memory skips each (refcount - 1 > mapcount) and leaves it where it is, so its pageblock can never become free', {
-    memory: { pfns: 16384 },
-    seed: 3,
+    ...MEDIUM,
     actions: [
       ...[0, 1, 2, 5].map((process) => ({ type: 'pin', process, page: 20 })),
       { type: 'compact', zone: 'DMA32' },
     ],
   }),
   preset('contig-range', 'alloc_contig_range() as CMA uses it: 4 MiB of movable pages are isolated (MIGRATE_ISOLATE), migrated out and handed over; a second range fails at once on an unmovable page', {
-    memory: { pfns: 16384 },
-    seed: 3,
+    ...MEDIUM,
     actions: [
       { type: 'alloc-contig', start: 0x3000, end: 0x3400 },
       { type: 'alloc-contig', start: 0x1800, end: 0x1a00 },
     ],
   }),
   preset('offline-range', 'offline_pages() (memory hot-unplug): a range with a pinned page keeps failing to migrate until the retry loop gives up; a range of movable pages empties and goes offline', {
-    memory: { pfns: 16384 },
-    seed: 3,
+    ...MEDIUM,
     actions: [
       { type: 'pin', process: 0, page: 20 },
       { type: 'offline', start: 0x1c00, end: 0x1e00 },
