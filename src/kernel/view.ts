@@ -19,18 +19,7 @@ export function buildView(k: Kernel, out: Uint8Array): void {
   const f = flags.a, t = pageType.a, next = lruNext.a, ord = order.a, priv = private_.a;
   const nr = k.mem.nr;
   const held = heldFolios(k);
-  for (const [pfn, order] of held.compactFree) out.fill(StateClass.CompactFree, pfn, pfn + (1 << order));
   for (let pfn = 0; pfn < nr;) {
-    if ((pfn & 511) === 0 && k.pageblock.a[pfn >> 9]! & PB_OFFLINE) {
-      out.fill(StateClass.Offlined, pfn, pfn + 512);
-      pfn += 512;
-      continue;
-    }
-    const cf = held.compactFree.get(pfn);
-    if (cf !== undefined) {
-      pfn += 1 << cf;
-      continue;
-    }
     if (!pfnValid(k, pfn)) {
       out[pfn++] = StateClass.Hole;
       continue;
@@ -52,6 +41,11 @@ export function buildView(k: Kernel, out: Uint8Array): void {
       pfn = end;
     }
   }
+  // Rare states that the struct page alone does not tell, drawn over the loop's answer: blocks
+  // compaction holds off the free lists, and offlined pageblocks.
+  for (const [pfn, order] of held.compactFree) out.fill(StateClass.CompactFree, pfn, pfn + (1 << order));
+  const pb = k.pageblock.a;
+  for (let b = 0; b < pb.length; b++) if (pb[b]! & PB_OFFLINE) out.fill(StateClass.Offlined, b << 9, (b + 1) << 9);
 }
 
 /**
