@@ -203,6 +203,10 @@ describe('what the presets show', () => {
     expect(got.fn).toBe('__alloc_pages');
     expect(got.result).toBe('0x' + cap.pfns[0]!.pfn.toString(16));
     expect(s.k.mem.refcount.a[cap.pfns[0]!.pfn]).toBe(1);
+    // Order 9 > PAGE_ALLOC_COSTLY_ORDER: the free scanner first searches the free lists
+    // (fast_isolate_freepages), async direct compaction of a movable request.
+    expect(last.some((x) => x.trace.some((l) => l.startsWith('mm_compaction_fast_isolate_freepages: ')))).toBe(true);
+    expect(last.flatMap((x) => x.trace).find((l) => l.startsWith('mm_compaction_begin'))).toMatch(/mode=async$/);
     expect(checkInvariants(s.k)).toEqual([]);
   });
 
