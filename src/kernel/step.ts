@@ -86,8 +86,9 @@ function pfnState(mem: Memmap, pfn: number): PfnState {
 }
 
 /**
- * Build a step and start a fresh footprint for the next one. The footprint is collected only
- * while the engine has set `mem.fp` (stepping); fast-forward leaves it null and pays nothing.
+ * Build a step and start a fresh footprint for the next one. The footprint is collected while
+ * `mem.fp` is set: the timeline sets it for every step (fast-forward included); code run outside
+ * a timeline (populate, unit tests driving paths directly) leaves it null and pays nothing.
  */
 export function mkStep(k: StepSource, s: Omit<StepInfo, 'footprint' | 'trace' | 'after'> & { trace?: readonly string[] }): StepInfo {
   const fp = k.mem.fp;
