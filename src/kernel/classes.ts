@@ -31,6 +31,8 @@ export const enum StateClass {
   CompactFree,
   /** Memory offline_pages() took out of the allocator (a hot-unplugged memory block). */
   Offlined,
+  /** A device-private page in its driver's free pool. */
+  DeviceFree,
 }
 
 export interface StateClassInfo {
@@ -72,6 +74,7 @@ export const STATE_CLASSES: readonly StateClassInfo[] = [
   { id: StateClass.Pinned, key: 'pinned', label: 'pinned (FOLL_PIN)', color: '#d01818' },
   { id: StateClass.CompactFree, key: 'compact-free', label: 'free, taken by the compaction free scanner', color: '#7fd3f0' },
   { id: StateClass.Offlined, key: 'offlined', label: 'offlined memory (offline_pages)', color: '#3a3550' },
+  { id: StateClass.DeviceFree, key: 'device-free', label: 'device-private, free in the driver\'s pool', color: '#c9c9e8' },
 ];
 
 export const NR_STATE_CLASSES = STATE_CLASSES.length;

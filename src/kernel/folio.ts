@@ -1,5 +1,6 @@
 // Folio reference and state helpers (include/linux/mm.h, include/linux/page_ref.h, mm/swap.c).
 
+import { free_zone_device_folio, isZoneDevice } from './device';
 import { PG, PGTY } from './flags';
 import {
   compound_head, folioOrder, setPageFlags, pageMapcountRaw, pageMapping, pageRefcount, pageType, setPageRefcount,
@@ -52,6 +53,10 @@ export function folio_put(k: Kernel, folio: number): void {
 
 // mm/swap.c: __folio_put() → page_cache_release() takes it off the LRU, then it is freed.
 function __folio_put(k: Kernel, folio: number): void {
+  if (isZoneDevice(k, folio)) {
+    free_zone_device_folio(k, folio);
+    return;
+  }
   if (testPageFlag(k, folio, PG.lru)) {
     lruvec_del_folio(k, pageZone(k, folio), folio);
     clearLruFlags(k, folio);

@@ -16,7 +16,7 @@ import { NR_ZS, NS, ZS } from './vmstat';
 import { fileMapping, mappingIsAnon, mkMigrationEntry, mkPte, ptePresent, ptePfn, type Vma } from './vm';
 import { freeBlocks, type FreeBlock } from './testkit';
 
-const SPEC = { ...DEFAULT_POPULATE, seed: 3, nrPfns: 8192, processes: 4, files: 6 };
+const SPEC = { ...DEFAULT_POPULATE, seed: 3, nrPfns: 8192, processes: 4, files: 6, devicePages: 512 };
 const fresh = (): Kernel => populate(SPEC);
 const rules = (k: Kernel): string[] => [...new Set(checkInvariants(k, 1000).map((v) => v.rule))].sort();
 
@@ -166,6 +166,13 @@ const CASES: readonly Case[] = [
     },
   },
   {
+    rule: 'device page', what: 'a device page on the driver\'s free list with a reference',
+    corrupt: (k) => {
+      const p = k.device.free.heads.a[0]!;
+      k.mem.refcount.a[p] = 1;
+    },
+  },
+  {
     rule: 'offlined memory', what: 'a pageblock marked offline that still holds a free block',
     corrupt: (k) => {
       const b = freeOfOrder(k, (x) => x.order >= 9);
@@ -307,9 +314,9 @@ describe('checkInvariants', () => {
     base = fresh();
   });
 
-  it('a populated kernel passes, and has what the corruptions need (two zones, small free blocks, LRU, cache, large folios)', () => {
+  it('a populated kernel passes, and has what the corruptions need (two zones and device memory, small free blocks, LRU, cache, large folios)', () => {
     expect(checkInvariants(base)).toEqual([]);
-    expect(base.zones.map((z) => z.name)).toEqual(['DMA', 'DMA32']);
+    expect(base.zones.map((z) => z.name)).toEqual(['DMA', 'DMA32', 'Device']);
     expect(allFree(base).some((b) => b.order === 1)).toBe(true);
     expect(() => largeMappedAnon(base)).not.toThrow();
     expect(() => cachedUnmapped(base)).not.toThrow();

@@ -3,12 +3,13 @@
 // and the page cache — and compares with what the struct pages and counters claim.
 
 import { isolatedFreeBlocks } from './compaction-state';
+import { isZoneDevice } from './device';
 import { PG, PGTY } from './flags';
 import { freeSlot, pfnValid, pageZone, type Kernel } from './kernel';
 import { MAX_PAGE_ORDER, MIGRATE_TYPES, NR_PAGE_ORDERS, PAGEBLOCK_ORDER, PB_OFFLINE, get_pfnblock_migratetype, is_migrate_isolate, migratetype_is_mergeable } from './zone';
 import { LRU, NR_LRU_LISTS, LRU_NAMES, folio_lru_list } from './lru';
 import { NR_ZS, NS, ZS, node_page_state, zone_page_state } from './vmstat';
-import { fileMapping, mappingId, mappingIsAnon, mappingIsFile, mappingIsMovable, ptePfn, ptePresent, pteIsMigration } from './vm';
+import { fileMapping, mappingId, mappingIsAnon, mappingIsFile, mappingIsMovable, ptePfn, ptePresent, pteIsDevicePrivate, pteIsMigration } from './vm';
 import { GUP_PIN_COUNTING_BIAS, HOLD } from './pins';
 import { NO_LINK } from './memmap';
 
@@ -136,6 +137,15 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     bad('balloon count', `balloon list ${listed} + array ${nArr} + isolated ${k.balloon.isolated.a[0]} != NR_BALLOON_PAGES ${node_page_state(k, NS.NR_BALLOON_PAGES)}`);
   }
 
+  // 2c. Device-private memory: the driver's free pool holds unreferenced, unmapped device pages.
+  const devFree = new Uint8Array(nr);
+  for (let p = k.device.free.heads.a[0]!; p !== NO_LINK; p = lruNext.a[p]!) {
+    if (onList[p]) { bad('one list', `${hex(p)} is on the device's free list and another list`, p); break; }
+    onList[p] = 1;
+    devFree[p] = 1;
+    if (!isZoneDevice(k, p) || refcount.a[p] !== 0 || mapping.a[p] !== 0) bad('device page', `${hex(p)} on the driver's free list is not an unreferenced, unmapped ZONE_DEVICE page`, p);
+  }
+
   // 3. Page tables: count PTE references per page; mapped pages are not free; migration
   //    entries point at locked folios (they exist only between unmap and remap).
   const ptes = new Int32Array(nr);
@@ -146,7 +156,7 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
       if (v === 0) continue;
       const page = ptePfn(v);
       if (page >= nr || !pfnValid(k, page)) { bad('PTE target', `PTE ${vma.id}:${s} points at invalid pfn ${hex(page)}`); continue; }
-      if (ptePresent(v)) {
+      if (ptePresent(v) || pteIsDevicePrivate(v)) {
         ptes[page]!++;
         if (freeOwner[page] !== -1) bad('mapped page is free', `${hex(page)} is mapped by a PTE of VMA ${vma.id} and free`, page);
       } else if (pteIsMigration(v)) {
@@ -191,6 +201,8 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     }
     const ref = refcount.a[p]!;
     if (ref < 0) bad('refcount >= 0', `${hex(p)} has refcount ${ref}`, p);
+    if (devFree[p]) continue;
+    if (ref === 0 && isZoneDevice(k, p)) bad('device page', `device page ${hex(p)} has no reference but is not in the driver's pool`, p);
     const mc = mapcount.a[p]! + 1;
     if (pageType.a[p] === PGTY.none || pageType.a[p] === PGTY.buddy) {
       if (pageType.a[p] === PGTY.none && mc !== ptes[p]) bad('mapcount', `${hex(p)} has mapcount ${mc} but ${ptes[p]} PTEs map it`, p);

@@ -15,6 +15,7 @@ import { NR_NS, NR_VM_EVENTS, NR_ZS } from './vmstat';
 import type { StepRecord } from './step';
 import { createFolioLists, type FolioLists } from './folio-lists';
 import { createCompactState, type CompactState } from './compaction-state';
+import { createDeviceState, type DeviceState } from './device-state';
 
 export interface ZoneSpec {
   readonly name: ZoneName;
@@ -64,6 +65,8 @@ export interface Kernel extends PageAccess, PageblockAccess {
   };
   /** Compaction: per-zone cached scanners and deferral, running compactions, capture_control. */
   readonly compact: CompactState;
+  /** Device-private memory: the driver's free pool and the migrate_vma in progress. */
+  readonly device: DeviceState;
   /**
    * Where kernel code reports steps it passes without yielding (emitStep), each with its journal
    * mark; set by the engine while a path runs, null otherwise (populate pays one null check).
@@ -80,12 +83,20 @@ export const freeSlot = (zone: number, order: number, mt: number): number =>
  * The usual x86-64 layout: ZONE_DMA below 16 MiB, ZONE_DMA32 below 4 GiB, ZONE_NORMAL above.
  * Machines with more than 3 GiB get the PCI hole between 3 and 4 GiB, as real ones do.
  */
-export function defaultLayout(nrPfns: number): MemoryLayout {
+export function defaultLayout(nrPfns: number, devicePages = 0): MemoryLayout {
   const zones: ZoneSpec[] = [{ name: 'DMA', start: 0, end: Math.min(nrPfns, 0x1000) }];
   if (nrPfns > 0x1000) zones.push({ name: 'DMA32', start: 0x1000, end: Math.min(nrPfns, 0x100000) });
   if (nrPfns > 0x100000) zones.push({ name: 'Normal', start: 0x100000, end: nrPfns });
   const holes = nrPfns > 0x100000 ? [{ start: 0xc0000, end: 0x100000 }] : [];
-  return { nrPfns, zones, holes };
+  // A device's memory (memremap_pages(), MEMORY_DEVICE_PRIVATE) gets struct pages right above
+  // RAM, in ZONE_DEVICE; it is never handed to the buddy allocator.
+  if (devicePages > 0) zones.push({ name: 'Device', start: nrPfns, end: nrPfns + devicePages });
+  return { nrPfns: nrPfns + devicePages, zones, holes };
+}
+
+/** The end of RAM: where ZONE_DEVICE starts, or the end of the PFN space. */
+export function ramEnd(layout: MemoryLayout): number {
+  return layout.zones.find((z) => z.name === 'Device')?.start ?? layout.nrPfns;
 }
 
 export function createKernel(layout: MemoryLayout): Kernel {
@@ -133,6 +144,7 @@ export function createKernel(layout: MemoryLayout): Kernel {
       lock: addStore(st, 'balloon.balloon_lock', new Int32Array(1)),
     },
     compact: createCompactState(st, zones),
+    device: createDeviceState(st),
     sink: null,
     quietFrees: false,
   };

@@ -12,7 +12,7 @@ import { __filemap_remove_folio, filemap_add_folio } from './filemap';
 import { pagetable_alloc, pagetable_free } from './kalloc';
 import { put } from './store';
 import {
-  mappingId, mkPte, ptChunk, pteBits, ptePfn, ptePresent, PTE_DIRTY, PTE_EXCLUSIVE, PTE_WRITE, PTE_YOUNG, PTRS_PER_PTE,
+  mappingId, mkPte, ptChunk, pteBits, pteIsDevicePrivate, ptePfn, ptePresent, PTE_DIRTY, PTE_EXCLUSIVE, PTE_WRITE, PTE_YOUNG, PTRS_PER_PTE,
   type AddressSpace, type MmStruct, type Vma,
 } from './vm';
 
@@ -111,7 +111,8 @@ export function do_read_fault(k: Kernel, vma: Vma, slot: number): number {
 // mm/memory.c: zap_present_ptes() for one PTE: drop the rmap and the mapping's reference.
 export function zap_pte(k: Kernel, vma: Vma, slot: number): void {
   const pte = vma.pte.a[slot]!;
-  if (!ptePresent(pte)) return;
+  // zap_nonpresent_ptes(): a device-private entry holds its page's mapping and reference too.
+  if (!ptePresent(pte) && !pteIsDevicePrivate(pte)) return;
   const page = ptePfn(pte);
   const folio = page_folio(k, page);
   put(k.st, vma.pte, slot, 0);

@@ -3,6 +3,7 @@
 // pointing at the new folio (or at the old one when migration is undone).
 
 import { PG } from './flags';
+import { isZoneDevice } from './device';
 import type { Kernel } from './kernel';
 import { clearPageFlag, folio_nr_pages, setPageFlag, testPageFlag } from './memmap';
 import { folio_get, folio_mapped, folio_put, folio_test_anon } from './folio';
@@ -11,7 +12,7 @@ import { folio_add_rmap_ptes, folio_remove_rmap_ptes, rmapVmas } from './rmap';
 import { put } from './store';
 import { mkStep, hex, type StepInfo } from './step';
 import {
-  mkMigrationEntry, mkPte, pteBits, pteIsMigration, ptePfn, ptePresent, vma_address,
+  mkDevicePrivateEntry, mkMigrationEntry, mkPte, pteBits, pteIsDevicePrivate, pteIsMigration, ptePfn, ptePresent, vma_address,
   PTE_DIRTY, PTE_EXCLUSIVE, PTE_WRITE, PTE_YOUNG, type Vma,
 } from './vm';
 
@@ -78,7 +79,9 @@ export function try_to_migrate(k: Kernel, folio: number): MigrateRmapResult {
       const slot = vma_address(vma, index + i);
       if (slot < 0) continue;
       const pte = vma.pte.a[slot]!;
-      if (!ptePresent(pte) || ptePfn(pte) !== folio + i) continue;
+      // A device-private page is mapped by device-private entries, which become migration
+      // entries the same way (try_to_migrate_one's folio_is_device_private branch).
+      if (!(ptePresent(pte) || pteIsDevicePrivate(pte)) || ptePfn(pte) !== folio + i) continue;
       const page = folio + i;
       const bits = pteBits(pte);
       const exclusive = anon && testPageFlag(k, page, PG.owner_2);
@@ -139,10 +142,12 @@ export function remove_migration_ptes(k: Kernel, src: number, dst: number): Step
         bits |= PTE_EXCLUSIVE;
       }
       folio_add_rmap_ptes(k, dst, page, 1);
-      put(k.st, vma.pte, slot, mkPte(page, bits));
+      // A device-private destination is mapped by a device-private entry, not a present PTE.
+      const device = isZoneDevice(k, dst);
+      put(k.st, vma.pte, slot, device ? mkDevicePrivateEntry(page, bits) : mkPte(page, bits));
       steps.push(mkStep(k, {
         phase: 'remap', fn: 'remove_migration_pte', file: 'mm/migrate.c',
-        text: `migration entry of ${mmName(k, vma)} at 0x${address(vma, slot)} → present PTE to ${hex(page)}${src === dst ? ' (undo: the old page again)' : ''}; rmap and a reference added (refcount ${k.mem.refcount.a[dst]}, mapcount ${mapcountOf(k, dst)})`,
+        text: `migration entry of ${mmName(k, vma)} at 0x${address(vma, slot)} → ${device ? `device-private entry (${bits & PTE_WRITE ? 'SWP_DEVICE_WRITE' : 'SWP_DEVICE_READ'})` : 'present PTE'} to ${hex(page)}${src === dst ? ' (undo: the old page again)' : ''}; rmap and a reference added (refcount ${k.mem.refcount.a[dst]}, mapcount ${mapcountOf(k, dst)})`,
         pfns: src === dst ? [{ pfn: dst, role: 'src', nr }] : [{ pfn: src, role: 'src', nr }, { pfn: dst, role: 'dst', nr }],
         trace: [`remove_migration_pte: addr=${address(vma, slot)}, pte=${presentPteValue(page, bits)} order=${k.mem.order.a[dst]}`],
       }));

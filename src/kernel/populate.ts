@@ -7,7 +7,7 @@
 // fragments memory, as on a real machine (compare reference/real-kernel/*/before.buddyinfo).
 
 import { createPrng, type Prng } from './prng';
-import { createKernel, defaultLayout, pageZone, pfnValid, type Kernel, type MemoryLayout } from './kernel';
+import { createKernel, defaultLayout, pageZone, pfnValid, ramEnd, type Kernel, type MemoryLayout } from './kernel';
 import { MAX_PAGE_ORDER } from './zone';
 import { __free_pages_core } from './buddy';
 import { setPageRefcount } from './memmap';
@@ -22,6 +22,7 @@ import { folio_activate } from './lru';
 import { node_page_state, NS } from './vmstat';
 import { rehash } from './store';
 import { PG } from './flags';
+import { memremap_pages } from './device';
 import { testPageFlag } from './memmap';
 import { createAddressSpace, createAnonVma, createMm, createVma, type AddressSpace, type MmStruct, type Vma } from './vm';
 
@@ -43,6 +44,8 @@ export interface PopulateSpec {
   readonly files: number;
   /** Live processes that fork at the end, so some anonymous folios are mapped by two processes. */
   readonly forks: number;
+  /** Device-private memory (ZONE_DEVICE) above RAM, in pages; 0 = none. */
+  readonly devicePages?: number;
 }
 
 export const DEFAULT_POPULATE: PopulateSpec = {
@@ -77,7 +80,7 @@ export function bootReservations(nr: number): { start: number; end: number }[] {
 // reference; free ranges are released in naturally aligned blocks of up to MAX_PAGE_ORDER.
 export function boot(layout: MemoryLayout): Kernel {
   const k = createKernel(layout);
-  const nr = layout.nrPfns;
+  const nr = ramEnd(layout);
   const reserved = new Uint8Array(nr);
   for (const r of bootReservations(nr)) reserved.fill(1, r.start, r.end);
   for (let pfn = 0; pfn < nr; pfn++) {
@@ -290,8 +293,9 @@ function churn(w: World): void {
   }
 }
 
-export function populate(spec: PopulateSpec, layout: MemoryLayout = defaultLayout(spec.nrPfns)): Kernel {
+export function populate(spec: PopulateSpec, layout: MemoryLayout = defaultLayout(spec.nrPfns, spec.devicePages ?? 0)): Kernel {
   const k = boot(layout);
+  if (spec.devicePages) memremap_pages(k);
   const rng = createPrng(spec.seed);
   const w: World = { k, rng, spec, procs: [], files: [], fileNext: [], slabs: [], kpages: [], pid: 0, slabPages: 0 };
   const nr = spec.nrPfns;

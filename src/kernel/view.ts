@@ -10,6 +10,7 @@ import { get_pfnblock_migratetype, MAX_PAGE_ORDER, MT, PB_OFFLINE } from './zone
 import { mappingId, mappingIsAnon } from './vm';
 import { GUP_PIN_COUNTING_BIAS, HOLD } from './pins';
 import { isolatedFreeBlocks } from './compaction-state';
+import { isZoneDevice } from './device';
 
 const FREE_BY_MT = [StateClass.FreeUnmovable, StateClass.FreeMovable, StateClass.FreeReclaimable, StateClass.FreeHighAtomic, StateClass.FreeIsolate];
 
@@ -77,6 +78,11 @@ export function heldFolios(k: Kernel): HeldFolios {
 /** The class of an allocated folio's pages, from its head. */
 function usedClass(k: Kernel, head: number, held: HeldFolios): StateClass {
   const fl = k.mem.flags.a[head]!;
+  if (isZoneDevice(k, head)) {
+    if (k.mem.refcount.a[head] === 0 && k.mem.mapping.a[head] === 0) return StateClass.DeviceFree;
+    if (held.migrating.has(head) || fl & (1 << PG.locked)) return StateClass.Migrating;
+    return StateClass.DevicePrivate;
+  }
   if (fl & (1 << PG.reserved)) return StateClass.Reserved;
   if (held.migrating.has(head) || (fl & (1 << PG.locked) && held.isolated.has(head))) return StateClass.Migrating;
   if (fl & (1 << PG.locked)) return StateClass.Locked;

@@ -4,8 +4,9 @@
 // same, so rmap needs no per-page storage: mapping + index are the whole of it, as in mm/rmap.c.
 //
 // A PTE is one Int32 in its VMA's store: 0 = pte_none; ((pfn+1) << 4 | bits) = present;
-// the negative of that = a migration entry for pfn. The 4 bits are write, dirty, young and
-// anon-exclusive (a PFN below 4 Mi fits in the 27 bits left).
+// the negative of that = a migration entry for pfn; the negative with PTE_DEVICE_PRIVATE (bit
+// 30) added = a device-private entry (SWP_DEVICE_WRITE/READ). The 4 bits are write, dirty, young
+// and anon-exclusive (a PFN below 4 Mi fits in the 26 bits left below bit 30).
 
 import { addStore, type Store, type Stores } from './store';
 
@@ -19,12 +20,18 @@ export const PTE_EXCLUSIVE = 8;
 const PTE_BITS_SHIFT = 4;
 const PTE_BITS_MASK = (1 << PTE_BITS_SHIFT) - 1;
 
+/** Marks a non-present PTE as a device-private swap entry rather than a migration entry. */
+const PTE_DEVICE_PRIVATE = 1 << 30;
+
 export const ptePresent = (v: number): boolean => v > 0;
-export const pteIsMigration = (v: number): boolean => v < 0;
-export const ptePfn = (v: number): number => (Math.abs(v) >> PTE_BITS_SHIFT) - 1;
+export const pteIsDevicePrivate = (v: number): boolean => v < 0 && (-v & PTE_DEVICE_PRIVATE) !== 0;
+export const pteIsMigration = (v: number): boolean => v < 0 && (-v & PTE_DEVICE_PRIVATE) === 0;
+export const ptePfn = (v: number): number => ((Math.abs(v) & ~PTE_DEVICE_PRIVATE) >> PTE_BITS_SHIFT) - 1;
 export const pteBits = (v: number): number => Math.abs(v) & PTE_BITS_MASK;
 export const mkPte = (pfn: number, bits = 0): number => ((pfn + 1) << PTE_BITS_SHIFT) | bits;
 export const mkMigrationEntry = (pfn: number, bits = 0): number => -mkPte(pfn, bits);
+/** make_writable/readable_device_private_entry(): write and exclusivity travel in the bits. */
+export const mkDevicePrivateEntry = (pfn: number, bits = 0): number => -(mkPte(pfn, bits & (PTE_WRITE | PTE_EXCLUSIVE)) | PTE_DEVICE_PRIVATE);
 
 /** Entries per page-table page (PTRS_PER_PTE on x86-64). */
 export const PTRS_PER_PTE = 512;
