@@ -4,11 +4,13 @@
 import type { Kernel } from '../kernel/kernel';
 import {
   alloc_pages_path, exit_path, fault_path, free_pages_path, pin_path, reclaim_path, unpin_path,
-  processPfns, userPagePfn,
+  firstAnonVma, processPfns, userPagePfn,
 } from '../kernel/paths';
 import { mkStep, type Steps } from '../kernel/step';
 import { compact_nodes, kcompactd_proactive } from '../kernel/compaction';
 import { alloc_contig_range, offline_pages } from '../kernel/contig';
+import { device_fault_path, migrate_device_range_path, migrate_vma_path } from '../kernel/migrate_device';
+import type { Vma } from '../kernel/vm';
 import { madvise_dontneed_path, shmem_punch_hole_path } from '../kernel/madvise';
 import { migrate_pfns_path, writeback_path, type MigrateSpec } from '../kernel/migrate-paths';
 import { MIGRATE_MODE, MR, MR_NAMES, type MigrateReason } from '../kernel/migrate';
@@ -69,6 +71,9 @@ function pathOf(k: Kernel, ctx: Context, index: number, a: SimpleAction): Steps<
     case 'compact': return compactAction(k, index, a);
     case 'alloc-contig': return allocContigAction(k, ctx, index, a);
     case 'offline': return offline_pages(k, a.start, a.end, `offline-${1000 + index * 10}`);
+    case 'migrate-vma': return migrateVmaAction(k, index, a);
+    case 'device-fault': return deviceFaultAction(k, index, a);
+    case 'device-evict': return migrate_device_range_path(k, `device-evict-${1000 + index * 10}`);
     case 'madvise': return madvise_dontneed_path(k, a.fraction, a.seed ?? index + 1);
     case 'punch-hole': return shmem_punch_hole_path(k, a.fraction, a.seed ?? index + 1);
     default: {
@@ -146,6 +151,24 @@ function* zsmallocAction(k: Kernel, ctx: Context, index: number, a: Extract<Simp
     if (id < 0) break;
     got.push(...zspagePages(k, id));
   }
+}
+
+/** The process's heap, or a step saying why there is none. */
+function* heapOf(k: Kernel, process: number, fn: string): Steps<Vma | null> {
+  const vma = firstAnonVma(k, process);
+  if (typeof vma !== 'string') return vma;
+  yield mkStep(k, { phase: 'done', fn, file: 'mm/migrate_device.c', text: vma, pfns: [], result: '-EINVAL' });
+  return null;
+}
+
+function* migrateVmaAction(k: Kernel, index: number, a: Extract<SimpleAction, { type: 'migrate-vma' }>): Steps<void> {
+  const vma = yield* heapOf(k, a.process, 'migrate_vma_setup');
+  if (vma) yield* migrate_vma_path(k, vma, a.start ?? 0, a.pages, a.to ?? 'device', `dmirror-${1000 + index * 10}`);
+}
+
+function* deviceFaultAction(k: Kernel, index: number, a: Extract<SimpleAction, { type: 'device-fault' }>): Steps<void> {
+  const vma = yield* heapOf(k, a.process, 'do_swap_page');
+  if (vma) yield* device_fault_path(k, vma, a.page, `fault-${1000 + index * 10}`);
 }
 
 function* allocContigAction(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'alloc-contig' }>): Steps<void> {

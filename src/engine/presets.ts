@@ -17,6 +17,9 @@ const BALLOON_MIGRATE = [{ type: 'balloon', op: 'inflate', pages: 16 }, { type: 
 /** The 32 MiB machine most path presets run on (two of its processes have forked). */
 const SMALL = { memory: { pfns: 8192 }, seed: 7, populate: { processes: 6, files: 12 } } as const;
 
+/** The 32 MiB machine with 2 MiB of device-private memory (a simulated GPU driven like test_hmm's dmirror). */
+const DEVICE = { memory: { pfns: 8192, device: 512 }, seed: 7, populate: { processes: 6, files: 12 } } as const;
+
 /** The 64 MiB machine the compaction and contiguous-range presets run on (DMA32 is 24 pageblocks). */
 const MEDIUM = { memory: { pfns: 16384 }, seed: 3 } as const;
 
@@ -241,6 +244,37 @@ export const PRESETS: readonly Preset[] = [
       { type: 'pin', process: 0, page: 20 },
       { type: 'offline', start: 0x1c00, end: 0x1e00 },
       { type: 'offline', start: 0x3800, end: 0x3c00 },
+    ],
+  }),
+  preset('migrate-vma-to-device', 'migrate_vma_*() moves heap pages to device-private memory: src[]/dst[] with MIGRATE_PFN_* flags, migration entries, the driver\'s DMA copy, device-private entries; a THP is split first, an mTHP is skipped, holes get new device pages', {
+    ...DEVICE,
+    actions: [
+      { type: 'migrate-vma', process: 1, start: 0, pages: 16 },
+      { type: 'migrate-vma', process: 3, start: 512, pages: 8 },
+      { type: 'migrate-vma', process: 2, start: 24, pages: 12 },
+    ],
+  }),
+  preset('device-fault-back', 'the CPU touches a page that lives on the device: do_swap_page() finds a device-private entry and migrate_to_ram() brings that one page back (fault_page)', {
+    ...DEVICE,
+    actions: [
+      { type: 'migrate-vma', process: 1, start: 0, pages: 16 },
+      { type: 'device-fault', process: 1, page: 3 },
+    ],
+  }),
+  preset('device-range-evict', 'driver unload: migrate_device_range() finds every device page in use by PFN (no VMA), unmaps it, and moves it back to system memory', {
+    ...DEVICE,
+    actions: [
+      { type: 'migrate-vma', process: 1, start: 0, pages: 16 },
+      { type: 'migrate-vma', process: 2, start: 0, pages: 8 },
+      { type: 'device-evict' },
+    ],
+  }),
+  preset('migrate-vma-pinned', 'pages with extra references stay: a FOLL_GET page fails migrate_vma_check_page() (refcount - extra > mapcount), a FOLL_PIN page too; their MIGRATE bit is cleared and their PTEs come back', {
+    ...DEVICE,
+    actions: [
+      { type: 'pin', process: 1, page: 2, kind: 'get' },
+      { type: 'pin', process: 1, page: 5, kind: 'pin' },
+      { type: 'migrate-vma', process: 1, start: 0, pages: 8 },
     ],
   }),
   preset('large-4g', '4 GiB (1 Mi PFNs): the size the performance targets are set for', {

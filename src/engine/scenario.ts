@@ -122,6 +122,12 @@ const simpleAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('alloc-contig'), ...pfnRange }).strict().refine(alignedRange, alignedRangeMessage),
   /** offline_pages() of a pageblock-aligned PFN range (memory hot-unplug). */
   z.object({ type: z.literal('offline'), ...pfnRange }).strict().refine(alignedRange, alignedRangeMessage),
+  /** migrate_vma_*() of `pages` pages of a process's heap from slot `start`: to the device, or back to system memory. */
+  z.object({ type: z.literal('migrate-vma'), process: z.number().int().min(0).max(4095), start: z.number().int().min(0).max(MAX_PFNS).optional(), pages: z.number().int().min(1).max(64), to: z.enum(['device', 'system']).optional() }).strict(),
+  /** The CPU touches a heap page that lives on the device: do_swap_page() → migrate_to_ram(). */
+  z.object({ type: z.literal('device-fault'), process: z.number().int().min(0).max(4095), page: z.number().int().min(0).max(MAX_PFNS) }).strict(),
+  /** Driver unload: migrate_device_range() moves every device page back to system memory. */
+  z.object({ type: z.literal('device-evict') }).strict(),
   /** MADV_DONTNEED on a seeded pseudo-random `fraction` of every process's anonymous pages. */
   z.object({ type: z.literal('madvise'), advice: z.literal('dontneed'), fraction: z.number().min(0).max(1), seed: z.number().int().min(0).max(0xffffffff).optional() }).strict(),
   /** FALLOC_FL_PUNCH_HOLE on a seeded pseudo-random `fraction` of every tmpfs file's pages. */
@@ -156,6 +162,8 @@ export const scenarioSchema = z
           .min(2048, 'at least 2048 PFNs (8 MiB)')
           .max(MAX_PFNS, `at most ${MAX_PFNS} PFNs (16 GiB)`)
           .refine((n) => n % 512 === 0, 'must be a multiple of 512 (one pageblock)'),
+        /** Device-private memory (ZONE_DEVICE) of a simulated device, in pages, above RAM. */
+        device: z.number().int().min(512).max(65536).refine((n) => n % 512 === 0, 'must be a multiple of 512 (one pageblock)').optional(),
       })
       .strict(),
     seed: z.number().int().min(0).max(0xffffffff),
@@ -206,5 +214,5 @@ function upgrade(value: object): unknown {
 }
 
 export function populateSpecOf(s: Scenario): PopulateSpec {
-  return { ...DEFAULT_POPULATE, ...s.populate, seed: s.seed, nrPfns: s.memory.pfns };
+  return { ...DEFAULT_POPULATE, ...s.populate, seed: s.seed, nrPfns: s.memory.pfns, devicePages: s.memory.device ?? 0 };
 }

@@ -17,7 +17,7 @@ import {
 } from './vm';
 
 // mm/memory.c: __pte_alloc() — the page-table page that will hold this PTE.
-function __pte_alloc(k: Kernel, vma: Vma, slot: number): boolean {
+export function __pte_alloc(k: Kernel, vma: Vma, slot: number): boolean {
   const c = ptChunk(vma, slot);
   if (vma.ptPages.a[c]! >= 0) return true;
   const pt = pagetable_alloc(k);

@@ -321,7 +321,7 @@ function* __folio_migrate_mapping(c: Ctx, dst: number, src: number, expected: nu
 }
 
 // mm/migrate.c: folio_migrate_flags()
-function folio_migrate_flags(k: Kernel, dst: number, src: number): string[] {
+export function folio_migrate_flags(k: Kernel, dst: number, src: number): string[] {
   const moved: string[] = [];
   const copy = (bit: number, name: string): void => {
     if (testPageFlag(k, src, bit)) {

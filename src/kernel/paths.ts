@@ -152,7 +152,7 @@ export function* free_pages_path(k: Kernel, pfn: number, reason?: string): Steps
   return true;
 }
 
-function firstAnonVma(k: Kernel, process: number): Vma | string {
+export function firstAnonVma(k: Kernel, process: number): Vma | string {
   const mm = k.vm.mms[process];
   if (!mm) return `there is no process ${process} (the scenario has ${k.vm.mms.length})`;
   for (const id of mm.vmas) if (k.vm.vmas[id]!.anonVma >= 0) return k.vm.vmas[id]!;

@@ -32,6 +32,7 @@ import { NR_STATE_CLASSES } from '../kernel/classes';
 import { inspectPage, type PageDetail } from '../kernel/inspect';
 import { balloonState } from '../kernel/balloon';
 import { activeScanners } from '../kernel/compaction-state';
+import { migrateVmaView } from '../kernel/migrate_device';
 import { countClasses } from '../kernel/view';
 import { breakpointHit } from './breakpoints';
 import { Refused, resolve, validateText, validBreakpoints, wholeNumber, type Resolved } from './input';
@@ -140,6 +141,7 @@ export function createHost(env: HostEnv): Host {
       seriesReset,
       ...(usesBalloon ? { balloon: balloonState(s.k) } : {}),
       scanners: activeScanners(s.k),
+      migrateVma: migrateVmaView(s.k),
     };
     inFlight = frame.seq;
     frameHandled = handled;

@@ -12,6 +12,7 @@ import type { SeriesPoint } from '../engine/series';
 import type { ZoneRange } from '../engine/snapshot';
 import type { BalloonState } from '../kernel/balloon';
 import type { ScannerState } from '../kernel/compaction-state';
+import type { MigrateVmaView } from '../kernel/migrate_device';
 import type { PageDetail } from '../kernel/inspect';
 import type { FieldName } from '../kernel/memmap';
 import type { Phase, Role, StepPfn } from '../kernel/step';
@@ -216,6 +217,8 @@ export interface FrameMsg {
   readonly balloon?: BalloonState;
   /** The compactions running at this step (migrate and free scanner of each); empty when none. */
   readonly scanners: readonly ScannerState[];
+  /** The migrate_vma / migrate_device_range in progress at this step (its src[] and dst[]), or null. */
+  readonly migrateVma: MigrateVmaView | null;
 }
 
 /** What the UI keeps of a newly loaded session: the editor's scenario and the share link. */
