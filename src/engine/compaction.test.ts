@@ -13,6 +13,7 @@ import { page_folio } from '../kernel/folio';
 import { NS, VM_EVENT } from '../kernel/vmstat';
 import { freeBlocks } from '../kernel/testkit';
 import { findPreset } from './presets';
+import { checkSteps } from './steps.testkit';
 import { parseScenario } from './scenario';
 import { fragmentation_score_node } from '../kernel/compaction';
 import { openSession } from './session';
@@ -131,37 +132,6 @@ describe('balloon-compaction against the real capture balloon-compact', () => {
     expect(busy.every((x) => /ramfs/.test(x.text) && /-EBUSY/.test(x.text))).toBe(true);
   });
 });
-
-/**
- * Steps reported in the middle of an operation, where an invariant is broken on purpose for a
- * moment: the allocator's splits and claims (a block off its list, not yet handed out), a free
- * and its merges, the refcount frozen at 0 while the mapping moves, migrate_folio_done (reported
- * before its folio_put), a capture (mid-free). Every other step must satisfy every invariant.
- */
-export const MID_OPERATION = new Set([
-  '__rmqueue_smallest', 'expand', 'try_to_claim_block', '__rmqueue_claim', '__rmqueue_steal',
-  '__folio_put', '__free_one_page', 'folio_ref_freeze', 'migrate_folio_done',
-]);
-
-/** Steps that end a compaction-level operation: always checked, even when sampling. */
-const AT_REST = new Set(['compact_zone', 'isolate_migratepages_block', 'isolate_freepages_block', 'migrate_pages', '__alloc_pages', 'defer_compaction', 'compaction_defer_reset',
-  'start_isolate_page_range', 'test_pages_isolated', 'alloc_contig_range', 'offline_pages', '__offline_isolated_pages']);
-
-/**
- * checkInvariants() at every step of a timeline but the mid-operation ones; `every` > 1 samples
- * (each every-th step, plus every compaction-level step) to keep long timelines affordable.
- */
-export function checkSteps(s: ReturnType<typeof openSession>, every = 1): number {
-  let checked = 0;
-  for (const st of s.t.steps) {
-    if (MID_OPERATION.has(st.fn) || (every > 1 && st.id % every !== 0 && !AT_REST.has(st.fn))) continue;
-    seek(s.t, st.id);
-    expect(checkInvariants(s.k), `step ${st.id} ${st.fn}`).toEqual([]);
-    checked++;
-  }
-  seek(s.t, s.t.steps.length);
-  return checked;
-}
 
 describe.each([['compact-for-thp', 1], ['balloon-compaction-no-refcount', 1], ['compact-blocked-by-pins', 10]] as const)('%s', (name, every) => {
   const s = openSession(findPreset(name)!.scenario);

@@ -9,7 +9,7 @@ import { buildView, countClasses } from '../kernel/view';
 import { NR_STATE_CLASSES, StateClass } from '../kernel/classes';
 import { get_pfnblock_migratetype, MT, PB_OFFLINE } from '../kernel/zone';
 import { findPreset } from './presets';
-import { checkSteps } from './compaction.test';
+import { checkSteps } from './steps.testkit';
 import { openSession } from './session';
 import { runToEnd, seek } from './timeline';
 

@@ -9,8 +9,8 @@ import { PG } from './flags';
 import { pageZone, type Kernel } from './kernel';
 import { __alloc_pages, GFP_HIGHUSER_MOVABLE } from './buddy';
 import { folio_get, folio_mapcount, folio_mapped, folio_put, folio_test_anon, folio_try_get, page_folio } from './folio';
-import { clearPageFlag, folio_nr_pages, setPageFlag, testPageFlag } from './memmap';
-import { folio_add_lru, lruvec_add_folio } from './lru';
+import { clearPageFlag, folio_nr_pages, setPageFlag, testClearPageFlag, testPageFlag } from './memmap';
+import { folio_add_lru, lruvec_add_folio, lruvec_del_folio } from './lru';
 import { folio_isolate_lru, newFolioList } from './isolate';
 import { addHolder, HOLD, removeHolder } from './pins';
 import { folio_add_new_anon_rmap, folio_remove_rmap_ptes } from './rmap';
@@ -151,10 +151,12 @@ function* collect_one(c: Ctx, i: number, flags: number): Steps<void> {
       pfns: [{ pfn: folio, role: 'src', nr: 512 }],
     });
     const pieces = newFolioList(k);
-    removeHolder(k.st, k.pins, folio, HOLD.TEMP);
-    addHolder(k.st, k.pins, folio, HOLD.TEMP);
+    // The kernel splits it on the LRU (lru_add_split_folio puts the new folios beside the head,
+    // the LRU size in pages unchanged); here it leaves the LRU for the split and all 512 come back.
+    const onLru = testClearPageFlag(k, folio, PG.lru);
+    if (onLru) lruvec_del_folio(k, pageZone(k, folio), folio);
     const rc = yield* split_folio_to_list(k, folio, pieces);
-    // split_folio() puts the new folios on the LRU: back where the head is.
+    if (onLru) folio_add_lru(k, pageZone(k, folio), folio);
     while (!listEmpty(k.lists, pieces)) {
       const p = listFirst(k, k.lists, pieces);
       listDel(k, k.lists, pieces, p);
