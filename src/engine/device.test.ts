@@ -12,6 +12,7 @@ import { page_folio } from '../kernel/folio';
 import { firstAnonVma } from '../kernel/paths';
 import type { Kernel } from '../kernel/kernel';
 import { findPreset } from './presets';
+import { parseScenario } from './scenario';
 import { openSession } from './session';
 import { runToEnd, seek, type Step } from './timeline';
 import { checkSteps } from './steps.testkit';
@@ -195,5 +196,31 @@ describe('migrate-vma-pinned', () => {
 
   test('invariants hold at every step but the mid-operation ones', () => {
     expect(checkSteps(s, 1)).toBeGreaterThan(20);
+  }, 120_000);
+});
+
+describe('migrate_vma back to system memory, and exit with pages on the device', () => {
+  const s = openSession(parseScenario({
+    v: 1, memory: { pfns: 8192, device: 512 }, seed: 7, populate: { processes: 6, files: 12 },
+    actions: [
+      { type: 'migrate-vma', process: 1, pages: 8 },
+      { type: 'migrate-vma', process: 1, pages: 8, to: 'system' },
+      { type: 'migrate-vma', process: 1, start: 100, pages: 4 },
+      { type: 'exit', process: 6 },
+      { type: 'exit', process: 1 },
+    ],
+  }));
+  runToEnd(s.t);
+
+  test('MIGRATE_VMA_SELECT_DEVICE_PRIVATE brings the 8 pages back; exit zaps device-private entries and page_free() refills the pool', () => {
+    expect(stepsOf(s.t.steps, 1).at(-1)!.result).toBe('8');
+    const back = stepsOf(s.t.steps, 1).find((x) => x.fn === 'dmirror_devmem_fault_alloc_and_copy');
+    expect(back).toBeDefined();
+    expect(stepsOf(s.t.steps, 4).some((x) => x.fn === 'zap_nonpresent_ptes' && /page_free\(\)/.test(x.text))).toBe(true);
+    expect(deviceFreeCount(s.k)).toBe(512);
+  });
+
+  test('invariants hold at every step but the mid-operation ones', () => {
+    expect(checkSteps(s, 1)).toBeGreaterThan(50);
   }, 120_000);
 });

@@ -21,7 +21,7 @@ import { rmap_walk } from './rmap';
 import { LRU } from './lru';
 import { put } from './store';
 import { emitStep, mkStep, hex, type Steps } from './step';
-import { ptePresent, ptePfn, describeVma, type Vma } from './vm';
+import { ptePresent, ptePfn, pteIsDevicePrivate, describeVma, type Vma } from './vm';
 import { MT_NAMES, PAGE_ALLOC_COSTLY_ORDER } from './zone';
 
 const refs = (k: Kernel, folio: number): string => `refcount ${folio_ref_count(k, folio)}, mapcount ${folio_mapcount(k, folio)}`;
@@ -215,15 +215,16 @@ export function* exit_path(k: Kernel, process: number): Steps<void> {
     const vma = k.vm.vmas[id]!;
     for (let s = 0; s < vma.nrPages; s++) {
       const pte = vma.pte.a[s]!;
-      if (!ptePresent(pte)) continue;
+      const device = pteIsDevicePrivate(pte);
+      if (!ptePresent(pte) && !device) continue;
       const page = ptePfn(pte);
       const folio = page_folio(k, page);
       const before = refs(k, folio);
       zap_pte(k, vma, s);
       const gone = k.mem.pageType.a[folio] === PGTY.buddy || k.mem.refcount.a[folio] === 0;
       yield mkStep(k, {
-        phase: 'unmap', fn: 'zap_present_ptes', file: 'mm/memory.c',
-        text: `${mm.comm}[${mm.pid}] exits: PTE at ${hex((vma.start + s) * 4096)} zapped; folio ${hex(folio)} ${before} → ${gone ? 'freed' : refs(k, folio)}`,
+        phase: 'unmap', fn: device ? 'zap_nonpresent_ptes' : 'zap_present_ptes', file: 'mm/memory.c',
+        text: `${mm.comm}[${mm.pid}] exits: ${device ? 'device-private entry' : 'PTE'} at ${hex((vma.start + s) * 4096)} zapped; folio ${hex(folio)} ${before} → ${gone ? (device ? 'freed: page_free() returns it to the driver' : 'freed') : refs(k, folio)}`,
         pfns: [{ pfn: page, role: gone ? 'freed' : 'target' }],
       });
     }
