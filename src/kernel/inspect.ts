@@ -5,7 +5,8 @@
 import { decodeFlags, pageTypeName, PG, PGTY } from './flags';
 import { pfnValid, pageZone, type Kernel } from './kernel';
 import { MT_NAMES, PAGEBLOCK_ORDER, PB_COMPACT_SKIP, get_pfnblock_migratetype } from './zone';
-import { mappingId, mappingIsAnon, ptePresent, pteIsMigration } from './vm';
+import { mappingId, mappingIsAnon, ptePresent, pteIsMigration, pteIsDevicePrivate } from './vm';
+import { isZoneDevice } from './device';
 import { rmap_walk } from './rmap';
 import { GUP_PIN_COUNTING_BIAS, HOLD, HOLD_NAMES, hasHolder, type HoldKind } from './pins';
 import { hex } from './step';
@@ -65,7 +66,8 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
   const holders: Holder[] = [];
   const ptes: string[] = [];
   let folioMapcount = 0;
-  if (freeHead < 0 && !tail) {
+  const deviceFree = isZoneDevice(k, head) && m.refcount.a[head] === 0 && map === 0;
+  if (freeHead < 0 && !tail && !deviceFree) {
     if (map !== 0 || m.flags.a[head]! & (1 << PG.lru) || hasHolder(k.pins, head, HOLD.ISOLATED) || hasHolder(k.pins, head, HOLD.MIGRATE_NEW)) {
       if (!anon) {
         const as = k.vm.spaces[mappingId(map)];
@@ -75,6 +77,8 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
       const hits = rmap_walk(k, head);
       const present = hits.filter((h) => ptePresent(h.pte)).length;
       if (present) holders.push({ what: `${present} PTE mapping${present > 1 ? 's' : ''}`, refs: present });
+      const device = hits.filter((h) => pteIsDevicePrivate(h.pte)).length;
+      if (device) holders.push({ what: `${device} device-private entr${device > 1 ? 'ies' : 'y'}`, refs: device });
     } else {
       holders.push({ what: f & (1 << PG.reserved) ? 'memblock (PG_reserved)' : type !== PGTY.none ? `its owner (${pageTypeName(type)})` : 'the allocation (alloc_pages)', refs: 1 });
     }
@@ -89,7 +93,7 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
     for (const h of rmap_walk(k, head)) {
       if (h.page !== pfn) continue;
       const mm = k.vm.mms[h.vma.mm]!;
-      ptes.push(`${mm.comm}[${mm.pid}] ${hex((h.vma.start + h.slot) * 4096)}${pteIsMigration(h.pte) ? ' (migration entry)' : ''}`);
+      ptes.push(`${mm.comm}[${mm.pid}] ${hex((h.vma.start + h.slot) * 4096)}${pteIsMigration(h.pte) ? ' (migration entry)' : pteIsDevicePrivate(h.pte) ? ' (device-private entry)' : ''}`);
     }
   }
   let mapping = 'NULL';
