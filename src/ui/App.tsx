@@ -16,6 +16,7 @@ import { Inspector } from './Inspector';
 import { Legend } from './Legend';
 import { BalloonDevice } from './BalloonDevice';
 import { CompactionStatus } from './CompactionStatus';
+import { MigrateVma } from './MigrateVma';
 import { FootprintPanel } from './FootprintPanel';
 import { Narration } from './Narration';
 import { PfnGrid } from './PfnGrid';
@@ -43,6 +44,7 @@ export function App() {
             <Narration />
             <BalloonDevice />
             <CompactionStatus />
+            <MigrateVma />
             <Charts />
             <Breakpoints />
           </aside>

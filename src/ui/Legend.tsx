@@ -35,7 +35,7 @@ const SHORT: Readonly<Record<string, string>> = {
   'zsmalloc': 'zsmalloc',
   'hugetlb': 'hugetlb',
   'device-private': 'device private',
-  'device-free': 'device, free',
+  'device-free': 'device private, free',
   'isolated': 'isolated',
   'locked': 'locked',
   'migrating': 'under migration',

@@ -42,6 +42,7 @@ const CELL_KEY: Readonly<Record<string, string>> = {
   'zsmalloc': 'zsmalloc',
   'hugetlb': 'hugetlb',
   'device-private': 'device',
+  'device-free': 'dev free',
   'isolated': 'isolated',
   'locked': 'locked',
   'migrating': 'migrating',
