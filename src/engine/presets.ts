@@ -277,6 +277,19 @@ export const PRESETS: readonly Preset[] = [
       { type: 'migrate-vma', process: 1, start: 0, pages: 8 },
     ],
   }),
+  preset('hugetlb', 'hugetlb folios migrate whole, one at a time (migrate_hugetlbs): a destination from the free pool; with the pool empty, a temporary folio from the buddy allocator (which 6.18 then leaves unmigratable); then -ENOMEM when no order-9 block is left', {
+    ...MEDIUM,
+    // hugepages=3 at boot; process 0 (map_hugetlb) maps two of them: one pool folio stays free.
+    populate: { hugepages: 3, hugetlbMapped: 2 },
+    actions: [
+      { type: 'migrate', pages: [{ process: 0, page: 0 }], mode: 'sync' },
+      { type: 'fault', process: 0, pages: 512 },
+      { type: 'migrate', pages: [{ process: 0, page: 1 }], mode: 'sync' },
+      { type: 'migrate', pages: [{ process: 0, page: 1 }], mode: 'sync' },
+      { type: 'alloc', order: 9, gfp: 'movable', zone: 'DMA', count: 8, untilFails: true },
+      { type: 'migrate', pages: [{ process: 0, page: 2 }], mode: 'sync', to: 'DMA' },
+    ],
+  }),
   preset('large-4g', '4 GiB (1 Mi PFNs): the size the performance targets are set for', {
     memory: { pfns: 1048576 },
     seed: 1,

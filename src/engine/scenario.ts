@@ -24,11 +24,21 @@ const populateSchema = z
     processes: z.number().int().min(1).max(4096),
     files: z.number().int().min(1).max(4096),
     forks: z.number().int().min(0).max(64),
+    /** hugepages=N: 2 MiB hugetlb pool folios allocated at boot. */
+    hugepages: z.number().int().min(0).max(1024),
+    /** How many of them process 0 (map_hugetlb, a MAP_HUGETLB mapping) faults in. */
+    hugetlbMapped: z.number().int().min(0).max(1024),
+    /** vm.nr_overcommit_hugepages: surplus folios faults may take past the pool. */
+    hugetlbOvercommit: z.number().int().min(0).max(1024),
   })
   .partial()
   .strict()
   .refine((p) => (p.anon ?? 0) + (p.file ?? 0) + (p.shmem ?? 0) + (p.ramfs ?? 0) + (p.slab ?? 0) + (p.kernel ?? 0) <= 0.9, {
     message: 'the shares add up to more than 0.9 of memory',
+  })
+  .refine((p) => (p.hugetlbMapped ?? 0) <= (p.hugepages ?? 0) + (p.hugetlbOvercommit ?? 0), {
+    message: 'hugetlbMapped cannot exceed hugepages + hugetlbOvercommit (faults past them get SIGBUS)',
+    path: ['hugetlbMapped'],
   });
 
 const pfn = z.number().int().min(0).max(MAX_PFNS - 1);

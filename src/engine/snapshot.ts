@@ -7,6 +7,7 @@ import { buildView, countClasses } from '../kernel/view';
 import { stateHash } from '../kernel/store';
 import { NR_PAGE_ORDERS } from '../kernel/zone';
 import type { Kernel } from '../kernel/kernel';
+import { HS } from '../kernel/hugetlb-state';
 import { findPreset } from './presets';
 import { populateSpecOf, type Scenario } from './scenario';
 
@@ -50,5 +51,10 @@ export function summaryOf(k: Kernel, snap: MemorySnapshot = snapshotOf(k)): Reco
   });
   const freeArea: Record<string, number[]> = {};
   for (const z of k.zones) freeArea[z.name] = Array.from(k.nrFree.a.subarray(z.idx * NR_PAGE_ORDERS, (z.idx + 1) * NR_PAGE_ORDERS));
-  return { nrPfns: snap.nrPfns, zones: snap.zones, classes, freeArea, stateHash: snap.stateHash };
+  // /proc/meminfo's HugePages_* when a hugetlb pool exists (populate.hugepages).
+  const hc = k.hugetlb.counters.a;
+  const hugetlb = hc[HS.MAX_HUGE_PAGES] || hc[HS.NR_HUGE_PAGES]
+    ? { hugetlb: { total: hc[HS.NR_HUGE_PAGES], free: hc[HS.FREE_HUGE_PAGES], rsvd: hc[HS.RESV_HUGE_PAGES], surp: hc[HS.SURPLUS_HUGE_PAGES] } }
+    : {};
+  return { nrPfns: snap.nrPfns, zones: snap.zones, classes, freeArea, ...hugetlb, stateHash: snap.stateHash };
 }

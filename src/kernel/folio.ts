@@ -1,6 +1,7 @@
 // Folio reference and state helpers (include/linux/mm.h, include/linux/page_ref.h, mm/swap.c).
 
 import { free_zone_device_folio, isZoneDevice } from './device';
+import { free_huge_folio } from './hugetlb';
 import { PG, PGTY } from './flags';
 import {
   compound_head, folioOrder, setPageFlags, pageMapcountRaw, pageMapping, pageRefcount, pageType, setPageRefcount,
@@ -12,6 +13,7 @@ import { lruvec_del_folio } from './lru';
 import { free_frozen_pages, pagePtr } from './buddy';
 import { emitStep, hex } from './step';
 import { mappingIsAnon } from './vm';
+import { HUGETLB_ORDER } from './hugetlb-state';
 
 export function page_folio(k: Kernel, pfn: number): number {
   return compound_head(k, pfn);
@@ -57,6 +59,10 @@ function __folio_put(k: Kernel, folio: number): void {
     free_zone_device_folio(k, folio);
     return;
   }
+  if (pageType(k, folio) === PGTY.hugetlb) {
+    free_huge_folio(k, folio); // back to the hstate's pool, or to the buddy allocator
+    return;
+  }
   if (testPageFlag(k, folio, PG.lru)) {
     lruvec_del_folio(k, pageZone(k, folio), folio);
     clearLruFlags(k, folio);
@@ -92,7 +98,10 @@ export function folio_test_large(k: Kernel, folio: number): boolean {
 
 /** folio_mapcount(): sum of per-page mapcounts (every mapping here is a PTE). */
 export function folio_mapcount(k: Kernel, folio: number): number {
-  if (pageType(k, folio) !== PGTY.none) return 0;
+  const t = pageType(k, folio);
+  // A hugetlb folio is mapped whole: folio_large_mapcount() (= _entire_mapcount + 1 for hugetlb).
+  if (t === PGTY.hugetlb) return k.hugetlb.entireMapcount.a[folio >> HUGETLB_ORDER]! + 1;
+  if (t !== PGTY.none) return 0;
   const nr = folio_nr_pages(k, folio);
   let m = 0;
   for (let i = 0; i < nr; i++) m += pageMapcountRaw(k, folio + i) + 1;

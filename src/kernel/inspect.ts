@@ -10,6 +10,9 @@ import { isZoneDevice } from './device';
 import { rmap_walk } from './rmap';
 import { GUP_PIN_COUNTING_BIAS, HOLD, HOLD_NAMES, hasHolder, type HoldKind } from './pins';
 import { hex } from './step';
+import { HLIST, HPG, HS, hstateList, hugetlbCounter } from './hugetlb-state';
+import { hpgNames } from './hugetlb';
+import { folio_entire_mapcount } from './hugetlb-fault';
 
 export interface Holder {
   readonly what: string;
@@ -39,6 +42,8 @@ export interface PageDetail {
   readonly folioOrder: number;
   readonly buddyOrder: number | null;
   readonly pageblock: { readonly start: number; readonly migratetype: string; readonly skip: boolean };
+  /** For a hugetlb folio: its HPG_* flags (folio->private), where it is, and the hstate's counters. */
+  readonly hugetlb?: { readonly flags: readonly string[]; readonly state: string; readonly pool: string };
 }
 
 function freeBlockOf(k: Kernel, pfn: number): number {
@@ -67,7 +72,10 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
   const ptes: string[] = [];
   let folioMapcount = 0;
   const deviceFree = isZoneDevice(k, head) && m.refcount.a[head] === 0 && map === 0;
-  if (freeHead < 0 && !tail && !deviceFree) {
+  const huge = m.pageType.a[head] === PGTY.hugetlb;
+  const hugeFree = huge && (m.private_.a[head]! & (1 << HPG.freed)) !== 0;
+  if (hugeFree && !tail) holders.push({ what: 'nobody: a free pool folio waits frozen on hugepage_freelists', refs: 0 });
+  if (freeHead < 0 && !tail && !deviceFree && !hugeFree) {
     if (map !== 0 || m.flags.a[head]! & (1 << PG.lru) || hasHolder(k.pins, head, HOLD.ISOLATED) || hasHolder(k.pins, head, HOLD.MIGRATE_NEW)) {
       if (!anon) {
         const as = k.vm.spaces[mappingId(map)];
@@ -76,7 +84,7 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
       if (m.flags.a[head]! & (1 << PG.private)) holders.push({ what: 'PG_private (buffer heads)', refs: 1 });
       const hits = rmap_walk(k, head);
       const present = hits.filter((h) => ptePresent(h.pte)).length;
-      if (present) holders.push({ what: `${present} PTE mapping${present > 1 ? 's' : ''}`, refs: present });
+      if (present) holders.push({ what: `${present} ${huge ? 'huge entry' : 'PTE'} mapping${present > 1 ? 's' : ''}`, refs: present });
       const device = hits.filter((h) => pteIsDevicePrivate(h.pte)).length;
       if (device) holders.push({ what: `${device} device-private entr${device > 1 ? 'ies' : 'y'}`, refs: device });
     } else {
@@ -88,8 +96,9 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
       holders.push({ what: HOLD_NAMES[kind], refs: kind === HOLD.FOLL_PIN && !large ? GUP_PIN_COUNTING_BIAS : 1 });
     }
   }
-  if (freeHead < 0 && m.pageType.a[head] === PGTY.none) {
-    for (let i = 0; i < nr; i++) folioMapcount += m.mapcount.a[head + i]! + 1;
+  if (freeHead < 0 && (m.pageType.a[head] === PGTY.none || huge)) {
+    if (huge) folioMapcount = folio_entire_mapcount(k, head);
+    else for (let i = 0; i < nr; i++) folioMapcount += m.mapcount.a[head + i]! + 1;
     for (const h of rmap_walk(k, head)) {
       if (h.page !== pfn) continue;
       const mm = k.vm.mms[h.vma.mm]!;
@@ -124,5 +133,22 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
     folioOrder: large ? m.order.a[head]! : 0,
     buddyOrder: freeHead === pfn ? m.private_.a[pfn]! : null,
     pageblock: { start: pfn & ~((1 << PAGEBLOCK_ORDER) - 1), migratetype: MT_NAMES[get_pfnblock_migratetype(k, pfn)] ?? '?', skip: (pbBits & PB_COMPACT_SKIP) !== 0 },
+    ...(huge ? { hugetlb: hugetlbDetail(k, head) } : {}),
+  };
+}
+
+/** A hugetlb folio's HPG_* flags and where the hstate has it (hugetlb.ts). */
+function hugetlbDetail(k: Kernel, head: number): NonNullable<PageDetail['hugetlb']> {
+  const priv = k.mem.private_.a[head]!;
+  const active = hstateList(k, HLIST.ACTIVE).includes(head);
+  const state = priv & (1 << HPG.freed) ? 'free, on hugepage_freelists'
+    : hasHolder(k.pins, head, HOLD.ISOLATED) ? 'isolated for migration (off hugepage_activelist)'
+      : hasHolder(k.pins, head, HOLD.MIGRATE_NEW) ? `a migration destination${active ? ', on hugepage_activelist' : ' (temporary, on no list)'}`
+        : active ? 'in use, on hugepage_activelist' : 'in use, on no list (6.18: a temporary migration destination is never put on hugepage_activelist)';
+  const c = (i: number): number => hugetlbCounter(k, i);
+  return {
+    flags: hpgNames(priv),
+    state,
+    pool: `nr_huge_pages ${c(HS.NR_HUGE_PAGES)}, free_huge_pages ${c(HS.FREE_HUGE_PAGES)}, resv_huge_pages ${c(HS.RESV_HUGE_PAGES)}, surplus_huge_pages ${c(HS.SURPLUS_HUGE_PAGES)}`,
   };
 }

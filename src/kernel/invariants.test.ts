@@ -15,6 +15,7 @@ import { MT, NR_PAGE_ORDERS } from './zone';
 import { NR_ZS, NS, ZS } from './vmstat';
 import { fileMapping, mappingIsAnon, mkMigrationEntry, mkPte, ptePresent, ptePfn, type Vma } from './vm';
 import { freeBlocks, type FreeBlock } from './testkit';
+import { HLIST, HPG, HS, hstateList } from './hugetlb-state';
 
 const SPEC = { ...DEFAULT_POPULATE, seed: 3, nrPfns: 8192, processes: 4, files: 6, devicePages: 512 };
 const fresh = (): Kernel => populate(SPEC);
@@ -71,9 +72,68 @@ interface Case {
   /** Only this rule may fire (the corruption is precise enough). */
   readonly only?: boolean;
   readonly corrupt: (k: Kernel) => void;
+  /** The kernel to corrupt, if not the common one (the hugetlb cases need a pool). */
+  readonly kernel?: () => Kernel;
 }
 
+// A hugetlb pool of 3 (hugepages=3), 2 of them mapped by process 0 (map_hugetlb).
+const freshHuge = (): Kernel => populate({ ...SPEC, hugepages: 3, hugetlbMapped: 2 });
+const hugeActive = (k: Kernel): number => hstateList(k, HLIST.ACTIVE)[0]!;
+const hugeFree = (k: Kernel): number => hstateList(k, HLIST.FREE)[0]!;
+
 const CASES: readonly Case[] = [
+  {
+    rule: 'hugetlb list', what: 'a free pool folio taken off hugepage_freelists, still HPG_freed', kernel: freshHuge,
+    corrupt: (k) => {
+      listDel(k, k.hugetlb.lists, HLIST.FREE, hugeFree(k));
+    },
+  },
+  {
+    rule: 'hugetlb list', what: 'an in-use hugetlb folio, unmapped, on no hstate list and held by nobody (leaked)', kernel: freshHuge,
+    corrupt: (k) => {
+      const f = hugeActive(k);
+      listDel(k, k.hugetlb.lists, HLIST.ACTIVE, f);
+      k.mem.private_.a[f]! &= ~(1 << HPG.migratable);
+      for (const vma of k.vm.vmas) vma.pte.a.forEach((v, i) => { if (v && ptePfn(v) === f) vma.pte.a[i] = 0; });
+      k.hugetlb.entireMapcount.a[f >> 9] = -1;
+    },
+  },
+  {
+    rule: 'hugetlb migratable', what: 'a mapped HPG_migratable hugetlb folio taken off hugepage_activelist', only: true, kernel: freshHuge,
+    corrupt: (k) => {
+      listDel(k, k.hugetlb.lists, HLIST.ACTIVE, hugeActive(k));
+    },
+  },
+  {
+    rule: 'hugetlb mapcount', what: '_entire_mapcount one higher than the huge entries mapping the folio', only: true, kernel: freshHuge,
+    corrupt: (k) => {
+      k.hugetlb.entireMapcount.a[hugeActive(k) >> 9]!++;
+    },
+  },
+  {
+    rule: 'hugetlb mapcount', what: 'a stale _entire_mapcount on a 2 MiB frame that holds no hugetlb folio', only: true, kernel: freshHuge,
+    corrupt: (k) => {
+      k.hugetlb.entireMapcount.a[0] = 0;
+    },
+  },
+  {
+    rule: 'hugetlb counters', what: 'free_huge_pages one higher than hugepage_freelists', only: true, kernel: freshHuge,
+    corrupt: (k) => {
+      k.hugetlb.counters.a[HS.FREE_HUGE_PAGES]!++;
+    },
+  },
+  {
+    rule: 'hugetlb counters', what: 'nr_huge_pages one lower than the hugetlb folios that exist', only: true, kernel: freshHuge,
+    corrupt: (k) => {
+      k.hugetlb.counters.a[HS.NR_HUGE_PAGES]!--;
+    },
+  },
+  {
+    rule: 'refcount holders', what: 'a free hugetlb pool folio with a reference (pool folios are frozen at 0)', kernel: freshHuge,
+    corrupt: (k) => {
+      k.mem.refcount.a[hugeFree(k)] = 1;
+    },
+  },
   {
     rule: 'free list links', what: 'a free block whose lru.prev does not point at its predecessor',
     corrupt: (k) => {
@@ -323,7 +383,7 @@ describe('checkInvariants', () => {
   });
 
   it.each(CASES.map((c) => [c.rule, c.what, c] as const))('reports "%s" for %s', (rule, _what, c) => {
-    const k = fresh();
+    const k = (c.kernel ?? fresh)();
     expect(checkInvariants(k)).toEqual([]);
     c.corrupt(k);
     const got = rules(k);

@@ -12,6 +12,7 @@ import { NR_ZS, NS, ZS, node_page_state, zone_page_state } from './vmstat';
 import { fileMapping, mappingId, mappingIsAnon, mappingIsFile, mappingIsMovable, ptePfn, ptePresent, pteIsDevicePrivate, pteIsMigration } from './vm';
 import { GUP_PIN_COUNTING_BIAS, HOLD } from './pins';
 import { NO_LINK } from './memmap';
+import { HLIST, HPG, HS, HUGETLB_ORDER } from './hugetlb-state';
 
 export interface Violation {
   readonly rule: string;
@@ -228,13 +229,18 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     const user = mappingIsAnon(m) || mappingIsFile(m) || (flags.a[p]! & (1 << PG.lru)) !== 0 || migrating[p] === 1;
     const expected = user
       ? cacheRefs[p]! + (flags.a[p]! & (1 << PG.private) ? 1 : 0) + folioPtes + extra[p]!
-      : frozen[p] ? 0 : 1 + extra[p]!; // a kernel page (reserved, slab, page table, plain alloc) holds its allocation's reference; a frozen one none
+      // a kernel page (reserved, slab, page table, plain alloc) holds its allocation's reference; a
+      // frozen one none, nor does a free hugetlb pool folio (HPG_freed: frozen on the free list)
+      : frozen[p] || (pageType.a[p] === PGTY.hugetlb && private_.a[p]! & (1 << HPG.freed)) ? 0 : 1 + extra[p]!;
     if (ref !== expected) {
       bad('refcount holders', `${hex(p)} has refcount ${ref}, holders account for ${expected}` +
         (user ? ` (cache ${cacheRefs[p]}, private ${flags.a[p]! & (1 << PG.private) ? 1 : 0}, ptes ${folioPtes}, pins ${extra[p]})` : ' (allocation)'), p);
     }
     if (m !== 0 && !mappingIsAnon(m) && !k.vm.spaces[mappingId(m)]) bad('mapping', `${hex(p)} points at no address_space`, p);
   }
+
+  // 6b. hugetlb: the hstate's lists, flags, mapcounts and counters.
+  checkHugetlb(k, bad, onList, freeOwner, ptes);
 
   // 7. Node counters equal recounts.
   const ns: [number, number, string][] = [
@@ -248,4 +254,63 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     if (node_page_state(k, item) !== recount) bad('node counter', `${name}: counter ${node_page_state(k, item)}, recount ${recount}`);
   }
   return out;
+}
+
+type Bad = (rule: string, detail: string, pfn?: number) => void;
+
+// The hstate (hugetlb-state.ts, hugetlb.ts): every member of hugepage_freelists is a frozen
+// HPG_freed order-9 hugetlb folio and every member of hugepage_activelist an in-use one; every
+// hugetlb folio is where its flags say (HPG_freed ⇔ on the free list; HPG_migratable ⇒ on the
+// active list and not isolated; in use off both lists only while migration holds it, or mapped
+// after 6.18's same-node temporary migration); _entire_mapcount counts the huge entries; and
+// nr_huge_pages / free_huge_pages equal recounts.
+function checkHugetlb(k: Kernel, bad: Bad, onList: Uint8Array, freeOwner: Int32Array, ptes: Int32Array): void {
+  const { flags, pageType, refcount, lruNext, order, private_ } = k.mem;
+  const nr = k.mem.nr;
+  const hs = k.hugetlb;
+  const FREED = 1 << HPG.freed, MIGRATABLE = 1 << HPG.migratable, TEMPORARY = 1 << HPG.temporary;
+  const where = new Uint8Array(nr); // 1: free list, 2: active list
+  let listedFree = 0;
+  for (const [slot, mark] of [[HLIST.FREE, 1], [HLIST.ACTIVE, 2]] as const) {
+    for (let p = hs.lists.heads.a[2 * slot]!; p !== NO_LINK; p = lruNext.a[p]!) {
+      if (onList[p]) { bad('one list', `${hex(p)} is on an hstate list and another list`, p); break; }
+      onList[p] = 1;
+      where[p] = mark;
+      const priv = private_.a[p]!;
+      if (pageType.a[p] !== PGTY.hugetlb || order.a[p] !== HUGETLB_ORDER || !(flags.a[p]! & (1 << PG.head))) {
+        bad('hugetlb list', `${hex(p)} on the hstate's ${mark === 1 ? 'free' : 'active'} list is not an order-${HUGETLB_ORDER} hugetlb folio`, p);
+      } else if (mark === 1) {
+        listedFree++;
+        if (!(priv & FREED) || refcount.a[p] !== 0 || priv & (MIGRATABLE | TEMPORARY)) bad('hugetlb list', `${hex(p)} on hugepage_freelists is not a frozen HPG_freed pool folio (refcount ${refcount.a[p]}, private ${priv})`, p);
+      } else if (priv & FREED || refcount.a[p]! <= 0) bad('hugetlb list', `${hex(p)} on hugepage_activelist is free (HPG_freed or refcount 0)`, p);
+    }
+  }
+  const isolated = new Uint8Array(nr);
+  const held = new Uint8Array(nr);
+  for (let i = 0; i < k.pins.n.a[0]!; i++) {
+    const p = k.pins.pfn.a[i]!;
+    held[p] = 1;
+    if (k.pins.kind.a[i] === HOLD.ISOLATED) isolated[p] = 1;
+  }
+  let heads = 0;
+  const mapcounts = hs.entireMapcount.a;
+  for (let p = 0; p < nr; p++) {
+    if (pageType.a[p] !== PGTY.hugetlb) {
+      if ((p & ((1 << HUGETLB_ORDER) - 1)) === 0 && mapcounts[p >> HUGETLB_ORDER] !== -1) bad('hugetlb mapcount', `_entire_mapcount of the 2 MiB frame at ${hex(p)} is ${mapcounts[p >> HUGETLB_ORDER]! + 1} but it holds no hugetlb folio`, p);
+      continue;
+    }
+    heads++;
+    const priv = private_.a[p]!;
+    if (freeOwner[p] !== -1) bad('exactly one state', `hugetlb folio ${hex(p)} is inside a free buddy block`, p);
+    if (((priv & FREED) !== 0) !== (where[p] === 1)) bad('hugetlb list', `${hex(p)} ${priv & FREED ? 'is HPG_freed but not on' : 'is on'} hugepage_freelists${priv & FREED ? '' : ' without HPG_freed'}`, p);
+    if (priv & MIGRATABLE && (where[p] !== 2 || isolated[p])) bad('hugetlb migratable', `${hex(p)} has HPG_migratable but is ${isolated[p] ? 'isolated: a second isolator could take it' : 'not on hugepage_activelist'}`, p);
+    const mapped = mapcounts[p >> HUGETLB_ORDER]! + 1;
+    if (mapped !== ptes[p]) bad('hugetlb mapcount', `hugetlb folio ${hex(p)} has _entire_mapcount ${mapped} but ${ptes[p]} huge entries map it`, p);
+    if (!(priv & FREED) && where[p] === 0 && !held[p] && mapped === 0) bad('hugetlb list', `hugetlb folio ${hex(p)} is in use but unmapped, on no hstate list and held by no one: leaked`, p);
+  }
+  const c = hs.counters.a;
+  if (c[HS.NR_HUGE_PAGES] !== heads) bad('hugetlb counters', `nr_huge_pages ${c[HS.NR_HUGE_PAGES]}, but ${heads} hugetlb folios exist`);
+  if (c[HS.FREE_HUGE_PAGES] !== listedFree) bad('hugetlb counters', `free_huge_pages ${c[HS.FREE_HUGE_PAGES]}, but ${listedFree} folios on hugepage_freelists`);
+  if (c[HS.SURPLUS_HUGE_PAGES]! < 0 || c[HS.SURPLUS_HUGE_PAGES]! > heads) bad('hugetlb counters', `surplus_huge_pages ${c[HS.SURPLUS_HUGE_PAGES]} is outside 0..${heads}`);
+  if (c[HS.RESV_HUGE_PAGES]! < 0 || c[HS.RESV_HUGE_PAGES]! > listedFree) bad('hugetlb counters', `resv_huge_pages ${c[HS.RESV_HUGE_PAGES]} is outside 0..free_huge_pages ${listedFree}`);
 }

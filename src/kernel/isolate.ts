@@ -17,6 +17,7 @@ import { addHolder, HOLD, removeHolder } from './pins';
 import { put } from './store';
 import { LIST_SLOTS } from './folio-lists';
 import { mod_node_page_state, NS } from './vmstat';
+import { folio_isolate_hugetlb, folio_putback_hugetlb } from './hugetlb';
 import { hex, mkStep, type Steps } from './step';
 
 /** LIST_HEAD(): a new empty private list. */
@@ -94,10 +95,22 @@ export function putback_movable_ops_page(k: Kernel, page: number): void {
   folio_put(k, page);
 }
 
-// mm/migrate.c: isolate_folio_to_list() for an LRU folio (+ NR_ISOLATED accounting, list_add) or
-// a movable_ops page (isolate_movable_ops_page(), no NR_ISOLATED).
+// mm/migrate.c: isolate_folio_to_list() for a hugetlb folio (folio_isolate_hugetlb()), an LRU folio
+// (+ NR_ISOLATED accounting, list_add) or a movable_ops page (isolate_movable_ops_page(), no NR_ISOLATED).
 export function* isolate_folio_to_list(k: Kernel, folio: number, list: number, who: string): Steps<boolean> {
   const ref = k.mem.refcount.a[folio]!;
+  if (k.mem.pageType.a[folio] === PGTY.hugetlb) {
+    const why = folio_isolate_hugetlb(k, folio, list);
+    if (!why) addHolder(k.st, k.pins, folio, HOLD.ISOLATED); // the folio_try_get() reference
+    yield mkStep(k, {
+      phase: 'isolate', fn: 'folio_isolate_hugetlb', file: 'mm/hugetlb.c',
+      text: why
+        ? `${who}: hugetlb folio ${hex(folio)} is not isolated: ${why}`
+        : `${who}: under hugetlb_lock, HPG_migratable test-and-cleared on hugetlb folio ${hex(folio)}, folio_try_get() (refcount ${ref} → ${ref + 1}), off hugepage_activelist onto the migration list (no NR_ISOLATED for hugetlb)`,
+      pfns: [{ pfn: folio, role: 'src', nr: folio_nr_pages(k, folio) }], result: why ? 'false' : 'true',
+    });
+    return !why;
+  }
   if (k.mem.pageType.a[folio] === PGTY.offline || k.mem.pageType.a[folio] === PGTY.zsmalloc) {
     const old = mappingIsMovable(k.mem.mapping.a[folio]!); // a page made the 6.12 way
     const why = old ? isolate_movable_page_612(k, folio) : isolate_movable_ops_page(k, folio);
@@ -147,6 +160,17 @@ export function* isolate_folio_to_list(k: Kernel, folio: number, list: number, w
 export function* putback_movable_pages(k: Kernel, list: number): Steps<void> {
   for (const folio of folioListPfns(k, list)) {
     listDel(k, k.lists, list, folio);
+    if (k.mem.pageType.a[folio] === PGTY.hugetlb) {
+      const ref = k.mem.refcount.a[folio]!;
+      removeHolder(k.st, k.pins, folio, HOLD.ISOLATED);
+      folio_putback_hugetlb(k, folio);
+      yield mkStep(k, {
+        phase: 'putback', fn: 'folio_putback_hugetlb', file: 'mm/hugetlb.c',
+        text: `hugetlb folio ${hex(folio)} was not migrated: HPG_migratable set again, back on hugepage_activelist, the isolation reference dropped (refcount ${ref} → ${ref - 1})`,
+        pfns: [{ pfn: folio, role: 'src', nr: folio_nr_pages(k, folio) }],
+      });
+      continue;
+    }
     if (mappingIsMovable(k.mem.mapping.a[folio]!)) {
       const ref = k.mem.refcount.a[folio]!;
       putback_movable_folio_612(k, folio);

@@ -16,6 +16,7 @@ import type { StepRecord } from './step';
 import { createFolioLists, type FolioLists } from './folio-lists';
 import { createCompactState, type CompactState } from './compaction-state';
 import { createDeviceState, type DeviceState } from './device-state';
+import { createHugetlbState, type HugetlbState } from './hugetlb-state';
 
 export interface ZoneSpec {
   readonly name: ZoneName;
@@ -67,6 +68,8 @@ export interface Kernel extends PageAccess, PageblockAccess {
   readonly compact: CompactState;
   /** Device-private memory: the driver's free pool and the migrate_vma in progress. */
   readonly device: DeviceState;
+  /** The 2 MiB hstate: its free and active lists, counters and each huge folio's mapcount. */
+  readonly hugetlb: HugetlbState;
   /**
    * Where kernel code reports steps it passes without yielding (emitStep), each with its journal
    * mark; set by the engine while a path runs, null otherwise (populate pays one null check).
@@ -145,6 +148,7 @@ export function createKernel(layout: MemoryLayout): Kernel {
     },
     compact: createCompactState(st, zones),
     device: createDeviceState(st),
+    hugetlb: createHugetlbState(st, nr),
     sink: null,
     quietFrees: false,
   };

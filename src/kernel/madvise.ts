@@ -23,7 +23,7 @@ export function* madvise_dontneed_path(k: Kernel, fraction: number, seed: number
     let n = 0;
     for (const id of mm.vmas) {
       const vma = k.vm.vmas[id]!;
-      if (vma.anonVma < 0) continue;
+      if (vma.anonVma < 0 || vma.hugetlb) continue; // the holes are made in ordinary anonymous memory
       n += quietly(k, () => {
         let z = 0;
         for (let s = 0; s < vma.nrPages; s++) {

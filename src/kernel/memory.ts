@@ -11,6 +11,7 @@ import { folio_add_new_anon_rmap, folio_add_rmap_ptes, folio_remove_rmap_ptes } 
 import { __filemap_remove_folio, filemap_add_folio } from './filemap';
 import { pagetable_alloc, pagetable_free } from './kalloc';
 import { put } from './store';
+import { zap_huge_pte } from './hugetlb-fault';
 import {
   mappingId, mkPte, ptChunk, pteBits, pteIsDevicePrivate, ptePfn, ptePresent, PTE_DIRTY, PTE_EXCLUSIVE, PTE_WRITE, PTE_YOUNG, PTRS_PER_PTE,
   type AddressSpace, type MmStruct, type Vma,
@@ -110,6 +111,10 @@ export function do_read_fault(k: Kernel, vma: Vma, slot: number): number {
 
 // mm/memory.c: zap_present_ptes() for one PTE: drop the rmap and the mapping's reference.
 export function zap_pte(k: Kernel, vma: Vma, slot: number): void {
+  if (vma.hugetlb) {
+    zap_huge_pte(k, vma, slot); // __unmap_hugepage_range(): one huge entry for the whole folio
+    return;
+  }
   const pte = vma.pte.a[slot]!;
   // zap_nonpresent_ptes(): a device-private entry holds its page's mapping and reference too.
   if (!ptePresent(pte) && !pteIsDevicePrivate(pte)) return;

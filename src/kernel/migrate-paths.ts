@@ -15,14 +15,19 @@ import { folioAddressSpace } from './filemap';
 import { page_has_movable_ops } from './balloon';
 import { mappingIsMovable } from './vm';
 import { mod_node_page_state, NS } from './vmstat';
+import { alloc_hugetlb_folio_nodemask } from './hugetlb';
 
 // mm/migrate.c: alloc_migration_target() for one node: same order, GFP_HIGHUSER_MOVABLE (a large
-// folio gets __GFP_COMP and comes back large_rmappable), limited to `zone` and below.
+// folio gets __GFP_COMP and comes back large_rmappable), limited to `zone` and below; a hugetlb
+// folio's destination comes from the hstate (alloc_hugetlb_folio_nodemask(), hugetlb.ts).
 export function alloc_migration_target(zone?: 'DMA' | 'DMA32' | 'Normal'): NewFolioSource {
   const zoneGfp = zone === 'DMA' ? __GFP_DMA : zone === 'DMA32' ? __GFP_DMA32 : 0;
   return {
     name: 'alloc_migration_target',
+    zone,
     get(k: Kernel, src: number): number {
+      // folio_test_hugetlb(src): htlb_modify_alloc_mask() and alloc_hugetlb_folio_nodemask().
+      if (k.mem.pageType.a[src] === PGTY.hugetlb) return alloc_hugetlb_folio_nodemask(k, zoneGfp);
       const order = k.mem.order.a[src]!;
       const large = testPageFlag(k, src, PG.head);
       const dst = __alloc_pages(k, GFP_HIGHUSER_MOVABLE | zoneGfp | (large ? __GFP_COMP : 0), large ? order : 0);
@@ -54,7 +59,8 @@ export function* migrate_pfns_path(k: Kernel, spec: MigrateSpec, who: string): S
     seen.add(folio);
     const m = k.mem;
     const movableOps = page_has_movable_ops(k, folio) || mappingIsMovable(m.mapping.a[folio]!);
-    if (!movableOps && (m.pageType.a[folio] !== PGTY.none || (m.mapping.a[folio] === 0 && !testPageFlag(k, folio, PG.lru)))) {
+    const hugetlb = m.pageType.a[folio] === PGTY.hugetlb; // isolate_folio_to_list() takes those too
+    if (!movableOps && !hugetlb && (m.pageType.a[folio] !== PGTY.none || (m.mapping.a[folio] === 0 && !testPageFlag(k, folio, PG.lru)))) {
       yield mkStep(k, {
         phase: 'isolate', fn: 'isolate_folio_to_list', file: 'mm/migrate.c',
         text: `${who}: ${hex(pfn)} is not an LRU folio (${m.pageType.a[folio] === PGTY.buddy ? 'free' : m.pageType.a[folio] !== PGTY.none ? 'a typed kernel page' : 'kernel memory'}): nothing to migrate`,

@@ -3,8 +3,9 @@
 // move_to_new_folio → __migrate_folio: refcount check, copy, mapping switch under a frozen
 // refcount, flags; LRU add; remove_migration_ptes), the passes and retries, and the undo paths.
 // Each point worth stopping at is a step with the real refcount and mapcount values.
-// Not modelled yet: hugetlb (migrate_hugetlbs), movable_ops pages, deferred split queues, swap
-// cache, PMD-mapped THPs (large folios here are mapped by PTEs).
+// hugetlb folios go first, through migrate_hugetlbs() (migrate-hugetlb.ts).
+// Not modelled yet: deferred split queues, swap cache, PMD-mapped THPs (large folios here are
+// mapped by PTEs).
 
 import { PG } from './flags';
 import { pageZone, type Kernel } from './kernel';
@@ -27,6 +28,7 @@ import { __PageMovable612, balloon_page_migrate_612 } from './balloon-612';
 /** A non-LRU movable page: 6.18's movable_ops, or 6.12's PAGE_MAPPING_MOVABLE (variant). */
 const isMovable = (k: Kernel, pfn: number): boolean => page_has_movable_ops(k, pfn) || __PageMovable612(k, pfn);
 import { zs_page_migrate } from './zsmalloc';
+import { migrate_hugetlbs } from './migrate-hugetlb';
 import { PGTY } from './flags';
 import { put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
@@ -67,6 +69,8 @@ export interface NewFolioSource {
   get(k: Kernel, src: number): number;
   /** put_new_folio; absent means folio_put(dst). */
   put?(k: Kernel, dst: number): void;
+  /** The highest zone the destination may come from, when the caller limits it (for narration). */
+  readonly zone?: string;
 }
 
 export interface MigrateStats {
@@ -78,13 +82,14 @@ export interface MigrateStats {
   nr_split: number;
 }
 
-interface Ctx {
+export interface MigrateCtx {
   readonly k: Kernel;
   readonly target: NewFolioSource;
   readonly reason: MigrateReason;
   /** Who is migrating, for narration when two migrators race. */
   readonly who: string;
 }
+type Ctx = MigrateCtx;
 
 // migrate_folio_unmap() records its state in dst->private: PAGE_WAS_MAPPED | PAGE_WAS_MLOCKED,
 // or'ed with the anon_vma pointer (here: anon_vma index + 1, shifted above the state bits).
@@ -346,7 +351,7 @@ export function folio_migrate_flags(k: Kernel, dst: number, src: number): string
   copy(PG.idle, 'idle');
   if (testPageFlag(k, src, PG.swapbacked)) clearPageFlag(k, src, PG.owner_priv_1); // folio_clear_swapcache()
   clearPageFlag(k, src, PG.private);
-  setPagePrivate(k, src, 0);
+  if (k.mem.pageType.a[src] !== PGTY.hugetlb) setPagePrivate(k, src, 0); // a hugetlb folio keeps its HPG_* flags there
   if (testPageFlag(k, dst, PG.writeback)) clearPageFlag(k, dst, PG.writeback); // folio_end_writeback()
   copy(PG.reclaim, 'readahead');
   return moved;
@@ -400,7 +405,7 @@ function* __migrate_folio(c: Ctx, dst: number, src: number, srcPrivate: boolean,
 }
 
 // mm/migrate.c: move_to_new_folio() — pick the migrate_folio callback of the folio's mapping.
-function* move_to_new_folio(c: Ctx, dst: number, src: number, mode: MigrateMode): Steps<number> {
+export function* move_to_new_folio(c: Ctx, dst: number, src: number, mode: MigrateMode): Steps<number> {
   const { k } = c;
   const as = folioAddressSpace(k, src);
   let rc: number;
@@ -675,16 +680,22 @@ export function* migrate_pages(k: Kernel, from: number, target: NewFolioSource, 
   });
   const ret = newFolioList(k);
   const split = newFolioList(k);
-  let rcGather = 0;
-  while (!listEmpty(k.lists, from)) {
+  // hugetlb folios first; -ENOMEM there ends it all (goto out).
+  let rcGather = yield* migrate_hugetlbs(c, from, mode, ret, stats);
+  while (rcGather >= 0 && !listEmpty(k.lists, from)) {
     // Cut a batch of up to NR_MAX_BATCHED_MIGRATION base pages (the folio that reaches it included).
     const folios = newFolioList(k);
     let nrPages = 0;
     for (const f of folioListPfns(k, from)) {
+      if (k.mem.pageType.a[f] === PGTY.hugetlb) {
+        listMoveTail(k, f, from, ret); // retried hugetlb folios are kept in the list (for the caller's putback)
+        continue;
+      }
       nrPages += folio_nr_pages(k, f);
       listMoveTail(k, f, from, folios);
       if (nrPages >= NR_MAX_BATCHED_MIGRATION) break;
     }
+    if (listEmpty(k.lists, folios)) continue; // only hugetlb folios were left: the kernel's batch of nothing does nothing
     const rc = mode === MIGRATE_MODE.ASYNC
       ? yield* migrate_pages_batch(c, folios, mode, ret, split, stats, NR_MAX_MIGRATE_PAGES_RETRY)
       : yield* migrate_pages_sync(c, folios, mode, ret, split, stats);

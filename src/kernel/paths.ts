@@ -21,6 +21,7 @@ import { rmap_walk } from './rmap';
 import { LRU } from './lru';
 import { put } from './store';
 import { emitStep, mkStep, hex, type Steps } from './step';
+import { hugetlb_fault_path } from './hugetlb-fault';
 import { ptePresent, ptePfn, pteIsDevicePrivate, describeVma, type Vma } from './vm';
 import { MT_NAMES, PAGE_ALLOC_COSTLY_ORDER } from './zone';
 
@@ -182,6 +183,7 @@ export function* fault_path(k: Kernel, process: number, pages: number, order: nu
     yield mkStep(k, { phase: 'fault', fn: 'handle_mm_fault', file: 'mm/memory.c', text: vma, pfns: [], result: 'VM_FAULT_SIGSEGV' });
     return 0;
   }
+  if (vma.hugetlb) return yield* hugetlb_fault_path(k, vma, pages, folios);
   let done = 0;
   for (let slot = 0; slot < vma.nrPages && done < pages; slot++) {
     if (vma.pte.a[slot] !== 0) continue;
@@ -222,9 +224,10 @@ export function* exit_path(k: Kernel, process: number): Steps<void> {
       const before = refs(k, folio);
       zap_pte(k, vma, s);
       const gone = k.mem.pageType.a[folio] === PGTY.buddy || k.mem.refcount.a[folio] === 0;
+      const huge = vma.hugetlb === true;
       yield mkStep(k, {
-        phase: 'unmap', fn: device ? 'zap_nonpresent_ptes' : 'zap_present_ptes', file: 'mm/memory.c',
-        text: `${mm.comm}[${mm.pid}] exits: ${device ? 'device-private entry' : 'PTE'} at ${hex((vma.start + s) * 4096)} zapped; folio ${hex(folio)} ${before} → ${gone ? (device ? 'freed: page_free() returns it to the driver' : 'freed') : refs(k, folio)}`,
+        phase: 'unmap', fn: device ? 'zap_nonpresent_ptes' : huge ? '__unmap_hugepage_range' : 'zap_present_ptes', file: huge ? 'mm/hugetlb.c' : 'mm/memory.c',
+        text: `${mm.comm}[${mm.pid}] exits: ${device ? 'device-private entry' : huge ? 'huge entry' : 'PTE'} at ${hex((vma.start + s) * 4096)} zapped; folio ${hex(folio)} ${before} → ${gone ? (device ? 'freed: page_free() returns it to the driver' : k.mem.pageType.a[folio] === PGTY.hugetlb ? 'back in the hugetlb pool (free_huge_folio())' : 'freed') : refs(k, folio)}`,
         pfns: [{ pfn: page, role: gone ? 'freed' : 'target' }],
       });
     }

@@ -23,6 +23,7 @@ import { node_page_state, NS } from './vmstat';
 import { rehash } from './store';
 import { PG } from './flags';
 import { memremap_pages } from './device';
+import { hugetlb_populate } from './hugetlb-fault';
 import { testPageFlag } from './memmap';
 import { createAddressSpace, createAnonVma, createMm, createVma, type AddressSpace, type MmStruct, type Vma } from './vm';
 
@@ -46,6 +47,12 @@ export interface PopulateSpec {
   readonly forks: number;
   /** Device-private memory (ZONE_DEVICE) above RAM, in pages; 0 = none. */
   readonly devicePages?: number;
+  /** hugepages=N: the 2 MiB hugetlb pool allocated at boot; 0 = none. */
+  readonly hugepages?: number;
+  /** How many pool folios the map_hugetlb process (process 0) faults into its MAP_HUGETLB area. */
+  readonly hugetlbMapped?: number;
+  /** vm.nr_overcommit_hugepages: how many surplus folios faults may take from the buddy past the pool. */
+  readonly hugetlbOvercommit?: number;
 }
 
 export const DEFAULT_POPULATE: PopulateSpec = {
@@ -298,6 +305,9 @@ export function populate(spec: PopulateSpec, layout: MemoryLayout = defaultLayou
   if (spec.devicePages) memremap_pages(k);
   const rng = createPrng(spec.seed);
   const w: World = { k, rng, spec, procs: [], files: [], fileNext: [], slabs: [], kpages: [], pid: 0, slabPages: 0 };
+  // hugepages= on the command line: the pool is taken while memory is unfragmented, and its
+  // user is the first process (hugetlb-fault.ts).
+  if (spec.hugepages || spec.hugetlbOvercommit) hugetlb_populate(k, 1000 + w.pid++, spec.hugepages ?? 0, spec.hugetlbMapped ?? 0, spec.hugetlbOvercommit ?? 0);
   const nr = spec.nrPfns;
   const kinds: AddressSpace['kind'][] = [];
   for (let i = 0; i < spec.files; i++) kinds.push(i % 12 === 0 ? 'ramfs' : i % 5 === 0 ? 'shmem' : 'file');

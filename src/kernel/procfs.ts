@@ -81,6 +81,7 @@ export function stable_page_flags(k: Kernel, pfn: number, free: Uint8Array): big
   let u = 0n;
   let mapped = false;
   if (type === PGTY.none) for (let i = 0; i < nr && !mapped; i++) mapped = mapcount.a[head + i]! >= 0; // folio_mapped()
+  else if (type === PGTY.hugetlb) mapped = k.hugetlb.entireMapcount.a[head >> 9]! >= 0; // mapped whole
   if (mapped) u |= b(KPF.MMAP);
   const m = mapping.a[head]!;
   if (m !== 0 && mappingIsAnon(m)) u |= b(KPF.ANON);
@@ -99,10 +100,13 @@ export function stable_page_flags(k: Kernel, pfn: number, free: Uint8Array): big
 }
 
 // fs/proc/page.c: kpagecount_read() with CONFIG_PAGE_MAPCOUNT — the precise per-page mapcount,
-// 0 for typed pages. Not the refcount.
+// 0 for typed pages but hugetlb. Not the refcount.
 export function kpagecount(k: Kernel, pfn: number): number {
   if (!pfnValid(k, pfn)) return 0;
   const head = k.mem.lruNext.a[pfn]! <= -2 ? -k.mem.lruNext.a[pfn]! - 2 : pfn;
+  // folio_precise_page_mapcount(): a large folio adds its entire mapcount to every page, which is
+  // all a hugetlb folio has (its head's _mapcount holds the page type).
+  if (k.mem.pageType.a[head] === PGTY.hugetlb) return k.hugetlb.entireMapcount.a[head >> 9]! + 1;
   if (k.mem.pageType.a[head] !== PGTY.none) return 0;
   return Math.max(0, k.mem.mapcount.a[pfn]! + 1);
 }
@@ -121,3 +125,5 @@ export function dumpKpage(k: Kernel): { kpageflags: Uint8Array; kpagecount: Uint
   }
   return { kpageflags: flags, kpagecount: count };
 }
+
+export { hugetlb_report_meminfo } from './hugetlb';

@@ -70,10 +70,13 @@ export type Steps<T = void> = Generator<StepInfo, T, void>;
 
 export interface StepSource {
   readonly mem: Memmap;
+  /** The hstate's per-folio _entire_mapcount (hugetlb-state.ts), for a hugetlb folio's mapcount. */
+  readonly hugetlb?: { readonly entireMapcount: { readonly a: Int32Array } };
 }
 
 /** Folio state without touching the footprint (the trace is not kernel code). */
-function pfnState(mem: Memmap, pfn: number): PfnState {
+function pfnState(k: StepSource, pfn: number): PfnState {
+  const mem = k.mem;
   if (pfn < 0 || pfn >= mem.nr) return { pfn, refcount: 0, mapcount: 0 };
   const next = mem.lruNext.a[pfn]!;
   const head = next <= -2 ? -next - 2 : pfn;
@@ -81,6 +84,8 @@ function pfnState(mem: Memmap, pfn: number): PfnState {
   if (mem.pageType.a[head] === PGTY.none) {
     const nr = mem.flags.a[head]! & (1 << PG.head) ? 1 << mem.order.a[head]! : 1;
     for (let i = 0; i < nr; i++) mapcount += mem.mapcount.a[head + i]! + 1;
+  } else if (mem.pageType.a[head] === PGTY.hugetlb && k.hugetlb) {
+    mapcount = k.hugetlb.entireMapcount.a[head >> 9]! + 1; // folio_mapcount(): mapped whole
   }
   return { pfn, refcount: mem.refcount.a[head]!, mapcount };
 }
@@ -119,7 +124,7 @@ export function mkStep(k: StepSource, s: Omit<StepInfo, 'footprint' | 'trace' | 
     const pfn = pfns[i]!.pfn;
     let dup = false;
     for (let j = 0; j < i && !dup; j++) dup = pfns[j]!.pfn === pfn;
-    if (!dup) after.push(pfnState(k.mem, pfn));
+    if (!dup) after.push(pfnState(k, pfn));
   }
   return { phase: s.phase, fn: s.fn, file: s.file, text: s.text, pfns, result: s.result, trace: s.trace ?? NO_TRACE, footprint, after };
 }

@@ -87,6 +87,8 @@ function usedClass(k: Kernel, head: number, held: HeldFolios): StateClass {
   if (held.migrating.has(head) || (fl & (1 << PG.locked) && held.isolated.has(head))) return StateClass.Migrating;
   if (fl & (1 << PG.locked)) return StateClass.Locked;
   if (held.pinned.has(head) || (!(fl & (1 << PG.head)) && k.mem.refcount.a[head]! >= GUP_PIN_COUNTING_BIAS)) return StateClass.Pinned;
+  // An isolated hugetlb folio is off hugepage_activelist; its flags alone do not say it is isolated.
+  if (held.isolated.has(head) && k.mem.pageType.a[head] === PGTY.hugetlb) return StateClass.Isolated;
   return baseClass(k, head, fl, k.mem.pageType.a[head]!, k.mem.mapping.a[head]!);
 }
 

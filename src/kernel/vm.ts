@@ -56,6 +56,12 @@ export interface Vma {
   readonly anonVma: number;
   readonly file: number;
   readonly writable: boolean;
+  /**
+   * VM_HUGETLB: a MAP_HUGETLB mapping of 2 MiB pages. Its PTE store keeps one slot per 4 KiB like
+   * any VMA, but only the slot at each 2 MiB boundary is used: it holds the huge entry (the PMD
+   * the kernel sets with set_huge_pte_at()) for the whole folio; there are no PTE-table pages.
+   */
+  readonly hugetlb?: boolean;
   readonly pte: Store & { a: Int32Array };
   /** PFN of the page-table page covering each PTRS_PER_PTE-entry chunk, -1 if none. */
   readonly ptPages: Store & { a: Int32Array };
@@ -141,6 +147,7 @@ export interface VmaSpec {
   readonly anonVma?: AnonVma;
   readonly file?: AddressSpace;
   readonly writable: boolean;
+  readonly hugetlb?: boolean;
 }
 
 export function createVma(k: VmOwner, s: VmaSpec): Vma {
@@ -155,6 +162,7 @@ export function createVma(k: VmOwner, s: VmaSpec): Vma {
     anonVma: s.anonVma ? s.anonVma.id : -1,
     file: s.file ? s.file.id : -1,
     writable: s.writable,
+    hugetlb: s.hugetlb === true,
     pte: addStore(k.st, `vma${id}.pte`, new Int32Array(s.nrPages)),
     ptPages: addStore(k.st, `vma${id}.pt_pages`, new Int32Array(Math.ceil(s.nrPages / PTRS_PER_PTE) + 1).fill(-1), -1),
   };

@@ -119,10 +119,16 @@ function Fields({ d }: { readonly d: PageDetail }) {
         <Row name="index" title="page->index: the offset in the mapping, in pages">
           <code>{hex(d.index)}</code>
         </Row>
-        <Row name="private" title="page->private: the buddy order on a free block's head, buffer heads on a file page">
+        <Row name="private" title="page->private: the buddy order on a free block's head, buffer heads on a file page, the HPG_* flags on a hugetlb folio">
           <code>{d.private}</code>
           {d.buddyOrder !== null && <span className="muted"> (buddy order)</span>}
+          {d.hugetlb && d.folioHead === d.pfn && d.hugetlb.flags.map((f) => <code key={f} className="flag">{f}</code>)}
         </Row>
+        {d.hugetlb && (
+          <Row name="hstate" title="the 2 MiB hstate: where this hugetlb folio is, and the pool's counters (/proc/meminfo's HugePages_*)">
+            {d.hugetlb.state} <span className="muted">· {d.hugetlb.pool}</span>
+          </Row>
+        )}
         <Row name={tail ? 'compound_head' : 'lru'} title={tail ? 'a tail page keeps its head in lru.next (bit 0 set)' : 'lru links: the LRU list, a free list (buddy_list) or a migration list'}>
           {tail ? (
             <code>{hex(d.folioHead)}</code>
