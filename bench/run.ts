@@ -14,6 +14,7 @@ import { createViewTracker, updateView } from '../src/engine/viewtracker';
 import { VM_EVENT } from '../src/kernel/vmstat';
 import { createPrng } from '../src/kernel/prng';
 import { checkLoopState, createLoopState, fieldSum, migrateLoop } from './migrate-loop';
+import { predictionFigures } from './predict';
 
 const MI = 1 << 20;
 
@@ -183,6 +184,10 @@ COMPACTION_KINDS.forEach(([label], i) => {
   figures.push({ what: `compaction migrations/s, ${label}`, value: mid.rate, unit: '/s', target: 1_000_000, better: 'higher', note: `median of ${runs.length}: ${mid.note}` });
   figures.push({ what: `compaction / bare loop, ${label.replace('large-4g ', '')}`, value: mid.rate / loopRate, unit: '×', target: 0.35, better: 'higher', note: `${(mid.rate / 1000).toFixed(1)} k/s over ${(loopRate / 1e6).toFixed(2)} M/s` });
 });
+
+// Prediction against the real captures (issue 10): compact_memory on an imported `before`, its
+// free blocks per order against the capture's after.buddyinfo. Information: no design.md target.
+figures.push(...predictionFigures());
 
 console.log('pfnscope bench (median of runs; targets from design.md)');
 for (const f of figures) console.log(formatFigure(f));

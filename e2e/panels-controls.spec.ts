@@ -115,7 +115,7 @@ test('the Timeline slider seeks, and carries markers for the action, the phases 
 
 test('Play plays, Pause pauses, and a phase breakpoint stops play at the refcount check', async ({ page }) => {
   await openPreset(page, PRESET);
-  const play = page.getByRole('button', { name: 'Play' });
+  const play = page.getByRole('button', { name: 'Play', exact: true });
   await page.getByLabel('Speed').selectOption('2');
   await play.click();
   await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();

@@ -75,7 +75,7 @@ test('Go to PFN selects a page: refcount beside expected, its holders, mapcount 
   await page.keyboard.press('Home');
   await expectStep(page, 0);
   await page.getByLabel('Speed').selectOption('1000');
-  await page.getByRole('button', { name: 'Play' }).click();
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
   await expect(page.getByTestId('breakpoint-hit')).toContainText(`PFN ${src}`);
   await expectStep(page, firstStep);
   expect(errors).toEqual([]);

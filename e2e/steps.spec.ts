@@ -78,9 +78,9 @@ test('Play turns into Pause while it plays, pauses, and Space plays on to the en
   await openPreset(page);
   const app = page.getByTestId('app');
   await page.getByLabel('Speed').selectOption('10');
-  await page.getByRole('button', { name: 'Play' }).click();
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
   await page.getByRole('button', { name: 'Pause' }).click();
-  await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeEnabled();
   await expect(app).toHaveAttribute('data-busy', 'false');
   await expect(app).toHaveAttribute('data-done', 'false');
 
@@ -89,7 +89,7 @@ test('Play turns into Pause while it plays, pauses, and Space plays on to the en
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.keyboard.press('Space');
   await expect(app).toHaveAttribute('data-done', 'true');
-  await expect(page.getByRole('button', { name: 'Play' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeDisabled();
   await expect(app).toHaveAttribute('data-step', (await app.getAttribute('data-frontier'))!);
 });
 

@@ -7,13 +7,17 @@ import { buddyinfo, pagetypeinfo } from '../kernel/procfs';
 import { findPreset, PRESETS } from '../engine/presets';
 import { parseScenarioText, type Scenario } from '../engine/scenario';
 import { parseShareUrl } from '../engine/share';
-import { openSession } from '../engine/session';
+import { importedScenario, openImportedSession, openSession } from '../engine/session';
 import { frontier, runToEnd, seek, timelineHash } from '../engine/timeline';
 import { traceLines } from '../engine/trace';
 import { summaryOf } from '../engine/snapshot';
 import { VM_EVENT } from '../kernel/vmstat';
 import { parseArgs, USAGE } from './args';
 import { footprintLines, VARIANTS } from '../engine/footprint';
+import { populate } from '../kernel/populate';
+import { populateSpecOf } from '../engine/scenario';
+import { openReplayFile, predictFile, replaySummary } from './replay';
+import { importPrefix, importReportText } from './import';
 
 interface Source {
   readonly scenario: Scenario;
@@ -56,9 +60,18 @@ function main(argv: readonly string[]): number {
   if (!VARIANTS.includes(args.variant)) {
     throw new Error(`variant "${args.variant}" is not modelled yet (modelled: ${VARIANTS.join(', ')}; other designs are not modelled)`);
   }
+  if (args.importReport && !args.import) throw new Error('--import-report needs --import PREFIX');
+  if (args.import && args.variant !== 'linux-6.18') throw new Error(`--import rebuilds balloon pages in the linux-6.18 design: --variant ${args.variant} cannot run on it`);
   const resolved = resolveSource(args.source);
   const src = args.variantGiven ? { ...resolved, scenario: { ...resolved.scenario, variant: args.variant as 'linux-6.18' | 'linux-6.12' | 'no-refcount' | 'pfn-array' } } : resolved;
-  const s = openSession(src.scenario);
+  // --replay: the trace's events are the timeline, over SOURCE's memory (its actions do not run).
+  // --import: a real machine's memory; SOURCE, when given, contributes only its actions.
+  const imported = args.import ? importPrefix(args.import) : null;
+  const actions = args.sourceGiven ? src.scenario.actions ?? [] : [];
+  const replay = args.replay
+    ? openReplayFile(args.replay, imported ? imported.k : populate(populateSpecOf(src.scenario)), imported ? importedScenario(imported) : src.scenario, args.vmemmapBase)
+    : null;
+  const s = replay ?? (imported ? openImportedSession(imported, actions) : openSession(src.scenario));
   const t = s.t;
   const target = args.until ?? src.step;
   const reached = target === undefined ? runToEnd(t) : seek(t, target);
@@ -73,7 +86,9 @@ function main(argv: readonly string[]): number {
   if (args.footprint) out(footprintLines(s, s.scenario.variant ?? 'linux-6.18').join('\n') + '\n');
   if (args.buddyinfo) out(buddyinfo(s.k));
   if (args.pagetypeinfo) out(pagetypeinfo(s.k));
-  const wantSummary = args.summary || (!args.buddyinfo && !args.pagetypeinfo && !args.hash && !args.trace && !args.footprint);
+  if (args.predict) out(predictFile(s.k, args.predict));
+  if (args.importReport && imported) out(importReportText(imported.report));
+  const wantSummary = args.summary || (!args.buddyinfo && !args.pagetypeinfo && !args.hash && !args.trace && !args.footprint && !args.predict && !args.importReport);
   if (wantSummary) {
     // `steps` is the whole timeline's length: compute it all, then come back to where we were.
     const here = t.cur;
@@ -87,6 +102,8 @@ function main(argv: readonly string[]): number {
       migrated: ev[VM_EVENT.PGMIGRATE_SUCCESS],
       failed: ev[VM_EVENT.PGMIGRATE_FAIL],
       ...summaryOf(s.k),
+      ...(replay ? replaySummary(replay) : {}),
+      ...(imported ? { import: imported.report } : {}),
     }) + '\n');
   }
   return 0;

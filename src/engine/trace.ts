@@ -3,6 +3,7 @@
 // trace sorts and diffs like a real one. A step's tracepoint lines come first, then one line
 // naming its kernel function with the state after the step of every page it touched, source
 // first: `[pfn=0x1a2b refcount=N mapcount=N]` (mapcount as folio_mapcount() counts it).
+// A replayed trace's steps (engine/replay.ts) carry the recorded lines, which are printed as they are.
 
 import { hex } from '../kernel/step';
 import type { Step } from './timeline';
@@ -14,6 +15,7 @@ function prefix(s: Step): string {
 }
 
 export function traceLines(s: Step): string[] {
+  if (s.verbatim) return [...s.trace]; // a replayed trace: the lines as the kernel wrote them
   const p = prefix(s);
   const out = s.trace.map((t) => p + t);
   const order = [...s.pfns].sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role));

@@ -32,7 +32,7 @@ export function balloonPages(k: Kernel): number[] {
 }
 
 // include/linux/balloon_compaction.h: balloon_page_insert()
-function balloon_page_insert(k: Kernel, page: number): void {
+export function balloon_page_insert(k: Kernel, page: number): void {
   setPageType(k, page, PGTY.offline); // __SetPageOffline()
   setPageFlag(k, page, PG.uptodate); // SetPageMovableOps()
   setPagePrivate(k, page, BALLOON_DEV);

@@ -46,6 +46,8 @@ export interface StepInfo {
   readonly result?: string;
   /** Trace lines in tracepoint vocabulary: "event: fields" (the engine adds the ftrace prefix). */
   readonly trace: readonly string[];
+  /** The trace lines are whole ftrace lines as a real kernel recorded them (a replayed trace): shown as they are. */
+  readonly verbatim?: boolean;
   /** struct page fields read and written since the previous step (memmap.ts F bits). */
   readonly footprint: StepFootprint;
   /** Refcount and folio_mapcount() of each step PFN's folio right after the step (for trace lines). */

@@ -1,8 +1,9 @@
 // The page, laid out to fit a 1366×768 screen without scrolling: the header on top; the PFN grid
 // in the middle with the narration (then the balloon and compaction panels while they have
 // something to show), charts and breakpoints on its left and the page inspector on its right; the
-// step controls, the timeline scrubber and the trace below. The preset gallery and
-// the scenario editor open over everything below the header and the error line. The root carries the
+// step controls, the timeline scrubber and the trace below. The preset gallery, the scenario
+// editor, the footprint table, Import and its match report open over everything below the
+// header, the error line and the import's progress line. Files dropped anywhere are imported. The root carries the
 // e2e test hooks: data-busy (wait for "false" instead of sleeping), data-state-hash,
 // data-nr-pfns, data-step, data-frontier and data-done.
 import { useEffect, type ReactNode } from 'react';
@@ -26,6 +27,10 @@ import { PFNS_PER_ROW } from './grid/render';
 import { onKeyDown } from './keyboard';
 import { PresetGallery } from './PresetGallery';
 import { ScenarioEditor } from './editor/ScenarioEditor';
+import { ImportDialog } from './import/ImportDialog';
+import { ImportDrop } from './import/ImportDrop';
+import { ImportProgress } from './import/ImportProgress';
+import { MatchPanel } from './import/MatchPanel';
 import { selectBusy, selectMeta, selectPanel, useSim } from './state/store';
 
 export function App() {
@@ -38,6 +43,7 @@ export function App() {
     <TestHooks>
       <Header />
       <ErrorLine />
+      <ImportProgress />
       <div className="stage">
         <div className="main">
           <aside className="side left">
@@ -69,16 +75,19 @@ export function App() {
         <Overlay />
       </div>
       <Help />
+      <ImportDrop />
     </TestHooks>
   );
 }
 
-/** The preset gallery or the scenario editor, over the grid and the controls. */
+/** The overlay open over the grid and the controls, if any. */
 function Overlay() {
   const panel = useSim(selectPanel);
   if (panel === 'gallery') return <PresetGallery />;
   if (panel === 'editor') return <ScenarioEditor />;
   if (panel === 'footprint') return <FootprintPanel />;
+  if (panel === 'import') return <ImportDialog />;
+  if (panel === 'match') return <MatchPanel />;
   return null;
 }
 

@@ -4,7 +4,10 @@
 // so it is rendered as text, never as HTML.
 import { ROLE_COLORS, ROLE_LABELS } from './grid/roles';
 import { selectDone, selectFrontier, selectLoaded, selectScenarioName, selectStepInfo, useSim } from './state/store';
-import { KERNEL_VERSION, type FieldName, type StepPfn, type StepView } from '../worker/protocol';
+
+/** The capture an imported session came from, or null. */
+const selectImportName = (s: { readonly imported: { readonly name: string } | null }): string | null => s.imported?.name ?? null;
+import { isFailedResult, KERNEL_VERSION, type FieldName, type StepPfn, type StepView } from '../worker/protocol';
 import { hex } from './format';
 
 function pfnRange(p: StepPfn): string {
@@ -18,8 +21,8 @@ export function distinctPfns(pfns: readonly StepPfn[]): StepPfn[] {
   return pfns.filter((p, i) => pfns.findIndex((q) => keyOf(q) === keyOf(p)) === i);
 }
 
-/** A result that is an error code reads as a failure. */
-export const isFailure = (result: string | null): boolean => result !== null && result.startsWith('-');
+/** A result that is an error code (or a replayed batch's nr_failed=N) reads as a failure. */
+export const isFailure = (result: string | null): boolean => isFailedResult(result);
 
 export function Narration() {
   const loaded = useSim(selectLoaded);
@@ -93,10 +96,19 @@ function StepZero() {
   const name = useSim(selectScenarioName);
   const done = useSim(selectDone);
   const frontier = useSim(selectFrontier);
+  const imported = useSim(selectImportName);
   return (
     <section className="panel narration" aria-label="Narration">
       <p className="narr-text">
-        Step 0: memory as <strong>{name}</strong> populated it, before the first action.
+        {imported === null ? (
+          <>
+            Step 0: memory as <strong>{name}</strong> populated it, before the first action.
+          </>
+        ) : (
+          <>
+            Step 0: memory as <strong>{imported}</strong> had it, rebuilt from its kpageflags and kpagecount, before the first action.
+          </>
+        )}
         {done && frontier === 0 ? ' This scenario has no actions.' : ' Step forward (→) to run it.'}
       </p>
     </section>

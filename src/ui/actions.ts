@@ -2,7 +2,7 @@
 // that it applies (a session is loaded, the worker is alive, there is somewhere to go) and sends
 // one command, so a button that is disabled and a key that does nothing agree.
 import { send } from './state/simClient';
-import { useSim } from './state/store';
+import { useSim, type Panel } from './state/store';
 
 function ready(): { step: number; atEnd: boolean; playing: boolean } | null {
   const { meta, alive } = useSim.getState();
@@ -56,8 +56,8 @@ export function toggleHelp(open?: boolean): void {
   useSim.setState((s) => ({ helpOpen: open ?? !s.helpOpen }));
 }
 
-/** Open the preset gallery or the scenario editor over the grid (closing the other), or toggle it. */
-export function togglePanel(panel: 'gallery' | 'editor' | 'footprint'): void {
+/** Open an overlay over the grid (closing the one open), or toggle it. */
+export function togglePanel(panel: Panel): void {
   useSim.setState((s) => ({ panel: s.panel === panel ? null : panel }));
 }
 

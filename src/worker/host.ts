@@ -15,16 +15,29 @@
 // its timeline opens the last step, a PFN past the machine selects nothing, and a non-fatal error
 // says so.
 //
+// Import: a real machine's dump (kernel/import: importDump) opens like a load, posting progress
+// while the rebuild runs; its first frame carries the import's report. The dump stays here so a
+// trace can be replayed over the imported memory (16 B per PFN, beside the kernel's own).
+//
+// Replay: a trace (engine/replay.ts) opens like a load, over the memory of the session shown
+// rebuilt as at its step 0 (rebuildMemory), so replaying over an import shows the real PFNs.
+//
 // Errors: bad input (unknown preset, invalid scenario or link, PFN out of range, malformed
 // command) is refused with one line and changes nothing; a load with a fallback opens the
 // fallback instead and still says what was wrong. Anything else thrown while the session
 // moves means the kernel model is in an unknown state: the session is dropped and the error is
 // fatal, so the UI offers a restart, which replays the scenario to the same step.
 import { compareVariants } from '../engine/footprint';
-import { openSession, type Session } from '../engine/session';
+import { importedScenario, openImportedSession, openSession, type Session } from '../engine/session';
 import { trackSeries, type Series } from '../engine/series';
-import { PRESETS } from '../engine/presets';
-import { scenarioSchema } from '../engine/scenario';
+import { findPreset, PRESETS } from '../engine/presets';
+import { openReplaySession } from '../engine/replay';
+import { replayInfo, type ReplayInfo } from '../engine/replay-parse';
+import { populateSpecOf, scenarioSchema, type Scenario } from '../engine/scenario';
+import type { Kernel } from '../kernel/kernel';
+import { importDump } from '../kernel/import/rebuild';
+import type { ImportReport } from '../kernel/import/types';
+import { populate } from '../kernel/populate';
 import { encodeScenario, MAX_PAYLOAD_CHARS } from '../engine/share';
 import { currentStep, frontier, runToEnd, seek, stepBy, timelineHash } from '../engine/timeline';
 import { createViewTracker, updateView, type ViewTracker } from '../engine/viewtracker';
@@ -35,6 +48,8 @@ import { activeScanners } from '../kernel/compaction-state';
 import { migrateVmaView } from '../kernel/migrate_device';
 import { countClasses } from '../kernel/view';
 import { breakpointHit } from './breakpoints';
+import { dumpFiles, importActions, importRefusal, throttledProgress } from './imports';
+import { replayTraceOf } from './replays';
 import { Refused, resolve, validateText, validBreakpoints, wholeNumber, type Resolved } from './input';
 import { stepView, traceBetween } from './frame';
 import { collectMarkers, createMarkerIndex, findPhaseStep, pageHistory, type MarkerIndex, type PageHistory } from './timelineIndex';
@@ -78,6 +93,19 @@ export function createHost(env: HostEnv): Host {
   let name = '';
   let newSource: LoadSource | null = null;
   let newSession: SessionInfo | null = null;
+  /** The first frame of a replayed trace says what the trace held. */
+  let newReplay: ReplayInfo | null = null;
+  /** The first frame of an imported session carries the import's report. */
+  let newImported: ImportReport | null = null;
+  /**
+   * Fresh memory of the session shown, as at its step 0, for a trace to replay over: a preset's
+   * or scenario's populated memory, or (set by an import) the imported dump rebuilt again.
+   * Before anything is loaded: the default preset's.
+   */
+  let rebuildMemory = (): { k: Kernel; scenario: Scenario } => {
+    const scenario = findPreset('default')!.scenario;
+    return { k: populate(populateSpecOf(scenario)), scenario };
+  };
   let breakpoints: readonly Breakpoint[] = [];
   let hit: string | undefined;
   let play: Play | null = null;
@@ -121,6 +149,8 @@ export function createHost(env: HostEnv): Host {
       scenarioName: name,
       ...(newSource ? { source: newSource } : {}),
       ...(newSession ? { session: newSession } : {}),
+      ...(newReplay ? { replay: newReplay } : {}),
+      ...(newImported ? { imported: newImported } : {}),
       step: t.cur,
       frontier: frontier(t),
       done: t.done,
@@ -148,6 +178,8 @@ export function createHost(env: HostEnv): Host {
     dirty = false;
     newSource = null;
     newSession = null;
+    newReplay = null;
+    newImported = null;
     sentStep = t.cur;
     timelineReset = false;
     seriesSent = pts.length;
@@ -271,6 +303,16 @@ export function createHost(env: HostEnv): Host {
     if (pfn !== undefined && pfn >= next.k.mem.nr) {
       throw new Refused(`${what}: pfn=${pfn} is out of range (the machine's last PFN is ${next.k.mem.nr - 1})`);
     }
+    adopt(next, nextSeries, r.preset !== undefined ? { kind: 'preset', name: r.preset } : { kind: 'scenario', scenario }, { scenario, link: linkHead(r), ...(r.link ? { select: pfn ?? null } : {}) });
+    rebuildMemory = () => ({ k: populate(populateSpecOf(scenario)), scenario });
+  }
+
+  /**
+   * Make `next` the session shown. Its first frame carries `source` (what a restart loads again;
+   * null for sessions a restart cannot load from a source, such as a replayed trace) and `info`.
+   */
+  function adopt(next: Session, nextSeries: Series, source: LoadSource | null, info: SessionInfo): void {
+    const scenario = next.scenario;
     stopPlay();
     s = next;
     vt = createViewTracker(next.k, next.t.marks[next.t.cur]!);
@@ -280,11 +322,49 @@ export function createHost(env: HostEnv): Host {
     timelineReset = true;
     name = scenario.name ?? 'unnamed scenario';
     usesBalloon = (scenario.actions ?? []).some((a) => a.type === 'balloon' || (a.type === 'parallel' && a.actions.some((b) => b.type === 'balloon')));
-    newSource = r.preset !== undefined ? { kind: 'preset', name: r.preset } : { kind: 'scenario', scenario };
-    newSession = { scenario, link: linkHead(r), ...(r.link ? { select: pfn ?? null } : {}) };
+    newSource = source;
+    newSession = info;
+    newReplay = null;
+    newImported = null;
     hit = undefined;
     sentStep = -1;
     dirty = true;
+  }
+
+  /** `replay`: the trace over the memory of the session shown as it was at step 0 (protocol.ts). */
+  function replay(cmd: Extract<Command, { type: 'replay' }>): void {
+    const trace = replayTraceOf(cmd);
+    const base = rebuildMemory();
+    const next = openReplaySession(base.k, trace, base.scenario);
+    const nextSeries = trackSeries(next.t);
+    adopt(next, nextSeries, null, { scenario: next.scenario, link: null });
+    newReplay = replayInfo(trace);
+  }
+
+  /**
+   * `import`: the dump rebuilt into a kernel and opened at step 0 (or `step`, a restart), with
+   * `actions` on top. Anything that fails before the new session is adopted is refused in one
+   * line: the rebuild's ImportError names what is wrong, and the session shown is untouched.
+   */
+  function importCmd(cmd: Extract<Command, { type: 'import' }>): void {
+    if (cmd.step !== undefined) wholeNumber('step', cmd.step);
+    const dump = dumpFiles(cmd.files);
+    const actions = importActions(cmd.actions);
+    let next: Session;
+    let nextSeries: Series;
+    try {
+      next = openImportedSession(importDump(dump, throttledProgress(env.post, env.now)), actions);
+      nextSeries = trackSeries(next.t);
+      seek(next.t, cmd.step ?? 0);
+    } catch (e) {
+      throw new Refused(importRefusal(dump.name ?? 'kpageflags', e));
+    }
+    adopt(next, nextSeries, null, { scenario: next.scenario, link: null });
+    newImported = next.imported ?? null;
+    rebuildMemory = () => {
+      const r = importDump(dump);
+      return { k: r.k, scenario: importedScenario(r) };
+    };
   }
 
   /** Open `source`; if it is refused, open `fallback` and report why `source` was refused. */
@@ -315,7 +395,15 @@ export function createHost(env: HostEnv): Host {
         env.post({ type: 'validation', handled: handledVisible(), id: cmd.id, ...validateText(cmd.text) });
         return;
       }
+      case 'replay':
+        replay(cmd);
+        return;
+      case 'import':
+        importCmd(cmd);
+        return;
       case 'footprint':
+        // The variants rerun the scenario from populate: imported memory has no populate to rerun.
+        if (session().imported) throw new Refused('footprint: not available for imported memory (each variant reruns the scenario from populate)');
         env.post({ type: 'footprint', handled: handledVisible(), scenarioName: name, tables: compareVariants(session().scenario) });
         return;
       case 'step': {

@@ -12,13 +12,15 @@ import type { SeriesPoint } from '../engine/series';
 import type { ZoneRange } from '../engine/snapshot';
 import type { BalloonState } from '../kernel/balloon';
 import type { ScannerState } from '../kernel/compaction-state';
+import type { ImportReport, ZoneFreeReport } from '../kernel/import/types';
+import type { ReplayInfo } from '../engine/replay-parse';
 import type { MigrateVmaView } from '../kernel/migrate_device';
 import type { PageDetail } from '../kernel/inspect';
 import type { FieldName } from '../kernel/memmap';
 import type { Phase, Role, StepPfn } from '../kernel/step';
 
 export type Zone = ZoneRange;
-export type { FieldName, PageDetail, Phase, Role, Scenario, SeriesPoint, StepPfn };
+export type { FieldName, ImportReport, PageDetail, Phase, ReplayInfo, Role, Scenario, SeriesPoint, StepPfn, ZoneFreeReport };
 
 /** Every phase a step can have (kernel/step.ts: Phase), in the order a migration meets them. */
 const PHASE_SET: Readonly<Record<Phase, true>> = {
@@ -33,10 +35,17 @@ export const PHASES_OF_INTEREST = ['isolate', 'refcount', 'copy'] as const satis
 export type PhaseOfInterest = (typeof PHASES_OF_INTEREST)[number];
 
 /**
- * What a timeline marker flags: the first step of a scenario action, a step whose result is an
- * error (starts with '-'), or a step of a phase of interest.
+ * What a timeline marker flags: the first step of a scenario action, a step whose result is a
+ * failure (isFailedResult), or a step of a phase of interest.
  */
 export type MarkerKind = 'action' | 'fail' | PhaseOfInterest;
+
+/**
+ * A step result that reads as a failure: an error code ("-EAGAIN", "-EBUSY"), or a replayed
+ * migrate_pages batch's "nr_failed=N" (engine/replay.ts: the trace gives the count, not the error).
+ */
+export const isFailedResult = (result: string | null | undefined): boolean =>
+  result != null && (result.startsWith('-') || /^nr_failed=[1-9]/.test(result));
 
 /** One marker on the timeline scrubber. A step may carry several (an action starting with isolate). */
 export interface Marker {
@@ -62,6 +71,21 @@ export type LoadSource =
   | { readonly kind: 'preset'; readonly name: string }
   | { readonly kind: 'scenario'; readonly scenario: unknown }
   | { readonly kind: 'url'; readonly url: string };
+
+/**
+ * The files of one capture as the UI read them (kernel/import/types.ts: DumpFiles): the two
+ * binary dumps as ArrayBuffers, *transferred* to the worker (2 × 52 MiB for a 24 GiB machine
+ * would take ~0.1 s to copy, toolchain.md §5b), the optional /proc texts as strings.
+ */
+export interface ImportFiles {
+  /** What the UI and messages call the capture: its file prefix ("before"), with its folder when known. */
+  readonly name: string;
+  readonly kpageflags: ArrayBuffer;
+  readonly kpagecount: ArrayBuffer;
+  readonly buddyinfo?: string;
+  readonly pagetypeinfo?: string;
+  readonly zoneinfo?: string;
+}
 
 /** Play and multi-step moves stop at the first step that matches any breakpoint. */
 export type Breakpoint =
@@ -91,6 +115,25 @@ export type Command =
    * parser); answered with `validation` carrying the same id. Changes nothing.
    */
   | { readonly type: 'validate'; readonly id: number; readonly text: string }
+  /**
+   * Open a session on a real machine's page frame array (kernel/import): `progress` messages
+   * while the rebuild runs, then a frame carrying the import's report. A dump the rebuild cannot
+   * use is refused in one line and the session shown stays. `step` as in load (a restart);
+   * `actions` (scenario actions, checked by its schema) run on the imported memory, as the CLI's
+   * `npm run sim -- compact-memory --import PREFIX` does; without them nothing runs.
+   */
+  | { readonly type: 'import'; readonly files: ImportFiles; readonly step?: number; readonly actions?: readonly unknown[] }
+  /**
+   * Replay an ftrace text (engine/replay.ts: /sys/kernel/tracing/trace or `trace-cmd report`
+   * output, already decompressed) over the memory of the session shown, as it was at step 0 (a
+   * preset's, a scenario's or an imported one): one step per migrate or compaction event.
+   * Answered like a load: a frame carrying `session` and `replay` (no `source`: a restart sends
+   * the text again). A text that is not a trace, has no such event or has a line cut short is
+   * refused in one line and the session shown stays. `vmemmapBase` (hex, e.g.
+   * "0xffd4000000000000") turns kprobe struct page pointers into PFNs; without it the worker
+   * infers it from the trace when it can. `name` labels the session (the file name).
+   */
+  | { readonly type: 'replay'; readonly text: string; readonly name: string; readonly vmemmapBase?: string }
   /** Run the session's scenario under every design variant; answered with `footprint`. Changes nothing. */
   | { readonly type: 'footprint' }
   /** Move by `delta` steps; when |delta| > 1 the move stops at the first breakpoint it meets. */
@@ -170,6 +213,13 @@ export interface FrameMsg {
   readonly source?: LoadSource;
   /** Present, with `source`, on the first frame of a newly loaded session. */
   readonly session?: SessionInfo;
+  /**
+   * Present, with `session` and without `source`, on the first frame of an imported session: how
+   * well the rebuild matched the capture (free blocks per order against its buddyinfo, guesses).
+   */
+  readonly imported?: ImportReport;
+  /** Present, with `session` and without `source`, on the first frame of a replayed trace. */
+  readonly replay?: ReplayInfo;
   /** Current step; 0 = populated memory before the first action. */
   readonly step: number;
   /** Steps computed so far; the total once `done`. */
@@ -222,6 +272,9 @@ export interface FrameMsg {
 }
 
 /** What the UI keeps of a newly loaded session: the editor's scenario and the share link. */
+/** Longest trace text the `replay` command reads (characters): V8 strings end near 512 Mi. */
+export const MAX_TRACE_TEXT = 256 * 1024 * 1024;
+
 export interface SessionInfo {
   /** The scenario as the worker validated it: what the editor starts from and Export writes. */
   readonly scenario: Scenario;
@@ -280,6 +333,20 @@ export interface FootprintMsg {
   readonly tables: readonly VariantFootprint[];
 }
 
+/**
+ * How far a long command has got (the import's rebuild: PFNs done of total), posted at most
+ * every PROGRESS_MS. Carries no `handled`: the frame or error that ends the command does.
+ */
+export interface ProgressMsg {
+  readonly type: 'progress';
+  readonly what: 'import';
+  readonly done: number;
+  readonly total: number;
+}
+
+/** Progress messages are at least this far apart (ms): a bar needs no more, and each is a main-thread task. */
+export const PROGRESS_MS = 50;
+
 /** Posted once when the worker starts. */
 export interface ReadyMsg {
   readonly type: 'ready';
@@ -289,12 +356,12 @@ export interface ReadyMsg {
 }
 
 /**
- * Worker → UI. Every message but `ready` carries `handled`: the number of commands other than
+ * Worker → UI. Every message but `ready` and `progress` carries `handled`: the number of commands other than
  * `ack` and `breakpoints` the worker had processed. The UI counts what it sent and is idle when the two are equal
  * (e2e tests wait for that instead of sleeping); every such command is answered by a frame, a
  * page, a validation, a footprint or an error that carries a count covering it.
  */
-export type WorkerMsg = FrameMsg | PageMsg | ValidationMsg | FootprintMsg | ErrorMsg | ReadyMsg;
+export type WorkerMsg = FrameMsg | PageMsg | ValidationMsg | FootprintMsg | ErrorMsg | ReadyMsg | ProgressMsg;
 
 /** The kernel version the model follows; step source links point at this version. */
 export const KERNEL_VERSION = 'v6.18';

@@ -7,14 +7,14 @@
 // index remembers how far it has read and only looks at steps computed since. A 6,000-step
 // timeline (migrate-process) is read once, not once per frame.
 import type { Step } from '../engine/timeline';
-import { HISTORY_KEEP, PHASES_OF_INTEREST, type HistoryMark, type Marker, type Phase } from './protocol';
+import { HISTORY_KEEP, isFailedResult, PHASES_OF_INTEREST, type HistoryMark, type Marker, type Phase } from './protocol';
 
 const OF_INTEREST: ReadonlySet<Phase> = new Set(PHASES_OF_INTEREST);
 
 export const isPhaseOfInterest = (p: Phase): boolean => OF_INTEREST.has(p);
 
-/** A step failed when its result is an error code: "-EAGAIN", "-EBUSY", "-ENOMEM". */
-export const stepFailed = (s: Step): boolean => s.result !== undefined && s.result.startsWith('-');
+/** A step failed when its result is an error code ("-EAGAIN", "-EBUSY") or a replayed batch's nr_failed=N. */
+export const stepFailed = (s: Step): boolean => isFailedResult(s.result);
 
 export interface MarkerIndex {
   /** steps[0 .. upTo) have been read. */

@@ -1,25 +1,37 @@
 // Share: copies the link of what the page shows (scenario, step, selected page) and says so. When
 // the clipboard is refused (no permission, an insecure origin) the link is shown selected in a
 // small read-only field instead, to copy by hand; Esc, Close or a click elsewhere dismisses it.
+// Imported memory exists only in the person's files: no link can carry it, and Share says so
+// instead of copying a link that would open something else.
 import { useEffect, useRef, useState } from 'react';
 import { currentShareUrl } from './urlSync';
-import { selectLink, selectLoaded, useSim } from '../state/store';
+import { selectImported, selectLink, selectLoaded, useSim } from '../state/store';
 
-type Shown = { readonly kind: 'copied'; readonly url: string } | { readonly kind: 'manual'; readonly url: string; readonly why: string } | null;
+type Shown =
+  | { readonly kind: 'copied'; readonly url: string }
+  | { readonly kind: 'manual'; readonly url: string; readonly why: string }
+  | { readonly kind: 'note'; readonly text: string }
+  | null;
+
+/** What Share says for an imported session. */
+const NO_LINK_FOR_IMPORTS = 'No link for imported memory: it comes from your files';
 
 /** How long "Link copied" stays. */
 const COPIED_MS = 2500;
+/** How long a note (why there is no link) stays: a sentence takes longer to read. */
+const NOTE_MS = 4000;
 
 export function ShareButton() {
   const loaded = useSim(selectLoaded);
   const link = useSim(selectLink);
+  const imported = useSim(selectImported) !== null;
   const [shown, setShown] = useState<Shown>(null);
   const fieldRef = useRef<HTMLInputElement>(null);
   const wrapRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    if (shown?.kind === 'copied') {
-      const t = setTimeout(() => setShown(null), COPIED_MS);
+    if (shown?.kind === 'copied' || shown?.kind === 'note') {
+      const t = setTimeout(() => setShown(null), shown.kind === 'note' ? NOTE_MS : COPIED_MS);
       return () => clearTimeout(t);
     }
     if (shown?.kind === 'manual') {
@@ -35,6 +47,10 @@ export function ShareButton() {
   }, [shown]);
 
   async function share(): Promise<void> {
+    if (imported) {
+      setShown({ kind: 'note', text: NO_LINK_FOR_IMPORTS });
+      return;
+    }
     const url = currentShareUrl();
     if (url === null) return;
     try {
@@ -46,19 +62,25 @@ export function ShareButton() {
     }
   }
 
-  const tooLong = loaded && link === null;
+  const tooLong = loaded && link === null && !imported;
   return (
     <div className="share" ref={wrapRef}>
       <button
         type="button"
         disabled={!loaded || tooLong}
-        title={tooLong ? 'This scenario is too large for a link: export it as a file from the editor' : 'Copy a link to this scenario, step and page'}
+        title={
+          imported
+            ? NO_LINK_FOR_IMPORTS
+            : tooLong
+              ? 'This scenario is too large for a link: export it as a file from the editor'
+              : 'Copy a link to this scenario, step and page'
+        }
         onClick={() => void share()}
       >
         Share
       </button>
       <span className="share-status" role="status" data-url={shown?.kind === 'copied' ? shown.url : undefined}>
-        {shown?.kind === 'copied' ? 'Link copied' : ''}
+        {shown?.kind === 'copied' ? 'Link copied' : shown?.kind === 'note' ? shown.text : ''}
       </span>
       {shown?.kind === 'manual' && (
         <div

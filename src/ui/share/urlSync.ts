@@ -30,6 +30,12 @@ export function startUrlSync(): () => void {
   const write = (): void => {
     timer = null;
     const frag = currentFragment();
+    // Imported memory has no link: the address bar must not keep the previous session's, which
+    // would reopen that session (not this one) on reload or when copied.
+    if (frag === null && useSim.getState().imported && location.hash) {
+      history.replaceState(history.state, '', `${location.pathname}${location.search}`);
+      return;
+    }
     if (frag === null || frag === location.hash) return;
     lastWrite = performance.now();
     // Keep the query (`?test`): only the fragment follows the state.
@@ -37,7 +43,7 @@ export function startUrlSync(): () => void {
   };
 
   const unsubscribe = useSim.subscribe((s, prev) => {
-    if (s.meta === prev.meta && s.selectedPfn === prev.selectedPfn && s.link === prev.link) return;
+    if (s.meta === prev.meta && s.selectedPfn === prev.selectedPfn && s.link === prev.link && s.imported === prev.imported) return;
     if (timer !== null) return; // a write is already due; it reads the state then
     const wait = lastWrite + MIN_GAP_MS - performance.now();
     if (wait <= 0) write();

@@ -9,9 +9,12 @@
 // Share links: a link in the address bar at startup is opened with the default scenario as the
 // fallback, so a bad link still leaves a working app (and its one-line error). A link pasted into
 // the address bar later (hashchange) is opened without one: the session shown stays if it fails.
+//
+// Imports (ui/import): the dumps are transferred to the worker, so they are gone from this side;
+// a restart of an imported session reads the person's files again (the File handles are kept).
 import {
   assertNever, DEBUG_WORKER_NAME, TRACE_KEEP,
-  type Breakpoint, type Command, type DebugCommand, type FrameMsg, type LoadSource, type Validation, type WorkerMsg,
+  type Breakpoint, type Command, type DebugCommand, type FrameMsg, type ImportFiles, type LoadSource, type Validation, type WorkerMsg,
 } from '../../worker/protocol';
 import { linkInHash } from '../share/link';
 import { chartData, gridView, timelineData, traceLog, useSim } from './store';
@@ -30,6 +33,20 @@ let current: LoadSource = DEFAULT_SOURCE;
 /** `validate` requests awaiting their answer, by id. */
 let validations = new Map<number, (v: Validation) => void>();
 let nextValidation = 1;
+/** Reads an imported session's files again and imports them at a step: what a restart does for it. */
+type Reimport = (step: number) => void;
+/** The session shown was imported: a restart imports it again (else it loads `current`). */
+let reimport: Reimport | null = null;
+/** The import sent last, until its first frame makes it the session shown. */
+let pendingReimport: Reimport | null = null;
+/** `sent` once the import command went out: the import is over when `handled` reaches it. */
+let importAt = 0;
+
+/** performance marks: the files chosen, and the import's first frame painted into the canvas. */
+export const IMPORT_START_MARK = 'pfnscope:import-start';
+export const IMPORT_PAINTED_MARK = 'pfnscope:import-painted';
+/** performance.measure between the two: the import's time to first paint (design.md: <= 2 s). */
+export const IMPORT_MEASURE = 'pfnscope:import-first-paint';
 
 declare global {
   interface Window {
@@ -54,7 +71,7 @@ export function startSim(): void {
  * is for commands the person did not choose (re-reading the selection at a new step, checking
  * the editor's text): they leave the error line as it is.
  */
-export function send(cmd: Command, keepError = false): void {
+export function send(cmd: Command, keepError = false, transfer: readonly Transferable[] = []): void {
   if (!worker) return;
   if (cmd.type !== 'ack' && cmd.type !== 'breakpoints' && !(cmd.type === 'inspect' && cmd.purpose === 'hover')) {
     sent++;
@@ -63,7 +80,23 @@ export function send(cmd: Command, keepError = false): void {
     const clear = !keepError && error && !useSim.getState().restarting && (!error.restartable || cmd.type === 'load');
     useSim.setState({ busy: true, ...(clear ? { error: null } : {}) });
   }
-  worker.postMessage(cmd);
+  worker.postMessage(cmd, [...transfer]);
+}
+
+/**
+ * Import a capture read from the person's files; its two dump buffers are transferred (they are
+ * unusable here afterwards). `again` reads the files anew for a restart. Without a worker the
+ * import cannot run: the alert says so and offers the restart.
+ */
+export function sendImport(files: ImportFiles, transfer: readonly ArrayBuffer[], actions: readonly unknown[], again: Reimport, step?: number): void {
+  if (!worker) {
+    useSim.setState({ importing: null });
+    return;
+  }
+  useSim.setState({ importing: { name: files.name, done: 0, total: 0 } });
+  send({ type: 'import', files, ...(actions.length > 0 ? { actions } : {}), ...(step !== undefined ? { step } : {}) }, false, transfer);
+  importAt = sent;
+  pendingReimport = again;
 }
 
 /** Ask the worker to check scenario JSON text (the editor, Import). */
@@ -128,7 +161,8 @@ export function restart(): void {
   worker?.terminate();
   spawn();
   useSim.setState({ restarting: true });
-  send({ type: 'load', source: current, step });
+  if (reimport) reimport(step);
+  else send({ type: 'load', source: current, step });
   // A new worker starts with none: give it the breakpoints the page shows.
   const { breakpoints } = useSim.getState();
   if (breakpoints.length > 0) send({ type: 'breakpoints', list: breakpoints });
@@ -162,7 +196,12 @@ function spawn(): void {
 function died(message: string): void {
   worker?.terminate();
   worker = null;
-  useSim.setState({ busy: false, alive: false, restarting: false, error: { message, restartable: true } });
+  useSim.setState({ busy: false, alive: false, restarting: false, importing: null, error: { message, restartable: true } });
+}
+
+/** The import in flight is answered (by its frame or its error): the progress bar goes. */
+function importAnswered(): void {
+  if (handled >= importAt && useSim.getState().importing) useSim.setState({ importing: null });
 }
 
 function receive(w: Worker, msg: WorkerMsg): void {
@@ -192,7 +231,13 @@ function receive(w: Worker, msg: WorkerMsg): void {
       // A worker that predates `handled` is taken to have handled everything.
       handled = Math.max(handled, msg.handled ?? sent);
       useSim.setState({ busy: handled < sent, restarting: false, error: { message: msg.message, restartable: msg.fatal === true } });
+      importAnswered();
       return;
+    case 'progress': {
+      const importing = useSim.getState().importing;
+      if (importing) useSim.setState({ importing: { ...importing, done: msg.done, total: msg.total } });
+      return;
+    }
     case 'ready':
       useSim.setState({ presets: msg.presets, variants: msg.variants ?? [] });
       return;
@@ -202,13 +247,17 @@ function receive(w: Worker, msg: WorkerMsg): void {
 }
 
 function frame(w: Worker, msg: FrameMsg): void {
-  const { type: _type, view, trace, traceReset, seq, handled: h, source, session, timelineReset, markers, fns, series, seriesReset, ...meta } = msg;
+  const { type: _type, view, trace, traceReset, seq, handled: h, source, session, imported, replay, timelineReset, markers, fns, series, seriesReset, ...meta } = msg;
   handled = Math.max(handled, h);
   try {
     gridView.setState({ current: { view, nrPfns: meta.nrPfns, zones: meta.zones } });
   } catch (e) {
     // The painter runs inside setState; if it throws, say so rather than stay busy forever.
     useSim.setState({ error: { message: `cannot draw the frame: ${e instanceof Error ? e.message : String(e)}`, restartable: false } });
+  }
+  if (imported && performance.getEntriesByName(IMPORT_START_MARK).length > 0) {
+    performance.mark(IMPORT_PAINTED_MARK);
+    performance.measure(IMPORT_MEASURE, IMPORT_START_MARK, IMPORT_PAINTED_MARK);
   }
   traceLog.setState((s) => {
     const end = s.first + s.lines.length; // the number the next line gets
@@ -224,6 +273,8 @@ function frame(w: Worker, msg: FrameMsg): void {
   }
   if (seriesReset || series.length > 0) chartData.setState((s) => ({ points: seriesReset ? series : [...s.points, ...series] }));
   if (source) current = source;
+  // A new session: an import restarts by reading its files again; anything else does not.
+  if (session) reimport = imported ? pendingReimport : null;
   if (session) {
     useSim.setState((s) => ({
       scenario: session.scenario,
@@ -240,9 +291,14 @@ function frame(w: Worker, msg: FrameMsg): void {
   useSim.setState({
     busy: handled < sent,
     meta,
-    ...(source ? { preset: source.kind === 'preset' ? source.name : null } : {}),
+    ...(source ? { preset: source.kind === 'preset' ? source.name : null, imported: null } : {}),
+    // The match report opens over the grid with the imported memory behind it.
+    ...(imported ? { preset: null, imported, panel: 'match' as const } : {}),
+    // A replayed trace is no preset: the header names it (scenarioName) as a custom session.
+    ...(replay ? { preset: null, imported: null } : {}),
     ...(restarting ? { restarting: false, error: null } : {}),
   });
+  importAnswered();
   if (stale && selected !== null && selected < meta.nrPfns) send({ type: 'inspect', pfn: selected, purpose: 'select' }, true);
   // Ack once the browser has had a chance to present the frame: at most one frame per display
   // refresh, and none while the tab is hidden (play goes on in the worker meanwhile).

@@ -9,12 +9,12 @@
 // frame re-renders only the components that show something it changed.
 import { create } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { Breakpoint, FootprintMsg, FrameMsg, Marker, PageMsg, ReadyMsg, Scenario, SeriesPoint, StepView, Zone } from '../../worker/protocol';
+import type { Breakpoint, FootprintMsg, FrameMsg, ImportReport, Marker, PageMsg, ReadyMsg, Scenario, SeriesPoint, StepView, Zone } from '../../worker/protocol';
 
 /** What React renders of a frame: everything but the bytes, the trace and the flow-control fields. */
 export type FrameMeta = Omit<
   FrameMsg,
-  'type' | 'view' | 'trace' | 'traceReset' | 'seq' | 'handled' | 'source' | 'session' | 'timelineReset' | 'markers' | 'fns' | 'series' | 'seriesReset'
+  'type' | 'view' | 'trace' | 'traceReset' | 'seq' | 'handled' | 'source' | 'session' | 'imported' | 'timelineReset' | 'markers' | 'fns' | 'series' | 'seriesReset'
 >;
 export type PresetInfo = ReadyMsg['presets'][number];
 
@@ -24,6 +24,16 @@ export interface SimError {
   /** The worker died or lost its session: only a restart helps. */
   readonly restartable: boolean;
 }
+
+/** An import under way: reading the files (total 0), then the worker's rebuild of `total` PFNs. */
+export interface ImportingState {
+  readonly name: string;
+  readonly done: number;
+  readonly total: number;
+}
+
+/** The overlays over the grid (one at a time). */
+export type Panel = 'gallery' | 'editor' | 'footprint' | 'import' | 'match';
 
 export interface SimState {
   /** Commands are in flight: e2e tests wait for false instead of sleeping. */
@@ -51,8 +61,8 @@ export interface SimState {
   readonly breakpoints: readonly Breakpoint[];
   /** The keyboard shortcuts panel is open. */
   readonly helpOpen: boolean;
-  /** The overlay open over the grid: the preset gallery, the scenario editor or the footprint table (one at a time). */
-  readonly panel: 'gallery' | 'editor' | 'footprint' | null;
+  /** The overlay open over the grid: the preset gallery, the scenario editor, the footprint table, Import or its match report. */
+  readonly panel: Panel | null;
   /** The footprint tables of the session numbered `session`, once the worker has answered. */
   readonly footprint: { readonly session: number; readonly msg: FootprintMsg } | null;
   /** The loaded session's scenario, as the worker validated it (the editor starts from it). */
@@ -61,6 +71,10 @@ export interface SimState {
   readonly link: string | null;
   /** Counts loaded sessions: a new value means a new session (the editor's draft starts over). */
   readonly session: number;
+  /** An import is being read or rebuilt (the progress bar); null otherwise. */
+  readonly importing: ImportingState | null;
+  /** The session shown was imported from a real machine's dump: how well it matched. Null otherwise. */
+  readonly imported: ImportReport | null;
 }
 
 export const useSim = create<SimState>()(() => ({
@@ -83,6 +97,8 @@ export const useSim = create<SimState>()(() => ({
   scenario: null,
   link: null,
   session: 0,
+  importing: null,
+  imported: null,
 }));
 
 export const selectBusy = (s: SimState): boolean => s.busy;
@@ -115,6 +131,8 @@ export const selectScenario = (s: SimState): Scenario | null => s.scenario;
 export const selectVariant = (s: SimState): string => s.scenario?.variant ?? 'linux-6.18';
 export const selectLink = (s: SimState): string | null => s.link;
 export const selectSession = (s: SimState): number => s.session;
+export const selectImporting = (s: SimState): ImportingState | null => s.importing;
+export const selectImported = (s: SimState): ImportReport | null => s.imported;
 /** At the last step of a finished timeline: nothing further to step to. */
 export const selectAtEnd = (s: SimState): boolean => !s.meta || (s.meta.done && s.meta.step === s.meta.frontier);
 

@@ -1,0 +1,36 @@
+// Replaying a real trace (issue 10) through "Replay trace": a capture's trace.txt.gz over the
+// memory shown, stepped to its end with the recorded lines in the trace panel and both scanners
+// on the grid; a file that is not a trace refused in one line with the session shown kept. The
+// capture lives outside the repository (../shared); without it that test skips.
+import { expect, test } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { app, consoleErrors, idle } from './panels.helpers';
+import { openLink } from './share.helpers';
+
+const TRACE = fileURLToPath(new URL('../../shared/reference/real-kernel/balloon-compact/trace.txt.gz', import.meta.url));
+
+test('a capture\'s gzipped trace replays as steps with its own lines, ending where its scanners met', async ({ page }) => {
+  test.skip(!existsSync(TRACE), `no capture at ${TRACE}`);
+  const errors = consoleErrors(page);
+  await openLink(page, '/#preset=default');
+  await page.getByTestId('replay-file').setInputFiles(TRACE);
+  await expect(app(page)).toHaveAttribute('data-step', '0');
+  await expect(page.locator('.header')).toContainText('replay of trace.txt.gz');
+  await idle(page);
+  await page.getByRole('button', { name: 'Run to end' }).click();
+  await expect(app(page)).toHaveAttribute('data-step', '31101');
+  await idle(page);
+  await expect(page.getByTestId('trace')).toContainText('mm_compaction_end: zone_start=0x1000 migrate_pfn=0xb200 free_pfn=0xb200 zone_end=0x1ffdd, mode=sync status=complete');
+  await expect(page.getByLabel('Narration')).toContainText('compaction of DMA32 ends: complete');
+  expect(errors).toEqual([]);
+});
+
+test('a file that is not a trace is refused in one line and the session shown stays', async ({ page }) => {
+  await openLink(page, '/#preset=small');
+  const hash = await app(page).getAttribute('data-state-hash');
+  await page.getByTestId('replay-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello, this is not a trace\n') });
+  await expect(page.getByRole('alert')).toContainText('notes.txt is not an ftrace text');
+  await idle(page);
+  await expect(app(page)).toHaveAttribute('data-state-hash', hash!);
+});

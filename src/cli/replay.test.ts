@@ -1,0 +1,83 @@
+// `npm run sim -- --replay FILE` and `--predict FILE`, end to end through the CLI: the recorded
+// lines come back with --trace, --summary counts them, gzip is read, bad files fail in one line.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, test } from 'vitest';
+import { parseArgs } from './args';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const REAL = fileURLToPath(new URL('../../../shared/reference/real-kernel/', import.meta.url));
+
+function sim(...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+const LINES = [
+  'init-1       [001] .....    18.973905: mm_compaction_begin: zone_start=0x1000 migrate_pfn=0x1000 free_pfn=0x1fe00 zone_end=0x1ffdd, mode=sync',
+  'init-1       [001] .....    18.984867: mm_migrate_pages: nr_succeeded=30 nr_failed=2 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 mode=MIGRATE_SYNC reason=compaction',
+  'init-1       [001] .....    19.395436: mm_compaction_end: zone_start=0x1000 migrate_pfn=0xb200 free_pfn=0xb200 zone_end=0x1ffdd, mode=sync status=complete',
+];
+
+// Each run spawns tsx (~1 s, more on a busy machine).
+const SPAWN_TIMEOUT = 60_000;
+
+describe('npm run sim -- --replay', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pfnscope-replay-'));
+  const plain = join(dir, 'trace.txt');
+  writeFileSync(plain, `# tracer: nop\n${LINES.map((l) => '   ' + l).join('\n')}\n`);
+  const gz = join(dir, 'trace.txt.gz');
+  writeFileSync(gz, gzipSync(`${LINES.join('\n')}\n`));
+
+  test('parses the options', () => {
+    expect(parseArgs(['--replay', 't.txt', '--vmemmap-base', 'ffd4000000000000', '--predict=a.buddyinfo'])).toMatchObject({ replay: 't.txt', vmemmapBase: 0xffd4000000000000n, predict: 'a.buddyinfo' });
+    expect(() => parseArgs(['--replay'])).toThrow(/--replay needs an ftrace text file/);
+    expect(() => parseArgs(['--vmemmap-base', '0xzz'])).toThrow(/hexadecimal/);
+  });
+
+  test('--trace prints the recorded lines and --summary the counts, from text or gzip', () => {
+    const r = sim('--replay', plain, '--trace');
+    expect(r.code).toBe(0);
+    expect(r.out.trimEnd().split('\n')).toEqual(LINES);
+    const s = JSON.parse(sim('small', '--replay', gz, '--summary').out) as { steps: number; migrated: number; failed: number; replay: { counts: Record<string, number> } };
+    expect(s).toMatchObject({ steps: 3, migrated: 30, failed: 2 });
+    expect(s.replay.counts).toEqual({ mm_compaction_begin: 1, mm_migrate_pages: 1, mm_compaction_end: 1 });
+  }, SPAWN_TIMEOUT);
+
+  test('a file that is not a trace, or is missing, fails with one line and exit code 2', () => {
+    const notTrace = join(dir, 'x.json');
+    writeFileSync(notTrace, '{"v":1}');
+    for (const file of [notTrace, join(dir, 'missing.txt')]) {
+      const r = sim('--replay', file);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^pfnscope: (x\.json is not an ftrace text|cannot read trace .*missing\.txt: ENOENT)/);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+    }
+  }, SPAWN_TIMEOUT);
+
+  test.skipIf(!existsSync(REAL + 'balloon-compact/trace.txt.gz'))('replays a real capture: the trace\'s own migration totals', () => {
+    const s = JSON.parse(sim('--replay', REAL + 'balloon-compact/trace.txt.gz', '--summary').out) as { steps: number; migrated: number; failed: number; replay: { vmemmapBase: string } };
+    expect(s).toMatchObject({ steps: 31101, migrated: 13784, failed: 661, replay: { vmemmapBase: '0xffd4000000000000' } });
+  }, SPAWN_TIMEOUT);
+});
+
+describe('npm run sim -- --predict', () => {
+  test('prints per zone the simulated and the real free blocks, their difference and the total error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pfnscope-predict-'));
+    const real = join(dir, 'after.buddyinfo');
+    const own = sim('small', '--buddyinfo').out;
+    writeFileSync(real, own);
+    const r = sim('small', '--predict', real);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/prediction against .*after\.buddyinfo/);
+    expect(r.out).toMatch(/Σ\|Δ blocks × 2\^order\| = 0 pages = 0\.0 % of the real free pages/);
+    writeFileSync(real, 'Node 0, zone DMA 1 2\n');
+    const bad = sim('small', '--predict', real);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^pfnscope: .*after\.buddyinfo: buddyinfo line 1: 2 orders/);
+  }, SPAWN_TIMEOUT);
+});
