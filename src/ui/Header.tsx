@@ -54,11 +54,13 @@ function PresetPicker() {
   const preset = useSim(selectPreset);
   const alive = useSim(selectAlive);
   const imported = useSim(selectImported) !== null;
+  const customName = useSim((s) => s.scenario?.name);
+  const current = presets.find((p) => p.name === preset);
   return (
     <label className="preset">
       Preset
-      <select value={preset ?? ''} disabled={!alive || presets.length === 0} onChange={(e) => loadPreset(e.target.value)}>
-        {preset === null && <option value="">{imported ? '(imported memory)' : '(custom scenario)'}</option>}
+      <select value={preset ?? ''} title={current ? current.summary : undefined} disabled={!alive || presets.length === 0} onChange={(e) => loadPreset(e.target.value)}>
+        {preset === null && <option value="">{imported ? '(imported memory)' : customName ? `(custom: ${customName})` : '(custom scenario)'}</option>}
         {presets.map((p) => (
           <option key={p.name} value={p.name} title={p.summary}>
             {p.name} — {p.summary}

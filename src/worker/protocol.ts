@@ -271,10 +271,10 @@ export interface FrameMsg {
   readonly migrateVma: MigrateVmaView | null;
 }
 
-/** What the UI keeps of a newly loaded session: the editor's scenario and the share link. */
 /** Longest trace text the `replay` command reads (characters): V8 strings end near 512 Mi. */
 export const MAX_TRACE_TEXT = 256 * 1024 * 1024;
 
+/** What the UI keeps of a newly loaded session: the editor's scenario and the share link. */
 export interface SessionInfo {
   /** The scenario as the worker validated it: what the editor starts from and Export writes. */
   readonly scenario: Scenario;
