@@ -5,12 +5,11 @@
 
 import { StateClass } from './classes';
 import { PG, PGTY } from './flags';
-import { pfnValid, type Kernel } from './kernel';
+import { pfnValid, ramEnd, type Kernel } from './kernel';
 import { get_pfnblock_migratetype, MAX_PAGE_ORDER, MT, PB_OFFLINE } from './zone';
 import { mappingId, mappingIsAnon } from './vm';
 import { GUP_PIN_COUNTING_BIAS, HOLD } from './pins';
 import { isolatedFreeBlocks } from './compaction-state';
-import { isZoneDevice } from './device';
 
 const FREE_BY_MT = [StateClass.FreeUnmovable, StateClass.FreeMovable, StateClass.FreeReclaimable, StateClass.FreeHighAtomic, StateClass.FreeIsolate];
 
@@ -60,10 +59,12 @@ export interface HeldFolios {
   readonly migrating: Set<number>;
   /** Blocks compaction's free scanner holds (and a block captured for direct compaction): pfn → order. */
   readonly compactFree: Map<number, number>;
+  /** The first ZONE_DEVICE PFN (device memory sits above RAM); the PFN count when there is none. */
+  readonly deviceStart: number;
 }
 
 export function heldFolios(k: Kernel): HeldFolios {
-  const held: HeldFolios = { pinned: new Set(), isolated: new Set(), migrating: new Set(), compactFree: new Map() };
+  const held: HeldFolios = { pinned: new Set(), isolated: new Set(), migrating: new Set(), compactFree: new Map(), deviceStart: ramEnd(k.layout) };
   for (const b of isolatedFreeBlocks(k)) held.compactFree.set(b.pfn, b.order);
   for (let i = 0; i < k.pins.n.a[0]!; i++) {
     const p = k.pins.pfn.a[i]!;
@@ -78,7 +79,7 @@ export function heldFolios(k: Kernel): HeldFolios {
 /** The class of an allocated folio's pages, from its head. */
 function usedClass(k: Kernel, head: number, held: HeldFolios): StateClass {
   const fl = k.mem.flags.a[head]!;
-  if (isZoneDevice(k, head)) {
+  if (head >= held.deviceStart) {
     if (k.mem.refcount.a[head] === 0 && k.mem.mapping.a[head] === 0) return StateClass.DeviceFree;
     if (held.migrating.has(head) || fl & (1 << PG.locked)) return StateClass.Migrating;
     return StateClass.DevicePrivate;
@@ -88,7 +89,7 @@ function usedClass(k: Kernel, head: number, held: HeldFolios): StateClass {
   if (fl & (1 << PG.locked)) return StateClass.Locked;
   if (held.pinned.has(head) || (!(fl & (1 << PG.head)) && k.mem.refcount.a[head]! >= GUP_PIN_COUNTING_BIAS)) return StateClass.Pinned;
   // An isolated hugetlb folio is off hugepage_activelist; its flags alone do not say it is isolated.
-  if (held.isolated.has(head) && k.mem.pageType.a[head] === PGTY.hugetlb) return StateClass.Isolated;
+  if (k.mem.pageType.a[head] === PGTY.hugetlb && held.isolated.has(head)) return StateClass.Isolated;
   return baseClass(k, head, fl, k.mem.pageType.a[head]!, k.mem.mapping.a[head]!);
 }
 
