@@ -489,7 +489,14 @@ function suitable_migration_source(k: Kernel, cc: CompactControl, pfn: number): 
   return cc.migratetype === MT.MOVABLE ? mt === MT.MOVABLE : mt === cc.migratetype;
 }
 
-// mm/compaction.c: reinit_migrate_pfn() / update_fast_start_pfn()
+// mm/compaction.c: update_fast_start_pfn() — the lowest block the fast search picked; Infinity
+// (the kernel's ULONG_MAX) once reinit_migrate_pfn() has used it.
+function update_fast_start_pfn(cc: CompactControl, pfn: number): void {
+  if (cc.fast_start_pfn === Infinity) return;
+  cc.fast_start_pfn = cc.fast_start_pfn ? Math.min(cc.fast_start_pfn, pfn) : pfn;
+}
+
+// mm/compaction.c: reinit_migrate_pfn()
 function reinit_migrate_pfn(cc: CompactControl): number {
   if (!cc.fast_start_pfn || cc.fast_start_pfn === Infinity) return cc.migrate_pfn;
   cc.migrate_pfn = cc.fast_start_pfn;
@@ -518,11 +525,11 @@ function fast_find_migrateblock(k: Kernel, cc: CompactControl): number {
   for (let order = cc.order - 1; order >= PAGE_ALLOC_COSTLY_ORDER && !found && scanned < limit; order--) {
     if (!k.nrFree.a[cc.zone * NR_PAGE_ORDERS + order]) continue;
     const slot = freeSlot(cc.zone, order, MT.MOVABLE);
-    for (const freePfn of [...listPfns(k, k.freeLists, slot)]) {
+    for (const freePfn of listPfns(k, k.freeLists, slot)) { // the walk stops at `limit`: no copy of the list
       if (scanned++ >= limit) break;
       if (freePfn < highPfn) {
         if (get_pageblock_skip(k, freePfn)) continue;
-        if (!cc.fast_start_pfn || cc.fast_start_pfn !== Infinity) cc.fast_start_pfn = cc.fast_start_pfn ? Math.min(cc.fast_start_pfn, freePfn) : freePfn;
+        update_fast_start_pfn(cc, freePfn); // (the kernel also moves the entry to the list's tail: not modelled)
         pfn = Math.max(pageblock_start_pfn(freePfn), z.start);
         cc.fast_search_fail = 0;
         found = true;

@@ -273,6 +273,13 @@ function* migrate_folio_unmap(c: Ctx, src: number, mode: MigrateMode, from: numb
   return yield* out();
 }
 
+/** __folio_migrate_mapping() for an anonymous folio outside the swap cache: dst takes src's anon_vma and index. */
+export function folio_take_anon_mapping(k: Kernel, dst: number, src: number): void {
+  setPageIndex(k, dst, k.mem.index.a[src]!);
+  setPageMapping(k, dst, k.mem.mapping.a[src]!);
+  if (testPageFlag(k, src, PG.swapbacked)) setPageFlag(k, dst, PG.swapbacked);
+}
+
 // mm/migrate.c: __folio_migrate_mapping() — the mapping switch, under a frozen refcount when the
 // folio is in the page cache.
 function* __folio_migrate_mapping(c: Ctx, dst: number, src: number, expected: number): Steps<number> {
@@ -282,9 +289,7 @@ function* __folio_migrate_mapping(c: Ctx, dst: number, src: number, expected: nu
   if (!as) {
     // Anon, not in the swap cache: no xarray to update, no freeze (a large rmappable folio is
     // frozen for an instant to leave the deferred split queue; not modelled).
-    setPageIndex(k, dst, k.mem.index.a[src]!);
-    setPageMapping(k, dst, k.mem.mapping.a[src]!);
-    if (testPageFlag(k, src, PG.swapbacked)) setPageFlag(k, dst, PG.swapbacked);
+    folio_take_anon_mapping(k, dst, src);
     yield mkStep(k, {
       phase: 'move-mapping', fn: '__folio_migrate_mapping', file: 'mm/migrate.c',
       text: `anonymous folio, no page cache: dst takes src's mapping (anon_vma) and index ${k.mem.index.a[src]}; nothing to freeze`,

@@ -15,7 +15,7 @@ import { folio_isolate_lru, newFolioList } from './isolate';
 import { addHolder, HOLD, removeHolder } from './pins';
 import { folio_add_new_anon_rmap, folio_remove_rmap_ptes } from './rmap';
 import { remove_migration_ptes, try_to_migrate } from './migrate-rmap';
-import { folio_expected_ref_count, folio_migrate_flags } from './migrate';
+import { folio_expected_ref_count, folio_migrate_flags, folio_take_anon_mapping } from './migrate';
 import { folio_maybe_dma_pinned } from './gup';
 import { folio_mark_dirty } from './filemap';
 import { split_folio_to_list } from './huge_memory';
@@ -381,9 +381,7 @@ function migrate_anon_mapping(k: Kernel, newFolio: number, folio: number, extra:
   const expected = folio_expected_ref_count(k, folio).count + extra + 1;
   const ref = k.mem.refcount.a[folio]!;
   if (ref !== expected) return { ok: false, why: `refcount ${ref}, expected ${expected}: -EAGAIN` };
-  put(k.st, k.mem.index, newFolio, k.mem.index.a[folio]!);
-  put(k.st, k.mem.mapping, newFolio, k.mem.mapping.a[folio]!);
-  if (testPageFlag(k, folio, PG.swapbacked)) setPageFlag(k, newFolio, PG.swapbacked);
+  folio_take_anon_mapping(k, newFolio, folio);
   return { ok: true, why: `refcount ${ref} = expected ${expected}` };
 }
 
