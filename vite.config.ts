@@ -15,5 +15,7 @@ export default defineConfig({
   build: { outDir: process.env.PFNSCOPE_OUTDIR ?? 'dist' },
   server: { port: 5173, strictPort: true, host: '127.0.0.1', headers: isolation },
   preview: { port: 4173, strictPort: true, host: '127.0.0.1', headers: isolation },
-  test: { include: ['src/**/*.test.ts'], environment: 'node' },
+  // CI shares two cores with whatever else runs: no test may fail for the machine's speed, so the
+  // default 5 s limit (hit by CLI tests that spawn Node) gives way to a generous one.
+  test: { include: ['src/**/*.test.ts'], environment: 'node', testTimeout: 300_000, hookTimeout: 300_000 },
 });
