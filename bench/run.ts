@@ -9,7 +9,7 @@ import { populateSpecOf } from '../src/engine/scenario';
 import { formatFigure, hasTarget, median, verdict, type Figure } from './report';
 import { parseScenario } from '../src/engine/scenario';
 import { openSession } from '../src/engine/session';
-import { frontier, runToEnd, seek, stepBy } from '../src/engine/timeline';
+import { frontier, markAt, materialize, runToEnd, seek, stepBy } from '../src/engine/timeline';
 import { createViewTracker, updateView } from '../src/engine/viewtracker';
 import { VM_EVENT } from '../src/kernel/vmstat';
 import { createPrng } from '../src/kernel/prng';
@@ -51,7 +51,7 @@ await withImportDump((dump) => {
     if (files.kpageflags.byteLength !== IMPORT_PFNS * 8) throw new Error(`${dump.prefix}.kpageflags: ${files.kpageflags.byteLength} bytes, expected ${IMPORT_PFNS * 8}`);
     const [result, rebuild] = time(() => importDump(files));
     const [s, session] = time(() => openImportedSession(result));
-    const [, view] = time(() => createViewTracker(s.k, s.t.marks[s.t.cur]!));
+    const [, view] = time(() => createViewTracker(s.k, markAt(s.t, s.t.cur)));
     runs.push({ total: read + rebuild + session + view, read, rebuild, session, view });
   }
   runs.sort((a, b) => a.total - b.total);
@@ -106,7 +106,7 @@ figures.push({ what: 'build the 1-byte view, 1 Mi PFNs', value: median(viewTimes
   const s = openSession(scenario);
   const [total, ffMs] = time(() => runToEnd(s.t));
   figures.push({ what: `fast-forward ${total} steps (1 Mi PFNs)`, value: (total / ffMs) * 1000, unit: 'st/s', target: 100000, better: 'higher', note: 'no design.md row: 100 k steps within a second' });
-  const vt = createViewTracker(s.k, s.t.marks[s.t.cur]!);
+  const vt = createViewTracker(s.k, markAt(s.t, s.t.cur));
   const fwd: number[] = [];
   const back: number[] = [];
   const frame: number[] = [];
@@ -116,14 +116,14 @@ figures.push({ what: 'build the 1-byte view, 1 Mi PFNs', value: median(viewTimes
   for (let i = 0; i < 300; i++) {
     x = (x * 1103515245 + 12345) >>> 0;
     seek(s.t, 1 + (x % (total - 2)));
-    updateView(vt, s.k, s.t.marks[s.t.cur]!);
+    updateView(vt, s.k, markAt(s.t, s.t.cur));
     fwd.push(time(() => stepBy(s.t, 1))[1]);
     frame.push(time(() => {
-      updateView(vt, s.k, s.t.marks[s.t.cur]!);
+      updateView(vt, s.k, markAt(s.t, s.t.cur));
       return vt.view.slice();
     })[1]);
     back.push(time(() => stepBy(s.t, -1))[1]);
-    updateView(vt, s.k, s.t.marks[s.t.cur]!);
+    updateView(vt, s.k, markAt(s.t, s.t.cur));
   }
   figures.push({ what: 'step forward (typical step, 1 Mi PFNs)', value: median(fwd), unit: 'ms', target: 1, better: 'lower', note: `p99 ${fwd.sort((a, b) => a - b)[Math.floor(fwd.length * 0.99)]!.toFixed(3)} ms` });
   figures.push({ what: 'step back (typical step, 1 Mi PFNs)', value: median(back), unit: 'ms', target: 1, better: 'lower', note: `p99 ${back.sort((a, b) => a - b)[Math.floor(back.length * 0.99)]!.toFixed(3)} ms` });
@@ -135,7 +135,7 @@ figures.push({ what: 'build the 1-byte view, 1 Mi PFNs', value: median(viewTimes
     seeks.push(time(() => seek(s.t, target))[1]);
   }
   const worst = Math.max(...seeks);
-  figures.push({ what: `seek anywhere in a ${total}-step timeline`, value: worst, unit: 'ms', target: 100, better: 'lower', note: `worst of 40 random seeks, median ${median(seeks).toFixed(1)} ms, ${s.t.checkpoints.length} checkpoints` });
+  figures.push({ what: `seek anywhere in a ${total}-step timeline`, value: worst, unit: 'ms', target: 100, better: 'lower', note: `worst of 40 random seeks, median ${median(seeks).toFixed(1)} ms, ${s.t.hist.cps.length} checkpoints` });
 })();
 
 // LRU migrations in fast-forward: migrate_pages() (MIGRATE_SYNC) over every user folio of a
@@ -187,8 +187,8 @@ function compactionRun(fragment: boolean): CompactionRun {
   actions.push({ type: 'compact', zone: 'DMA32' });
   const s = openSession(parseScenario({ ...findPreset('large-4g')!.scenario, actions }));
   // Compute the actions before the compact one (the first compact step comes with them).
-  while (!s.t.done && (s.t.steps.length === 0 || s.t.steps[s.t.steps.length - 1]!.action < compact)) seek(s.t, frontier(s.t) + 1);
-  const steps0 = s.t.steps.length;
+  while (!s.t.done && (s.t.rec.n === 0 || s.t.rec.action[s.t.rec.n - 1]! < compact)) seek(s.t, frontier(s.t) + 1);
+  const steps0 = s.t.rec.n;
   const ev = s.k.events.a;
   const migrated0 = ev[VM_EVENT.PGMIGRATE_SUCCESS]!;
   const failed0 = ev[VM_EVENT.PGMIGRATE_FAIL]!;
@@ -196,7 +196,7 @@ function compactionRun(fragment: boolean): CompactionRun {
   const [total, ms] = time(() => runToEnd(s.t));
   const migrated = ev[VM_EVENT.PGMIGRATE_SUCCESS]! - migrated0;
   const steps = total - steps0;
-  const last = s.t.steps[s.t.steps.length - 2]; // compact_zone's closing step, before "finished"
+  const last = materialize(s.t, s.t.rec.n - 1); // compact_zone's closing step, before "finished"
   return {
     rate: (migrated / ms) * 1000,
     note: `${migrated} pages migrated, ${ev[VM_EVENT.PGMIGRATE_FAIL]! - failed0} failed, ${steps} steps, ${(steps / Math.max(1, migrated)).toFixed(1)} steps per page, ${ms.toFixed(0)} ms; ` +

@@ -8,7 +8,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { findPreset } from '../src/engine/presets';
 import { openSession } from '../src/engine/session';
 import { snapshotOf } from '../src/engine/snapshot';
-import { runToEnd } from '../src/engine/timeline';
+import { runToEnd, allSteps } from '../src/engine/timeline';
 import { app, consoleErrors, idle } from './panels.helpers';
 import { openLink } from './share.helpers';
 
@@ -23,7 +23,7 @@ function run(preset: string): Run {
   const s = openSession(findPreset(preset)!.scenario);
   runToEnd(s.t);
   const device = snapshotOf(s.k).zones.find((z) => z.name === 'Device')!;
-  return { steps: s.t.steps.map((st) => ({ fn: st.fn, result: st.result ?? null })), device };
+  return { steps: allSteps(s.t).map((st) => ({ fn: st.fn, result: st.result ?? null })), device };
 }
 
 /** The step number of the first step at or after `from` that `pred` accepts. */

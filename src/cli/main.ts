@@ -8,7 +8,7 @@ import { findPreset, PRESETS } from '../engine/presets';
 import { parseScenarioText, type Scenario } from '../engine/scenario';
 import { parseShareUrl } from '../engine/share';
 import { importedScenario, openImportedSession, openSession } from '../engine/session';
-import { frontier, runToEnd, seek, timelineHash } from '../engine/timeline';
+import { frontier, materialize, runToEnd, seek, timelineHash } from '../engine/timeline';
 import { traceLines } from '../engine/trace';
 import { summaryOf } from '../engine/snapshot';
 import { VM_EVENT } from '../kernel/vmstat';
@@ -76,7 +76,7 @@ function main(argv: readonly string[]): number {
   const target = args.until ?? src.step;
   const reached = target === undefined ? runToEnd(t) : seek(t, target);
   if (target !== undefined && reached < target) throw new Error(`step ${target} is past the end of the timeline (${reached} steps)`);
-  if (args.trace) for (const step of t.steps.slice(0, reached)) for (const line of traceLines(step)) out(line + '\n');
+  if (args.trace) for (let id = 1; id <= reached; id++) for (const line of traceLines(materialize(t, id)!)) out(line + '\n');
   if (args.hash && args.seek.length === 0) out(timelineHash(t) + '\n');
   for (const n of args.seek) {
     const at = seek(t, n);

@@ -17,7 +17,7 @@ import { mappingIsMovable } from '../kernel/vm';
 import { VM_EVENT, NS } from '../kernel/vmstat';
 import { findPreset } from './presets';
 import { openSession } from './session';
-import { runToEnd, seek } from './timeline';
+import { runToEnd, seek, allSteps } from './timeline';
 
 const kpf = (...bits: number[]): bigint => bits.reduce((a, b) => a | (1n << BigInt(b)), 0n);
 
@@ -42,7 +42,7 @@ describe('balloon-inflate', () => {
     expect(checkInvariants(s.k)).toEqual([]);
   });
   test('deflated pages are freed: PageOffline ends only when the page goes back to the buddy allocator', () => {
-    const deq = s.t.steps.filter((x) => x.fn === 'balloon_page_dequeue').map((x) => x.pfns[0]!.pfn);
+    const deq = allSteps(s.t).filter((x) => x.fn === 'balloon_page_dequeue').map((x) => x.pfns[0]!.pfn);
     expect(deq).toHaveLength(8);
     for (const p of deq) expect(inspectPage(s.k, p).pageType).toBe('buddy');
   });
@@ -52,22 +52,22 @@ describe('balloon-migrate', () => {
   const s = openSession(findPreset('balloon-migrate')!.scenario);
   const total = runToEnd(s.t);
   test('the movable_ops path: isolate (+1, PG_movable_ops_isolated), unmap only locks, the driver moves the balloon reference', () => {
-    const iso = s.t.steps.find((x) => x.fn === 'isolate_movable_ops_page')!;
+    const iso = allSteps(s.t).find((x) => x.fn === 'isolate_movable_ops_page')!;
     expect(iso.after[0]!.refcount).toBe(2); // the balloon's reference + the isolation reference
     seek(s.t, iso.id);
     const src = iso.pfns[0]!.pfn;
     expect(stable_page_flags(s.k, src, freePageMap(s.k))).toBe(kpf(KPF.OFFLINE, KPF.UPTODATE, KPF.RECLAIM));
     expect(s.k.balloon.isolated.a[0]).toBe(1);
     seek(s.t, total);
-    const unmap = s.t.steps.find((x) => x.fn === 'migrate_folio_unmap' && x.result === '0')!;
+    const unmap = allSteps(s.t).find((x) => x.fn === 'migrate_folio_unmap' && x.result === '0')!;
     expect(unmap.text).toMatch(/nothing to unmap/);
-    const mig = s.t.steps.filter((x) => x.fn === 'virtballoon_migratepage');
+    const mig = allSteps(s.t).filter((x) => x.fn === 'virtballoon_migratepage');
     expect(mig[0]!.after.find((a) => a.pfn !== mig[0]!.pfns[0]!.pfn)!.refcount).toBe(2); // dst: allocation + balloon
     expect(mig[1]!.after[0]!.refcount).toBe(1); // src: only the isolation reference left
-    expect(s.t.steps.some((x) => x.fn === 'folio_isolate_lru')).toBe(false);
+    expect(allSteps(s.t).some((x) => x.fn === 'folio_isolate_lru')).toBe(false);
   });
   test('afterwards the balloon holds the new pages (PageOffline, refcount 1), the old ones are free, counts match', () => {
-    const srcs = s.t.steps.filter((x) => x.fn === 'isolate_movable_ops_page').map((x) => x.pfns[0]!.pfn);
+    const srcs = allSteps(s.t).filter((x) => x.fn === 'isolate_movable_ops_page').map((x) => x.pfns[0]!.pfn);
     const pages = balloonPages(s.k);
     expect(pages).toHaveLength(16);
     for (const p of srcs) expect(pages).not.toContain(p);
@@ -85,7 +85,7 @@ describe('balloon failures', () => {
   test('balloon-race: the second migrator cannot isolate a page the first holds (PG_movable_ops_isolated)', () => {
     const s = openSession(findPreset('balloon-race')!.scenario);
     runToEnd(s.t);
-    const failed = s.t.steps.filter((x) => x.fn === 'isolate_movable_ops_page' && x.result === 'false');
+    const failed = allSteps(s.t).filter((x) => x.fn === 'isolate_movable_ops_page' && x.result === 'false');
     expect(failed.length).toBeGreaterThan(0);
     expect(failed[0]!.text).toMatch(/PG_movable_ops_isolated is already set|trylock/);
     expect(s.k.events.a[VM_EVENT.BALLOON_MIGRATE]).toBe(2);
@@ -94,9 +94,9 @@ describe('balloon failures', () => {
   test('balloon-lock-eagain: with balloon_lock held the driver answers -EAGAIN; the pages go back to the balloon', () => {
     const s = openSession(findPreset('balloon-lock-eagain')!.scenario);
     runToEnd(s.t);
-    const again = s.t.steps.filter((x) => x.fn === 'virtballoon_migratepage' && x.result === '-EAGAIN');
+    const again = allSteps(s.t).filter((x) => x.fn === 'virtballoon_migratepage' && x.result === '-EAGAIN');
     expect(again.length).toBe(4 * 10); // 4 pages, MIGRATE_ASYNC: 10 move passes each
-    expect(s.t.steps.filter((x) => x.fn === 'putback_movable_ops_page')).toHaveLength(4);
+    expect(allSteps(s.t).filter((x) => x.fn === 'putback_movable_ops_page')).toHaveLength(4);
     expect(balloonPages(s.k)).toHaveLength(4 + 16);
     expect(checkInvariants(s.k)).toEqual([]);
   });
@@ -141,10 +141,10 @@ describe('against the real balloon capture (Linux 6.1 guest, compact_memory with
     // Ours: the same facts for balloon-migrate.
     const s = openSession(findPreset('balloon-migrate')!.scenario);
     runToEnd(s.t);
-    const ours = s.t.steps.flatMap((x) => x.trace).filter((l) => l.startsWith('mm_migrate_pages:'));
+    const ours = allSteps(s.t).flatMap((x) => x.trace).filter((l) => l.startsWith('mm_migrate_pages:'));
     expect(ours.length).toBeGreaterThan(0);
     expect(ours.every((l) => l.endsWith('reason=compaction'))).toBe(true);
-    const moves = s.t.steps.filter((x) => x.fn === 'virtballoon_migratepage' && x.result === '0');
+    const moves = allSteps(s.t).filter((x) => x.fn === 'virtballoon_migratepage' && x.result === '0');
     expect(moves.length).toBe(16);
     const free = freePageMap(s.k);
     for (const m of moves) {
@@ -160,7 +160,7 @@ describe('zsmalloc: the second movable_ops user', () => {
   test('every zspage page migrates; each new page takes the old one\'s place in the chain, PG_private stays on the first page', () => {
     const s = openSession(findPreset('zsmalloc')!.scenario);
     runToEnd(s.t);
-    const moves = s.t.steps.filter((x) => x.fn === 'zs_page_migrate' && x.result === '0');
+    const moves = allSteps(s.t).filter((x) => x.fn === 'zs_page_migrate' && x.result === '0');
     expect(moves).toHaveLength(6);
     for (const id of [0, 1]) {
       const pages = zspagePages(s.k, id);
@@ -191,7 +191,7 @@ describe('design variant no-refcount', () => {
     expect(pfns).toHaveLength(16);
     for (const p of pfns) expect(inspectPage(s.k, p)).toMatchObject({ pageType: 'offline', refcount: 0 });
     expect(balloonPages(s.k)).toHaveLength(0); // no page->lru list
-    expect(s.t.steps.find((x) => x.fn === 'migrate_offline_pfns')!.text).toMatch(/folio_get_nontail_page\(\), which fails on refcount 0/);
+    expect(allSteps(s.t).find((x) => x.fn === 'migrate_offline_pfns')!.text).toMatch(/folio_get_nontail_page\(\), which fails on refcount 0/);
     expect(checkInvariants(s.k)).toEqual([]);
     // The same scenario in 6.18 uses the refcount: 6 atomics per migrated page.
     const b = openSession(findPreset('balloon-migrate')!.scenario);
@@ -201,7 +201,7 @@ describe('design variant no-refcount', () => {
   test('two migrators: the test-and-set of PG_movable_ops_isolated alone arbitrates', () => {
     const s = openSession(findPreset('balloon-race-no-refcount')!.scenario);
     runToEnd(s.t);
-    expect(s.t.steps.some((x) => /test-and-set of PG_movable_ops_isolated .* finds it set/.test(x.text))).toBe(true);
+    expect(allSteps(s.t).some((x) => /test-and-set of PG_movable_ops_isolated .* finds it set/.test(x.text))).toBe(true);
     expect(s.k.events.a[VM_EVENT.BALLOON_MIGRATE]).toBe(2);
     expect(checkInvariants(s.k)).toEqual([]);
   });
@@ -219,7 +219,7 @@ describe('design variant pfn-array', () => {
     expect(t.atomics).toBe(base.atomics); // the pages still carry their references
     const lru = (x: typeof t): number => x.fields.find((f) => f.field === 'lru')!.writes;
     expect(lru(t)).toBeLessThan(lru(base) / 2); // no migration lists threaded through page->lru
-    expect(s.t.steps.some((x) => /src\[0\] = 0x[0-9a-f]+\|VALID\|MIGRATE/.test(x.text))).toBe(true);
+    expect(allSteps(s.t).some((x) => /src\[0\] = 0x[0-9a-f]+\|VALID\|MIGRATE/.test(x.text))).toBe(true);
     expect(balloonPages(s.k)).toHaveLength(16);
     expect(checkInvariants(s.k)).toEqual([]);
   });
@@ -237,7 +237,7 @@ describe('design variant linux-6.12', () => {
       // 6.12 has no PG_movable_ops: kpageflags read OFFLINE alone, as the real 6.1 capture does.
       expect(stable_page_flags(s.k, p, freePageMap(s.k))).toBe(kpf(KPF.OFFLINE));
     }
-    const mig = s.t.steps.filter((x) => x.fn === 'virtballoon_migratepage' && x.result === '0');
+    const mig = allSteps(s.t).filter((x) => x.fn === 'virtballoon_migratepage' && x.result === '0');
     expect(mig).toHaveLength(16);
     expect(mig[0]!.text).toMatch(/balloon_page_delete\(0x[0-9a-f]+\) clears its PageOffline/);
     expect(footprintTable(s).atomics).toBe(6);

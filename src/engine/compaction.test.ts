@@ -17,7 +17,7 @@ import { checkSteps } from './steps.testkit';
 import { parseScenario } from './scenario';
 import { fragmentation_score_node } from '../kernel/compaction';
 import { openSession } from './session';
-import { runToEnd, seek, type Step } from './timeline';
+import { runToEnd, seek, type Step, allSteps } from './timeline';
 
 const REAL = fileURLToPath(new URL('../../../shared/reference/real-kernel/balloon-compact/', import.meta.url));
 const haveReal = existsSync(REAL + 'trace.txt.gz') && existsSync(REAL + 'migrations.csv') && existsSync(REAL + 'after.vmstat');
@@ -71,7 +71,7 @@ function compactionFacts(events: readonly string[]) {
 describe('balloon-compaction against the real capture balloon-compact', () => {
   const s = openSession(findPreset('balloon-compaction')!.scenario);
   runToEnd(s.t);
-  const compact = s.t.steps.filter((x) => x.task.startsWith('compact-'));
+  const compact = allSteps(s.t).filter((x) => x.task.startsWith('compact-'));
   const ours = compactionFacts(compact.flatMap((x) => x.trace));
   const realEvents = haveReal
     ? gunzipSync(readFileSync(REAL + 'trace.txt.gz')).toString('utf8').split('\n')
@@ -137,7 +137,7 @@ describe.each([['compact-for-thp', 1], ['balloon-compaction-no-refcount', 1], ['
   const s = openSession(findPreset(name)!.scenario);
   const before = freeBlocks(s.k, 1).filter((b) => b.order >= 9).length;
   runToEnd(s.t);
-  const steps = s.t.steps;
+  const steps = allSteps(s.t);
 
   test(`invariants hold at every ${every > 1 ? `${every}th ` : ''}step but the mid-operation ones, and the migrate scanner stays below the free scanner`, () => {
     expect(checkSteps(s, every)).toBeGreaterThan(3);
@@ -165,7 +165,7 @@ describe('what the presets show', () => {
   test('compact-for-thp: the order-9 request fails on the free lists, compaction captures a block of exactly order 9, and the allocation gets it', () => {
     const s = openSession(findPreset('compact-for-thp')!.scenario);
     runToEnd(s.t);
-    const last = s.t.steps.filter((x) => x.action === 1);
+    const last = allSteps(s.t).filter((x) => x.action === 1);
     expect(last[0]!.fn).toBe('__alloc_pages_slowpath');
     const cap = last.find((x) => x.fn === 'compaction_capture')!;
     expect(cap).toBeDefined();
@@ -183,20 +183,20 @@ describe('what the presets show', () => {
   test('compact-blocked-by-pins: every pinned folio is skipped as pinned and is still at its PFN afterwards', () => {
     const s = openSession(findPreset('compact-blocked-by-pins')!.scenario);
     runToEnd(s.t);
-    const pinned = s.t.steps.filter((x) => x.fn === 'pin_user_pages' && x.result === '1').map((x) => x.pfns[0]!.pfn);
+    const pinned = allSteps(s.t).filter((x) => x.fn === 'pin_user_pages' && x.result === '1').map((x) => x.pfns[0]!.pfn);
     expect(pinned.length).toBeGreaterThanOrEqual(3);
-    expect(s.t.steps.some((x) => x.fn === 'isolate_migratepages_block' && /refcount - 1 > mapcount: pinned/.test(x.text))).toBe(true);
+    expect(allSteps(s.t).some((x) => x.fn === 'isolate_migratepages_block' && /refcount - 1 > mapcount: pinned/.test(x.text))).toBe(true);
     const folios = pinned.map((p) => page_folio(s.k, p));
     for (const f of folios) expect(s.k.mem.refcount.a[f]).toBeGreaterThan(1);
-    const moved = new Set(s.t.steps.filter((x) => x.fn === 'compaction_alloc').map((x) => x.pfns[0]!.pfn));
+    const moved = new Set(allSteps(s.t).filter((x) => x.fn === 'compaction_alloc').map((x) => x.pfns[0]!.pfn));
     for (const f of folios) expect(moved.has(f)).toBe(false);
   });
 
   test('balloon-compaction-no-refcount: 6.18 compaction cannot isolate the frozen balloon pages (refcount 0) and says so', () => {
     const s = openSession(findPreset('balloon-compaction-no-refcount')!.scenario);
     runToEnd(s.t);
-    expect(s.t.steps.some((x) => x.fn === 'isolate_migratepages_block' && /movable_ops pages not isolated: its refcount is 0/.test(x.text))).toBe(true);
-    expect(s.t.steps.some((x) => x.fn === 'virtballoon_migratepage')).toBe(false);
+    expect(allSteps(s.t).some((x) => x.fn === 'isolate_migratepages_block' && /movable_ops pages not isolated: its refcount is 0/.test(x.text))).toBe(true);
+    expect(allSteps(s.t).some((x) => x.fn === 'virtballoon_migratepage')).toBe(false);
   });
 });
 
@@ -211,16 +211,16 @@ describe('proactive compaction (kcompactd, vm.compaction_proactiveness)', () => 
   test('at the default proactiveness 20 the node score is below the high mark 90: kcompactd sleeps, nothing moves', () => {
     const { s, before, after } = run();
     expect(before).toBeLessThanOrEqual(90);
-    expect(s.t.steps).toHaveLength(1);
-    expect(s.t.steps[0]!.result).toBe('false');
+    expect(allSteps(s.t)).toHaveLength(1);
+    expect(allSteps(s.t)[0]!.result).toBe('false');
     expect(after).toBe(before);
   });
 
   test('at proactiveness 90 (marks 10/15) the zones are compacted in MIGRATE_SYNC_LIGHT and the score drops', () => {
     const { s, before, after } = run(90);
     expect(before).toBeGreaterThan(15);
-    expect(s.t.steps[0]!.result).toBe('true');
-    const batches = s.t.steps.flatMap((x) => x.trace).filter((l) => l.startsWith('mm_migrate_pages:'));
+    expect(allSteps(s.t)[0]!.result).toBe('true');
+    const batches = allSteps(s.t).flatMap((x) => x.trace).filter((l) => l.startsWith('mm_migrate_pages:'));
     expect(batches.length).toBeGreaterThan(0);
     expect(batches.every((l) => l.includes('mode=MIGRATE_SYNC_LIGHT reason=compaction'))).toBe(true);
     expect(after).toBeLessThan(before);

@@ -11,7 +11,7 @@ import { get_pfnblock_migratetype, MT, PB_OFFLINE } from '../kernel/zone';
 import { findPreset } from './presets';
 import { checkSteps } from './steps.testkit';
 import { openSession } from './session';
-import { runToEnd, seek } from './timeline';
+import { runToEnd, seek, allSteps } from './timeline';
 
 
 function checkAtRest(name: string): void {
@@ -25,7 +25,7 @@ const blocks = (start: number, end: number): number[] => Array.from({ length: (e
 describe('contig-range', () => {
   const s = openSession(findPreset('contig-range')!.scenario);
   runToEnd(s.t);
-  const of = (a: number) => s.t.steps.filter((x) => x.action === a);
+  const of = (a: number) => allSteps(s.t).filter((x) => x.action === a);
 
   test('the movable range is emptied by migration (reason contig_range) and handed over as 1024 order-0 pages with one reference each', () => {
     const first = of(0);
@@ -56,7 +56,7 @@ describe('contig-range', () => {
 describe('offline-range', () => {
   const s = openSession(findPreset('offline-range')!.scenario);
   runToEnd(s.t);
-  const of = (a: number) => s.t.steps.filter((x) => x.action === a);
+  const of = (a: number) => allSteps(s.t).filter((x) => x.action === a);
 
   test('a pinned page cannot be migrated: the retry loop gives up (signal backoff) and the range is back to normal', () => {
     const pinned = page_folio(s.k, of(0)[0]!.pfns[0]!.pfn);

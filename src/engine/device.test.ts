@@ -14,7 +14,7 @@ import type { Kernel } from '../kernel/kernel';
 import { findPreset } from './presets';
 import { parseScenario } from './scenario';
 import { openSession } from './session';
-import { runToEnd, seek, type Step } from './timeline';
+import { runToEnd, seek, type Step, allSteps } from './timeline';
 import { checkSteps } from './steps.testkit';
 
 const heap = (k: Kernel, process: number): Vma => firstAnonVma(k, process) as Vma;
@@ -51,7 +51,7 @@ describe('migrate-vma-to-device', () => {
   const vma = heap(s.k, 1);
   const before = Array.from({ length: 16 }, (_, i) => vma.pte.a[i]!);
   runToEnd(s.t);
-  const steps = s.t.steps;
+  const steps = allSteps(s.t);
 
   test('collect fills src[] with migrate_pfn(pfn) | MIGRATE (| WRITE for a writable PTE); dst[] stays 0 until the driver fills it', () => {
     const setupDone = stepsOf(steps, 0).find((x) => x.fn === 'migrate_vma_setup' && x.result === '0')!;
@@ -122,7 +122,7 @@ describe('device-fault-back', () => {
   const s = run('device-fault-back');
 
   test('the faulting page comes back to system memory alone; the device page returns to the driver\'s pool', () => {
-    const fault = stepsOf(s.t.steps, 1);
+    const fault = stepsOf(allSteps(s.t), 1);
     expect(fault[0]!.fn).toBe('do_swap_page');
     const devPage = fault[0]!.pfns[0]!.pfn;
     expect(isZoneDevice(s.k, devPage)).toBe(true);
@@ -134,7 +134,7 @@ describe('device-fault-back', () => {
     expect(v.faultPage).toBe(devPage);
     expect(v.src[0]! & (MIGRATE_PFN_VALID | MIGRATE_PFN_MIGRATE)).toBe(MIGRATE_PFN_VALID | MIGRATE_PFN_MIGRATE);
     expect(Math.floor(v.src[0]! / 64)).toBe(devPage);
-    seek(s.t, s.t.steps.length);
+    seek(s.t, allSteps(s.t).length);
     const vma = heap(s.k, 1);
     expect(ptePresent(vma.pte.a[3]!)).toBe(true);
     expect(isZoneDevice(s.k, ptePfn(vma.pte.a[3]!))).toBe(false);
@@ -153,13 +153,13 @@ describe('device-range-evict', () => {
   const s = run('device-range-evict');
 
   test('every device page in use goes back, found by PFN: the pool is full again and no device-private entry is left', () => {
-    const evict = stepsOf(s.t.steps, 2);
+    const evict = stepsOf(allSteps(s.t), 2);
     const range = evict.find((x) => x.fn === 'migrate_device_range')!;
     seek(s.t, range.id);
     const v = migrateVmaView(s.k)!;
     expect(v.kind).toBe('range');
     expect(v.src.filter((e) => e & MIGRATE_PFN_MIGRATE).length).toBe(24);
-    seek(s.t, s.t.steps.length);
+    seek(s.t, allSteps(s.t).length);
     expect(evict.at(-1)!.result).toBe('24');
     expect(deviceFreeCount(s.k)).toBe(512);
     for (const vma of s.k.vm.vmas) for (let i = 0; i < vma.nrPages; i++) expect(pteIsDevicePrivate(vma.pte.a[i]!)).toBe(false);
@@ -175,22 +175,22 @@ describe('migrate-vma-pinned', () => {
   const s = run('migrate-vma-pinned');
 
   test('the FOLL_GET and the FOLL_PIN page fail migrate_vma_check_page(), lose MIGRATE, and stay mapped where they were', () => {
-    const pinned = [0, 1].map((a) => s.t.steps.find((x) => x.action === a)!.pfns[0]!.pfn);
-    const restores = stepsOf(s.t.steps, 2).filter((x) => x.fn === 'migrate_device_unmap' && x.result === 'restore');
+    const pinned = [0, 1].map((a) => allSteps(s.t).find((x) => x.action === a)!.pfns[0]!.pfn);
+    const restores = stepsOf(allSteps(s.t), 2).filter((x) => x.fn === 'migrate_device_unmap' && x.result === 'restore');
     expect(restores.map((x) => x.pfns[0]!.pfn).sort()).toEqual([...pinned].sort());
     expect(restores[0]!.text).toMatch(/refcount \d+ - 1 expected = \d+ > mapcount 0/);
-    const setup = stepsOf(s.t.steps, 2).find((x) => x.fn === 'migrate_vma_setup' && x.result === '0')!;
+    const setup = stepsOf(allSteps(s.t), 2).find((x) => x.fn === 'migrate_vma_setup' && x.result === '0')!;
     seek(s.t, setup.id);
     const v = migrateVmaView(s.k)!;
     expect(v.src[2]).toBe(0);
     expect(v.src[5]).toBe(0);
     expect(v.cpages).toBe(6);
-    seek(s.t, s.t.steps.length);
+    seek(s.t, allSteps(s.t).length);
     const vma = heap(s.k, 1);
     expect(ptePfn(vma.pte.a[2]!)).toBe(pinned[0]);
     expect(ptePfn(vma.pte.a[5]!)).toBe(pinned[1]);
     expect(ptePresent(vma.pte.a[2]!) && ptePresent(vma.pte.a[5]!)).toBe(true);
-    expect(stepsOf(s.t.steps, 2).at(-1)!.result).toBe('6');
+    expect(stepsOf(allSteps(s.t), 2).at(-1)!.result).toBe('6');
     everyPageInOnePlace(s.k);
   });
 
@@ -213,10 +213,10 @@ describe('migrate_vma back to system memory, and exit with pages on the device',
   runToEnd(s.t);
 
   test('MIGRATE_VMA_SELECT_DEVICE_PRIVATE brings the 8 pages back; exit zaps device-private entries and page_free() refills the pool', () => {
-    expect(stepsOf(s.t.steps, 1).at(-1)!.result).toBe('8');
-    const back = stepsOf(s.t.steps, 1).find((x) => x.fn === 'dmirror_devmem_fault_alloc_and_copy');
+    expect(stepsOf(allSteps(s.t), 1).at(-1)!.result).toBe('8');
+    const back = stepsOf(allSteps(s.t), 1).find((x) => x.fn === 'dmirror_devmem_fault_alloc_and_copy');
     expect(back).toBeDefined();
-    expect(stepsOf(s.t.steps, 4).some((x) => x.fn === 'zap_nonpresent_ptes' && /page_free\(\)/.test(x.text))).toBe(true);
+    expect(stepsOf(allSteps(s.t), 4).some((x) => x.fn === 'zap_nonpresent_ptes' && /page_free\(\)/.test(x.text))).toBe(true);
     expect(deviceFreeCount(s.k)).toBe(512);
   });
 

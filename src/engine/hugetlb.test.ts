@@ -16,7 +16,7 @@ import type { Kernel } from '../kernel/kernel';
 import { findPreset } from './presets';
 import { parseScenario } from './scenario';
 import { openSession } from './session';
-import { runToEnd, seek, type Step } from './timeline';
+import { runToEnd, seek, type Step, allSteps } from './timeline';
 import { checkSteps } from './steps.testkit';
 
 const ALLOCATOR = new Set(['__rmqueue_smallest', 'expand', '__free_one_page', '__folio_put', 'try_to_claim_block', '__rmqueue_claim', '__rmqueue_steal']);
@@ -29,7 +29,7 @@ const mappedAt = (k: Kernel, n: number): number => {
 const counters = (k: Kernel): [number, number, number] => [hugetlbCounter(k, HS.NR_HUGE_PAGES), hugetlbCounter(k, HS.FREE_HUGE_PAGES), hugetlbCounter(k, HS.SURPLUS_HUGE_PAGES)];
 const hpg = (k: Kernel, folio: number, flag: number): boolean => (k.mem.private_.a[folio]! & (1 << flag)) !== 0;
 const ofAction = (steps: readonly Step[], a: number): Step[] => steps.filter((x) => x.action === a && !ALLOCATOR.has(x.fn));
-const endOf = (s: ReturnType<typeof openSession>, a: number): number => s.t.steps.filter((x) => x.action === a).at(-1)!.id;
+const endOf = (s: ReturnType<typeof openSession>, a: number): number => allSteps(s.t).filter((x) => x.action === a).at(-1)!.id;
 
 describe('the hugetlb preset', () => {
   const s = openSession(findPreset('hugetlb')!.scenario);
@@ -37,7 +37,7 @@ describe('the hugetlb preset', () => {
   const at0 = [mappedAt(k, 0), mappedAt(k, 1)];
   const pool0 = hstateList(k, HLIST.FREE);
   runToEnd(s.t);
-  const steps = s.t.steps;
+  const steps = allSteps(s.t);
 
   test('populate: hugepages=3, two mapped by map_hugetlb (refcount 1 = mapcount 1, HPG_migratable), one free (frozen, HPG_freed)', () => {
     seek(s.t, 0);
@@ -158,7 +158,7 @@ describe('the hugetlb preset', () => {
     expect(a[4]!.result).toBe('-ENOMEM');
     expect(a[4]!.trace[0]).toBe('mm_migrate_pages: nr_succeeded=0 nr_failed=512 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 nr_split=0 mode=MIGRATE_SYNC reason=syscall_or_cpuset');
     expect(a[5]!.after[0]).toMatchObject({ refcount: 1, mapcount: 1 });
-    seek(s.t, s.t.steps.length);
+    seek(s.t, allSteps(s.t).length);
     expect(mappedAt(k, 2)).toBe(src);
     expect(hpg(k, src, HPG.migratable)).toBe(true);
     expect(hstateList(k, HLIST.ACTIVE)).toContain(src);
@@ -184,7 +184,7 @@ describe('the hugetlb preset', () => {
     seek(s.t, 0);
     expect(counters(k)).toEqual([3, 1, 0]);
     expect(hstateList(k, HLIST.FREE)).toEqual(pool0);
-    seek(s.t, s.t.steps.length);
+    seek(s.t, allSteps(s.t).length);
     expect(counters(k)).toEqual([3, 0, 0]);
   });
 });
@@ -198,11 +198,11 @@ describe('hugetlb folios elsewhere', () => {
     const before = [mappedAt(s.k, 0), mappedAt(s.k, 1)];
     const pool = hstateList(s.k, HLIST.FREE);
     runToEnd(s.t);
-    expect(s.t.steps.some((x) => x.fn === 'isolate_migratepages_block' && /hugetlb pages/.test(x.text))).toBe(true);
-    expect(s.t.steps.some((x) => x.fn === 'folio_isolate_hugetlb' || x.fn === 'migrate_hugetlbs')).toBe(false);
+    expect(allSteps(s.t).some((x) => x.fn === 'isolate_migratepages_block' && /hugetlb pages/.test(x.text))).toBe(true);
+    expect(allSteps(s.t).some((x) => x.fn === 'folio_isolate_hugetlb' || x.fn === 'migrate_hugetlbs')).toBe(false);
     expect([mappedAt(s.k, 0), mappedAt(s.k, 1)]).toEqual(before);
     expect(hstateList(s.k, HLIST.FREE)).toEqual(pool);
-    const moved = new Set(s.t.steps.filter((x) => x.fn === 'compaction_alloc').map((x) => x.pfns[0]!.pfn >> 9));
+    const moved = new Set(allSteps(s.t).filter((x) => x.fn === 'compaction_alloc').map((x) => x.pfns[0]!.pfn >> 9));
     for (const f of [...before, ...pool]) expect(moved.has(f >> 9)).toBe(false);
     expect(checkInvariants(s.k)).toEqual([]);
   });
@@ -216,10 +216,10 @@ describe('hugetlb folios elsewhere', () => {
       { type: 'migrate', range: { start: used, end: used + 512 }, mode: 'sync' },
     ]));
     runToEnd(s.t);
-    const first = ofAction(s.t.steps, 0);
+    const first = ofAction(allSteps(s.t), 0);
     expect(first.map((x) => [x.fn, x.result])).toEqual([['folio_isolate_hugetlb', 'false'], ['migrate_pages', '0']]);
     expect(first[0]!.text).toMatch(/HPG_migratable is clear: it is a free pool folio/);
-    const second = ofAction(s.t.steps, 1);
+    const second = ofAction(allSteps(s.t), 1);
     expect(second.filter((x) => x.fn === 'folio_isolate_hugetlb').map((x) => x.result)).toEqual(['true']); // 512 PFNs, one folio
     expect(second.at(-1)!.trace[0]).toMatch(/^mm_migrate_pages: nr_succeeded=512 nr_failed=0 /);
     expect(mappedAt(s.k, 0)).toBe(free); // the free pool folio became the destination
@@ -231,7 +231,7 @@ describe('hugetlb folios elsewhere', () => {
     const pool = hstateList(s.k, HLIST.FREE);
     expect(pool.every((f) => f >= 0x1000)).toBe(true); // the pool was taken from DMA32 at boot
     runToEnd(s.t);
-    const alloc = s.t.steps.find((x) => x.fn === 'alloc_migrate_hugetlb_folio')!;
+    const alloc = allSteps(s.t).find((x) => x.fn === 'alloc_migrate_hugetlb_folio')!;
     expect(alloc.text).toMatch(/none of the pool's 1 free folio\(s\) is in DMA, so a fresh order-9 folio/);
     expect(alloc.pfns[1]!.pfn).toBeLessThan(0x1000);
     expect(mappedAt(s.k, 0)).toBe(alloc.pfns[1]!.pfn);
@@ -246,7 +246,7 @@ describe('hugetlb folios elsewhere', () => {
     ]));
     const folio = mappedAt(s.k, 0);
     runToEnd(s.t);
-    const steps = s.t.steps;
+    const steps = allSteps(s.t);
     expect(steps.filter((x) => x.fn === 'migrate_hugetlbs')).toHaveLength(10);
     expect(steps.filter((x) => x.fn === 'try_to_migrate_one' && x.result === '-EBUSY')).toHaveLength(10);
     expect(steps.filter((x) => x.fn === 'unmap_and_move_huge_page' && x.result === '-EAGAIN')).toHaveLength(10);
@@ -263,11 +263,11 @@ describe('hugetlb folios elsewhere', () => {
   test('migrate_pages(2) of the whole process migrates every hugetlb folio through migrate_hugetlbs(), before any batch', () => {
     const s = openSession(scenario([{ type: 'migrate', process: 0, mode: 'sync' }], { hugepages: 4, hugetlbMapped: 2 }));
     runToEnd(s.t);
-    const passes = s.t.steps.filter((x) => x.fn === 'migrate_hugetlbs');
+    const passes = allSteps(s.t).filter((x) => x.fn === 'migrate_hugetlbs');
     expect(passes).toHaveLength(1);
     expect(passes[0]!.pfns).toHaveLength(2);
-    expect(s.t.steps.some((x) => x.fn === 'migrate_pages_batch')).toBe(false);
-    const end = s.t.steps.find((x) => x.trace.some((t) => t.startsWith('mm_migrate_pages:')))!;
+    expect(allSteps(s.t).some((x) => x.fn === 'migrate_pages_batch')).toBe(false);
+    const end = allSteps(s.t).find((x) => x.trace.some((t) => t.startsWith('mm_migrate_pages:')))!;
     expect(end.trace.at(-1)).toMatch(/^mm_migrate_pages: nr_succeeded=1024 nr_failed=0 nr_thp_succeeded=0 /);
     expect(checkInvariants(s.k)).toEqual([]);
   });
@@ -275,7 +275,7 @@ describe('hugetlb folios elsewhere', () => {
   test('a list with a hugetlb folio and an LRU folio: migrate_hugetlbs() moves the hugetlb one first, the batch never sees it', () => {
     const s = openSession(scenario([{ type: 'migrate', pages: [{ process: 1, page: 0 }, { process: 0, page: 0 }], mode: 'sync' }]));
     runToEnd(s.t);
-    const steps = s.t.steps.filter((x) => !ALLOCATOR.has(x.fn));
+    const steps = allSteps(s.t).filter((x) => !ALLOCATOR.has(x.fn));
     const lru = steps.find((x) => x.fn === 'folio_isolate_lru')!;
     const nr = lru.pfns[0]!.nr ?? 1;
     const firstHuge = steps.findIndex((x) => x.fn === 'migrate_hugetlbs');
@@ -290,7 +290,7 @@ describe('hugetlb folios elsewhere', () => {
   test('the process exits: its huge entries are zapped and both folios go back to the pool', () => {
     const s = openSession(scenario([{ type: 'exit', process: 0 }]));
     runToEnd(s.t);
-    const zaps = s.t.steps.filter((x) => x.fn === '__unmap_hugepage_range');
+    const zaps = allSteps(s.t).filter((x) => x.fn === '__unmap_hugepage_range');
     expect(zaps).toHaveLength(2);
     expect(zaps.every((x) => /back in the hugetlb pool/.test(x.text))).toBe(true);
     expect(counters(s.k)).toEqual([3, 3, 0]);
@@ -305,11 +305,11 @@ describe('hugetlb folios elsewhere', () => {
       ],
     }]));
     runToEnd(s.t);
-    const freed = s.t.steps.find((x) => x.fn === 'unmap_and_move_huge_page')!;
+    const freed = allSteps(s.t).find((x) => x.fn === 'unmap_and_move_huge_page')!;
     expect(freed.result).toBe('0');
     expect(freed.text).toMatch(/has refcount 1: only the isolation reference is left/);
-    expect(s.t.steps.some((x) => x.fn === 'alloc_hugetlb_folio_nodemask' || x.fn === 'try_to_migrate_one')).toBe(false);
-    expect(s.t.steps.find((x) => x.trace.some((t) => t.startsWith('mm_migrate_pages:')))!.trace.at(-1)).toMatch(/nr_succeeded=512 nr_failed=0 /);
+    expect(allSteps(s.t).some((x) => x.fn === 'alloc_hugetlb_folio_nodemask' || x.fn === 'try_to_migrate_one')).toBe(false);
+    expect(allSteps(s.t).find((x) => x.trace.some((t) => t.startsWith('mm_migrate_pages:')))!.trace.at(-1)).toMatch(/nr_succeeded=512 nr_failed=0 /);
     expect(counters(s.k)).toEqual([3, 3, 0]);
     expect(checkSteps(s)).toBeGreaterThan(5);
   });
@@ -317,7 +317,7 @@ describe('hugetlb folios elsewhere', () => {
   test('with vm.nr_overcommit_hugepages 1, a fault past the pool takes a surplus folio from the buddy; on exit the first folio freed while surplus is counted leaves the pool', () => {
     const s = openSession(scenario([{ type: 'fault', process: 0, pages: 1024 }, { type: 'exit', process: 0 }], { hugepages: 3, hugetlbMapped: 2, hugetlbOvercommit: 1 }));
     runToEnd(s.t);
-    const faults = s.t.steps.filter((x) => x.fn === 'hugetlb_no_page');
+    const faults = allSteps(s.t).filter((x) => x.fn === 'hugetlb_no_page');
     expect(faults.map((x) => x.result!.startsWith('0x'))).toEqual([true, true]);
     expect(faults[1]!.text).toMatch(/alloc_surplus_hugetlb_folio\(\) .* \(surplus_huge_pages 0 → 1, nr_overcommit_hugepages 1\)/);
     seek(s.t, faults[1]!.id);
@@ -325,7 +325,7 @@ describe('hugetlb folios elsewhere', () => {
     expect(checkInvariants(s.k)).toEqual([]);
     // free_huge_folio() dissolves a freed folio while h->surplus_huge_pages_node[nid] is non-zero,
     // whichever folio it is: the first of the four freed leaves, the other three refill the pool.
-    seek(s.t, s.t.steps.length);
+    seek(s.t, allSteps(s.t).length);
     expect(counters(s.k)).toEqual([3, 3, 0]);
     expect(checkSteps(s)).toBeGreaterThan(4);
   });
@@ -333,8 +333,8 @@ describe('hugetlb folios elsewhere', () => {
   test('a fault on an empty pool (no overcommit) is VM_FAULT_SIGBUS', () => {
     const s = openSession(scenario([{ type: 'fault', process: 0, pages: 1024 }]));
     runToEnd(s.t);
-    expect(s.t.steps.map((x) => x.result)).toEqual([expect.stringMatching(/^0x/), 'VM_FAULT_SIGBUS']);
-    expect(s.t.steps[1]!.text).toMatch(/available_huge_pages\(\) = 0 .*nr_overcommit_hugepages 0\): -ENOSPC/);
+    expect(allSteps(s.t).map((x) => x.result)).toEqual([expect.stringMatching(/^0x/), 'VM_FAULT_SIGBUS']);
+    expect(allSteps(s.t)[1]!.text).toMatch(/available_huge_pages\(\) = 0 .*nr_overcommit_hugepages 0\): -ENOSPC/);
     expect(checkInvariants(s.k)).toEqual([]);
   });
 });

@@ -8,14 +8,14 @@ import { ptePfn, ptePresent } from '../kernel/vm';
 import { footprintFields } from '../kernel/memmap';
 import { findPreset } from './presets';
 import { openSession } from './session';
-import { runToEnd, seek, type Step } from './timeline';
+import { runToEnd, seek, type Step, allSteps } from './timeline';
 
 const ALLOCATOR = new Set(['__rmqueue_smallest', 'expand', '__free_one_page', '__folio_put', 'try_to_claim_block', '__rmqueue_claim', '__rmqueue_steal']);
 
 function run(name: string): { steps: Step[]; s: ReturnType<typeof openSession> } {
   const s = openSession(findPreset(name)!.scenario);
   runToEnd(s.t);
-  return { steps: s.t.steps.filter((x) => !ALLOCATOR.has(x.fn)), s };
+  return { steps: allSteps(s.t).filter((x) => !ALLOCATOR.has(x.fn)), s };
 }
 
 /** [fn, refcount, mapcount] of the first `after` entry (the source unless noted). */
@@ -68,7 +68,7 @@ describe('lru-anon: an anonymous page mapped by two processes', () => {
   test('in the middle, after unmapping, both PTEs are migration entries and src is locked', () => {
     const s2 = openSession(findPreset('lru-anon')!.scenario);
     runToEnd(s2.t);
-    const unmapped = s2.t.steps.find((x) => x.fn === 'migrate_folio_unmap' && x.result === '0')!;
+    const unmapped = allSteps(s2.t).find((x) => x.fn === 'migrate_folio_unmap' && x.result === '0')!;
     seek(s2.t, unmapped.id);
     const src = unmapped.pfns[0]!.pfn;
     const d = inspectPage(s2.k, src);
@@ -127,7 +127,7 @@ describe('failure paths end with the kernel result, the folio back where it was,
   test('pinned-eagain: the pinned page stays mapped and readable by its process while pinned', () => {
     const s = openSession(findPreset('pinned-eagain')!.scenario);
     runToEnd(s.t);
-    const putback = s.t.steps.filter((x) => x.fn === 'folio_putback_lru');
+    const putback = allSteps(s.t).filter((x) => x.fn === 'folio_putback_lru');
     seek(s.t, putback.at(-1)!.id);
     for (const st of putback) {
       const pfn = st.pfns[0]!.pfn;

@@ -18,7 +18,7 @@ import { findPreset } from './presets';
 import { openReplaySession, REPLAYED } from './replay';
 import { parseTrace } from './replay-parse';
 import { populateSpecOf } from './scenario';
-import { runToEnd, seek } from './timeline';
+import { runToEnd, seek, allSteps } from './timeline';
 import { traceLines } from './trace';
 
 const REAL = fileURLToPath(new URL('../../../shared/reference/real-kernel/', import.meta.url));
@@ -56,14 +56,14 @@ describe.skipIf(!haveReal)('replaying the real traces', () => {
       expect(trace.counts).toEqual(summary.trace_event_counts);
       expect(trace.ignored).toEqual({});
       const byFn: Record<string, number> = {};
-      for (const st of s.t.steps) byFn[st.fn] = (byFn[st.fn] ?? 0) + 1;
+      for (const st of allSteps(s.t)) byFn[st.fn] = (byFn[st.fn] ?? 0) + 1;
       expect(byFn).toEqual(summary.trace_event_counts);
       expect(total).toBe(Object.values(summary.trace_event_counts).reduce((a, b) => a + b, 0));
     });
 
     test("the trace log shows the recorded lines, each once, in the trace's order", () => {
       const recorded = c.text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.trim());
-      const shown = s.t.steps.flatMap((st) => traceLines(st));
+      const shown = allSteps(s.t).flatMap((st) => traceLines(st));
       expect(shown).toEqual(recorded);
     });
 
@@ -73,23 +73,23 @@ describe.skipIf(!haveReal)('replaying the real traces', () => {
       for (const name of ['pgmigrate_success', 'pgmigrate_fail', 'compact_migrate_scanned', 'compact_free_scanned', 'compact_isolated', 'balloon_migrate'] as const) {
         expect(ev[VM_EVENT_NAMES.indexOf(name)], name).toBe(Number(c.vmstat.get(name)));
       }
-      const failed = s.t.steps.filter((st) => st.fn === 'mm_migrate_pages' && st.result?.startsWith('nr_failed='));
+      const failed = allSteps(s.t).filter((st) => st.fn === 'mm_migrate_pages' && st.result?.startsWith('nr_failed='));
       expect(failed.reduce((n, st) => n + Number(st.result!.slice('nr_failed='.length)), 0)).toBe(summary.mm_migrate_pages_totals.nr_failed);
     });
 
     test('each migration step names the source and destination PFNs of migrations.csv, vmemmap_base inferred', () => {
       expect(trace.vmemmapFrom).toBe('inferred');
       expect('0x' + trace.vmemmapBase!.toString(16)).toBe(summary.vmemmap_base);
-      const moves = s.t.steps.filter((st) => st.phase === 'copy').map((st) => [st.pfns.find((p) => p.role === 'src')?.pfn, st.pfns.find((p) => p.role === 'dst')?.pfn]);
+      const moves = allSteps(s.t).filter((st) => st.phase === 'copy').map((st) => [st.pfns.find((p) => p.role === 'src')?.pfn, st.pfns.find((p) => p.role === 'dst')?.pfn]);
       expect(moves).toEqual(c.csv.map((r) => [Number(r[3]), Number(r[4])]));
-      expect(s.t.steps.find((st) => st.phase === 'copy')!.text).toContain(REPLAYED);
+      expect(allSteps(s.t).find((st) => st.phase === 'copy')!.text).toContain(REPLAYED);
     });
 
     test("the scanners end where the last mm_compaction_end put them, and step 0 has none", () => {
       const last = summary.compaction_end[summary.compaction_end.length - 1]!;
       expect(activeScanners(s.k)).toEqual([{ zone: 1, order: -1, migratePfn: Number(last.migrate_pfn), freePfn: Number(last.free_pfn) }]);
       // Midway the DMA32 compaction runs with its scanners between its start and end.
-      const mid = s.t.steps.find((st) => st.fn === 'mm_compaction_isolate_freepages' && st.id > total / 2)!;
+      const mid = allSteps(s.t).find((st) => st.fn === 'mm_compaction_isolate_freepages' && st.id > total / 2)!;
       seek(s.t, mid.id);
       const [sc] = activeScanners(s.k);
       expect(sc!.migratePfn).toBeLessThanOrEqual(sc!.freePfn);
@@ -129,7 +129,7 @@ describe.skipIf(!haveReal)('replaying a trace over its capture\'s imported memor
     const trace = parseTrace(gunzipSync(readFileSync(dir + 'trace.txt.gz')).toString('utf8'), `${name}/trace.txt`);
     const s = openReplaySession(k, trace, findPreset('default')!.scenario);
     const total = runToEnd(s.t);
-    const moves = s.t.steps.filter((st) => st.phase === 'copy');
+    const moves = allSteps(s.t).filter((st) => st.phase === 'copy');
     let wrongSrc = 0;
     let notFree = 0;
     for (const st of moves) {
@@ -146,7 +146,7 @@ describe.skipIf(!haveReal)('replaying a trace over its capture\'s imported memor
     expect(wrongSrc, `of ${moves.length}`).toBeLessThan(moves.length / 100);
     expect(notFree, `of ${moves.length}`).toBeLessThan(moves.length / 100);
     expect(checkInvariants(k)).toEqual([]);
-    const last = s.t.steps[total - 1]!;
+    const last = allSteps(s.t)[total - 1]!;
     expect(last.fn).toBe('mm_compaction_end');
     expect(activeScanners(k)[0]).toMatchObject({ zone: k.zones.findIndex((z) => z.name === 'DMA32') });
   }, 60_000);
@@ -163,7 +163,7 @@ describe('replaying traces that are not a whole compact_memory run', () => {
     const s = open('kcompactd0-35 [000] ..... 1.000000: mm_compaction_isolate_migratepages: range=(0x4000 ~ 0x4200) nr_scanned=512 nr_taken=0\n');
     // default: DMA32 is 0x1000..0x20000, so compact_zone() would start the free scanner at 0x1fe00.
     expect(activeScanners(s.k)).toEqual([{ zone: 1, order: -1, migratePfn: 0x4200, freePfn: 0x1fe00 }]);
-    expect(s.t.steps[0]!.task).toBe('kcompactd0-35');
+    expect(allSteps(s.t)[0]!.task).toBe('kcompactd0-35');
   });
   test('two tasks compacting at once get a scanner each', () => {
     const s = open([
@@ -175,6 +175,6 @@ describe('replaying traces that are not a whole compact_memory run', () => {
       { zone: 1, order: -1, migratePfn: 0x1200, freePfn: 0x1fe00 },
       { zone: 1, order: -1, migratePfn: 0x8000, freePfn: 0x10000 },
     ]);
-    expect(s.t.steps.map((st) => st.task)).toEqual(['a-1', 'b-2', 'a-1']);
+    expect(allSteps(s.t).map((st) => st.task)).toEqual(['a-1', 'b-2', 'a-1']);
   });
 });

@@ -60,11 +60,15 @@ interface TaskState {
  * of `scenario`, or imported memory. `scenario` is what the session reports as its own.
  */
 export function openReplaySession(k: Kernel, trace: ParsedTrace, scenario: Scenario, opts: TimelineOptions = {}): ReplaySession {
-  let task = trace.events[0]?.task ?? 'replay';
-  const gen = replayTrace(k, trace, (t) => (task = t));
   // The timeline names each step by its task when it takes it: the traced TASK-PID of the event.
-  const replayTask: Task = { action: 0, get name() { return task; }, gen };
-  const t = createTimeline(k, createScheduler([{ tasks: [replayTask] }]), opts);
+  // A re-execution starts the replay afresh, task names included.
+  const schedule = (): ReturnType<typeof createScheduler> => {
+    let task = trace.events[0]?.task ?? 'replay';
+    const gen = replayTrace(k, trace, (t) => (task = t));
+    const replayTask: Task = { action: 0, get name() { return task; }, gen };
+    return createScheduler([{ tasks: [replayTask] }]);
+  };
+  const t = createTimeline(k, schedule, opts);
   return { scenario: { ...scenario, name: `replay of ${trace.name}`.slice(0, 80), actions: [] }, k, t, trace };
 }
 

@@ -57,7 +57,7 @@ export function samplePoint(k: Kernel, step: number): SeriesPoint {
 export function trackSeries(t: Timeline): Series {
   const s: Series = { points: [samplePoint(t.k, 0)], stride: 1, next: 1 };
   t.observers.push((tl) => {
-    const step = tl.steps.length;
+    const step = tl.rec.n;
     if (step < s.next) return;
     s.points.push(samplePoint(tl.k, step));
     s.next = step + s.stride;

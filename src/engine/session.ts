@@ -19,7 +19,7 @@ export interface Session {
 
 export function openSession(scenario: Scenario, opts: TimelineOptions = {}): Session {
   const k = populate(populateSpecOf(scenario));
-  const t = createTimeline(k, createScheduler(taskGroups(k, scenario.actions ?? [], scenario.variant ?? 'linux-6.18')), opts);
+  const t = createTimeline(k, () => createScheduler(taskGroups(k, scenario.actions ?? [], scenario.variant ?? 'linux-6.18')), opts);
   return { scenario, k, t };
 }
 
@@ -35,7 +35,7 @@ export function openSession(scenario: Scenario, opts: TimelineOptions = {}): Ses
 export function openImportedSession(result: ImportResult, actions: readonly Action[] = [], opts: TimelineOptions = {}): Session {
   const { k, report } = result;
   const scenario = importedScenario(result, actions);
-  const t = createTimeline(k, createScheduler(taskGroups(k, scenario.actions ?? [], 'linux-6.18')), opts);
+  const t = createTimeline(k, () => createScheduler(taskGroups(k, scenario.actions ?? [], 'linux-6.18')), opts);
   return { scenario, k, t, imported: report };
 }
 

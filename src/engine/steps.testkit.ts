@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import { checkInvariants } from '../kernel/invariants';
 import type { openSession } from './session';
-import { seek } from './timeline';
+import { seek, allSteps } from './timeline';
 
 /**
  * Steps reported in the middle of an operation, where an invariant is broken on purpose for a
@@ -26,13 +26,13 @@ const AT_REST = new Set(['compact_zone', 'isolate_migratepages_block', 'isolate_
  */
 export function checkSteps(s: ReturnType<typeof openSession>, every = 1): number {
   let checked = 0;
-  for (const st of s.t.steps) {
+  for (const st of allSteps(s.t)) {
     if (MID_OPERATION.has(st.fn) || (every > 1 && st.id % every !== 0 && !AT_REST.has(st.fn))) continue;
     seek(s.t, st.id);
     expect(checkInvariants(s.k), `step ${st.id} ${st.fn}`).toEqual([]);
     checked++;
   }
-  seek(s.t, s.t.steps.length);
+  seek(s.t, allSteps(s.t).length);
   return checked;
 }
 

@@ -6,7 +6,7 @@ import { checkInvariants } from '../kernel/invariants';
 import { buildView } from '../kernel/view';
 import { PRESETS, findPreset } from './presets';
 import { openSession } from './session';
-import { frontier, runToEnd, seek, stepBy, timelineHash, currentStep } from './timeline';
+import { frontier, runToEnd, seek, stepBy, timelineHash, currentStep, allSteps, markAt } from './timeline';
 import { createViewTracker, updateView } from './viewtracker';
 import { parseScenario } from './scenario';
 
@@ -86,7 +86,7 @@ describe('random seek sequences (property)', () => {
       fc.property(fc.array(fc.integer({ min: 0, max: total }), { minLength: 1, maxLength: 25 }), (targets) => {
         for (const n of targets) {
           seek(s.t, n);
-          updateView(vt, s.k, s.t.marks[n]!);
+          updateView(vt, s.k, markAt(s.t, n));
           buildView(s.k, full);
           expect(Buffer.compare(Buffer.from(vt.view), Buffer.from(full))).toBe(0);
         }
@@ -100,26 +100,26 @@ describe('steps', () => {
   test('buddy-split-merge walks the allocator as the kernel does: take, split down, allocate; free, merge up', () => {
     const s = openSession(findPreset('buddy-split-merge')!.scenario);
     runToEnd(s.t);
-    const fns = s.t.steps.map((st) => st.fn);
+    const fns = allSteps(s.t).map((st) => st.fn);
     const firstAlloc = fns.indexOf('__alloc_pages');
     expect(fns[0]).toBe('__rmqueue_smallest');
     expect(firstAlloc).toBeGreaterThan(1);
     // Every step between taking the block and returning it is one halving by expand().
     expect(fns.slice(1, firstAlloc).every((f) => f === 'expand')).toBe(true);
-    const taken = s.t.steps[0]!.pfns[0]!;
+    const taken = allSteps(s.t)[0]!.pfns[0]!;
     expect(Math.log2(taken.nr!)).toBe(firstAlloc - 1);
     // Every split halves: the buddy of each split is the upper half.
-    for (const st of s.t.steps.filter((x) => x.fn === 'expand')) {
+    for (const st of allSteps(s.t).filter((x) => x.fn === 'expand')) {
       const [lower, upper] = st.pfns;
       expect(upper!.pfn - lower!.pfn).toBe(upper!.nr);
     }
     // Each merge combines a block with its buddy = pfn ^ (1 << order).
-    for (const st of s.t.steps.filter((x) => x.fn === '__free_one_page' && x.phase === 'merge')) {
+    for (const st of allSteps(s.t).filter((x) => x.fn === '__free_one_page' && x.phase === 'merge')) {
       const [merged, buddy] = st.pfns;
       expect(buddy!.pfn & ~(buddy!.nr! * 2 - 1)).toBe(merged!.pfn);
     }
     // The allocation's refcount is 1 right after __alloc_pages returns it.
-    const alloc = s.t.steps.find((x) => x.fn === '__alloc_pages')!;
+    const alloc = allSteps(s.t).find((x) => x.fn === '__alloc_pages')!;
     expect(alloc.after[0]!.refcount).toBe(1);
   });
 
@@ -127,18 +127,18 @@ describe('steps', () => {
     const s = openSession(findPreset('fault-exit')!.scenario);
     expect(currentStep(s.t)).toBeUndefined();
     runToEnd(s.t);
-    for (const st of s.t.steps) {
+    for (const st of allSteps(s.t)) {
       expect(st.fn).toMatch(/^[a-z_]+$/);
       if (st.phase !== 'done') expect(st.file).toMatch(/^(mm|kernel|fs)\//);
       expect(st.text.length).toBeGreaterThan(10);
     }
-    expect(frontier(s.t)).toBe(s.t.steps.length);
+    expect(frontier(s.t)).toBe(allSteps(s.t).length);
   });
 
   test('race-alloc interleaves the two allocators round-robin at their yields', () => {
     const s = openSession(findPreset('race-alloc')!.scenario);
     runToEnd(s.t);
-    const yields = s.t.steps.filter((x) => x.fn === '__alloc_pages').map((x) => x.task);
+    const yields = allSteps(s.t).filter((x) => x.fn === '__alloc_pages').map((x) => x.task);
     expect(yields.length).toBe(12);
     for (let i = 0; i < 12; i++) expect(yields[i]).toBe(i % 2 === 0 ? 'alloc-1000' : 'alloc-1001');
   });
@@ -149,7 +149,7 @@ describe('steps', () => {
     const sc = parseScenario({ ...base, actions: [{ ...par, schedule: [1, 1, 0] }] });
     const s = openSession(sc);
     runToEnd(s.t);
-    const who = s.t.steps.filter((x) => x.fn === '__alloc_pages').map((x) => x.task.slice(-1));
+    const who = allSteps(s.t).filter((x) => x.fn === '__alloc_pages').map((x) => x.task.slice(-1));
     expect(who.slice(0, 6).join('')).toBe('110110');
   });
 
@@ -161,8 +161,8 @@ describe('steps', () => {
     ] });
     const s = openSession(sc);
     runToEnd(s.t);
-    expect(s.t.steps.map((x) => x.result)).toEqual(['-EINVAL', '-EINVAL', 'VM_FAULT_SIGSEGV']);
-    expect(s.t.steps[0]!.text).toMatch(/PG_reserved/);
+    expect(allSteps(s.t).map((x) => x.result)).toEqual(['-EINVAL', '-EINVAL', 'VM_FAULT_SIGSEGV']);
+    expect(allSteps(s.t)[0]!.text).toMatch(/PG_reserved/);
     expect(checkInvariants(s.k)).toEqual([]);
   });
 });

@@ -1,19 +1,32 @@
-// The timeline: the flat sequence of steps of all of a scenario's actions, and time travel
-// over it. Why it is built this way:
-// - Every kernel write is journaled (kernel/store.ts), so the state at any computed step is the
-//   base state plus a prefix of the journal. Back and forward inside the computed prefix replay
-//   old or new values and never call kernel code.
-// - A generator's locals and position cannot be rewound, so only the frontier runs generators;
-//   to go past it the kernel is first brought to the journal's end (where the generators are).
-// - Kernel code may report several steps in one stretch without yielding (emitStep): each has
-//   its journal mark, so a person can stop between them even though the code ran at once.
-//   Code between two yields is atomic with respect to other actions, like code under a lock.
-// - Sparse checkpoints (full copies of the stores) bound far seeks.
+// The timeline: the flat sequence of steps of all of a scenario's actions, and time travel over
+// it. Its cost grows with what a person looks at, not with what it computes:
+// - Every kernel write is journaled (kernel/store.ts), so the state at any computed step is a
+//   checkpoint plus a stretch of journal (history.ts: segments, delta checkpoints, a budget).
+// - Each computed step leaves a compact record (steptable.ts, ~30 B) and its spans (spans.ts).
+//   Narration, trace lines, per-page footprint and after values exist only for the steps someone
+//   looks at: those computed while recording (`recordFrom`), kept in a bounded cache around the
+//   cursor, and any other step made again on demand (materialize).
+// - A generator's locals and position cannot be rewound or checkpointed, so steps are made again
+//   by deterministic re-execution: restore step 0, start the actions' generators afresh and run
+//   them in fast mode (or resume the live ones when they are behind the wanted step). Re-execution
+//   checks that every step lands on the journal position the first run recorded and that every
+//   checkpoint's hash matches, and it journals again the segments whose journal was dropped.
+// - The live generators may so stand behind the frontier; going past the frontier first brings
+//   them up to it (re-execution again), then computes new steps.
+// - Kernel code may report several steps in one stretch without yielding (emitStep): each has its
+//   journal mark, so a person can stop between them even though the code ran at once. Code
+//   between two yields is atomic with respect to other actions, like code under a lock.
 
 import type { Kernel } from '../kernel/kernel';
-import { mkStep, type StepInfo, type Steps } from '../kernel/step';
+import { mkStep, type SpanKind, type SpanSink, type StepInfo, type Steps } from '../kernel/step';
 import { newFootprint } from '../kernel/memmap';
-import { redoJournal, stateHash, undoJournal, type Stores } from '../kernel/store';
+import { stateHash } from '../kernel/store';
+import {
+  createHistory, enforceBudget, journalBytes, journalEnd, openSegment, restoreCheckpoint, sealSegment,
+  segmentAt, segmentPresent, swapJournal, adoptJournal, travel as travelHistory, type History, type HistoryOptions,
+} from './history';
+import { appendStep, createStepTable, stepTableBytes, type StepTable } from './steptable';
+import { addSpan, createSpanTable, spanLevel, spanTableBytes, type SpanTable } from './spans';
 
 export interface Step extends StepInfo {
   /** 1-based; step 0 is the populated memory before the first action. */
@@ -36,162 +49,372 @@ export interface Scheduler {
   finished(t: Task): void;
 }
 
-interface Checkpoint {
-  readonly step: number;
-  readonly mark: number;
-  readonly h1: number;
-  readonly h2: number;
-  readonly data: readonly (Int32Array | Uint8Array)[];
+export interface TimelineOptions extends HistoryOptions {
+  /** Older name of segmentEntries: journal writes between checkpoints. */
+  readonly checkpointEvery?: number;
+  /** Keep every step in full (tests): nothing is ever made again. */
+  readonly recordAll?: boolean;
+  /** Record every step and hand each new one here as it is computed (the CLI's --trace). */
+  readonly onStep?: (s: Step) => void;
+  /** Full steps kept in the cache (the rest are made again when looked at). */
+  readonly keepFull?: number;
 }
+
+/** Steps recorded in full before a target the timeline is asked to reach (the trace panel's lines). */
+export const RECORD_BEHIND = 160;
 
 export interface Timeline {
   readonly k: Kernel;
-  readonly steps: Step[];
-  /** marks[n] = journal length at step n; marks[0] = 0. */
-  readonly marks: number[];
+  /** Compact records of steps 1..rec.n (the frontier). */
+  readonly rec: StepTable;
+  readonly spans: SpanTable;
+  readonly hist: History;
+  /** The step the kernel state is at (or -1 while generators run). */
   cur: number;
-  /** Journal length the generators have reached (>= the frontier's mark). */
-  jEnd: number;
+  /** Every action has run: the frontier is the last step. */
   done: boolean;
-  readonly sched: Scheduler;
-  readonly checkpoints: Checkpoint[];
-  /** Journal entries between checkpoints. */
-  readonly checkpointEvery: number;
+  readonly makeScheduler: () => Scheduler;
+  sched: Scheduler;
+  /** Steps the live generators have produced: the frontier, or less after a re-execution. */
+  genStep: number;
+  /** The live scheduler has no task left. */
+  genDone: boolean;
+  /** Absolute journal position of journal index 0 (the open segment's start, or a scratch's). */
+  jBase: number;
+  /** Steps from this id on are made in full as they are computed. */
+  recordFrom: number;
+  /**
+   * Fast-forward (runToEnd, computeAhead) records from here on: Infinity until a caller who knows
+   * the end is near lowers it (the worker's run job, from runFraction).
+   */
+  fastFrom: number;
+  readonly onStep: ((s: Step) => void) | null;
+  readonly recordAll: boolean;
+  readonly full: Map<number, Step>;
+  readonly keepFull: number;
   /** Called when new steps were computed, with the kernel at the frontier (series, charts). */
   readonly observers: ((t: Timeline) => void)[];
   /** struct page field reads/writes each action's kernel code made (memmap.ts Footprint.counts). */
   readonly actionCounts: Map<number, Float64Array>;
+  /** Steps computed again by re-execution, over the timeline's life (bench, tests). */
+  reexecuted: number;
+  /** Steps handed to onStep so far. */
+  streamed: number;
+  /** allSteps(): where a whole re-execution collects its steps, and its last answer. */
+  collect: Step[] | null;
+  all: Step[] | null;
+  /**
+   * What the kernel threw past the frontier (a BUG of the model). The state went back to the
+   * frontier's last step; computing further throws it again.
+   */
+  failure: Error | null;
+  /** The action whose span is open, and its first step. */
+  actionSpan: { action: number; start: number } | null;
+  /** Each running task's span sink, holding its open spans. */
+  readonly spanStacks: Map<Task, SpanSink>;
 }
 
-export interface TimelineOptions {
-  readonly checkpointEvery?: number;
-}
-
-export function createTimeline(k: Kernel, sched: Scheduler, opts: TimelineOptions = {}): Timeline {
+export function createTimeline(k: Kernel, makeScheduler: () => Scheduler, opts: TimelineOptions = {}): Timeline {
+  if (k.st.j.len !== 0) throw new Error('a timeline starts from an unjournaled base state');
   k.st.j.on = true;
   k.mem.fp = newFootprint();
   const t: Timeline = {
-    k, steps: [], marks: [0], cur: 0, jEnd: k.st.j.len, done: false, sched, checkpoints: [],
-    checkpointEvery: opts.checkpointEvery ?? 1 << 21,
+    k,
+    rec: createStepTable(),
+    spans: createSpanTable(),
+    hist: createHistory(k.st, { segmentEntries: opts.segmentEntries ?? opts.checkpointEvery, journalBudget: opts.journalBudget }),
+    cur: 0,
+    done: false,
+    makeScheduler,
+    sched: makeScheduler(),
+    genStep: 0,
+    genDone: false,
+    jBase: 0,
+    recordFrom: 1,
+    fastFrom: Infinity,
+    onStep: opts.onStep ?? null,
+    recordAll: opts.recordAll ?? false,
+    full: new Map(),
+    keepFull: opts.keepFull ?? 4096,
     observers: [],
     actionCounts: new Map(),
+    reexecuted: 0,
+    streamed: 0,
+    collect: null,
+    all: null,
+    failure: null,
+    actionSpan: null,
+    spanStacks: new Map(),
   };
-  if (k.st.j.len !== 0) throw new Error('a timeline starts from an unjournaled base state');
-  t.checkpoints.push(takeCheckpoint(k.st, 0, 0));
   return t;
 }
 
-export const frontier = (t: Timeline): number => t.steps.length;
+export const frontier = (t: Timeline): number => t.rec.n;
 
-function takeCheckpoint(st: Stores, step: number, mark: number): Checkpoint {
-  return { step, mark, h1: st.h1, h2: st.h2, data: st.list.map((s) => s.a.slice()) };
-}
+/** The absolute journal position after step n (0 for step 0). */
+export const markAt = (t: Timeline, n: number): number => t.rec.mark[n]!;
 
-function restoreCheckpoint(st: Stores, cp: Checkpoint): void {
-  st.list.forEach((s, i) => {
-    const d = cp.data[i]!;
-    s.a.set(d);
-    if (s.a.length > d.length) s.a.fill(s.fill, d.length); // grown since: the rest was `fill` then
-  });
-  st.h1 = cp.h1;
-  st.h2 = cp.h2;
-}
+/** Where the kernel state is now, as an absolute journal position. */
+const position = (t: Timeline): number => t.jBase + t.k.st.j.len;
 
-/** Move the kernel state from journal position `from` to `to` (both within the journal). */
-function travel(t: Timeline, from: number, to: number): void {
-  if (from === to) return;
-  // A checkpoint between (or beyond) them may be cheaper than replaying the whole distance.
-  let best: Checkpoint | null = null;
-  let bestCost = Math.abs(to - from);
-  for (const cp of t.checkpoints) {
-    const cost = Math.abs(to - cp.mark) + 64; // + restore, roughly a few dozen entries' worth per store
-    if (cost < bestCost) {
-      best = cp;
-      bestCost = cost;
-    }
-  }
-  if (best) {
-    restoreCheckpoint(t.k.st, best);
-    from = best.mark;
-  }
-  if (to < from) undoJournal(t.k.st, from, to);
-  else redoJournal(t.k.st, from, to);
-}
+const replaying = (t: Timeline): boolean => t.hist.parked !== null;
 
-/** The journal position the kernel is at right now. */
-function position(t: Timeline): number {
-  return t.marks[t.cur]!;
-}
+const SCRATCH_COUNTS = new Float64Array(64);
 
-/** Resume generators until at least one more step exists or everything is done. */
-function extend(t: Timeline): boolean {
-  const k = t.k;
-  if (t.done) return false;
-  // Generators live at the journal's end: bring the kernel there first.
-  travel(t, position(t), t.jEnd);
-  t.cur = -1; // kernel is at jEnd, not at a step mark, until we settle below
-  const before = t.steps.length;
-  while (t.steps.length === before) {
-    const task = t.sched.next();
-    if (!task) {
-      t.done = true;
-      break;
-    }
-    const sink: { mark: number; info: StepInfo }[] = [];
-    k.sink = sink;
-    let r: IteratorResult<StepInfo, unknown>;
-    const counts = k.mem.fp!.counts;
-    const countsBefore = counts.slice();
-    try {
-      r = task.gen.next();
-    } finally {
-      k.sink = null;
-      let acc = t.actionCounts.get(task.action);
-      if (!acc) t.actionCounts.set(task.action, (acc = new Float64Array(counts.length)));
-      for (let i = 0; i < counts.length; i++) acc[i]! += counts[i]! - countsBefore[i]!;
-    }
-    for (const rec of sink) push(t, task, rec.mark, rec.info);
-    if (!r.done) push(t, task, k.st.j.len, r.value);
-    else {
-      t.sched.finished(task);
-      // Writes after the path's last step must belong to a step too.
-      if (k.st.j.len > t.marks[t.marks.length - 1]!) {
-        push(t, task, k.st.j.len, mkStep(k, { phase: 'done', fn: task.name, file: '', text: `${task.name} finished`, pfns: [] }));
+/** The span sink of a task: one per task, kept with its stack of open spans. */
+function spanSink(t: Timeline, task: Task): SpanSink {
+  let sink = t.spanStacks.get(task);
+  if (sink) return sink;
+  const s: { kind: SpanKind; start: number }[] = [];
+  const next = (): number => t.genStep + 1 + (t.k.sink?.length ?? 0);
+  sink = {
+    open(kind) {
+      s.push({ kind, start: next() });
+    },
+    close(kind) {
+      for (let e = s.pop(); e; e = s.pop()) {
+        addSpan(t.spans, spanLevel(e.kind), e.start, next() - 1);
+        if (e.kind === kind) break;
       }
+    },
+  };
+  t.spanStacks.set(task, sink);
+  return sink;
+}
+
+function keep(t: Timeline, step: Step): void {
+  t.full.set(step.id, step);
+  if (t.recordAll || t.full.size <= t.keepFull) return;
+  // Drop the cached steps farthest from where the timeline is looking.
+  const at = t.cur >= 0 ? t.cur : step.id;
+  const ids = [...t.full.keys()].sort((a, b) => Math.abs(b - at) - Math.abs(a - at));
+  for (const id of ids.slice(0, t.full.size - (t.keepFull >> 1))) t.full.delete(id);
+}
+
+/** A step the generators just reported: new (appended) or made again (checked against the record). */
+function produce(t: Timeline, task: Task, mark: number, info: StepInfo, recording: boolean): void {
+  const id = ++t.genStep;
+  if (id > t.rec.n) {
+    appendStep(t.rec, mark, task.action, task.name, info);
+    if (t.actionSpan?.action !== task.action) {
+      if (t.actionSpan) addSpan(t.spans, 0, t.actionSpan.start, id - 1);
+      t.actionSpan = { action: task.action, start: id };
+    }
+  } else {
+    t.reexecuted++;
+    if (t.rec.mark[id] !== mark) {
+      throw new Error(`re-execution diverged at step ${id}: journal position ${mark}, the first run recorded ${t.rec.mark[id]}`);
     }
   }
-  t.jEnd = k.st.j.len;
-  // Settle at the journal's end, which is the last step's mark.
-  t.cur = t.steps.length;
-  if (t.marks[t.cur] !== t.jEnd) throw new Error('journal end is not at a step boundary');
-  if (t.steps.length > before) for (const o of t.observers) o(t);
-  return t.steps.length > before;
+  if (recording) {
+    // The StepInfo was made for this timeline alone (mkStep): number it in place rather than copy.
+    const step = info as Step & { id: number; action: number; task: string };
+    step.id = id;
+    step.action = task.action;
+    step.task = task.name;
+    keep(t, step);
+    if (t.collect && id === t.collect.length + 1) t.collect.push(step);
+    if (t.onStep && id > t.streamed) {
+      t.streamed = id;
+      t.onStep(step);
+    }
+  }
 }
 
-function push(t: Timeline, task: Task, mark: number, info: StepInfo): void {
-  const id = t.steps.length + 1;
-  // The StepInfo was made for this timeline alone (mkStep): number it in place rather than copy it,
-  // which halves the garbage of a long fast-forward.
-  const step = info as Step & { id: number; action: number; task: string };
-  step.id = id;
-  step.action = task.action;
-  step.task = task.name;
-  t.steps.push(step);
-  t.marks.push(mark);
-  const last = t.checkpoints[t.checkpoints.length - 1]!;
-  if (mark - last.mark >= t.checkpointEvery && mark === t.k.st.j.len) t.checkpoints.push(takeCheckpoint(t.k.st, id, mark));
+/** Resume one task once. False when no task is left. */
+function runOnce(t: Timeline): boolean {
+  const k = t.k;
+  const task = t.sched.next();
+  if (!task) {
+    t.genDone = true;
+    if (t.genStep < t.rec.n) throw new Error(`re-execution ended at step ${t.genStep}, the first run reached ${t.rec.n}`);
+    if (!t.done && t.actionSpan) addSpan(t.spans, 0, t.actionSpan.start, t.rec.n);
+    t.done = true;
+    return false;
+  }
+  const isNew = t.genStep >= t.rec.n;
+  const recording = t.recordAll || t.genStep + 1 >= t.recordFrom;
+  const fp = k.mem.fp!;
+  fp.track = recording;
+  const sink: { mark: number; info: StepInfo }[] = [];
+  k.sink = sink;
+  k.spans = isNew ? spanSink(t, task) : null;
+  // The accessors count into the action's totals; a re-execution's reads were counted the first time.
+  let acc = t.actionCounts.get(task.action);
+  if (!acc) t.actionCounts.set(task.action, (acc = new Float64Array(fp.counts.length)));
+  fp.counts = isNew ? acc : SCRATCH_COUNTS;
+  let r: IteratorResult<StepInfo, unknown>;
+  try {
+    r = task.gen.next();
+  } finally {
+    k.sink = null;
+    k.spans = null;
+  }
+  for (const rec of sink) produce(t, task, t.jBase + rec.mark, rec.info, recording);
+  if (!r.done) produce(t, task, position(t), r.value, recording);
+  else {
+    t.sched.finished(task);
+    t.spanStacks.delete(task);
+    // Writes after the path's last step must belong to a step too.
+    if (position(t) > t.rec.mark[t.genStep]!) {
+      produce(t, task, position(t), mkStep(k, { phase: 'done', fn: task.name, file: '', text: `${task.name} finished`, pfns: [] }), recording);
+    }
+  }
+  return true;
 }
 
-/** Go to step n (clamped to what exists once every action has run). Returns the step reached. */
-export function seek(t: Timeline, n: number): number {
+/** After a stretch of re-execution: cross segment boundaries, and rejoin the frontier. */
+function afterReplayStretch(t: Timeline): void {
+  const h = t.hist;
+  const pos = position(t);
+  for (;;) {
+    const si = segmentAt(h, t.jBase);
+    if (si >= h.segs.length - 1) break;
+    const seg = h.segs[si]!;
+    if (pos < seg.end) break;
+    if (pos > seg.end) throw new Error(`re-execution crossed the checkpoint at step ${seg.endStep} without stopping on it`);
+    const cp = h.cps[si + 1]!;
+    if (cp.h1 !== t.k.st.h1 || cp.h2 !== t.k.st.h2) throw new Error(`re-execution diverged: the state hash at step ${seg.endStep} differs from the first run's`);
+    const j = t.k.st.j;
+    if (!segmentPresent(h, si) && t.jBase === seg.start) adoptJournal(h, si, j.sid, j.idx, j.old, j.nu);
+    j.len = 0;
+    t.jBase = seg.end;
+  }
+  if (t.genStep >= t.rec.n) {
+    // Back at the frontier: the open segment's journal takes over again.
+    if (pos !== journalEnd(h)) throw new Error(`re-execution reached step ${t.genStep} at position ${pos}, the frontier is at ${journalEnd(h)}`);
+    swapJournal(h, false);
+    t.jBase = openSegment(h).start;
+  }
+}
+
+/** A re-execution stopped short of the frontier: drop its scratch journal, settle at its step. */
+function endReplay(t: Timeline): void {
+  if (!replaying(t)) return;
+  swapJournal(t.hist, false);
+  t.jBase = openSegment(t.hist).start;
+  t.cur = t.genStep;
+}
+
+/** Move the kernel state to absolute position `to`; false (and nothing moved) when only re-execution reaches it. */
+function travelTo(t: Timeline, to: number): boolean {
+  endReplay(t);
+  return travelHistory(t.hist, t.cur >= 0 ? markAt(t, t.cur) : position(t), to);
+}
+
+/**
+ * Bring the live generators to step `upTo` or just past it (a stretch may report several steps),
+ * re-executing from step 0 when they are past it or cannot be resumed. Leaves the kernel at the
+ * generators' position (cur -1), in replay mode while they are behind the frontier.
+ */
+function reexecute(t: Timeline, upTo: number, until: () => boolean = () => false): void {
+  const h = t.hist;
+  upTo = Math.min(upTo, t.rec.n);
+  if (t.genStep === upTo && !replaying(t) && t.cur === t.genStep) return;
+  if (replaying(t) && t.genStep <= upTo) {
+    // carry on
+  } else if (t.genStep <= upTo && !t.genDone && travelTo(t, markAt(t, t.genStep))) {
+    t.cur = -1;
+    if (t.genStep < t.rec.n) {
+      swapJournal(h, true);
+      t.jBase = markAt(t, t.genStep);
+    }
+  } else {
+    endReplay(t);
+    restoreCheckpoint(h, 0);
+    t.sched = t.makeScheduler();
+    t.genStep = 0;
+    t.genDone = false;
+    t.spanStacks.clear();
+    t.k.quietFrees = false;
+    t.cur = -1;
+    swapJournal(h, true);
+    t.jBase = 0;
+  }
+  while (t.genStep < upTo && !until()) {
+    if (!runOnce(t)) break;
+    afterReplayStretch(t);
+  }
+}
+
+/**
+ * Compute new steps until the frontier passes `target` or every action is done (or `until()`
+ * says stop: a deadline). The generators are first brought to the frontier.
+ */
+function computeTo(t: Timeline, target: number, until: () => boolean): void {
+  if (t.done) return;
+  const before = t.rec.n;
+  if (t.genStep < t.rec.n) {
+    reexecute(t, t.rec.n, until);
+    if (t.genStep < t.rec.n) return endReplay(t); // stopped by `until`
+  } else if (t.cur >= 0) {
+    if (!travelTo(t, markAt(t, t.genStep))) throw new Error('the frontier state is unreachable');
+  }
+  t.cur = -1;
+  const h = t.hist;
+  if (t.failure) {
+    t.cur = t.genStep;
+    throw t.failure;
+  }
+  while (t.rec.n <= target && !t.done && !until()) {
+    try {
+      if (!runOnce(t)) break;
+    } catch (e) {
+      keepFailure(t, e);
+    }
+    if (t.k.st.j.len >= h.segmentEntries) {
+      sealSegment(h, t.genStep);
+      t.jBase = openSegment(h).start;
+      enforceBudget(h, markAt(t, t.genStep), []);
+    }
+  }
+  t.cur = t.genStep;
+  if (t.rec.n > before) for (const o of t.observers) o(t);
+}
+
+/**
+ * Kernel code threw while computing new steps: undo its partial writes back to the last step
+ * (which the journal holds), keep the failure for whoever computes further, and rethrow.
+ */
+function keepFailure(t: Timeline, e: unknown): never {
+  const err = e instanceof Error ? e : new Error(String(e));
+  t.k.sink = null;
+  t.k.spans = null;
+  const h = t.hist;
+  const at = markAt(t, t.genStep);
+  travelHistory(h, position(t), at);
+  t.k.st.j.len = at - t.jBase;
+  t.cur = t.genStep;
+  t.failure = err;
+  throw err;
+}
+
+/** Settle the kernel at step n (computed), re-executing when its journal was dropped. */
+function settle(t: Timeline, n: number): void {
+  const to = markAt(t, n);
+  if (!travelTo(t, to)) {
+    // Re-execute to the end of n's segment, which journals it again, then replay within it.
+    const si = segmentAt(t.hist, to);
+    reexecute(t, t.hist.segs[si]!.endStep);
+    if (!travelTo(t, to)) throw new Error(`step ${n} cannot be reached`);
+  }
+  t.cur = n;
+  enforceBudget(t.hist, to, [markAt(t, t.genStep)]);
+}
+
+/**
+ * Go to step n (clamped to what exists once every action has run). `until` stops computing early
+ * (the worker's time slice); the timeline then stays at the last step computed. Returns the step.
+ */
+export function seek(t: Timeline, n: number, until: () => boolean = () => false): number {
   if (n < 0) n = 0;
-  // Compute one step past n when it exists, so that t.done is known while showing the last step.
-  while (n >= frontier(t) && !t.done && extend(t)) {
-    /* keep computing */
+  if (n >= frontier(t) && !t.done) {
+    t.recordFrom = Math.max(t.recordFrom, n - RECORD_BEHIND);
+    // Compute one step past n when it exists, so that t.done is known while showing the last step.
+    computeTo(t, n, until);
   }
   if (n > frontier(t)) n = frontier(t);
-  travel(t, position(t), t.marks[n]!);
-  t.cur = n;
+  settle(t, n);
   return n;
 }
 
@@ -199,18 +422,122 @@ export function stepBy(t: Timeline, delta: number): number {
   return seek(t, t.cur + delta);
 }
 
-/** Compute every step (fast-forward), leaving the state at the end. */
-export function runToEnd(t: Timeline): number {
-  while (extend(t)) {
-    /* keep computing */
+/**
+ * Compute every step (fast-forward), leaving the state at the end (or, stopped by `until`, at the
+ * last step computed). Steps are recorded only from `recordFrom` on: whoever looks at the end
+ * raises it when the end is near (the worker, from runFraction), or materializes the last steps
+ * by re-execution. A timeline that records everything (recordAll, onStep) records as it goes.
+ */
+export function runToEnd(t: Timeline, until: () => boolean = () => false): number {
+  const from = t.recordFrom;
+  if (!t.recordAll && !t.onStep) t.recordFrom = Math.max(from, t.rec.n + 1, t.fastFrom);
+  try {
+    computeTo(t, Infinity, until);
+  } finally {
+    t.recordFrom = from;
   }
-  return seek(t, frontier(t));
+  settle(t, frontier(t));
+  return t.cur;
+}
+
+/**
+ * Compute steps in fast mode until the frontier passes `target`, every action is done, or
+ * `until()` says stop, without moving the current step (the worker's background work).
+ */
+export function computeAhead(t: Timeline, target: number, until: () => boolean): void {
+  const cur = t.cur;
+  const from = t.recordFrom;
+  if (!t.recordAll && !t.onStep) t.recordFrom = Math.max(from, t.rec.n + 1, t.fastFrom);
+  try {
+    computeTo(t, target, until);
+  } finally {
+    t.recordFrom = from;
+  }
+  settle(t, cur);
+}
+
+/** Step `id` in full: from the cache, or made again by re-execution (with its neighbours). */
+export function materialize(t: Timeline, id: number): Step | undefined {
+  if (id < 1 || id > t.rec.n) return undefined;
+  const hit = t.full.get(id);
+  if (hit) return hit;
+  const cur = t.cur >= 0 ? t.cur : t.genStep;
+  const from = t.recordFrom;
+  if (t.genStep < id && t.genStep >= id - 4 * RECORD_BEHIND && (replaying(t) || t.genStep === t.rec.n || !t.genDone)) {
+    // Walking forwards through steps computed fast: carry on from the generators, recording.
+    t.recordFrom = t.genStep + 1;
+    try {
+      reexecute(t, Math.min(t.rec.n, id + 4 * RECORD_BEHIND));
+    } finally {
+      t.recordFrom = from;
+    }
+    settle(t, cur);
+    const s = t.full.get(id);
+    if (s) return s;
+  }
+  const lo = Math.max(1, id - RECORD_BEHIND);
+  const hi = Math.min(t.rec.n, id + 32);
+  // A stretch of kernel code records or not as a whole: start recording well before `lo`, and
+  // further back (up to step 1) if a long stretch still swallowed the step.
+  for (let margin = 256; ; margin *= 16) {
+    const rf = Math.max(1, lo - margin);
+    t.recordFrom = rf;
+    try {
+      if (t.genStep >= rf) reexecute(t, 0); // generators past the window: start again
+      reexecute(t, hi);
+    } finally {
+      t.recordFrom = from;
+    }
+    if (t.full.has(id) || rf === 1) break;
+  }
+  settle(t, cur);
+  const s = t.full.get(id);
+  if (!s) throw new Error(`step ${id} was not made again by re-execution`);
+  return s;
 }
 
 export function currentStep(t: Timeline): Step | undefined {
-  return t.cur > 0 ? t.steps[t.cur - 1] : undefined;
+  return t.cur > 0 ? materialize(t, t.cur) : undefined;
+}
+
+/**
+ * Every computed step in full, in order (tests and small runs): from the cache when it holds them
+ * all, else by one re-execution of the whole computed run, recording (kept until the run grows).
+ */
+export function allSteps(t: Timeline): Step[] {
+  if (t.all && t.all.length === t.rec.n) return t.all;
+  let complete = true;
+  for (let id = 1; id <= t.rec.n && complete; id++) complete = t.full.has(id);
+  if (complete) return (t.all = Array.from({ length: t.rec.n }, (_, i) => t.full.get(i + 1)!));
+  const cur = t.cur >= 0 ? t.cur : t.genStep;
+  const out: Step[] = [];
+  const from = t.recordFrom;
+  t.collect = out;
+  t.recordFrom = 1;
+  try {
+    reexecute(t, 0);
+    if (t.genStep > 0) throw new Error('re-execution did not start from step 0');
+    reexecute(t, t.rec.n);
+  } finally {
+    t.collect = null;
+    t.recordFrom = from;
+  }
+  settle(t, cur);
+  if (out.length < t.rec.n) throw new Error(`re-execution made ${out.length} of ${t.rec.n} steps`);
+  return (t.all = out.slice(0, t.rec.n));
 }
 
 export function timelineHash(t: Timeline): string {
   return stateHash(t.k.st);
+}
+
+/** Memory the timeline holds beyond the stores, by part. */
+export function timelineBytes(t: Timeline): { steps: number; spans: number; journal: number; checkpoints: number; full: number } {
+  return {
+    steps: stepTableBytes(t.rec),
+    spans: spanTableBytes(t.spans),
+    journal: journalBytes(t.hist),
+    checkpoints: t.hist.cpBytes,
+    full: t.full.size * 1200,
+  };
 }

@@ -12,7 +12,7 @@ import { NR_LRU_LISTS } from './lru';
 import { createVm, type Vm } from './vm';
 import { createPinTable, type PinTable } from './pins';
 import { NR_NS, NR_VM_EVENTS, NR_ZS } from './vmstat';
-import type { StepRecord } from './step';
+import type { SpanSink, StepRecord } from './step';
 import { createFolioLists, type FolioLists } from './folio-lists';
 import { createCompactState, type CompactState } from './compaction-state';
 import { createDeviceState, type DeviceState } from './device-state';
@@ -75,6 +75,8 @@ export interface Kernel extends PageAccess, PageblockAccess {
    * mark; set by the engine while a path runs, null otherwise (populate pays one null check).
    */
   sink: StepRecord[] | null;
+  /** Where kernel paths report their spans (step.ts: spanOpen); set by the engine. */
+  spans: SpanSink | null;
   /** While set, freeing reports no steps of its own (__folio_put, __free_one_page): bulk work. */
   quietFrees: boolean;
 }
@@ -150,6 +152,7 @@ export function createKernel(layout: MemoryLayout): Kernel {
     device: createDeviceState(st),
     hugetlb: createHugetlbState(st, nr),
     sink: null,
+    spans: null,
     quietFrees: false,
   };
   return k;

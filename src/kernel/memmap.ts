@@ -46,10 +46,15 @@ export interface Footprint {
    */
   touched: number[];
   /**
-   * Running totals since the footprint was created: reads of field i at counts[i], writes at
-   * counts[NR_FIELDS + i] (i = bit index of F). The per-variant footprint table divides them.
+   * Collect `touched` (and so the per-page footprint and after values of a step): on while the
+   * engine records steps someone may look at, off in fast-forward, which keeps only the counts.
    */
-  readonly counts: Float64Array;
+  track: boolean;
+  /**
+   * Running totals: reads of field i at counts[i], writes at counts[NR_FIELDS + i] (i = bit index
+   * of F). The engine points it at the running action's totals; the footprint table divides them.
+   */
+  counts: Float64Array;
 }
 
 export const MAX_TOUCHED = 64;
@@ -59,7 +64,7 @@ export const NR_FIELDS = FIELD_NAMES.length;
 export const fieldIndex = (f: number): number => 31 - Math.clz32(f);
 
 export function newFootprint(): Footprint {
-  return { reads: 0, writes: 0, touched: [], counts: new Float64Array(2 * NR_FIELDS) };
+  return { reads: 0, writes: 0, touched: [], track: true, counts: new Float64Array(2 * NR_FIELDS) };
 }
 
 function touch(fp: Footprint, pfn: number, r: number, w: number): void {
@@ -143,7 +148,7 @@ const r = (k: PageAccess, f: number, pfn: number): void => {
   if (fp) {
     fp.reads |= f;
     fp.counts[fieldIndex(f)]!++;
-    touch(fp, pfn, f, 0);
+    if (fp.track) touch(fp, pfn, f, 0);
   }
 };
 const w = (k: PageAccess, f: number, pfn: number): void => {
@@ -151,7 +156,7 @@ const w = (k: PageAccess, f: number, pfn: number): void => {
   if (fp) {
     fp.writes |= f;
     fp.counts[NR_FIELDS + fieldIndex(f)]!++;
-    touch(fp, pfn, 0, f);
+    if (fp.track) touch(fp, pfn, 0, f);
   }
 };
 

@@ -94,11 +94,19 @@ function pfnState(k: StepSource, pfn: number): PfnState {
 
 /**
  * Build a step and start a fresh footprint for the next one. The footprint is collected while
- * `mem.fp` is set: the timeline sets it for every step (fast-forward included); code run outside
- * a timeline (populate, unit tests driving paths directly) leaves it null and pays nothing.
+ * `mem.fp` is set: the timeline sets it for every step, with `track` on only for the steps it
+ * records in full; code run outside a timeline (populate, unit tests driving paths directly)
+ * leaves it null and pays nothing.
  */
 export function mkStep(k: StepSource, s: Omit<StepInfo, 'footprint' | 'trace' | 'after'> & { trace?: readonly string[] }): StepInfo {
   const fp = k.mem.fp;
+  if (fp && !fp.track) {
+    // Fast-forward: the engine keeps a compact record of this step (engine/steptable.ts) and
+    // makes it again in full if someone looks at it.
+    fp.reads = 0;
+    fp.writes = 0;
+    return { phase: s.phase, fn: s.fn, file: s.file, text: s.text, pfns: s.pfns, result: s.result, trace: s.trace ?? NO_TRACE, footprint: NO_FOOTPRINT, after: NO_AFTER };
+  }
   const pages: { pfn: number; role: Role; reads: number; writes: number }[] = [];
   if (fp) {
     for (const p of s.pfns) {
@@ -140,6 +148,26 @@ export interface StepRecord {
 export interface StepEmitter extends StepSource {
   readonly st: { readonly j: { readonly len: number } };
   sink: StepRecord[] | null;
+  /** Where spans go while the engine runs a path (engine/spans.ts); null outside a timeline. */
+  spans: SpanSink | null;
+}
+
+/** The units of work the timeline groups steps into, inside an action (engine/spans.ts levels). */
+export type SpanKind = 'compaction' | 'pageblock' | 'migrate_pages' | 'pass' | 'batch' | 'folio';
+
+export interface SpanSink {
+  open(kind: SpanKind): void;
+  close(kind: SpanKind): void;
+}
+
+/** Mark the start of a unit of work (compact_zone(), a migrate_pages() call, one folio, ...). */
+export function spanOpen(k: StepEmitter, kind: SpanKind): void {
+  k.spans?.open(kind);
+}
+
+/** Mark its end; the steps reported in between belong to it. */
+export function spanClose(k: StepEmitter, kind: SpanKind): void {
+  k.spans?.close(kind);
 }
 
 /**
@@ -169,3 +197,5 @@ export function quietly<T>(k: StepEmitter, fn: () => T): T {
 export const hex = (n: number): string => '0x' + n.toString(16);
 
 const NO_TRACE: readonly string[] = [];
+const NO_AFTER: readonly PfnState[] = [];
+const NO_FOOTPRINT: StepFootprint = { reads: 0, writes: 0, pages: [] };

@@ -1,7 +1,7 @@
 // What a frame says about the current step: the narration's view of a Step, its kernel source
 // link, and the trace lines between two steps. Pure functions of the timeline, so host.ts keeps
 // only flow control.
-import type { Step } from '../engine/timeline';
+import { materialize, type Step, type Timeline } from '../engine/timeline';
 import { traceLines } from '../engine/trace';
 import { footprintFields } from '../kernel/memmap';
 import { KERNEL_VERSION, type StepView } from './protocol';
@@ -34,14 +34,15 @@ export function stepView(s: Step): StepView {
 }
 
 /**
- * The ftrace lines of steps from+1 .. to (steps[i] is step i + 1), at most `keep` of them, the
- * newest last. Walks back from `to`, so a jump over 100 k steps costs only what it keeps.
+ * The ftrace lines of steps from+1 .. to, at most `keep` of them, the newest last. Walks back
+ * from `to`, so a jump over 100 k steps costs only what it keeps (the steps are made in full on
+ * demand: timeline.ts materialize).
  */
-export function traceBetween(steps: readonly Step[], from: number, to: number, keep: number): string[] {
+export function traceBetween(t: Timeline, from: number, to: number, keep: number): string[] {
   const chunks: string[][] = [];
   let n = 0;
   for (let id = to; id > from && n < keep; id--) {
-    const step = steps[id - 1];
+    const step = materialize(t, id);
     if (!step) break;
     const lines = traceLines(step);
     chunks.push(lines);

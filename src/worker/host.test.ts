@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { findPreset } from '../engine/presets';
 import { openSession, type Session } from '../engine/session';
 import { shareFragment } from '../engine/share';
-import { runToEnd, seek, timelineHash } from '../engine/timeline';
+import { runToEnd, seek, timelineHash, allSteps } from '../engine/timeline';
 import { buildView } from '../kernel/view';
 import { TICK_MS } from './host';
 import { harness } from './host.harness';
@@ -32,7 +32,7 @@ function expectMatchesReference(f: FrameMsg): void {
   expect(f.view.length).toBe(want.length);
   expect(f.classCounts.reduce((a, b) => a + b, 0)).toBe(f.nrPfns);
   if (f.step > 0) {
-    const s = ref.t.steps[f.step - 1]!;
+    const s = allSteps(ref.t)[f.step - 1]!;
     expect(f.stepInfo).toMatchObject({ id: f.step, phase: s.phase, fn: s.fn, text: s.text });
   } else expect(f.stepInfo).toBeNull();
 }
@@ -128,7 +128,7 @@ describe('worker host: stepping', () => {
   it('sends page details only when asked', () => {
     const h = loaded();
     // The step where the first allocation returns its page: refcount 1, the caller's reference.
-    const ret = ref.t.steps.find((s) => s.phase === 'alloc' && s.result !== undefined)!;
+    const ret = allSteps(ref.t).find((s) => s.phase === 'alloc' && s.result !== undefined)!;
     h.send({ type: 'seek', step: ret.id });
     const f = h.one('frame');
     const pfn = f.stepInfo!.pfns[0]!.pfn;
@@ -145,11 +145,11 @@ describe('worker host: page history of a block member', () => {
     const h = loaded();
     h.send({ type: 'runToEnd' });
     h.send({ type: 'ack', seq: h.one('frame').seq });
-    const block = ref.t.steps.flatMap((s) => s.pfns).find((x) => (x.nr ?? 1) > 1)!;
+    const block = allSteps(ref.t).flatMap((s) => s.pfns).find((x) => (x.nr ?? 1) > 1)!;
     const inside = block.pfn + (block.nr ?? 1) - 1;
     h.send({ type: 'inspect', pfn: inside, purpose: 'select' });
     const p = h.one('page') as PageMsg;
-    const want = ref.t.steps.filter((s) => s.pfns.some((x) => inside >= x.pfn && inside < x.pfn + (x.nr ?? 1)));
+    const want = allSteps(ref.t).filter((s) => s.pfns.some((x) => inside >= x.pfn && inside < x.pfn + (x.nr ?? 1)));
     expect(p.history!.map((m) => [m.step, m.role])).toEqual(
       want.map((s) => [s.id, s.pfns.find((x) => inside >= x.pfn && inside < x.pfn + (x.nr ?? 1))!.role]),
     );
@@ -212,7 +212,7 @@ describe('worker host: play and breakpoints', () => {
 
   it('stops at the first step of a breakpoint phase, then at the end', () => {
     const h = loaded();
-    const merges = ref.t.steps.filter((s) => s.phase === 'merge').map((s) => s.id);
+    const merges = allSteps(ref.t).filter((s) => s.phase === 'merge').map((s) => s.id);
     expect(merges.length).toBeGreaterThanOrEqual(2);
     h.send({ type: 'breakpoints', list: [{ kind: 'phase', phase: 'merge' }] });
     expect(h.take()).toEqual([]); // a setting: nothing to draw
@@ -242,7 +242,7 @@ describe('worker host: play and breakpoints', () => {
 
   it('a multi-step move stops at a PFN breakpoint inside a touched block', () => {
     const h = loaded();
-    const first = ref.t.steps.find((s) => s.pfns.some((p) => (p.nr ?? 1) > 1))!;
+    const first = allSteps(ref.t).find((s) => s.pfns.some((p) => (p.nr ?? 1) > 1))!;
     const block = first.pfns.find((p) => (p.nr ?? 1) > 1)!;
     const inside = block.pfn + 1;
     h.send({ type: 'breakpoints', list: [{ kind: 'pfn', pfn: inside }] });

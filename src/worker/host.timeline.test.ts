@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { findPreset } from '../engine/presets';
 import { openSession, type Session } from '../engine/session';
 import { MAX_SAMPLES, samplePoint } from '../engine/series';
-import { runToEnd, seek } from '../engine/timeline';
+import { runToEnd, seek, allSteps } from '../engine/timeline';
 import { F } from '../kernel/memmap';
 import { expectMatchesSession, harness, type Harness } from './host.harness';
 import type { Command, FrameMsg, PageMsg } from './protocol';
@@ -35,9 +35,9 @@ describe('worker host: timeline data, phases, page history (pinned-eagain)', () 
   }
 
   it('Next phase / Previous phase stop at every isolate, refcount and copy step, in order, both ways', () => {
-    const want = ref2.t.steps.filter((s) => OF_INTEREST.has(s.phase)).map((s) => s.id);
+    const want = allSteps(ref2.t).filter((s) => OF_INTEREST.has(s.phase)).map((s) => s.id);
     expect(want.length).toBeGreaterThan(10);
-    expect(new Set(ref2.t.steps.filter((s) => OF_INTEREST.has(s.phase)).map((s) => s.phase))).toEqual(OF_INTEREST);
+    expect(new Set(allSteps(ref2.t).filter((s) => OF_INTEREST.has(s.phase)).map((s) => s.phase))).toEqual(OF_INTEREST);
     const h = open2();
     const forward: number[] = [];
     for (let i = 0; i < want.length; i++) forward.push(move(h, { type: 'phase', dir: 1 }).step);
@@ -55,7 +55,7 @@ describe('worker host: timeline data, phases, page history (pinned-eagain)', () 
   it('Next phase computes past the frontier and lands on the same state as an independent session', () => {
     const h = open2();
     const f = move(h, { type: 'phase', dir: 1 });
-    const first = ref2.t.steps.find((s) => OF_INTEREST.has(s.phase))!;
+    const first = allSteps(ref2.t).find((s) => OF_INTEREST.has(s.phase))!;
     expect(f.step).toBe(first.id);
     expect(f.stepInfo!.phase).toBe(first.phase);
     expectMatchesSession(ref2, f);
@@ -88,7 +88,7 @@ describe('worker host: timeline data, phases, page history (pinned-eagain)', () 
     // Independently: the first step of each action, error results, and the phases of interest.
     const want: { step: number; kind: string }[] = [];
     const seen = new Set<number>();
-    for (const s of ref2.t.steps) {
+    for (const s of allSteps(ref2.t)) {
       if (!seen.has(s.action)) want.push({ step: s.id, kind: 'action' });
       seen.add(s.action);
       if (s.result?.startsWith('-')) want.push({ step: s.id, kind: 'fail' });
@@ -96,7 +96,7 @@ describe('worker host: timeline data, phases, page history (pinned-eagain)', () 
     }
     expect(markers).toEqual(want);
     expect(want.filter((m) => m.kind === 'fail').length).toBeGreaterThanOrEqual(10);
-    expect(fns).toEqual(new Set(ref2.t.steps.filter((s) => s.file !== '').map((s) => s.fn)));
+    expect(fns).toEqual(new Set(allSteps(ref2.t).filter((s) => s.file !== '').map((s) => s.fn)));
     expect(fns.has('folio_ref_freeze') || fns.has('migrate_folio_unmap')).toBe(true);
 
     // Series: sampled as the frontier advanced (a kernel stretch may report several steps at
@@ -128,7 +128,7 @@ describe('worker host: timeline data, phases, page history (pinned-eagain)', () 
   it('StepView names the struct page fields the step read and wrote', () => {
     const h = open2();
     const f = move(h, { type: 'phase', dir: 1 }); // folio_isolate_lru: tests and clears PG_lru, takes a reference
-    const s = ref2.t.steps[f.step - 1]!;
+    const s = allSteps(ref2.t)[f.step - 1]!;
     const names = (mask: number) => Object.entries(F).filter(([, bit]) => mask & bit).map(([n]) => n);
     expect(f.stepInfo!.reads).toEqual(names(s.footprint.reads));
     expect(f.stepInfo!.writes).toEqual(names(s.footprint.writes));
@@ -137,7 +137,7 @@ describe('worker host: timeline data, phases, page history (pinned-eagain)', () 
     // Every step of the run: the names decode the footprint exactly.
     for (let n = 1; n <= 40; n++) {
       const g = move(h, { type: 'seek', step: n });
-      const r = ref2.t.steps[n - 1]!;
+      const r = allSteps(ref2.t)[n - 1]!;
       expect([g.stepInfo!.reads, g.stepInfo!.writes]).toEqual([names(r.footprint.reads), names(r.footprint.writes)]);
     }
   });
@@ -145,11 +145,11 @@ describe('worker host: timeline data, phases, page history (pinned-eagain)', () 
   it('a selected page comes with the computed steps that touched it; a hover does not', () => {
     const h = open2();
     const f = move(h, { type: 'seek', step: 60 });
-    const src = f.stepInfo!.pfns.find((p) => p.role === 'src')?.pfn ?? ref2.t.steps.find((s) => s.phase === 'isolate')!.pfns[0]!.pfn;
+    const src = f.stepInfo!.pfns.find((p) => p.role === 'src')?.pfn ?? allSteps(ref2.t).find((s) => s.phase === 'isolate')!.pfns[0]!.pfn;
     h.send({ type: 'inspect', pfn: src });
     const p = h.one('page') as PageMsg;
     // Independently: steps 1..frontier whose PFN ranges cover src.
-    const touched = ref2.t.steps
+    const touched = allSteps(ref2.t)
       .slice(0, f.frontier)
       .filter((s) => s.pfns.some((x) => src >= x.pfn && src < x.pfn + (x.nr ?? 1)));
     expect(p.history!.map((m) => m.step)).toEqual(touched.map((s) => s.id));
@@ -162,7 +162,7 @@ describe('worker host: timeline data, phases, page history (pinned-eagain)', () 
     const g = move(h, { type: 'runToEnd' });
     h.send({ type: 'inspect', pfn: src });
     const q = h.one('page') as PageMsg;
-    const all = ref2.t.steps.filter((s) => s.pfns.some((x) => src >= x.pfn && src < x.pfn + (x.nr ?? 1))).map((s) => s.id);
+    const all = allSteps(ref2.t).filter((s) => s.pfns.some((x) => src >= x.pfn && src < x.pfn + (x.nr ?? 1))).map((s) => s.id);
     expect(g.frontier).toBe(total2);
     expect(q.history!.map((m) => m.step)).toEqual(all);
     expect(all.length).toBeGreaterThan(touched.length);

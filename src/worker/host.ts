@@ -39,7 +39,10 @@ import { importDump } from '../kernel/import/rebuild';
 import type { ImportReport } from '../kernel/import/types';
 import { populate } from '../kernel/populate';
 import { encodeScenario, MAX_PAYLOAD_CHARS } from '../engine/share';
-import { currentStep, frontier, runToEnd, seek, stepBy, timelineHash } from '../engine/timeline';
+import { computeAhead, currentStep, frontier, markAt, runToEnd, seek, stepBy, timelineHash, type Timeline } from '../engine/timeline';
+import { runFraction } from '../engine/progress';
+import { VM_EVENT } from '../kernel/vmstat';
+import { SPAN_LEVELS, spanStep, spansIn } from '../engine/spans';
 import { createViewTracker, updateView, type ViewTracker } from '../engine/viewtracker';
 import { NR_STATE_CLASSES } from '../kernel/classes';
 import { inspectPage, type PageDetail } from '../kernel/inspect';
@@ -52,8 +55,8 @@ import { dumpFiles, importActions, importRefusal, throttledProgress } from './im
 import { replayTraceOf } from './replays';
 import { Refused, resolve, validateText, validBreakpoints, wholeNumber, type Resolved } from './input';
 import { stepView, traceBetween } from './frame';
-import { collectMarkers, createMarkerIndex, findPhaseStep, pageHistory, type MarkerIndex, type PageHistory } from './timelineIndex';
-import { TRACE_KEEP, type Breakpoint, type Command, type FrameMsg, type LoadSource, type SessionInfo, type WorkerMsg } from './protocol';
+import { collectMarkers, createMarkerIndex, findFailedStep, findPhaseStep, pageHistory, type MarkerIndex, type PageHistory } from './timelineIndex';
+import { MAX_SPANS, PROGRESS_MS, TRACE_KEEP, type Breakpoint, type Command, type FrameMsg, type LoadSource, type SessionInfo, type WorkerMsg } from './protocol';
 
 export interface HostEnv {
   post(msg: WorkerMsg, transfer?: ArrayBuffer[]): void;
@@ -72,11 +75,34 @@ export interface Host {
 /** The design variants a scenario may name, straight from its schema (the editor offers them). */
 const VARIANTS: readonly string[] = scenarioSchema.shape.variant.unwrap().options;
 
+/** A long command computes for this long, then lets messages in (a cancel, a new command). */
+export const SLICE_MS = 40;
+/** Work the worker does on its own after a load (finding the run's full length), at most. */
+export const AHEAD_MS = 1000;
+
 /** Play ticks at most at display rate; a slower speed ticks once per step. */
 export const TICK_MS = 16;
 /** A tick stops stepping after this long, so one tick never blocks acks and pauses for long. */
 const TICK_BUDGET_MS = 50;
 const MAX_SPEED = 1_000_000;
+
+/**
+ * A long command computing in slices: `work` runs until `until()` says the slice is over and
+ * returns true once the command is complete. `counted` jobs answer a command (the UI is busy
+ * until their frame); the background look-ahead after a load is not.
+ */
+interface Job {
+  readonly what: 'run' | 'seek' | 'phase' | 'span' | 'ahead';
+  readonly work: (until: () => boolean) => boolean;
+  readonly started: number;
+  readonly steps0: number;
+  /** `handled` before the command that started it: what the UI may be told while it runs. */
+  readonly handledBefore: number;
+  /** Compute time left (the look-ahead's budget). */
+  budget: number;
+  lastProgress: number;
+  cancel: () => void;
+}
 
 interface Play {
   readonly speed: number;
@@ -109,6 +135,8 @@ export function createHost(env: HostEnv): Host {
   let breakpoints: readonly Breakpoint[] = [];
   let hit: string | undefined;
   let play: Play | null = null;
+  let job: Job | null = null;
+  let aheadCancel: () => void = () => {};
   let series: Series | null = null;
   let markerIx: MarkerIndex = createMarkerIndex();
   /** The selected page's history, kept while the same page stays selected. */
@@ -130,15 +158,15 @@ export function createHost(env: HostEnv): Host {
   env.post({ type: 'ready', presets: PRESETS.map((p) => ({ name: p.name, summary: p.summary })), variants: VARIANTS });
 
   /** What `handled` the UI may be told now: a pending frame will cover the rest. */
-  const handledVisible = (): number => (dirty && s ? frameHandled : handled);
+  const handledVisible = (): number => (job && job.what !== 'ahead' ? job.handledBefore : dirty && s ? frameHandled : handled);
 
   function flush(): void {
-    if (!dirty || inFlight !== null || !s || !vt) return;
+    if (!dirty || inFlight !== null || !s || !vt || (job && job.what !== 'ahead')) return;
     const t = s.t;
-    updateView(vt, s.k, t.marks[t.cur]!);
+    updateView(vt, s.k, markAt(t, t.cur));
     const view = vt.view.slice(); // the tracker keeps its own; this copy is transferred
     const reset = sentStep < 0 || t.cur < sentStep;
-    const { markers, fns } = collectMarkers(markerIx, t.steps);
+    const { markers, fns } = collectMarkers(markerIx, t.rec);
     const pts = series!.points;
     const seriesReset = timelineReset || series!.stride !== seriesStride || pts.length < seriesSent;
     const newPoints = pts.slice(seriesReset ? 0 : seriesSent);
@@ -160,7 +188,7 @@ export function createHost(env: HostEnv): Host {
       nrPfns: s.k.mem.nr,
       zones: s.k.zones.map((z) => ({ name: z.name, start: z.start, end: z.end })),
       classCounts: countClasses(view, NR_STATE_CLASSES),
-      trace: traceBetween(t.steps, reset ? 0 : sentStep, t.cur, TRACE_KEEP),
+      trace: traceBetween(t, reset ? 0 : sentStep, t.cur, TRACE_KEEP),
       traceReset: reset,
       view,
       ...(hit !== undefined ? { breakpointHit: hit } : {}),
@@ -190,6 +218,7 @@ export function createHost(env: HostEnv): Host {
   function fail(e: unknown): void {
     const refused = e instanceof Refused;
     if (!refused) {
+      stopJob();
       stopPlay();
       s = null;
       vt = null;
@@ -210,6 +239,89 @@ export function createHost(env: HostEnv): Host {
     play = null;
   }
 
+  /** Stop the running job where it got to: the session stays at the last step computed. */
+  function stopJob(): void {
+    if (!job) return;
+    job.cancel();
+    const wasCounted = job.what !== 'ahead';
+    job = null;
+    if (wasCounted) dirty = true;
+  }
+
+  function startJob(what: Job['what'], work: Job['work']): void {
+    stopJob();
+    const t = session().t;
+    const now = env.now();
+    job = { what, work, started: now, steps0: frontier(t), handledBefore: what === 'ahead' ? handled : handled - 1, budget: what === 'ahead' ? AHEAD_MS : Infinity, lastProgress: now, cancel: () => {} };
+    runSlice();
+  }
+
+  function runSlice(): void {
+    const j = job;
+    if (!j || !s) return;
+    try {
+      const t0 = env.now();
+      const deadline = t0 + Math.min(SLICE_MS, j.budget);
+      const finished = j.work(() => env.now() >= deadline);
+      j.budget -= env.now() - t0;
+      if (job !== j) return;
+      if (finished || j.budget <= 0) {
+        job = null;
+        // The look-ahead's frame shows the run's full length when it found it; a command's frame answers it.
+        if (j.what !== 'ahead' || finished) dirty = true;
+        flush();
+        return;
+      }
+      if (j.what !== 'ahead') postProgress(j, s.t);
+      j.cancel = env.setTimer(runSlice, 0);
+    } catch (e) {
+      job = null;
+      // The look-ahead met a failure the person has not reached yet: the timeline keeps it
+      // (timeline.ts: failure) and reports it when they step there.
+      if (j.what === 'ahead' && s && s.t.failure) return;
+      fail(e);
+    }
+  }
+
+  /** After a new session's first frame: find the run's full length if that is quick (AHEAD_MS). */
+  function scheduleAhead(): void {
+    const t0 = s;
+    const cancel = env.setTimer(() => {
+      if (s !== t0 || !s || job || play) return;
+      const t = s.t;
+      startJob('ahead', (until) => {
+        computeAhead(t, Infinity, until);
+        return t.done;
+      });
+    }, 0);
+    aheadCancel = cancel;
+  }
+
+  function postProgress(j: Job, t: Timeline): void {
+    const now = env.now();
+    if (now - j.lastProgress < PROGRESS_MS) return;
+    j.lastProgress = now;
+    const done = frontier(t);
+    const f = runFraction(t, (s?.scenario.actions ?? []).length);
+    const total = f && f > 0.001 ? Math.max(done, Math.round(done / f)) : 0;
+    const rate = Math.round(((done - j.steps0) * 1000) / Math.max(1, now - j.started));
+    env.post({ type: 'progress', what: j.what as Exclude<Job['what'], 'ahead'>, done, total, unit: 'steps', rate, migrated: s!.k.events.a[VM_EVENT.PGMIGRATE_SUCCESS]!, cancellable: true });
+  }
+
+  /** Steps recorded in full before the end of a run: enough for the trace panel, at recording cost. */
+  const RECORD_TAIL = 50_000;
+
+  /** The run-to-end job: fast-forward, recording the tail once the end is near. */
+  function runJob(t: Timeline): Job['work'] {
+    const nActions = (s?.scenario.actions ?? []).length;
+    return (until) => {
+      const f = runFraction(t, nActions);
+      if (f !== null && f > 0 && t.fastFrom === Infinity && (t.rec.n * (1 - f)) / f < RECORD_TAIL) t.fastFrom = t.rec.n + 1;
+      runToEnd(t, until);
+      return t.done;
+    };
+  }
+
   /** Move one step at a time in the direction of delta; stop at the first breakpoint. */
   function walk(delta: number): void {
     const t = session().t;
@@ -218,7 +330,7 @@ export function createHost(env: HostEnv): Host {
       const before = t.cur;
       stepBy(t, dir);
       if (t.cur === before) return;
-      const h = breakpointHit(currentStep(t), breakpoints);
+      const h = breakpointHit(t.rec, t.cur, breakpoints);
       if (h) {
         hit = h;
         return;
@@ -231,13 +343,22 @@ export function createHost(env: HostEnv): Host {
    * or every action is done (then the end). Backwards only the computed prefix exists (else 0).
    */
   function seekPhase(t: Session['t'], dir: 1 | -1): void {
-    let found = findPhaseStep(t.steps, t.cur, dir);
+    let found = findPhaseStep(t.rec, t.cur, dir);
     while (found === null && dir > 0 && !t.done) {
       const from = frontier(t);
       seek(t, from); // computes at least one step past `from`, or finds the end
-      found = findPhaseStep(t.steps, Math.max(from, t.cur), dir);
+      found = findPhaseStep(t.rec, Math.max(from, t.cur), dir);
     }
     seek(t, found ?? (dir > 0 ? frontier(t) : 0));
+  }
+
+  /**
+   * Next / previous span of a level (SPAN_LEVELS: action, compaction run, pageblock, migrate_pages
+   * call, pass, batch, folio) or failure, over the computed steps: a binary search in the span
+   * table. Forwards past the frontier, steps are computed (as a job) until one appears.
+   */
+  function seekSpan(t: Timeline, level: number | 'fail', dir: 1 | -1): number | null {
+    return level === 'fail' ? findFailedStep(t.rec, t.cur, dir) : spanStep(t.spans, level, t.cur, dir);
   }
 
   function tick(): void {
@@ -252,7 +373,7 @@ export function createHost(env: HostEnv): Host {
       for (let i = 0; i < n; i++) {
         const before = t.cur;
         stepBy(t, 1);
-        const h = t.cur === before ? null : breakpointHit(currentStep(t), breakpoints);
+        const h = t.cur === before ? null : breakpointHit(t.rec, t.cur, breakpoints);
         if (t.cur === before || h || (t.done && t.cur === frontier(t))) {
           if (h) hit = h;
           stopPlay();
@@ -315,7 +436,7 @@ export function createHost(env: HostEnv): Host {
     const scenario = next.scenario;
     stopPlay();
     s = next;
-    vt = createViewTracker(next.k, next.t.marks[next.t.cur]!);
+    vt = createViewTracker(next.k, markAt(next.t, next.t.cur));
     series = nextSeries;
     markerIx = createMarkerIndex();
     history = null;
@@ -329,6 +450,8 @@ export function createHost(env: HostEnv): Host {
     hit = undefined;
     sentStep = -1;
     dirty = true;
+    aheadCancel();
+    scheduleAhead();
   }
 
   /** `replay`: the trace over the memory of the session shown as it was at step 0 (protocol.ts). */
@@ -416,13 +539,18 @@ export function createHost(env: HostEnv): Host {
         dirty = true;
         return;
       }
-      case 'seek':
+      case 'seek': {
         wholeNumber('seek', cmd.step);
+        const t = session().t;
         stopPlay();
         hit = undefined;
-        seek(session().t, cmd.step);
-        dirty = true;
+        const target = cmd.step;
+        if (target <= frontier(t) || t.done) {
+          seek(t, target);
+          dirty = true;
+        } else startJob('seek', (until) => seek(t, target, until) === target || t.done);
         return;
+      }
       case 'phase': {
         const t = session().t;
         if (cmd.dir !== 1 && cmd.dir !== -1) throw new Refused(`phase: dir ${String(cmd.dir)} is not 1 or -1`);
@@ -432,12 +560,53 @@ export function createHost(env: HostEnv): Host {
         dirty = true;
         return;
       }
-      case 'runToEnd':
+      case 'runToEnd': {
+        const t = session().t;
         stopPlay();
         hit = undefined;
-        runToEnd(session().t);
+        startJob('run', runJob(t));
+        return;
+      }
+      case 'cancel':
+        session();
+        stopPlay();
+        stopJob();
         dirty = true;
         return;
+      case 'span': {
+        const t = session().t;
+        const level = cmd.level;
+        if (level !== 'fail' && !(Number.isInteger(level) && level >= 0 && level < SPAN_LEVELS.length)) {
+          throw new Refused(`span: level ${String(level)} is not 'fail' or 0..${SPAN_LEVELS.length - 1}`);
+        }
+        if (cmd.dir !== 1 && cmd.dir !== -1) throw new Refused(`span: dir ${String(cmd.dir)} is not 1 or -1`);
+        stopPlay();
+        hit = undefined;
+        const dir = cmd.dir;
+        startJob('span', (until) => {
+          for (;;) {
+            const found = seekSpan(t, level, dir);
+            if (found !== null && (found <= frontier(t) || t.done)) {
+              seek(t, found);
+              return true;
+            }
+            if (dir < 0 || t.done) {
+              if (dir > 0) seek(t, frontier(t));
+              return true;
+            }
+            if (until()) return false;
+            seek(t, frontier(t) + 1, until); // computes (recording) past the frontier
+          }
+        });
+        return;
+      }
+      case 'spans': {
+        const t = session().t;
+        const from = Math.max(0, Math.floor(Number(cmd.from) || 0));
+        const to = Math.min(frontier(t), Math.floor(Number(cmd.to) || 0));
+        env.post({ type: 'spans', from, to, levels: SPAN_LEVELS.map((_, l) => spansIn(t.spans, l, from, to, MAX_SPANS).map((x) => [x.start, x.end] as const)) });
+        return;
+      }
       case 'play': {
         const t = session().t;
         if (typeof cmd.speed !== 'number' || !(cmd.speed > 0) || cmd.speed > MAX_SPEED) {
@@ -472,7 +641,7 @@ export function createHost(env: HostEnv): Host {
         }
         const purpose = cmd.purpose ?? 'select';
         if (purpose === 'select') {
-          history = pageHistory(history, cur.t.steps, cmd.pfn);
+          history = pageHistory(history, cur.t.rec, cmd.pfn);
           const marks = history.marks.slice();
           env.post({ type: 'page', handled: handledVisible(), pfn: cmd.pfn, step: cur.t.cur, detail, purpose, history: marks, historyTotal: history.total });
         } else env.post({ type: 'page', handled: handledVisible(), pfn: cmd.pfn, step: cur.t.cur, detail, purpose });
@@ -487,7 +656,7 @@ export function createHost(env: HostEnv): Host {
 
   /** Commands the UI counts as sent (protocol.ts: WorkerMsg): not settings, not hover peeks. */
   function countsAsHandled(cmd: Command): boolean {
-    return cmd.type !== 'breakpoints' && !(cmd.type === 'inspect' && cmd.purpose === 'hover');
+    return cmd.type !== 'breakpoints' && cmd.type !== 'spans' && !(cmd.type === 'inspect' && cmd.purpose === 'hover');
   }
 
   return {
@@ -496,7 +665,10 @@ export function createHost(env: HostEnv): Host {
         if (cmd.seq !== inFlight) return; // a stale ack (e.g. for a frame of an older load)
         inFlight = null;
       } else {
-        if (countsAsHandled(cmd)) handled++;
+        const counted = countsAsHandled(cmd);
+        if (counted) handled++;
+        // A new command makes way: the running job stops where it got to (cancel says so itself).
+        if (job && counted && cmd.type !== 'cancel') stopJob();
         try {
           handle(cmd);
         } catch (e) {
@@ -509,7 +681,11 @@ export function createHost(env: HostEnv): Host {
         fail(e);
       }
     },
-    dispose: stopPlay,
+    dispose() {
+      stopPlay();
+      stopJob();
+      aheadCancel();
+    },
   };
 }
 

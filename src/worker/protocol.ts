@@ -140,8 +140,26 @@ export type Command =
   | { readonly type: 'step'; readonly delta: number }
   /** Go to step n (clamped to the end once every action has run). Ignores breakpoints. */
   | { readonly type: 'seek'; readonly step: number }
-  /** Compute every remaining step and go to the last. Ignores breakpoints. */
+  /**
+   * Compute every remaining step and go to the last. Ignores breakpoints. Long work runs in time
+   * slices, posting `progress`; `cancel` (or any other command but ack, breakpoints, hover
+   * inspects and spans, which it then makes way for) stops it at the last step computed.
+   */
   | { readonly type: 'runToEnd' }
+  /** Stop the long command that is running (run to end, a far seek); answered with a frame. */
+  | { readonly type: 'cancel' }
+  /**
+   * Go to the start of the next (dir 1) or previous (dir -1) span of a level (an index into
+   * SPAN_LEVEL_NAMES: action, compaction run, pageblock, migrate_pages() call, pass, batch, folio)
+   * or the next / previous failed step ('fail'), computing steps past the frontier when needed.
+   * With none that way: the end, or step 0 (forwards), or the step stays (backwards).
+   */
+  | { readonly type: 'span'; readonly level: number | 'fail'; readonly dir: 1 | -1 }
+  /**
+   * Ask for the spans of every level that overlap steps [from, to] (the zoomed timeline);
+   * answered with `spans`. Like hover inspects, not counted in `handled`.
+   */
+  | { readonly type: 'spans'; readonly from: number; readonly to: number }
   /**
    * Go to the next (dir 1) or previous (dir -1) step whose phase is one of PHASES_OF_INTEREST,
    * computing steps past the frontier when needed. With none left that way: the end, or step 0.
@@ -334,14 +352,36 @@ export interface FootprintMsg {
 }
 
 /**
- * How far a long command has got (the import's rebuild: PFNs done of total), posted at most
- * every PROGRESS_MS. Carries no `handled`: the frame or error that ends the command does.
+ * How far a long command has got, posted at most every PROGRESS_MS: the import's rebuild (PFNs
+ * done of total), or computing steps (`run`, `seek`, `phase`, `span`: steps computed of an
+ * estimate of the total, from what the running compaction's scanners have consumed, with the
+ * rate). Carries no `handled`: the frame or error that ends the command does.
  */
 export interface ProgressMsg {
   readonly type: 'progress';
-  readonly what: 'import';
+  readonly what: 'import' | 'run' | 'seek' | 'phase' | 'span';
   readonly done: number;
+  /** The total, or an estimate of it (0 when none can be made yet). */
   readonly total: number;
+  /** What `done` counts: PFNs (import) or steps. */
+  readonly unit?: 'PFNs' | 'steps';
+  /** Per second, over the command so far. */
+  readonly rate?: number;
+  /** Pages migrated so far (pgmigrate_success). */
+  readonly migrated?: number;
+  /** `cancel` stops it. */
+  readonly cancellable?: boolean;
+}
+
+/** The span levels of the timeline, outermost first (`span` commands name them by index). */
+export const SPAN_LEVEL_NAMES: readonly string[] = ['action', 'compaction run', 'pageblock', 'migrate_pages()', 'pass', 'batch', 'folio'];
+
+/** The spans of steps [from, to], per level (SPAN_LEVEL_NAMES), each [first step, last step]. */
+export interface SpansMsg {
+  readonly type: 'spans';
+  readonly from: number;
+  readonly to: number;
+  readonly levels: readonly (readonly (readonly [number, number])[])[];
 }
 
 /** Progress messages are at least this far apart (ms): a bar needs no more, and each is a main-thread task. */
@@ -356,15 +396,18 @@ export interface ReadyMsg {
 }
 
 /**
- * Worker → UI. Every message but `ready` and `progress` carries `handled`: the number of commands other than
+ * Worker → UI. Every message but `ready`, `progress` and `spans` carries `handled`: the number of commands other than
  * `ack` and `breakpoints` the worker had processed. The UI counts what it sent and is idle when the two are equal
  * (e2e tests wait for that instead of sleeping); every such command is answered by a frame, a
  * page, a validation, a footprint or an error that carries a count covering it.
  */
-export type WorkerMsg = FrameMsg | PageMsg | ValidationMsg | FootprintMsg | ErrorMsg | ReadyMsg | ProgressMsg;
+export type WorkerMsg = FrameMsg | PageMsg | ValidationMsg | FootprintMsg | ErrorMsg | ReadyMsg | ProgressMsg | SpansMsg;
 
 /** The kernel version the model follows; step source links point at this version. */
 export const KERNEL_VERSION = 'v6.18';
+
+/** Spans a `spans` answer carries at most per level (thinned evenly beyond). */
+export const MAX_SPANS = 2000;
 
 /** Trace lines a frame carries at most, and the trace panel keeps. */
 export const TRACE_KEEP = 300;

@@ -1,73 +1,93 @@
 // What the worker derives from the computed steps for the UI's timeline: the scrubber's markers,
 // the kernel functions seen (breakpoint suggestions), the steps of the phases of interest (Previous
-// / Next phase) and one page's history. All of it reads Step records only, never kernel state, so
-// it costs nothing on the frontier and works the same for any step of the computed prefix.
+// / Next phase) and one page's history. All of it reads the compact step records
+// (engine/steptable.ts), never kernel state or full steps, so it costs nothing on the frontier and
+// works the same for any step of the computed prefix, however long the run.
 //
 // Incremental: computed steps never change within a session (an edit opens a new one), so each
-// index remembers how far it has read and only looks at steps computed since. A 6,000-step
-// timeline (migrate-process) is read once, not once per frame.
-import type { Step } from '../engine/timeline';
-import { HISTORY_KEEP, isFailedResult, PHASES_OF_INTEREST, type HistoryMark, type Marker, type Phase } from './protocol';
+// index remembers how far it has read and only looks at steps computed since.
+import { failedAt, fileOf, fnOf, phaseOf, roleAt, PHASE_IDS, type StepTable } from '../engine/steptable';
+import { HISTORY_KEEP, PHASES_OF_INTEREST, type HistoryMark, type Marker } from './protocol';
 
-const OF_INTEREST: ReadonlySet<Phase> = new Set(PHASES_OF_INTEREST);
+const OF_INTEREST = new Uint8Array(32);
+for (const p of PHASES_OF_INTEREST) OF_INTEREST[PHASE_IDS.get(p)!] = 1;
 
-export const isPhaseOfInterest = (p: Phase): boolean => OF_INTEREST.has(p);
-
-/** A step failed when its result is an error code ("-EAGAIN", "-EBUSY") or a replayed batch's nr_failed=N. */
-export const stepFailed = (s: Step): boolean => isFailedResult(s.result);
+/**
+ * Markers a session sends at most: a run of millions of steps is navigated by its spans (the
+ * timeline's zoom and Next/Previous span), not by a marker per step. Failures and action starts
+ * are kept first; phase markers stop once the budget is spent.
+ */
+export const MAX_MARKERS = 20_000;
 
 export interface MarkerIndex {
-  /** steps[0 .. upTo) have been read. */
+  /** Steps 1 .. upTo have been read. */
   upTo: number;
+  sent: number;
   readonly actions: Set<number>;
   readonly fns: Set<string>;
 }
 
-export const createMarkerIndex = (): MarkerIndex => ({ upTo: 0, actions: new Set(), fns: new Set() });
+export const createMarkerIndex = (): MarkerIndex => ({ upTo: 0, sent: 0, actions: new Set(), fns: new Set() });
 
 /** Markers and new kernel function names of the steps computed since the last call. */
-export function collectMarkers(ix: MarkerIndex, steps: readonly Step[]): { markers: Marker[]; fns: string[] } {
+export function collectMarkers(ix: MarkerIndex, tb: StepTable): { markers: Marker[]; fns: string[] } {
   const markers: Marker[] = [];
   const fns: string[] = [];
-  for (; ix.upTo < steps.length; ix.upTo++) {
-    const s = steps[ix.upTo]!;
-    if (!ix.actions.has(s.action)) {
-      ix.actions.add(s.action);
-      markers.push({ step: s.id, kind: 'action' });
+  const seenFn = new Set<number>();
+  for (; ix.upTo < tb.n; ix.upTo++) {
+    const id = ix.upTo + 1;
+    const i = ix.upTo;
+    const action = tb.action[i]!;
+    if (!ix.actions.has(action)) {
+      ix.actions.add(action);
+      markers.push({ step: id, kind: 'action' });
     }
-    if (stepFailed(s)) markers.push({ step: s.id, kind: 'fail' });
-    if (isPhaseOfInterest(s.phase)) markers.push({ step: s.id, kind: s.phase as Marker['kind'] });
+    if (ix.sent + markers.length < MAX_MARKERS) {
+      if (failedAt(tb, id)) markers.push({ step: id, kind: 'fail' });
+      if (OF_INTEREST[tb.phase[i]!]) markers.push({ step: id, kind: phaseOf(tb, id) as Marker['kind'] });
+    }
     // The engine's own end-of-action steps (file '') model no kernel function.
-    if (s.file && !ix.fns.has(s.fn)) {
-      ix.fns.add(s.fn);
-      fns.push(s.fn);
+    const f = tb.fn[i]!;
+    if (!seenFn.has(f)) {
+      seenFn.add(f);
+      const name = fnOf(tb, id);
+      if (fileOf(tb, id) && !ix.fns.has(name)) {
+        ix.fns.add(name);
+        fns.push(name);
+      }
     }
   }
+  ix.sent += markers.length;
   return { markers, fns };
 }
 
 /**
  * The id of the nearest computed step after (dir 1) or before (dir -1) step `cur` whose phase is
- * of interest, or null when the computed steps have none that way. steps[i] is step i + 1.
+ * of interest, or null when the computed steps have none that way.
  */
-export function findPhaseStep(steps: readonly Step[], cur: number, dir: 1 | -1): number | null {
+export function findPhaseStep(tb: StepTable, cur: number, dir: 1 | -1): number | null {
+  const ph = tb.phase;
   if (dir > 0) {
-    for (let i = cur; i < steps.length; i++) if (OF_INTEREST.has(steps[i]!.phase)) return i + 1;
+    for (let i = cur; i < tb.n; i++) if (OF_INTEREST[ph[i]!]) return i + 1;
   } else {
-    for (let i = Math.min(cur, steps.length + 1) - 2; i >= 0; i--) if (OF_INTEREST.has(steps[i]!.phase)) return i + 1;
+    for (let i = Math.min(cur, tb.n + 1) - 2; i >= 0; i--) if (OF_INTEREST[ph[i]!]) return i + 1;
   }
   return null;
 }
 
-/** Does step `s` touch page `pfn`? The role of its first PFN range that covers it, or null. */
-export function touchRole(s: Step, pfn: number): HistoryMark['role'] | null {
-  for (const p of s.pfns) if (pfn >= p.pfn && pfn < p.pfn + (p.nr ?? 1)) return p.role;
+/** The next (dir 1) or previous (dir -1) computed step that failed, or null. */
+export function findFailedStep(tb: StepTable, cur: number, dir: 1 | -1): number | null {
+  if (dir > 0) {
+    for (let id = cur + 1; id <= tb.n; id++) if (failedAt(tb, id)) return id;
+  } else {
+    for (let id = Math.min(cur, tb.n + 1) - 1; id >= 1; id--) if (failedAt(tb, id)) return id;
+  }
   return null;
 }
 
 export interface PageHistory {
   readonly pfn: number;
-  /** steps[0 .. upTo) have been read. */
+  /** Steps 1 .. upTo have been read. */
   upTo: number;
   readonly marks: HistoryMark[];
   /** Marks found, including those past HISTORY_KEEP. */
@@ -78,14 +98,14 @@ export interface PageHistory {
  * The history of `pfn` over the computed steps, reusing `prev` when it is the same page (the UI
  * asks again at every step while a page is selected).
  */
-export function pageHistory(prev: PageHistory | null, steps: readonly Step[], pfn: number): PageHistory {
+export function pageHistory(prev: PageHistory | null, tb: StepTable, pfn: number): PageHistory {
   const h = prev && prev.pfn === pfn ? prev : { pfn, upTo: 0, marks: [], total: 0 };
-  for (; h.upTo < steps.length; h.upTo++) {
-    const s = steps[h.upTo]!;
-    const role = touchRole(s, pfn);
+  for (; h.upTo < tb.n; h.upTo++) {
+    const id = h.upTo + 1;
+    const role = roleAt(tb, id, pfn);
     if (role === null) continue;
     h.total++;
-    if (h.marks.length < HISTORY_KEEP) h.marks.push({ step: s.id, phase: s.phase, role, failed: stepFailed(s) });
+    if (h.marks.length < HISTORY_KEEP) h.marks.push({ step: id, phase: phaseOf(tb, id), role, failed: failedAt(tb, id) });
   }
   return h;
 }

@@ -241,6 +241,8 @@ function receive(w: Worker, msg: WorkerMsg): void {
     case 'ready':
       useSim.setState({ presets: msg.presets, variants: msg.variants ?? [] });
       return;
+    case 'spans':
+      return;
     default:
       assertNever(msg);
   }

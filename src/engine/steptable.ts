@@ -1,0 +1,166 @@
+// The compact record of every computed step: what the timeline keeps for a step nobody looks at.
+// About 30 bytes a step in growable typed arrays — its journal mark, action, task, phase, kernel
+// function, whether it failed, and its PFNs with their roles — against ~1.2 KB for a full Step
+// (narration, trace lines, per-page footprint, after values). The scrubber's markers, Previous /
+// Next phase, a page's history and PFN breakpoints read only this; the full Step is rebuilt on
+// demand (timeline.ts: materialize).
+
+import type { Phase, Role, StepPfn } from '../kernel/step';
+
+const PHASES: readonly Phase[] = [
+  'alloc', 'free', 'split', 'merge', 'fault', 'unmap', 'pin', 'unpin', 'reclaim', 'isolate', 'refcount',
+  'move-mapping', 'copy', 'remap', 'putback', 'scan', 'done',
+];
+const PHASE_ID = new Map(PHASES.map((p, i) => [p, i]));
+/** The table's code of each phase. */
+export const PHASE_IDS: ReadonlyMap<Phase, number> = PHASE_ID;
+const ROLES: readonly Role[] = ['src', 'dst', 'buddy', 'scanner', 'target', 'pinned', 'freed', 'allocated'];
+const ROLE_ID = new Map(ROLES.map((r, i) => [r, i]));
+
+/** Step flag bits. */
+export const SF = { failed: 1, hasResult: 2 } as const;
+
+export interface StepTable {
+  /** Steps recorded: ids 1..n live at index id - 1. */
+  n: number;
+  /** Absolute journal position after the step (timeline.ts: journal positions). */
+  mark: Float64Array;
+  action: Uint16Array;
+  task: Uint16Array;
+  phase: Uint8Array;
+  fn: Uint16Array;
+  flags: Uint8Array;
+  /** pfns of step id live at pool[off[id-1] .. off[id]) as (pfn, nr << 4 | role) pairs. */
+  off: Uint32Array;
+  pool: Int32Array;
+  poolLen: number;
+  /** Interned "fn\0file" and task names. */
+  readonly fns: string[];
+  readonly fnIds: Map<string, number>;
+  /** fn → file → id: a step's fn and file are interned without building a key string. */
+  readonly fnCache: Map<string, Map<string, number>>;
+  readonly tasks: string[];
+  readonly taskIds: Map<string, number>;
+}
+
+export function createStepTable(): StepTable {
+  const cap = 1024;
+  return {
+    n: 0,
+    mark: new Float64Array(cap + 1),
+    action: new Uint16Array(cap),
+    task: new Uint16Array(cap),
+    phase: new Uint8Array(cap),
+    fn: new Uint16Array(cap),
+    flags: new Uint8Array(cap),
+    off: new Uint32Array(cap + 1),
+    pool: new Int32Array(2 * cap),
+    poolLen: 0,
+    fns: [],
+    fnIds: new Map(),
+    fnCache: new Map(),
+    tasks: [],
+    taskIds: new Map(),
+  };
+}
+
+function grown<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array | Int32Array>(a: T, len: number): T {
+  if (len <= a.length) return a;
+  const b = new (a.constructor as new (n: number) => T)(Math.max(len, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+function intern(list: string[], ids: Map<string, number>, s: string): number {
+  let id = ids.get(s);
+  if (id === undefined) {
+    id = list.length;
+    if (id > 0xffff) throw new Error('more than 65,536 distinct kernel functions or tasks');
+    list.push(s);
+    ids.set(s, id);
+  }
+  return id;
+}
+
+export interface StepFields {
+  readonly phase: Phase;
+  readonly fn: string;
+  readonly file: string;
+  readonly result?: string;
+  readonly pfns: readonly StepPfn[];
+}
+
+/** A step result that reads as a failure (protocol.ts: isFailedResult, the same rule). */
+export const isFailed = (result: string | undefined): boolean =>
+  result !== undefined && (result.startsWith('-') || /^nr_failed=[1-9]/.test(result));
+
+/** Append step n + 1 (its journal mark: the absolute position after it). */
+export function appendStep(tb: StepTable, mark: number, action: number, task: string, s: StepFields): number {
+  const i = tb.n;
+  if (i + 1 >= tb.action.length) {
+    const cap = (i + 1) * 2;
+    tb.mark = grown(tb.mark, cap + 1);
+    tb.action = grown(tb.action, cap);
+    tb.task = grown(tb.task, cap);
+    tb.phase = grown(tb.phase, cap);
+    tb.fn = grown(tb.fn, cap);
+    tb.flags = grown(tb.flags, cap);
+    tb.off = grown(tb.off, cap + 1);
+  }
+  tb.mark[i + 1] = mark;
+  tb.action[i] = action;
+  tb.task[i] = intern(tb.tasks, tb.taskIds, task);
+  tb.phase[i] = PHASE_ID.get(s.phase) ?? 0;
+  let byFile = tb.fnCache.get(s.fn);
+  if (!byFile) tb.fnCache.set(s.fn, (byFile = new Map()));
+  let fn = byFile.get(s.file);
+  if (fn === undefined) byFile.set(s.file, (fn = intern(tb.fns, tb.fnIds, s.fn + '\0' + s.file)));
+  tb.fn[i] = fn;
+  tb.flags[i] = (isFailed(s.result) ? SF.failed : 0) | (s.result !== undefined ? SF.hasResult : 0);
+  const pf = s.pfns;
+  if (tb.poolLen + 2 * pf.length > tb.pool.length) tb.pool = grown(tb.pool, tb.poolLen + 2 * pf.length);
+  for (const p of pf) {
+    tb.pool[tb.poolLen++] = p.pfn;
+    tb.pool[tb.poolLen++] = ((p.nr ?? 1) << 4) | (ROLE_ID.get(p.role) ?? 0);
+  }
+  tb.off[i + 1] = tb.poolLen;
+  return ++tb.n;
+}
+
+/** Forget steps after `n` (a re-execution found them again, or an edit). */
+export function truncateSteps(tb: StepTable, n: number): void {
+  tb.n = Math.min(tb.n, n);
+  tb.poolLen = tb.off[tb.n]!;
+}
+
+export const phaseOf = (tb: StepTable, id: number): Phase => PHASES[tb.phase[id - 1]!]!;
+export const fnOf = (tb: StepTable, id: number): string => tb.fns[tb.fn[id - 1]!]!.split('\0')[0]!;
+export const fileOf = (tb: StepTable, id: number): string => tb.fns[tb.fn[id - 1]!]!.split('\0')[1]!;
+export const taskOf = (tb: StepTable, id: number): string => tb.tasks[tb.task[id - 1]!]!;
+export const failedAt = (tb: StepTable, id: number): boolean => (tb.flags[id - 1]! & SF.failed) !== 0;
+
+/** The step's PFNs with their roles, as the kernel path reported them. */
+export function pfnsOf(tb: StepTable, id: number): StepPfn[] {
+  const out: StepPfn[] = [];
+  for (let o = tb.off[id - 1]!; o < tb.off[id]!; o += 2) {
+    const v = tb.pool[o + 1]!;
+    const nr = v >>> 4;
+    out.push(nr === 1 ? { pfn: tb.pool[o]!, role: ROLES[v & 15]! } : { pfn: tb.pool[o]!, role: ROLES[v & 15]!, nr });
+  }
+  return out;
+}
+
+/** The role of the first PFN range of step `id` that covers `pfn`, or null. */
+export function roleAt(tb: StepTable, id: number, pfn: number): Role | null {
+  for (let o = tb.off[id - 1]!; o < tb.off[id]!; o += 2) {
+    const start = tb.pool[o]!;
+    const v = tb.pool[o + 1]!;
+    if (pfn >= start && pfn < start + (v >>> 4)) return ROLES[v & 15]!;
+  }
+  return null;
+}
+
+/** Bytes the table holds for its steps (what is used, not the growth slack). */
+export function stepTableBytes(tb: StepTable): number {
+  return tb.n * (8 + 2 + 2 + 1 + 2 + 1 + 4) + tb.poolLen * 4;
+}
