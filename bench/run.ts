@@ -9,7 +9,7 @@ import { populateSpecOf } from '../src/engine/scenario';
 import { formatFigure, hasTarget, median, verdict, type Figure } from './report';
 import { parseScenario } from '../src/engine/scenario';
 import { openSession } from '../src/engine/session';
-import { frontier, markAt, materialize, runToEnd, seek, stepBy } from '../src/engine/timeline';
+import { frontier, journalOf, markAt, materialize, runToEnd, seek, stepBy } from '../src/engine/timeline';
 import { createViewTracker, updateView } from '../src/engine/viewtracker';
 import { VM_EVENT } from '../src/kernel/vmstat';
 import { createPrng } from '../src/kernel/prng';
@@ -111,19 +111,19 @@ figures.push({ what: 'build the 1-byte view, 1 Mi PFNs', value: median(viewTimes
   const back: number[] = [];
   const frame: number[] = [];
   seek(s.t, 0);
-  updateView(vt, s.k, 0);
+  updateView(vt, s.k, 0, journalOf(s.t));
   let x = 7;
   for (let i = 0; i < 300; i++) {
     x = (x * 1103515245 + 12345) >>> 0;
     seek(s.t, 1 + (x % (total - 2)));
-    updateView(vt, s.k, markAt(s.t, s.t.cur));
+    updateView(vt, s.k, markAt(s.t, s.t.cur), journalOf(s.t));
     fwd.push(time(() => stepBy(s.t, 1))[1]);
     frame.push(time(() => {
-      updateView(vt, s.k, markAt(s.t, s.t.cur));
+      updateView(vt, s.k, markAt(s.t, s.t.cur), journalOf(s.t));
       return vt.view.slice();
     })[1]);
     back.push(time(() => stepBy(s.t, -1))[1]);
-    updateView(vt, s.k, markAt(s.t, s.t.cur));
+    updateView(vt, s.k, markAt(s.t, s.t.cur), journalOf(s.t));
   }
   figures.push({ what: 'step forward (typical step, 1 Mi PFNs)', value: median(fwd), unit: 'ms', target: 1, better: 'lower', note: `p99 ${fwd.sort((a, b) => a - b)[Math.floor(fwd.length * 0.99)]!.toFixed(3)} ms` });
   figures.push({ what: 'step back (typical step, 1 Mi PFNs)', value: median(back), unit: 'ms', target: 1, better: 'lower', note: `p99 ${back.sort((a, b) => a - b)[Math.floor(back.length * 0.99)]!.toFixed(3)} ms` });

@@ -16,7 +16,7 @@
 import { put, type Column, type Stores } from '../kernel/store';
 
 /** Elements per checkpoint chunk of a store column. */
-export const CHUNK_SHIFT = 12;
+export const CHUNK_SHIFT = 10;
 
 export interface Segment {
   /** Absolute journal positions [start, end); end is live for the open (last) segment. */
@@ -104,7 +104,7 @@ export function createHistory(st: Stores, opts: HistoryOptions = {}): History {
   const h: History = {
     st, segs: [], cps: [], versions: st.list.map(() => []),
     segmentEntries: opts.segmentEntries ?? 1 << 20,
-    journalBudget: opts.journalBudget ?? 1 << 25,
+    journalBudget: opts.journalBudget ?? 1 << 24,
     cpBytes: 0,
     evictions: 0,
     parked: null,
@@ -291,6 +291,32 @@ export function adoptJournal(h: History, i: number, sid: Int32Array, idx: Int32A
 }
 
 export const segmentPresent = present;
+
+export interface JournalSlice {
+  readonly sid: Int32Array;
+  readonly idx: Int32Array;
+  readonly old: Int32Array;
+  readonly nu: Int32Array;
+  /** Entries [from, to) of the arrays. */
+  readonly from: number;
+  readonly to: number;
+}
+
+/** The journal entries between absolute positions lo < hi, or null when part of it was dropped. */
+export function journalSlices(h: History, lo: number, hi: number): JournalSlice[] | null {
+  if (hi > journalEnd(h)) return null;
+  const out: JournalSlice[] = [];
+  for (let i = segmentAt(h, lo); lo < hi; i++) {
+    const seg = h.segs[i]!;
+    const end = Math.min(hi, segEnd(h, i));
+    const live = i === h.segs.length - 1;
+    const j = liveJournal(h);
+    if (!live && !seg.sid) return null;
+    out.push({ sid: live ? j.sid : seg.sid!, idx: live ? j.idx : seg.idx!, old: live ? j.old : seg.old!, nu: live ? j.nu : seg.nu!, from: lo - seg.start, to: end - seg.start });
+    lo = end;
+  }
+  return out;
+}
 
 /** Journal entries held in memory (sealed segments kept, plus the open one). */
 export function journalHeld(h: History): number {

@@ -7,7 +7,7 @@
 import type { SpanKind } from '../kernel/step';
 
 /** Levels, outermost first. */
-export const SPAN_LEVELS: readonly (SpanKind | 'action')[] = ['action', 'compaction', 'pageblock', 'migrate_pages', 'pass', 'batch', 'folio'];
+export const SPAN_LEVELS: readonly (SpanKind | 'action')[] = ['action', 'compaction', 'pageblock', 'migrate_pages', 'batch', 'pass', 'folio'];
 const LEVEL_OF = new Map(SPAN_LEVELS.map((k, i) => [k, i]));
 
 export interface SpanLevel {

@@ -17,6 +17,18 @@ export const PHASE_IDS: ReadonlyMap<Phase, number> = PHASE_ID;
 const ROLES: readonly Role[] = ['src', 'dst', 'buddy', 'scanner', 'target', 'pinned', 'freed', 'allocated'];
 const ROLE_ID = new Map(ROLES.map((r, i) => [r, i]));
 
+const PFN_MASK = (1 << 24) - 1;
+
+/** Visit the PFN ranges of step `id`; stops early when `fn` returns true. */
+function eachPfn(tb: StepTable, id: number, fn: (pfn: number, nr: number, role: number) => boolean): void {
+  for (let o = tb.off[id - 1]!; o < tb.off[id]!; ) {
+    const w = tb.pool[o++]!;
+    const code = w >>> 27;
+    const nr = code === 31 ? tb.pool[o++]! : 1 << code;
+    if (fn(w & PFN_MASK, nr, (w >>> 24) & 7)) return;
+  }
+}
+
 /** Step flag bits. */
 export const SF = { failed: 1, hasResult: 2 } as const;
 
@@ -30,7 +42,11 @@ export interface StepTable {
   phase: Uint8Array;
   fn: Uint16Array;
   flags: Uint8Array;
-  /** pfns of step id live at pool[off[id-1] .. off[id]) as (pfn, nr << 4 | role) pairs. */
+  /**
+   * pfns of step id live at pool[off[id-1] .. off[id]): one word a PFN range — pfn in bits 0-23,
+   * role in 24-26, log2(nr) in 27-31 — or, when nr is not a power of two, code 31 and a second
+   * word holding nr.
+   */
   off: Uint32Array;
   pool: Int32Array;
   poolLen: number;
@@ -120,8 +136,13 @@ export function appendStep(tb: StepTable, mark: number, action: number, task: st
   const pf = s.pfns;
   if (tb.poolLen + 2 * pf.length > tb.pool.length) tb.pool = grown(tb.pool, tb.poolLen + 2 * pf.length);
   for (const p of pf) {
-    tb.pool[tb.poolLen++] = p.pfn;
-    tb.pool[tb.poolLen++] = ((p.nr ?? 1) << 4) | (ROLE_ID.get(p.role) ?? 0);
+    if (p.pfn < 0) continue; // no page (a failed allocation): nothing to find it by
+    if (p.pfn > PFN_MASK) throw new Error(`step pfn ${p.pfn} is outside 0..${PFN_MASK}`);
+    const nr = p.nr ?? 1;
+    const log = 31 - Math.clz32(nr);
+    const pow2 = nr > 0 && 1 << log === nr && log < 31;
+    tb.pool[tb.poolLen++] = p.pfn | ((ROLE_ID.get(p.role) ?? 0) << 24) | ((pow2 ? log : 31) << 27);
+    if (!pow2) tb.pool[tb.poolLen++] = nr;
   }
   tb.off[i + 1] = tb.poolLen;
   return ++tb.n;
@@ -142,22 +163,21 @@ export const failedAt = (tb: StepTable, id: number): boolean => (tb.flags[id - 1
 /** The step's PFNs with their roles, as the kernel path reported them. */
 export function pfnsOf(tb: StepTable, id: number): StepPfn[] {
   const out: StepPfn[] = [];
-  for (let o = tb.off[id - 1]!; o < tb.off[id]!; o += 2) {
-    const v = tb.pool[o + 1]!;
-    const nr = v >>> 4;
-    out.push(nr === 1 ? { pfn: tb.pool[o]!, role: ROLES[v & 15]! } : { pfn: tb.pool[o]!, role: ROLES[v & 15]!, nr });
-  }
+  eachPfn(tb, id, (pfn, nr, role) => {
+    out.push(nr === 1 ? { pfn, role: ROLES[role]! } : { pfn, role: ROLES[role]!, nr });
+    return false;
+  });
   return out;
 }
 
 /** The role of the first PFN range of step `id` that covers `pfn`, or null. */
 export function roleAt(tb: StepTable, id: number, pfn: number): Role | null {
-  for (let o = tb.off[id - 1]!; o < tb.off[id]!; o += 2) {
-    const start = tb.pool[o]!;
-    const v = tb.pool[o + 1]!;
-    if (pfn >= start && pfn < start + (v >>> 4)) return ROLES[v & 15]!;
-  }
-  return null;
+  let found: Role | null = null;
+  eachPfn(tb, id, (start, nr, role) => {
+    if (pfn >= start && pfn < start + nr) found = ROLES[role]!;
+    return found !== null;
+  });
+  return found;
 }
 
 /** Bytes the table holds for its steps (what is used, not the growth slack). */

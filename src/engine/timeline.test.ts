@@ -6,7 +6,7 @@ import { checkInvariants } from '../kernel/invariants';
 import { buildView } from '../kernel/view';
 import { PRESETS, findPreset } from './presets';
 import { openSession } from './session';
-import { frontier, runToEnd, seek, stepBy, timelineHash, currentStep, allSteps, markAt } from './timeline';
+import { frontier, runToEnd, seek, stepBy, timelineHash, currentStep, allSteps, markAt, journalOf } from './timeline';
 import { createViewTracker, updateView } from './viewtracker';
 import { parseScenario } from './scenario';
 
@@ -86,7 +86,7 @@ describe('random seek sequences (property)', () => {
       fc.property(fc.array(fc.integer({ min: 0, max: total }), { minLength: 1, maxLength: 25 }), (targets) => {
         for (const n of targets) {
           seek(s.t, n);
-          updateView(vt, s.k, markAt(s.t, n));
+          updateView(vt, s.k, markAt(s.t, n), journalOf(s.t));
           buildView(s.k, full);
           expect(Buffer.compare(Buffer.from(vt.view), Buffer.from(full))).toBe(0);
         }

@@ -23,7 +23,7 @@ import { newFootprint } from '../kernel/memmap';
 import { stateHash } from '../kernel/store';
 import {
   createHistory, enforceBudget, journalBytes, journalEnd, openSegment, restoreCheckpoint, sealSegment,
-  segmentAt, segmentPresent, swapJournal, adoptJournal, travel as travelHistory, type History, type HistoryOptions,
+  segmentAt, segmentPresent, swapJournal, adoptJournal, journalSlices, travel as travelHistory, type History, type HistoryOptions, type JournalSlice,
 } from './history';
 import { appendStep, createStepTable, stepTableBytes, type StepTable } from './steptable';
 import { addSpan, createSpanTable, spanLevel, spanTableBytes, type SpanTable } from './spans';
@@ -172,6 +172,8 @@ function spanSink(t: Timeline, task: Task): SpanSink {
       s.push({ kind, start: next() });
     },
     close(kind) {
+      // Closing a span closes what is still open inside it; a kind not open is ignored.
+      if (!s.some((e) => e.kind === kind)) return;
       for (let e = s.pop(); e; e = s.pop()) {
         addSpan(t.spans, spanLevel(e.kind), e.start, next() - 1);
         if (e.kind === kind) break;
@@ -343,7 +345,6 @@ function reexecute(t: Timeline, upTo: number, until: () => boolean = () => false
  */
 function computeTo(t: Timeline, target: number, until: () => boolean): void {
   if (t.done) return;
-  const before = t.rec.n;
   if (t.genStep < t.rec.n) {
     reexecute(t, t.rec.n, until);
     if (t.genStep < t.rec.n) return endReplay(t); // stopped by `until`
@@ -357,11 +358,14 @@ function computeTo(t: Timeline, target: number, until: () => boolean): void {
     throw t.failure;
   }
   while (t.rec.n <= target && !t.done && !until()) {
+    const n = t.rec.n;
     try {
       if (!runOnce(t)) break;
     } catch (e) {
       keepFailure(t, e);
     }
+    // Observers sample the frontier as it moves (series: at their own stride).
+    if (t.rec.n > n) for (const o of t.observers) o(t);
     if (t.k.st.j.len >= h.segmentEntries) {
       sealSegment(h, t.genStep);
       t.jBase = openSegment(h).start;
@@ -369,7 +373,6 @@ function computeTo(t: Timeline, target: number, until: () => boolean): void {
     }
   }
   t.cur = t.genStep;
-  if (t.rec.n > before) for (const o of t.observers) o(t);
 }
 
 /**
@@ -526,6 +529,9 @@ export function allSteps(t: Timeline): Step[] {
   if (out.length < t.rec.n) throw new Error(`re-execution made ${out.length} of ${t.rec.n} steps`);
   return (t.all = out.slice(0, t.rec.n));
 }
+
+/** The journal between two positions, for the view tracker (viewtracker.ts: updateView). */
+export const journalOf = (t: Timeline) => (lo: number, hi: number): JournalSlice[] | null => journalSlices(t.hist, lo, hi);
 
 export function timelineHash(t: Timeline): string {
   return stateHash(t.k.st);

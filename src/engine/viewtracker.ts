@@ -8,6 +8,7 @@ import { PG, PGTY } from '../kernel/flags';
 import type { Kernel } from '../kernel/kernel';
 import { buildView, classOf, heldFolios } from '../kernel/view';
 import { MAX_PAGE_ORDER, PAGEBLOCK_NR_PAGES, PAGEBLOCK_ORDER } from '../kernel/zone';
+import type { JournalSlice } from './history';
 
 export interface ViewTracker {
   readonly view: Uint8Array;
@@ -23,8 +24,12 @@ export function createViewTracker(k: Kernel, mark: number): ViewTracker {
   return { view, mark, lastDirty: -1 };
 }
 
-/** Bring the view to the kernel's current state, which is at journal position `mark`. */
-export function updateView(vt: ViewTracker, k: Kernel, mark: number): void {
+/**
+ * Bring the view to the kernel's current state, which is at journal position `mark`; `journal`
+ * gives the entries between two positions (history.ts: journalSlices), or null where they were
+ * dropped (then the view is built again).
+ */
+export function updateView(vt: ViewTracker, k: Kernel, mark: number, journal: (lo: number, hi: number) => JournalSlice[] | null): void {
   const lo = Math.min(vt.mark, mark);
   const hi = Math.max(vt.mark, mark);
   vt.mark = mark;
@@ -33,12 +38,12 @@ export function updateView(vt: ViewTracker, k: Kernel, mark: number): void {
     return;
   }
   const nr = k.mem.nr;
-  if (hi - lo > nr >> 3) {
+  const slices = hi - lo > nr >> 3 ? null : journal(lo, hi);
+  if (!slices) {
     buildView(k, vt.view);
     vt.lastDirty = -1;
     return;
   }
-  const j = k.st.j;
   const m = k.mem;
   const memmapIds = new Set([m.flags.id, m.lruNext.id, m.lruPrev.id, m.mapping.id, m.refcount.id, m.pageType.id, m.private_.id, m.order.id, m.mapcount.id]);
   const dirty = new Set<number>();
@@ -46,7 +51,7 @@ export function updateView(vt: ViewTracker, k: Kernel, mark: number): void {
     const end = Math.min(nr, p + n);
     for (let i = Math.max(0, p); i < end; i++) dirty.add(i);
   };
-  for (let e = lo; e < hi; e++) {
+  for (const j of slices) for (let e = j.from; e < j.to; e++) {
     const sid = j.sid[e]!;
     const i = j.idx[e]!;
     if (memmapIds.has(sid)) {

@@ -30,7 +30,7 @@ import {
 import { put } from './store';
 import { CAPC, MAX_CC, SCAN, SCAN_N, ZC, ZC_N } from './compaction-state';
 import { extfrag_for_order, fragmentation_index, zone_watermark_ok, zoneWatermarks } from './watermark';
-import { emitStep, hex, mkStep, type StepInfo, type Steps } from './step';
+import { emitStep, hex, mkStep, spanClose, spanOpen, type StepInfo, type Steps } from './step';
 
 const FILE = 'mm/compaction.c';
 
@@ -563,7 +563,9 @@ function* isolate_migratepages(k: Kernel, cc: CompactControl): Steps<number> {
       update_cached_migrate(k, cc, blockEnd);
       continue;
     }
+    spanOpen(k, 'pageblock');
     const rc = yield* isolate_migratepages_block(k, cc, lowPfn, Math.min(blockEnd, z.end), isolateMode);
+    spanClose(k, 'pageblock');
     if (rc) return ISOLATE_ABORT;
     break;
   }
@@ -937,6 +939,7 @@ export function* compact_zone(k: Kernel, cc: CompactControl): Steps<CompactZoneR
   const z = k.zones[cc.zone]!;
   const sync = cc.mode !== MIGRATE_MODE.ASYNC;
   let ret: CompactResult = COMPACT.CONTINUE;
+  spanOpen(k, 'compaction');
   if (cc.order >= 0) {
     const s = compaction_suit_allocation_order(k, cc);
     if (s.ret !== COMPACT.CONTINUE) {
@@ -946,6 +949,7 @@ export function* compact_zone(k: Kernel, cc: CompactControl): Steps<CompactZoneR
         pfns: [], result: COMPACT_NAMES[s.ret], trace: cc.trace.splice(0),
       });
       endCompactControl(k, cc);
+      spanClose(k, 'compaction');
       return { ret: s.ret, migrated: 0, failed: 0 };
     }
   }
@@ -1042,6 +1046,7 @@ export function* compact_zone(k: Kernel, cc: CompactControl): Steps<CompactZoneR
     trace: [...cc.trace.splice(0), `mm_compaction_end: ${beginFields(k, cc)} status=${COMPACT_NAMES[ret]}`],
   });
   endCompactControl(k, cc);
+  spanClose(k, 'compaction');
   return { ret, migrated: cc.nr_migrated, failed: cc.nr_failed };
 }
 

@@ -32,7 +32,7 @@ import { migrate_hugetlbs } from './migrate-hugetlb';
 import { PGTY } from './flags';
 import { put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
-import { emitStep, hex, mkStep, type Steps, type StepInfo } from './step';
+import { emitStep, hex, mkStep, spanClose, spanOpen, type Steps, type StepInfo } from './step';
 
 export const MIGRATE_MODE = { ASYNC: 0, SYNC_LIGHT: 1, SYNC: 2 } as const;
 export type MigrateMode = (typeof MIGRATE_MODE)[keyof typeof MIGRATE_MODE];
@@ -519,6 +519,7 @@ function* migrate_folios_undo(c: Ctx, unmap: number, dsts: number, ret: number):
 // mm/migrate.c: migrate_pages_batch() — unmap everything it can, then move what is unmapped.
 function* migrate_pages_batch(c: Ctx, from: number, mode: MigrateMode, ret: number, split: number | null, stats: MigrateStats, nrPass: number): Steps<number> {
   const { k } = c;
+  spanOpen(k, 'batch');
   const unmap = newFolioList(k);
   const dsts = newFolioList(k);
   let retry = 1;
@@ -531,6 +532,8 @@ function* migrate_pages_batch(c: Ctx, from: number, mode: MigrateMode, ret: numb
     retry = 0;
     thpRetry = 0;
     nrRetryPages = 0;
+    spanClose(k, 'pass');
+    spanOpen(k, 'pass');
     yield mkStep(k, {
       phase: 'unmap', fn: 'migrate_pages_batch', file: 'mm/migrate.c',
       text: `${MODE_NAMES[mode]} unmap pass ${pass + 1} of at most ${nrPass} over ${folioListPfns(k, from).length} folio(s)`,
@@ -549,7 +552,9 @@ function* migrate_pages_batch(c: Ctx, from: number, mode: MigrateMode, ret: numb
         stats.nr_thp_succeeded += thp ? 1 : 0;
         continue;
       }
+      spanOpen(k, 'folio');
       const { rc, dst } = yield* migrate_folio_unmap(c, folio, mode, from, ret);
+      spanClose(k, 'folio');
       if (rc === ENOMEM) {
         nrFailed++;
         stats.nr_thp_failed += thp ? 1 : 0;
@@ -594,6 +599,8 @@ function* migrate_pages_batch(c: Ctx, from: number, mode: MigrateMode, ret: numb
       thpRetry = 0;
       nrRetryPages = 0;
       if (listEmpty(k.lists, unmap)) break; // migrate_folios_move() over an empty list: nothing to count
+      spanClose(k, 'pass');
+      spanOpen(k, 'pass');
       yield mkStep(k, {
         phase: 'move-mapping', fn: 'migrate_folios_move', file: 'mm/migrate.c',
         text: `move pass ${pass + 1} of at most ${nrPass} over ${folioListPfns(k, unmap).length} unmapped folio(s) (TLBs flushed once by try_to_unmap_flush())`,
@@ -605,7 +612,9 @@ function* migrate_pages_batch(c: Ctx, from: number, mode: MigrateMode, ret: numb
         const src = srcs[i]!;
         const nr = folio_nr_pages(k, src);
         const thp = isThp(k, src);
+        spanOpen(k, 'folio');
         const rc = yield* migrate_folio_move(c, src, dstList[i]!, mode, unmap, dsts, ret);
+        spanClose(k, 'folio');
         if (rc === EAGAIN) {
           retry++;
           thpRetry += thp ? 1 : 0;
@@ -624,8 +633,10 @@ function* migrate_pages_batch(c: Ctx, from: number, mode: MigrateMode, ret: numb
     stats.nr_thp_failed += thpRetry;
     stats.nr_failed_pages += nrRetryPages;
   }
+  spanClose(k, 'pass');
   // Folios still unmapped after the last pass: undone, to `ret`.
   yield* migrate_folios_undo(c, unmap, dsts, ret);
+  spanClose(k, 'batch');
   return rcSaved || nrFailed;
 }
 
@@ -675,6 +686,7 @@ export interface MigrateResult {
 // the folios that were not migrated are back on `from` for the caller's putback.
 export function* migrate_pages(k: Kernel, from: number, target: NewFolioSource, mode: MigrateMode, reason: MigrateReason, who: string): Steps<MigrateResult> {
   const c: Ctx = { k, target, reason, who };
+  spanOpen(k, 'migrate_pages');
   const stats: MigrateStats = { nr_succeeded: 0, nr_failed_pages: 0, nr_thp_succeeded: 0, nr_thp_failed: 0, nr_thp_split: 0, nr_split: 0 };
   const total = folioListPfns(k, from);
   yield mkStep(k, {
@@ -743,6 +755,7 @@ export function* migrate_pages(k: Kernel, from: number, target: NewFolioSource, 
     pfns: folioListPfns(k, from).map((p) => ({ pfn: p, role: 'src' as const })), result: errName(rcGather),
     trace: [`mm_migrate_pages: nr_succeeded=${stats.nr_succeeded} nr_failed=${stats.nr_failed_pages} nr_thp_succeeded=${stats.nr_thp_succeeded} nr_thp_failed=${stats.nr_thp_failed} nr_thp_split=${stats.nr_thp_split} nr_split=${stats.nr_split} mode=${MODE_NAMES[mode]} reason=${MR_NAMES[reason]}`],
   });
+  spanClose(k, 'migrate_pages');
   return { rc: rcGather, stats };
 }
 

@@ -39,7 +39,7 @@ import { importDump } from '../kernel/import/rebuild';
 import type { ImportReport } from '../kernel/import/types';
 import { populate } from '../kernel/populate';
 import { encodeScenario, MAX_PAYLOAD_CHARS } from '../engine/share';
-import { computeAhead, currentStep, frontier, markAt, runToEnd, seek, stepBy, timelineHash, type Timeline } from '../engine/timeline';
+import { computeAhead, currentStep, frontier, journalOf, markAt, runToEnd, seek, stepBy, timelineHash, type Timeline } from '../engine/timeline';
 import { runFraction } from '../engine/progress';
 import { VM_EVENT } from '../kernel/vmstat';
 import { SPAN_LEVELS, spanStep, spansIn } from '../engine/spans';
@@ -163,7 +163,7 @@ export function createHost(env: HostEnv): Host {
   function flush(): void {
     if (!dirty || inFlight !== null || !s || !vt || (job && job.what !== 'ahead')) return;
     const t = s.t;
-    updateView(vt, s.k, markAt(t, t.cur));
+    updateView(vt, s.k, markAt(t, t.cur), journalOf(s.t));
     const view = vt.view.slice(); // the tracker keeps its own; this copy is transferred
     const reset = sentStep < 0 || t.cur < sentStep;
     const { markers, fns } = collectMarkers(markerIx, t.rec);
@@ -354,7 +354,7 @@ export function createHost(env: HostEnv): Host {
 
   /**
    * Next / previous span of a level (SPAN_LEVELS: action, compaction run, pageblock, migrate_pages
-   * call, pass, batch, folio) or failure, over the computed steps: a binary search in the span
+   * call, batch, pass, folio) or failure, over the computed steps: a binary search in the span
    * table. Forwards past the frontier, steps are computed (as a job) until one appears.
    */
   function seekSpan(t: Timeline, level: number | 'fail', dir: 1 | -1): number | null {

@@ -150,7 +150,7 @@ export type Command =
   | { readonly type: 'cancel' }
   /**
    * Go to the start of the next (dir 1) or previous (dir -1) span of a level (an index into
-   * SPAN_LEVEL_NAMES: action, compaction run, pageblock, migrate_pages() call, pass, batch, folio)
+   * SPAN_LEVEL_NAMES: action, compaction run, pageblock, migrate_pages() call, batch, pass, folio)
    * or the next / previous failed step ('fail'), computing steps past the frontier when needed.
    * With none that way: the end, or step 0 (forwards), or the step stays (backwards).
    */
@@ -374,7 +374,7 @@ export interface ProgressMsg {
 }
 
 /** The span levels of the timeline, outermost first (`span` commands name them by index). */
-export const SPAN_LEVEL_NAMES: readonly string[] = ['action', 'compaction run', 'pageblock', 'migrate_pages()', 'pass', 'batch', 'folio'];
+export const SPAN_LEVEL_NAMES: readonly string[] = ['action', 'compaction run', 'pageblock', 'migrate_pages()', 'batch', 'pass', 'folio'];
 
 /** The spans of steps [from, to], per level (SPAN_LEVEL_NAMES), each [first step, last step]. */
 export interface SpansMsg {

@@ -1,0 +1,152 @@
+// The engine at scale: steps computed fast and made again on demand equal the steps of a run that
+// recorded everything; the state at step N is the same however it is reached — straight, through
+// checkpoints, or by re-execution after the journal was dropped under a small budget.
+import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
+import { PRESETS, findPreset } from './presets';
+import { openSession } from './session';
+import { allSteps, materialize, runToEnd, seek, timelineHash, timelineBytes, type Step } from './timeline';
+import { journalHeld } from './history';
+import { spanStep, SPAN_LEVELS } from './spans';
+import { fnOf, pfnsOf, phaseOf } from './steptable';
+
+/** The step as a person sees it: everything but object identity. */
+const view = (s: Step): unknown => JSON.parse(JSON.stringify(s));
+
+/** Ids spread over 1..n: the ends, evenly spaced ones and a few pseudo-random ones (fixed). */
+function sample(n: number, count: number): number[] {
+  const ids = new Set([1, n, Math.ceil(n / 2)]);
+  for (let i = 1; i <= count; i++) ids.add(Math.max(1, Math.round((n * i) / (count + 1))));
+  for (let x = 7, i = 0; i < count; i++) ids.add(1 + ((x = (x * 1103515245 + 12345) % 2147483648) % n));
+  return [...ids].filter((id) => id >= 1 && id <= n);
+}
+
+describe('steps made on demand equal fully recorded ones', () => {
+  for (const p of PRESETS) {
+    test(`${p.name}: sampled steps, in scrambled order, after a fast run`, () => {
+      const ref = openSession(p.scenario, { recordAll: true });
+      runToEnd(ref.t);
+      const all = allSteps(ref.t);
+      const fast = openSession(p.scenario);
+      runToEnd(fast.t);
+      expect(fast.t.rec.n).toBe(all.length);
+      expect(timelineHash(fast.t)).toBe(timelineHash(ref.t));
+      const ids = sample(all.length, 12);
+      // Backwards first (forces re-execution from step 0), then forwards.
+      for (const id of [...ids].sort((a, b) => b - a).concat(ids)) {
+        const got = materialize(fast.t, id)!;
+        expect(view(got), `${p.name} step ${id}`).toEqual(view(all[id - 1]!));
+        // The compact record says what the full step says.
+        expect(phaseOf(fast.t.rec, id)).toBe(got.phase);
+        expect(fnOf(fast.t.rec, id)).toBe(got.fn);
+        expect(pfnsOf(fast.t.rec, id)).toEqual(got.pfns.filter((x) => x.pfn >= 0).map((x) => ((x.nr ?? 1) === 1 ? { pfn: x.pfn, role: x.role } : { pfn: x.pfn, role: x.role, nr: x.nr })));
+      }
+      // Materializing leaves the state where it was: at the end.
+      expect(fast.t.cur).toBe(all.length);
+      expect(timelineHash(fast.t)).toBe(timelineHash(ref.t));
+    });
+  }
+});
+
+describe('bounded memory: journals dropped under a budget, states reached again', () => {
+  const scenario = findPreset('compact-memory')!.scenario;
+  // Reference: the hash at every step of one straight run (fully journaled, no budget).
+  const ref = openSession(scenario, { recordAll: true });
+  runToEnd(ref.t);
+  const total = ref.t.rec.n;
+  const hashes: string[] = [];
+  for (let n = 0; n <= total; n++) {
+    seek(ref.t, n);
+    hashes.push(timelineHash(ref.t));
+  }
+  const refSteps = allSteps(ref.t);
+
+  test('a small budget drops journals, keeps the held journal near it, and every seek lands on the reference hash (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: total }).map((n) => ({ seek: n })), fc.integer({ min: 1, max: total }).map((n) => ({ show: n }))), { minLength: 1, maxLength: 12 }),
+        fc.constantFrom(500, 3000),
+        (ops, segment) => {
+          const s = openSession(scenario, { segmentEntries: segment, journalBudget: 2 * segment, keepFull: 64 });
+          runToEnd(s.t);
+          expect(s.t.hist.evictions).toBeGreaterThan(0);
+          for (const op of ops) {
+            if ('seek' in op) {
+              seek(s.t, op.seek);
+              expect(timelineHash(s.t), `seek ${op.seek}`).toBe(hashes[op.seek]);
+            } else {
+              const at = s.t.cur;
+              expect(view(materialize(s.t, op.show)!), `step ${op.show}`).toEqual(view(refSteps[op.show - 1]!));
+              expect(s.t.cur).toBe(at);
+              expect(timelineHash(s.t)).toBe(hashes[at]);
+            }
+            // The budget holds, give or take the open segment and the segments in use.
+            expect(journalHeld(s.t.hist)).toBeLessThanOrEqual(2 * segment + 3 * segment + segment);
+          }
+        },
+      ),
+      { numRuns: 12, seed: 14 },
+    );
+  });
+
+  test('stepping back through a dropped stretch re-executes and still lands on every reference hash', () => {
+    const s = openSession(scenario, { segmentEntries: 400, journalBudget: 800 });
+    runToEnd(s.t);
+    seek(s.t, 0);
+    const evicted = s.t.hist.evictions;
+    expect(evicted).toBeGreaterThan(0);
+    for (let n = total; n >= total - 50; n--) {
+      seek(s.t, n);
+      expect(timelineHash(s.t)).toBe(hashes[n]);
+    }
+    expect(s.t.reexecuted).toBeGreaterThan(0);
+  });
+
+  test('computing past the frontier after a re-execution behind it continues the same run', () => {
+    const s = openSession(scenario, { segmentEntries: 500, journalBudget: 1000 });
+    seek(s.t, Math.floor(total / 2));
+    materialize(s.t, 3); // the generators go back to step 0 and stop near 3
+    expect(s.t.genStep).toBeLessThan(Math.floor(total / 2));
+    runToEnd(s.t);
+    expect(s.t.rec.n).toBe(total);
+    expect(timelineHash(s.t)).toBe(hashes[total]);
+  });
+
+  test('the compact record costs at most 32 bytes a step', () => {
+    const b = timelineBytes(ref.t);
+    expect(b.steps / total).toBeLessThanOrEqual(32);
+  });
+});
+
+describe('spans', () => {
+  test('compact-memory has a compaction run per populated zone, migrate_pages calls and folios nested inside, found in order', () => {
+    const s = openSession(findPreset('compact-memory')!.scenario);
+    runToEnd(s.t);
+    const t = s.t;
+    const level = (name: string): number => SPAN_LEVELS.indexOf(name as never);
+    const runs = t.spans.levels[level('compaction')]!;
+    expect(runs.n).toBe(s.k.zones.filter((z) => z.name !== 'Device').length);
+    const calls = t.spans.levels[level('migrate_pages')]!;
+    const folios = t.spans.levels[level('folio')]!;
+    expect(calls.n).toBeGreaterThan(0);
+    expect(folios.n).toBeGreaterThanOrEqual(calls.n);
+    // Every migrate_pages() call lies inside a compaction run; every folio inside a call.
+    const inside = (outer: typeof runs, a: number, b: number): boolean => {
+      for (let i = 0; i < outer.n; i++) if (outer.start[i]! <= a && b <= outer.end[i]!) return true;
+      return false;
+    };
+    for (let i = 0; i < calls.n; i++) expect(inside(runs, calls.start[i]!, calls.end[i]!)).toBe(true);
+    for (let i = 0; i < folios.n; i++) expect(inside(calls, folios.start[i]!, folios.end[i]!)).toBe(true);
+    // The first step of a migrate_pages() span is the call's own step.
+    expect(fnOf(t.rec, calls.start[0]!)).toMatch(/migrate_pages/);
+    // Next / previous span walks the starts in order.
+    let at = 0;
+    const starts: number[] = [];
+    for (let next = spanStep(t.spans, level('migrate_pages'), at, 1); next !== null; next = spanStep(t.spans, level('migrate_pages'), at, 1)) {
+      starts.push(next);
+      at = next;
+    }
+    expect(starts).toEqual(Array.from(calls.start.subarray(0, calls.n)));
+    expect(spanStep(t.spans, level('migrate_pages'), at, -1)).toBe(starts[starts.length - 2]);
+  });
+});
