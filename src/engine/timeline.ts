@@ -18,7 +18,7 @@
 //   between two yields is atomic with respect to other actions, like code under a lock.
 
 import type { Kernel } from '../kernel/kernel';
-import { mkStep, type SpanKind, type SpanSink, type StepInfo, type Steps } from '../kernel/step';
+import { madeFast, mkStep, type SpanKind, type SpanSink, type StepInfo, type Steps } from '../kernel/step';
 import { newFootprint } from '../kernel/memmap';
 import { stateHash } from '../kernel/store';
 import {
@@ -100,6 +100,8 @@ export interface Timeline {
   reexecuted: number;
   /** Steps handed to onStep so far. */
   streamed: number;
+  /** The last stretch of kernel code ran recording (its footprint reached the next step whole). */
+  prevRecorded: boolean;
   /** allSteps(): where a whole re-execution collects its steps, and its last answer. */
   collect: Step[] | null;
   all: Step[] | null;
@@ -140,6 +142,7 @@ export function createTimeline(k: Kernel, makeScheduler: () => Scheduler, opts: 
     actionCounts: new Map(),
     reexecuted: 0,
     streamed: 0,
+    prevRecorded: true,
     collect: null,
     all: null,
     failure: null,
@@ -194,7 +197,7 @@ function keep(t: Timeline, step: Step): void {
 }
 
 /** A step the generators just reported: new (appended) or made again (checked against the record). */
-function produce(t: Timeline, task: Task, mark: number, info: StepInfo, recording: boolean): void {
+function produce(t: Timeline, task: Task, mark: number, info: StepInfo, recording: boolean, first: boolean): void {
   const id = ++t.genStep;
   if (id > t.rec.n) {
     appendStep(t.rec, mark, task.action, task.name, info);
@@ -208,7 +211,11 @@ function produce(t: Timeline, task: Task, mark: number, info: StepInfo, recordin
       throw new Error(`re-execution diverged at step ${id}: journal position ${mark}, the first run recorded ${t.rec.mark[id]}`);
     }
   }
-  if (recording) {
+  // Not kept: a step built in an earlier, fast stretch and reported now (a path that builds
+  // several steps at once), and the first step after a fast stretch, whose per-page footprint
+  // misses what that stretch wrote after its last step. materialize() records from further back.
+  const complete = recording && !madeFast(info) && (t.prevRecorded || first === false);
+  if (complete) {
     // The StepInfo was made for this timeline alone (mkStep): number it in place rather than copy.
     const step = info as Step & { id: number; action: number; task: string };
     step.id = id;
@@ -252,16 +259,21 @@ function runOnce(t: Timeline): boolean {
     k.sink = null;
     k.spans = null;
   }
-  for (const rec of sink) produce(t, task, t.jBase + rec.mark, rec.info, recording);
-  if (!r.done) produce(t, task, position(t), r.value, recording);
+  let first = true;
+  for (const rec of sink) {
+    produce(t, task, t.jBase + rec.mark, rec.info, recording, first);
+    first = false;
+  }
+  if (!r.done) produce(t, task, position(t), r.value, recording, first);
   else {
     t.sched.finished(task);
     t.spanStacks.delete(task);
     // Writes after the path's last step must belong to a step too.
     if (position(t) > t.rec.mark[t.genStep]!) {
-      produce(t, task, position(t), mkStep(k, { phase: 'done', fn: task.name, file: '', text: `${task.name} finished`, pfns: [] }), recording);
+      produce(t, task, position(t), mkStep(k, { phase: 'done', fn: task.name, file: '', text: `${task.name} finished`, pfns: [] }), recording, first);
     }
   }
+  t.prevRecorded = recording;
   return true;
 }
 
@@ -329,6 +341,12 @@ function reexecute(t: Timeline, upTo: number, until: () => boolean = () => false
     t.genDone = false;
     t.spanStacks.clear();
     t.k.quietFrees = false;
+    // The footprint starts as it did at step 0: nothing read or written yet.
+    const fp = t.k.mem.fp!;
+    fp.reads = 0;
+    fp.writes = 0;
+    fp.touched.length = 0;
+    t.prevRecorded = true;
     t.cur = -1;
     swapJournal(h, true);
     t.jBase = 0;

@@ -196,6 +196,12 @@ export function quietly<T>(k: StepEmitter, fn: () => T): T {
 
 export const hex = (n: number): string => '0x' + n.toString(16);
 
+/**
+ * Was this step made in fast-forward (mkStep with the footprint's `track` off)? Such a step has
+ * no per-page footprint nor after values: the engine keeps only its compact record.
+ */
+export const madeFast = (s: StepInfo): boolean => s.footprint === NO_FOOTPRINT;
+
 const NO_TRACE: readonly string[] = [];
 const NO_AFTER: readonly PfnState[] = [];
 const NO_FOOTPRINT: StepFootprint = { reads: 0, writes: 0, pages: [] };
