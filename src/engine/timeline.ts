@@ -102,6 +102,8 @@ export interface Timeline {
   streamed: number;
   /** The last stretch of kernel code ran recording (its footprint reached the next step whole). */
   prevRecorded: boolean;
+  /** A re-execution making one step in time slices (materializeSome). */
+  making: Making | null;
   /** allSteps(): where a whole re-execution collects its steps, and its last answer. */
   collect: Step[] | null;
   all: Step[] | null;
@@ -143,6 +145,7 @@ export function createTimeline(k: Kernel, makeScheduler: () => Scheduler, opts: 
     reexecuted: 0,
     streamed: 0,
     prevRecorded: true,
+    making: null,
     collect: null,
     all: null,
     failure: null,
@@ -428,6 +431,7 @@ function settle(t: Timeline, n: number): void {
  * (the worker's time slice); the timeline then stays at the last step computed. Returns the step.
  */
 export function seek(t: Timeline, n: number, until: () => boolean = () => false): number {
+  giveUpMaking(t);
   if (n < 0) n = 0;
   if (n >= frontier(t) && !t.done) {
     t.recordFrom = Math.max(t.recordFrom, n - RECORD_BEHIND);
@@ -450,6 +454,7 @@ export function stepBy(t: Timeline, delta: number): number {
  * by re-execution. A timeline that records everything (recordAll, onStep) records as it goes.
  */
 export function runToEnd(t: Timeline, until: () => boolean = () => false): number {
+  giveUpMaking(t);
   const from = t.recordFrom;
   if (!t.recordAll && !t.onStep) t.recordFrom = Math.max(from, t.rec.n + 1, t.fastFrom);
   try {
@@ -466,6 +471,7 @@ export function runToEnd(t: Timeline, until: () => boolean = () => false): numbe
  * `until()` says stop, without moving the current step (the worker's background work).
  */
 export function computeAhead(t: Timeline, target: number, until: () => boolean): void {
+  giveUpMaking(t);
   const cur = t.cur;
   const from = t.recordFrom;
   if (!t.recordAll && !t.onStep) t.recordFrom = Math.max(from, t.rec.n + 1, t.fastFrom);
@@ -477,44 +483,87 @@ export function computeAhead(t: Timeline, target: number, until: () => boolean):
   settle(t, cur);
 }
 
-/** Step `id` in full: from the cache, or made again by re-execution (with its neighbours). */
-export function materialize(t: Timeline, id: number): Step | undefined {
-  if (id < 1 || id > t.rec.n) return undefined;
+/** A step already held in full, or undefined (never re-executes). */
+export const cachedStep = (t: Timeline, id: number): Step | undefined => t.full.get(id);
+
+/** A re-execution in progress for one step (materializeSome), kept across time slices. */
+interface Making {
+  readonly id: number;
+  /** Where the state goes back to when it is done or given up. */
+  readonly cur: number;
+  /** Recording starts here; the generators run to hi. */
+  rf: number;
+  readonly hi: number;
+  margin: number;
+}
+
+/** Steps a re-execution would run to make step `id` (0 when it is held in full). */
+export function materializeCost(t: Timeline, id: number): number {
+  if (t.full.has(id)) return 0;
+  return forwardsFrom(t, id) ? id - t.genStep : id;
+}
+
+/** Walking forwards through steps computed fast: the generators are just behind and can go on. */
+const forwardsFrom = (t: Timeline, id: number): boolean =>
+  t.genStep < id && t.genStep >= id - 4 * RECORD_BEHIND && (replaying(t) || !t.genDone);
+
+/**
+ * Make step `id` in full, a time slice at a time: null while `until()` stopped it (the state then
+ * stays at the re-execution's position: call again to go on, or giveUpMaking), the step once made
+ * (the state is back where it was). From the cache when held; else by re-execution with its
+ * neighbours, recording from well before it.
+ */
+export function materializeSome(t: Timeline, id: number, until: () => boolean): Step | null {
   const hit = t.full.get(id);
   if (hit) return hit;
-  const cur = t.cur >= 0 ? t.cur : t.genStep;
+  let m = t.making && t.making.id === id ? t.making : null;
+  if (!m) {
+    giveUpMaking(t);
+    const cur = t.cur >= 0 ? t.cur : t.genStep;
+    if (forwardsFrom(t, id)) m = { id, cur, rf: t.genStep + 1, hi: Math.min(t.rec.n, id + 4 * RECORD_BEHIND), margin: 0 };
+    else {
+      // A stretch of kernel code records or not as a whole: start recording well before the
+      // trace panel's window, and further back (up to step 1) if a long stretch swallowed it.
+      const lo = Math.max(1, id - RECORD_BEHIND);
+      m = { id, cur, rf: Math.max(1, lo - 256), hi: Math.min(t.rec.n, id + 32), margin: 256 };
+    }
+    t.making = m;
+    if (t.genStep >= m.rf) reexecute(t, 0); // generators past the window: start again
+  }
   const from = t.recordFrom;
-  if (t.genStep < id && t.genStep >= id - 4 * RECORD_BEHIND && (replaying(t) || t.genStep === t.rec.n || !t.genDone)) {
-    // Walking forwards through steps computed fast: carry on from the generators, recording.
-    t.recordFrom = t.genStep + 1;
+  for (;;) {
+    t.recordFrom = m.rf;
     try {
-      reexecute(t, Math.min(t.rec.n, id + 4 * RECORD_BEHIND));
+      reexecute(t, m.hi, until);
     } finally {
       t.recordFrom = from;
     }
-    settle(t, cur);
-    const s = t.full.get(id);
-    if (s) return s;
+    if (t.genStep < m.hi && !t.genDone && until()) return null;
+    if (t.full.has(id) || m.rf === 1) break;
+    // Not made whole: record from further back.
+    m.margin = Math.max(256, m.margin * 16);
+    m.rf = Math.max(1, id - RECORD_BEHIND - m.margin);
+    reexecute(t, 0);
   }
-  const lo = Math.max(1, id - RECORD_BEHIND);
-  const hi = Math.min(t.rec.n, id + 32);
-  // A stretch of kernel code records or not as a whole: start recording well before `lo`, and
-  // further back (up to step 1) if a long stretch still swallowed the step.
-  for (let margin = 256; ; margin *= 16) {
-    const rf = Math.max(1, lo - margin);
-    t.recordFrom = rf;
-    try {
-      if (t.genStep >= rf) reexecute(t, 0); // generators past the window: start again
-      reexecute(t, hi);
-    } finally {
-      t.recordFrom = from;
-    }
-    if (t.full.has(id) || rf === 1) break;
-  }
-  settle(t, cur);
+  t.making = null;
+  settle(t, m.cur);
   const s = t.full.get(id);
   if (!s) throw new Error(`step ${id} was not made again by re-execution`);
   return s;
+}
+
+/** Abandon a re-execution stopped between slices: the state goes back to the step it was at. */
+export function giveUpMaking(t: Timeline): void {
+  const m = t.making;
+  if (!m) return;
+  t.making = null;
+  settle(t, m.cur);
+}
+
+/** Step `id` in full: from the cache, or made again by re-execution (with its neighbours). */
+export function materialize(t: Timeline, id: number): Step | undefined {
+  if (id < 1 || id > t.rec.n) return undefined;
+  return materializeSome(t, id, () => false)!;
 }
 
 export function currentStep(t: Timeline): Step | undefined {
@@ -530,6 +579,7 @@ export function allSteps(t: Timeline): Step[] {
   let complete = true;
   for (let id = 1; id <= t.rec.n && complete; id++) complete = t.full.has(id);
   if (complete) return (t.all = Array.from({ length: t.rec.n }, (_, i) => t.full.get(i + 1)!));
+  giveUpMaking(t);
   const cur = t.cur >= 0 ? t.cur : t.genStep;
   const out: Step[] = [];
   const from = t.recordFrom;

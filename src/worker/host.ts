@@ -39,7 +39,7 @@ import { importDump } from '../kernel/import/rebuild';
 import type { ImportReport } from '../kernel/import/types';
 import { populate } from '../kernel/populate';
 import { encodeScenario, MAX_PAYLOAD_CHARS } from '../engine/share';
-import { computeAhead, currentStep, frontier, journalOf, markAt, runToEnd, seek, stepBy, timelineHash, type Timeline } from '../engine/timeline';
+import { computeAhead, currentStep, frontier, giveUpMaking, journalOf, markAt, materializeCost, materializeSome, runToEnd, seek, stepBy, timelineHash, type Timeline } from '../engine/timeline';
 import { runFraction } from '../engine/progress';
 import { VM_EVENT } from '../kernel/vmstat';
 import { SPAN_LEVELS, spanStep, spansIn } from '../engine/spans';
@@ -54,7 +54,7 @@ import { breakpointHit } from './breakpoints';
 import { dumpFiles, importActions, importRefusal, throttledProgress } from './imports';
 import { replayTraceOf } from './replays';
 import { Refused, resolve, validateText, validBreakpoints, wholeNumber, type Resolved } from './input';
-import { stepView, traceBetween } from './frame';
+import { pendingStepView, stepView, traceBetween } from './frame';
 import { collectMarkers, createMarkerIndex, findFailedStep, findPhaseStep, pageHistory, type MarkerIndex, type PageHistory } from './timelineIndex';
 import { MAX_SPANS, PROGRESS_MS, TRACE_KEEP, type Breakpoint, type Command, type FrameMsg, type LoadSource, type SessionInfo, type WorkerMsg } from './protocol';
 
@@ -79,6 +79,11 @@ const VARIANTS: readonly string[] = scenarioSchema.shape.variant.unwrap().option
 export const SLICE_MS = 40;
 /** Work the worker does on its own after a load (finding the run's full length), at most. */
 export const AHEAD_MS = 1000;
+/** A frame makes its step in full at once when that re-executes at most this many steps. */
+const SYNC_MATERIALIZE = 20_000;
+
+/** Jobs that answer a command: the UI is busy until their frame. */
+const counted = (j: { readonly what: string }): boolean => j.what !== 'ahead' && j.what !== 'narrate';
 
 /** Play ticks at most at display rate; a slower speed ticks once per step. */
 export const TICK_MS = 16;
@@ -92,7 +97,7 @@ const MAX_SPEED = 1_000_000;
  * until their frame); the background look-ahead after a load is not.
  */
 interface Job {
-  readonly what: 'run' | 'seek' | 'phase' | 'span' | 'ahead';
+  readonly what: 'run' | 'seek' | 'phase' | 'span' | 'ahead' | 'narrate';
   readonly work: (until: () => boolean) => boolean;
   readonly started: number;
   readonly steps0: number;
@@ -158,13 +163,26 @@ export function createHost(env: HostEnv): Host {
   env.post({ type: 'ready', presets: PRESETS.map((p) => ({ name: p.name, summary: p.summary })), variants: VARIANTS });
 
   /** What `handled` the UI may be told now: a pending frame will cover the rest. */
-  const handledVisible = (): number => (job && job.what !== 'ahead' ? job.handledBefore : dirty && s ? frameHandled : handled);
+  const handledVisible = (): number => (job && counted(job) ? job.handledBefore : dirty && s ? frameHandled : handled);
 
   function flush(): void {
+    // A command's job answers with its own frame; a narration job holds the state elsewhere.
     if (!dirty || inFlight !== null || !s || !vt || (job && job.what !== 'ahead')) return;
     const t = s.t;
     updateView(vt, s.k, markAt(t, t.cur), journalOf(s.t));
     const view = vt.view.slice(); // the tracker keeps its own; this copy is transferred
+    // The current step in full: held, cheap to make again, or made by a background job after
+    // this frame (which shows its compact record meanwhile).
+    let stepInfo: FrameMsg['stepInfo'] = null;
+    let narrate = false;
+    if (t.cur > 0) {
+      const cost = materializeCost(t, t.cur);
+      if (cost <= SYNC_MATERIALIZE) stepInfo = stepView(currentStep(t)!);
+      else {
+        stepInfo = pendingStepView(t, t.cur, cost);
+        narrate = true;
+      }
+    }
     const reset = sentStep < 0 || t.cur < sentStep;
     const { markers, fns } = collectMarkers(markerIx, t.rec);
     const pts = series!.points;
@@ -183,7 +201,7 @@ export function createHost(env: HostEnv): Host {
       frontier: frontier(t),
       done: t.done,
       playing: play !== null,
-      stepInfo: t.cur > 0 ? stepView(currentStep(t)!) : null,
+      stepInfo,
       stateHash: timelineHash(t),
       nrPfns: s.k.mem.nr,
       zones: s.k.zones.map((z) => ({ name: z.name, start: z.start, end: z.end })),
@@ -213,6 +231,23 @@ export function createHost(env: HostEnv): Host {
     seriesSent = pts.length;
     seriesStride = series!.stride;
     env.post(frame, [view.buffer]);
+    if (narrate) {
+      sentStep = -1; // the trace lines come with the step in full: that frame replaces the trace
+      if (!job) startNarrate(t, t.cur);
+    }
+  }
+
+  /** Make step `id` in full in the background; a frame with it follows (any command comes first). */
+  function startNarrate(t: Timeline, id: number): void {
+    const now = env.now();
+    job = {
+      what: 'narrate', started: now, steps0: t.genStep, handledBefore: handled, budget: Infinity, lastProgress: now, cancel: () => {},
+      work: (until) => {
+        if (t.cur !== id && t.making?.id !== id) return true; // moved on meanwhile
+        return materializeSome(t, id, until) !== null;
+      },
+    };
+    job.cancel = env.setTimer(runSlice, 0);
   }
 
   function fail(e: unknown): void {
@@ -243,9 +278,10 @@ export function createHost(env: HostEnv): Host {
   function stopJob(): void {
     if (!job) return;
     job.cancel();
-    const wasCounted = job.what !== 'ahead';
+    const was = job;
     job = null;
-    if (wasCounted) dirty = true;
+    if (was.what === 'narrate' && s) giveUpMaking(s.t); // the state goes back to the step shown
+    if (counted(was)) dirty = true;
   }
 
   function startJob(what: Job['what'], work: Job['work']): void {
@@ -266,13 +302,15 @@ export function createHost(env: HostEnv): Host {
       j.budget -= env.now() - t0;
       if (job !== j) return;
       if (finished || j.budget <= 0) {
+        if (!finished && j.what === 'narrate' && s) giveUpMaking(s.t);
         job = null;
-        // The look-ahead's frame shows the run's full length when it found it; a command's frame answers it.
+        // The look-ahead's frame shows the run's full length when it found it; a narration's frame
+        // shows the step in full; a command's frame answers it.
         if (j.what !== 'ahead' || finished) dirty = true;
         flush();
         return;
       }
-      if (j.what !== 'ahead') postProgress(j, s.t);
+      if (counted(j)) postProgress(j, s.t);
       j.cancel = env.setTimer(runSlice, 0);
     } catch (e) {
       job = null;
@@ -305,7 +343,7 @@ export function createHost(env: HostEnv): Host {
     const f = runFraction(t, (s?.scenario.actions ?? []).length);
     const total = f && f > 0.001 ? Math.max(done, Math.round(done / f)) : 0;
     const rate = Math.round(((done - j.steps0) * 1000) / Math.max(1, now - j.started));
-    env.post({ type: 'progress', what: j.what as Exclude<Job['what'], 'ahead'>, done, total, unit: 'steps', rate, migrated: s!.k.events.a[VM_EVENT.PGMIGRATE_SUCCESS]!, cancellable: true });
+    env.post({ type: 'progress', what: j.what as Exclude<Job['what'], 'ahead' | 'narrate'>, done, total, unit: 'steps', rate, migrated: s!.k.events.a[VM_EVENT.PGMIGRATE_SUCCESS]!, cancellable: true });
   }
 
   /** Steps recorded in full before the end of a run: enough for the trace panel, at recording cost. */
@@ -668,7 +706,8 @@ export function createHost(env: HostEnv): Host {
         const counted = countsAsHandled(cmd);
         if (counted) handled++;
         // A new command makes way: the running job stops where it got to (cancel says so itself).
-        if (job && counted && cmd.type !== 'cancel') stopJob();
+        // A narration holds the state elsewhere: anything that reads it stops it too.
+        if (job && (counted || (job.what === 'narrate' && cmd.type === 'inspect')) && cmd.type !== 'cancel') stopJob();
         try {
           handle(cmd);
         } catch (e) {

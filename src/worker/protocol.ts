@@ -190,6 +190,12 @@ export const DEBUG_WORKER_NAME = 'pfnscope-sim-test';
 /** The current step as the narration shows it. */
 export interface StepView {
   readonly id: number;
+  /**
+   * The step's narration, trace and footprint are being made again by re-execution (a step of a
+   * long run computed in fast-forward): `text` says so, the rest comes from its compact record,
+   * and a frame with the whole step follows unless another command comes first.
+   */
+  readonly pending?: boolean;
   /** The action's task name, as in trace lines ("alloc-1000"). */
   readonly task: string;
   readonly phase: Phase;
