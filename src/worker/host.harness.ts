@@ -9,14 +9,16 @@ import type { Command, FrameMsg, WorkerMsg } from './protocol';
 
 export type Harness = ReturnType<typeof harness>;
 
-export function harness() {
+/** `msPerCall`: the clock moves on at every reading, so the host's time slices end (0: time stands still). */
+export function harness(opts: { readonly msPerCall?: number } = {}) {
   let now = 0;
+  const step = opts.msPerCall ?? 0;
   let timers: { at: number; fn: () => void }[] = [];
   const posted: { msg: WorkerMsg; transfer: ArrayBuffer[] }[] = [];
   let read = 0;
   const env: HostEnv = {
     post: (msg, transfer = []) => posted.push({ msg, transfer }),
-    now: () => now,
+    now: () => (now += step),
     setTimer(fn, ms) {
       const t = { at: now + ms, fn };
       timers.push(t);
@@ -53,10 +55,10 @@ export function harness() {
         const due = timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
         if (!due) break;
         timers = timers.filter((t) => t !== due);
-        now = due.at;
+        now = Math.max(now, due.at); // a clock that moves as it is read never goes back
         due.fn();
       }
-      now = end;
+      now = Math.max(now, end);
     },
     pendingTimers: () => timers.length,
   };

@@ -1,0 +1,156 @@
+// Long work in the worker: Run to end computes in time slices with progress, a cancel (or any new
+// command) stops it at the last step computed and the session stays consistent; spans answer
+// zoomed timelines and Next / Previous span; a far step's narration is made in the background.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findPreset } from '../engine/presets';
+import { openSession, type Session } from '../engine/session';
+import { materialize, runToEnd } from '../engine/timeline';
+import { SPAN_LEVELS } from '../engine/spans';
+import { expectMatchesSession, harness } from './host.harness';
+import type { FrameMsg, ProgressMsg, SpansMsg } from './protocol';
+
+const LONG = 'balloon-compaction';
+let ref: Session;
+let total: number;
+beforeAll(() => {
+  ref = openSession(findPreset(LONG)!.scenario);
+  total = runToEnd(ref.t);
+});
+
+/** The frames posted since the last look, the last one acknowledged (as the UI does once drawn). */
+function frames(h: ReturnType<typeof harness>): FrameMsg[] {
+  const fs = h.frames();
+  if (fs.length) h.send({ type: 'ack', seq: fs[fs.length - 1]!.seq });
+  return fs;
+}
+
+/** Fire timers until a frame arrives (each timer is one time slice of the job). */
+function untilFrame(h: ReturnType<typeof harness>, max = 100_000): { frame: FrameMsg; progress: ProgressMsg[] } {
+  const progress: ProgressMsg[] = [];
+  for (let i = 0; i < max; i++) {
+    for (const m of h.take()) {
+      if (m.type === 'progress') progress.push(m);
+      if (m.type === 'frame') {
+        h.send({ type: 'ack', seq: m.seq });
+        return { frame: m, progress };
+      }
+      if (m.type === 'error') throw new Error(m.message);
+    }
+    h.advance(0);
+  }
+  throw new Error('no frame');
+}
+
+describe('long work in the worker', () => {
+  it('Run to end runs in slices with progress; cancel stops at the last step computed, and the session goes on from there', () => {
+    const h = harness({ msPerCall: 0.01 });
+    h.send({ type: 'load', source: { kind: 'preset', name: LONG } });
+    frames(h);
+    h.send({ type: 'runToEnd' });
+    // Some slices, with progress and no frame.
+    const progress: ProgressMsg[] = [];
+    for (let i = 0; i < 4; i++) {
+      h.advance(0);
+      for (const m of h.take()) {
+        expect(m.type).not.toBe('frame');
+        if (m.type === 'progress') progress.push(m);
+      }
+    }
+    expect(progress.length).toBeGreaterThan(0);
+    const p = progress[progress.length - 1]!;
+    expect(p).toMatchObject({ what: 'run', unit: 'steps', cancellable: true });
+    expect(p.done).toBeGreaterThan(0);
+    expect(p.done).toBeLessThan(total);
+    expect(p.rate).toBeGreaterThan(0);
+    // An estimate from the compaction's scanners, once compaction runs.
+    if (p.total > 0) expect(p.total).toBeGreaterThanOrEqual(p.done);
+    h.send({ type: 'cancel' });
+    const f = frames(h).pop()!;
+    expect(f.done).toBe(false);
+    expect(f.step).toBe(f.frontier);
+    expect(f.step).toBeGreaterThanOrEqual(p.done);
+    expect(f.step).toBeLessThan(total);
+    expectMatchesSession(ref, f);
+    // The session goes on: a step forward, then the rest of the run.
+    h.send({ type: 'step', delta: 1 });
+    const g = untilFrame(h).frame;
+    expect(g.step).toBe(f.step + 1);
+    expectMatchesSession(ref, g);
+    h.send({ type: 'runToEnd' });
+    const end = untilFrame(h).frame;
+    expect(end).toMatchObject({ done: true, step: total, frontier: total });
+    expectMatchesSession(ref, end);
+  });
+
+  it('a new command makes the running job give way', () => {
+    const h = harness({ msPerCall: 0.01 });
+    h.send({ type: 'load', source: { kind: 'preset', name: LONG } });
+    frames(h);
+    h.send({ type: 'runToEnd' });
+    for (let i = 0; i < 5; i++) h.advance(0);
+    h.take();
+    h.send({ type: 'seek', step: 3 });
+    const f = untilFrame(h).frame;
+    expect(f.step).toBe(3);
+    expect(f.done).toBe(false);
+    expectMatchesSession(ref, f);
+    // No slice of the old job is left running.
+    h.advance(0);
+    expect(h.take().filter((m) => m.type === 'progress' || m.type === 'frame')).toEqual([]);
+  });
+
+  it("a far step's narration comes from its compact record at once, then in full from a background re-execution", () => {
+    const h = harness();
+    h.send({ type: 'load', source: { kind: 'preset', name: LONG } });
+    frames(h);
+    h.send({ type: 'runToEnd' });
+    untilFrame(h);
+    const mid = Math.floor(total / 2);
+    h.send({ type: 'seek', step: mid });
+    const f = frames(h).pop()!;
+    const want = materialize(ref.t, mid)!;
+    expect(f.step).toBe(mid);
+    expectMatchesSession(ref, f);
+    expect(f.stepInfo).toMatchObject({ id: mid, pending: true, fn: want.fn, phase: want.phase });
+    expect(f.stepInfo!.text).toMatch(/re-executing [\d,]+ steps/);
+    const g = untilFrame(h).frame;
+    expect(g.step).toBe(mid);
+    expect(g.stepInfo).toMatchObject({ id: mid, fn: want.fn, text: want.text });
+    expect(g.stepInfo!.pending).toBeUndefined();
+    expect(g.traceReset).toBe(true);
+    expect(g.trace.length).toBeGreaterThan(0);
+    expectMatchesSession(ref, g);
+  });
+});
+
+describe('spans', () => {
+  it('answers the spans of a step range, and Next / Previous span goes to their starts', () => {
+    const h = harness();
+    h.send({ type: 'load', source: { kind: 'preset', name: 'compact-memory' } });
+    frames(h);
+    h.send({ type: 'runToEnd' });
+    const end = untilFrame(h).frame;
+    // The whole run has thousands of folios (thinned in the answer); its start has a few dozen.
+    h.send({ type: 'spans', from: 0, to: 400 });
+    const msgs = h.take();
+    expect(msgs.map((m) => m.type)).toEqual(['spans']);
+    const sp = msgs[0] as SpansMsg;
+    expect(sp.levels).toHaveLength(SPAN_LEVELS.length);
+    const folio = SPAN_LEVELS.indexOf('folio');
+    const folios = sp.levels[folio]!;
+    expect(folios.length).toBeGreaterThan(2);
+    for (const [a, b] of folios) expect(a).toBeLessThanOrEqual(b);
+    expect(folios[folios.length - 1]![0]).toBeLessThanOrEqual(400);
+    expect(end.frontier).toBeGreaterThan(400);
+    h.send({ type: 'seek', step: 0 });
+    frames(h);
+    h.send({ type: 'span', level: folio, dir: 1 });
+    expect(untilFrame(h).frame.step).toBe(folios[0]![0]);
+    h.send({ type: 'span', level: folio, dir: 1 });
+    expect(untilFrame(h).frame.step).toBe(folios[1]![0]);
+    h.send({ type: 'span', level: folio, dir: -1 });
+    expect(untilFrame(h).frame.step).toBe(folios[0]![0]);
+    h.send({ type: 'span', level: 99, dir: 1 });
+    expect(h.take().find((m) => m.type === 'error')).toMatchObject({ fatal: false });
+  });
+});
