@@ -8,7 +8,7 @@ import { findPreset, PRESETS } from '../engine/presets';
 import { parseScenarioText, type Scenario } from '../engine/scenario';
 import { parseShareUrl } from '../engine/share';
 import { importedScenario, openImportedSession, openSession } from '../engine/session';
-import { frontier, materialize, runToEnd, seek, timelineHash } from '../engine/timeline';
+import { frontier, runToEnd, seek, timelineHash, type TimelineOptions } from '../engine/timeline';
 import { traceLines } from '../engine/trace';
 import { summaryOf } from '../engine/snapshot';
 import { VM_EVENT } from '../kernel/vmstat';
@@ -68,15 +68,17 @@ function main(argv: readonly string[]): number {
   // --import: a real machine's memory; SOURCE, when given, contributes only its actions.
   const imported = args.import ? importPrefix(args.import) : null;
   const actions = args.sourceGiven ? src.scenario.actions ?? [] : [];
-  const replay = args.replay
-    ? openReplayFile(args.replay, imported ? imported.k : populate(populateSpecOf(src.scenario)), imported ? importedScenario(imported) : src.scenario, args.vmemmapBase)
-    : null;
-  const s = replay ?? (imported ? openImportedSession(imported, actions) : openSession(src.scenario));
-  const t = s.t;
   const target = args.until ?? src.step;
+  // --trace records every step and prints it as it is computed: a run of millions of steps is
+  // never held whole.
+  const opts: TimelineOptions = args.trace ? { keepFull: 512, onStep: (st) => { if (target === undefined || st.id <= target) for (const line of traceLines(st)) out(line + '\n'); } } : {};
+  const replay = args.replay
+    ? openReplayFile(args.replay, imported ? imported.k : populate(populateSpecOf(src.scenario)), imported ? importedScenario(imported) : src.scenario, args.vmemmapBase, opts)
+    : null;
+  const s = replay ?? (imported ? openImportedSession(imported, actions, opts) : openSession(src.scenario, opts));
+  const t = s.t;
   const reached = target === undefined ? runToEnd(t) : seek(t, target);
   if (target !== undefined && reached < target) throw new Error(`step ${target} is past the end of the timeline (${reached} steps)`);
-  if (args.trace) for (let id = 1; id <= reached; id++) for (const line of traceLines(materialize(t, id)!)) out(line + '\n');
   if (args.hash && args.seek.length === 0) out(timelineHash(t) + '\n');
   for (const n of args.seek) {
     const at = seek(t, n);

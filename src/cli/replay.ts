@@ -9,6 +9,7 @@ import { comparePrediction, predictionText, type Prediction } from '../engine/pr
 import { openReplaySession, type ReplaySession } from '../engine/replay';
 import { parseTrace, replayInfo } from '../engine/replay-parse';
 import type { Scenario } from '../engine/scenario';
+import type { TimelineOptions } from '../engine/timeline';
 
 function readFile(path: string, what: string): Buffer {
   try {
@@ -32,10 +33,10 @@ export function readTextFile(path: string, what: string): string {
 }
 
 /** Replay the trace in `path` over `k` (fresh: SOURCE's populated memory or an imported one). */
-export function openReplayFile(path: string, k: Kernel, scenario: Scenario, vmemmapBase?: bigint): ReplaySession {
+export function openReplayFile(path: string, k: Kernel, scenario: Scenario, vmemmapBase?: bigint, opts: TimelineOptions = {}): ReplaySession {
   const name = path.split(/[\\/]/).pop() ?? path;
   const trace = parseTrace(readTextFile(path, 'trace'), name, vmemmapBase !== undefined ? { vmemmapBase } : {});
-  return openReplaySession(k, trace, scenario);
+  return openReplaySession(k, trace, scenario, opts);
 }
 
 /** What --summary adds for a replay: the events kept and dropped, and how PFNs were read. */
