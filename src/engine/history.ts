@@ -10,8 +10,11 @@
 // - Beyond `journalBudget` entries the segments farthest from the cursor lose their journal (their
 //   checkpoint stays). A state inside such a segment is made again by deterministic re-execution
 //   (timeline.ts), which journals the segment anew as it passes.
-// - Chunk versions are kept for every checkpoint: they are what makes a restore exact, and they
-//   cost what the run changed, not the size of memory per checkpoint.
+// - Chunk versions cost what the run changed, not the size of memory per checkpoint; still, a
+//   compaction of a whole machine changes most of it. Beyond `checkpointBudget` bytes, checkpoints
+//   between two dropped segments (useful only to land exactly on their step) are thinned away:
+//   their chunk versions go where a later one still precedes the next kept checkpoint, so every
+//   kept checkpoint restores exactly. Their hashes stay, for re-execution to check against.
 
 import { put, type Column, type Stores } from '../kernel/store';
 
@@ -36,6 +39,8 @@ export interface Checkpoint {
   readonly mark: number;
   readonly h1: number;
   readonly h2: number;
+  /** The chunks saved at it, as sid << 20 | chunk; null once thinned away (no longer restorable). */
+  chunks: Int32Array | null;
 }
 
 interface ChunkVersions {
@@ -52,8 +57,13 @@ export interface History {
   readonly versions: (ChunkVersions | undefined)[][];
   readonly segmentEntries: number;
   readonly journalBudget: number;
+  readonly checkpointBudget: number;
+  /** Bytes of the step-0 copy (checkpoint 0, never thinned). */
+  baseBytes: number;
   /** Bytes held by chunk versions. */
   cpBytes: number;
+  /** Where each store's chunks start in a bitmap over all of them (the last entry: the total). */
+  chunkBase: Int32Array;
   /** Segments whose journal was dropped, over the run (for the bench and tests). */
   evictions: number;
   /** The open segment's journal while re-execution journals into a scratch one (swapJournal). */
@@ -97,6 +107,8 @@ export interface HistoryOptions {
   readonly segmentEntries?: number;
   /** Journal writes kept in memory at most (the open segment always stays). */
   readonly journalBudget?: number;
+  /** Bytes of checkpoint chunk versions beyond the step-0 copy before thinning starts. */
+  readonly checkpointBudget?: number;
 }
 
 /** Start the history at the current state (step 0, position 0): a full checkpoint. */
@@ -105,7 +117,10 @@ export function createHistory(st: Stores, opts: HistoryOptions = {}): History {
     st, segs: [], cps: [], versions: st.list.map(() => []),
     segmentEntries: opts.segmentEntries ?? 1 << 20,
     journalBudget: opts.journalBudget ?? 1 << 24,
+    checkpointBudget: opts.checkpointBudget ?? 192 * (1 << 20),
+    baseBytes: 0,
     cpBytes: 0,
+    chunkBase: chunkBases(st),
     evictions: 0,
     parked: null,
   };
@@ -113,12 +128,20 @@ export function createHistory(st: Stores, opts: HistoryOptions = {}): History {
     const n = chunksOf(s.a.length);
     for (let c = 0; c < n; c++) saveChunk(h, s.id, c, 0);
   }
-  h.cps.push({ step: 0, mark: 0, h1: st.h1, h2: st.h2 });
+  h.baseBytes = h.cpBytes;
+  h.cps.push({ step: 0, mark: 0, h1: st.h1, h2: st.h2, chunks: new Int32Array(0) });
   h.segs.push({ start: 0, end: 0, startStep: 0, endStep: 0, sid: null, idx: null, old: null, nu: null });
   return h;
 }
 
 const chunksOf = (len: number): number => (len + (1 << CHUNK_SHIFT) - 1) >> CHUNK_SHIFT;
+
+/** Stores may grow (growStore): leave room for each to double before its chunks overlap the next's. */
+function chunkBases(st: Stores): Int32Array {
+  const base = new Int32Array(st.list.length + 1);
+  st.list.forEach((s, i) => (base[i + 1] = base[i]! + 2 * chunksOf(s.a.length) + 64));
+  return base;
+}
 
 function saveChunk(h: History, sid: number, c: number, cp: number): void {
   const a = h.st.list[sid]!.a;
@@ -149,22 +172,25 @@ export function sealSegment(h: History, step: number): void {
   const len = j.len;
   seg.end = seg.start + len;
   seg.endStep = step;
-  seg.sid = j.sid.slice(0, len);
-  seg.idx = j.idx.slice(0, len);
+  const sids = (seg.sid = j.sid.slice(0, len));
+  const idx = (seg.idx = j.idx.slice(0, len));
   seg.old = j.old.slice(0, len);
   seg.nu = j.nu.slice(0, len);
   const cp = h.cps.length;
-  h.cps.push({ step, mark: seg.end, h1: h.st.h1, h2: h.st.h2 });
-  const seen = h.st.list.map((s) => new Uint8Array(chunksOf(s.a.length)));
+  const saved: number[] = [];
+  // The chunks the segment wrote, as one bitmap over every store's chunks.
+  if (h.st.list.some((s, i) => chunksOf(s.a.length) > h.chunkBase[i + 1]! - h.chunkBase[i]!)) h.chunkBase = chunkBases(h.st);
+  const base = h.chunkBase;
+  const seen = new Uint8Array(base[base.length - 1]!);
   for (let n = 0; n < len; n++) {
-    const sid = seg.sid[n]!;
-    const c = seg.idx[n]! >> CHUNK_SHIFT;
-    const m = seen[sid]!;
-    if (!m[c]) {
-      m[c] = 1;
-      saveChunk(h, sid, c, cp);
+    const at = base[sids[n]!]! + (idx[n]! >> CHUNK_SHIFT);
+    if (seen[at] === 0) {
+      seen[at] = 1;
+      saveChunk(h, sids[n]!, idx[n]! >> CHUNK_SHIFT, cp);
+      saved.push((sids[n]! << 20) | (idx[n]! >> CHUNK_SHIFT));
     }
   }
+  h.cps.push({ step, mark: seg.end, h1: h.st.h1, h2: h.st.h2, chunks: Int32Array.from(saved) });
   j.len = 0;
   h.segs.push({ start: seg.end, end: seg.end, startStep: step, endStep: step, sid: null, idx: null, old: null, nu: null });
 }
@@ -183,8 +209,12 @@ export function segmentAt(h: History, pos: number): number {
 
 const present = (h: History, i: number): boolean => i === h.segs.length - 1 || h.segs[i]!.sid !== null;
 
+/** Can checkpoint `cp` be restored (it was not thinned away)? */
+export const restorable = (h: History, cp: number): boolean => h.cps[cp]?.chunks != null;
+
 /** Restore checkpoint `cp` exactly: every chunk at its newest version at or before it. */
 export function restoreCheckpoint(h: History, cp: number): void {
+  if (!restorable(h, cp)) throw new Error(`checkpoint ${cp} was thinned away`);
   const st = h.st;
   st.list.forEach((s, sid) => {
     const per = h.versions[sid]!;
@@ -263,8 +293,8 @@ export function travel(h: History, from: number, to: number): boolean {
   const seg = h.segs[si]!;
   const cpAtStart = si; // checkpoint si is at segs[si].start (sealing pushes both in step)
   const direct = allPresent(h, from, to) ? Math.abs(to - from) : Infinity;
-  const viaStart = present(h, si) ? restoreCost(h) + (to - seg.start) : to === seg.start ? restoreCost(h) : Infinity;
-  const viaEnd = si < h.segs.length - 1 && present(h, si) ? restoreCost(h) + (seg.end - to) : Infinity;
+  const viaStart = !restorable(h, cpAtStart) ? Infinity : present(h, si) ? restoreCost(h) + (to - seg.start) : to === seg.start ? restoreCost(h) : Infinity;
+  const viaEnd = si < h.segs.length - 1 && present(h, si) && restorable(h, cpAtStart + 1) ? restoreCost(h) + (seg.end - to) : Infinity;
   if (to > journalEnd(h)) throw new Error(`position ${to} is past the journal's end ${journalEnd(h)}`);
   const best = Math.min(direct, viaStart, viaEnd);
   if (best === Infinity) return false;
@@ -331,7 +361,7 @@ export function journalHeld(h: History): number {
  */
 export function enforceBudget(h: History, pos: number, keep: readonly number[]): void {
   let held = journalHeld(h);
-  if (held <= h.journalBudget) return;
+  if (held <= h.journalBudget) return thinCheckpoints(h, pos);
   const protect = new Set([...keep, pos].map((p) => segmentAt(h, p)));
   const order = h.segs
     .map((s, i) => ({ i, d: Math.min(Math.abs(s.start - pos), Math.abs(s.end - pos)) }))
@@ -343,6 +373,35 @@ export function enforceBudget(h: History, pos: number, keep: readonly number[]):
     held -= s.end - s.start;
     s.sid = s.idx = s.old = s.nu = null;
     h.evictions++;
+  }
+  thinCheckpoints(h, pos);
+}
+
+/**
+ * Thin checkpoints away, farthest from `pos` first, until their chunk versions fit the budget:
+ * only those between two dropped segments (never step 0's, nor the newest).
+ */
+export function thinCheckpoints(h: History, pos: number): void {
+  if (h.cpBytes - h.baseBytes <= h.checkpointBudget) return;
+  const last = h.cps.length - 1;
+  const order: number[] = [];
+  for (let x = 1; x < last; x++) if (h.cps[x]!.chunks && !present(h, x - 1) && !present(h, x)) order.push(x);
+  order.sort((a, b) => Math.abs(h.cps[b]!.mark - pos) - Math.abs(h.cps[a]!.mark - pos));
+  for (const x of order) {
+    if (h.cpBytes - h.baseBytes <= h.checkpointBudget) break;
+    let next = x + 1;
+    while (!h.cps[next]!.chunks) next++; // the newest is always kept
+    for (const key of h.cps[x]!.chunks!) {
+      const v = h.versions[key >>> 20]![key & 0xfffff]!;
+      const k = v.cp.indexOf(x);
+      // Superseded before the next kept checkpoint: only a restore of x itself read it.
+      if (k >= 0 && k + 1 < v.cp.length && v.cp[k + 1]! <= next) {
+        h.cpBytes -= v.data[k]!.byteLength;
+        v.cp.splice(k, 1);
+        v.data.splice(k, 1);
+      }
+    }
+    h.cps[x]!.chunks = null;
   }
 }
 

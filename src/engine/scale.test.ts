@@ -66,10 +66,15 @@ describe('bounded memory: journals dropped under a budget, states reached again'
       fc.property(
         fc.array(fc.oneof(fc.integer({ min: 0, max: total }).map((n) => ({ seek: n })), fc.integer({ min: 1, max: total }).map((n) => ({ show: n }))), { minLength: 1, maxLength: 12 }),
         fc.constantFrom(500, 3000),
-        (ops, segment) => {
-          const s = openSession(scenario, { segmentEntries: segment, journalBudget: 2 * segment, keepFull: 64 });
+        fc.constantFrom(0, 1 << 30),
+        (ops, segment, checkpointBudget) => {
+          const s = openSession(scenario, { segmentEntries: segment, journalBudget: 2 * segment, keepFull: 64, checkpointBudget });
           runToEnd(s.t);
           expect(s.t.hist.evictions).toBeGreaterThan(0);
+          // A budget of 0 thins every checkpoint it may; the others stay restorable.
+          const thinned = s.t.hist.cps.filter((c) => !c.chunks).length;
+          if (checkpointBudget === 0) expect(thinned).toBeGreaterThan(0);
+          else expect(thinned).toBe(0);
           for (const op of ops) {
             if ('seek' in op) {
               seek(s.t, op.seek);
@@ -85,7 +90,7 @@ describe('bounded memory: journals dropped under a budget, states reached again'
           }
         },
       ),
-      { numRuns: 12, seed: 14 },
+      { numRuns: 16, seed: 14 },
     );
   });
 

@@ -12,10 +12,12 @@ const PHASES: readonly Phase[] = [
   'move-mapping', 'copy', 'remap', 'putback', 'scan', 'done',
 ];
 const PHASE_ID = new Map(PHASES.map((p, i) => [p, i]));
+// Plain objects for the per-step lookups: property loads with inline caches beat Map lookups here.
+const PHASE_CODE = Object.fromEntries(PHASES.map((p, i) => [p, i])) as Record<Phase, number>;
 /** The table's code of each phase. */
 export const PHASE_IDS: ReadonlyMap<Phase, number> = PHASE_ID;
 const ROLES: readonly Role[] = ['src', 'dst', 'buddy', 'scanner', 'target', 'pinned', 'freed', 'allocated'];
-const ROLE_ID = new Map(ROLES.map((r, i) => [r, i]));
+const ROLE_CODE = Object.fromEntries(ROLES.map((r, i) => [r, i])) as Record<Role, number>;
 
 const PFN_MASK = (1 << 24) - 1;
 
@@ -57,6 +59,9 @@ export interface StepTable {
   readonly fnCache: Map<string, Map<string, number>>;
   readonly tasks: string[];
   readonly taskIds: Map<string, number>;
+  /** The last task interned (steps come in runs of one task). */
+  lastTask: string;
+  lastTaskId: number;
 }
 
 export function createStepTable(): StepTable {
@@ -77,6 +82,8 @@ export function createStepTable(): StepTable {
     fnCache: new Map(),
     tasks: [],
     taskIds: new Map(),
+    lastTask: '',
+    lastTaskId: -1,
   };
 }
 
@@ -125,8 +132,12 @@ export function appendStep(tb: StepTable, mark: number, action: number, task: st
   }
   tb.mark[i + 1] = mark;
   tb.action[i] = action;
-  tb.task[i] = intern(tb.tasks, tb.taskIds, task);
-  tb.phase[i] = PHASE_ID.get(s.phase) ?? 0;
+  if (task !== tb.lastTask) {
+    tb.lastTask = task;
+    tb.lastTaskId = intern(tb.tasks, tb.taskIds, task);
+  }
+  tb.task[i] = tb.lastTaskId;
+  tb.phase[i] = PHASE_CODE[s.phase] ?? 0;
   let byFile = tb.fnCache.get(s.fn);
   if (!byFile) tb.fnCache.set(s.fn, (byFile = new Map()));
   let fn = byFile.get(s.file);
@@ -141,7 +152,7 @@ export function appendStep(tb: StepTable, mark: number, action: number, task: st
     const nr = p.nr ?? 1;
     const log = 31 - Math.clz32(nr);
     const pow2 = nr > 0 && 1 << log === nr && log < 31;
-    tb.pool[tb.poolLen++] = p.pfn | ((ROLE_ID.get(p.role) ?? 0) << 24) | ((pow2 ? log : 31) << 27);
+    tb.pool[tb.poolLen++] = p.pfn | ((ROLE_CODE[p.role] ?? 0) << 24) | ((pow2 ? log : 31) << 27);
     if (!pow2) tb.pool[tb.poolLen++] = nr;
   }
   tb.off[i + 1] = tb.poolLen;

@@ -126,7 +126,7 @@ export function createTimeline(k: Kernel, makeScheduler: () => Scheduler, opts: 
     k,
     rec: createStepTable(),
     spans: createSpanTable(),
-    hist: createHistory(k.st, { segmentEntries: opts.segmentEntries ?? opts.checkpointEvery, journalBudget: opts.journalBudget }),
+    hist: createHistory(k.st, { segmentEntries: opts.segmentEntries ?? opts.checkpointEvery, journalBudget: opts.journalBudget, checkpointBudget: opts.checkpointBudget }),
     cur: 0,
     done: false,
     makeScheduler,
@@ -139,7 +139,8 @@ export function createTimeline(k: Kernel, makeScheduler: () => Scheduler, opts: 
     onStep: opts.onStep ?? null,
     recordAll: opts.recordAll ?? false,
     full: new Map(),
-    keepFull: opts.keepFull ?? 4096,
+    // At least what one materialize() records, so the step it makes stays.
+    keepFull: Math.max(opts.keepFull ?? 4096, 4 * RECORD_BEHIND + 512),
     observers: [],
     actionCounts: new Map(),
     reexecuted: 0,
@@ -193,8 +194,8 @@ function spanSink(t: Timeline, task: Task): SpanSink {
 function keep(t: Timeline, step: Step): void {
   t.full.set(step.id, step);
   if (t.recordAll || t.full.size <= t.keepFull) return;
-  // Drop the cached steps farthest from where the timeline is looking.
-  const at = t.cur >= 0 ? t.cur : step.id;
+  // Drop the cached steps farthest from where the timeline is looking (or the step being made).
+  const at = t.making ? t.making.id : t.cur >= 0 ? t.cur : step.id;
   const ids = [...t.full.keys()].sort((a, b) => Math.abs(b - at) - Math.abs(a - at));
   for (const id of ids.slice(0, t.full.size - (t.keepFull >> 1))) t.full.delete(id);
 }
@@ -319,6 +320,26 @@ function travelTo(t: Timeline, to: number): boolean {
   return travelHistory(t.hist, t.cur >= 0 ? markAt(t, t.cur) : position(t), to);
 }
 
+/** Step 0 again, with the actions' generators started afresh, in replay mode. */
+function restart(t: Timeline): void {
+  endReplay(t);
+  restoreCheckpoint(t.hist, 0);
+  t.sched = t.makeScheduler();
+  t.genStep = 0;
+  t.genDone = false;
+  t.spanStacks.clear();
+  t.k.quietFrees = false;
+  // The footprint starts as it did at step 0: nothing read or written yet.
+  const fp = t.k.mem.fp!;
+  fp.reads = 0;
+  fp.writes = 0;
+  fp.touched.length = 0;
+  t.prevRecorded = true;
+  t.cur = -1;
+  swapJournal(t.hist, true);
+  t.jBase = 0;
+}
+
 /**
  * Bring the live generators to step `upTo` or just past it (a stretch may report several steps),
  * re-executing from step 0 when they are past it or cannot be resumed. Leaves the kernel at the
@@ -336,24 +357,7 @@ function reexecute(t: Timeline, upTo: number, until: () => boolean = () => false
       swapJournal(h, true);
       t.jBase = markAt(t, t.genStep);
     }
-  } else {
-    endReplay(t);
-    restoreCheckpoint(h, 0);
-    t.sched = t.makeScheduler();
-    t.genStep = 0;
-    t.genDone = false;
-    t.spanStacks.clear();
-    t.k.quietFrees = false;
-    // The footprint starts as it did at step 0: nothing read or written yet.
-    const fp = t.k.mem.fp!;
-    fp.reads = 0;
-    fp.writes = 0;
-    fp.touched.length = 0;
-    t.prevRecorded = true;
-    t.cur = -1;
-    swapJournal(h, true);
-    t.jBase = 0;
-  }
+  } else restart(t);
   while (t.genStep < upTo && !until()) {
     if (!runOnce(t)) break;
     afterReplayStretch(t);
@@ -417,9 +421,15 @@ function keepFailure(t: Timeline, e: unknown): never {
 function settle(t: Timeline, n: number): void {
   const to = markAt(t, n);
   if (!travelTo(t, to)) {
-    // Re-execute to the end of n's segment, which journals it again, then replay within it.
+    // Re-execute (fast) to the end of n's segment, which journals it again, then replay within it.
     const si = segmentAt(t.hist, to);
-    reexecute(t, t.hist.segs[si]!.endStep);
+    const from = t.recordFrom;
+    if (!t.recordAll) t.recordFrom = Infinity;
+    try {
+      reexecute(t, t.hist.segs[si]!.endStep);
+    } finally {
+      t.recordFrom = from;
+    }
     if (!travelTo(t, to)) throw new Error(`step ${n} cannot be reached`);
   }
   t.cur = n;
@@ -495,6 +505,8 @@ interface Making {
   rf: number;
   readonly hi: number;
   margin: number;
+  /** This attempt records from a fresh step 0. */
+  fromZero: boolean;
 }
 
 /** Steps a re-execution would run to make step `id` (0 when it is held in full). */
@@ -520,15 +532,18 @@ export function materializeSome(t: Timeline, id: number, until: () => boolean): 
   if (!m) {
     giveUpMaking(t);
     const cur = t.cur >= 0 ? t.cur : t.genStep;
-    if (forwardsFrom(t, id)) m = { id, cur, rf: t.genStep + 1, hi: Math.min(t.rec.n, id + 4 * RECORD_BEHIND), margin: 0 };
+    if (forwardsFrom(t, id)) m = { id, cur, rf: t.genStep + 1, hi: Math.min(t.rec.n, id + 4 * RECORD_BEHIND), margin: 0, fromZero: false };
     else {
       // A stretch of kernel code records or not as a whole: start recording well before the
       // trace panel's window, and further back (up to step 1) if a long stretch swallowed it.
       const lo = Math.max(1, id - RECORD_BEHIND);
-      m = { id, cur, rf: Math.max(1, lo - 256), hi: Math.min(t.rec.n, id + 32), margin: 256 };
+      m = { id, cur, rf: Math.max(1, lo - 256), hi: Math.min(t.rec.n, id + 32), margin: 256, fromZero: false };
     }
     t.making = m;
-    if (t.genStep >= m.rf) reexecute(t, 0); // generators past the window: start again
+    if (t.genStep >= m.rf) {
+      restart(t); // generators past the window: start again
+      m.fromZero = m.rf === 1;
+    }
   }
   const from = t.recordFrom;
   for (;;) {
@@ -539,16 +554,17 @@ export function materializeSome(t: Timeline, id: number, until: () => boolean): 
       t.recordFrom = from;
     }
     if (t.genStep < m.hi && !t.genDone && until()) return null;
-    if (t.full.has(id) || m.rf === 1) break;
-    // Not made whole: record from further back.
+    if (t.full.has(id) || m.fromZero) break;
+    // Not made whole: record from further back, at worst from step 0 (which always makes it).
     m.margin = Math.max(256, m.margin * 16);
     m.rf = Math.max(1, id - RECORD_BEHIND - m.margin);
-    reexecute(t, 0);
+    m.fromZero = m.rf === 1;
+    restart(t);
   }
   t.making = null;
-  settle(t, m.cur);
   const s = t.full.get(id);
   if (!s) throw new Error(`step ${id} was not made again by re-execution`);
+  settle(t, m.cur);
   return s;
 }
 
