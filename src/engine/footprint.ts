@@ -50,9 +50,37 @@ export interface VariantFootprint extends FootprintTable {
 
 /** The scenario run to its end under every design variant: the footprint tables side by side. */
 export function compareVariants(scenario: Scenario): VariantFootprint[] {
-  return VARIANTS.map((variant) => {
-    const s = openSession({ ...scenario, variant: variant as Scenario['variant'] });
-    runToEnd(s.t);
-    return { variant, ...footprintTable(s) };
-  });
+  const c = startComparison(scenario);
+  while (!stepComparison(c, () => false)) {
+    /* every variant in one go */
+  }
+  return c.tables;
+}
+
+/** A comparison in progress, a time slice at a time (the worker's footprint job). */
+export interface Comparison {
+  readonly scenario: Scenario;
+  readonly tables: VariantFootprint[];
+  /** The variant running, and its session. */
+  current: Session | null;
+  /** Steps computed so far, over every variant. */
+  steps: number;
+}
+
+export const startComparison = (scenario: Scenario): Comparison => ({ scenario, tables: [], current: null, steps: 0 });
+
+/** Go on until `until()` says stop; true once every variant has run to its end. */
+export function stepComparison(c: Comparison, until: () => boolean): boolean {
+  while (c.tables.length < VARIANTS.length) {
+    const variant = VARIANTS[c.tables.length]!;
+    if (!c.current) c.current = openSession({ ...c.scenario, variant: variant as Scenario['variant'] });
+    const before = c.current.t.rec.n;
+    runToEnd(c.current.t, until);
+    c.steps += c.current.t.rec.n - before;
+    if (!c.current.t.done) return false;
+    c.tables.push({ variant, ...footprintTable(c.current) });
+    c.current = null;
+    if (until()) return c.tables.length === VARIANTS.length;
+  }
+  return true;
 }

@@ -59,6 +59,9 @@ export interface StepTable {
   readonly fnCache: Map<string, Map<string, number>>;
   readonly tasks: string[];
   readonly taskIds: Map<string, number>;
+  /** Ids of the failed steps, ascending: Next / Previous failure is a binary search. */
+  failed: Int32Array;
+  nFailed: number;
   /** The last task interned (steps come in runs of one task). */
   lastTask: string;
   lastTaskId: number;
@@ -84,6 +87,8 @@ export function createStepTable(): StepTable {
     taskIds: new Map(),
     lastTask: '',
     lastTaskId: -1,
+    failed: new Int32Array(64),
+    nFailed: 0,
   };
 }
 
@@ -143,7 +148,12 @@ export function appendStep(tb: StepTable, mark: number, action: number, task: st
   let fn = byFile.get(s.file);
   if (fn === undefined) byFile.set(s.file, (fn = intern(tb.fns, tb.fnIds, s.fn + '\0' + s.file)));
   tb.fn[i] = fn;
-  tb.flags[i] = (isFailed(s.result) ? SF.failed : 0) | (s.result !== undefined ? SF.hasResult : 0);
+  const failed = isFailed(s.result);
+  tb.flags[i] = (failed ? SF.failed : 0) | (s.result !== undefined ? SF.hasResult : 0);
+  if (failed) {
+    if (tb.nFailed === tb.failed.length) tb.failed = grown(tb.failed, tb.nFailed * 2);
+    tb.failed[tb.nFailed++] = i + 1;
+  }
   const pf = s.pfns;
   if (tb.poolLen + 2 * pf.length > tb.pool.length) tb.pool = grown(tb.pool, tb.poolLen + 2 * pf.length);
   for (const p of pf) {
@@ -163,6 +173,22 @@ export function appendStep(tb: StepTable, mark: number, action: number, task: st
 export function truncateSteps(tb: StepTable, n: number): void {
   tb.n = Math.min(tb.n, n);
   tb.poolLen = tb.off[tb.n]!;
+  while (tb.nFailed > 0 && tb.failed[tb.nFailed - 1]! > tb.n) tb.nFailed--;
+}
+
+/** The next (dir 1) or previous (dir -1) failed step seen from step `cur`, or null: O(log n). */
+export function failedStep(tb: StepTable, cur: number, dir: 1 | -1): number | null {
+  let lo = 0;
+  let hi = tb.nFailed;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tb.failed[mid]! > cur) hi = mid;
+    else lo = mid + 1;
+  }
+  // lo: the first failed step after cur.
+  if (dir > 0) return lo < tb.nFailed ? tb.failed[lo]! : null;
+  const i = lo - 1 >= 0 && tb.failed[lo - 1] === cur ? lo - 2 : lo - 1;
+  return i >= 0 ? tb.failed[i]! : null;
 }
 
 export const phaseOf = (tb: StepTable, id: number): Phase => PHASES[tb.phase[id - 1]!]!;
@@ -193,5 +219,5 @@ export function roleAt(tb: StepTable, id: number, pfn: number): Role | null {
 
 /** Bytes the table holds for its steps (what is used, not the growth slack). */
 export function stepTableBytes(tb: StepTable): number {
-  return tb.n * (8 + 2 + 2 + 1 + 2 + 1 + 4) + tb.poolLen * 4;
+  return tb.n * (8 + 2 + 2 + 1 + 2 + 1 + 4) + tb.poolLen * 4 + tb.nFailed * 4;
 }

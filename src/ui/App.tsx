@@ -1,8 +1,9 @@
 // The page, laid out to fit a 1366×768 screen without scrolling: the header on top; the PFN grid
 // in the middle with the narration (then the balloon and compaction panels while they have
 // something to show), charts and breakpoints on its left and the page inspector on its right; the
-// step controls, the timeline scrubber and the trace below. The preset gallery, the scenario
-// editor, the footprint table, Import and its match report open over everything below the
+// step controls (with the progress line of a long computation above them while it runs), the
+// timeline (the whole run, and the zoomed strip of span lanes) and the trace below. The preset
+// gallery, the scenario editor, the footprint table, Import and its match report open over everything below the
 // header, the error line and the import's progress line. Files dropped anywhere are imported. The root carries the
 // e2e test hooks: data-busy (wait for "false" instead of sleeping), data-state-hash,
 // data-nr-pfns, data-step, data-frontier and data-done.
@@ -31,6 +32,7 @@ import { ImportDialog } from './import/ImportDialog';
 import { ImportDrop } from './import/ImportDrop';
 import { ImportProgress } from './import/ImportProgress';
 import { MatchPanel } from './import/MatchPanel';
+import { JobProgress } from './progress/JobProgress';
 import { selectBusy, selectMeta, selectPanel, useSim } from './state/store';
 
 export function App() {
@@ -68,6 +70,7 @@ export function App() {
           </aside>
         </div>
         <div className="bottom">
+          <JobProgress />
           <Controls />
           <Timeline />
           <TracePanel />

@@ -1,13 +1,14 @@
 // Step controls: back, forward, play/pause at a speed, previous / next phase of interest, run to
-// the end, and where we are. Every button calls the same action as its key (actions.ts); the
-// title names the key.
+// the end, previous / next span of a level (SpanNav.tsx), and where we are. Every button calls
+// the same action as its key (actions.ts); the title names the key.
 import {
   nextPhase, previousPhase, runToEnd, setSpeed, stepBack, stepForward, toggleHelp, togglePlay,
 } from './actions';
 import {
   selectAlive, selectAtEnd, selectBreakpointHit, selectDone, selectFrontier, selectLoaded, selectPlaying,
-  selectSpeed, selectStep, useSim,
+  selectRunningToEnd, selectSpeed, selectStep, useSim,
 } from './state/store';
+import { SpanNav } from './SpanNav';
 
 /** Steps per second offered for Play. */
 export const SPEEDS = [1, 2, 5, 10, 30, 100, 1000] as const;
@@ -24,6 +25,7 @@ export function Controls() {
   const atEnd = useSim(selectAtEnd);
   const playing = useSim(selectPlaying);
   const speed = useSim(selectSpeed);
+  const running = useSim(selectRunningToEnd);
   const atStart = step === 0;
   return (
     <div className="controls" role="toolbar" aria-label="Step controls">
@@ -63,10 +65,11 @@ export function Controls() {
         <button type="button" title="Next isolate, refcount or copy step (Shift+→)" disabled={!ready || atEnd} onClick={nextPhase}>
           Next phase<span aria-hidden="true"> ⇥</span>
         </button>
-        <button type="button" title="Compute every step and go to the last (End)" disabled={!ready || atEnd} onClick={runToEnd}>
+        <button type="button" title="Compute every step and go to the last (End)" disabled={!ready || atEnd || running} onClick={runToEnd}>
           Run to end
         </button>
       </div>
+      <SpanNav />
       <StepCounter />
       <BreakpointHit />
       <button type="button" className="help-button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onClick={() => toggleHelp()}>

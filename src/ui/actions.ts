@@ -1,8 +1,8 @@
 // What the step controls, the keyboard and the help panel do, in one place: each action checks
 // that it applies (a session is loaded, the worker is alive, there is somewhere to go) and sends
 // one command, so a button that is disabled and a key that does nothing agree.
-import { send } from './state/simClient';
-import { useSim, type Panel } from './state/store';
+import { cancelJob, send } from './state/simClient';
+import { useSim, type Panel, type SpanNavLevel } from './state/store';
 
 function ready(): { step: number; atEnd: boolean; playing: boolean } | null {
   const { meta, alive } = useSim.getState();
@@ -44,7 +44,26 @@ export function toStart(): void {
 
 export function runToEnd(): void {
   const r = ready();
-  if (r && !r.atEnd) send({ type: 'runToEnd' });
+  // Already running to the end: sending it again would only restart the same work.
+  if (r && !r.atEnd && useSim.getState().computing?.what !== 'run') send({ type: 'runToEnd' });
+}
+
+/** Previous (dir -1) / next (dir 1) span of the level the span select shows, or failure. */
+export function spanStep(dir: 1 | -1): void {
+  const r = ready();
+  if (!r || (dir < 0 ? r.step === 0 : r.atEnd)) return;
+  send({ type: 'span', level: useSim.getState().spanLevel, dir });
+}
+
+export function setSpanLevel(level: SpanNavLevel): void {
+  useSim.setState({ spanLevel: level });
+}
+
+/** Stop the long command under way (the progress line's Cancel, Esc); false when none runs. */
+export function cancelComputing(): boolean {
+  if (!useSim.getState().computing) return false;
+  cancelJob();
+  return true;
 }
 
 export function setSpeed(speed: number): void {

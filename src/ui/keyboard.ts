@@ -1,31 +1,51 @@
 // Keyboard shortcuts (the help panel lists them from SHORTCUTS): ← / → step, Shift+← / Shift+→
 // previous / next phase of interest, Space play/pause, Home / End first step / run to the end,
-// ? the shortcuts panel, Esc closes it (or the preset gallery, or the scenario editor). Keys
-// typed into a form control stay with it (arrows in a select or the timeline slider, Space on a
-// focused button clicks that button).
+// [ / ] previous / next span of the level the step controls show (folio, pass, ..., failure),
+// W / S zoom the timeline in / out and A / D pan it (Perfetto's keys; no other shortcut is a
+// letter, so they work wherever the focus is but a form control), ? the shortcuts panel, Esc
+// cancels a long computation first, else closes the panel (or the preset gallery, or the
+// scenario editor). Keys typed into a form control stay with it (arrows in a select or the
+// timeline slider, Space on a focused button clicks that button).
 import {
-  closePanel, nextPhase, previousPhase, runToEnd, stepBack, stepForward, toggleHelp, togglePlay, toStart,
+  cancelComputing, closePanel, nextPhase, previousPhase, runToEnd, spanStep, stepBack, stepForward, toggleHelp, togglePlay, toStart,
 } from './actions';
 import { useSim } from './state/store';
+import { KEY_PAN, KEY_ZOOM, panByShare, zoomBy } from './timeline/view';
 
 /** What the help panel shows, in this order. */
 export const SHORTCUTS: readonly { readonly keys: readonly string[]; readonly what: string }[] = [
   { keys: ['←', '→'], what: 'step back / forward' },
   { keys: ['Shift+←', 'Shift+→'], what: 'previous / next isolate, refcount or copy step' },
+  { keys: ['[', ']'], what: 'previous / next span of the chosen level (folio, pass, …, failure)' },
   { keys: ['Space'], what: 'play / pause' },
   { keys: ['Home'], what: 'step 0 (memory as populated)' },
   { keys: ['End'], what: 'run to the end' },
+  { keys: ['W', 'S'], what: 'zoom the timeline in / out (or the mouse wheel over it)' },
+  { keys: ['A', 'D'], what: 'pan the timeline left / right (or drag it)' },
   { keys: ['?'], what: 'show / hide these shortcuts' },
-  { keys: ['Esc'], what: 'close this panel, the presets or the editor' },
+  { keys: ['Esc'], what: 'cancel a long computation; else close this panel, the presets or the editor' },
 ];
 
 function ownsKey(target: EventTarget | null, key: string): boolean {
   if (!(target instanceof HTMLElement)) return false;
+  // No option starts with a bracket: [ / ] right after choosing the span level move by it.
+  if ((key === '[' || key === ']') && target.closest('select') !== null) return false;
   if (target.isContentEditable || target.closest('input, select, textarea')) return true;
   return key === ' ' && target.closest('button, a, summary') !== null;
 }
 
+/** Esc cancels a long computation wherever the focus is, but in a text the person is typing. */
+function cancelsComputing(e: KeyboardEvent): boolean {
+  const t = e.target;
+  const typing = t instanceof HTMLElement && (t.isContentEditable || t.closest('textarea, input[type="text"], input:not([type])') !== null);
+  return e.key === 'Escape' && !typing && cancelComputing();
+}
+
 export function onKeyDown(e: KeyboardEvent): void {
+  if (cancelsComputing(e)) {
+    e.preventDefault();
+    return;
+  }
   if (e.altKey || e.ctrlKey || e.metaKey || ownsKey(e.target, e.key)) return;
   switch (e.key) {
     case 'ArrowLeft':
@@ -45,11 +65,34 @@ export function onKeyDown(e: KeyboardEvent): void {
     case 'End':
       runToEnd();
       break;
+    case '[':
+      spanStep(-1);
+      break;
+    case ']':
+      spanStep(1);
+      break;
+    case 'w':
+    case 'W':
+      zoomBy(KEY_ZOOM);
+      break;
+    case 's':
+    case 'S':
+      zoomBy(1 / KEY_ZOOM);
+      break;
+    case 'a':
+    case 'A':
+      panByShare(-KEY_PAN);
+      break;
+    case 'd':
+    case 'D':
+      panByShare(KEY_PAN);
+      break;
     case '?':
       toggleHelp();
       break;
     case 'Escape': {
-      // The topmost first: the help panel, then the gallery or the editor.
+      // (A long computation was cancelled above.) The topmost first: the help panel, then the
+      // gallery or the editor.
       const { helpOpen, panel } = useSim.getState();
       if (helpOpen) toggleHelp(false);
       else if (panel) closePanel();

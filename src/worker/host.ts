@@ -27,7 +27,7 @@
 // fallback instead and still says what was wrong. Anything else thrown while the session
 // moves means the kernel model is in an unknown state: the session is dropped and the error is
 // fatal, so the UI offers a restart, which replays the scenario to the same step.
-import { compareVariants } from '../engine/footprint';
+import { startComparison, stepComparison, VARIANTS as FOOTPRINT_VARIANTS } from '../engine/footprint';
 import { importedScenario, openImportedSession, openSession, type Session } from '../engine/session';
 import { trackSeries, type Series } from '../engine/series';
 import { findPreset, PRESETS } from '../engine/presets';
@@ -97,7 +97,7 @@ const MAX_SPEED = 1_000_000;
  * until their frame); the background look-ahead after a load is not.
  */
 interface Job {
-  readonly what: 'run' | 'seek' | 'phase' | 'span' | 'ahead' | 'narrate';
+  readonly what: 'run' | 'seek' | 'phase' | 'span' | 'ahead' | 'narrate' | 'footprint';
   readonly work: (until: () => boolean) => boolean;
   readonly started: number;
   readonly steps0: number;
@@ -142,6 +142,8 @@ export function createHost(env: HostEnv): Host {
   let play: Play | null = null;
   let job: Job | null = null;
   let aheadCancel: () => void = () => {};
+  /** Variants done of all, and steps computed, for the footprint job's progress. */
+  let footprintProgress = { done: 0, total: 0, steps: 0 };
   let series: Series | null = null;
   let markerIx: MarkerIndex = createMarkerIndex();
   /** The selected page's history, kept while the same page stays selected. */
@@ -305,8 +307,8 @@ export function createHost(env: HostEnv): Host {
         if (!finished && j.what === 'narrate' && s) giveUpMaking(s.t);
         job = null;
         // The look-ahead's frame shows the run's full length when it found it; a narration's frame
-        // shows the step in full; a command's frame answers it.
-        if (j.what !== 'ahead' || finished) dirty = true;
+        // shows the step in full; a command's frame answers it (the footprint job answered itself).
+        if (j.what !== 'footprint' && (j.what !== 'ahead' || finished)) dirty = true;
         flush();
         return;
       }
@@ -339,6 +341,12 @@ export function createHost(env: HostEnv): Host {
     const now = env.now();
     if (now - j.lastProgress < PROGRESS_MS) return;
     j.lastProgress = now;
+    if (j.what === 'footprint') {
+      const f = footprintProgress;
+      const rate = Math.round((f.steps * 1000) / Math.max(1, now - j.started));
+      env.post({ type: 'progress', what: 'footprint', done: f.done, total: f.total, unit: 'variants', rate, cancellable: true });
+      return;
+    }
     const done = frontier(t);
     const f = runFraction(t, (s?.scenario.actions ?? []).length);
     const total = f && f > 0.001 ? Math.max(done, Math.round(done / f)) : 0;
@@ -565,7 +573,17 @@ export function createHost(env: HostEnv): Host {
       case 'footprint':
         // The variants rerun the scenario from populate: imported memory has no populate to rerun.
         if (session().imported) throw new Refused('footprint: not available for imported memory (each variant reruns the scenario from populate)');
-        env.post({ type: 'footprint', handled: handledVisible(), scenarioName: name, tables: compareVariants(session().scenario) });
+        {
+          // Every variant runs to its end: a job, with progress by variant, that Esc cancels.
+          const c = startComparison(session().scenario);
+          const what = name;
+          startJob('footprint', (until) => {
+            const doneNow = stepComparison(c, until);
+            footprintProgress = { done: c.tables.length, total: FOOTPRINT_VARIANTS.length, steps: c.steps };
+            if (doneNow) env.post({ type: 'footprint', handled, scenarioName: what, tables: c.tables });
+            return doneNow;
+          });
+        }
         return;
       case 'step': {
         const t = session().t;

@@ -365,13 +365,13 @@ export interface FootprintMsg {
  */
 export interface ProgressMsg {
   readonly type: 'progress';
-  readonly what: 'import' | 'run' | 'seek' | 'phase' | 'span';
+  readonly what: 'import' | 'run' | 'seek' | 'phase' | 'span' | 'footprint';
   readonly done: number;
   /** The total, or an estimate of it (0 when none can be made yet). */
   readonly total: number;
-  /** What `done` counts: PFNs (import) or steps. */
-  readonly unit?: 'PFNs' | 'steps';
-  /** Per second, over the command so far. */
+  /** What `done` counts: PFNs (import), steps, or design variants run (footprint). */
+  readonly unit?: 'PFNs' | 'steps' | 'variants';
+  /** Per second, over the command so far (steps computed, for every unit but PFNs). */
   readonly rate?: number;
   /** Pages migrated so far (pgmigrate_success). */
   readonly migrated?: number;

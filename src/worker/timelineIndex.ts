@@ -6,7 +6,7 @@
 //
 // Incremental: computed steps never change within a session (an edit opens a new one), so each
 // index remembers how far it has read and only looks at steps computed since.
-import { failedAt, fileOf, fnOf, phaseOf, roleAt, PHASE_IDS, type StepTable } from '../engine/steptable';
+import { failedAt, failedStep, fileOf, fnOf, phaseOf, roleAt, PHASE_IDS, type StepTable } from '../engine/steptable';
 import { HISTORY_KEEP, PHASES_OF_INTEREST, type HistoryMark, type Marker } from './protocol';
 
 const OF_INTEREST = new Uint8Array(32);
@@ -75,15 +75,8 @@ export function findPhaseStep(tb: StepTable, cur: number, dir: 1 | -1): number |
   return null;
 }
 
-/** The next (dir 1) or previous (dir -1) computed step that failed, or null. */
-export function findFailedStep(tb: StepTable, cur: number, dir: 1 | -1): number | null {
-  if (dir > 0) {
-    for (let id = cur + 1; id <= tb.n; id++) if (failedAt(tb, id)) return id;
-  } else {
-    for (let id = Math.min(cur, tb.n + 1) - 1; id >= 1; id--) if (failedAt(tb, id)) return id;
-  }
-  return null;
-}
+/** The next (dir 1) or previous (dir -1) computed step that failed, or null (a binary search). */
+export const findFailedStep = (tb: StepTable, cur: number, dir: 1 | -1): number | null => failedStep(tb, cur, dir);
 
 export interface PageHistory {
   readonly pfn: number;

@@ -3,8 +3,13 @@
 // before the metadata, so by the time React shows data-busy="false" the grid has been painted
 // (the painter draws synchronously in its subscription).
 //
-// Idle tracking: every command but ack and breakpoints counts as sent; every worker message
-// says how many it has handled (protocol.ts: WorkerMsg). Busy = handled < sent.
+// Idle tracking: every command but ack, breakpoints, hover inspects and spans counts as sent;
+// every worker message says how many it has handled (protocol.ts: WorkerMsg). Busy = handled < sent.
+//
+// Long commands (run to end, a far seek, next span) compute in the worker in time slices and post
+// `progress` instead of frames until they end: that fills `computing` (the progress line with
+// Cancel). The worker posts no frame while such a job runs, so the next frame or error is the one
+// that ends it (finished, cancelled, or preempted by a newer command) and clears the line.
 //
 // Share links: a link in the address bar at startup is opened with the default scenario as the
 // fallback, so a bad link still leaves a working app (and its one-line error). A link pasted into
@@ -17,7 +22,8 @@ import {
   type Breakpoint, type Command, type DebugCommand, type FrameMsg, type ImportFiles, type LoadSource, type Validation, type WorkerMsg,
 } from '../../worker/protocol';
 import { linkInHash } from '../share/link';
-import { chartData, gridView, timelineData, traceLog, useSim } from './store';
+import { resetView, syncWithFrame } from '../timeline/view';
+import { chartData, EMPTY_SPANS, gridView, spanData, timelineData, traceLog, useSim } from './store';
 
 
 const DEFAULT_SOURCE: LoadSource = { kind: 'preset', name: 'default' };
@@ -73,7 +79,7 @@ export function startSim(): void {
  */
 export function send(cmd: Command, keepError = false, transfer: readonly Transferable[] = []): void {
   if (!worker) return;
-  if (cmd.type !== 'ack' && cmd.type !== 'breakpoints' && !(cmd.type === 'inspect' && cmd.purpose === 'hover')) {
+  if (cmd.type !== 'ack' && cmd.type !== 'breakpoints' && cmd.type !== 'spans' && !(cmd.type === 'inspect' && cmd.purpose === 'hover')) {
     sent++;
     const { error } = useSim.getState();
     // A new command is the person's answer to a refused one; a fatal error stays until a new load.
@@ -144,6 +150,16 @@ export function seekTo(step: number): void {
   send({ type: 'seek', step });
 }
 
+/** Stop the long command the worker is computing; the session stays at the last step computed. */
+export function cancelJob(): void {
+  send({ type: 'cancel' });
+}
+
+/** Ask for the spans of steps [from, to] (the zoomed timeline). Not counted: it never makes the UI busy. */
+export function requestSpans(from: number, to: number): void {
+  send({ type: 'spans', from, to });
+}
+
 /** Replace the breakpoint list, here and in the worker. */
 export function setBreakpoints(list: readonly Breakpoint[]): void {
   useSim.setState({ breakpoints: list });
@@ -179,7 +195,7 @@ function spawn(): void {
     name: TEST_MODE ? DEBUG_WORKER_NAME : 'pfnscope-sim',
   });
   worker = w;
-  useSim.setState({ alive: true });
+  useSim.setState({ alive: true, computing: null });
   w.addEventListener('message', (ev: MessageEvent<WorkerMsg>) => {
     if (w === worker) receive(w, ev.data);
   });
@@ -196,7 +212,7 @@ function spawn(): void {
 function died(message: string): void {
   worker?.terminate();
   worker = null;
-  useSim.setState({ busy: false, alive: false, restarting: false, importing: null, error: { message, restartable: true } });
+  useSim.setState({ busy: false, alive: false, restarting: false, importing: null, computing: null, error: { message, restartable: true } });
 }
 
 /** The import in flight is answered (by its frame or its error): the progress bar goes. */
@@ -225,23 +241,29 @@ function receive(w: Worker, msg: WorkerMsg): void {
     }
     case 'footprint':
       handled = Math.max(handled, msg.handled);
-      useSim.setState((s) => ({ busy: handled < sent, footprint: { session: s.session, msg } }));
+      useSim.setState((s) => ({ busy: handled < sent, computing: null, footprint: { session: s.session, msg } }));
       return;
     case 'error':
       // A worker that predates `handled` is taken to have handled everything.
       handled = Math.max(handled, msg.handled ?? sent);
-      useSim.setState({ busy: handled < sent, restarting: false, error: { message: msg.message, restartable: msg.fatal === true } });
+      useSim.setState({ busy: handled < sent, restarting: false, computing: null, error: { message: msg.message, restartable: msg.fatal === true } });
       importAnswered();
       return;
     case 'progress': {
-      const importing = useSim.getState().importing;
-      if (importing) useSim.setState({ importing: { ...importing, done: msg.done, total: msg.total } });
+      if (msg.what === 'import') {
+        const importing = useSim.getState().importing;
+        if (importing) useSim.setState({ importing: { ...importing, done: msg.done, total: msg.total } });
+      } else if (handled < sent) {
+        // (With nothing outstanding the job has been answered already: a late message is dropped.)
+        useSim.setState({ computing: { what: msg.what, done: msg.done, total: msg.total, rate: msg.rate ?? 0, migrated: msg.migrated ?? 0 } });
+      }
       return;
     }
     case 'ready':
       useSim.setState({ presets: msg.presets, variants: msg.variants ?? [] });
       return;
     case 'spans':
+      spanData.setState({ from: msg.from, to: msg.to, levels: msg.levels });
       return;
     default:
       assertNever(msg);
@@ -268,6 +290,8 @@ function frame(w: Worker, msg: FrameMsg): void {
     const kept = all.slice(-TRACE_KEEP);
     return { lines: kept, first: end + trace.length - kept.length };
   });
+  // A new session's spans are asked for again (timeline/spanRequests.ts watches the session).
+  if (timelineReset) spanData.setState(EMPTY_SPANS);
   if (timelineReset || markers.length > 0 || fns.length > 0) {
     timelineData.setState((s) =>
       timelineReset ? { markers, fns } : { markers: [...s.markers, ...markers], fns: [...s.fns, ...fns] },
@@ -292,6 +316,8 @@ function frame(w: Worker, msg: FrameMsg): void {
   const stale = selected !== null && useSim.getState().page?.step !== meta.step;
   useSim.setState({
     busy: handled < sent,
+    // No frame is posted while a long command computes: this one ends it.
+    computing: null,
     meta,
     ...(source ? { preset: source.kind === 'preset' ? source.name : null, imported: null } : {}),
     // The match report opens over the grid with the imported memory behind it.
@@ -301,6 +327,8 @@ function frame(w: Worker, msg: FrameMsg): void {
     ...(restarting ? { restarting: false, error: null } : {}),
   });
   importAnswered();
+  if (timelineReset) resetView();
+  syncWithFrame(meta.frontier, meta.step);
   if (stale && selected !== null && selected < meta.nrPfns) send({ type: 'inspect', pfn: selected, purpose: 'select' }, true);
   // Ack once the browser has had a chance to present the frame: at most one frame per display
   // refresh, and none while the tab is hidden (play goes on in the worker meanwhile).

@@ -5,11 +5,14 @@
 // up to 4 MiB); only the canvas painter subscribes to it, so a new frame repaints the canvas
 // without a React render. `timelineData` (scrubber markers, functions seen) and `chartData` (the
 // series) grow with the frontier; the timeline strip and the d3 charts draw them from
-// subscriptions. Selectors live at module scope and return primitives or stable references, so a
+// subscriptions. `spanData` holds the spans of the zoomed timeline's visible steps (the worker's
+// latest `spans` answer). Selectors live at module scope and return primitives or stable references, so a
 // frame re-renders only the components that show something it changed.
 import { create } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { Breakpoint, FootprintMsg, FrameMsg, ImportReport, Marker, PageMsg, ReadyMsg, Scenario, SeriesPoint, StepView, Zone } from '../../worker/protocol';
+import { SPAN_LEVEL_NAMES } from '../../worker/protocol';
+import type { Breakpoint, FootprintMsg, FrameMsg, ImportReport, Marker, PageMsg, ReadyMsg, Scenario, SeriesPoint, SpansMsg, StepView, Zone } from '../../worker/protocol';
+import type { ComputingState } from '../progress/progressText';
 
 /** What React renders of a frame: everything but the bytes, the trace and the flow-control fields. */
 export type FrameMeta = Omit<
@@ -31,6 +34,9 @@ export interface ImportingState {
   readonly done: number;
   readonly total: number;
 }
+
+/** What Previous / Next span moves by: a span level (an index into SPAN_LEVEL_NAMES) or a failed step. */
+export type SpanNavLevel = number | 'fail';
 
 /** The overlays over the grid (one at a time). */
 export type Panel = 'gallery' | 'editor' | 'footprint' | 'import' | 'match';
@@ -75,6 +81,10 @@ export interface SimState {
   readonly importing: ImportingState | null;
   /** The session shown was imported from a real machine's dump: how well it matched. Null otherwise. */
   readonly imported: ImportReport | null;
+  /** A long command is computing steps in the worker (the progress line with Cancel); null otherwise. */
+  readonly computing: ComputingState | null;
+  /** The level Previous / Next span and [ / ] move by. */
+  readonly spanLevel: SpanNavLevel;
 }
 
 export const useSim = create<SimState>()(() => ({
@@ -99,6 +109,8 @@ export const useSim = create<SimState>()(() => ({
   session: 0,
   importing: null,
   imported: null,
+  computing: null,
+  spanLevel: SPAN_LEVEL_NAMES.length - 1, // folio: the innermost level, the one a person steps through first
 }));
 
 export const selectBusy = (s: SimState): boolean => s.busy;
@@ -133,6 +145,9 @@ export const selectLink = (s: SimState): string | null => s.link;
 export const selectSession = (s: SimState): number => s.session;
 export const selectImporting = (s: SimState): ImportingState | null => s.importing;
 export const selectImported = (s: SimState): ImportReport | null => s.imported;
+export const selectComputing = (s: SimState): ComputingState | null => s.computing;
+export const selectRunningToEnd = (s: SimState): boolean => s.computing?.what === 'run';
+export const selectSpanLevel = (s: SimState): SpanNavLevel => s.spanLevel;
 /** At the last step of a finished timeline: nothing further to step to. */
 export const selectAtEnd = (s: SimState): boolean => !s.meta || (s.meta.done && s.meta.step === s.meta.frontier);
 
@@ -159,3 +174,8 @@ export const timelineData = createStore<{ readonly markers: readonly Marker[]; r
 
 /** The charts' samples (engine/series.ts), at most MAX_SAMPLES + 1, oldest first. */
 export const chartData = createStore<{ readonly points: readonly SeriesPoint[] }>()(() => ({ points: [] }));
+
+/** The spans of the visible steps, per level (the worker's latest `spans` answer); empty for a new session. */
+export type SpanData = Pick<SpansMsg, 'from' | 'to' | 'levels'>;
+export const EMPTY_SPANS: SpanData = { from: 0, to: -1, levels: [] };
+export const spanData = createStore<SpanData>()(() => EMPTY_SPANS);
