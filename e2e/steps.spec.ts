@@ -82,7 +82,9 @@ test('Play turns into Pause while it plays, pauses, and Space plays on to the en
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeEnabled();
   await expect(app).toHaveAttribute('data-busy', 'false');
-  await expect(app).toHaveAttribute('data-done', 'false');
+  // Paused before the end (the worker may already know where the end is: its look-ahead after a
+  // load computes short runs whole).
+  expect(Number(await app.getAttribute('data-step'))).toBeLessThan(Number(await app.getAttribute('data-frontier')));
 
   // Space plays (with nothing focused that takes Space itself).
   await page.getByLabel('Speed').selectOption('1000');

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { PRESETS, findPreset } from './presets';
 import { openSession } from './session';
-import { allSteps, materialize, runToEnd, seek, timelineHash, timelineBytes, type Step } from './timeline';
+import { allSteps, materialize, openSpans, runToEnd, seek, spanStepAt, spansAt, timelineHash, timelineBytes, type Step } from './timeline';
 import { journalHeld } from './history';
 import { spanStep, SPAN_LEVELS } from './spans';
 import { fnOf, pfnsOf, phaseOf } from './steptable';
@@ -150,6 +150,9 @@ describe('spans', () => {
       return false;
     };
     for (let i = 0; i < calls.n; i++) expect(inside(runs, calls.start[i]!, calls.end[i]!)).toBe(true);
+    // A pageblock span is one pass of compact_zone()'s loop: the isolation and its migrate_pages().
+    const blocks = t.spans.levels[level('pageblock')]!;
+    for (let i = 0; i < calls.n; i++) expect(inside(blocks, calls.start[i]!, calls.end[i]!)).toBe(true);
     for (let i = 0; i < folios.n; i++) expect(inside(calls, folios.start[i]!, folios.end[i]!)).toBe(true);
     // The first step of a migrate_pages() span is the call's own step.
     expect(fnOf(t.rec, calls.start[0]!)).toMatch(/migrate_pages/);
@@ -162,5 +165,21 @@ describe('spans', () => {
     }
     expect(starts).toEqual(Array.from(calls.start.subarray(0, calls.n)));
     expect(spanStep(t.spans, level('migrate_pages'), at, -1)).toBe(starts[starts.length - 2]);
+  });
+
+  test('spans still open at the frontier are seen: in a zoomed range and by Previous span', () => {
+    const full = openSession(findPreset('compact-memory')!.scenario);
+    runToEnd(full.t);
+    const run = full.t.spans.levels[SPAN_LEVELS.indexOf('compaction')]!;
+    // Stop in the middle of the first compaction run: its span is open.
+    const mid = Math.floor((run.start[0]! + run.end[0]!) / 2);
+    const s = openSession(findPreset('compact-memory')!.scenario);
+    seek(s.t, mid);
+    const lvl = SPAN_LEVELS.indexOf('compaction');
+    const open = openSpans(s.t).filter((o) => o.level === lvl);
+    expect(open).toEqual([{ level: lvl, start: run.start[0]!, end: s.t.rec.n }]);
+    expect(spansAt(s.t, lvl, 0, s.t.rec.n, 100)).toEqual([{ start: run.start[0]!, end: s.t.rec.n }]);
+    expect(spanStepAt(s.t, lvl, mid, -1)).toBe(run.start[0]!);
+    expect(spanStep(s.t.spans, lvl, mid, -1)).toBeNull(); // the closed spans alone do not know it yet
   });
 });

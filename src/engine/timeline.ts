@@ -26,7 +26,7 @@ import {
   segmentAt, segmentPresent, swapJournal, adoptJournal, journalSlices, travel as travelHistory, type History, type HistoryOptions, type JournalSlice,
 } from './history';
 import { appendStep, createStepTable, stepTableBytes, type StepTable } from './steptable';
-import { addSpan, createSpanTable, spanLevel, spanTableBytes, type SpanTable } from './spans';
+import { addSpan, createSpanTable, spanLevel, spanStep, spansIn, spanTableBytes, type SpanTable } from './spans';
 
 export interface Step extends StepInfo {
   /** 1-based; step 0 is the populated memory before the first action. */
@@ -115,7 +115,43 @@ export interface Timeline {
   /** The action whose span is open, and its first step. */
   actionSpan: { action: number; start: number } | null;
   /** Each running task's span sink, holding its open spans. */
-  readonly spanStacks: Map<Task, SpanSink>;
+  readonly spanStacks: Map<Task, SpanSink & { readonly open_: readonly OpenSpan[] }>;
+}
+
+interface OpenSpan {
+  readonly kind: SpanKind;
+  readonly start: number;
+}
+
+/**
+ * Spans still open at the frontier (the migrate_pages() call running there), by level, each as
+ * [start, frontier]: a zoomed timeline and Previous span see them like closed ones.
+ */
+export function openSpans(t: Timeline): { level: number; start: number; end: number }[] {
+  const out: { level: number; start: number; end: number }[] = [];
+  if (t.done) return out;
+  const end = t.rec.n;
+  if (t.actionSpan && t.actionSpan.start <= end) out.push({ level: 0, start: t.actionSpan.start, end });
+  for (const sink of t.spanStacks.values()) for (const e of sink.open_) if (e.start <= end) out.push({ level: spanLevel(e.kind), start: e.start, end });
+  return out;
+}
+
+/** spansIn() with the spans still open at the frontier. */
+export function spansAt(t: Timeline, level: number, from: number, to: number, max: number): { start: number; end: number }[] {
+  const closed = spansIn(t.spans, level, from, to, max);
+  const open = openSpans(t).filter((o) => o.level === level && o.start <= to && o.end >= from);
+  return open.length ? [...closed, ...open.map(({ start, end }) => ({ start, end }))].sort((a, b) => a.start - b.start) : closed;
+}
+
+/** spanStep() with the spans still open at the frontier. */
+export function spanStepAt(t: Timeline, level: number, cur: number, dir: 1 | -1): number | null {
+  let best = spanStep(t.spans, level, cur, dir);
+  for (const o of openSpans(t)) {
+    if (o.level !== level) continue;
+    if (dir > 0 && o.start > cur && (best === null || o.start < best)) best = o.start;
+    if (dir < 0 && o.start < cur && (best === null || o.start > best)) best = o.start;
+  }
+  return best;
 }
 
 export function createTimeline(k: Kernel, makeScheduler: () => Scheduler, opts: TimelineOptions = {}): Timeline {
@@ -172,7 +208,7 @@ const SCRATCH_COUNTS = new Float64Array(64);
 function spanSink(t: Timeline, task: Task): SpanSink {
   let sink = t.spanStacks.get(task);
   if (sink) return sink;
-  const s: { kind: SpanKind; start: number }[] = [];
+  const s: OpenSpan[] = [];
   const next = (): number => t.genStep + 1 + (t.k.sink?.length ?? 0);
   sink = {
     open(kind) {
@@ -186,6 +222,7 @@ function spanSink(t: Timeline, task: Task): SpanSink {
         if (e.kind === kind) break;
       }
     },
+    open_: s,
   };
   t.spanStacks.set(task, sink);
   return sink;

@@ -563,9 +563,7 @@ function* isolate_migratepages(k: Kernel, cc: CompactControl): Steps<number> {
       update_cached_migrate(k, cc, blockEnd);
       continue;
     }
-    spanOpen(k, 'pageblock');
     const rc = yield* isolate_migratepages_block(k, cc, lowPfn, Math.min(blockEnd, z.end), isolateMode);
-    spanClose(k, 'pageblock');
     if (rc) return ISOLATE_ABORT;
     break;
   }
@@ -981,6 +979,9 @@ export function* compact_zone(k: Kernel, cc: CompactControl): Steps<CompactZoneR
     trace: [...cc.trace.splice(0), `mm_compaction_begin: ${beginFields(k, cc)}`],
   });
   while ((ret = compact_finished(k, cc)) === COMPACT.CONTINUE) {
+    // One pass of the loop: the migrate scanner isolates from a pageblock, then migrate_pages().
+    spanClose(k, 'pageblock');
+    spanOpen(k, 'pageblock');
     const iterationStart = cc.migrate_pfn;
     cc.finish_pageblock = pageblock_start_pfn(lastMigratedPfn) === pageblock_start_pfn(iterationStart);
     let rescan = true;
@@ -1028,6 +1029,7 @@ export function* compact_zone(k: Kernel, cc: CompactControl): Steps<CompactZoneR
       break;
     }
   }
+  spanClose(k, 'pageblock');
   // out:
   if (cc.nr_freepages > 0) {
     const freePfn = pageblock_start_pfn(release_free_list(k, cc));

@@ -39,10 +39,10 @@ import { importDump } from '../kernel/import/rebuild';
 import type { ImportReport } from '../kernel/import/types';
 import { populate } from '../kernel/populate';
 import { encodeScenario, MAX_PAYLOAD_CHARS } from '../engine/share';
-import { computeAhead, currentStep, frontier, giveUpMaking, journalOf, markAt, materializeCost, materializeSome, runToEnd, seek, stepBy, timelineHash, type Timeline } from '../engine/timeline';
-import { runFraction } from '../engine/progress';
+import { spanStepAt, spansAt, computeAhead, currentStep, frontier, giveUpMaking, journalOf, markAt, materializeCost, materializeSome, runToEnd, seek, stepBy, timelineHash, type Timeline } from '../engine/timeline';
+import { compactionFraction, estimateTotal } from '../engine/progress';
 import { VM_EVENT } from '../kernel/vmstat';
-import { SPAN_LEVELS, spanStep, spansIn } from '../engine/spans';
+import { SPAN_LEVELS } from '../engine/spans';
 import { createViewTracker, updateView, type ViewTracker } from '../engine/viewtracker';
 import { NR_STATE_CLASSES } from '../kernel/classes';
 import { inspectPage, type PageDetail } from '../kernel/inspect';
@@ -55,7 +55,7 @@ import { dumpFiles, importActions, importRefusal, throttledProgress } from './im
 import { replayTraceOf } from './replays';
 import { Refused, resolve, validateText, validBreakpoints, wholeNumber, type Resolved } from './input';
 import { pendingStepView, stepView, traceBetween } from './frame';
-import { collectMarkers, createMarkerIndex, findFailedStep, findPhaseStep, pageHistory, type MarkerIndex, type PageHistory } from './timelineIndex';
+import { collectMarkers, createMarkerIndex, findFailedStep, markersIn, findPhaseStep, pageHistory, type MarkerIndex, type PageHistory } from './timelineIndex';
 import { MAX_SPANS, PROGRESS_MS, TRACE_KEEP, type Breakpoint, type Command, type FrameMsg, type LoadSource, type SessionInfo, type WorkerMsg } from './protocol';
 
 export interface HostEnv {
@@ -348,8 +348,7 @@ export function createHost(env: HostEnv): Host {
       return;
     }
     const done = frontier(t);
-    const f = runFraction(t, (s?.scenario.actions ?? []).length);
-    const total = f && f > 0.001 ? Math.max(done, Math.round(done / f)) : 0;
+    const total = estimateTotal(t, (s?.scenario.actions ?? []).length);
     const rate = Math.round(((done - j.steps0) * 1000) / Math.max(1, now - j.started));
     env.post({ type: 'progress', what: j.what as Exclude<Job['what'], 'ahead' | 'narrate'>, done, total, unit: 'steps', rate, migrated: s!.k.events.a[VM_EVENT.PGMIGRATE_SUCCESS]!, cancellable: true });
   }
@@ -361,8 +360,11 @@ export function createHost(env: HostEnv): Host {
   function runJob(t: Timeline): Job['work'] {
     const nActions = (s?.scenario.actions ?? []).length;
     return (until) => {
-      const f = runFraction(t, nActions);
-      if (f !== null && f > 0 && t.fastFrom === Infinity && (t.rec.n * (1 - f)) / f < RECORD_TAIL) t.fastFrom = t.rec.n + 1;
+      // Only a compaction past half way gives an estimate firm enough to start recording on.
+      const f = compactionFraction(t.k);
+      const total = estimateTotal(t, nActions);
+      const lastAction = t.rec.n > 0 && t.rec.action[t.rec.n - 1] === nActions - 1;
+      if (lastAction && f !== null && f > 0.5 && t.fastFrom === Infinity && total - t.rec.n < RECORD_TAIL) t.fastFrom = t.rec.n + 1;
       runToEnd(t, until);
       return t.done;
     };
@@ -404,7 +406,7 @@ export function createHost(env: HostEnv): Host {
    * table. Forwards past the frontier, steps are computed (as a job) until one appears.
    */
   function seekSpan(t: Timeline, level: number | 'fail', dir: 1 | -1): number | null {
-    return level === 'fail' ? findFailedStep(t.rec, t.cur, dir) : spanStep(t.spans, level, t.cur, dir);
+    return level === 'fail' ? findFailedStep(t.rec, t.cur, dir) : spanStepAt(t, level, t.cur, dir);
   }
 
   function tick(): void {
@@ -657,10 +659,20 @@ export function createHost(env: HostEnv): Host {
         return;
       }
       case 'spans': {
-        const t = session().t;
+        // Asked while nothing is loaded (never by the UI), the answer is empty rather than an
+        // error that would replace a fatal one's Restart.
+        if (!s) {
+          env.post({ type: 'spans', from: 0, to: 0, levels: SPAN_LEVELS.map(() => []), markers: [] });
+          return;
+        }
+        const t = s.t;
         const from = Math.max(0, Math.floor(Number(cmd.from) || 0));
         const to = Math.min(frontier(t), Math.floor(Number(cmd.to) || 0));
-        env.post({ type: 'spans', from, to, levels: SPAN_LEVELS.map((_, l) => spansIn(t.spans, l, from, to, MAX_SPANS).map((x) => [x.start, x.end] as const)) });
+        env.post({
+          type: 'spans', from, to,
+          levels: SPAN_LEVELS.map((_, l) => spansAt(t, l, from, to, MAX_SPANS).map((x) => [x.start, x.end] as const)),
+          markers: markersIn(t.rec, from, to, MAX_SPANS),
+        });
         return;
       }
       case 'play': {
@@ -724,8 +736,9 @@ export function createHost(env: HostEnv): Host {
         const counted = countsAsHandled(cmd);
         if (counted) handled++;
         // A new command makes way: the running job stops where it got to (cancel says so itself).
-        // A narration holds the state elsewhere: anything that reads it stops it too.
-        if (job && (counted || (job.what === 'narrate' && cmd.type === 'inspect')) && cmd.type !== 'cancel') stopJob();
+        // A narration holds the state elsewhere: anything that reads it stops it too. Checking
+        // the editor's text touches no session: it lets a job run on.
+        if (job && (counted || (job.what === 'narrate' && cmd.type === 'inspect')) && cmd.type !== 'cancel' && cmd.type !== 'validate') stopJob();
         try {
           handle(cmd);
         } catch (e) {

@@ -382,12 +382,17 @@ export interface ProgressMsg {
 /** The span levels of the timeline, outermost first (`span` commands name them by index). */
 export const SPAN_LEVEL_NAMES: readonly string[] = ['action', 'compaction run', 'pageblock', 'migrate_pages()', 'batch', 'pass', 'folio'];
 
-/** The spans of steps [from, to], per level (SPAN_LEVEL_NAMES), each [first step, last step]. */
+/**
+ * The spans of steps [from, to], per level (SPAN_LEVEL_NAMES), each [first step, last step] (those
+ * still open at the frontier end there), and the markers of those steps (failures and phases of
+ * interest, thinned evenly to MAX_SPANS: the frames' markers stop at MAX_MARKERS for the run).
+ */
 export interface SpansMsg {
   readonly type: 'spans';
   readonly from: number;
   readonly to: number;
   readonly levels: readonly (readonly (readonly [number, number])[])[];
+  readonly markers: readonly Marker[];
 }
 
 /** Progress messages are at least this far apart (ms): a bar needs no more, and each is a main-thread task. */

@@ -62,6 +62,33 @@ export function collectMarkers(ix: MarkerIndex, tb: StepTable): { markers: Marke
 }
 
 /**
+ * The markers of steps [from, to] (failures and phases of interest; not action starts, which the
+ * frames always carry), at most `max`, thinned evenly by step.
+ */
+export function markersIn(tb: StepTable, from: number, to: number, max: number): Marker[] {
+  const lo = Math.max(1, from);
+  const hi = Math.min(tb.n, to);
+  const out: Marker[] = [];
+  if (hi < lo) return out;
+  // Thin by buckets of steps: the first marker of each kind per bucket.
+  const bucket = Math.max(1, Math.ceil((hi - lo + 1) / max));
+  let lastFail = -1;
+  let lastPhase = -1;
+  for (let id = lo; id <= hi; id++) {
+    const b = Math.floor((id - lo) / bucket);
+    if (b !== lastFail && failedAt(tb, id)) {
+      lastFail = b;
+      out.push({ step: id, kind: 'fail' });
+    }
+    if (b !== lastPhase && OF_INTEREST[tb.phase[id - 1]!]) {
+      lastPhase = b;
+      out.push({ step: id, kind: phaseOf(tb, id) as Marker['kind'] });
+    }
+  }
+  return out;
+}
+
+/**
  * The id of the nearest computed step after (dir 1) or before (dir -1) step `cur` whose phase is
  * of interest, or null when the computed steps have none that way.
  */

@@ -263,7 +263,7 @@ function receive(w: Worker, msg: WorkerMsg): void {
       useSim.setState({ presets: msg.presets, variants: msg.variants ?? [] });
       return;
     case 'spans':
-      spanData.setState({ from: msg.from, to: msg.to, levels: msg.levels });
+      spanData.setState({ from: msg.from, to: msg.to, levels: msg.levels, markers: msg.markers ?? [] });
       return;
     default:
       assertNever(msg);

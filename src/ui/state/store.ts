@@ -176,6 +176,6 @@ export const timelineData = createStore<{ readonly markers: readonly Marker[]; r
 export const chartData = createStore<{ readonly points: readonly SeriesPoint[] }>()(() => ({ points: [] }));
 
 /** The spans of the visible steps, per level (the worker's latest `spans` answer); empty for a new session. */
-export type SpanData = Pick<SpansMsg, 'from' | 'to' | 'levels'>;
-export const EMPTY_SPANS: SpanData = { from: 0, to: -1, levels: [] };
+export type SpanData = Pick<SpansMsg, 'from' | 'to' | 'levels' | 'markers'>;
+export const EMPTY_SPANS: SpanData = { from: 0, to: -1, levels: [], markers: [] };
 export const spanData = createStore<SpanData>()(() => EMPTY_SPANS);

@@ -10,7 +10,7 @@ import { seekTo } from '../state/simClient';
 import { spanData, timelineData, useSim } from '../state/store';
 import { MAX_SPANS, SPAN_LEVEL_NAMES, type MarkerKind } from '../../worker/protocol';
 import { laneTop, lanesHeight, rowAt, spanAtX, spanLabel, BAR_H } from './lanes';
-import { MARKER_KINDS } from './markers';
+import { MARKER_KINDS, zoomedMarkers } from './markers';
 import { paintLanes, type LaneColors } from './paint';
 import { watchSpans } from './spanRequests';
 import { setPointer, setWindow, timelineView, zoomBy } from './view';
@@ -82,7 +82,7 @@ export function SpanLanes() {
         step: drawnStep,
         lanes: LEVELS.map((level) => ({ level, name: SPAN_LEVEL_NAMES[level] ?? '' })),
         spans,
-        markers: timelineData.getState().markers,
+        markers: zoomedMarkers(timelineData.getState().markers, spanData.getState()),
         colors: readColors(root),
       });
       // Test hooks and the dimmed labels of lanes with nothing in view.

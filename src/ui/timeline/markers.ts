@@ -30,6 +30,25 @@ export function markerPaths(markers: readonly Marker[], frontier: number, px: nu
   return out;
 }
 
+/**
+ * The markers of the zoomed strip: the run's action starts, and the failures and phases of the
+ * latest `spans` answer for the steps in view (the frames' markers stop at 20,000 for a run), or
+ * the frames' markers when that answer carries none.
+ */
+export function zoomedMarkers(run: readonly Marker[], view: { readonly from: number; readonly to: number; readonly markers: readonly Marker[] }): readonly Marker[] {
+  if (view.markers.length === 0) return run;
+  const out: Marker[] = [];
+  const actions = run.filter((m) => m.kind === 'action');
+  let i = 0;
+  for (const m of view.markers) {
+    while (i < actions.length && actions[i]!.step <= m.step) out.push(actions[i++]!);
+    out.push(m);
+  }
+  while (i < actions.length) out.push(actions[i++]!);
+  // Outside the answered range the frames' markers still say what they know.
+  return [...run.filter((m) => m.kind !== 'action' && (m.step < view.from || m.step > view.to)), ...out].sort((a, b) => a.step - b.step);
+}
+
 /** Index of the first marker at or after step `s` (markers are in step order). */
 export function firstMarkerAt(markers: readonly Marker[], s: number): number {
   let lo = 0;
