@@ -1,7 +1,7 @@
 // What the step controls, the keyboard and the help panel do, in one place: each action checks
 // that it applies (a session is loaded, the worker is alive, there is somewhere to go) and sends
 // one command, so a button that is disabled and a key that does nothing agree.
-import { cancelJob, send } from './state/simClient';
+import { cancelImport, cancelJob, send } from './state/simClient';
 import { useSim, type Panel, type SpanNavLevel } from './state/store';
 
 function ready(): { step: number; atEnd: boolean; playing: boolean } | null {
@@ -61,8 +61,15 @@ export function setSpanLevel(level: SpanNavLevel): void {
 
 /** Stop the long command under way (the progress line's Cancel, Esc); false when none runs. */
 export function cancelComputing(): boolean {
-  if (!useSim.getState().computing) return false;
+  const { computing, importing } = useSim.getState();
+  if (importing) {
+    cancelImport();
+    return true;
+  }
+  if (!computing) return false;
   cancelJob();
+  // The footprint table will not come: its panel goes with the computation.
+  if (computing.what === 'footprint') useSim.setState({ panel: null });
   return true;
 }
 

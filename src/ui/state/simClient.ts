@@ -150,6 +150,18 @@ export function seekTo(step: number): void {
   send({ type: 'seek', step });
 }
 
+/**
+ * Give up an import under way. The worker is rebuilding the dump in one piece and reads no message
+ * meanwhile, so it is replaced: a new worker opens what was shown before the import, at its step
+ * (as a restart does), and the dump is dropped.
+ */
+export function cancelImport(): void {
+  if (!useSim.getState().importing) return;
+  pendingReimport = null;
+  useSim.setState({ importing: null });
+  restart();
+}
+
 /** Stop the long command the worker is computing; the session stays at the last step computed. */
 export function cancelJob(): void {
   send({ type: 'cancel' });
