@@ -460,13 +460,7 @@ function settle(t: Timeline, n: number): void {
   if (!travelTo(t, to)) {
     // Re-execute (fast) to the end of n's segment, which journals it again, then replay within it.
     const si = segmentAt(t.hist, to);
-    const from = t.recordFrom;
-    if (!t.recordAll) t.recordFrom = Infinity;
-    try {
-      reexecute(t, t.hist.segs[si]!.endStep);
-    } finally {
-      t.recordFrom = from;
-    }
+    recordingFrom(t, t.recordAll ? t.recordFrom : Infinity, () => reexecute(t, t.hist.segs[si]!.endStep));
     if (!travelTo(t, to)) throw new Error(`step ${n} cannot be reached`);
   }
   t.cur = n;
@@ -501,16 +495,27 @@ export function stepBy(t: Timeline, delta: number): number {
  * by re-execution. A timeline that records everything (recordAll, onStep) records as it goes.
  */
 export function runToEnd(t: Timeline, until: () => boolean = () => false): number {
-  giveUpMaking(t);
+  computeFast(t, Infinity, until);
+  settle(t, frontier(t));
+  return t.cur;
+}
+
+/** Run `fn` with steps recorded from `rf` on (recordFrom), restoring it after. */
+function recordingFrom<T>(t: Timeline, rf: number, fn: () => T): T {
   const from = t.recordFrom;
-  if (!t.recordAll && !t.onStep) t.recordFrom = Math.max(from, t.rec.n + 1, t.fastFrom);
+  t.recordFrom = rf;
   try {
-    computeTo(t, Infinity, until);
+    return fn();
   } finally {
     t.recordFrom = from;
   }
-  settle(t, frontier(t));
-  return t.cur;
+}
+
+/** computeTo() in fast-forward: new steps are recorded only from fastFrom on (or all, for recordAll / onStep). */
+function computeFast(t: Timeline, target: number, until: () => boolean): void {
+  giveUpMaking(t);
+  const rf = t.recordAll || t.onStep ? t.recordFrom : Math.max(t.recordFrom, t.rec.n + 1, t.fastFrom);
+  recordingFrom(t, rf, () => computeTo(t, target, until));
 }
 
 /**
@@ -520,13 +525,7 @@ export function runToEnd(t: Timeline, until: () => boolean = () => false): numbe
 export function computeAhead(t: Timeline, target: number, until: () => boolean): void {
   giveUpMaking(t);
   const cur = t.cur;
-  const from = t.recordFrom;
-  if (!t.recordAll && !t.onStep) t.recordFrom = Math.max(from, t.rec.n + 1, t.fastFrom);
-  try {
-    computeTo(t, target, until);
-  } finally {
-    t.recordFrom = from;
-  }
+  computeFast(t, target, until);
   settle(t, cur);
 }
 
@@ -582,14 +581,8 @@ export function materializeSome(t: Timeline, id: number, until: () => boolean): 
       m.fromZero = m.rf === 1;
     }
   }
-  const from = t.recordFrom;
   for (;;) {
-    t.recordFrom = m.rf;
-    try {
-      reexecute(t, m.hi, until);
-    } finally {
-      t.recordFrom = from;
-    }
+    recordingFrom(t, m.rf, () => reexecute(t, m.hi, until));
     if (t.genStep < m.hi && !t.genDone && until()) return null;
     if (t.full.has(id) || m.fromZero) break;
     // Not made whole: record from further back, at worst from step 0 (which always makes it).
@@ -635,16 +628,14 @@ export function allSteps(t: Timeline): Step[] {
   giveUpMaking(t);
   const cur = t.cur >= 0 ? t.cur : t.genStep;
   const out: Step[] = [];
-  const from = t.recordFrom;
   t.collect = out;
-  t.recordFrom = 1;
   try {
-    reexecute(t, 0);
-    if (t.genStep > 0) throw new Error('re-execution did not start from step 0');
-    reexecute(t, t.rec.n);
+    recordingFrom(t, 1, () => {
+      restart(t);
+      reexecute(t, t.rec.n);
+    });
   } finally {
     t.collect = null;
-    t.recordFrom = from;
   }
   settle(t, cur);
   if (out.length < t.rec.n) throw new Error(`re-execution made ${out.length} of ${t.rec.n} steps`);
