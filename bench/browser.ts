@@ -7,7 +7,7 @@
 // mousemoves on window, as d3-zoom listens; or wheel events on the canvas), so the figure is the
 // app's own cost and not the round trips of driving the mouse over CDP. Main-thread time per
 // frame comes from Chromium's own counters (CDP Performance.getMetrics, TaskDuration).
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -15,6 +15,7 @@ import { build, preview } from 'vite';
 import { findPreset } from '../src/engine/presets';
 import { formatFigure, median, verdict, type Figure } from './report';
 import { IMPORT_NAME, IMPORT_PFNS, withImportDump, type ImportDump } from './import-dump';
+import { T } from './targets';
 
 const OUT_DIR = 'dist-bench';
 const HOST = '127.0.0.1';
@@ -158,6 +159,269 @@ async function importRun(browser: Browser, url: string, dump: ImportDump): Promi
   }
 }
 
+// --- Run to end, and the 24 GiB compaction (bench/targets.ts) ---------------------------------
+//
+// Timed inside the page, from the input event to the first animation frame after React shows
+// the end (data-done="true", data-step = data-frontier, data-busy="false" on the app root: the
+// grid is painted before those attributes change, simClient.ts), so CDP round trips and
+// Playwright's polling are not in the figures. Keys and slider input are dispatched in the page as
+// the browser would (keyboard.ts listens on window; the slider's React onChange on `input`).
+
+/** In-page helpers, as source text (tsx would wrap named functions in helpers the page lacks). */
+const END_DRIVER = `window.__bench = {
+  attrs: function () {
+    var a = document.querySelector('[data-testid=app]');
+    return { step: a.getAttribute('data-step'), frontier: a.getAttribute('data-frontier'), done: a.getAttribute('data-done'), busy: a.getAttribute('data-busy') };
+  },
+  atEnd: function () {
+    var x = window.__bench.attrs();
+    return x.done === 'true' && x.step === x.frontier && x.busy === 'false';
+  },
+  /** Resolves at the first animation frame after ok() holds (checked on every attribute change), or after timeoutMs. */
+  until: function (ok, timeoutMs) {
+    return new Promise(function (resolve) {
+      var a = document.querySelector('[data-testid=app]');
+      var timer = 0;
+      var obs = new MutationObserver(check);
+      function check() {
+        var alert = document.querySelector('[role=alert]');
+        if (alert && alert.textContent) { finish({ error: alert.textContent }); return; }
+        if (ok()) finish({});
+      }
+      function finish(r) {
+        obs.disconnect();
+        clearTimeout(timer);
+        requestAnimationFrame(function () { r.at = performance.now(); resolve(r); });
+      }
+      obs.observe(a, { attributes: true });
+      timer = setTimeout(function () { obs.disconnect(); resolve({ error: 'timed out', at: performance.now() }); }, timeoutMs);
+      check();
+    });
+  },
+  /** Press End (run to the end) and wait for the end's frame. */
+  runToEnd: function (timeoutMs) {
+    var before = window.__bench.attrs();
+    var t0 = performance.now();
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true, cancelable: true }));
+    return window.__bench.until(window.__bench.atEnd, timeoutMs).then(function (r) {
+      return { error: r.error, ms: r.at - t0, pressedAt: t0, before: before, after: window.__bench.attrs() };
+    });
+  },
+  /** Move the Timeline slider to step v (as a drag does) and wait for that step's frame. */
+  seek: function (v, timeoutMs) {
+    var input = document.querySelector('input[type=range][aria-label=Timeline]');
+    if (!input) return Promise.resolve({ error: 'no Timeline slider (input[type=range][aria-label=Timeline])' });
+    var setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+    var t0 = performance.now();
+    setter.call(input, String(v));
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    return window.__bench.until(function () {
+      var x = window.__bench.attrs();
+      return x.step === String(v) && x.busy === 'false';
+    }, timeoutMs).then(function (r) { return { error: r.error, ms: r.at - t0 }; });
+  },
+  /** Once the import's first paint is measured, press End; resolves with the whole run's times. */
+  importThenEnd: function (timeoutMs) {
+    return new Promise(function (resolve) {
+      var started = false;
+      function go() {
+        var m = performance.getEntriesByName('pfnscope:import-first-paint');
+        if (started || m.length === 0) return;
+        started = true;
+        po.disconnect();
+        clearInterval(poll);
+        var first = m[m.length - 1];
+        window.__bench.runToEnd(timeoutMs).then(function (r) {
+          resolve({ error: r.error, importMs: first.duration, runMs: r.ms, totalMs: r.pressedAt + r.ms - first.startTime, before: r.before, after: r.after });
+        });
+      }
+      var po = new PerformanceObserver(go);
+      po.observe({ type: 'measure' });
+      // The error line instead of a first paint: the import failed.
+      var poll = setInterval(function () {
+        var alert = document.querySelector('[role=alert]');
+        if (!started && alert && alert.textContent) { started = true; po.disconnect(); clearInterval(poll); resolve({ error: alert.textContent }); }
+        go();
+      }, 50);
+    });
+  },
+};`;
+
+interface EndRun {
+  readonly error?: string;
+  readonly ms: number;
+  readonly before: { step: string; frontier: string; done: string };
+  readonly after: { step: string; frontier: string; done: string };
+}
+
+/** balloon-compaction from its link, idle, then End: key press to the end's frame. */
+async function balloonRun(browser: Browser, url: string): Promise<EndRun> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${url}?test#preset=balloon-compaction`);
+    await page.waitForSelector('[data-testid=app][data-busy=false][data-step="0"]');
+    await page.evaluate(END_DRIVER);
+    const r = (await page.evaluate('window.__bench.runToEnd(120000)')) as EndRun;
+    if (r.error) throw new Error(`balloon-compaction Run to end: ${r.error}`);
+    return r;
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * The sim worker's heap through the DevTools protocol: a browser-level CDP session attaches to the
+ * worker target (non-flat, messages through Target.sendMessageToTarget) and asks
+ * Runtime.getHeapUsage, whose usedSize is the JS heap in use and backingStorageSize the array
+ * buffers' backing stores. (performance.memory and measureUserAgentSpecificMemory are not
+ * there for a worker; Performance.getMetrics is not served by worker targets.)
+ */
+class WorkerHeap {
+  private id = 1;
+  private readonly pending = new Map<number, (m: { result?: Record<string, number>; error?: { message: string } }) => void>();
+  private constructor(private readonly cdp: CDPSession, private readonly sessionId: string) {
+    cdp.on('Target.receivedMessageFromTarget', (e) => {
+      if (e.sessionId !== this.sessionId) return;
+      const m = JSON.parse(e.message) as { id?: number; result?: Record<string, number>; error?: { message: string } };
+      if (m.id !== undefined) {
+        this.pending.get(m.id)?.(m);
+        this.pending.delete(m.id);
+      }
+    });
+  }
+
+  /** The sim worker of the page at `pageUrl` (its browser context's one). */
+  static async attach(browser: Browser, pageUrl: string): Promise<WorkerHeap> {
+    const cdp = await browser.newBrowserCDPSession();
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const page = targetInfos.find((x) => x.type === 'page' && x.url.startsWith(pageUrl));
+    const workers = targetInfos.filter((x) => x.type === 'worker' && x.url.includes('sim.worker') && (!page || x.browserContextId === page.browserContextId));
+    if (workers.length !== 1) throw new Error(`${workers.length} sim worker targets for ${pageUrl}`);
+    const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: workers[0]!.targetId, flatten: false });
+    return new WorkerHeap(cdp, sessionId);
+  }
+
+  /** JS heap in use and array buffers, bytes. */
+  async usage(): Promise<{ heap: number; buffers: number }> {
+    const i = this.id++;
+    const answer = new Promise<{ result?: Record<string, number>; error?: { message: string } }>((res) => this.pending.set(i, res));
+    await this.cdp.send('Target.sendMessageToTarget', { sessionId: this.sessionId, message: JSON.stringify({ id: i, method: 'Runtime.getHeapUsage' }) });
+    const m = await answer;
+    if (!m.result) throw new Error(`Runtime.getHeapUsage: ${m.error?.message}`);
+    if (m.result.backingStorageSize === undefined) throw new Error('Runtime.getHeapUsage has no backingStorageSize in this Chromium');
+    return { heap: m.result.usedSize!, buffers: m.result.backingStorageSize };
+  }
+
+  /** Sample every `everyMs` until stopped; the peak of heap + buffers. */
+  sample(everyMs: number): { stop(): Promise<{ peak: number; at: { heap: number; buffers: number }; samples: number }> } {
+    let running = true;
+    let peak = 0;
+    let at = { heap: 0, buffers: 0 };
+    let samples = 0;
+    const loop = (async () => {
+      while (running) {
+        const t0 = performance.now();
+        const u = await this.usage();
+        samples++;
+        if (u.heap + u.buffers > peak) {
+          peak = u.heap + u.buffers;
+          at = u;
+        }
+        await new Promise((r) => setTimeout(r, Math.max(0, everyMs - (performance.now() - t0))));
+      }
+    })();
+    return {
+      stop: async () => {
+        running = false;
+        await loop;
+        return { peak, at, samples };
+      },
+    };
+  }
+
+  async detach(): Promise<void> {
+    await this.cdp.detach();
+  }
+}
+
+interface CompactRun {
+  readonly importMs: number;
+  readonly runMs: number;
+  readonly totalMs: number;
+  readonly wall: number;
+  readonly steps: number;
+  readonly peak: number;
+  readonly peakAt: { heap: number; buffers: number };
+  readonly end: { heap: number; buffers: number };
+  /** After the seeks (re-execution journals again the segments it passes). */
+  readonly afterSeeks: { heap: number; buffers: number };
+  readonly samples: number;
+  readonly seeks: { step: number; ms: number }[];
+  readonly seekError: string | null;
+  readonly seekSpent: number;
+}
+
+/** The worker's heap is sampled this often during the 24 GiB import and run (each sample is a CDP round trip into the worker). */
+const SAMPLE_MS = 1000;
+
+/** Seeks stop being started once they have taken this long (one into a dropped journal re-executes for many seconds). */
+const SEEK_BUDGET_MS = 90_000;
+
+/**
+ * The 6.5 Mi-PFN dump imported with "then compact every zone on it" checked, End pressed as soon
+ * as the import's first frame is painted, until the end's frame; the worker's heap sampled all the
+ * while; then random seeks with the Timeline slider.
+ */
+async function compactRun(browser: Browser, url: string, dump: ImportDump): Promise<CompactRun> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${url}?test`);
+    await page.waitForSelector('[data-testid=app][data-busy=false]');
+    await page.evaluate(END_DRIVER);
+    const heap = await WorkerHeap.attach(browser, url);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByTestId('import-panel').waitFor();
+    await page.getByLabel(/then compact every zone/).check();
+    const sampler = heap.sample(SAMPLE_MS);
+    const t0 = performance.now();
+    const ended = page.evaluate('window.__bench.importThenEnd(600000)') as Promise<{ error?: string; importMs: number; runMs: number; totalMs: number; after: { step: string } }>;
+    await page.getByTestId('import-input').setInputFiles([`${dump.prefix}.kpageflags`, `${dump.prefix}.kpagecount`]);
+    const r = await ended;
+    const wall = performance.now() - t0;
+    const { peak, at, samples } = await sampler.stop();
+    if (r.error) throw new Error(`browser import + Run to end: ${r.error}`);
+    const nr = await page.getByTestId('app').getAttribute('data-nr-pfns');
+    if (nr !== String(IMPORT_PFNS)) throw new Error(`browser import: the page shows ${nr} PFNs, expected ${IMPORT_PFNS}`);
+    const end = await heap.usage();
+    const steps = Number(r.after.step);
+
+    // Random seeks with the slider (the match report over the grid closed first, as a person would).
+    await page.keyboard.press('Escape');
+    const seeks: { step: number; ms: number }[] = [];
+    let seekError: string | null = null;
+    let spent = 0;
+    let x = 13;
+    while (seeks.length < 10 && spent < SEEK_BUDGET_MS) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      const step = x % (steps + 1);
+      const q = (await page.evaluate(`window.__bench.seek(${step}, 180000)`)) as { error?: string; ms: number };
+      if (q.error) {
+        seekError = `seek to ${step}: ${q.error}${q.ms ? ` after ${q.ms.toFixed(0)} ms` : ''}`;
+        break;
+      }
+      seeks.push({ step, ms: q.ms });
+      spent += q.ms;
+    }
+    const afterSeeks = await heap.usage();
+    await heap.detach();
+    return { importMs: r.importMs, runMs: r.runMs, totalMs: r.totalMs, wall, steps, peak, peakAt: at, end, afterSeeks, samples, seeks, seekError, seekSpent: spent };
+  } finally {
+    await context.close();
+  }
+}
+
 function runLine(r: Run): string {
   return `p95 frame ${r.p95.toFixed(1)} ms, ${r.dropped}/${r.frames} frames late, main thread ${r.mainMs.toFixed(1)} ms/frame`;
 }
@@ -233,6 +497,24 @@ async function main(): Promise<void> {
     });
     await app.context().close();
 
+    // Run to end of balloon-compaction (design.md: <= 1 s), from its link, End pressed once idle.
+    try {
+      const runs: EndRun[] = [];
+      for (let i = 0; i < 3; i++) runs.push(await balloonRun(browser, url));
+      const mid = [...runs].sort((a, b) => a.ms - b.ms)[1]!;
+      figures.push({
+        what: 'balloon-compaction Run to end, browser',
+        value: mid.ms,
+        unit: 'ms',
+        target: T.balloonRunMs,
+        better: 'lower',
+        note: `median of ${runs.length}, fresh page each (${runs.map((r) => r.ms.toFixed(0)).join(', ')} ms): End key → the end's frame (step ${mid.after.step}); ` +
+          `when End was pressed the look-ahead had computed ${runs.map((r) => `${r.before.frontier}${r.before.done === 'true' ? '' : '+'}`).join(', ')} steps`,
+      });
+    } catch (e) {
+      figures.push({ what: 'balloon-compaction Run to end, browser', value: NaN, unit: 'ms', target: T.balloonRunMs, better: 'lower', note: `not measured: ${(e as Error).message.split('\n')[0]}` });
+    }
+
     // kpageflags import of 6.5 Mi PFNs (design.md: <= 2 s to first paint in the browser).
     await withImportDump(async (dump) => {
       const runs: { ms: number; wall: number }[] = [];
@@ -247,6 +529,45 @@ async function main(): Promise<void> {
         note: `median of ${runs.length}, fresh page each (${runs.map((r) => r.ms.toFixed(0)).join(', ')} ms): the app's pfnscope:import-first-paint, file input change → files read → worker rebuild + session → first grid frame painted; ` +
           `${mid.wall.toFixed(0)} ms wall from setInputFiles; 2 × ${IMPORT_PFNS / 131072} MiB: ${dump.source}; no zoneinfo`,
       });
+
+      // compact_memory on it (design.md: <= 15 s and <= 2 GiB in the browser; then seek anywhere <= 200 ms).
+      const MIB = 1 << 20;
+      try {
+        const c = await compactRun(browser, url, dump);
+        figures.push({
+          what: 'compact_memory 24 GiB import + Run to end, browser',
+          value: c.totalMs,
+          unit: 'ms',
+          target: T.browserCompactMs,
+          better: 'lower',
+          note: `one run, fresh page: file input change → import's first paint ${c.importMs.toFixed(0)} ms, then End pressed in the page → the end's frame ${c.runMs.toFixed(0)} ms (step ${c.steps}); ${(c.wall / 1000).toFixed(1)} s wall from setInputFiles`,
+        });
+        figures.push({
+          what: 'worker JS heap + array buffers, 24 GiB run',
+          value: c.peak / MIB,
+          unit: 'MiB',
+          target: T.browserWorkerMiB,
+          better: 'lower',
+          note: `peak of ${c.samples} samples every ${SAMPLE_MS} ms or slower (CDP Runtime.getHeapUsage on the worker target: usedSize + backingStorageSize) during import and Run to end: heap ${(c.peakAt.heap / MIB).toFixed(0)} + buffers ${(c.peakAt.buffers / MIB).toFixed(0)} MiB; at the end heap ${(c.end.heap / MIB).toFixed(0)} + buffers ${(c.end.buffers / MIB).toFixed(0)} MiB; after the seeks below heap ${(c.afterSeeks.heap / MIB).toFixed(0)} + buffers ${(c.afterSeeks.buffers / MIB).toFixed(0)} MiB`,
+        });
+        const worst = c.seeks.reduce((a, q) => (q.ms > a.ms ? q : a), c.seeks[0] ?? { step: -1, ms: NaN });
+        figures.push({
+          what: 'seek to any step of the 24 GiB run, browser',
+          value: c.seekError ? NaN : worst.ms,
+          unit: 'ms',
+          target: T.seekAnyMs,
+          better: 'lower',
+          note: c.seekError
+            ? `not measured: ${c.seekError} (after ${c.seeks.length} seeks: ${c.seeks.map((q) => q.ms.toFixed(0)).join(', ')} ms)`
+            : `worst of ${c.seeks.length} random seeks${c.seeks.length < 10 ? ` (stopped after ${(c.seekSpent / 1000).toFixed(0)} s of seeking)` : ''}, Timeline slider input → that step's frame, to step ${worst.step}; ` +
+              `median ${median(c.seeks.map((q) => q.ms)).toFixed(0)} ms; all: ${c.seeks.map((q) => q.ms.toFixed(0)).join(', ')} ms`,
+        });
+      } catch (e) {
+        const why = `not measured: ${(e as Error).message.split('\n')[0]}`;
+        figures.push({ what: 'compact_memory 24 GiB import + Run to end, browser', value: NaN, unit: 'ms', target: T.browserCompactMs, better: 'lower', note: why });
+        figures.push({ what: 'worker JS heap + array buffers, 24 GiB run', value: NaN, unit: 'MiB', target: T.browserWorkerMiB, better: 'lower', note: why });
+        figures.push({ what: 'seek to any step of the 24 GiB run, browser', value: NaN, unit: 'ms', target: T.seekAnyMs, better: 'lower', note: why });
+      }
     });
   } finally {
     await browser.close();

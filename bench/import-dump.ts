@@ -2,8 +2,9 @@
 // machine) | reading 2 × 52 MiB"), written once per bench run to a temp dir as PREFIX.kpageflags
 // and PREFIX.kpagecount (no zoneinfo: the importer's default x86-64 layout, DMA / DMA32 / Normal).
 //
-// From the real capture when ../shared is there: balloon-compact/before (131,072 PFNs, Linux
-// 6.1, 512 MiB) tiled 52 times (6,815,744 PFNs, 52 MiB per file; every copy starts on a 2^17
+// From the real capture when ../shared is there: fragmented-compact/before (131,072 PFNs, Linux
+// 6.1, 512 MiB: half the anon pages freed at random, half the tmpfs pages punched, twice — the
+// machine design.md's compact_memory row means) tiled 52 times (6,815,744 PFNs, 52 MiB per file; every copy starts on a 2^17
 // boundary, so no buddy block or folio straddles two copies), with the x86-64 PCI hole
 // 0xc0000..0x100000 (3–4 GiB) read as a 6.1 kernel reads a PFN with no online struct page:
 // KPF_NOPAGE, mapcount 0. The importer accepts the tiles either way (without the hole they are
@@ -33,7 +34,7 @@ export const IMPORT_NAME = 'bench-24g';
 /** The environment variable carrying PREFIX from bench/main.ts to the two bench scripts. */
 export const IMPORT_ENV = 'PFNSCOPE_BENCH_IMPORT';
 
-const CAPTURE = fileURLToPath(new URL('../../shared/reference/real-kernel/balloon-compact/', import.meta.url));
+const CAPTURE = fileURLToPath(new URL('../../shared/reference/real-kernel/fragmented-compact/', import.meta.url));
 const TILE_PFNS = 131072;
 const PCI_HOLE = { start: 0xc0000, end: 0x100000 };
 
@@ -62,7 +63,7 @@ function dumpBytes(): { kpageflags: Uint8Array; kpagecount: Uint8Array; source: 
     const nopage = new DataView(kpageflags.buffer);
     for (let p = PCI_HOLE.start; p < PCI_HOLE.end; p++) nopage.setBigUint64(p * 8, 1n << BigInt(KPF.NOPAGE), true);
     kpagecount.fill(0, PCI_HOLE.start * 8, PCI_HOLE.end * 8);
-    return { kpageflags, kpagecount, source: `52 × balloon-compact/before (6.1), PCI hole 0xc0000..0x100000 as KPF_NOPAGE` };
+    return { kpageflags, kpagecount, source: `52 × fragmented-compact/before (6.1), PCI hole 0xc0000..0x100000 as KPF_NOPAGE` };
   }
   const k = populate({ ...populateSpecOf(findPreset('large-4g')!.scenario), nrPfns: IMPORT_PFNS });
   return { ...dumpKpage(k), source: `no ../shared: synthesized, large-4g's populate at ${IMPORT_PFNS} PFNs dumped by kernel/procfs.ts` };

@@ -4,6 +4,7 @@
 // at the end whatever happened (a failed run, Ctrl-C).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { buildImportDump, IMPORT_ENV, removeImportDump } from './import-dump';
+import { targetTable } from './targets';
 
 const t0 = performance.now();
 const dump = buildImportDump();
@@ -30,4 +31,7 @@ try {
 } finally {
   removeImportDump(dump);
 }
+// The real-machine-scale rows (bench/targets.ts), in design.md's format, for its targets table.
+console.log('\ntargets of the real-machine-scale figures (bench/targets.ts), as design.md rows:');
+for (const line of targetTable()) console.log(line);
 process.exit(status);
