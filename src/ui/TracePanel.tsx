@@ -6,7 +6,7 @@
 import { memo, useLayoutEffect, useRef } from 'react';
 import { useStore } from 'zustand';
 import { seekTo } from './state/simClient';
-import { selectStep, traceLog, useSim } from './state/store';
+import { selectStep, selectStepInfo, traceLog, useSim } from './state/store';
 import { currentLineCount, stepOfLine } from './traceLines';
 
 const selectLines = (s: { readonly lines: readonly string[] }) => s.lines;
@@ -16,6 +16,7 @@ export function TracePanel() {
   const lines = useStore(traceLog, selectLines);
   const first = useStore(traceLog, selectFirst);
   const step = useSim(selectStep);
+  const pending = useSim(selectStepInfo)?.pending === true;
   const n = step > 0 ? currentLineCount(lines, step) : 0;
   const ref = useRef<HTMLPreElement>(null);
   const follow = useRef(true);
@@ -45,7 +46,7 @@ export function TracePanel() {
           if (Number.isInteger(target) && target !== step) seekTo(target);
         }}
       >
-        {lines.length === 0 && '(no trace yet: step forward)'}
+        {lines.length === 0 && (pending ? '(the trace lines up to this step are being made again by re-execution…)' : '(no trace yet: step forward)')}
         {split > 0 && (
           <span className="earlier">
             {lines.slice(0, split).map((l, i) => (
