@@ -29,6 +29,19 @@ const MI = 1 << 20;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TIME = '/usr/bin/time';
 
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Live memory after a full GC (run.ts runs with --expose-gc), and what timelineBytes accounts for, MiB. */
+function liveMemory(t: Parameters<typeof timelineBytes>[0]): string {
+  gc();
+  const m = process.memoryUsage();
+  const b = timelineBytes(t);
+  const counted = b.steps + b.spans + b.journal + b.checkpoints + b.full;
+  return `array buffers ${(m.arrayBuffers / MI).toFixed(0)} MiB (timelineBytes ${(counted / MI).toFixed(0)} MiB of it), heap ${(m.heapUsed / MI).toFixed(0)} MiB, RSS ${(m.rss / MI).toFixed(0)} MiB`;
+}
+
 function time<T>(f: () => T): [T, number] {
   const t0 = performance.now();
   const r = f();
@@ -120,14 +133,13 @@ export function sessionFigures(dump: ImportDump, cli: RunSummary | null): Figure
   const ev = s.k.events.a;
   const run: RunSummary = { steps: n, migrated: ev[VM_EVENT.PGMIGRATE_SUCCESS]!, failed: ev[VM_EVENT.PGMIGRATE_FAIL]!, stateHash: timelineHash(t) };
   const writes = markAt(t, n); // absolute journal position after the last step: every journaled write
-  const mem0 = process.memoryUsage();
-  const rss = mem0.rss;
+  const live0 = liveMemory(t);
   figures.push({
     what: 'compact_memory 24 GiB import, in-process',
     value: importMs + runMs,
     unit: 'ms',
     note: `the CLI figure above has the target: import + session ${importMs.toFixed(0)} ms, runToEnd ${runMs.toFixed(0)} ms (${((n / runMs) * 1000 / 1e6).toFixed(2)} M steps/s, ` +
-      `${((run.migrated / runMs) * 1000 / 1000).toFixed(0)} k migrations/s); ${run.migrated} migrated, ${run.failed} failed, ${n} steps; process RSS after ${(rss / MI).toFixed(0)} MiB; ` +
+      `${((run.migrated / runMs) * 1000 / 1000).toFixed(0)} k migrations/s); ${run.migrated} migrated, ${run.failed} failed, ${n} steps; after it, live: ${live0}; ` +
       (cli ? (sameRun(cli, run) ? 'same steps, migrations and state hash as the CLI' : `DIFFERS from the CLI: ${JSON.stringify(cli)} vs ${JSON.stringify(run)}`) : 'no CLI run to compare'),
   });
   figures.push({
@@ -187,7 +199,7 @@ export function sessionFigures(dump: ImportDump, cli: RunSummary | null): Figure
     value: matMs,
     unit: 'ms',
     note: `step ${mid} in full (narration, trace lines, footprint) from the state at step ${t.cur}; materializeCost said ${cost} steps, ${t.reexecuted - r0} steps were run again; ` +
-      `process array buffers ${(mem0.arrayBuffers / MI).toFixed(0)} MiB after the run, ${(process.memoryUsage().arrayBuffers / MI).toFixed(0)} MiB after this and before the seeks (RSS ${(mem0.rss / MI).toFixed(0)} → ${(process.memoryUsage().rss / MI).toFixed(0)} MiB)`,
+      `live after the run: ${live0}; after this: ${liveMemory(t)}`,
   });
 
   // Seeks to random steps in [0, n]: seek() alone (the state; no narration is made).
@@ -217,7 +229,7 @@ export function sessionFigures(dump: ImportDump, cli: RunSummary | null): Figure
       `${replayed.length} by checkpoint + journal (worst ${replayed.length ? Math.max(...replayed.map((q) => q.ms)).toFixed(0) : '-'} ms), ` +
       `${reexecuted.length} by re-execution into a dropped journal (${reexecuted.reduce((a, q) => a + q.reexec, 0)} steps run again, ${reexecuted.length ? (reexecuted.reduce((a, q) => a + q.ms, 0) / reexecuted.length / 1000).toFixed(1) : '-'} s each on average); ` +
       `${t.hist.evictions - evict0} journals dropped meanwhile; all: ${seeks.map((q) => `${q.ms.toFixed(0)}${q.reexec > 0 ? 'R' : ''}`).join(', ')} ms (R: re-executed); ` +
-      `process array buffers ${(process.memoryUsage().arrayBuffers / MI).toFixed(0)} MiB, RSS ${(process.memoryUsage().rss / MI).toFixed(0)} MiB after them`,
+      `live after them: ${liveMemory(t)}`,
   });
 
   return figures;

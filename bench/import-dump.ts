@@ -3,16 +3,17 @@
 // and PREFIX.kpagecount (no zoneinfo: the importer's default x86-64 layout, DMA / DMA32 / Normal).
 //
 // From the real capture when ../shared is there: fragmented-compact/before (131,072 PFNs, Linux
-// 6.1, 512 MiB: half the anon pages freed at random, half the tmpfs pages punched, twice — the
-// machine design.md's compact_memory row means) tiled 52 times (6,815,744 PFNs, 52 MiB per file; every copy starts on a 2^17
-// boundary, so no buddy block or folio straddles two copies), with the x86-64 PCI hole
-// 0xc0000..0x100000 (3–4 GiB) read as a 6.1 kernel reads a PFN with no online struct page:
-// KPF_NOPAGE, mapcount 0. The importer accepts the tiles either way (without the hole they are
-// imported as memory, with 0 invariant violations too); the hole is what a machine of more than
-// 4 GiB has. 6.18 writes 0 there instead, which imports to the same layout (whole zero sections
-// are holes). Without ../shared, the dump is synthesized: the large-4g preset's populate spec at
-// 6.5 Mi PFNs (its default layout has the PCI hole), dumped by our own procfs writers
-// (kernel/procfs.ts dumpKpage, 6.18's format: 0 for the hole).
+// 6.1, 512 MiB: half the anon pages freed at random and half the tmpfs pages punched, twice; the
+// machine design.md's compact_memory row means) tiled 52 times (6,815,744 PFNs, 52 MiB per file;
+// every copy starts on a 2^17 boundary, so no buddy block or folio straddles two copies), with
+// the x86-64 PCI hole 0xc0000..0x100000 (3–4 GiB) read as a 6.1 kernel reads a PFN with no online
+// struct page: KPF_NOPAGE, mapcount 0. The importer accepts the tiles either way (without the
+// hole they are imported as memory); the hole is what a machine of more than 4 GiB has. 6.18
+// writes 0 there instead, which imports to the same layout (whole zero sections are holes).
+// Until the scale issue this was balloon-compact/before, tiled the same way. Without ../shared,
+// the dump is synthesized: the large-4g preset's populate spec at 6.5 Mi PFNs (its default
+// layout has the PCI hole), dumped by our own procfs writers (kernel/procfs.ts dumpKpage, 6.18's
+// format: 0 for the hole).
 //
 // bench/main.ts builds it once and passes PREFIX to bench/run.ts and bench/browser.ts in
 // PFNSCOPE_BENCH_IMPORT; either run alone builds its own and removes it after (withImportDump).
