@@ -283,6 +283,14 @@ function restoreCost(h: History): number {
   return n >> 4;
 }
 
+/** Can travel() reach `to` from `from` (without re-execution)? */
+export function canTravel(h: History, from: number, to: number): boolean {
+  if (from === to || allPresent(h, from, to)) return true;
+  const si = segmentAt(h, to);
+  if (present(h, si)) return restorable(h, si) || (si < h.segs.length - 1 && restorable(h, si + 1));
+  return to === h.segs[si]!.start && restorable(h, si);
+}
+
 /**
  * Move the stores from position `from` to `to`. False when `to` lies in a segment whose journal
  * was dropped and is not a checkpoint: only re-execution can reach it.

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { PRESETS, findPreset } from './presets';
 import { openSession } from './session';
-import { allSteps, materialize, openSpans, runToEnd, seek, spanStepAt, spansAt, timelineHash, timelineBytes, type Step } from './timeline';
+import { allSteps, leaveReplay, materialize, openSpans, runToEnd, seekCost, seekSome, seek, spanStepAt, spansAt, timelineHash, timelineBytes, type Step } from './timeline';
 import { journalHeld } from './history';
 import { spanStep, SPAN_LEVELS } from './spans';
 import { fnOf, pfnsOf, phaseOf } from './steptable';
@@ -114,6 +114,30 @@ describe('bounded memory: journals dropped under a budget, states reached again'
     }
     expect(s.t.reexecuted).toBeGreaterThan(0);
     expect(h.segs[i]!.sid).not.toBeNull(); // journaled again by the re-execution
+  });
+
+  test('a seek into a dropped journal goes a time slice at a time, can be left between slices, and lands on the reference hash', () => {
+    const s = openSession(scenario, { segmentEntries: 400, journalBudget: 800 });
+    runToEnd(s.t);
+    const h = s.t.hist;
+    const i = h.segs.findIndex((x, j) => j > 2 && j < h.segs.length - 1 && x.sid === null && x.endStep - x.startStep > 3);
+    const target = h.segs[i]!.startStep + 2;
+    expect(seekCost(s.t, target)).toBeGreaterThan(0);
+    // Slices of 50 kernel stretches: the first is left half way (the state is a computed step's).
+    let calls = 0;
+    const slice = (): (() => boolean) => {
+      let n = 0;
+      return () => ++n > 50;
+    };
+    expect(seekSome(s.t, target, slice())).toBe(false);
+    leaveReplay(s.t);
+    expect(s.t.cur).toBeGreaterThanOrEqual(0);
+    expect(timelineHash(s.t)).toBe(hashes[s.t.cur]);
+    while (!seekSome(s.t, target, slice())) calls++;
+    expect(calls).toBeGreaterThan(0);
+    expect(s.t.cur).toBe(target);
+    expect(timelineHash(s.t)).toBe(hashes[target]);
+    expect(seekCost(s.t, target - 1)).toBe(0); // its segment is journaled again
   });
 
   test('computing past the frontier after a re-execution behind it continues the same run', () => {

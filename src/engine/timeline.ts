@@ -23,7 +23,7 @@ import { newFootprint } from '../kernel/memmap';
 import { stateHash } from '../kernel/store';
 import {
   createHistory, enforceBudget, journalBytes, journalEnd, openSegment, restoreCheckpoint, sealSegment,
-  segmentAt, segmentPresent, swapJournal, adoptJournal, journalSlices, travel as travelHistory, type History, type HistoryOptions, type JournalSlice,
+  segmentAt, segmentPresent, swapJournal, canTravel, adoptJournal, journalSlices, travel as travelHistory, type History, type HistoryOptions, type JournalSlice,
 } from './history';
 import { appendStep, createStepTable, stepTableBytes, type StepTable } from './steptable';
 import { addSpan, createSpanTable, spanLevel, spanStep, spansIn, spanTableBytes, type SpanTable } from './spans';
@@ -468,6 +468,46 @@ function settle(t: Timeline, n: number): void {
 }
 
 /**
+ * Steps a re-execution must run before step n (computed) can be shown: 0 when checkpoints and
+ * journal reach it, else up to the end of its segment, whose journal was dropped.
+ */
+export function seekCost(t: Timeline, n: number): number {
+  if (n < 0 || n > t.rec.n) return 0;
+  const to = markAt(t, n);
+  const from = replaying(t) ? markAt(t, t.genStep) : t.cur >= 0 ? markAt(t, t.cur) : position(t);
+  if (!replaying(t) && canTravel(t.hist, from, to)) return 0;
+  return t.hist.segs[segmentAt(t.hist, to)]!.endStep;
+}
+
+/**
+ * Go to step n, computed already, a time slice at a time: true once there; false while a
+ * re-execution into a dropped journal goes on (the state then stays at its position: call again,
+ * or leaveReplay()). The worker's seek job.
+ */
+export function seekSome(t: Timeline, n: number, until: () => boolean): boolean {
+  giveUpMaking(t);
+  n = Math.max(0, Math.min(n, t.rec.n));
+  const to = markAt(t, n);
+  if (!replaying(t) && travelTo(t, to)) {
+    t.cur = n;
+    enforceBudget(t.hist, to, [markAt(t, t.genStep)]);
+    return true;
+  }
+  const end = t.hist.segs[segmentAt(t.hist, to)]!.endStep;
+  recordingFrom(t, t.recordAll ? t.recordFrom : Infinity, () => reexecute(t, end, until));
+  if (t.genStep < end && !t.genDone && until()) return false;
+  if (!travelTo(t, to)) throw new Error(`step ${n} cannot be reached`);
+  t.cur = n;
+  enforceBudget(t.hist, to, [markAt(t, t.genStep)]);
+  return true;
+}
+
+/** Stop a re-execution between slices: the state is that of the step it reached. */
+export function leaveReplay(t: Timeline): void {
+  endReplay(t);
+}
+
+/**
  * Go to step n (clamped to what exists once every action has run). `until` stops computing early
  * (the worker's time slice); the timeline then stays at the last step computed. Returns the step.
  */
@@ -548,7 +588,10 @@ interface Making {
 /** Steps a re-execution would run to make step `id` (0 when it is held in full). */
 export function materializeCost(t: Timeline, id: number): number {
   if (t.full.has(id)) return 0;
-  return forwardsFrom(t, id) ? id - t.genStep : id;
+  if (forwardsFrom(t, id)) return id - t.genStep;
+  // As materializeSome() plans it: live generators before the recording window go on from there.
+  const rf = Math.max(1, id - RECORD_BEHIND - 256);
+  return t.genStep < rf && (replaying(t) || !t.genDone) ? id - t.genStep : id;
 }
 
 /** Walking forwards through steps computed fast: the generators are just behind and can go on. */

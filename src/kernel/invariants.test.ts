@@ -210,6 +210,13 @@ const CASES: readonly Case[] = [
     },
   },
   {
+    rule: 'free list count', what: "a free list whose block count is off by one (the model's count, kernel/list.ts)", only: true,
+    corrupt: (k) => {
+      const b = freeOfOrder(k, (x) => x.order === 0);
+      k.freeLists.counts!.a[freeSlot(b.zone, 0, b.mt)]! += 1;
+    },
+  },
+  {
     rule: 'balloon page', what: 'a slab page put on the balloon list',
     corrupt: (k) => {
       let p = 0;

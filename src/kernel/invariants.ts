@@ -41,7 +41,9 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     for (let o = 0; o < NR_PAGE_ORDERS; o++) {
       for (let mt = 0; mt < MIGRATE_TYPES; mt++) {
         let prev = NO_LINK;
+        let listLen = 0;
         for (let p = k.freeLists.heads.a[2 * freeSlot(z.idx, o, mt)]!; p !== NO_LINK; p = lruNext.a[p]!) {
+          listLen++;
           if (k.mem.lruPrev.a[p] !== prev) bad('free list links', `lru.prev of ${hex(p)} is ${hex(k.mem.lruPrev.a[p]!)}, expected ${hex(prev)}`, p);
           prev = p;
           if (onList[p]) { bad('one list', `${hex(p)} is on more than one list`, p); break; }
@@ -63,6 +65,7 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
           }
         }
         if (k.freeLists.heads.a[2 * freeSlot(z.idx, o, mt) + 1] !== prev) bad('free list tail', `tail of ${z.name} order ${o} type ${mt} is wrong`);
+        if (k.freeLists.counts && k.freeLists.counts.a[freeSlot(z.idx, o, mt)] !== listLen) bad('free list count', `${z.name} order ${o} type ${mt} counts ${k.freeLists.counts.a[freeSlot(z.idx, o, mt)]} blocks, its list has ${listLen}`);
       }
     }
   }

@@ -128,7 +128,10 @@ export function createKernel(layout: MemoryLayout): Kernel {
     blockZone,
     // memmap_init_range() marks every pageblock MIGRATE_MOVABLE at boot.
     pageblock: addStore(st, 'pageblock.flags', new Uint8Array(nrBlocks).fill(MT.MOVABLE), MT.MOVABLE),
-    freeLists: { heads: addStore(st, 'zone.free_area.free_list', new Int32Array(2 * nz * NR_PAGE_ORDERS * MIGRATE_TYPES).fill(-1), -1) },
+    freeLists: {
+      heads: addStore(st, 'zone.free_area.free_list', new Int32Array(2 * nz * NR_PAGE_ORDERS * MIGRATE_TYPES).fill(-1), -1),
+      counts: addStore(st, 'zone.free_area.free_list.count (model)', new Int32Array(nz * NR_PAGE_ORDERS * MIGRATE_TYPES)),
+    },
     nrFree: addStore(st, 'zone.free_area.nr_free', new Int32Array(nz * NR_PAGE_ORDERS)),
     zstat: addStore(st, 'zone.vm_stat', new Int32Array(nz * NR_ZS)),
     nstat: addStore(st, 'node.vm_stat', new Int32Array(NR_NS)),

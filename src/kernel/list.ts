@@ -8,6 +8,12 @@ import { put, type Store } from './store';
 
 export interface ListHeads {
   readonly heads: Store & { a: Int32Array };
+  /**
+   * Entries per list, kept by these functions when present (the buddy free lists: what the charts
+   * and /proc read per migratetype without walking hundreds of thousands of blocks). The kernel
+   * keeps free_area[order].nr_free per order only; this count is the model's.
+   */
+  readonly counts?: Store & { a: Int32Array };
 }
 
 export function listFirst(k: PageAccess, l: ListHeads, slot: number): number {
@@ -24,6 +30,7 @@ export function listAdd(k: PageAccess, l: ListHeads, slot: number, pfn: number):
   if (head === NO_LINK) put(k.st, l.heads, 2 * slot + 1, pfn);
   else setLru(k, head, pfn, lruNext(k, head));
   put(k.st, l.heads, 2 * slot, pfn);
+  if (l.counts) put(k.st, l.counts, slot, l.counts.a[slot]! + 1);
 }
 
 export function listAddTail(k: PageAccess, l: ListHeads, slot: number, pfn: number): void {
@@ -32,6 +39,7 @@ export function listAddTail(k: PageAccess, l: ListHeads, slot: number, pfn: numb
   if (tail === NO_LINK) put(k.st, l.heads, 2 * slot, pfn);
   else setLru(k, tail, lruPrev(k, tail), pfn);
   put(k.st, l.heads, 2 * slot + 1, pfn);
+  if (l.counts) put(k.st, l.counts, slot, l.counts.a[slot]! + 1);
 }
 
 export function listDel(k: PageAccess, l: ListHeads, slot: number, pfn: number): void {
@@ -42,6 +50,7 @@ export function listDel(k: PageAccess, l: ListHeads, slot: number, pfn: number):
   if (next === NO_LINK) put(k.st, l.heads, 2 * slot + 1, prev);
   else setLru(k, next, prev, lruNext(k, next));
   setLru(k, pfn, NO_LINK, NO_LINK);
+  if (l.counts) put(k.st, l.counts, slot, l.counts.a[slot]! - 1);
 }
 
 /** Walk a list without recording a footprint (for invariants, views and summaries). */

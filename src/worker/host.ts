@@ -39,7 +39,7 @@ import { importDump } from '../kernel/import/rebuild';
 import type { ImportReport } from '../kernel/import/types';
 import { populate } from '../kernel/populate';
 import { encodeScenario, MAX_PAYLOAD_CHARS } from '../engine/share';
-import { spanStepAt, spansAt, computeAhead, currentStep, frontier, giveUpMaking, journalOf, markAt, materializeCost, materializeSome, runToEnd, seek, stepBy, timelineHash, type Timeline } from '../engine/timeline';
+import { leaveReplay, seekCost, seekSome, spanStepAt, spansAt, computeAhead, currentStep, frontier, giveUpMaking, journalOf, markAt, materializeCost, materializeSome, runToEnd, seek, stepBy, timelineHash, type Timeline } from '../engine/timeline';
 import { compactionFraction, estimateTotal } from '../engine/progress';
 import { VM_EVENT } from '../kernel/vmstat';
 import { SPAN_LEVELS } from '../engine/spans';
@@ -105,6 +105,8 @@ interface Job {
   readonly handledBefore: number;
   /** Compute time left (the look-ahead's budget). */
   budget: number;
+  /** Steps done of a known total, when the job is not computing new steps (a re-execution). */
+  progress?: () => { done: number; total: number };
   lastProgress: number;
   cancel: () => void;
 }
@@ -283,6 +285,7 @@ export function createHost(env: HostEnv): Host {
     const was = job;
     job = null;
     if (was.what === 'narrate' && s) giveUpMaking(s.t); // the state goes back to the step shown
+    if (s) leaveReplay(s.t); // a seek's re-execution stops at the step it reached
     if (counted(was)) dirty = true;
   }
 
@@ -347,9 +350,10 @@ export function createHost(env: HostEnv): Host {
       env.post({ type: 'progress', what: 'footprint', done: f.done, total: f.total, unit: 'variants', rate, cancellable: true });
       return;
     }
-    const done = frontier(t);
-    const total = estimateTotal(t, (s?.scenario.actions ?? []).length);
-    const rate = Math.round(((done - j.steps0) * 1000) / Math.max(1, now - j.started));
+    const known = j.progress?.();
+    const done = known ? known.done : frontier(t);
+    const total = known ? known.total : estimateTotal(t, (s?.scenario.actions ?? []).length);
+    const rate = Math.round(((known ? done : done - j.steps0) * 1000) / Math.max(1, now - j.started));
     env.post({ type: 'progress', what: j.what as Exclude<Job['what'], 'ahead' | 'narrate'>, done, total, unit: 'steps', rate, migrated: s!.k.events.a[VM_EVENT.PGMIGRATE_SUCCESS]!, cancellable: true });
   }
 
@@ -604,8 +608,15 @@ export function createHost(env: HostEnv): Host {
         hit = undefined;
         const target = cmd.step;
         if (target <= frontier(t) || t.done) {
-          seek(t, target);
-          dirty = true;
+          // Into a dropped journal, far from anything live: a re-execution, as a job with progress.
+          const cost = seekCost(t, Math.min(target, frontier(t)));
+          if (cost <= SYNC_MATERIALIZE) {
+            seek(t, target);
+            dirty = true;
+          } else {
+            startJob('seek', (until) => seekSome(t, target, until));
+            job!.progress = () => ({ done: t.genStep, total: cost });
+          }
         } else startJob('seek', (until) => seek(t, target, until) === target || t.done);
         return;
       }
