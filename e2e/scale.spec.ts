@@ -17,20 +17,13 @@ import { app, blur, consoleErrors, expectStep, idle, openPreset } from './panels
  * balloon inflate over 1 Mi PFNs) alone compute for seconds. The preset itself is computed whole by
  * the worker's look-ahead right after it loads, so its Run to end has nothing left to do.
  */
+// The balloon-compaction preset at 8× its size (4 GiB, the balloon 8× larger too).
+const PRESET = findPreset('balloon-compaction')!.scenario;
 const LONG_RUN = parseScenario({
-  v: 1,
+  ...PRESET,
   name: 'balloon-compaction-4g',
   memory: { pfns: 1 << 20 },
-  seed: 1,
-  populate: { anon: 0.47, file: 0, shmem: 0.1, ramfs: 0.011, slab: 0.034, kernel: 0.03, largeAnon: 0, churn: 0, processes: 1, files: 16, forks: 0 },
-  actions: [
-    { type: 'madvise', advice: 'dontneed', fraction: 0.5 },
-    { type: 'punch-hole', fraction: 0.5 },
-    { type: 'balloon', op: 'inflate', pages: 393_216 },
-    { type: 'madvise', advice: 'dontneed', fraction: 0.5 },
-    { type: 'punch-hole', fraction: 0.5 },
-    { type: 'compact' },
-  ],
+  actions: (PRESET.actions ?? []).map((a) => (a.type === 'balloon' && a.op === 'inflate' ? { ...a, pages: a.pages * 8 } : a)),
 });
 
 /** SPAN_LEVEL_NAMES indices. */
