@@ -17,7 +17,7 @@ import { mappingIsMovable } from '../kernel/vm';
 import { VM_EVENT, NS } from '../kernel/vmstat';
 import { findPreset } from './presets';
 import { openSession } from './session';
-import { runToEnd, seek, allSteps } from './timeline';
+import { runToEnd, seek, allSteps, timelineHash } from './timeline';
 
 const kpf = (...bits: number[]): bigint => bits.reduce((a, b) => a | (1n << BigInt(b)), 0n);
 
@@ -242,5 +242,22 @@ describe('design variant linux-6.12', () => {
     expect(mig[0]!.text).toMatch(/balloon_page_delete\(0x[0-9a-f]+\) clears its PageOffline/);
     expect(footprintTable(s).atomics).toBe(6);
     expect(checkInvariants(s.k)).toEqual([]);
+  });
+});
+
+describe('the no-refcount variant on a large balloon', () => {
+  test('balloon-compaction runs to its end: the PFN array grows past its first 1,024 slots, and stepping back and forth keeps the state', () => {
+    const s = openSession({ ...findPreset('balloon-compaction')!.scenario, variant: 'no-refcount' });
+    const end = runToEnd(s.t);
+    expect(frozenBalloonPfns(s.k)).toHaveLength(49_152);
+    expect(new Set(frozenBalloonPfns(s.k)).size).toBe(49_152);
+    expect(checkInvariants(s.k)).toEqual([]);
+    const hashAtEnd = timelineHash(s.t);
+    // Back to before the inflate (a shorter array's worth of pages) and forwards again.
+    const inflate = allSteps(s.t).find((st) => st.action === 2)!.id;
+    seek(s.t, inflate - 1);
+    expect(frozenBalloonPfns(s.k)).toHaveLength(0);
+    seek(s.t, end);
+    expect(timelineHash(s.t)).toBe(hashAtEnd);
   });
 });

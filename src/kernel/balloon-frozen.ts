@@ -9,7 +9,7 @@ import { PG, PGTY } from './flags';
 import type { Kernel } from './kernel';
 import { __alloc_frozen_pages, free_frozen_pages, GFP_HIGHUSER_MOVABLE } from './buddy';
 import { clearPageFlag, setPageFlag, setPageType, testClearPageFlag, testPageFlag } from './memmap';
-import { put } from './store';
+import { growStore, put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
 import { hex, mkStep, type Steps } from './step';
 import { fill_balloon } from './balloon';
@@ -22,7 +22,9 @@ export function frozenBalloonPfns(k: Kernel): number[] {
 
 function arrayAdd(k: Kernel, pfn: number): void {
   const n = k.balloon.nr.a[0]!;
-  if (n >= k.balloon.pfns.a.length) throw new Error(`the modelled balloon PFN array holds ${k.balloon.pfns.a.length} pages`);
+  // The design's array is the driver's, sized as it needs: it doubles (growStore: the new slots
+  // hold -1, the same state as before, so stepping back needs no shrinking).
+  if (n >= k.balloon.pfns.a.length) growStore(k.balloon.pfns, 2 * k.balloon.pfns.a.length);
   put(k.st, k.balloon.pfns, n, pfn);
   put(k.st, k.balloon.nr, 0, n + 1);
 }
