@@ -17,6 +17,7 @@ import { mappingIsMovable } from '../kernel/vm';
 import { VM_EVENT, NS } from '../kernel/vmstat';
 import { findPreset } from './presets';
 import { openSession } from './session';
+import { parseScenario } from './scenario';
 import { runToEnd, seek, allSteps, timelineHash } from './timeline';
 
 const kpf = (...bits: number[]): bigint => bits.reduce((a, b) => a | (1n << BigInt(b)), 0n);
@@ -221,6 +222,18 @@ describe('design variant pfn-array', () => {
     expect(lru(t)).toBeLessThan(lru(base) / 2); // no migration lists threaded through page->lru
     expect(allSteps(s.t).some((x) => /src\[0\] = 0x[0-9a-f]+\|VALID\|MIGRATE/.test(x.text))).toBe(true);
     expect(balloonPages(s.k)).toHaveLength(16);
+    expect(checkInvariants(s.k)).toEqual([]);
+  });
+
+  test('two migrators race for a balloon page: the loser zeroes its src[] entry and finalize leaves the page to the winner', () => {
+    // Found by fuzzing (issue 15): the loser kept a VALID entry, put the page back and dropped a
+    // reference it never took ("refcount underflow").
+    const s = openSession(parseScenario({ v: 1, memory: { pfns: 2048 }, seed: 1, variant: 'pfn-array', actions: [{ type: 'balloon', op: 'inflate', pages: 1 }, { type: 'race', pages: [{ from: 0 }], mode: 'sync' }] }));
+    runToEnd(s.t);
+    const setups = allSteps(s.t).filter((x) => x.fn === 'migrate_movable_setup' && x.phase === 'isolate');
+    expect(setups.map((x) => x.text.match(/src\[0\] = (\S+)/)?.[1])).toEqual(['0x' + setups[0]!.pfns[0]!.pfn.toString(16) + '|VALID|MIGRATE', '0']);
+    expect(s.k.events.a[VM_EVENT.PGMIGRATE_SUCCESS]).toBe(1);
+    expect(balloonPages(s.k)).toHaveLength(1);
     expect(checkInvariants(s.k)).toEqual([]);
   });
 });

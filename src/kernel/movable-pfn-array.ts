@@ -30,7 +30,10 @@ export function* migrate_movable_pfns(k: Kernel, pfns: readonly number[], who: s
   const src: number[] = [];
   for (const p of pfns) {
     const why = isolate_movable_ops_page(k, p);
-    src.push(why ? migrate_pfn(p) : migrate_pfn(p) | MIGRATE_PFN_MIGRATE);
+    // A page this migrator could not isolate gets a zero entry, as migrate_vma_collect() /
+    // migrate_device_unmap() leave one, so finalize neither puts it back nor drops a reference
+    // it never took (another migrator may hold it isolated).
+    src.push(why ? 0 : migrate_pfn(p) | MIGRATE_PFN_MIGRATE);
     yield mkStep(k, {
       phase: 'isolate', fn: 'migrate_movable_setup', file: '',
       text: `${VARIANT}, ${who}: src[${src.length - 1}] = ${mpfnText(src[src.length - 1]!)}${why ? ` — not isolated: ${why}` : ' — isolated (+1 reference, PG_movable_ops_isolated); no page->lru list is built'}`,
