@@ -5,6 +5,7 @@
 // folio after step s" is a binary search.
 
 import type { SpanKind } from '../kernel/step';
+import { firstAbove, grown } from './sorted';
 
 /** Levels, outermost first. */
 export const SPAN_LEVELS: readonly (SpanKind | 'action')[] = ['action', 'compaction', 'pageblock', 'migrate_pages', 'batch', 'pass', 'folio'];
@@ -31,15 +32,8 @@ export const spanLevel = (kind: SpanKind | 'action'): number => LEVEL_OF.get(kin
 export function addSpan(tb: SpanTable, level: number, start: number, end: number): void {
   if (end < start) return;
   const l = tb.levels[level]!;
-  if (l.n === l.start.length) {
-    const grow = (a: Int32Array): Int32Array => {
-      const b = new Int32Array(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    l.start = grow(l.start);
-    l.end = grow(l.end);
-  }
+  l.start = grown(l.start, l.n + 1);
+  l.end = grown(l.end, l.n + 1);
   // Interleaved tasks may close spans out of start order: keep the arrays sorted.
   let i = l.n++;
   while (i > 0 && l.start[i - 1]! > start) {
@@ -52,16 +46,7 @@ export function addSpan(tb: SpanTable, level: number, start: number, end: number
 }
 
 /** Index of the first span of the level starting after step `s`, or l.n. */
-function firstAfter(l: SpanLevel, s: number): number {
-  let lo = 0;
-  let hi = l.n;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (l.start[mid]! > s) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
+const firstAfter = (l: SpanLevel, s: number): number => firstAbove(l.start, l.n, s);
 
 /**
  * The start of the next (dir 1) or previous (dir -1) span of `level` seen from step `cur`: the

@@ -6,6 +6,7 @@
 // demand (timeline.ts: materialize).
 
 import type { Phase, Role, StepPfn } from '../kernel/step';
+import { firstAbove, grown } from './sorted';
 
 const PHASES: readonly Phase[] = [
   'alloc', 'free', 'split', 'merge', 'fault', 'unmap', 'pin', 'unpin', 'reclaim', 'isolate', 'refcount',
@@ -92,12 +93,6 @@ export function createStepTable(): StepTable {
   };
 }
 
-function grown<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array | Int32Array>(a: T, len: number): T {
-  if (len <= a.length) return a;
-  const b = new (a.constructor as new (n: number) => T)(Math.max(len, a.length * 2));
-  b.set(a);
-  return b;
-}
 
 function intern(list: string[], ids: Map<string, number>, s: string): number {
   let id = ids.get(s);
@@ -178,14 +173,7 @@ export function truncateSteps(tb: StepTable, n: number): void {
 
 /** The next (dir 1) or previous (dir -1) failed step seen from step `cur`, or null: O(log n). */
 export function failedStep(tb: StepTable, cur: number, dir: 1 | -1): number | null {
-  let lo = 0;
-  let hi = tb.nFailed;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tb.failed[mid]! > cur) hi = mid;
-    else lo = mid + 1;
-  }
-  // lo: the first failed step after cur.
+  const lo = firstAbove(tb.failed, tb.nFailed, cur);
   if (dir > 0) return lo < tb.nFailed ? tb.failed[lo]! : null;
   const i = lo - 1 >= 0 && tb.failed[lo - 1] === cur ? lo - 2 : lo - 1;
   return i >= 0 ? tb.failed[i]! : null;
