@@ -25,13 +25,6 @@ export function estimateTotal(t: Timeline, nrActions: number): number {
   return Math.max(n, Math.round(start + thisAction + after));
 }
 
-/** Estimated fraction of the run computed, in [0, 1]; null when nothing can be said. */
-export function runFraction(t: Timeline, nrActions: number): number | null {
-  if (t.done) return 1;
-  const total = estimateTotal(t, nrActions);
-  return total > 0 ? Math.min(0.999, t.rec.n / total) : null;
-}
-
 /** Share of the populated zones the running compaction's scanners have consumed, or null. */
 export function compactionFraction(k: Kernel): number | null {
   const sc = activeScanners(k)[0];

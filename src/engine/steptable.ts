@@ -164,13 +164,6 @@ export function appendStep(tb: StepTable, mark: number, action: number, task: st
   return ++tb.n;
 }
 
-/** Forget steps after `n` (a re-execution found them again, or an edit). */
-export function truncateSteps(tb: StepTable, n: number): void {
-  tb.n = Math.min(tb.n, n);
-  tb.poolLen = tb.off[tb.n]!;
-  while (tb.nFailed > 0 && tb.failed[tb.nFailed - 1]! > tb.n) tb.nFailed--;
-}
-
 /** The next (dir 1) or previous (dir -1) failed step seen from step `cur`, or null: O(log n). */
 export function failedStep(tb: StepTable, cur: number, dir: 1 | -1): number | null {
   const lo = firstAbove(tb.failed, tb.nFailed, cur);

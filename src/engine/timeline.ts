@@ -85,7 +85,7 @@ export interface Timeline {
   recordFrom: number;
   /**
    * Fast-forward (runToEnd, computeAhead) records from here on: Infinity until a caller who knows
-   * the end is near lowers it (the worker's run job, from runFraction).
+   * the end is near lowers it (the worker's run job, from the compaction's progress).
    */
   fastFrom: number;
   readonly onStep: ((s: Step) => void) | null;
@@ -531,7 +531,7 @@ export function stepBy(t: Timeline, delta: number): number {
 /**
  * Compute every step (fast-forward), leaving the state at the end (or, stopped by `until`, at the
  * last step computed). Steps are recorded only from `recordFrom` on: whoever looks at the end
- * raises it when the end is near (the worker, from runFraction), or materializes the last steps
+ * raises it when the end is near (the worker's run job), or materializes the last steps
  * by re-execution. A timeline that records everything (recordAll, onStep) records as it goes.
  */
 export function runToEnd(t: Timeline, until: () => boolean = () => false): number {
