@@ -100,6 +100,11 @@ export const PRESETS: readonly Preset[] = [
     ...SMALL,
     actions: [{ type: 'migrate', process: 2, mode: 'sync', reason: 'syscall_or_cpuset' }],
   }),
+  preset('lru-mlocked', 'an mlocked page migrates (mlockall process): try_to_migrate_one munlocks the isolated source, the destination joins the LRU evictable, remove_migration_pte mlocks it again', {
+    ...SMALL,
+    populate: { ...SMALL.populate, mlocked: 2 },
+    actions: [{ type: 'migrate', pages: [{ process: 1, page: 0 }], mode: 'sync', reason: 'syscall_or_cpuset' }],
+  }),
   preset('lru-thp', 'large folios migrate whole: a 64 KiB mTHP and a 2 MiB THP, 16 and 512 PTEs each turned into migration entries and back', {
     ...SMALL,
     actions: [{ type: 'migrate', pages: [{ process: 1, page: 168 }, { process: 3, page: 30 }], mode: 'sync', to: 'DMA32' }],

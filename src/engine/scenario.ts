@@ -30,6 +30,8 @@ const populateSchema = z
     hugetlbMapped: z.number().int().min(0).max(1024),
     /** vm.nr_overcommit_hugepages: surplus folios faults may take past the pool. */
     hugetlbOvercommit: z.number().int().min(0).max(1024),
+    /** The first N processes run under mlockall(): their heaps are VM_LOCKED, their pages mlocked. */
+    mlocked: z.number().int().min(0).max(4096),
   })
   .partial()
   .strict()

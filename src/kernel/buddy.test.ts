@@ -10,7 +10,7 @@ import {
   free_frozen_pages, GFP_HIGHUSER_MOVABLE, GFP_KERNEL, GFP_TRANSHUGE, __GFP_COMP, __GFP_RECLAIMABLE, PageBuddy,
 } from './buddy';
 import { MT, PB_MIGRATE_ISOLATE, get_pfnblock_migratetype, set_pageblock_migratetype, setPageblockBits } from './zone';
-import { ZS, zone_page_state } from './vmstat';
+import { VM_EVENT, ZS, zone_page_state } from './vmstat';
 import { PG } from './flags';
 import { setPageFlag, setPageMapcountRaw, setPageRefcount } from './memmap';
 import { folio_put } from './folio';
@@ -341,7 +341,18 @@ describe('bad pages', () => {
     expect(() => free_frozen_pages(k, pfn, 0)).toThrow(/nonzero _refcount/);
   });
 
-  it.each(['lru', 'locked', 'private', 'writeback', 'reserved', 'active', 'unevictable', 'mlocked'] as const)(
+  it('a page freed with PG_mlocked is not a bad page: __free_pages_prepare clears it and counts unevictable_pgs_cleared', () => {
+    const { k, pfn } = allocated();
+    setPageFlag(k, pfn, PG.mlocked);
+    k.zstat.a[ZS.NR_MLOCK] = 1;
+    setPageRefcount(k, pfn, 0);
+    free_frozen_pages(k, pfn, 0);
+    expect(k.mem.flags.a[pfn]).toBe(0);
+    expect(k.zstat.a[ZS.NR_MLOCK]).toBe(0);
+    expect(k.events.a[VM_EVENT.UNEVICTABLE_PGCLEARED]).toBe(1);
+  });
+
+  it.each(['lru', 'locked', 'private', 'writeback', 'reserved', 'active', 'unevictable'] as const)(
     'a page freed with PG_%s set is a bad page', (flag) => {
       const { k, pfn } = allocated();
       setPageFlag(k, pfn, PG[flag]);

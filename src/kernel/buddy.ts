@@ -16,7 +16,7 @@ import {
   MAX_PAGE_ORDER, MIGRATE_PCPTYPES, MT, NR_PAGE_ORDERS, PAGEBLOCK_NR_PAGES, PAGEBLOCK_ORDER, PB_MIGRATE_ISOLATE, PB_MT_MASK,
   get_pfnblock_migratetype, is_migrate_isolate, migratetype_is_mergeable, set_pageblock_migratetype,
 } from './zone';
-import { mod_zone_page_state, zone_page_state, ZS } from './vmstat';
+import { count_vm_events, mod_zone_page_state, VM_EVENT, zone_page_state, ZS } from './vmstat';
 import { CAPC } from './compaction-state';
 import { put } from './store';
 import { emitStep, hex } from './step';
@@ -454,6 +454,12 @@ export class BadPageError extends Error {}
 // mm/page_alloc.c: __free_pages_prepare() (free_pages_prepare before 6.17). Since 6.17 freeing
 // also clears any page type and page->private, which is what ends PageOffline/PageZsmalloc.
 function __free_pages_prepare(k: Kernel, pfn: number, order: number): void {
+  // A truncation that raced with munlock may leave PG_mlocked: cleared here, not a bad page.
+  if (pageFlags(k, pfn) & bit(PG.mlocked)) {
+    setPageFlags(k, pfn, pageFlags(k, pfn) & ~bit(PG.mlocked));
+    mod_zone_page_state(k, pageZone(k, pfn), ZS.NR_MLOCK, -(1 << order));
+    count_vm_events(k, VM_EVENT.UNEVICTABLE_PGCLEARED, 1 << order);
+  }
   const check = (p: number): void => {
     const f = pageFlags(k, p);
     const why =

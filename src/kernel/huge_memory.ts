@@ -46,7 +46,7 @@ export function* split_folio_to_list(k: Kernel, folio: number, list: number): St
     for (const hit of rmap_walk(k, folio)) {
       if (!ptePresent(hit.pte)) continue;
       put(k.st, hit.vma.pte, hit.slot, 0); // try_to_unmap_one(): the PTE simply goes
-      folio_remove_rmap_ptes(k, folio, hit.page, 1);
+      folio_remove_rmap_ptes(k, folio, hit.page, 1, hit.vma);
       folio_put(k, folio);
     }
   }

@@ -38,6 +38,8 @@ export interface PageDetail {
   readonly index: number;
   readonly private: number;
   readonly lru: { readonly prev: number; readonly next: number } | null;
+  /** On the unevictable LRU, which is not a list: page->lru holds folio->mlock_count. */
+  readonly mlockCount: number | null;
   readonly folioHead: number;
   readonly folioOrder: number;
   readonly buddyOrder: number | null;
@@ -110,7 +112,8 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
     if (anon) mapping = `anon_vma #${mappingId(map)} | FOLIO_MAPPING_ANON`;
     else mapping = `address_space of ${k.vm.spaces[mappingId(map)]?.name ?? '?'}`;
   }
-  const onList = !tail && (m.lruPrev.a[pfn] !== -1 || next !== -1 || k.lru.heads.a.includes(pfn) || freeHead === pfn);
+  const unevictableLru = !tail && (m.flags.a[pfn]! & ((1 << PG.lru) | (1 << PG.unevictable))) === ((1 << PG.lru) | (1 << PG.unevictable));
+  const onList = !tail && !unevictableLru && (m.lruPrev.a[pfn] !== -1 || next !== -1 || k.lru.heads.a.includes(pfn) || freeHead === pfn);
   const pbBits = k.pageblock.a[pfn >> PAGEBLOCK_ORDER]!;
   return {
     pfn,
@@ -129,6 +132,7 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
     index: m.index.a[head]!,
     private: m.private_.a[pfn]!,
     lru: onList ? { prev: m.lruPrev.a[pfn]!, next } : null,
+    mlockCount: unevictableLru ? m.lruPrev.a[pfn]! : null,
     folioHead: head,
     folioOrder: large ? m.order.a[head]! : 0,
     buddyOrder: freeHead === pfn ? m.private_.a[pfn]! : null,

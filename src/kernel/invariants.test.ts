@@ -303,6 +303,20 @@ const CASES: readonly Case[] = [
     },
   },
   {
+    rule: 'NR_MLOCK', what: 'NR_MLOCK one higher than the PG_mlocked pages', only: true,
+    corrupt: (k) => {
+      k.zstat.a[1 * NR_ZS + ZS.NR_MLOCK]!++;
+    },
+  },
+  {
+    rule: 'mlock_count', what: 'a folio on the unevictable LRU whose page->lru holds a negative mlock_count', only: true,
+    corrupt: (k) => {
+      const f = Array.from(k.mem.flags.a).findIndex((fl) => (fl & ((1 << PG.lru) | (1 << PG.unevictable))) === ((1 << PG.lru) | (1 << PG.unevictable)));
+      if (f < 0) throw new Error('populated kernel has no unevictable folio');
+      k.mem.lruPrev.a[f] = -5;
+    },
+  },
+  {
     rule: 'PTE target', what: 'a PTE pointing past the end of memory', only: true,
     corrupt: (k) => {
       const { vma, slot } = emptyAnonPte(k);

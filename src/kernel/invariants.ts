@@ -111,13 +111,27 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
       lruCount[li] = lruCount[li]! + (1 << order.a[p]!);
     }
   }
+  // 2a. The unevictable LRU is a count (lruvec_add_folio() links nothing): PG_lru heads with
+  //     PG_unevictable, page->lru holding mlock_count. And NR_MLOCK counts the PG_mlocked folios.
+  const mlocked = new Float64Array(k.zones.length);
+  for (let p = 0; p < nr; p++) {
+    const f = flags.a[p]!;
+    if (f & (1 << PG.mlocked)) mlocked[pageZone(k, p)]! += 1 << order.a[p]!;
+    if (!(f & (1 << PG.lru)) || !(f & (1 << PG.unevictable))) continue;
+    if (onList[p]) bad('LRU list', `${hex(p)} is unevictable but linked on a list`, p);
+    if (k.mem.lruPrev.a[p]! < 0) bad('mlock_count', `${hex(p)} on the unevictable LRU has mlock_count ${k.mem.lruPrev.a[p]}`, p);
+    const li = pageZone(k, p) * NR_LRU_LISTS + LRU.UNEVICTABLE;
+    lruCount[li] = lruCount[li]! + (1 << order.a[p]!);
+  }
+  for (const z of k.zones) {
+    if (zone_page_state(k, z.idx, ZS.NR_MLOCK) !== mlocked[z.idx]) bad('NR_MLOCK', `${z.name}: counter ${zone_page_state(k, z.idx, ZS.NR_MLOCK)}, PG_mlocked pages ${mlocked[z.idx]}`);
+  }
   for (const z of k.zones) {
     for (let l = 0; l < NR_LRU_LISTS; l++) {
       const c = k.zstat.a[z.idx * NR_ZS + ZS.NR_ZONE_INACTIVE_ANON + l]!;
       if (c !== lruCount[z.idx * NR_LRU_LISTS + l]) bad('LRU size', `${z.name} ${LRU_NAMES[l]}: counter ${c}, recount ${lruCount[z.idx * NR_LRU_LISTS + l]}`);
     }
   }
-  void LRU;
 
   // 2b. The balloon: every listed page is PageOffline with PG_movable_ops, private = the device,
   //     not isolated; listed + isolated = NR_BALLOON_PAGES.

@@ -12,7 +12,7 @@ import { zs_page_isolate } from './zsmalloc';
 import { isolate_movable_page_612, putback_movable_folio_612 } from './balloon-612';
 import { mappingIsMovable } from './vm';
 import { folio_get, folio_put } from './folio';
-import { lruvec_add_folio, lruvec_del_folio } from './lru';
+import { folio_add_lru, lruvec_del_folio } from './lru';
 import { addHolder, HOLD, removeHolder } from './pins';
 import { put } from './store';
 import { LIST_SLOTS } from './folio-lists';
@@ -190,8 +190,7 @@ export function* putback_movable_pages(k: Kernel, list: number): Steps<void> {
       continue;
     }
     mod_node_page_state(k, isolatedStat(k, folio), -folio_nr_pages(k, folio));
-    setPageFlag(k, folio, PG.lru);
-    lruvec_add_folio(k, pageZone(k, folio), folio);
+    folio_add_lru(k, pageZone(k, folio), folio); // lru_add() decides evictability again
     removeHolder(k.st, k.pins, folio, HOLD.ISOLATED);
     const ref = k.mem.refcount.a[folio]!;
     folio_put(k, folio);

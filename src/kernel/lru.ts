@@ -4,9 +4,10 @@
 
 import { listAdd, listDel, type ListHeads } from './list';
 import { PG } from './flags';
-import { setPageFlag, testPageFlag, folio_nr_pages, type PageAccess } from './memmap';
+import { clearPageFlag, NO_LINK, setLru, setPageFlag, testClearPageFlag, testPageFlag, folio_nr_pages, pageMapping, type PageAccess } from './memmap';
 import type { Store, Stores } from './store';
-import { mod_zone_page_state, ZS } from './vmstat';
+import { count_vm_events, mod_zone_page_state, VM_EVENT, ZS } from './vmstat';
+import { mappingId, mappingIsFile, type Vm } from './vm';
 
 export const LRU = {
   INACTIVE_ANON: 0,
@@ -18,11 +19,13 @@ export const LRU = {
 export const NR_LRU_LISTS = 5;
 export const LRU_NAMES = ['inactive_anon', 'active_anon', 'inactive_file', 'active_file', 'unevictable'] as const;
 
-interface LruOwner extends PageAccess {
+export interface LruOwner extends PageAccess {
   readonly st: Stores;
   readonly lru: ListHeads;
   readonly zstat: Store & { a: Int32Array };
   readonly nstat: Store & { a: Int32Array };
+  readonly events: Store & { a: Int32Array };
+  readonly vm: Vm;
 }
 
 // include/linux/mm_inline.h: folio_lru_list()
@@ -37,25 +40,61 @@ function update_lru_size(k: LruOwner, zone: number, lru: number, nr: number): vo
   mod_zone_page_state(k, zone, ZS.NR_ZONE_INACTIVE_ANON + lru, nr);
 }
 
-// include/linux/mm_inline.h: lruvec_add_folio()
+// include/linux/mm_inline.h: lruvec_add_folio(). Since 5.18 the unevictable "list" is only a
+// count: such a folio is not threaded anywhere, and page->lru holds its mlock_count instead.
 export function lruvec_add_folio(k: LruOwner, zone: number, folio: number): void {
   const lru = folio_lru_list(k, folio);
   update_lru_size(k, zone, lru, folio_nr_pages(k, folio));
-  listAdd(k, k.lru, lru, folio);
+  if (lru !== LRU.UNEVICTABLE) listAdd(k, k.lru, lru, folio);
 }
 
 // include/linux/mm_inline.h: lruvec_del_folio()
 export function lruvec_del_folio(k: LruOwner, zone: number, folio: number): void {
   const lru = folio_lru_list(k, folio);
-  listDel(k, k.lru, lru, folio);
+  if (lru !== LRU.UNEVICTABLE) listDel(k, k.lru, lru, folio);
+  // The kernel leaves mlock_count in page->lru; the model clears it so that "linked" always
+  // means "on a list" (the next list_add overwrites both words either way).
+  else setLru(k, folio, NO_LINK, NO_LINK);
   update_lru_size(k, zone, lru, -folio_nr_pages(k, folio));
+}
+
+/** folio->mlock_count: the second word of page->lru while the folio is on the unevictable LRU. */
+export function folio_mlock_count(k: PageAccess, folio: number): number {
+  return k.mem.lruPrev.a[folio]!;
+}
+export function set_folio_mlock_count(k: PageAccess, folio: number, n: number): void {
+  setLru(k, folio, n, NO_LINK);
+}
+
+// mm/internal.h: folio_evictable() — not mlocked, and its mapping is not unevictable
+// (mapping_unevictable(): ramfs, SHM_LOCKed shmem).
+export function folio_evictable(k: LruOwner, folio: number): boolean {
+  if (testPageFlag(k, folio, PG.mlocked)) return false;
+  const m = pageMapping(k, folio);
+  return !(mappingIsFile(m) && k.vm.spaces[mappingId(m)]?.kind === 'ramfs');
+}
+
+// mm/swap.c: lru_add() — evictability is decided again as the folio joins the LRU; an
+// unevictable one starts with mlock_count 0, an undercount reclaim would correct.
+export function lru_add(k: LruOwner, zone: number, folio: number): void {
+  const nr = folio_nr_pages(k, folio);
+  const wasUnevictable = testClearPageFlag(k, folio, PG.unevictable);
+  if (folio_evictable(k, folio)) {
+    if (wasUnevictable) count_vm_events(k, VM_EVENT.UNEVICTABLE_PGRESCUED, nr);
+  } else {
+    clearPageFlag(k, folio, PG.active);
+    setPageFlag(k, folio, PG.unevictable);
+    set_folio_mlock_count(k, folio, 0);
+    if (!wasUnevictable) count_vm_events(k, VM_EVENT.UNEVICTABLE_PGCULLED, nr);
+  }
+  lruvec_add_folio(k, zone, folio);
+  setPageFlag(k, folio, PG.lru);
 }
 
 // mm/swap.c: folio_add_lru() → lru_add(). The per-CPU batch is not modelled: the folio goes on
 // the list at once (so lru_add_drain() has nothing to do here).
 export function folio_add_lru(k: LruOwner, zone: number, folio: number): void {
-  setPageFlag(k, folio, PG.lru);
-  lruvec_add_folio(k, zone, folio);
+  lru_add(k, zone, folio);
 }
 
 // mm/swap.c: folio_activate() — move an inactive LRU folio to the active list.

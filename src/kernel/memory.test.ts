@@ -4,7 +4,7 @@
 
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PG, PGTY } from './flags';
-import { LRU } from './lru';
+import { folio_mlock_count, LRU } from './lru';
 import { listPfns } from './list';
 import { NS, ZS, node_page_state, zone_page_state } from './vmstat';
 import { anonMapping, fileMapping, ptePfn, ptePresent, pteBits, PTE_EXCLUSIVE, PTE_WRITE } from './vm';
@@ -165,7 +165,12 @@ describe('page cache', () => {
     expect(lruList(w, LRU.INACTIVE_ANON)).toEqual([shm]);
     expect(node_page_state(w.k, NS.NR_SHMEM)).toBe(1);
     expect(has(w, ram, PG.unevictable)).toBe(true);
-    expect(lruList(w, LRU.UNEVICTABLE)).toEqual([ram]);
+    // The unevictable LRU is a count (lruvec_add_folio): the folio is linked nowhere, page->lru
+    // holds mlock_count 0 (ramfs, not mlock), and NR_ZONE_UNEVICTABLE counts it.
+    expect(lruList(w, LRU.UNEVICTABLE)).toEqual([]);
+    expect(has(w, ram, PG.lru)).toBe(true);
+    expect(folio_mlock_count(w.k, ram)).toBe(0);
+    expect(w.k.zones.reduce((n, z) => n + zone_page_state(w.k, z.idx, ZS.NR_ZONE_UNEVICTABLE), 0)).toBe(1);
     expect(checkInvariants(w.k)).toEqual([]);
   });
 

@@ -7,6 +7,7 @@ import { pageZone, type Kernel } from './kernel';
 import { __alloc_pages, __GFP_COMP, GFP_HIGHUSER_MOVABLE } from './buddy';
 import { folio_get, folio_put, folio_put_refs, folio_ref_add, page_folio } from './folio';
 import { folio_add_lru, lruvec_del_folio } from './lru';
+import { folio_add_lru_vma } from './mlock';
 import { folio_add_new_anon_rmap, folio_add_rmap_ptes, folio_remove_rmap_ptes } from './rmap';
 import { __filemap_remove_folio, filemap_add_folio } from './filemap';
 import { pagetable_alloc, pagetable_free } from './kalloc';
@@ -62,7 +63,7 @@ export function do_anonymous_page(k: Kernel, vma: Vma, slot: number, order = 0):
   if (order) folio_set_large_rmappable(k, folio);
   folio_ref_add(k, folio, nr - 1); // one reference per PTE; the allocation's is the first
   folio_add_new_anon_rmap(k, folio, vma, slot, true);
-  folio_add_lru(k, pageZone(k, folio), folio);
+  folio_add_lru_vma(k, folio, vma);
   for (let i = 0; i < nr; i++) set_pte_at(k, vma, slot + i, folio + i, PTE_WRITE | PTE_DIRTY | PTE_YOUNG | PTE_EXCLUSIVE);
   return folio;
 }
@@ -104,7 +105,7 @@ export function do_read_fault(k: Kernel, vma: Vma, slot: number): number {
   if (folio < 0) return -1;
   const page = folio + (index - k.mem.index.a[folio]!);
   folio_get(k, folio); // the mapping's reference
-  folio_add_rmap_ptes(k, folio, page, 1);
+  folio_add_rmap_ptes(k, folio, page, 1, vma);
   set_pte_at(k, vma, slot, page, PTE_YOUNG | (vma.writable ? PTE_WRITE : 0));
   return folio;
 }
@@ -121,7 +122,7 @@ export function zap_pte(k: Kernel, vma: Vma, slot: number): void {
   const page = ptePfn(pte);
   const folio = page_folio(k, page);
   put(k.st, vma.pte, slot, 0);
-  folio_remove_rmap_ptes(k, folio, page, 1);
+  folio_remove_rmap_ptes(k, folio, page, 1, vma);
   folio_put(k, folio);
 }
 
@@ -190,7 +191,7 @@ export function copy_anon_vma_ptes(k: Kernel, parent: Vma, child: Vma): number {
     set_pte_at(k, child, s, page, bits);
     clearPageFlag(k, page, PG.owner_2); // no longer exclusive to one process
     folio_get(k, folio);
-    folio_add_rmap_ptes(k, folio, page, 1);
+    folio_add_rmap_ptes(k, folio, page, 1, child);
     copied++;
   }
   return copied;

@@ -9,6 +9,7 @@ import { clearPageFlag, folio_nr_pages, setPageFlag, testPageFlag } from './memm
 import { folio_get, folio_mapped, folio_put, folio_test_anon } from './folio';
 import { folio_maybe_dma_pinned } from './gup';
 import { folio_add_rmap_ptes, folio_remove_rmap_ptes, rmapVmas } from './rmap';
+import { folio_mlock_count } from './lru';
 import { put } from './store';
 import { mkStep, hex, type StepInfo } from './step';
 import {
@@ -97,12 +98,15 @@ export function try_to_migrate(k: Kernel, folio: number): MigrateRmapResult {
       if (exclusive) clearPageFlag(k, page, PG.owner_2); // folio_try_share_anon_rmap_pte(): the entry now carries exclusivity
       const ebits = (bits & (PTE_WRITE | PTE_YOUNG | PTE_DIRTY)) | (exclusive ? PTE_EXCLUSIVE : 0);
       put(k.st, vma.pte, slot, mkMigrationEntry(page, ebits));
-      folio_remove_rmap_ptes(k, folio, page, 1);
+      const wasMlocked = testPageFlag(k, folio, PG.mlocked);
+      folio_remove_rmap_ptes(k, folio, page, 1, vma);
+      const munlocked = vma.locked && wasMlocked && !testPageFlag(k, folio, PG.mlocked)
+        ? '; VM_LOCKED area: munlock_vma_folio() clears PG_mlocked at once (the folio is off the LRU)' : '';
       const kind = bits & PTE_WRITE ? 'writable' : exclusive ? 'readable-exclusive' : 'readable';
       folio_put(k, folio);
       steps.push(mkStep(k, {
         phase: 'unmap', fn: 'try_to_migrate_one', file: 'mm/rmap.c',
-        text: `PTE of ${mmName(k, vma)} at 0x${address(vma, slot)} → ${kind} migration entry for ${hex(page)}; rmap and the mapping's reference dropped (refcount ${k.mem.refcount.a[folio]}, mapcount ${mapcountOf(k, folio)})`,
+        text: `PTE of ${mmName(k, vma)} at 0x${address(vma, slot)} → ${kind} migration entry for ${hex(page)}; rmap and the mapping's reference dropped (refcount ${k.mem.refcount.a[folio]}, mapcount ${mapcountOf(k, folio)})${munlocked}`,
         pfns: [{ pfn: folio, role: 'src', nr }],
         trace: [`set_migration_pte: addr=${address(vma, slot)}, pte=${migrationPteValue(page, ebits)} order=${k.mem.order.a[folio]}`],
       }));
@@ -141,13 +145,15 @@ export function remove_migration_ptes(k: Kernel, src: number, dst: number): Step
         setPageFlag(k, page, PG.owner_2); // RMAP_EXCLUSIVE
         bits |= PTE_EXCLUSIVE;
       }
-      folio_add_rmap_ptes(k, dst, page, 1);
+      folio_add_rmap_ptes(k, dst, page, 1, vma);
+      const mlocked = vma.locked && testPageFlag(k, dst, PG.mlocked)
+        ? `; VM_LOCKED area: mlock_vma_folio() → PG_mlocked${testPageFlag(k, dst, PG.lru) ? `, on the unevictable LRU (mlock_count ${folio_mlock_count(k, dst)})` : ' (off the LRU: putback makes it unevictable)'}` : '';
       // A device-private destination is mapped by a device-private entry, not a present PTE.
       const device = isZoneDevice(k, dst);
       put(k.st, vma.pte, slot, device ? mkDevicePrivateEntry(page, bits) : mkPte(page, bits));
       steps.push(mkStep(k, {
         phase: 'remap', fn: 'remove_migration_pte', file: 'mm/migrate.c',
-        text: `migration entry of ${mmName(k, vma)} at 0x${address(vma, slot)} → ${device ? `device-private entry (${bits & PTE_WRITE ? 'SWP_DEVICE_WRITE' : 'SWP_DEVICE_READ'})` : 'present PTE'} to ${hex(page)}${src === dst ? ' (undo: the old page again)' : ''}; rmap and a reference added (refcount ${k.mem.refcount.a[dst]}, mapcount ${mapcountOf(k, dst)})`,
+        text: `migration entry of ${mmName(k, vma)} at 0x${address(vma, slot)} → ${device ? `device-private entry (${bits & PTE_WRITE ? 'SWP_DEVICE_WRITE' : 'SWP_DEVICE_READ'})` : 'present PTE'} to ${hex(page)}${src === dst ? ' (undo: the old page again)' : ''}; rmap and a reference added (refcount ${k.mem.refcount.a[dst]}, mapcount ${mapcountOf(k, dst)})${mlocked}`,
         pfns: src === dst ? [{ pfn: dst, role: 'src', nr }] : [{ pfn: src, role: 'src', nr }, { pfn: dst, role: 'dst', nr }],
         trace: [`remove_migration_pte: addr=${address(vma, slot)}, pte=${presentPteValue(page, bits)} order=${k.mem.order.a[dst]}`],
       }));

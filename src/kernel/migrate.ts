@@ -478,10 +478,14 @@ function* migrate_folio_move(c: Ctx, src: number, dst: number, mode: MigrateMode
 function* add_lru_and_remap(c: Ctx, src: number, dst: number, state: number): Steps<void> {
   const { k } = c;
   const nr = folio_nr_pages(k, dst);
+  const rescued = testPageFlag(k, dst, PG.unevictable);
   folio_add_lru(k, pageZone(k, dst), dst);
+  // PAGE_WAS_MLOCKED: lru_add_drain() at once, so the folio is on the LRU when its PTEs come back.
+  const was = state & PAGE_WAS_MLOCKED
+    ? `; the source was mlocked (PAGE_WAS_MLOCKED): lru_add_drain() puts it there now, and lru_add() finds it evictable until its VM_LOCKED PTEs return${rescued ? ' (PG_unevictable, moved from the source, is cleared: unevictable_pgs_rescued)' : ''}` : '';
   yield mkStep(k, {
     phase: 'move-mapping', fn: 'folio_add_lru', file: 'mm/swap.c',
-    text: `the new folio ${hex(dst)} goes on the LRU before its PTEs come back (so an mlocked folio's mlock_count builds up right) — after them in the numbered list of page_migration.rst`,
+    text: `the new folio ${hex(dst)} goes on the LRU before its PTEs come back (so an mlocked folio's mlock_count builds up right) — after them in the numbered list of page_migration.rst${was}`,
     pfns: [{ pfn: dst, role: 'dst', nr }],
   });
   if (state & PAGE_WAS_MAPPED) for (const s of remove_migration_ptes(k, src, dst)) yield s;

@@ -209,7 +209,7 @@ function* collect_one(c: Ctx, i: number, flags: number): Steps<void> {
   if (bits & PTE_DIRTY) folio_mark_dirty(k, folio);
   const ebits = (bits & (PTE_WRITE | PTE_YOUNG | PTE_DIRTY)) | (exclusive ? PTE_EXCLUSIVE : 0);
   put(k.st, vma.pte, slot, mkMigrationEntry(page, ebits));
-  folio_remove_rmap_ptes(k, folio, page, 1);
+  folio_remove_rmap_ptes(k, folio, page, 1, vma);
   folio_put(k, folio); // the mapping's reference; collect keeps its own
   yield say(`${device ? 'the device-private entry' : 'the PTE'} becomes a ${bits & PTE_WRITE ? 'writable' : exclusive ? 'readable-exclusive' : 'readable'} migration entry at once; ${hex(page)} is locked, its rmap and the mapping's reference dropped (refcount ${k.mem.refcount.a[folio]}: collect's own)`);
 }
@@ -229,8 +229,7 @@ function migrate_vma_check_page(k: Kernel, folio: number, fault: number): { ok: 
 
 /** folio_putback_lru() for a folio this path isolated. */
 function putback_lru(k: Kernel, folio: number): void {
-  setPageFlag(k, folio, PG.lru);
-  lruvec_add_folio(k, pageZone(k, folio), folio);
+  folio_add_lru(k, pageZone(k, folio), folio);
   removeHolder(k.st, k.pins, folio, HOLD.ISOLATED);
   folio_put(k, folio);
 }

@@ -53,6 +53,8 @@ export interface PopulateSpec {
   readonly hugetlbMapped?: number;
   /** vm.nr_overcommit_hugepages: how many surplus folios faults may take from the buddy past the pool. */
   readonly hugetlbOvercommit?: number;
+  /** How many processes (the first ones) run under mlockall(MCL_CURRENT | MCL_FUTURE): VM_LOCKED heaps. */
+  readonly mlocked?: number;
 }
 
 export const DEFAULT_POPULATE: PopulateSpec = {
@@ -146,7 +148,7 @@ function spawn(w: World): Proc {
   const mm = createMm(k, 1000 + w.pid++, COMMS[id % COMMS.length]!);
   const heapPages = Math.max(1024, Math.ceil((spec.anon * spec.nrPfns * 1.8) / spec.processes));
   const start = 0x10000 + id * 0x100000; // 4 GiB apart, 2 MiB aligned
-  const heap = createVma(k, { mm, start, nrPages: heapPages, pgoff: start, anonVma: createAnonVma(k), writable: true });
+  const heap = createVma(k, { mm, start, nrPages: heapPages, pgoff: start, anonVma: createAnonVma(k), writable: true, locked: id < (spec.mlocked ?? 0) });
   const maps: Vma[] = [];
   // Shared libraries: each process maps parts of a few files read-only.
   for (let i = 0; i < 2 && w.files.length; i++) {

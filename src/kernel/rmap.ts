@@ -10,6 +10,7 @@ import {
 } from './memmap';
 import type { Kernel } from './kernel';
 import { mod_node_page_state, NS } from './vmstat';
+import { mlock_vma_folio, munlock_vma_folio } from './mlock';
 import { anonMapping, mappingId, mappingIsAnon, ptePfn, vma_address, type Vma } from './vm';
 
 // mm/rmap.c: folio_add_new_anon_rmap() — a freshly faulted anon folio, mapped by `vma` at `slot`.
@@ -24,18 +25,20 @@ export function folio_add_new_anon_rmap(k: Kernel, folio: number, vma: Vma, slot
   mod_node_page_state(k, NS.NR_ANON_MAPPED, nr);
 }
 
-// mm/rmap.c: folio_add_file_rmap_ptes() / folio_add_anon_rmap_ptes() for an existing folio.
-export function folio_add_rmap_ptes(k: Kernel, folio: number, page: number, nr: number): void {
+// mm/rmap.c: folio_add_file_rmap_ptes() / folio_add_anon_rmap_ptes() for an existing folio,
+// mapped by `vma` (whose VM_LOCKED mlocks it, as __folio_add_{anon,file}_rmap() do).
+export function folio_add_rmap_ptes(k: Kernel, folio: number, page: number, nr: number, vma: Vma): void {
   const anon = mappingIsAnon(pageMapping(k, folio));
   for (let i = 0; i < nr; i++) {
     const m = pageMapcountRaw(k, page + i) + 1;
     setPageMapcountRaw(k, page + i, m);
     if (m === 0) mod_node_page_state(k, anon ? NS.NR_ANON_MAPPED : NS.NR_FILE_MAPPED, 1);
   }
+  mlock_vma_folio(k, folio, vma, nr);
 }
 
-// mm/rmap.c: folio_remove_rmap_ptes()
-export function folio_remove_rmap_ptes(k: Kernel, folio: number, page: number, nr: number): void {
+// mm/rmap.c: folio_remove_rmap_ptes() — __folio_remove_rmap() ends in munlock_vma_folio().
+export function folio_remove_rmap_ptes(k: Kernel, folio: number, page: number, nr: number, vma: Vma): void {
   const anon = mappingIsAnon(pageMapping(k, folio));
   for (let i = 0; i < nr; i++) {
     const m = pageMapcountRaw(k, page + i) - 1;
@@ -43,6 +46,7 @@ export function folio_remove_rmap_ptes(k: Kernel, folio: number, page: number, n
     setPageMapcountRaw(k, page + i, m);
     if (m === -1) mod_node_page_state(k, anon ? NS.NR_ANON_MAPPED : NS.NR_FILE_MAPPED, -1);
   }
+  munlock_vma_folio(k, folio, vma);
 }
 
 export interface RmapHit {

@@ -62,6 +62,8 @@ export interface Vma {
    * the kernel sets with set_huge_pte_at()) for the whole folio; there are no PTE-table pages.
    */
   readonly hugetlb?: boolean;
+  /** VM_LOCKED: mlock()ed; the folios it maps fully are PG_mlocked and unevictable (mm/mlock.c). */
+  readonly locked?: boolean;
   readonly pte: Store & { a: Int32Array };
   /** PFN of the page-table page covering each PTRS_PER_PTE-entry chunk, -1 if none. */
   readonly ptPages: Store & { a: Int32Array };
@@ -148,6 +150,7 @@ export interface VmaSpec {
   readonly file?: AddressSpace;
   readonly writable: boolean;
   readonly hugetlb?: boolean;
+  readonly locked?: boolean;
 }
 
 export function createVma(k: VmOwner, s: VmaSpec): Vma {
@@ -163,6 +166,7 @@ export function createVma(k: VmOwner, s: VmaSpec): Vma {
     file: s.file ? s.file.id : -1,
     writable: s.writable,
     hugetlb: s.hugetlb === true,
+    locked: s.locked === true,
     pte: addStore(k.st, `vma${id}.pte`, new Int32Array(s.nrPages)),
     ptPages: addStore(k.st, `vma${id}.pt_pages`, new Int32Array(Math.ceil(s.nrPages / PTRS_PER_PTE) + 1).fill(-1), -1),
   };

@@ -11,8 +11,9 @@ export const ZS = {
   NR_ZONE_INACTIVE_FILE: 4,
   NR_ZONE_ACTIVE_FILE: 5,
   NR_ZONE_UNEVICTABLE: 6,
+  NR_MLOCK: 7,
 } as const;
-export const NR_ZS = 7;
+export const NR_ZS = 8;
 
 export const NS = {
   NR_ISOLATED_ANON: 0,
@@ -71,12 +72,19 @@ export const VM_EVENT = {
   COMPACTSTALL: 11,
   COMPACTFAIL: 12,
   COMPACTSUCCESS: 13,
+  UNEVICTABLE_PGCULLED: 14,
+  UNEVICTABLE_PGRESCUED: 15,
+  UNEVICTABLE_PGMLOCKED: 16,
+  UNEVICTABLE_PGMUNLOCKED: 17,
+  UNEVICTABLE_PGCLEARED: 18,
+  UNEVICTABLE_PGSTRANDED: 19,
 } as const;
-export const NR_VM_EVENTS = 14;
+export const NR_VM_EVENTS = 20;
 export const VM_EVENT_NAMES = [
   'pgmigrate_success', 'pgmigrate_fail', 'thp_migration_success', 'thp_migration_fail', 'thp_migration_split',
   'balloon_inflate', 'balloon_deflate', 'balloon_migrate',
   'compact_migrate_scanned', 'compact_free_scanned', 'compact_isolated', 'compact_stall', 'compact_fail', 'compact_success',
+  'unevictable_pgs_culled', 'unevictable_pgs_rescued', 'unevictable_pgs_mlocked', 'unevictable_pgs_munlocked', 'unevictable_pgs_cleared', 'unevictable_pgs_stranded',
 ] as const;
 
 export function count_vm_events(k: { readonly st: Stores; readonly events: Store & { a: Int32Array } }, item: number, delta: number): void {

@@ -217,6 +217,7 @@ export function importDump(files: DumpFiles, onProgress?: ImportProgress): Impor
   if (n.kernelMapped) amb.push(`${n.kernelMapped} kernel or reserved pages had a mapcount (vDSO, the zero page, driver mappings): rebuilt unmapped`);
   if (n.locked || n.writeback) amb.push(`${n.locked} locked and ${n.writeback} writeback pages at dump time: transient, rebuilt unlocked and not under writeback`);
   if (n.swapcache) amb.push(`${n.swapcache} pages were in the swap cache: no swap is modelled, rebuilt without it`);
+  if (user.mlockedPages) amb.push(`${user.mlockedPages} mlocked pages (KPF_MLOCKED): rebuilt PG_mlocked on the unevictable LRU, mapped by VM_LOCKED areas of their own in every process that maps them (mlock_count = those mappings)`);
   if (n.ksm) amb.push(`${n.ksm} KSM pages rebuilt as plain anonymous pages`);
   if (n.hwpoison) amb.push(`${n.hwpoison} hwpoisoned pages rebuilt by their other flags`);
   if (n.hugetlb) amb.push(`${n.hugetlb} hugetlb folios (2 MiB): ${user.hugetlbMapped} mapped through MAP_HUGETLB areas of the synthetic processes, ${user.hugetlbFree} unmapped ones on the pool's free list (an unmapped hugetlbfs page reads the same)`);

@@ -39,6 +39,17 @@ const HEAP_HEADROOM = 4096;
 
 const KINDS = [C.ANON, C.HUGETLB, C.SHMEM, C.FILE, C.RAMFS] as const;
 type Kind = (typeof KINDS)[number];
+/**
+ * Folios are laid out per group: a kind, and whether they are mlocked (KPF_MLOCKED). Mlocked
+ * folios get index spaces (and address spaces) of their own, mapped by VM_LOCKED VMAs, so the
+ * rebuilt state is what mlock() leaves: PG_mlocked, unevictable, mlock_count = locked mappings.
+ */
+interface Group { readonly c: Kind; readonly locked: boolean }
+const GROUPS: readonly Group[] = [
+  ...KINDS.map((c) => ({ c, locked: false })),
+  ...([C.ANON, C.SHMEM, C.FILE, C.RAMFS] as const).map((c) => ({ c, locked: true })),
+];
+const groupOf = (c: Kind, hi: number): number => GROUPS.findIndex((g) => g.c === c && g.locked === (c !== C.HUGETLB && (hi & HI.MLOCKED) !== 0));
 const SPACE: Partial<Record<Kind, { name: string; kind: AddressSpace['kind'] }>> = {
   [C.SHMEM]: { name: '/imported/shmem', kind: 'shmem' },
   [C.FILE]: { name: '/imported/file', kind: 'file' },
@@ -77,6 +88,8 @@ export interface UserStats {
   processes: number;
   anonFolios: number;
   anonForcedMapped: number;
+  /** Pages of KPF_MLOCKED folios, rebuilt mlocked under VM_LOCKED VMAs. */
+  mlockedPages: number;
   clampedPages: number;
   spaces: { name: string; pages: number }[];
   hugetlbMapped: number;
@@ -127,8 +140,8 @@ export function buildUserMemory(k: Kernel, flags: Uint32Array, count: Uint32Arra
   const { cls, ord } = scan;
   const nr = cls.length;
   const level = new Uint16Array(nr);
-  const byKind = new Map<Kind, number[]>(KINDS.map((c) => [c, []]));
-  const stats: UserStats = { processes: 0, anonFolios: 0, anonForcedMapped: 0, clampedPages: 0, spaces: [], hugetlbMapped: 0, hugetlbFree: 0 };
+  const byGroup: number[][] = GROUPS.map(() => []);
+  const stats: UserStats = { processes: 0, anonFolios: 0, anonForcedMapped: 0, mlockedPages: 0, clampedPages: 0, spaces: [], hugetlbMapped: 0, hugetlbFree: 0 };
   let maxLevel = 1;
   let userPages = 0;
   for (let p = 0; p < nr;) {
@@ -149,58 +162,64 @@ export function buildUserMemory(k: Kernel, flags: Uint32Array, count: Uint32Arra
       level[p] = m;
       userPages += n;
       maxLevel = Math.max(maxLevel, m);
-      byKind.get(c as Kind)!.push(p);
+      const g = groupOf(c as Kind, flags[2 * p + 1]!);
+      if (GROUPS[g]!.locked) stats.mlockedPages += n;
+      byGroup[g]!.push(p);
     }
     p += n;
   }
   stats.processes = maxLevel;
 
-  const layouts = new Map<Kind, Layout>();
-  for (const c of KINDS) layouts.set(c, layOut(byKind.get(c)!, level, ord, maxLevel, c === C.HUGETLB ? 1 << HUGETLB_ORDER : 1));
+  const layouts = GROUPS.map((g, i) => layOut(byGroup[i]!, level, ord, maxLevel, g.c === C.HUGETLB ? 1 << HUGETLB_ORDER : 1));
+  const heap = GROUPS.findIndex((g) => g.c === C.ANON && !g.locked);
 
   // Address spaces for the page cache, and one mm per mapping level.
-  const spaces = new Map<Kind, AddressSpace>();
-  for (const c of [C.SHMEM, C.FILE, C.RAMFS] as const) {
-    const l = layouts.get(c)!;
-    if (l.heads.length === 0) continue;
-    spaces.set(c, createAddressSpace(k, SPACE[c]!.name, SPACE[c]!.kind, l.size));
-    stats.spaces.push({ name: SPACE[c]!.name, pages: l.size });
-  }
+  const spaces: (AddressSpace | undefined)[] = GROUPS.map((g, i) => {
+    const l = layouts[i]!;
+    const sp = SPACE[g.c];
+    if (!sp || l.heads.length === 0) return undefined;
+    const name = g.locked ? `${sp.name}-mlocked` : sp.name;
+    stats.spaces.push({ name, pages: l.size });
+    return createAddressSpace(k, name, sp.kind, l.size);
+  });
   const anonVma = createAnonVma(k);
-  const hugeAnonVma: AnonVma | null = layouts.get(C.HUGETLB)!.end[1]! > 0 ? createAnonVma(k) : null;
-  // Where each kind sits in every process's address space (in pages): 1 GiB apart, 2 MiB aligned.
-  const base = new Map<Kind, number>();
+  const hugeAnonVma: AnonVma | null = layouts[GROUPS.findIndex((g) => g.c === C.HUGETLB)]!.end[1]! > 0 ? createAnonVma(k) : null;
+  // Where each group sits in every process's address space (in pages): 1 GiB apart, 2 MiB aligned.
+  const base: number[] = [];
   let va = 0x10000;
-  const anonRoom = (l: number): number => (l === 1 ? Math.max(HEAP_HEADROOM, Math.ceil(layouts.get(C.ANON)!.end[1]! / 8 / 512) * 512) : 0);
-  for (const c of KINDS) {
-    base.set(c, va);
-    const size = layouts.get(c)!.end[1]! + (c === C.ANON ? anonRoom(1) : 0);
-    va = Math.ceil((va + size) / 0x40000) * 0x40000 + 0x40000;
-  }
-  const vmas = new Map<Kind, Vma[]>(KINDS.map((c) => [c, []]));
+  const anonRoom = (l: number): number => (l === 1 ? Math.max(HEAP_HEADROOM, Math.ceil(layouts[heap]!.end[1]! / 8 / 512) * 512) : 0);
+  const room = (g: number, l: number): number => (g === heap ? anonRoom(l) : 0);
+  GROUPS.forEach((_, g) => {
+    base[g] = va;
+    const size = layouts[g]!.end[1]! + room(g, 1);
+    if (size > 0 || !GROUPS[g]!.locked) va = Math.ceil((va + size) / 0x40000) * 0x40000 + 0x40000;
+  });
+  const vmas: Vma[][] = GROUPS.map(() => []);
   for (let l = 1; l <= maxLevel; l++) {
     const mm: MmStruct = createMm(k, 1000 + l, `imported-${l}`);
-    for (const c of KINDS) {
-      const nrPages = layouts.get(c)!.end[l]! + (c === C.ANON ? anonRoom(l) : 0);
-      if (nrPages === 0) continue;
-      const start = base.get(c)!;
-      const space = spaces.get(c);
-      vmas.get(c)![l] = createVma(k, {
+    GROUPS.forEach(({ c, locked }, g) => {
+      const nrPages = layouts[g]!.end[l]! + room(g, l);
+      if (nrPages === 0) return;
+      const start = base[g]!;
+      const space = spaces[g];
+      vmas[g]![l] = createVma(k, {
         mm, start, nrPages,
         pgoff: space ? 0 : start, // anon: the linear page index, as do_anonymous_page() has it
         anonVma: c === C.ANON ? anonVma : c === C.HUGETLB ? hugeAnonVma! : undefined,
         file: space,
         writable: c !== C.FILE,
         hugetlb: c === C.HUGETLB,
+        locked, // every mapper of an mlocked folio is taken to have mlock()ed it
       });
-    }
+    });
   }
 
   const bulk = newBulk(k);
   let done = 0, next = 1 << 16;
-  for (const c of KINDS) {
-    const l = layouts.get(c)!;
-    const v = vmas.get(c)!, space = spaces.get(c), at = base.get(c)!;
+  for (let g = 0; g < GROUPS.length; g++) {
+    const c = GROUPS[g]!.c;
+    const l = layouts[g]!;
+    const v = vmas[g]!, space = spaces[g], at = base[g]!;
     for (let i = 0; i < l.heads.length; i++) {
       const h = l.heads[i]!;
       if ((done += 1 << ord[h]!) >= next) {
@@ -210,7 +229,7 @@ export function buildUserMemory(k: Kernel, flags: Uint32Array, count: Uint32Arra
       if (c === C.HUGETLB) buildHugetlb(k, h, l.index[i]!, level[h]!, flags, v, hugeAnonVma, at, stats);
       else buildFolio(bulk, c, h, l.index[i]!, ord[h]!, flags, count, v, anonVma, space, at);
     }
-    if (c === C.ANON) stats.anonFolios = l.heads.length;
+    if (c === C.ANON) stats.anonFolios += l.heads.length;
   }
   finishBulk(bulk);
   put(k.st, k.hugetlb.counters, HS.MAX_HUGE_PAGES, k.hugetlb.counters.a[HS.NR_HUGE_PAGES]!);
@@ -235,6 +254,8 @@ interface Bulk {
   /** Folio heads per LRU list, in list order, and pages per (zone, list). */
   readonly lru: number[][];
   readonly lruPages: Float64Array;
+  /** NR_MLOCK per zone. */
+  readonly mlockPages: Float64Array;
 }
 
 function newBulk(k: Kernel): Bulk {
@@ -242,6 +263,7 @@ function newBulk(k: Kernel): Bulk {
   return {
     k, anonMapped: 0, fileMapped: 0, filePages: 0, shmem: 0, fileDirty: 0,
     lru: Array.from({ length: NR_LRU_LISTS }, () => []), lruPages: new Float64Array(k.zones.length * NR_LRU_LISTS),
+    mlockPages: new Float64Array(k.zones.length),
   };
 }
 
@@ -256,6 +278,12 @@ function buildFolio(
   const hi = flags[2 * head + 1]!;
   const n = 1 << order;
   let f = pgFlagsOf(lo, hi, c);
+  // mlock_folio(): an mlocked folio is on the unevictable LRU (a dump may catch one still in a
+  // per-CPU mlock batch; the drain would have moved it).
+  if (f & (1 << PGB.mlocked)) {
+    f = (f | (1 << PGB.unevictable)) & ~(1 << PGB.active);
+    b.mlockPages[pageZone(k, head)]! += n;
+  }
   if (order) {
     prep_compound_page(k, head, order);
     if (lo & LO.THP) fa[head + 1] = fa[head + 1]! | (1 << PGB.workingset); // folio_set_large_rmappable()
@@ -287,11 +315,13 @@ function buildFolio(
   let anyMapped = false;
   for (let j = 0; j < n && !anyMapped; j++) anyMapped = count[2 * (head + j)]! > 0;
   let mapped = 0;
+  let maxMc = 0;
   for (let j = 0; j < n; j++) {
     const p = head + j;
     let mc = Math.min(count[2 * p]!, MAX_MAP_LEVELS);
     if (c === C.ANON && !anyMapped) mc = 1;
     if (mc === 0) continue;
+    maxMc = Math.max(maxMc, mc);
     mca[p] = mc - 1;
     mapped++;
     refs += mc; // one reference per PTE
@@ -312,7 +342,10 @@ function buildFolio(
   const ff = fa[head]!;
   const lru = ff & (1 << PGB.unevictable) ? LRUS.UNEVICTABLE
     : (ff & (1 << PGB.swapbacked) ? LRUS.INACTIVE_ANON : LRUS.INACTIVE_FILE) + (ff & (1 << PGB.active) ? 1 : 0);
-  b.lru[lru]!.push(head);
+  // The unevictable LRU is a count, not a list; page->lru holds mlock_count: one per VM_LOCKED
+  // VMA mapping the whole folio (every mapper of an mlocked folio here), 0 for ramfs.
+  if (lru === LRUS.UNEVICTABLE) k.mem.lruPrev.a[head] = ff & (1 << PGB.mlocked) && vmas[1]?.locked ? maxMc : 0;
+  else b.lru[lru]!.push(head);
   b.lruPages[pageZone(k, head) * NR_LRU_LISTS + lru]! += n;
 }
 
@@ -325,6 +358,7 @@ function finishBulk(b: Bulk): void {
   mod_node_page_state(k, NS.NR_SHMEM, b.shmem);
   mod_node_page_state(k, NS.NR_FILE_DIRTY, b.fileDirty);
   for (let z = 0; z < k.zones.length; z++) {
+    mod_zone_page_state(k, z, ZS.NR_MLOCK, b.mlockPages[z]!);
     for (let l = 0; l < NR_LRU_LISTS; l++) mod_zone_page_state(k, z, ZS.NR_ZONE_INACTIVE_ANON + l, b.lruPages[z * NR_LRU_LISTS + l]!);
   }
   const prev = k.mem.lruPrev.a, next = k.mem.lruNext.a, heads = k.lru.heads.a;
