@@ -215,7 +215,7 @@ export function importDump(files: DumpFiles, onProgress?: ImportProgress): Impor
   if (user.anonForcedMapped) amb.push(`${user.anonForcedMapped} anonymous pages had mapcount 0 (being unmapped, or in the swap cache, which is not modelled): rebuilt mapped once`);
   if (n.anonNoLru) amb.push(`${n.anonNoLru} anonymous pages were not on an LRU list (a per-CPU lru_add batch, or isolated at dump time): rebuilt on the LRU`);
   if (n.kernelMapped) amb.push(`${n.kernelMapped} kernel or reserved pages had a mapcount (vDSO, the zero page, driver mappings): rebuilt unmapped`);
-  if (n.locked || n.writeback) amb.push(`${n.locked} locked and ${n.writeback} writeback pages at dump time: transient, rebuilt unlocked and not under writeback`);
+  if (n.locked || n.writeback || n.fscache) amb.push(`${n.locked} locked, ${n.writeback} writeback and ${n.fscache} PG_private_2 (fscache write) pages at dump time: transient, rebuilt unlocked, not under writeback, without PG_private_2`);
   if (n.swapcache) amb.push(`${n.swapcache} pages were in the swap cache: no swap is modelled, rebuilt without it`);
   if (user.mlockedPages) amb.push(`${user.mlockedPages} mlocked pages (KPF_MLOCKED): rebuilt PG_mlocked on the unevictable LRU, mapped by VM_LOCKED areas of their own in every process that maps them (mlock_count = those mappings)`);
   if (n.ksm) amb.push(`${n.ksm} KSM pages rebuilt as plain anonymous pages`);

@@ -48,6 +48,8 @@ export interface Scan {
     kernelMapped: number;
     locked: number;
     writeback: number;
+    /** User pages with PG_private_2 (PG_fscache: a write to the cache in flight). */
+    fscache: number;
     swapcache: number;
     ksm: number;
     hwpoison: number;
@@ -84,12 +86,13 @@ export function scanPages(flags: Uint32Array, count: Uint32Array, hole: Uint8Arr
   const cls = new Uint8Array(nr);
   const ord = new Uint8Array(nr);
   const n: Scan['n'] = {
-    flags0: 0, kernelCompound: 0, otherKernel: 0, orphanTails: 0, oddCompounds: 0, anonNoLru: 0, kernelMapped: 0, locked: 0, writeback: 0,
+    flags0: 0, kernelCompound: 0, otherKernel: 0, orphanTails: 0, oddCompounds: 0, anonNoLru: 0, kernelMapped: 0, locked: 0, writeback: 0, fscache: 0,
     swapcache: 0, ksm: 0, hwpoison: 0, gigantic: 0, hugetlb: 0, balloon61: 0, balloonIsolated: 0, lruNoLru: 0,
   };
   const count1 = (lo: number, hi: number, c: number, pages: number): void => {
     if (lo & LO.LOCKED) n.locked += pages;
     if (lo & LO.WRITEBACK) n.writeback += pages;
+    if (hi & HI.PRIVATE_2 && c >= C.ANON) n.fscache += pages;
     if (lo & LO.SWAPCACHE) n.swapcache += pages;
     if (lo & LO.KSM) n.ksm += pages;
     if (lo & LO.HWPOISON) n.hwpoison += pages;

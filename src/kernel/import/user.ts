@@ -70,7 +70,7 @@ function pgFlagsOf(lo: number, hi: number, kind: Kind): number {
   set(lo & LO.UNEVICTABLE, PGB.unevictable);
   set(lo & LO.IDLE, PGB.idle);
   set(hi & HI.MLOCKED, PGB.mlocked);
-  set(hi & HI.PRIVATE_2, PGB.private_2);
+  // PG_private_2 (PG_fscache) marks a cache write in flight, transient like writeback: not rebuilt.
   set(hi & HI.ARCH, PGB.arch_1);
   set(hi & HI.ARCH_2, PGB.arch_2);
   // PG_owner_priv_1 is PG_swapcache on a swap-backed folio: no swap cache here, so only PG_checked.
