@@ -218,7 +218,11 @@ export function importDump(files: DumpFiles, onProgress?: ImportProgress): Impor
   if (n.locked || n.writeback || n.fscache) amb.push(`${n.locked} locked, ${n.writeback} writeback and ${n.fscache} PG_private_2 (fscache write) pages at dump time: transient, rebuilt unlocked, not under writeback, without PG_private_2`);
   if (n.swapcache) amb.push(`${n.swapcache} pages were in the swap cache: no swap is modelled, rebuilt without it`);
   if (user.mlockedPages) amb.push(`${user.mlockedPages} mlocked pages (KPF_MLOCKED): rebuilt PG_mlocked on the unevictable LRU, mapped by VM_LOCKED areas of their own in every process that maps them (mlock_count = those mappings)`);
-  if (n.ksm) amb.push(`${n.ksm} KSM pages rebuilt as plain anonymous pages`);
+  // 6.12's stable_page_flags() tests the mapping's low bits loosely: KPF_KSM on every anon page.
+  const anonPages = rawClasses['anon'] ?? 0;
+  if (n.ksm) amb.push(n.ksm >= anonPages && anonPages > 0
+    ? `KPF_KSM is set on all ${n.ksm} anonymous pages: 6.12's stable_page_flags() reads it loosely (not KSM); rebuilt as plain anonymous pages`
+    : `${n.ksm} KSM pages rebuilt as plain anonymous pages`);
   if (n.hwpoison) amb.push(`${n.hwpoison} hwpoisoned pages rebuilt by their other flags`);
   if (n.hugetlb) amb.push(`${n.hugetlb} hugetlb folios (2 MiB): ${user.hugetlbMapped} mapped through MAP_HUGETLB areas of the synthetic processes, ${user.hugetlbFree} unmapped ones on the pool's free list (an unmapped hugetlbfs page reads the same)`);
   if (n.gigantic) amb.push(`${n.gigantic} pages of gigantic hugetlb folios (not 2 MiB; only the 2 MiB hstate is modelled) rebuilt as unmovable kernel compound pages`);
