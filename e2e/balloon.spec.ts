@@ -6,14 +6,15 @@ import { openLink } from './share.helpers';
 
 test('balloon-migrate: the device panel follows inflate, isolation and stepping back', async ({ page }, info) => {
   const errors = consoleErrors(page);
-  await openLink(page, '/#preset=balloon-migrate&step=20');
+  await openLink(page, '/#preset=balloon-migrate&step=41');
   const dev = page.getByTestId('balloon-device');
-  // Step 20 is inside fill_balloon(): nine pages enqueued, the driver holds balloon_lock.
+  // Step 41 is inside fill_balloon(): all 16 pages allocated without the lock, nine of them
+  // enqueued so far with balloon_lock held.
   await expect(dev.getByTestId('balloon-pages').locator('.count')).toHaveText('9');
   await expect(dev.getByTestId('balloon-lock')).toHaveText('held');
   await expect(dev.getByTestId('balloon-isolated')).toHaveText('0');
 
-  await openLink(page, '/#preset=balloon-migrate&step=40');
+  await openLink(page, '/#preset=balloon-migrate&step=56');
   // Six pages isolated by isolate_movable_ops_page(): off the list, counted in isolated_pages.
   await expect(dev.getByTestId('balloon-isolated')).toHaveText('6');
   await expect(dev.getByTestId('balloon-pages').locator('.count')).toHaveText('10');
@@ -21,7 +22,7 @@ test('balloon-migrate: the device panel follows inflate, isolation and stepping 
   await page.screenshot({ path: info.outputPath('balloon-device.png') });
 
   await page.getByRole('button', { name: 'Step back' }).click();
-  await expectStep(page, 39);
+  await expectStep(page, 55);
   await expect(dev.getByTestId('balloon-isolated')).toHaveText('5');
   await expect(dev.getByTestId('balloon-pages').locator('.count')).toHaveText('11');
 
@@ -42,7 +43,7 @@ test('a scenario without the balloon shows no balloon panel', async ({ page }) =
 
 test('Footprint: the variants side by side, from the session shown; Escape closes it', async ({ page }, info) => {
   const errors = consoleErrors(page);
-  await openLink(page, '/#preset=balloon-migrate&step=40');
+  await openLink(page, '/#preset=balloon-migrate&step=56');
   await page.getByRole('button', { name: 'Footprint' }).click();
   const panel = page.getByTestId('footprint-panel');
   const table = panel.getByTestId('footprint-table');
@@ -52,8 +53,8 @@ test('Footprint: the variants side by side, from the session shown; Escape close
   await expect(panel.getByTestId('footprint-atomics')).toHaveText(['6', '6', '0', '6']);
   await expect(table.locator('td[data-variant="no-refcount"][data-field="_refcount"]')).toHaveText('1 / 0');
   await page.screenshot({ path: info.outputPath('footprint.png') });
-  // The session is untouched: still step 40.
-  await expect(app(page)).toHaveAttribute('data-step', '40');
+  // The session is untouched: still step 56.
+  await expect(app(page)).toHaveAttribute('data-step', '56');
   await page.keyboard.press('Escape');
   await expect(panel).toHaveCount(0);
 

@@ -19,6 +19,9 @@ import { findPreset } from './presets';
 import { openSession } from './session';
 import { parseScenario } from './scenario';
 import { runToEnd, seek, allSteps, timelineHash } from './timeline';
+import { checkSteps } from './steps.testkit';
+
+const SMALL_MACHINE = { memory: { pfns: 8192 }, seed: 7, populate: { processes: 6, files: 12 } } as const;
 
 const kpf = (...bits: number[]): bigint => bits.reduce((a, b) => a | (1n << BigInt(b)), 0n);
 
@@ -92,14 +95,82 @@ describe('balloon failures', () => {
     expect(s.k.events.a[VM_EVENT.BALLOON_MIGRATE]).toBe(2);
     expect(checkInvariants(s.k)).toEqual([]);
   });
-  test('balloon-lock-eagain: with balloon_lock held the driver answers -EAGAIN; the pages go back to the balloon', () => {
+  test('balloon-lock-eagain: while fill_balloon() waits in tell_host() with balloon_lock held, the driver answers -EAGAIN; once it is free the pages move', () => {
     const s = openSession(findPreset('balloon-lock-eagain')!.scenario);
     runToEnd(s.t);
     const again = allSteps(s.t).filter((x) => x.fn === 'virtballoon_migratepage' && x.result === '-EAGAIN');
-    expect(again.length).toBe(4 * 10); // 4 pages, MIGRATE_ASYNC: 10 move passes each
+    // 4 pages, MIGRATE_SYNC_LIGHT: 3 MIGRATE_ASYNC move passes, then 7 alone, each -EAGAIN.
+    expect(again.length).toBe(4 * 10);
+    for (const st of again) {
+      seek(s.t, st.id);
+      expect(s.k.balloon.lock.a[0]).toBe(1);
+    }
+    // The lock was taken by the second inflate, which sits in tell_host() the whole time.
+    const tell = allSteps(s.t).filter((x) => x.fn === 'tell_host');
+    expect(tell).toHaveLength(2);
+    expect(tell[1]!.id).toBeLessThan(again[0]!.id);
+    runToEnd(s.t);
     expect(allSteps(s.t).filter((x) => x.fn === 'putback_movable_ops_page')).toHaveLength(4);
+    expect(allSteps(s.t).filter((x) => x.fn === 'virtballoon_migratepage' && x.result === '0')).toHaveLength(4);
     expect(balloonPages(s.k)).toHaveLength(4 + 16);
+    expect(s.k.balloon.lock.a[0]).toBe(0);
     expect(checkInvariants(s.k)).toEqual([]);
+  });
+});
+
+describe('fill_balloon() and leak_balloon() as in 6.18', () => {
+  test('pages are allocated with no lock held, enqueued under balloon_lock (the first allocated ends at the list head), and the host is told once', () => {
+    const s = openSession(findPreset('balloon-inflate')!.scenario);
+    runToEnd(s.t);
+    const steps = allSteps(s.t).filter((x) => x.action === 0);
+    const allocs = steps.filter((x) => x.fn === 'balloon_page_alloc');
+    expect(allocs).toHaveLength(32);
+    for (const st of allocs) {
+      seek(s.t, st.id);
+      expect(s.k.balloon.lock.a[0], `step ${st.id}`).toBe(0);
+    }
+    const enq = steps.filter((x) => x.fn === 'balloon_page_enqueue');
+    expect(enq).toHaveLength(32);
+    expect(enq[0]!.id).toBeGreaterThan(allocs.at(-1)!.id);
+    for (const st of enq) {
+      seek(s.t, st.id);
+      expect(s.k.balloon.lock.a[0]).toBe(1);
+    }
+    // balloon_page_pop() takes the last pushed first; balloon_page_insert() adds at the head.
+    expect(enq.map((x) => x.pfns[0]!.pfn)).toEqual(allocs.map((x) => x.pfns[0]!.pfn).reverse());
+    const tell = steps.filter((x) => x.fn === 'tell_host');
+    expect(tell).toHaveLength(1);
+    seek(s.t, tell[0]!.id);
+    expect(s.k.balloon.lock.a[0]).toBe(1);
+    expect(balloonPages(s.k)).toEqual(allocs.map((x) => x.pfns[0]!.pfn));
+    // leak_balloon(): dequeue under the lock, tell the host once, then free.
+    runToEnd(s.t);
+    expect(allSteps(s.t).filter((x) => x.action === 1 && x.fn === 'tell_host')).toHaveLength(1);
+    expect(s.k.balloon.lock.a[0]).toBe(0);
+  });
+
+  test('a large inflate is one fill_balloon() per 256 pages, each with one tell_host()', () => {
+    const s = openSession(parseScenario({ v: 1, memory: { pfns: 8192 }, seed: 7, actions: [{ type: 'balloon', op: 'inflate', pages: 600 }] }));
+    runToEnd(s.t);
+    expect(allSteps(s.t).filter((x) => x.fn === 'tell_host').map((x) => x.pfns.length)).toEqual([256, 256, 88]);
+    expect(balloonPages(s.k)).toHaveLength(600);
+    expect(checkInvariants(s.k)).toEqual([]);
+  });
+
+  test('a deflate that meets an inflate in tell_host() sleeps on balloon_lock instead of taking it', () => {
+    const s = openSession(parseScenario({ v: 1, ...SMALL_MACHINE, actions: [
+      { type: 'balloon', op: 'inflate', pages: 4 },
+      { type: 'parallel', schedule: [...Array<number>(9).fill(0), 1, 1, 1], actions: [{ type: 'balloon', op: 'inflate', pages: 4 }, { type: 'balloon', op: 'deflate', pages: 2 }] },
+    ] }));
+    runToEnd(s.t);
+    const waits = allSteps(s.t).filter((x) => x.fn === 'mutex_lock');
+    expect(waits.length).toBeGreaterThan(0);
+    const tell = allSteps(s.t).filter((x) => x.fn === 'tell_host');
+    // The deflate dequeues only after the inflate's tell_host() released the lock.
+    const firstDequeue = allSteps(s.t).find((x) => x.fn === 'balloon_page_dequeue')!;
+    expect(firstDequeue.id).toBeGreaterThan(tell[1]!.id);
+    expect(balloonPages(s.k)).toHaveLength(6);
+    expect(checkSteps(s)).toBeGreaterThan(0);
   });
 });
 
@@ -199,12 +270,47 @@ describe('design variant no-refcount', () => {
     runToEnd(b.t);
     expect(footprintTable(b).atomics).toBe(6);
   });
-  test('two migrators: the test-and-set of PG_movable_ops_isolated alone arbitrates', () => {
+  test('two migrators: the test-and-set of PG_movable_ops_isolated alone arbitrates, and the loser\'s pages are no migration failure', () => {
     const s = openSession(findPreset('balloon-race-no-refcount')!.scenario);
     runToEnd(s.t);
     expect(allSteps(s.t).some((x) => /test-and-set of PG_movable_ops_isolated .* finds it set/.test(x.text))).toBe(true);
     expect(s.k.events.a[VM_EVENT.BALLOON_MIGRATE]).toBe(2);
+    // mm/migrate.c counts PGMIGRATE_FAIL only for folios migrate_pages() was given: a page that
+    // failed isolation never got there (6.18 and 6.12 alike).
+    expect(s.k.events.a[VM_EVENT.PGMIGRATE_FAIL]).toBe(0);
+    expect(s.k.events.a[VM_EVENT.PGMIGRATE_SUCCESS]).toBe(2);
     expect(checkInvariants(s.k)).toEqual([]);
+  });
+
+  test('the migrator holds balloon_lock while it swaps the array slot', () => {
+    const s = openSession(findPreset('balloon-migrate-no-refcount')!.scenario);
+    runToEnd(s.t);
+    const swaps = allSteps(s.t).filter((x) => x.fn === 'migrate_offline_pfns' && x.result === '0');
+    expect(swaps).toHaveLength(16);
+    for (const st of swaps) {
+      seek(s.t, st.id);
+      expect(s.k.balloon.lock.a[0]).toBe(1);
+    }
+    runToEnd(s.t);
+    expect(s.k.balloon.lock.a[0]).toBe(0);
+  });
+
+  test('deflate takes its pages by the same test-and-set: it skips the migrator\'s page, and the migrator backs off from deflate\'s', () => {
+    const s = openSession(parseScenario({ v: 1, ...SMALL_MACHINE, variant: 'no-refcount', actions: [
+      { type: 'balloon', op: 'inflate', pages: 2 },
+      // The migrator isolates the first page, then deflate runs to its tell_host(), then the migrator again.
+      { type: 'parallel', schedule: [0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0], actions: [{ type: 'migrate', pages: [{ from: 0 }], mode: 'sync', reason: 'compaction' }, { type: 'balloon', op: 'deflate', pages: 2 }] },
+    ] }));
+    runToEnd(s.t);
+    const texts = allSteps(s.t).map((x) => x.text);
+    expect(texts.some((t) => /test-and-set of PG_movable_ops_isolated on 0x[0-9a-f]+ succeeds: deflate has it/.test(t))).toBe(true);
+    expect(texts.some((t) => /finds it set: another migrator or deflate has it/.test(t))).toBe(true);
+    // The migrator's own page: balloon_lock is held by deflate in tell_host(): -EAGAIN.
+    expect(allSteps(s.t).some((x) => x.fn === 'migrate_offline_pfns' && x.result === '-EAGAIN')).toBe(true);
+    expect(s.k.events.a[VM_EVENT.BALLOON_DEFLATE]).toBe(1);
+    expect(s.k.events.a[VM_EVENT.PGMIGRATE_FAIL]).toBe(1);
+    expect(frozenBalloonPfns(s.k)).toHaveLength(1);
+    expect(checkSteps(s)).toBeGreaterThan(0);
   });
 });
 

@@ -159,14 +159,16 @@ export const PRESETS: readonly Preset[] = [
     ...SMALL,
     actions: [{ type: 'balloon', op: 'inflate', pages: 2 }, { type: 'race', pages: [{ from: 0 }], mode: 'async', reason: 'compaction' }],
   }),
-  preset('balloon-lock-eagain', 'a migration meets the driver inflating: balloon_lock is held, so virtballoon_migratepage() returns -EAGAIN on every pass and the pages go back to the balloon', {
+  preset('balloon-lock-eagain', 'kcompactd meets the driver inflating: fill_balloon() allocates without a lock, but holds balloon_lock while tell_host() waits for the host, so virtballoon_migratepage()\'s mutex_trylock fails (-EAGAIN) on every pass and the pages go back; once the lock is free they move', {
     ...SMALL,
     actions: [
       { type: 'balloon', op: 'inflate', pages: 4 },
-      { type: 'parallel', schedule: [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], actions: [
+      // The inflater runs to its tell_host() (16 allocations, 16 enqueues, lock held), then the migrator runs.
+      { type: 'parallel', schedule: [...Array<number>(33).fill(0), ...Array<number>(400).fill(1)], actions: [
         { type: 'balloon', op: 'inflate', pages: 16 },
-        { type: 'migrate', pages: [{ from: 0 }], mode: 'async', reason: 'compaction' },
+        { type: 'migrate', pages: [{ from: 0 }], mode: 'sync_light', reason: 'compaction' },
       ] },
+      { type: 'migrate', pages: [{ from: 0 }], mode: 'sync_light', reason: 'compaction' },
     ],
   }),
   preset('balloon-migrate-no-refcount', 'balloon-migrate under the proposed no-refcount design: frozen PageOffline pages in a PFN array, isolation by test-and-set only, no _refcount or lru used', {

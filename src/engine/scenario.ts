@@ -80,6 +80,10 @@ const migrateFields = {
 const oneTarget = (a: { pages?: unknown; range?: unknown; process?: unknown }): boolean =>
   [a.pages, a.range, a.process].filter((x) => x !== undefined).length === 1;
 const targetMessage = { message: 'give one of pages, range or process' };
+// Only compact_zone() passes MR_COMPACTION, always with compaction_alloc(): its destinations come
+// from the free scanner in the source's own zone, so a target zone has no meaning there.
+const compactionInZone = (a: { reason?: string; to?: string }): boolean => !(a.reason === 'compaction' && a.to !== undefined);
+const compactionMessage = { message: 'reason compaction migrates within each page\'s zone (compaction_alloc): drop "to" or choose another reason', path: ['to'] };
 
 /** A PFN range [start, end) of whole pageblocks. */
 const pfnRange = { start: pfn, end: z.number().int().min(512).max(MAX_PFNS) };
@@ -115,8 +119,8 @@ const simpleAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pin'), ...pageRef, kind: z.enum(['pin', 'get']).optional() }).strict().refine(onePageRef, pageRefMessage),
   z.object({ type: z.literal('unpin'), ...pageRef, kind: z.enum(['pin', 'get']).optional() }).strict().refine(onePageRef, pageRefMessage),
   z.object({ type: z.literal('reclaim'), pages: z.number().int().min(1).max(MAX_PFNS) }).strict(),
-  z.object({ type: z.literal('migrate'), ...migrateFields }).strict().refine(oneTarget, targetMessage),
-  z.object({ type: z.literal('race'), ...migrateFields }).strict().refine(oneTarget, targetMessage),
+  z.object({ type: z.literal('migrate'), ...migrateFields }).strict().refine(oneTarget, targetMessage).refine(compactionInZone, compactionMessage),
+  z.object({ type: z.literal('race'), ...migrateFields }).strict().refine(oneTarget, targetMessage).refine(compactionInZone, compactionMessage),
   z.object({ type: z.literal('writeback'), ...pageRef, state: z.enum(['start', 'end']) }).strict().refine(onePageRef, pageRefMessage),
   /** The virtio balloon: inflate (the host takes pages) or deflate (gives them back). */
   z.object({ type: z.literal('balloon'), op: z.enum(['inflate', 'deflate']), pages: z.number().int().min(1).max(MAX_PFNS) }).strict(),

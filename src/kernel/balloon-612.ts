@@ -15,7 +15,7 @@ import { put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
 import { hex, mkStep, type Steps, type StepInfo } from './step';
 import { mappingId, mappingIsMovable, movableMapping, PAGE_MAPPING_MOVABLE } from './vm';
-import { BALLOON_DEV, balloonPages, fill_balloon } from './balloon';
+import { BALLOON_DEV, balloon_leak, balloonPages, lruPrivateList, update_balloon_size_func, type BalloonDesign, type BalloonLeak } from './balloon';
 
 const VARIANT = 'linux-6.12 variant';
 /** balloon_mops, the one movable_operations the model registers (index 0). */
@@ -42,31 +42,42 @@ function balloon_page_delete_612(k: Kernel, page: number, isolated: boolean): vo
   if (!isolated) listDel(k, k.balloon.list, 0, page);
 }
 
-export function* balloon_inflate_612(k: Kernel, pages: number, got: number[] = []): Steps<number> {
-  return yield* fill_balloon(k, pages, got, () => __alloc_pages(k, GFP_HIGHUSER_MOVABLE, 0), (page) => {
+// fill_balloon() of 6.12: as 6.18's, with 6.12's balloon_page_insert().
+const BALLOON_612: BalloonDesign = {
+  alloc: (k) => __alloc_pages(k, GFP_HIGHUSER_MOVABLE, 0),
+  enqueue: (k, page) => {
     balloon_page_insert_612(k, page);
     return mkStep(k, {
       phase: 'alloc', fn: 'balloon_page_enqueue', file: 'mm/balloon_compaction.c',
-      text: `${VARIANT}: ${hex(page)} becomes a balloon page: PageOffline, page->mapping = &balloon_mops | PAGE_MAPPING_MOVABLE, private = balloon_dev_info, lru on the balloon list (refcount ${folio_ref_count(k, page)})`,
+      text: `${VARIANT}: ${hex(page)} becomes a balloon page under balloon_lock: PageOffline, page->mapping = &balloon_mops | PAGE_MAPPING_MOVABLE, private = balloon_dev_info, lru on the balloon list (refcount ${folio_ref_count(k, page)})`,
       pfns: [{ pfn: page, role: 'allocated' }],
     });
-  });
+  },
+  newPrivateList: lruPrivateList,
+};
+
+export function* balloon_inflate_612(k: Kernel, pages: number, got: number[] = []): Steps<number> {
+  return yield* update_balloon_size_func(k, pages, got, BALLOON_612);
 }
 
-export function* balloon_deflate_612(k: Kernel, pages: number): Steps<number> {
-  let done = 0;
-  for (let i = 0; i < pages; i++) {
+// leak_balloon() of 6.12: balloon_lock held as in 6.18; balloon_page_delete() ends PageOffline at dequeue.
+const LEAK_612: BalloonLeak = {
+  dequeue: (k) => {
     const page = balloonPages(k).find((p) => !testPageFlag(k, p, PG.locked));
-    if (page === undefined) break;
+    if (page === undefined) return null;
     balloon_page_delete_612(k, page, false);
     count_vm_events(k, VM_EVENT.BALLOON_DEFLATE, 1);
     mod_node_page_state(k, NS.NR_BALLOON_PAGES, -1);
-    yield mkStep(k, { phase: 'free', fn: 'balloon_page_delete', file: 'include/linux/balloon_compaction.h', text: `${VARIANT}: ${hex(page)} off the balloon list; balloon_page_delete() clears PageOffline and __ClearPageMovable() leaves mapping = PAGE_MAPPING_MOVABLE`, pfns: [{ pfn: page, role: 'target' }] });
+    return { page, step: mkStep(k, { phase: 'free', fn: 'balloon_page_delete', file: 'include/linux/balloon_compaction.h', text: `${VARIANT}: ${hex(page)} off the balloon list; balloon_page_delete() clears PageOffline and __ClearPageMovable() leaves mapping = PAGE_MAPPING_MOVABLE`, pfns: [{ pfn: page, role: 'target' }] }) };
+  },
+  release: (k, page) => {
     setPageMapping(k, page, 0); // free_pages_prepare(): PageMappingFlags() → mapping = NULL
     folio_put(k, page);
-    done++;
-  }
-  return done;
+  },
+};
+
+export function* balloon_deflate_612(k: Kernel, pages: number): Steps<number> {
+  return yield* balloon_leak(k, pages, LEAK_612);
 }
 
 // mm/migrate.c (6.12): isolate_movable_page() — null on success, else why.

@@ -1,18 +1,20 @@
 // Design variant "no-refcount": the direction of David Hildenbrand's movable_ops rework and balloon
 // cleanups, where PageOffline pages stop being folios — no ->mapping, no ->lru, no refcount, no
 // page lock. Here the balloon allocates and frees its pages frozen (refcount 0), tracks them in a
-// PFN array instead of a list through page->lru, isolates a page only by test-and-set of
-// PG_movable_ops_isolated, and migrates through a PFN-array path that never reads or writes
-// _refcount or lru. This is a model of a proposal, not of a released kernel: each step says so.
+// PFN array instead of a list through page->lru, and migrates them through a PFN-array path that
+// never reads or writes _refcount or lru. With no reference and no page lock, one bit decides who
+// has a page: test-and-set of PG_movable_ops_isolated, by a migrator and by deflate alike; the
+// array itself changes only under balloon_lock. This is a model of a proposal, not of a released
+// kernel: each step says so.
 
 import { PG, PGTY } from './flags';
 import type { Kernel } from './kernel';
 import { __alloc_frozen_pages, free_frozen_pages, GFP_HIGHUSER_MOVABLE } from './buddy';
-import { clearPageFlag, setPageFlag, setPageType, testClearPageFlag, testPageFlag } from './memmap';
+import { clearPageFlag, setPageFlag, setPageType, testPageFlag } from './memmap';
 import { growStore, put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
 import { hex, mkStep, type Steps } from './step';
-import { fill_balloon } from './balloon';
+import { balloon_leak, balloon_mutex_unlock, update_balloon_size_func, type BalloonDesign, type BalloonLeak, type BalloonPrivateList } from './balloon';
 
 const VARIANT = 'no-refcount design variant';
 
@@ -20,60 +22,102 @@ export function frozenBalloonPfns(k: Kernel): number[] {
   return Array.from(k.balloon.pfns.a.subarray(0, k.balloon.nr.a[0]!));
 }
 
-function arrayAdd(k: Kernel, pfn: number): void {
-  const n = k.balloon.nr.a[0]!;
-  // The design's array is the driver's, sized as it needs: it doubles (growStore: the new slots
-  // hold -1, the same state as before, so stepping back needs no shrinking).
-  if (n >= k.balloon.pfns.a.length) growStore(k.balloon.pfns, 2 * k.balloon.pfns.a.length);
-  put(k.st, k.balloon.pfns, n, pfn);
-  put(k.st, k.balloon.nr, 0, n + 1);
+/** The first free slot: past the balloon's nr pages and the pending tail of pages not enqueued yet. */
+function tailEnd(k: Kernel): number {
+  const a = k.balloon.pfns.a;
+  let i = k.balloon.nr.a[0]!;
+  while (i < a.length && a[i] !== -1) i++;
+  return i;
 }
 
+// The design's array is the driver's, sized as it needs: it doubles (growStore: the new slots
+// hold -1, the same state as before, so stepping back needs no shrinking).
+function slotFor(k: Kernel): number {
+  const i = tailEnd(k);
+  if (i >= k.balloon.pfns.a.length) growStore(k.balloon.pfns, 2 * k.balloon.pfns.a.length);
+  return i;
+}
+
+/** Remove entry i of the array; the last entry fills its slot and the pending tail moves down one. */
 function arrayRemove(k: Kernel, i: number): number {
+  const a = k.balloon.pfns;
   const n = k.balloon.nr.a[0]! - 1;
-  const pfn = k.balloon.pfns.a[i]!;
-  put(k.st, k.balloon.pfns, i, k.balloon.pfns.a[n]!);
-  put(k.st, k.balloon.pfns, n, -1);
+  const pfn = a.a[i]!;
+  put(k.st, a, i, a.a[n]!);
+  const last = tailEnd(k) - 1;
+  if (last > n) {
+    put(k.st, a, n, a.a[last]!);
+    put(k.st, a, last, -1);
+  } else put(k.st, a, n, -1);
   put(k.st, k.balloon.nr, 0, n);
   return pfn;
 }
 
-// Inflate: alloc_frozen_pages(), __SetPageOffline + PG_movable_ops, the PFN into the array.
-export function* balloon_inflate_frozen(k: Kernel, pages: number, got: number[] = []): Steps<number> {
-  return yield* fill_balloon(k, pages, got, () => __alloc_frozen_pages(k, GFP_HIGHUSER_MOVABLE, 0), (page) => {
-    setPageType(k, page, PGTY.offline);
-    setPageFlag(k, page, PG.uptodate); // PG_movable_ops
-    arrayAdd(k, page);
-    return mkStep(k, {
-      phase: 'alloc', fn: 'balloon_inflate', file: '',
-      text: `${VARIANT}: ${hex(page)} allocated frozen (refcount 0), PageOffline + PG_movable_ops, its PFN kept in the balloon's array — page->lru and _refcount are never used`,
-      pfns: [{ pfn: page, role: 'allocated' }],
-    });
-  });
+// fill_balloon()'s private list in this design: the new PFNs wait in the array's free tail (there
+// is no page->lru to thread them on); enqueueing one moves it to slot nr and counts it in.
+function arrayPrivateList(): BalloonPrivateList {
+  const mine: number[] = [];
+  return {
+    push: (k, page) => {
+      put(k.st, k.balloon.pfns, slotFor(k), page);
+      mine.push(page);
+    },
+    pop: () => mine.pop() ?? -1,
+  };
 }
 
-// Deflate: the PFN leaves the array; the page is freed frozen (freeing clears PageOffline).
-export function* balloon_deflate_frozen(k: Kernel, pages: number): Steps<number> {
-  let done = 0;
-  put(k.st, k.balloon.lock, 0, 1);
-  for (let i = 0; i < pages; i++) {
-    const idx = frozenBalloonPfns(k).findIndex((p) => !testPageFlag(k, p, PG.reclaim));
-    if (idx < 0) break;
-    const page = arrayRemove(k, idx);
+const FROZEN: BalloonDesign = {
+  alloc: (k) => __alloc_frozen_pages(k, GFP_HIGHUSER_MOVABLE, 0),
+  enqueue: (k, page) => {
+    const a = k.balloon.pfns;
+    const n = k.balloon.nr.a[0]!;
+    const j = a.a.indexOf(page, n);
+    put(k.st, a, j, a.a[n]!);
+    put(k.st, a, n, page);
+    put(k.st, k.balloon.nr, 0, n + 1);
+    setPageType(k, page, PGTY.offline);
+    setPageFlag(k, page, PG.uptodate); // PG_movable_ops
+    return mkStep(k, {
+      phase: 'alloc', fn: 'balloon_inflate', file: '',
+      text: `${VARIANT}: under balloon_lock ${hex(page)} (allocated frozen, refcount 0) becomes PageOffline + PG_movable_ops and is counted into the balloon's PFN array (slot ${n}) — page->lru and _refcount are never used`,
+      pfns: [{ pfn: page, role: 'allocated' }],
+    });
+  },
+  newPrivateList: arrayPrivateList,
+};
+
+// Inflate: alloc_frozen_pages() without a lock, then under balloon_lock PageOffline + PG_movable_ops and into the array.
+export function* balloon_inflate_frozen(k: Kernel, pages: number, got: number[] = []): Steps<number> {
+  return yield* update_balloon_size_func(k, pages, got, FROZEN);
+}
+
+// Deflate: under balloon_lock, claim a page by test-and-set of PG_movable_ops_isolated (a page a
+// migrator holds is skipped), tell the host, then take each out of the array and free it frozen.
+const LEAK_FROZEN: BalloonLeak = {
+  dequeue: (k) => {
+    const page = frozenBalloonPfns(k).find((p) => !testPageFlag(k, p, PG.reclaim));
+    if (page === undefined) return null;
+    setPageFlag(k, page, PG.reclaim); // test_and_set_bit(PG_movable_ops_isolated) succeeded
+    return { page, step: mkStep(k, { phase: 'free', fn: 'balloon_deflate', file: '', text: `${VARIANT}: test-and-set of PG_movable_ops_isolated on ${hex(page)} succeeds: deflate has it, and a migrator's test-and-set now fails`, pfns: [{ pfn: page, role: 'target' }], result: 'true' }) };
+  },
+  release: (k, page) => {
+    arrayRemove(k, frozenBalloonPfns(k).indexOf(page));
     mod_node_page_state(k, NS.NR_BALLOON_PAGES, -1);
     count_vm_events(k, VM_EVENT.BALLOON_DEFLATE, 1);
-    free_frozen_pages(k, page, 0);
-    done++;
-    yield mkStep(k, { phase: 'free', fn: 'balloon_deflate', file: '', text: `${VARIANT}: ${hex(page)} leaves the PFN array and is freed frozen (free_frozen_pages): no reference to drop`, pfns: [{ pfn: page, role: 'freed' }] });
-  }
-  put(k.st, k.balloon.lock, 0, 0);
-  return done;
+    clearPageFlag(k, page, PG.reclaim);
+    free_frozen_pages(k, page, 0); // no reference to drop; freeing clears PageOffline
+  },
+};
+
+export function* balloon_deflate_frozen(k: Kernel, pages: number): Steps<number> {
+  return yield* balloon_leak(k, pages, LEAK_FROZEN);
 }
 
 /**
  * Migrate balloon pages by PFN, as the variant proposes: test-and-set PG_movable_ops_isolated
- * decides who migrates a page (no reference is taken); the destination is allocated frozen; the
- * driver swaps the PFN in its array; the old page is freed frozen.
+ * decides who migrates a page (no reference is taken); the driver, holding balloon_lock, swaps the
+ * PFN in its array for a frozen destination and tells the host; the old page is freed frozen.
+ * A page whose test-and-set fails was never isolated: like 6.18, that is not a migration failure.
  */
 export function* migrate_offline_pfns(k: Kernel, pfns: readonly number[], who: string): Steps<{ migrated: number; failed: number }> {
   let migrated = 0;
@@ -88,18 +132,18 @@ export function* migrate_offline_pfns(k: Kernel, pfns: readonly number[], who: s
       yield mkStep(k, { phase: 'isolate', fn: 'migrate_offline_pfns', file: '', text: `${who}: ${hex(src)} is not a PageOffline movable_ops page: skipped`, pfns: [{ pfn: src, role: 'target' }], result: 'false' });
       continue;
     }
-    // test_and_set_bit(PG_movable_ops_isolated): the only arbitration between migrators.
+    // test_and_set_bit(PG_movable_ops_isolated): the only arbitration, with migrators and deflate.
     if (testPageFlag(k, src, PG.reclaim)) {
-      yield mkStep(k, { phase: 'isolate', fn: 'migrate_offline_pfns', file: '', text: `${who}: test-and-set of PG_movable_ops_isolated on ${hex(src)} finds it set: another migrator has it, skipped`, pfns: [{ pfn: src, role: 'src' }], result: 'false' });
-      failed++;
+      yield mkStep(k, { phase: 'isolate', fn: 'migrate_offline_pfns', file: '', text: `${who}: test-and-set of PG_movable_ops_isolated on ${hex(src)} finds it set: another migrator or deflate has it; not isolated, so not a migration failure`, pfns: [{ pfn: src, role: 'src' }], result: 'false' });
       continue;
     }
     setPageFlag(k, src, PG.reclaim);
     yield mkStep(k, { phase: 'isolate', fn: 'migrate_offline_pfns', file: '', text: `${who}: test-and-set of PG_movable_ops_isolated on ${hex(src)} succeeds: it is ours (refcount stays ${k.mem.refcount.a[src]})`, pfns: [{ pfn: src, role: 'src' }], result: 'true' });
+    // mutex_trylock(&vb->balloon_lock), as virtballoon_migratepage() does.
     if (k.balloon.lock.a[0]) {
       clearPageFlag(k, src, PG.reclaim);
       failed++;
-      yield mkStep(k, { phase: 'move-mapping', fn: 'migrate_offline_pfns', file: '', text: `${who}: the balloon's lock is held: -EAGAIN, PG_movable_ops_isolated cleared again`, pfns: [{ pfn: src, role: 'src' }], result: '-EAGAIN' });
+      yield mkStep(k, { phase: 'move-mapping', fn: 'migrate_offline_pfns', file: '', text: `${who}: balloon_lock is held (the driver is inflating or deflating): mutex_trylock fails → -EAGAIN, PG_movable_ops_isolated cleared again`, pfns: [{ pfn: src, role: 'src' }], result: '-EAGAIN' });
       continue;
     }
     const dst = __alloc_frozen_pages(k, GFP_HIGHUSER_MOVABLE, 0);
@@ -109,21 +153,23 @@ export function* migrate_offline_pfns(k: Kernel, pfns: readonly number[], who: s
       yield mkStep(k, { phase: 'alloc', fn: 'migrate_offline_pfns', file: '', text: `${who}: no free page for ${hex(src)}: -ENOMEM`, pfns: [{ pfn: src, role: 'src' }], result: '-ENOMEM' });
       continue;
     }
+    put(k.st, k.balloon.lock, 0, 1);
     setPageType(k, dst, PGTY.offline);
     setPageFlag(k, dst, PG.uptodate);
     const i = frozenBalloonPfns(k).indexOf(src);
     put(k.st, k.balloon.pfns, i, dst);
     count_vm_events(k, VM_EVENT.BALLOON_MIGRATE, 1);
-    testClearPageFlag(k, src, PG.reclaim);
+    clearPageFlag(k, src, PG.reclaim);
     clearPageFlag(k, src, PG.uptodate);
     free_frozen_pages(k, src, 0);
     count_vm_events(k, VM_EVENT.PGMIGRATE_SUCCESS, 1);
     migrated++;
     yield mkStep(k, {
       phase: 'move-mapping', fn: 'migrate_offline_pfns', file: '',
-      text: `${who}: ${hex(dst)} allocated frozen and made PageOffline + PG_movable_ops; the balloon's array slot ${i} now holds ${hex(dst)} (host told: inflate new, deflate old); ${hex(src)} freed frozen — the path wrote no _refcount and no lru (freeing reads _refcount once: the allocator's bad-page check wants it 0)`,
+      text: `${who}: holding balloon_lock, the driver swaps slot ${i} of its array from ${hex(src)} to ${hex(dst)} (allocated frozen, made PageOffline + PG_movable_ops) and tells the host (inflate new, deflate old), waiting for its answer with the lock held; ${hex(src)} is freed frozen — the path wrote no _refcount and no lru (freeing reads _refcount once: the allocator's bad-page check wants it 0)`,
       pfns: [{ pfn: src, role: 'src' }, { pfn: dst, role: 'dst' }], result: '0',
     });
+    balloon_mutex_unlock(k);
   }
   count_vm_events(k, VM_EVENT.PGMIGRATE_FAIL, failed);
   return { migrated, failed };

@@ -6,7 +6,8 @@
 
 import { PG, PGTY } from './flags';
 import type { Kernel } from './kernel';
-import { listAdd, listDel, listPfns } from './list';
+import { listAdd, listDel, listEmpty, listFirst, listPfns } from './list';
+import { newFolioList } from './isolate';
 import { pagePrivate, pageType, setPageFlag, setPagePrivate, setPageType, testPageFlag } from './memmap';
 import { __alloc_pages, GFP_HIGHUSER_MOVABLE } from './buddy';
 import { folio_get, folio_put, folio_ref_count } from './folio';
@@ -68,82 +69,209 @@ export function balloonState(k: Kernel, keep = 4): BalloonState {
   return { listed, listHead, arrayed, arrayHead, isolated: isolated(k), locked: k.balloon.lock.a[0] !== 0 };
 }
 
-/**
- * drivers/virtio/virtio_balloon.c: fill_balloon() — balloon_lock held across the fill, one page
- * at a time from `alloc`, handed to `enqueue` (which says, in a step, what the variant made of it).
- * Every design variant inflates through here; they differ in how a page is allocated and kept.
- */
-/** VIRTIO_BALLOON_ARRAY_PFNS_MAX: the pfns one tell_host() carries. */
+/** VIRTIO_BALLOON_ARRAY_PFNS_MAX: the PFNs one tell_host() carries, so the most one fill_balloon() or leak_balloon() handles. */
 const VIRTIO_BALLOON_ARRAY_PFNS_MAX = 256;
 
-export function* fill_balloon(k: Kernel, pages: number, got: number[], alloc: () => number, enqueue: (page: number) => StepInfo): Steps<number> {
-  let done = 0;
-  put(k.st, k.balloon.lock, 0, 1);
-  yield mkStep(k, { phase: 'alloc', fn: 'fill_balloon', file: 'drivers/virtio/virtio_balloon.c', text: `the host asks for ${pages} more page(s): the driver takes balloon_lock and inflates`, pfns: [] });
-  // A large inflate is told a batch at a time, as the driver does (one array of pfns per
-  // tell_host()); each batch is one step, without the allocator's splits.
-  const batched = pages > VIRTIO_BALLOON_ARRAY_PFNS_MAX;
-  let batch: number[] = [];
-  for (let i = 0; i < pages; i++) {
-    const page = batched ? quietly(k, alloc) : alloc();
-    if (page >= 0) {
-      const step = enqueue(page);
-      got.push(page);
-      count_vm_events(k, VM_EVENT.BALLOON_INFLATE, 1);
-      mod_node_page_state(k, NS.NR_BALLOON_PAGES, 1);
-      done++;
-      if (!batched) yield step;
-      else batch.push(page);
-    }
-    if (batched && batch.length && (batch.length === VIRTIO_BALLOON_ARRAY_PFNS_MAX || page < 0 || i === pages - 1)) {
-      yield mkStep(k, {
-        phase: 'alloc', fn: 'fill_balloon', file: 'drivers/virtio/virtio_balloon.c',
-        text: `${batch.length} pages allocated (balloon_page_alloc) and enqueued (balloon_page_enqueue: PageOffline, PG_movable_ops, private = balloon_dev_info, on the balloon's pages list, one reference each), then tell_host() passes their PFNs to the host; ${done} of ${pages} so far`,
-        pfns: batch.map((p) => ({ pfn: p, role: 'allocated' as const })),
-      });
-      batch = [];
-    }
-    if (page < 0) {
-      yield mkStep(k, { phase: 'alloc', fn: 'balloon_page_alloc', file: 'mm/balloon_compaction.c', text: 'no free page: the balloon stops inflating (__GFP_NORETRY)', pfns: [], result: 'NULL' });
-      break;
-    }
+/** How a design variant allocates a balloon page and makes it one. */
+export interface BalloonDesign {
+  /** balloon_page_alloc(): a page, or -1. */
+  alloc(k: Kernel): number;
+  /** balloon_page_enqueue() of one page, under balloon_lock: a step saying what the variant made of it. */
+  enqueue(k: Kernel, page: number): StepInfo;
+  /** fill_balloon()'s private list (LIST_HEAD(pages) on its stack): page->lru, or the variant's own. */
+  newPrivateList(k: Kernel): BalloonPrivateList;
+}
+
+/** A LIFO of pages the driver holds before they are balloon pages (LIST_HEAD(pages) in fill_balloon()). */
+export interface BalloonPrivateList {
+  push(k: Kernel, page: number): void;
+  /** -1 when empty. */
+  pop(k: Kernel): number;
+}
+
+/** balloon_page_push() / balloon_page_pop(): list_add() and list_first_entry() + list_del() through page->lru. */
+export function lruPrivateList(k: Kernel): BalloonPrivateList {
+  const slot = newFolioList(k);
+  return {
+    push: (kk, page) => listAdd(kk, kk.lists, slot, page),
+    pop: (kk) => {
+      if (listEmpty(kk.lists, slot)) return -1;
+      const page = listFirst(kk, kk.lists, slot);
+      listDel(kk, kk.lists, slot, page);
+      return page;
+    },
+  };
+}
+
+// kernel/locking/mutex.c: mutex_lock(&vb->balloon_lock) — sleeps while another task holds it.
+export function* balloon_mutex_lock(k: Kernel, who: string): Steps<void> {
+  while (k.balloon.lock.a[0]) {
+    yield mkStep(k, { phase: 'alloc', fn: 'mutex_lock', file: 'kernel/locking/mutex.c', text: `${who}: balloon_lock is held by another task: it sleeps until the lock is released`, pfns: [] });
   }
+  put(k.st, k.balloon.lock, 0, 1);
+}
+
+export function balloon_mutex_unlock(k: Kernel): void {
   put(k.st, k.balloon.lock, 0, 0);
+}
+
+// drivers/virtio/virtio_balloon.c: update_balloon_size_func() — the worker calls fill_balloon()
+// until the host's target is met, one array of PFNs (up to 256 pages) a call. When a call comes
+// back short ("Out of puff!"), the real worker sleeps 200 ms and requeues itself; the model stops.
+export function* update_balloon_size_func(k: Kernel, pages: number, got: number[], design: BalloonDesign): Steps<number> {
+  // A large inflate is stepped a call at a time, without a stop per page or the allocator's splits.
+  const quiet = pages > VIRTIO_BALLOON_ARRAY_PFNS_MAX;
+  let done = 0;
+  while (done < pages) {
+    const num = Math.min(pages - done, VIRTIO_BALLOON_ARRAY_PFNS_MAX);
+    const n = yield* fill_balloon(k, num, got, design, quiet);
+    done += n;
+    if (n < num) break;
+  }
   return done;
 }
 
+// drivers/virtio/virtio_balloon.c: fill_balloon() — allocate up to one array of pages onto a
+// private list without any lock, then take balloon_lock, enqueue them (popped from the list head,
+// so the last allocated goes in first and the first allocated ends at the head of the balloon's
+// list), tell the host once and wait for its answer, still holding the lock; then unlock.
+export function* fill_balloon(k: Kernel, num: number, got: number[], design: BalloonDesign, quiet: boolean): Steps<number> {
+  const FILE = 'drivers/virtio/virtio_balloon.c';
+  const list = design.newPrivateList(k);
+  let allocated = 0;
+  let outOfPuff = false;
+  const firstPfns: number[] = [];
+  for (let i = 0; i < num; i++) {
+    const page = quiet ? quietly(k, () => design.alloc(k)) : design.alloc(k);
+    if (page < 0) {
+      outOfPuff = true;
+      break;
+    }
+    list.push(k, page); // balloon_page_push()
+    allocated++;
+    if (quiet) {
+      if (firstPfns.length < VIRTIO_BALLOON_ARRAY_PFNS_MAX) firstPfns.push(page);
+      continue;
+    }
+    yield mkStep(k, {
+      phase: 'alloc', fn: 'balloon_page_alloc', file: 'mm/balloon_compaction.c',
+      text: `fill_balloon(): ${hex(page)} allocated (${allocated} of ${num}) and pushed on the driver's private list (balloon_page_push), with no lock held: still an ordinary allocated page (refcount ${folio_ref_count(k, page)})`,
+      pfns: [{ pfn: page, role: 'allocated' }], result: hex(page),
+    });
+  }
+  if (quiet && allocated) {
+    yield mkStep(k, {
+      phase: 'alloc', fn: 'balloon_page_alloc', file: 'mm/balloon_compaction.c',
+      text: `fill_balloon(): ${allocated} page(s) allocated one by one (balloon_page_alloc) onto the driver's private list, with no lock held`,
+      pfns: firstPfns.map((p) => ({ pfn: p, role: 'allocated' as const })),
+    });
+  }
+  if (outOfPuff) {
+    yield mkStep(k, { phase: 'alloc', fn: 'fill_balloon', file: FILE, text: `balloon_page_alloc() finds no free page (__GFP_NORETRY): "Out of puff!", the driver sleeps 200 ms and goes on with the ${allocated} page(s) it has`, pfns: [], result: 'NULL' });
+  }
+  yield* balloon_mutex_lock(k, 'the balloon driver');
+  const enqueued: number[] = [];
+  for (let page = list.pop(k); page >= 0; page = list.pop(k)) {
+    const step = design.enqueue(k, page);
+    count_vm_events(k, VM_EVENT.BALLOON_INFLATE, 1);
+    mod_node_page_state(k, NS.NR_BALLOON_PAGES, 1);
+    got.push(page);
+    enqueued.push(page);
+    if (!quiet) yield step;
+  }
+  if (enqueued.length) {
+    // tell_host(): the PFNs go on the inflate virtqueue and the driver waits for the host's
+    // answer, with balloon_lock still held; a migration of a balloon page meanwhile finds the lock taken.
+    yield mkStep(k, {
+      phase: 'alloc', fn: 'tell_host', file: FILE,
+      text: quiet
+        ? `balloon_lock taken; ${enqueued.length} page(s) popped off the private list and enqueued (balloon_page_enqueue: PageOffline, PG_movable_ops, private = balloon_dev_info, on the balloon's pages list, one reference each); tell_host() passes their PFNs to the host and waits for its answer, balloon_lock held`
+        : `tell_host(): the ${enqueued.length} PFN(s) go to the host on the inflate virtqueue in one request; the driver waits for the host's answer, still holding balloon_lock`,
+      pfns: (quiet ? enqueued.slice(0, VIRTIO_BALLOON_ARRAY_PFNS_MAX) : enqueued).map((p) => ({ pfn: p, role: 'allocated' as const })),
+    });
+  }
+  balloon_mutex_unlock(k);
+  return enqueued.length;
+}
+
 // fill_balloon() → balloon_page_alloc() + balloon_page_enqueue() in 6.18.
-export function* balloon_inflate(k: Kernel, pages: number, got: number[] = []): Steps<number> {
-  return yield* fill_balloon(k, pages, got, () => __alloc_pages(k, GFP_HIGHUSER_MOVABLE, 0), (page) => {
+const BALLOON_618: BalloonDesign = {
+  alloc: (k) => __alloc_pages(k, GFP_HIGHUSER_MOVABLE, 0),
+  enqueue: (k, page) => {
     balloon_page_insert(k, page);
     return mkStep(k, {
       phase: 'alloc', fn: 'balloon_page_enqueue', file: 'mm/balloon_compaction.c',
-      text: `${hex(page)} becomes a balloon page: PageOffline, PG_movable_ops, private = balloon_dev_info, lru on the balloon's pages list; its one reference is the balloon's (refcount ${folio_ref_count(k, page)}); the host is told`,
+      text: `${hex(page)}, popped off the private list (balloon_page_pop), becomes a balloon page under balloon_lock: PageOffline, PG_movable_ops, private = balloon_dev_info, lru at the head of the balloon's pages list; its one reference is the balloon's (refcount ${folio_ref_count(k, page)})`,
       pfns: [{ pfn: page, role: 'allocated' }],
     });
-  });
+  },
+  newPrivateList: lruPrivateList,
+};
+
+export function* balloon_inflate(k: Kernel, pages: number, got: number[] = []): Steps<number> {
+  return yield* update_balloon_size_func(k, pages, got, BALLOON_618);
 }
 
-// drivers/virtio/virtio_balloon.c: leak_balloon() → balloon_page_dequeue() + release_pages_balloon().
-export function* balloon_deflate(k: Kernel, pages: number): Steps<number> {
+/** How a design variant takes a page out of the balloon and frees it (leak_balloon()). */
+export interface BalloonLeak {
+  /** balloon_page_dequeue(): a page off the balloon and a step saying so, or null when none is left. */
+  dequeue(k: Kernel): { page: number; step: StepInfo } | null;
+  /** release_pages_balloon(): free it. */
+  release(k: Kernel, page: number): void;
+}
+
+// drivers/virtio/virtio_balloon.c: leak_balloon(), called by the worker until the target is met.
+export function* balloon_leak(k: Kernel, pages: number, design: BalloonLeak): Steps<number> {
   let done = 0;
-  put(k.st, k.balloon.lock, 0, 1);
-  for (let i = 0; i < pages; i++) {
-    const page = balloonPages(k).find((p) => !testPageFlag(k, p, PG.locked)); // trylock_page()
-    if (page === undefined) {
-      yield mkStep(k, { phase: 'free', fn: 'balloon_page_dequeue', file: 'mm/balloon_compaction.c', text: `no balloon page left on the list (${isolated(k)} isolated for migration cannot be deflated)`, pfns: [], result: 'NULL' });
+  while (done < pages) {
+    const num = Math.min(pages - done, VIRTIO_BALLOON_ARRAY_PFNS_MAX);
+    const n = yield* leak_balloon(k, num, design);
+    done += n;
+    if (n < num) break;
+  }
+  return done;
+}
+
+// drivers/virtio/virtio_balloon.c: leak_balloon() — balloon_lock held throughout: up to one array
+// of pages off the balloon (balloon_page_dequeue), tell_host() (waiting with the lock held), then
+// release_pages_balloon() frees them.
+function* leak_balloon(k: Kernel, num: number, design: BalloonLeak): Steps<number> {
+  yield* balloon_mutex_lock(k, 'the balloon driver');
+  const taken: number[] = [];
+  for (let i = 0; i < num; i++) {
+    const d = design.dequeue(k);
+    if (!d) {
+      yield mkStep(k, { phase: 'free', fn: 'balloon_page_dequeue', file: 'mm/balloon_compaction.c', text: `no balloon page left that deflate can take (${isolated(k)} isolated for migration cannot be deflated)`, pfns: [], result: 'NULL' });
       break;
     }
+    taken.push(d.page);
+    yield d.step;
+  }
+  if (taken.length) {
+    yield mkStep(k, { phase: 'free', fn: 'tell_host', file: 'drivers/virtio/virtio_balloon.c', text: `tell_host(): the ${taken.length} PFN(s) go to the host on the deflate virtqueue; the driver waits for its answer, still holding balloon_lock, then frees them (release_pages_balloon)`, pfns: taken.map((p) => ({ pfn: p, role: 'target' as const })) });
+  }
+  for (const page of taken) design.release(k, page);
+  balloon_mutex_unlock(k);
+  return taken.length;
+}
+
+// mm/balloon_compaction.c: balloon_page_list_dequeue() for one page — the first on the list whose
+// lock it gets (trylock_page()); release_pages_balloon(): put_page() frees it, and freeing ends PageOffline.
+const LEAK_618: BalloonLeak = {
+  dequeue: (k) => {
+    const page = balloonPages(k).find((p) => !testPageFlag(k, p, PG.locked));
+    if (page === undefined) return null;
     listDel(k, k.balloon.list, 0, page);
     balloon_page_finalize(k, page);
     count_vm_events(k, VM_EVENT.BALLOON_DEFLATE, 1);
     mod_node_page_state(k, NS.NR_BALLOON_PAGES, -1);
-    yield mkStep(k, { phase: 'free', fn: 'balloon_page_dequeue', file: 'mm/balloon_compaction.c', text: `${hex(page)} leaves the balloon list; private cleared (balloon_page_finalize), PageOffline stays until it is freed`, pfns: [{ pfn: page, role: 'target' }] });
-    folio_put(k, page); // release_pages_balloon(): put_page() frees it; freeing clears PageOffline
-    done++;
-  }
-  put(k.st, k.balloon.lock, 0, 0);
-  return done;
+    return { page, step: mkStep(k, { phase: 'free', fn: 'balloon_page_dequeue', file: 'mm/balloon_compaction.c', text: `${hex(page)} leaves the balloon list; private cleared (balloon_page_finalize), PageOffline stays until it is freed`, pfns: [{ pfn: page, role: 'target' }] }) };
+  },
+  release: (k, page) => folio_put(k, page),
+};
+
+export function* balloon_deflate(k: Kernel, pages: number): Steps<number> {
+  return yield* balloon_leak(k, pages, LEAK_618);
 }
 
 // mm/balloon_compaction.c: balloon_page_isolate() (balloon_mops.isolate_page)

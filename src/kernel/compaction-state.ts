@@ -22,8 +22,8 @@ export const ZC = {
 } as const;
 export const ZC_N = 9;
 
-/** How many compactions may run at once (one per task of a parallel action). */
-export const MAX_CC = 4;
+/** How many compactions may run at once: one per task of a parallel action, two per race in it (8 × 2). */
+export const MAX_CC = 16;
 /** Per running compaction: zone, migrate_pfn, free_pfn, active, order (+1, so 0 is compact_memory). */
 export const SCAN = { ZONE: 0, MIGRATE: 1, FREE: 2, ACTIVE: 3, ORDER: 4 } as const;
 export const SCAN_N = 5;

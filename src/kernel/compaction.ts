@@ -820,7 +820,7 @@ export function compactionTarget(cc: CompactControl): NewFolioSource {
 
 // mm/compaction.c: release_free_list() — what the free scanner took and nobody used goes back to
 // the buddy allocator (mark_allocated + __free_pages); returns the highest PFN released.
-function release_free_list(k: Kernel, cc: CompactControl): number {
+export function release_free_list(k: Kernel, cc: CompactControl): number {
   let high = 0;
   for (let o = 0; o < NR_PAGE_ORDERS; o++) {
     const slot = freeList(cc, o);
@@ -1003,7 +1003,9 @@ export function* compact_zone(k: Kernel, cc: CompactControl): Steps<CompactZoneR
       updateCached = false;
       lastMigratedPfn = Math.max(z.start, pageblock_start_pfn(cc.migrate_pfn - 1));
       const nrMigratepages = cc.nr_migratepages;
-      const res = yield* withQuietFrees(k, migrate_pages(k, cc.migratepages, compactionTarget(cc), cc.mode, MR.COMPACTION, cc.who));
+      // PF_MEMALLOC is set exactly for direct compaction (__alloc_pages_direct_compact() wraps
+      // try_to_compact_pages() in memalloc_noreclaim_save()); kcompactd and compact_memory run without it.
+      const res = yield* withQuietFrees(k, migrate_pages(k, cc.migratepages, compactionTarget(cc), cc.mode, MR.COMPACTION, cc.who, cc.direct_compaction));
       const succeeded = res.stats.nr_succeeded;
       cc.nr_migrated += succeeded;
       cc.nr_failed += nrMigratepages - succeeded;

@@ -151,6 +151,12 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     frozen[p] = 1;
     if (pageType.a[p] !== PGTY.offline || refcount.a[p] !== 0) bad('balloon page', `${hex(p)} in the balloon's PFN array is not a frozen PageOffline page`, p);
   }
+  // Past nr: the frozen pages fill_balloon() allocated and has not made balloon pages yet.
+  for (let i = nArr; i < k.balloon.pfns.a.length && k.balloon.pfns.a[i] !== -1; i++) {
+    const p = k.balloon.pfns.a[i]!;
+    frozen[p] = 1;
+    if (refcount.a[p] !== 0) bad('balloon page', `${hex(p)}, allocated for the balloon's PFN array, is not frozen`, p);
+  }
   if (listed + nArr + k.balloon.isolated.a[0]! !== node_page_state(k, NS.NR_BALLOON_PAGES)) {
     bad('balloon count', `balloon list ${listed} + array ${nArr} + isolated ${k.balloon.isolated.a[0]} != NR_BALLOON_PAGES ${node_page_state(k, NS.NR_BALLOON_PAGES)}`);
   }

@@ -7,9 +7,12 @@ import { __alloc_pages, __GFP_COMP, __GFP_DMA, __GFP_DMA32, GFP_HIGHUSER_MOVABLE
 import { page_folio } from './folio';
 import { folio_nr_pages, setPageFlag, clearPageFlag, testPageFlag } from './memmap';
 import { folio_set_large_rmappable } from './memory';
-import { isolate_folio_to_list, newFolioList, putback_movable_pages } from './isolate';
+import { folioListPfns, isolate_folio_to_list, listMoveTail, newFolioList, putback_movable_pages } from './isolate';
 import { listEmpty } from './list';
-import { errName, migrate_pages, type MigrateMode, type MigrateReason, type NewFolioSource } from './migrate';
+import { errName, MIGRATE_MODE, MODE_NAMES, migrate_pages, MR, type MigrateMode, type MigrateReason, type NewFolioSource } from './migrate';
+import { pageZone } from './kernel';
+import { compactionTarget, endCompactControl, newCompactControl, release_free_list } from './compaction';
+import { MT, PAGEBLOCK_NR_PAGES } from './zone';
 import { hex, mkStep, type Steps } from './step';
 import { folioAddressSpace } from './filemap';
 import { page_has_movable_ops } from './balloon';
@@ -46,10 +49,23 @@ export interface MigrateSpec {
 
 // mm/migrate.c: do_pages_move() / do_move_pages_to_node() for a list of PFNs: isolate each
 // folio (isolate_folio_to_list), migrate_pages(), putback_movable_pages() for what is left.
+// With reason compaction the destinations come from compaction_alloc() (compaction_migrate_path).
 export function* migrate_pfns_path(k: Kernel, spec: MigrateSpec, who: string): Steps<number> {
   const from = newFolioList(k);
+  yield* isolate_pfns(k, spec.pfns, from, who);
+  if (listEmpty(k.lists, from)) {
+    yield mkStep(k, { phase: 'done', fn: 'migrate_pages', file: 'mm/migrate.c', text: `${who}: nothing was isolated, so migrate_pages() is not called`, pfns: [], result: '0' });
+    return 0;
+  }
+  if (spec.reason === MR.COMPACTION) return yield* compaction_migrate_path(k, from, spec.mode, who, spec.mode === MIGRATE_MODE.ASYNC);
+  const r = yield* migrate_pages(k, from, alloc_migration_target(spec.zone), spec.mode, spec.reason, who);
+  if (!listEmpty(k.lists, from)) yield* putback_movable_pages(k, from);
+  return r.rc;
+}
+
+function* isolate_pfns(k: Kernel, pfns: readonly number[], from: number, who: string): Steps<void> {
   const seen = new Set<number>();
-  for (const pfn of spec.pfns) {
+  for (const pfn of pfns) {
     if (pfn < 0 || pfn >= k.mem.nr) {
       yield mkStep(k, { phase: 'isolate', fn: 'isolate_folio_to_list', file: 'mm/migrate.c', text: `${who}: pfn ${hex(pfn)} is outside memory: skipped`, pfns: [], result: '-EINVAL' });
       continue;
@@ -70,13 +86,50 @@ export function* migrate_pfns_path(k: Kernel, spec: MigrateSpec, who: string): S
     }
     yield* isolate_folio_to_list(k, folio, from, who);
   }
-  if (listEmpty(k.lists, from)) {
-    yield mkStep(k, { phase: 'done', fn: 'migrate_pages', file: 'mm/migrate.c', text: `${who}: nothing was isolated, so migrate_pages() is not called`, pfns: [], result: '0' });
-    return 0;
+}
+
+/** Which compaction runs migrate_pages() so (kcompactd runs MIGRATE_SYNC_LIGHT, compact_memory MIGRATE_SYNC). */
+const compactor = (mode: MigrateMode, pfMemalloc: boolean): string =>
+  pfMemalloc ? `direct compaction (${MODE_NAMES[mode]}, PF_MEMALLOC set)` : mode === MIGRATE_MODE.SYNC ? 'compact_memory (MIGRATE_SYNC, no PF_MEMALLOC)' : `kcompactd (${MODE_NAMES[mode]}, no PF_MEMALLOC)`;
+
+// mm/compaction.c: compact_zone()'s migrate_pages(cc->migratepages, compaction_alloc,
+// compaction_free, cc, cc->mode, MR_COMPACTION) on the isolated folios, one zone at a time (a
+// compact_control belongs to one zone): the free scanner takes destinations from the zone's top
+// down to the pageblock above the highest source, as if the migrate scanner had just passed them.
+// MR_COMPACTION never comes with another allocation callback. `pfMemalloc`: the caller is direct
+// compaction; a migrate action sets it for MIGRATE_ASYNC, the one mode only direct compaction runs.
+export function* compaction_migrate_path(k: Kernel, isolated: number, mode: MigrateMode, who: string, pfMemalloc: boolean): Steps<number> {
+  const zones = [...new Set(folioListPfns(k, isolated).map((f) => pageZone(k, f)))];
+  let rc = 0;
+  for (const zone of zones) {
+    const cc = newCompactControl(k, {
+      zone, order: -1, mode, migratetype: MT.MOVABLE, who, whole_zone: false, ignore_skip_hint: true, ignore_block_suitable: false,
+      direct_compaction: false, proactive_compaction: false, alloc_contig: false, no_set_skip_hint: true,
+    });
+    let highest = 0;
+    for (const f of folioListPfns(k, isolated)) {
+      if (pageZone(k, f) !== zone) continue;
+      listMoveTail(k, f, isolated, cc.migratepages);
+      cc.nr_migratepages += folio_nr_pages(k, f);
+      highest = Math.max(highest, f + folio_nr_pages(k, f) - 1);
+    }
+    const z = k.zones[zone]!;
+    cc.migrate_pfn = Math.min(z.end - 1, highest + 1);
+    cc.free_pfn = (z.end - 1) & ~(PAGEBLOCK_NR_PAGES - 1);
+    yield mkStep(k, {
+      phase: 'alloc', fn: 'compact_zone', file: 'mm/compaction.c',
+      text: `${who}: migrate_pages(reason compaction) as ${compactor(mode, pfMemalloc)} runs it: the destinations come from compaction_alloc(), whose free scanner walks down from ${hex(cc.free_pfn)} in zone ${z.name} to the pageblock above the highest source (${hex(highest)}); what it takes and does not use goes back at the end`,
+      pfns: [{ pfn: cc.migrate_pfn, role: 'scanner' }, { pfn: cc.free_pfn, role: 'scanner' }],
+    });
+    const r = yield* migrate_pages(k, cc.migratepages, compactionTarget(cc), mode, MR.COMPACTION, who, pfMemalloc);
+    if (!listEmpty(k.lists, cc.migratepages)) yield* putback_movable_pages(k, cc.migratepages);
+    if (cc.nr_freepages > 0) release_free_list(k, cc);
+    cc.nr_freepages = 0;
+    endCompactControl(k, cc);
+    if (r.rc < 0 && rc >= 0) rc = r.rc;
+    else if (rc >= 0) rc += r.rc;
   }
-  const r = yield* migrate_pages(k, from, alloc_migration_target(spec.zone), spec.mode, spec.reason, who);
-  if (!listEmpty(k.lists, from)) yield* putback_movable_pages(k, from);
-  return r.rc;
+  return rc;
 }
 
 /** errno text for a migrate_pages() return value. */

@@ -88,6 +88,8 @@ export interface MigrateCtx {
   readonly reason: MigrateReason;
   /** Who is migrating, for narration when two migrators race. */
   readonly who: string;
+  /** current->flags & PF_MEMALLOC: set only by __alloc_pages_direct_compact() (memalloc_noreclaim_save). */
+  readonly pfMemalloc: boolean;
 }
 type Ctx = MigrateCtx;
 
@@ -208,7 +210,7 @@ function* migrate_folio_unmap(c: Ctx, src: number, mode: MigrateMode, from: numb
   // folio_trylock(src)
   if (testPageFlag(k, src, PG.locked)) {
     const why = mode === MIGRATE_MODE.ASYNC ? 'MIGRATE_ASYNC does not wait for it'
-      : c.reason === MR.COMPACTION ? 'direct compaction (PF_MEMALLOC) must not sleep on it'
+      : c.pfMemalloc ? 'direct compaction (PF_MEMALLOC) must not sleep on it'
         : mode === MIGRATE_MODE.SYNC_LIGHT && !testPageFlag(k, src, PG.uptodate) ? 'MIGRATE_SYNC_LIGHT does not wait for I/O' : '';
     if (why) {
       yield mkStep(k, { phase: 'unmap', fn: 'folio_trylock', file: 'mm/migrate.c', text: `${hex(src)} is locked by someone else and ${why}: -EAGAIN`, pfns: [{ pfn: src, role: 'src', nr }], result: '-EAGAIN' });
@@ -688,8 +690,8 @@ export interface MigrateResult {
 
 // mm/migrate.c: migrate_pages() — returns the number of folios not migrated (or an error);
 // the folios that were not migrated are back on `from` for the caller's putback.
-export function* migrate_pages(k: Kernel, from: number, target: NewFolioSource, mode: MigrateMode, reason: MigrateReason, who: string): Steps<MigrateResult> {
-  const c: Ctx = { k, target, reason, who };
+export function* migrate_pages(k: Kernel, from: number, target: NewFolioSource, mode: MigrateMode, reason: MigrateReason, who: string, pfMemalloc = false): Steps<MigrateResult> {
+  const c: Ctx = { k, target, reason, who, pfMemalloc };
   spanOpen(k, 'migrate_pages');
   const stats: MigrateStats = { nr_succeeded: 0, nr_failed_pages: 0, nr_thp_succeeded: 0, nr_thp_failed: 0, nr_thp_split: 0, nr_split: 0 };
   const total = folioListPfns(k, from);
@@ -763,16 +765,25 @@ export function* migrate_pages(k: Kernel, from: number, target: NewFolioSource, 
   return { rc: rcGather, stats };
 }
 
-// mm/migrate.c: try_split_folio() — lock (trylock in MIGRATE_ASYNC), split onto `split`, unlock;
-// the old head follows its pieces onto the split list.
-function* try_split_folio(c: Ctx, folio: number, from: number, split: number, mode: MigrateMode): Steps<number> {
+// mm/migrate.c: try_split_folio() — folio_trylock() in MIGRATE_ASYNC, folio_lock() (sleeping, even
+// under PF_MEMALLOC) otherwise; split onto `split`, unlock; the old head follows its pieces.
+export function* try_split_folio(c: Ctx, folio: number, from: number, split: number, mode: MigrateMode): Steps<number> {
   const { k } = c;
-  if (testPageFlag(k, folio, PG.locked)) return EAGAIN; // folio_trylock() failed (MIGRATE_ASYNC), or would sleep
+  const nr = folio_nr_pages(k, folio);
+  if (testPageFlag(k, folio, PG.locked)) {
+    if (mode === MIGRATE_MODE.ASYNC) {
+      yield mkStep(k, { phase: 'split', fn: 'try_split_folio', file: 'mm/migrate.c', text: `${hex(folio)} is locked by someone else and MIGRATE_ASYNC only tries the lock: not split → -EAGAIN`, pfns: [{ pfn: folio, role: 'src', nr }], result: '-EAGAIN' });
+      return EAGAIN;
+    }
+    while (testPageFlag(k, folio, PG.locked)) {
+      yield mkStep(k, { phase: 'split', fn: 'folio_lock', file: 'mm/filemap.c', text: `${hex(folio)} is locked by someone else: ${c.who} sleeps until it is unlocked, to split it`, pfns: [{ pfn: folio, role: 'src', nr }] });
+    }
+  }
   setPageFlag(k, folio, PG.locked);
   yield mkStep(k, {
     phase: 'split', fn: 'try_split_folio', file: 'mm/migrate.c',
     text: `no order-${k.mem.order.a[folio]} destination: the large folio ${hex(folio)} is split and its pieces retried (${MODE_NAMES[mode]}); it counts as one failure`,
-    pfns: [{ pfn: folio, role: 'src', nr: folio_nr_pages(k, folio) }],
+    pfns: [{ pfn: folio, role: 'src', nr }],
   });
   const rc = yield* split_folio_to_list(k, folio, split);
   clearPageFlag(k, folio, PG.locked);
