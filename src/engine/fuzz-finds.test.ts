@@ -5,6 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { checkInvariants } from '../kernel/invariants';
 import { PG } from '../kernel/flags';
+import { HS, hugetlbCounter } from '../kernel/hugetlb-state';
 import { parseScenario } from './scenario';
 import { openSession } from './session';
 import { allSteps, runToEnd } from './timeline';
@@ -74,5 +75,20 @@ describe('free from an earlier action', () => {
     const frees = allSteps(s.t).filter((x) => x.fn === '__free_pages' && x.result !== undefined);
     expect(frees.map((x) => x.result)).toEqual(['0', '-EINVAL']);
     expect(frees[1]!.text).toMatch(/already freed/);
+  });
+});
+
+describe('surplus hugetlb folios at populate', () => {
+  // map_hugetlb's area was sized for the pool alone (2 × hugepages huge pages), so with
+  // hugepages 0 the faults past its end took surplus folios from the buddy and mapped none of
+  // them: refcount 1, no holder, and surplus_huge_pages 5 after the process exited.
+  const json = (actions: object[]) => ({ v: 1, memory: { pfns: 8192 }, seed: 1, populate: { hugepages: 0, hugetlbOvercommit: 8, hugetlbMapped: 7 }, actions });
+  test('every surplus folio faulted in is mapped, and they all go back to the buddy allocator when the process exits', () => {
+    const s = openSession(parseScenario(json([{ type: 'exit', process: 0 }])));
+    expect(checkInvariants(s.k)).toEqual([]);
+    expect(hugetlbCounter(s.k, HS.SURPLUS_HUGE_PAGES)).toBe(7);
+    runToEnd(s.t);
+    expect(checkInvariants(s.k)).toEqual([]);
+    expect([HS.NR_HUGE_PAGES, HS.FREE_HUGE_PAGES, HS.SURPLUS_HUGE_PAGES].map((i) => hugetlbCounter(s.k, i))).toEqual([0, 0, 0]);
   });
 });
