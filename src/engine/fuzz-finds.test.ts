@@ -92,3 +92,21 @@ describe('surplus hugetlb folios at populate', () => {
     expect([HS.NR_HUGE_PAGES, HS.FREE_HUGE_PAGES, HS.SURPLUS_HUGE_PAGES].map((i) => hugetlbCounter(s.k, i))).toEqual([0, 0, 0]);
   });
 });
+
+describe('migration for memory failure', () => {
+  // reclaim → migrate a process to DMA with reason memory_failure → MADV_DONTNEED → alloc-contig:
+  // migrate_folio_done() rightly keeps the source's reference for MR_MEMORY_FAILURE, but nothing
+  // then held it: refcount 1 and no holder on every migrated source.
+  test('a source migrated for memory_failure is held by page_handle_poison(), never freed and never a leak', () => {
+    const s = runScenario({ v: 1, memory: { pfns: 65536 }, seed: 3, actions: [
+      { type: 'reclaim', pages: 4000 },
+      { type: 'migrate', process: 1, to: 'DMA', reason: 'memory_failure' },
+      { type: 'madvise', advice: 'dontneed', fraction: 0.5 },
+      { type: 'alloc-contig', start: 8192, end: 16384 },
+    ] });
+    const done = allSteps(s.t).filter((x) => x.fn === 'migrate_folio_done');
+    expect(done.length).toBeGreaterThan(0);
+    for (const st of done.slice(0, 50)) expect(s.k.mem.refcount.a[st.pfns[0]!.pfn]).toBe(1);
+    expect(checkInvariants(s.k)).toEqual([]);
+  }, 120_000);
+});

@@ -184,13 +184,14 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
   }
 
   // 5. Extra holders (GUP pins, gets, temporary references). A folio isolated for migration, or a
-  //    new folio migrate_pages still holds, is user memory in flight even before it has a mapping.
+  //    new folio migrate_pages still holds, is user memory in flight even before it has a mapping;
+  //    a soft-offlined source is user memory whose only reference is page_handle_poison()'s.
   const extra = new Int32Array(nr);
   const migrating = new Uint8Array(nr);
   for (let i = 0; i < k.pins.n.a[0]!; i++) {
     const p = k.pins.pfn.a[i]!;
     const kind = k.pins.kind.a[i]!;
-    if (kind === HOLD.ISOLATED || kind === HOLD.MIGRATE_NEW) migrating[p] = 1;
+    if (kind === HOLD.ISOLATED || kind === HOLD.MIGRATE_NEW || kind === HOLD.HWPOISON) migrating[p] = 1;
     extra[p]! += kind === HOLD.FOLL_PIN && !(flags.a[p]! & (1 << PG.head)) ? GUP_PIN_COUNTING_BIAS : 1;
   }
 
