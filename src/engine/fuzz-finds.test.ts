@@ -8,7 +8,7 @@ import { PG } from '../kernel/flags';
 import { HS, hugetlbCounter } from '../kernel/hugetlb-state';
 import { parseScenario } from './scenario';
 import { openSession } from './session';
-import { allSteps, runToEnd } from './timeline';
+import { allSteps, runToEnd, seek } from './timeline';
 
 function runScenario(json: unknown, variant?: 'linux-6.18' | 'linux-6.12' | 'no-refcount' | 'pfn-array'): ReturnType<typeof openSession> {
   const sc = parseScenario(json);
@@ -109,4 +109,36 @@ describe('migration for memory failure', () => {
     for (const st of done.slice(0, 50)) expect(s.k.mem.refcount.a[st.pfns[0]!.pfn]).toBe(1);
     expect(checkInvariants(s.k)).toEqual([]);
   }, 120_000);
+});
+
+describe('found by the random-scenario property (scenarios.property.test.ts)', () => {
+  /** checkInvariants() at step `at` (after the run). */
+  function violationsAt(json: unknown, at: number): string[] {
+    const s = openSession(parseScenario(json));
+    runToEnd(s.t);
+    seek(s.t, at);
+    return checkInvariants(s.k).map((v) => `${v.rule}: ${v.detail}`);
+  }
+
+  test('two isolated pageblocks keep their order-9 free blocks apart (move_freepages_block_isolate moves, never merges)', () => {
+    // alloc_contig_range(0x400, 0x800) isolates 0x400 first: the free order-10 block there is split
+    // (split_large_buddy) and 0x600 stays movable; isolating 0x600 then only moves its order-9 block.
+    const v = violationsAt({ v: 1, memory: { pfns: 8192 }, seed: 1483206587, populate: { anon: 3.142800153926606e-17, file: 4.781648965347437e-233, churn: 1.5e-323, largeAnon: 8.489185524329886e-29, processes: 4, files: 6, forks: 2, hugepages: 0, hugetlbMapped: 0, hugetlbOvercommit: 0 }, variant: 'no-refcount', actions: [
+      { type: 'madvise', advice: 'dontneed', fraction: 6.391059004273359e-148 },
+      { type: 'madvise', advice: 'dontneed', fraction: 3.4009953614810492e-99, seed: 1667481802 },
+      { type: 'alloc-contig', start: 1024, end: 2048 },
+    ] }, 3);
+    expect(v).toEqual([]);
+  });
+
+  test('a folio frozen by another task\'s migration is no leak at a step of a parallel task', () => {
+    // Two offline_pages() interleaved: at step 9032 the other task runs while 0x18aa is frozen at
+    // refcount 0 under the i_pages lock (folio_ref_freeze), locked and isolated.
+    const v = violationsAt({ v: 1, memory: { pfns: 8192, device: 512 }, seed: 272806054, populate: { anon: 8.94555970642078e-187, churn: 7.760192292718814e-97, largeAnon: 4.55866476589651e-289, processes: 5, files: 3, forks: 3, hugepages: 0, hugetlbMapped: 0, hugetlbOvercommit: 1 }, variant: 'pfn-array', actions: [
+      { type: 'parallel', actions: [{ type: 'pin', pfn: 2940, kind: 'pin' }, { type: 'offline', start: 6656, end: 7680 }, { type: 'offline', start: 5632, end: 6656 }], schedule: 'round-robin' },
+      { type: 'madvise', advice: 'dontneed', fraction: 9.710590045767509e-237, seed: 6 },
+      { type: 'migrate-vma', process: 3, start: 1, pages: 27, to: 'device' },
+    ] }, 9032);
+    expect(v).toEqual([]);
+  }, 60_000);
 });
