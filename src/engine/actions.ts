@@ -3,10 +3,10 @@
 
 import type { Kernel } from '../kernel/kernel';
 import {
-  alloc_pages_path, exit_path, fault_path, free_pages_path, pin_path, reclaim_path, unpin_path,
+  alloc_pages_path, exit_path, fault_path, free_pages_path, notPlainKernelPage, pin_path, reclaim_path, unpin_path,
   firstAnonVma, processPfns, userPagePfn,
 } from '../kernel/paths';
-import { mkStep, type Steps } from '../kernel/step';
+import { hex, mkStep, type Steps } from '../kernel/step';
 import { compact_nodes, kcompactd_proactive } from '../kernel/compaction';
 import { alloc_contig_range, offline_pages } from '../kernel/contig';
 import { device_fault_path, migrate_device_range_path, migrate_vma_path } from '../kernel/migrate_device';
@@ -31,33 +31,79 @@ import type { Task } from './timeline';
  */
 interface Context {
   readonly variant: Variant;
-  /** Folios each alloc or fault action produced, by action index. */
+  /** Folios each action produced, by action index (a parallel group's members in one list). */
   readonly produced: Map<number, number[]>;
+  /** Blocks each alloc or alloc-contig action allocated, by action index: what `free from` frees. */
+  readonly allocated: Map<number, number[]>;
+  /**
+   * Those of them not freed yet, each with the action that allocated it. A PFN the scenario
+   * freed, or whose page moved on (a migrated balloon page's old PFN), may belong to someone else
+   * by now — a compaction destination, locked, with refcount 1 — so `free` never trusts a PFN's
+   * state alone (seed 132683682).
+   */
+  readonly owned: Map<number, number>;
+}
+
+/** The action's list of produced folios; a parallel group's members all add to the group's. */
+function producedList(ctx: Context, index: number): number[] {
+  let got = ctx.produced.get(index);
+  if (!got) ctx.produced.set(index, (got = []));
+  return got;
+}
+
+/** Record blocks an alloc or alloc-contig action now owns. */
+function own(ctx: Context, index: number, pfns: readonly number[]): void {
+  let list = ctx.allocated.get(index);
+  if (!list) ctx.allocated.set(index, (list = []));
+  for (const pfn of pfns) {
+    list.push(pfn);
+    ctx.owned.set(pfn, index);
+  }
 }
 
 function* allocMany(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'alloc' }>): Steps<void> {
-  const got: number[] = [];
-  ctx.produced.set(index, got);
+  const got = producedList(ctx, index);
   for (let i = 0; i < (a.count ?? 1); i++) {
     const pfn = yield* alloc_pages_path(k, a.gfp, a.order, a.zone, a.compact ?? false, `alloc-${1000 + index * 10}`);
-    if (pfn >= 0) got.push(pfn);
-    else if (a.untilFails) break;
+    if (pfn >= 0) {
+      got.push(pfn);
+      own(ctx, index, [pfn]);
+    } else if (a.untilFails) break;
   }
 }
 
 function* freeFrom(k: Kernel, ctx: Context, from: number): Steps<void> {
-  const pfns = ctx.produced.get(from);
+  const pfns = ctx.allocated.get(from);
   if (!pfns) {
     yield* free_pages_path(k, -1, `action ${from} is not an alloc action that ran before this one`);
     return;
   }
-  for (const pfn of pfns) yield* free_pages_path(k, pfn);
+  for (const pfn of pfns) yield* freeOwned(k, ctx, pfn, from);
+}
+
+/** `free` by PFN: only a block one of the scenario's alloc actions allocated and still owns. */
+function* freePfn(k: Kernel, ctx: Context, pfn: number): Steps<void> {
+  const owner = ctx.owned.get(pfn);
+  if (owner !== undefined) {
+    yield* freeOwned(k, ctx, pfn, owner);
+    return;
+  }
+  yield* free_pages_path(k, pfn, notPlainKernelPage(k, pfn) ?? `${hex(pfn)} is not a block this scenario's alloc actions allocated (only its owner may free it)`);
+}
+
+/** __free_pages() of a block the scenario allocated; a PFN it no longer owns is left alone. */
+function* freeOwned(k: Kernel, ctx: Context, pfn: number, owner: number): Steps<void> {
+  if (ctx.owned.get(pfn) !== owner) {
+    yield* free_pages_path(k, pfn, `${hex(pfn)} was already freed by an earlier free action`);
+    return;
+  }
+  if (yield* free_pages_path(k, pfn)) ctx.owned.delete(pfn);
 }
 
 function pathOf(k: Kernel, ctx: Context, index: number, a: SimpleAction): Steps<unknown> {
   switch (a.type) {
     case 'alloc': return allocMany(k, ctx, index, a);
-    case 'free': return a.from !== undefined ? freeFrom(k, ctx, a.from) : free_pages_path(k, a.pfn!);
+    case 'free': return a.from !== undefined ? freeFrom(k, ctx, a.from) : freePfn(k, ctx, a.pfn!);
     case 'fault': return faultAction(k, ctx, index, a);
     case 'exit': return exit_path(k, a.process);
     case 'pin': return pin_path(k, resolvePage(k, ctx, a)[0] ?? -1, a.kind ?? 'pin');
@@ -84,8 +130,7 @@ function pathOf(k: Kernel, ctx: Context, index: number, a: SimpleAction): Steps<
 }
 
 function* faultAction(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'fault' }>): Steps<void> {
-  const got: number[] = [];
-  ctx.produced.set(index, got);
+  const got = producedList(ctx, index);
   yield* fault_path(k, a.process, a.pages, a.order ?? 0, got);
 }
 
@@ -136,16 +181,14 @@ function* migrateAction(k: Kernel, ctx: Context, a: MigrateAction, who: string):
 }
 
 function* balloonAction(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'balloon' }>): Steps<void> {
-  const got: number[] = [];
-  ctx.produced.set(index, got);
+  const got = producedList(ctx, index);
   if (ctx.variant === 'no-refcount') yield* (a.op === 'inflate' ? balloon_inflate_frozen(k, a.pages, got) : balloon_deflate_frozen(k, a.pages));
   else if (ctx.variant === 'linux-6.12') yield* (a.op === 'inflate' ? balloon_inflate_612(k, a.pages, got) : balloon_deflate_612(k, a.pages));
   else yield* (a.op === 'inflate' ? balloon_inflate(k, a.pages, got) : balloon_deflate(k, a.pages));
 }
 
 function* zsmallocAction(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'zsmalloc' }>): Steps<void> {
-  const got: number[] = [];
-  ctx.produced.set(index, got);
+  const got = producedList(ctx, index);
   for (let i = 0; i < a.zspages; i++) {
     const id = yield* alloc_zspage(k, a.pagesPerZspage);
     if (id < 0) break;
@@ -172,9 +215,10 @@ function* deviceFaultAction(k: Kernel, index: number, a: Extract<SimpleAction, {
 }
 
 function* allocContigAction(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'alloc-contig' }>): Steps<void> {
-  const got: number[] = [];
-  ctx.produced.set(index, got);
+  const got = producedList(ctx, index);
+  const before = got.length;
   yield* alloc_contig_range(k, a.start, a.end, `alloc-contig-${1000 + index * 10}`, got);
+  own(ctx, index, got.slice(before));
 }
 
 function* compactAction(k: Kernel, index: number, a: Extract<SimpleAction, { type: 'compact' }>): Steps<void> {
@@ -197,7 +241,7 @@ const taskName = (a: SimpleAction, index: number, member = 0): string => `${a.ty
 export type Variant = 'linux-6.18' | 'linux-6.12' | 'no-refcount' | 'pfn-array';
 
 export function taskGroups(k: Kernel, actions: readonly Action[], variant: Variant = 'linux-6.18'): TaskGroup[] {
-  const ctx: Context = { produced: new Map(), variant };
+  const ctx: Context = { produced: new Map(), allocated: new Map(), owned: new Map(), variant };
   return actions.map((a, index): TaskGroup => {
     if (a.type === 'race') {
       // Two migrators of the same pages, interleaved at every yield: the second finds PG_lru clear

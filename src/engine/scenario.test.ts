@@ -27,9 +27,28 @@ describe('scenario validation', () => {
     [{ ...ok, v: 2 }, /^v: scenario version 2 is newer than this pfnscope understands \(1\)/],
     [[1, 2], /^scenario: expected a JSON object/],
     [null, /^scenario: expected a JSON object/],
+    // zod's own limits (the safe-integer range, "<=", "Invalid input") never reach the message:
+    // the field's allowed range in our words, and what was given.
+    [{ ...ok, memory: { pfns: 1e308 } }, /^memory\.pfns: must be a whole number from 2048 to 4194304 \(got 1e\+308\)$/],
+    [{ ...ok, memory: { pfns: 4096.5 } }, /^memory\.pfns: must be a whole number from 2048 to 4194304 \(got 4096\.5\)$/],
+    [{ ...ok, seed: 1e20 }, /^seed: must be a whole number from 0 to 4294967295 \(got 100000000000000000000\)$/],
+    [{ ...ok, populate: { anon: 2 } }, /^populate\.anon: must be a number from 0 to 0\.9 \(got 2\)$/],
+    [{ ...ok, memory: {} }, /^memory\.pfns: missing \(a number\)$/],
+    [{ ...ok, memory: { pfns: 'x' } }, /^memory\.pfns: must be a number \(got "x"\)$/],
+    [{ ...ok, variant: 'foo' }, /^variant: must be one of "linux-6\.18", "linux-6\.12", "no-refcount", "pfn-array" \(got "foo"\)$/],
+    [{ ...ok, name: 'x'.repeat(100) }, /^name: at most 80 characters \(got 100\)$/],
+    [{ ...ok, actions: [{ type: 'bogus' }] }, /^actions\.0\.type: must be one of "alloc", .*"zsmalloc", "parallel" \(got "bogus"\)$/],
+    [{ ...ok, actions: [{ type: 'alloc', order: 1, gfp: 'mov' }] }, /^actions\.0\.gfp: must be one of "unmovable", "movable", "reclaimable" \(got "mov"\)$/],
+    [{ ...ok, actions: [{ type: 'alloc', order: 11, gfp: 'movable', count: 1 }] }, /^actions\.0\.order: must be a whole number from 0 to 10 \(got 11\)$/],
+    [{ ...ok, actions: [{ type: 'parallel', actions: [{ type: 'alloc', order: 1, gfp: 'mov' }, { type: 'exit', process: 1 }] }] }, /^actions\.0\.actions\.0\.gfp: must be one of/],
+    [{ ...ok, actions: [5] }, /^actions\.0: must be an object \(got 5\)$/],
   ])('%j is rejected naming the field', (input, message) => {
     expect(() => parseScenario(input)).toThrow(ScenarioError);
     expect(() => parseScenario(input)).toThrow(message);
+  });
+
+  test('too many actions: the limit in our words', () => {
+    expect(() => parseScenario({ ...ok, actions: Array(1001).fill({ type: 'device-evict' }) })).toThrow(/^actions: at most 1000 entries \(got 1001\)$/);
   });
 
   test('invalid JSON text is one ScenarioError line', () => {

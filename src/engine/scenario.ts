@@ -196,7 +196,95 @@ export class ScenarioError extends Error {
   override name = 'ScenarioError';
 }
 
-function issueText(issue: z.core.$ZodIssue): string {
+/** A value from the input, short and inert, for an error message. */
+function shown(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/** "a whole number from 0 to 999", from the number schema's own bounds. */
+function numberRange(schema: unknown): string {
+  const n = schema as { minValue?: number | null; maxValue?: number | null; isInt?: boolean };
+  const what = n.isInt ? 'a whole number' : 'a number';
+  const lo = n.minValue != null && n.minValue > Number.MIN_SAFE_INTEGER ? n.minValue : undefined;
+  const hi = n.maxValue != null && n.maxValue < Number.MAX_SAFE_INTEGER ? n.maxValue : undefined;
+  if (lo !== undefined && hi !== undefined) return `${what} from ${lo} to ${hi}`;
+  if (lo !== undefined) return `${what} of at least ${lo}`;
+  if (hi !== undefined) return `${what} of at most ${hi}`;
+  return what;
+}
+
+/**
+ * Our words for zod's issues: the allowed range or values and what was given. zod's own (its
+ * safe-integer limit, "<=", "Invalid input") never reach the user; messages a schema sets stay.
+ */
+function errorMessage(iss: z.core.$ZodRawIssue): string | undefined {
+  const input = iss.input;
+  // The number schema that raised it (a check's own `inst` is the check, not the number).
+  const num = (iss as { schema?: unknown }).schema ?? iss.inst ?? {};
+  switch (iss.code) {
+    case 'too_big':
+    case 'too_small': {
+      const big = iss.code === 'too_big';
+      const bound = big ? iss.maximum : iss.minimum;
+      if (iss.origin === 'number' || iss.origin === 'int') return `must be ${numberRange(num)} (got ${shown(input)})`;
+      const size = Array.isArray(input) || typeof input === 'string' ? input.length : undefined;
+      const unit = iss.origin === 'string' ? 'characters' : 'entries';
+      return `${big ? 'at most' : 'at least'} ${String(bound)} ${unit}${size !== undefined ? ` (got ${size})` : ''}`;
+    }
+    case 'invalid_type':
+      if (input === undefined) return `missing (${iss.expected === 'int' || iss.expected === 'number' ? 'a number' : `${article(iss.expected)}`})`;
+      if (iss.expected === 'int' || (iss.expected === 'number' && typeof input === 'number')) return `must be ${numberRange(num)} (got ${shown(input)})`;
+      return `must be ${article(iss.expected)} (got ${shown(input)})`;
+    case 'invalid_value':
+      return `must be ${iss.values.length === 1 ? '' : 'one of '}${iss.values.map((v) => JSON.stringify(v)).join(', ')} (got ${shown(input)})`;
+    default:
+      return undefined;
+  }
+}
+
+const article = (t: string): string => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
+
+/**
+ * One issue of a union (an action: one of the simple actions, or a parallel group): the branch
+ * whose `type` matched, or — when none did — the list of every type.
+ */
+function unionIssue(issue: z.core.$ZodIssueInvalidUnion, input: unknown): z.core.$ZodIssue {
+  const atType = (i: z.core.$ZodIssue): boolean => i.path.length === 1 && i.path[0] === 'type';
+  const matched = issue.errors.find((branch) => branch.length > 0 && !branch.some(atType));
+  if (matched) {
+    const first = matched[0]!;
+    return { ...first, path: [...issue.path, ...first.path] };
+  }
+  const types: unknown[] = [];
+  for (const branch of issue.errors) {
+    for (const i of branch) {
+      if (!atType(i)) continue;
+      if (i.code === 'invalid_union' && 'options' in i) types.push(...(i as { options: unknown[] }).options);
+      if (i.code === 'invalid_value') types.push(...i.values);
+    }
+  }
+  if (!types.length) {
+    const first = issue.errors[0]?.[0];
+    return first ? { ...first, path: [...issue.path, ...first.path] } : issue;
+  }
+  const got = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined;
+  return {
+    code: 'custom', path: [...issue.path, 'type'], input: got,
+    message: got === undefined ? `missing (one of ${types.map((t) => JSON.stringify(t)).join(', ')})` : `must be one of ${types.map((t) => JSON.stringify(t)).join(', ')} (got ${shown(got)})`,
+  };
+}
+
+/** The value at `path` in the parsed input (for a union's message). */
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const key of path) v = typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  return v;
+}
+
+function issueText(issue: z.core.$ZodIssue, root: unknown): string {
+  if (issue.code === 'invalid_union') return issueText(unionIssue(issue, valueAt(root, issue.path)), root);
   const path = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
   if (issue.code === 'unrecognized_keys') return `${path}: unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return `${path}: ${issue.message}`;
@@ -208,8 +296,9 @@ export function parseScenario(value: unknown): Scenario {
   const v = (value as { v?: unknown }).v;
   if (typeof v !== 'number') throw new ScenarioError('v: missing scenario version (a number)');
   if (v > SCENARIO_VERSION) throw new ScenarioError(`v: scenario version ${v} is newer than this pfnscope understands (${SCENARIO_VERSION})`);
-  const r = scenarioSchema.safeParse(upgrade(value));
-  if (!r.success) throw new ScenarioError(issueText(r.error.issues[0]!));
+  const input = upgrade(value);
+  const r = scenarioSchema.safeParse(input, { error: errorMessage });
+  if (!r.success) throw new ScenarioError(issueText(r.error.issues[0]!, input));
   return r.data;
 }
 

@@ -49,6 +49,10 @@ describe('share links', () => {
     ['negative step', '#preset=small&step=-1', /step="-1" is not a whole number/],
     ['hex pfn', '#preset=small&pfn=0x10', /pfn="0x10" is not a whole number/],
     ['empty payload', '#s=', /empty/],
+    // A fragment is not a form: '+' stays '+' (URLSearchParams would read it as a space).
+    ['a + in the payload', '#s=abc+def', /character "\+" at 3/],
+    ['a + in the step', '#preset=small&step=+1', /step="\+1" is not a whole number/],
+    ['a bad %-escape', '#preset=small&step=%E0%A4%A', /step="%E0%A4%A" is not a whole number/],
   ])('%s is refused with one clear line', (_name, url, message) => {
     let err: unknown;
     try {

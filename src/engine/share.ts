@@ -92,11 +92,34 @@ function parseIndex(name: string, v: string | null): number | undefined {
   return Number(v);
 }
 
+/**
+ * `k=v&k=v` of a fragment, percent-decoded. Not URLSearchParams: a fragment is not a form, so a
+ * '+' is a '+' (form decoding made it a space, and the error named " " for what the user typed).
+ */
+function fragmentParams(frag: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of frag.split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? part : part.slice(0, eq);
+    const raw = eq < 0 ? '' : part.slice(eq + 1);
+    let value = raw;
+    try {
+      value = decodeURIComponent(raw);
+    } catch {
+      // a malformed %-escape stays as typed, and the check of that value names it
+    }
+    if (!out.has(key)) out.set(key, value);
+  }
+  return out;
+}
+
 /** Parse a share URL, or just its fragment (with or without '#'). */
 export function parseShareUrl(url: string): ShareState {
   const hashAt = url.indexOf('#');
   const frag = hashAt >= 0 ? url.slice(hashAt + 1) : url;
-  const params = new URLSearchParams(frag);
+  const map = fragmentParams(frag);
+  const params = { get: (key: string): string | null => map.get(key) ?? null };
   const step = parseIndex('step', params.get('step')) ?? 0;
   const pfn = parseIndex('pfn', params.get('pfn'));
   const preset = params.get('preset');

@@ -137,7 +137,9 @@ export function hugetlb_populate(k: Kernel, pid: number, pool: number, mapped: n
   hugetlb_hstate_alloc_pages(k, pool);
   put(k.st, k.hugetlb.counters, HS.NR_OVERCOMMIT_HUGE_PAGES, overcommit); // sysctl vm.nr_overcommit_hugepages
   const mm = createMm(k, pid, 'map_hugetlb');
-  const nrPages = 2 * Math.max(pool, 1) * HPAGE_NR; // room to fault past the pool (and get SIGBUS)
+  // Room to fault past what it maps (into surplus, or SIGBUS); at least every folio it maps, or
+  // the faults past its end would take folios that no entry maps.
+  const nrPages = 2 * Math.max(pool, mapped, 1) * HPAGE_NR;
   const vma = createVma(k, { mm, start: HUGETLB_VMA_START, nrPages, pgoff: HUGETLB_VMA_START, anonVma: createAnonVma(k), writable: true, hugetlb: true });
   for (let i = 0; i < mapped; i++) if (hugetlb_no_page(k, vma, i * HPAGE_NR) < 0) break;
   return vma;

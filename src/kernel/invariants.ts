@@ -10,7 +10,7 @@ import { MAX_PAGE_ORDER, MIGRATE_TYPES, NR_PAGE_ORDERS, PAGEBLOCK_ORDER, PB_OFFL
 import { LRU, NR_LRU_LISTS, LRU_NAMES, folio_lru_list } from './lru';
 import { NR_ZS, NS, ZS, node_page_state, zone_page_state } from './vmstat';
 import { fileMapping, mappingId, mappingIsAnon, mappingIsFile, mappingIsMovable, ptePfn, ptePresent, pteIsDevicePrivate, pteIsMigration } from './vm';
-import { GUP_PIN_COUNTING_BIAS, HOLD } from './pins';
+import { GUP_PIN_COUNTING_BIAS, HOLD, hasHolder } from './pins';
 import { NO_LINK } from './memmap';
 import { HLIST, HPG, HS, HUGETLB_ORDER } from './hugetlb-state';
 
@@ -92,8 +92,10 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     if (o >= MAX_PAGE_ORDER) continue;
     const b = p ^ (1 << o);
     if (b < nr && freeOwner[b] === b && pageType.a[b] === PGTY.buddy && private_.a[b] === o && pageZone(k, b) === pageZone(k, p)) {
-      const ok = o >= PAGEBLOCK_ORDER && get_pfnblock_migratetype(k, p) !== get_pfnblock_migratetype(k, b) &&
-        (!migratetype_is_mergeable(get_pfnblock_migratetype(k, p)) || !migratetype_is_mergeable(get_pfnblock_migratetype(k, b)));
+      const mtP = get_pfnblock_migratetype(k, p), mtB = get_pfnblock_migratetype(k, b);
+      // Two isolated pageblocks may hold order-9 buddies apart: __move_freepages_block_isolate()
+      // moves a pageblock-sized free block between lists without merging (unisolation merges).
+      const ok = o >= PAGEBLOCK_ORDER && (mtP !== mtB ? !migratetype_is_mergeable(mtP) || !migratetype_is_mergeable(mtB) : is_migrate_isolate(mtP));
       if (!ok) bad('unmerged buddies', `free buddies ${hex(p)} and ${hex(b)} of order ${o} were not merged`, p);
     }
   }
@@ -204,13 +206,14 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
   }
 
   // 5. Extra holders (GUP pins, gets, temporary references). A folio isolated for migration, or a
-  //    new folio migrate_pages still holds, is user memory in flight even before it has a mapping.
+  //    new folio migrate_pages still holds, is user memory in flight even before it has a mapping;
+  //    a soft-offlined source is user memory whose only reference is page_handle_poison()'s.
   const extra = new Int32Array(nr);
   const migrating = new Uint8Array(nr);
   for (let i = 0; i < k.pins.n.a[0]!; i++) {
     const p = k.pins.pfn.a[i]!;
     const kind = k.pins.kind.a[i]!;
-    if (kind === HOLD.ISOLATED || kind === HOLD.MIGRATE_NEW) migrating[p] = 1;
+    if (kind === HOLD.ISOLATED || kind === HOLD.MIGRATE_NEW || kind === HOLD.HWPOISON) migrating[p] = 1;
     extra[p]! += kind === HOLD.FOLL_PIN && !(flags.a[p]! & (1 << PG.head)) ? GUP_PIN_COUNTING_BIAS : 1;
   }
 
@@ -255,7 +258,10 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
       // a kernel page (reserved, slab, page table, plain alloc) holds its allocation's reference; a
       // frozen one none, nor does a free hugetlb pool folio (HPG_freed: frozen on the free list)
       : frozen[p] || (pageType.a[p] === PGTY.hugetlb && private_.a[p]! & (1 << HPG.freed)) ? 0 : 1 + extra[p]!;
-    if (ref !== expected) {
+    // __folio_migrate_mapping(): folio_ref_freeze() holds a locked, isolated folio at 0 while
+    // its mapping moves; another task's step can fall inside that window.
+    const frozenForMigration = ref === 0 && user && extra[p]! > 0 && hasHolder(k.pins, p, HOLD.ISOLATED) && (flags.a[p]! & (1 << PG.locked)) !== 0;
+    if (ref !== expected && !frozenForMigration) {
       bad('refcount holders', `${hex(p)} has refcount ${ref}, holders account for ${expected}` +
         (user ? ` (cache ${cacheRefs[p]}, private ${flags.a[p]! & (1 << PG.private) ? 1 : 0}, ptes ${folioPtes}, pins ${extra[p]})` : ' (allocation)'), p);
     }

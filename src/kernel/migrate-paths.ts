@@ -136,11 +136,28 @@ export function* compaction_migrate_path(k: Kernel, isolated: number, mode: Migr
 export { errName };
 
 // mm/page-writeback.c: folio_start_writeback() / folio_end_writeback() on the folio at `pfn`.
+// Only a regular file's folio is written back where it sits, kept alive by the page cache. An
+// anonymous folio's write-back is swap-out and a tmpfs folio's is shmem_writeout(): both first
+// move it into the swap cache (folio_alloc_swap()), whose references keep it while the I/O runs;
+// ramfs never writes back. The swap cache is not modelled, so those are refused: without it
+// nothing would keep an unmapped folio under writeback (MADV_DONTNEED or exit would free it
+// mid-I/O).
 export function* writeback_path(k: Kernel, pfn: number, start: boolean): Steps<boolean> {
   const folio = pfn >= 0 && pfn < k.mem.nr ? page_folio(k, pfn) : -1;
   const fn = start ? 'folio_start_writeback' : 'folio_end_writeback';
   if (folio < 0 || k.mem.mapping.a[folio] === 0) {
     yield mkStep(k, { phase: 'done', fn, file: 'mm/page-writeback.c', text: `${hex(pfn)} is not a user folio: no writeback`, pfns: [], result: '-EINVAL' });
+    return false;
+  }
+  const kind = folioAddressSpace(k, folio)?.kind;
+  if (kind !== 'file') {
+    const why = kind === 'ramfs' ? 'a ramfs folio, which has no backing store to write to'
+      : `${kind === undefined ? 'an anonymous' : `a ${kind}`} folio: it is written back only through the swap cache (swap-out), which is not modelled`;
+    yield mkStep(k, {
+      phase: 'done', fn, file: 'mm/page-writeback.c',
+      text: `${hex(folio)} is ${why}: no writeback`,
+      pfns: [{ pfn: folio, role: 'target', nr: folio_nr_pages(k, folio) }], result: '-EINVAL',
+    });
     return false;
   }
   if (start) {

@@ -15,6 +15,11 @@ export const HOLD = {
   ISOLATED: 4,
   /** migrate_pages(): the new folio's allocation reference, until migrate_folio_move drops it. */
   MIGRATE_NEW: 5,
+  /**
+   * mm/memory-failure.c: page_handle_poison() after a soft-offline migration (MR_MEMORY_FAILURE):
+   * put_page() then page_ref_inc(), so the old page keeps one reference and never returns to use.
+   */
+  HWPOISON: 6,
 } as const;
 export type HoldKind = (typeof HOLD)[keyof typeof HOLD];
 
@@ -80,4 +85,5 @@ export const HOLD_NAMES: Record<HoldKind, string> = {
   [HOLD.TEMP]: 'a temporary reference',
   [HOLD.ISOLATED]: 'isolation for migration',
   [HOLD.MIGRATE_NEW]: "migrate_pages' reference on the new folio",
+  [HOLD.HWPOISON]: 'soft-offlined (page_handle_poison keeps it out of use)',
 };
