@@ -42,7 +42,11 @@ function simpleAction(pfns: number, device: boolean, i: number): fc.Arbitrary<Js
   );
   const migrate = (type: 'migrate' | 'race'): fc.Arbitrary<Json> => fc.tuple(migrateTarget, fc.record({
     to: fc.constantFrom('DMA', 'DMA32', 'Normal'), mode: fc.constantFrom('async', 'sync_light', 'sync'), reason: fc.constantFrom(...REASONS),
-  }, { requiredKeys: [] })).map(([t, o]) => ({ type, ...t, ...o }));
+  }, { requiredKeys: [] })).map(([t, o]) => {
+    // compaction migrates within each page's zone: the schema refuses a target zone with it
+    const { to, ...rest } = o as { to?: string; reason?: string };
+    return { type, ...t, ...rest, ...(to !== undefined && rest.reason !== 'compaction' ? { to } : {}) };
+  });
   const arbs: fc.Arbitrary<Json>[] = [
     fc.record({ type: fc.constant('alloc'), order: fc.nat(10), gfp: fc.constantFrom('unmovable', 'movable', 'reclaimable'), count: fc.integer({ min: 1, max: 8 }), zone: fc.constantFrom('DMA', 'DMA32'), untilFails: fc.boolean(), compact: fc.boolean() }, { requiredKeys: ['type', 'order', 'gfp'] }),
     i > 0 ? fc.oneof(fc.record({ type: fc.constant('free'), from: fc.nat(i - 1) }), fc.record({ type: fc.constant('free'), pfn: fc.nat(pfns - 1) })) : fc.record({ type: fc.constant('free'), pfn: fc.nat(pfns - 1) }),
@@ -97,6 +101,7 @@ const populateArb = fc.record({
   hugepages: fc.nat(3),
   hugetlbMapped: fc.nat(2),
   hugetlbOvercommit: fc.nat(2),
+  mlocked: fc.nat(3),
 }, { requiredKeys: [] });
 
 export const scenarioArb: fc.Arbitrary<Json> = fc.tuple(fc.constantFrom(...MEMORY), fc.boolean(), fc.nat(0xffffffff), populateArb, fc.constantFrom(...VARIANTS), fc.integer({ min: 1, max: 6 }))

@@ -252,12 +252,19 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     if (m !== 0 && !mappingIsAnon(m) && cacheRefs[p]) filePages += nrPages;
     let folioPtes = 0;
     for (let i = 0; i < nrPages; i++) folioPtes += ptes[p + i]!;
-    const user = mappingIsAnon(m) || mappingIsFile(m) || (flags.a[p]! & (1 << PG.lru)) !== 0 || migrating[p] === 1;
+    // A movable_ops page (balloon, zsmalloc) isolated for migration keeps its owner's reference
+    // beside the isolation's: it is never a user folio, whatever holds it.
+    const movableOps = pageType.a[p] === PGTY.offline || pageType.a[p] === PGTY.zsmalloc || mappingIsMovable(m);
+    const user = !movableOps && (mappingIsAnon(m) || mappingIsFile(m) || (flags.a[p]! & (1 << PG.lru)) !== 0 || migrating[p] === 1);
     const expected = user
       ? cacheRefs[p]! + (flags.a[p]! & (1 << PG.private) ? 1 : 0) + folioPtes + extra[p]!
       // a kernel page (reserved, slab, page table, plain alloc) holds its allocation's reference; a
       // frozen one none, nor does a free hugetlb pool folio (HPG_freed: frozen on the free list)
-      : frozen[p] || (pageType.a[p] === PGTY.hugetlb && private_.a[p]! & (1 << HPG.freed)) ? 0 : 1 + extra[p]!;
+      : frozen[p] || (pageType.a[p] === PGTY.hugetlb && private_.a[p]! & (1 << HPG.freed)) ? 0
+        // the owner's reference: dropped by the migration of an isolated page as it clears
+        // page->private (balloon_page_finalize() + put_page(), reset_zpdesc() + zpdesc_put());
+        // a deflated page off the list keeps the driver's until it is released
+        : movableOps ? (private_.a[p] !== 0 || !hasHolder(k.pins, p, HOLD.ISOLATED) ? 1 : 0) + extra[p]! : 1 + extra[p]!;
     // __folio_migrate_mapping(): folio_ref_freeze() holds a locked, isolated folio at 0 while
     // its mapping moves; another task's step can fall inside that window.
     const frozenForMigration = ref === 0 && user && extra[p]! > 0 && hasHolder(k.pins, p, HOLD.ISOLATED) && (flags.a[p]! & (1 << PG.locked)) !== 0;
@@ -265,7 +272,7 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
       bad('refcount holders', `${hex(p)} has refcount ${ref}, holders account for ${expected}` +
         (user ? ` (cache ${cacheRefs[p]}, private ${flags.a[p]! & (1 << PG.private) ? 1 : 0}, ptes ${folioPtes}, pins ${extra[p]})` : ' (allocation)'), p);
     }
-    if (m !== 0 && !mappingIsAnon(m) && !k.vm.spaces[mappingId(m)]) bad('mapping', `${hex(p)} points at no address_space`, p);
+    if (mappingIsFile(m) && !k.vm.spaces[mappingId(m)]) bad('mapping', `${hex(p)} points at no address_space`, p);
   }
 
   // 6b. hugetlb: the hstate's lists, flags, mapcounts and counters.

@@ -12,7 +12,7 @@ import { clearPageFlag, setPageFlag } from './memmap';
 import { folio_put } from './folio';
 import { isolate_movable_ops_page, putback_movable_ops_page } from './isolate';
 import { balloon_page_migrate } from './balloon';
-import { removeHolder, HOLD } from './pins';
+import { addHolder, removeHolder, HOLD } from './pins';
 import { count_vm_events, VM_EVENT } from './vmstat';
 import { hex, mkStep, type Steps } from './step';
 
@@ -45,6 +45,7 @@ export function* migrate_movable_pfns(k: Kernel, pfns: readonly number[], who: s
     if (!(e & MIGRATE_PFN_MIGRATE)) return 0;
     const d = __alloc_pages(k, GFP_HIGHUSER_MOVABLE, 0);
     if (d < 0) return 0;
+    addHolder(k.st, k.pins, d, HOLD.MIGRATE_NEW); // the allocation's reference, dropped at finalize
     setPageFlag(k, d, PG.locked);
     return migrate_pfn(d);
   });
@@ -73,6 +74,7 @@ export function* migrate_movable_pfns(k: Kernel, pfns: readonly number[], who: s
     const ok = (src[i]! & MIGRATE_PFN_MIGRATE) !== 0 && d >= 0;
     if (d >= 0) {
       clearPageFlag(k, d, PG.locked);
+      removeHolder(k.st, k.pins, d, HOLD.MIGRATE_NEW);
       folio_put(k, d);
     }
     if (!(src[i]! & MIGRATE_PFN_VALID)) continue;
