@@ -9,6 +9,7 @@ import { clearPageFlag, folio_nr_pages, setPageFlag, testPageFlag } from './memm
 import { folio_get, folio_mapped, folio_put, folio_test_anon } from './folio';
 import { folio_maybe_dma_pinned } from './gup';
 import { folio_add_rmap_ptes, folio_remove_rmap_ptes, rmapVmas } from './rmap';
+import { folio_mark_dirty } from './filemap';
 import { put } from './store';
 import { mkStep, hex, type StepInfo } from './step';
 import {
@@ -65,7 +66,8 @@ export interface MigrateRmapResult {
 
 // mm/rmap.c: try_to_migrate() → try_to_migrate_one() per VMA. Each present PTE of the folio
 // becomes a migration entry (writable, readable-exclusive or readable, keeping young/dirty);
-// the rmap and the mapping's reference go. An anon-exclusive page that may be DMA-pinned
+// the rmap and the mapping's reference go. Clearing a dirty PTE moves its dirtiness to the folio
+// (folio_mark_dirty()), which folio_migrate_flags() then copies to the destination. An anon-exclusive page that may be DMA-pinned
 // cannot be shared (folio_try_share_anon_rmap_pte() → -EBUSY): its PTE is put back and the
 // walk stops, leaving the folio mapped.
 export function try_to_migrate(k: Kernel, folio: number): MigrateRmapResult {
@@ -94,6 +96,9 @@ export function try_to_migrate(k: Kernel, folio: number): MigrateRmapResult {
         }));
         return { steps, ok: false };
       }
+      // ptep_clear_flush(): a present PTE's dirty bit would be lost with it (a device-private entry has none).
+      const dirtied = ptePresent(pte) && (bits & PTE_DIRTY) !== 0 && !testPageFlag(k, folio, PG.dirty);
+      if (ptePresent(pte) && bits & PTE_DIRTY) folio_mark_dirty(k, folio);
       if (exclusive) clearPageFlag(k, page, PG.owner_2); // folio_try_share_anon_rmap_pte(): the entry now carries exclusivity
       const ebits = (bits & (PTE_WRITE | PTE_YOUNG | PTE_DIRTY)) | (exclusive ? PTE_EXCLUSIVE : 0);
       put(k.st, vma.pte, slot, mkMigrationEntry(page, ebits));
@@ -102,7 +107,7 @@ export function try_to_migrate(k: Kernel, folio: number): MigrateRmapResult {
       folio_put(k, folio);
       steps.push(mkStep(k, {
         phase: 'unmap', fn: 'try_to_migrate_one', file: 'mm/rmap.c',
-        text: `PTE of ${mmName(k, vma)} at 0x${address(vma, slot)} → ${kind} migration entry for ${hex(page)}; rmap and the mapping's reference dropped (refcount ${k.mem.refcount.a[folio]}, mapcount ${mapcountOf(k, folio)})`,
+        text: `PTE of ${mmName(k, vma)} at 0x${address(vma, slot)} → ${kind} migration entry for ${hex(page)}${dirtied ? ' (the PTE was dirty: folio_mark_dirty() sets PG_dirty on the folio)' : ''}; rmap and the mapping's reference dropped (refcount ${k.mem.refcount.a[folio]}, mapcount ${mapcountOf(k, folio)})`,
         pfns: [{ pfn: folio, role: 'src', nr }],
         trace: [`set_migration_pte: addr=${address(vma, slot)}, pte=${migrationPteValue(page, ebits)} order=${k.mem.order.a[folio]}`],
       }));
