@@ -53,8 +53,8 @@ function try_to_migrate_hugetlb(k: Kernel, folio: number): StepInfo[] {
     if (exclusive && folio_maybe_dma_pinned(k, folio)) {
       steps.push(mkStep(k, {
         phase: 'unmap', fn: 'try_to_migrate_one', file: 'mm/rmap.c',
-        text: `${hex(folio)} is anon-exclusive and folio_maybe_dma_pinned() (a FOLL_PIN holds it): hugetlb_try_share_anon_rmap() returns -EBUSY, the huge entry of ${mmName(k, vma)} at 0x${address(vma, slot)} is put back and the folio stays mapped`,
-        pfns: [{ pfn: folio, role: 'src', nr: NR }], result: '-EBUSY',
+        text: `${hex(folio)} is anon-exclusive and folio_maybe_dma_pinned() (a FOLL_PIN holds it): hugetlb_try_share_anon_rmap() returns -EBUSY, the huge entry of ${mmName(k, vma)} at 0x${address(vma, slot)} is put back, the folio stays mapped and try_to_migrate_one() returns false`,
+        pfns: [{ pfn: folio, role: 'src', nr: NR }], result: 'false',
       }));
       return steps;
     }

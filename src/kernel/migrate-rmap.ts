@@ -18,19 +18,30 @@ import {
 } from './vm';
 
 // arch/x86/include/asm/pgtable_64.h: a swap PTE keeps the type in the top 5 bits and the
-// inverted offset from bit 9 (L1TF mitigation). include/linux/swap.h: with CONFIG_PTE_MARKER and
-// neither DEVICE_PRIVATE nor MEMORY_FAILURE (the reference machine), MAX_SWAPFILES = 28, so
-// SWP_MIGRATION_READ = 28, READ_EXCLUSIVE = 29, WRITE = 30. include/linux/swapops.h: the young
-// and dirty bits sit just above the PFN, at SWP_PFN_BITS = MAX_PHYSMEM_BITS(46) - PAGE_SHIFT = 34.
-// Checked against a real line: set_migration_pte ... pte=e7ffffffdfc7c000 is READ for pfn 0x101c1f.
+// inverted offset from bit 9 (L1TF mitigation). include/linux/swap.h: the special types sit above
+// MAX_SWAPFILES = 32 - SWP_DEVICE_NUM(3) - SWP_MIGRATION_NUM(3) - SWP_HWPOISON_NUM(1) -
+// SWP_PTE_MARKER_NUM(1) = 24 with the model's CONFIG_DEVICE_PRIVATE, CONFIG_MIGRATION and
+// CONFIG_MEMORY_FAILURE: SWP_HWPOISON 24, SWP_MIGRATION_READ 25, READ_EXCLUSIVE 26, WRITE 27,
+// SWP_DEVICE_WRITE 28, SWP_DEVICE_READ 29, SWP_DEVICE_EXCLUSIVE 30, SWP_PTE_MARKER 31.
+// include/linux/swapops.h: a migration entry's young and dirty bits sit just above the PFN, at
+// SWP_PFN_BITS = MAX_PHYSMEM_BITS(46) - PAGE_SHIFT = 34; a device-private entry's offset is the
+// PFN alone. The layout is checked against the real captures' lines (set_migration_pte ...
+// pte=e7ffffffdfc7c000 is a READ entry for pfn 0x101c1f); their Debian guests have no
+// DEVICE_PRIVATE, so their migration types are 3 higher (28..30).
 const SWP_TYPE_BITS = 5n;
 const SWP_OFFSET_SHIFT = 9n + SWP_TYPE_BITS;
-const SWP_MIGRATION_READ = 28n;
-const SWP_MIGRATION_READ_EXCLUSIVE = 29n;
-const SWP_MIGRATION_WRITE = 30n;
+const SWP_MIGRATION_READ = 25n;
+const SWP_MIGRATION_READ_EXCLUSIVE = 26n;
+const SWP_MIGRATION_WRITE = 27n;
+const SWP_DEVICE_WRITE = 28n;
+const SWP_DEVICE_READ = 29n;
 const SWP_MIG_YOUNG = 1n << 34n;
 const SWP_MIG_DIRTY = 1n << 35n;
 const MASK64 = (1n << 64n) - 1n;
+
+/** __swp_entry_to_pte(): the type in the top bits, the offset inverted below it. */
+const swpPte = (type: bigint, offset: bigint): string =>
+  (((((~offset) & MASK64) << SWP_OFFSET_SHIFT) & MASK64) >> SWP_TYPE_BITS | (type << (64n - SWP_TYPE_BITS))).toString(16);
 
 /** The 64-bit value of a migration entry PTE as set_migration_pte prints it. */
 export function migrationPteValue(pfn: number, bits: number): string {
@@ -38,8 +49,12 @@ export function migrationPteValue(pfn: number, bits: number): string {
   let offset = BigInt(pfn);
   if (bits & PTE_YOUNG) offset |= SWP_MIG_YOUNG;
   if (bits & PTE_DIRTY) offset |= SWP_MIG_DIRTY;
-  const v = ((((~offset) & MASK64) << SWP_OFFSET_SHIFT) & MASK64) >> SWP_TYPE_BITS | (type << (64n - SWP_TYPE_BITS));
-  return v.toString(16);
+  return swpPte(type, offset);
+}
+
+/** make_{writable,readable}_device_private_entry() as a PTE: what remove_migration_pte prints for a device page. */
+export function devicePrivatePteValue(pfn: number, bits: number): string {
+  return swpPte(bits & PTE_WRITE ? SWP_DEVICE_WRITE : SWP_DEVICE_READ, BigInt(pfn));
 }
 
 /** The 64-bit value of a present x86-64 PTE as remove_migration_pte prints it. */
@@ -91,8 +106,8 @@ export function try_to_migrate(k: Kernel, folio: number): MigrateRmapResult {
       if (exclusive && pinned) {
         steps.push(mkStep(k, {
           phase: 'unmap', fn: 'try_to_migrate_one', file: 'mm/rmap.c',
-          text: `${hex(page)} is anon-exclusive and folio_maybe_dma_pinned() (refcount ${k.mem.refcount.a[folio]} ≥ 1024 or _pincount): folio_try_share_anon_rmap_pte() returns -EBUSY, the PTE at ${mmName(k, vma)} 0x${address(vma, slot)} stays and the folio stays mapped`,
-          pfns: [{ pfn: folio, role: 'src', nr }], result: '-EBUSY',
+          text: `${hex(page)} is anon-exclusive and folio_maybe_dma_pinned() (refcount ${k.mem.refcount.a[folio]} ≥ 1024 or _pincount): folio_try_share_anon_rmap_pte() returns -EBUSY, the PTE at ${mmName(k, vma)} 0x${address(vma, slot)} stays, the folio stays mapped and try_to_migrate_one() returns false`,
+          pfns: [{ pfn: folio, role: 'src', nr }], result: 'false',
         }));
         return { steps, ok: false };
       }
@@ -154,7 +169,7 @@ export function remove_migration_ptes(k: Kernel, src: number, dst: number): Step
         phase: 'remap', fn: 'remove_migration_pte', file: 'mm/migrate.c',
         text: `migration entry of ${mmName(k, vma)} at 0x${address(vma, slot)} → ${device ? `device-private entry (${bits & PTE_WRITE ? 'SWP_DEVICE_WRITE' : 'SWP_DEVICE_READ'})` : 'present PTE'} to ${hex(page)}${src === dst ? ' (undo: the old page again)' : ''}; rmap and a reference added (refcount ${k.mem.refcount.a[dst]}, mapcount ${mapcountOf(k, dst)})`,
         pfns: src === dst ? [{ pfn: dst, role: 'src', nr }] : [{ pfn: src, role: 'src', nr }, { pfn: dst, role: 'dst', nr }],
-        trace: [`remove_migration_pte: addr=${address(vma, slot)}, pte=${presentPteValue(page, bits)} order=${k.mem.order.a[dst]}`],
+        trace: [`remove_migration_pte: addr=${address(vma, slot)}, pte=${device ? devicePrivatePteValue(page, bits) : presentPteValue(page, bits)} order=${k.mem.order.a[dst]}`],
       }));
     }
   }
