@@ -144,3 +144,20 @@ describe('the flags column and the lines the engine adds', () => {
     expect(begins[0]!.fields).toMatch(/^zone_start=0x1 migrate_pfn=0x1 /);
   }, 120_000);
 });
+
+describe('narration names tasks as the trace does', () => {
+  // A step's text names its task the way the trace's TASK-PID column does (the task name).
+  const WHO = /(?<![\w-])[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*-1\d{3}(?![\w-])/g;
+  test.each(['balloon-migrate', 'balloon-lock-eagain', 'zsmalloc', 'migrate-process', 'hugetlb', 'migrate-vma-to-device', 'device-fault-back', 'contig-range', 'race'])(
+    '%s: every task named in a step text is a task of the run, and a text that starts with a task names its own',
+    (name) => {
+      const { steps } = traceOf(name);
+      const tasks = new Set(steps.map((x) => x.task));
+      for (const st of steps) {
+        for (const who of st.text.match(WHO) ?? []) expect(tasks, `step ${st.id}: ${st.text}`).toContain(who);
+        const lead = /^([a-z0-9-]+-\d{4}): /.exec(st.text);
+        if (lead) expect(lead[1], `step ${st.id}: ${st.text}`).toBe(st.task);
+      }
+    },
+  );
+});
