@@ -53,19 +53,24 @@ export function* balloon_inflate_612(k: Kernel, pages: number, got: number[] = [
   });
 }
 
+// drivers/virtio/virtio_balloon.c (6.12): leak_balloon() holds vb->balloon_lock across the
+// dequeue, tell_host() and release_pages_balloon(), as every version does; a migration meanwhile
+// fails virtballoon_migratepage()'s mutex_trylock() with -EAGAIN.
 export function* balloon_deflate_612(k: Kernel, pages: number): Steps<number> {
   let done = 0;
+  put(k.st, k.balloon.lock, 0, 1);
   for (let i = 0; i < pages; i++) {
     const page = balloonPages(k).find((p) => !testPageFlag(k, p, PG.locked));
     if (page === undefined) break;
     balloon_page_delete_612(k, page, false);
     count_vm_events(k, VM_EVENT.BALLOON_DEFLATE, 1);
     mod_node_page_state(k, NS.NR_BALLOON_PAGES, -1);
-    yield mkStep(k, { phase: 'free', fn: 'balloon_page_delete', file: 'include/linux/balloon_compaction.h', text: `${VARIANT}: ${hex(page)} off the balloon list; balloon_page_delete() clears PageOffline and __ClearPageMovable() leaves mapping = PAGE_MAPPING_MOVABLE`, pfns: [{ pfn: page, role: 'target' }] });
+    yield mkStep(k, { phase: 'free', fn: 'balloon_page_delete', file: 'include/linux/balloon_compaction.h', text: `${VARIANT}: leak_balloon() holds balloon_lock; ${hex(page)} off the balloon list; balloon_page_delete() clears PageOffline and __ClearPageMovable() leaves mapping = PAGE_MAPPING_MOVABLE`, pfns: [{ pfn: page, role: 'target' }] });
     setPageMapping(k, page, 0); // free_pages_prepare(): PageMappingFlags() → mapping = NULL
     folio_put(k, page);
     done++;
   }
+  put(k.st, k.balloon.lock, 0, 0);
   return done;
 }
 

@@ -7,7 +7,7 @@ import { __alloc_pages, __GFP_COMP, __GFP_DMA, __GFP_DMA32, GFP_HIGHUSER_MOVABLE
 import { page_folio } from './folio';
 import { folio_nr_pages, setPageFlag, clearPageFlag, testPageFlag } from './memmap';
 import { folio_set_large_rmappable } from './memory';
-import { isolate_folio_to_list, newFolioList, putback_movable_pages } from './isolate';
+import { isolate_folio_to_list, isolateOnto, newFolioList, putback_movable_pages } from './isolate';
 import { listEmpty } from './list';
 import { errName, migrate_pages, type MigrateMode, type MigrateReason, type NewFolioSource } from './migrate';
 import { hex, mkStep, type Steps } from './step';
@@ -68,7 +68,10 @@ export function* migrate_pfns_path(k: Kernel, spec: MigrateSpec, who: string): S
       });
       continue;
     }
-    yield* isolate_folio_to_list(k, folio, from, who);
+    // __add_folio_for_migration() puts LRU and hugetlb folios at the tail; a movable_ops page (which
+    // no syscall reaches: the model's migration by PFN) goes the way isolate_folio_to_list() takes it.
+    if (movableOps) yield* isolate_folio_to_list(k, folio, from, who);
+    else yield* isolateOnto(k, folio, from, who, true);
   }
   if (listEmpty(k.lists, from)) {
     yield mkStep(k, { phase: 'done', fn: 'migrate_pages', file: 'mm/migrate.c', text: `${who}: nothing was isolated, so migrate_pages() is not called`, pfns: [], result: '0' });
