@@ -133,6 +133,27 @@ describe('the flags column and the lines the engine adds', () => {
     }
   }, 120_000);
 
+  test('PTE values carry x86 soft-dirty as the real captures do: 0x867 for a dirty writable page, _PAGE_SWP_SOFT_DIRTY in its migration entry', () => {
+    const DIRS = ['real-kernel/fragmented-compact', 'real-kernel/balloon-compact', 'real-kernel-6.12/fragmented-compact'];
+    const low = (event: string, mask: bigint): Set<bigint> => new Set(DIRS.flatMap((dir) => gunzipSync(readFileSync(REAL + dir + '/trace.txt.gz')).toString('utf8').split('\n')
+      .filter((l) => l.includes(` ${event}: `)).map((l) => BigInt('0x' + /pte=([0-9a-f]+)/.exec(l)![1]) & mask)));
+    const theirsPresent = low('remove_migration_pte', 0xfffn);
+    const theirsSwap = low('set_migration_pte', 0x3n);
+    let n = 0;
+    for (const name of ['lru-anon', 'race', 'compact-memory']) {
+      for (const l of traceOf(name).steps.flatMap((st) => st.trace)) {
+        const m = /^(set|remove)_migration_pte: .*pte=([0-9a-f]+)/.exec(l);
+        if (!m) continue;
+        n++;
+        if (m[1] === 'remove') expect(theirsPresent, l).toContain(BigInt('0x' + m[2]) & 0xfffn);
+        else expect(theirsSwap, l).toContain(BigInt('0x' + m[2]) & 0x3n);
+      }
+    }
+    expect(n).toBeGreaterThan(10);
+    const restore = traceOf('race').steps.flatMap((st) => st.trace).find((l) => l.startsWith('remove_migration_pte:'))!;
+    expect(restore).toMatch(/pte=8[0-9a-f]*867 /);
+  }, 120_000);
+
   test('the end of a task is no kernel function: no line named after the task', () => {
     const { steps, lines } = traceOf('balloon-inflate');
     expect(steps.some((x) => x.file === '' && x.fn === x.task)).toBe(true);

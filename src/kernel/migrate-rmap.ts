@@ -35,13 +35,21 @@ const SWP_MIGRATION_READ_EXCLUSIVE = 26n;
 const SWP_MIGRATION_WRITE = 27n;
 const SWP_DEVICE_WRITE = 28n;
 const SWP_DEVICE_READ = 29n;
+/**
+ * x86 soft-dirty (CONFIG_MEM_SOFT_DIRTY, on in the captured kernels): pte_mkdirty() sets
+ * _PAGE_SOFT_DIRTY (bit 11) with _PAGE_DIRTY, a swap entry keeps it as _PAGE_SWP_SOFT_DIRTY
+ * (bit 1), and only clear_refs clears it, which the model never does: a PTE the model ever
+ * dirtied is soft-dirty. The real captures print 0x867 / ...602 for such pages.
+ */
+const PAGE_SOFT_DIRTY = 0x800n;
+const PAGE_SWP_SOFT_DIRTY = 0x2n;
 const SWP_MIG_YOUNG = 1n << 34n;
 const SWP_MIG_DIRTY = 1n << 35n;
 const MASK64 = (1n << 64n) - 1n;
 
 /** __swp_entry_to_pte(): the type in the top bits, the offset inverted below it. */
-const swpPte = (type: bigint, offset: bigint): string =>
-  (((((~offset) & MASK64) << SWP_OFFSET_SHIFT) & MASK64) >> SWP_TYPE_BITS | (type << (64n - SWP_TYPE_BITS))).toString(16);
+const swpPte = (type: bigint, offset: bigint, softDirty: boolean): string =>
+  (((((~offset) & MASK64) << SWP_OFFSET_SHIFT) & MASK64) >> SWP_TYPE_BITS | (type << (64n - SWP_TYPE_BITS)) | (softDirty ? PAGE_SWP_SOFT_DIRTY : 0n)).toString(16);
 
 /** The 64-bit value of a migration entry PTE as set_migration_pte prints it. */
 export function migrationPteValue(pfn: number, bits: number): string {
@@ -49,21 +57,22 @@ export function migrationPteValue(pfn: number, bits: number): string {
   let offset = BigInt(pfn);
   if (bits & PTE_YOUNG) offset |= SWP_MIG_YOUNG;
   if (bits & PTE_DIRTY) offset |= SWP_MIG_DIRTY;
-  return swpPte(type, offset);
+  return swpPte(type, offset, (bits & PTE_DIRTY) !== 0);
 }
 
 /** make_{writable,readable}_device_private_entry() as a PTE: what remove_migration_pte prints for a device page. */
-export function devicePrivatePteValue(pfn: number, bits: number): string {
-  return swpPte(bits & PTE_WRITE ? SWP_DEVICE_WRITE : SWP_DEVICE_READ, BigInt(pfn));
+export function devicePrivatePteValue(pfn: number, bits: number, softDirty: boolean): string {
+  return swpPte(bits & PTE_WRITE ? SWP_DEVICE_WRITE : SWP_DEVICE_READ, BigInt(pfn), softDirty);
 }
 
-/** The 64-bit value of a present x86-64 PTE as remove_migration_pte prints it. */
-export function presentPteValue(pfn: number, bits: number): string {
+/** The 64-bit value of a present x86-64 PTE as remove_migration_pte prints it (soft-dirty: see above). */
+export function presentPteValue(pfn: number, bits: number, softDirty = (bits & PTE_DIRTY) !== 0): string {
   // _PAGE_PRESENT | _PAGE_USER (0x005), RW 0x002, ACCESSED 0x020, DIRTY 0x040, NX bit 63.
   let v = (1n << 63n) | (BigInt(pfn) << 12n) | 0x5n;
   if (bits & PTE_WRITE) v |= 0x2n;
   if (bits & PTE_YOUNG) v |= 0x20n;
   if (bits & PTE_DIRTY) v |= 0x40n;
+  if (softDirty) v |= PAGE_SOFT_DIRTY;
   return v.toString(16);
 }
 
@@ -169,7 +178,7 @@ export function remove_migration_ptes(k: Kernel, src: number, dst: number): Step
         phase: 'remap', fn: 'remove_migration_pte', file: 'mm/migrate.c',
         text: `migration entry of ${mmName(k, vma)} at 0x${address(vma, slot)} → ${device ? `device-private entry (${bits & PTE_WRITE ? 'SWP_DEVICE_WRITE' : 'SWP_DEVICE_READ'})` : 'present PTE'} to ${hex(page)}${src === dst ? ' (undo: the old page again)' : ''}; rmap and a reference added (refcount ${k.mem.refcount.a[dst]}, mapcount ${mapcountOf(k, dst)})`,
         pfns: src === dst ? [{ pfn: dst, role: 'src', nr }] : [{ pfn: src, role: 'src', nr }, { pfn: dst, role: 'dst', nr }],
-        trace: [`remove_migration_pte: addr=${address(vma, slot)}, pte=${device ? devicePrivatePteValue(page, bits) : presentPteValue(page, bits)} order=${k.mem.order.a[dst]}`],
+        trace: [`remove_migration_pte: addr=${address(vma, slot)}, pte=${device ? devicePrivatePteValue(page, bits, (ebits & PTE_DIRTY) !== 0) : presentPteValue(page, bits, (ebits & PTE_DIRTY) !== 0)} order=${k.mem.order.a[dst]}`],
       }));
     }
   }
