@@ -71,7 +71,7 @@ describe('npm run sim', () => {
   test('--trace prints ftrace-format lines whose timestamp is the step id', () => {
     const r = sim('buddy-split-merge', '--until', '6', '--trace');
     const lines = r.out.trim().split('\n');
-    for (const l of lines) expect(l).toMatch(/^ *[a-z]+-\d+ \[000\] \.{5} [1-6]\.000000: [a-z_]+: /);
+    for (const l of lines) expect(l).toMatch(/^ *[a-z]+-\d+ +\[000\] \.{5} +[1-6]\.000000: [a-z_]+: /);
     const allocAt = lines.findIndex((l) => / __alloc_pages: /.test(l));
     expect(lines.some((l) => / mm_page_alloc: page=ffffea[0-9a-f]+ pfn=0x[0-9a-f]+ order=0 migratetype=0 gfp_flags=GFP_KERNEL$/.test(l))).toBe(true);
     expect(lines[allocAt]).toMatch(/__alloc_pages: ret=0x[0-9a-f]+ \[pfn=0x[0-9a-f]+ refcount=1 mapcount=0\]$/);

@@ -61,10 +61,10 @@ function own(ctx: Context, index: number, pfns: readonly number[]): void {
   }
 }
 
-function* allocMany(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'alloc' }>): Steps<void> {
+function* allocMany(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'alloc' }>, who: string): Steps<void> {
   const got = producedList(ctx, index);
   for (let i = 0; i < (a.count ?? 1); i++) {
-    const pfn = yield* alloc_pages_path(k, a.gfp, a.order, a.zone, a.compact ?? false, `alloc-${1000 + index * 10}`);
+    const pfn = yield* alloc_pages_path(k, a.gfp, a.order, a.zone, a.compact ?? false, who);
     if (pfn >= 0) {
       got.push(pfn);
       own(ctx, index, [pfn]);
@@ -100,26 +100,27 @@ function* freeOwned(k: Kernel, ctx: Context, pfn: number, owner: number): Steps<
   if (yield* free_pages_path(k, pfn)) ctx.owned.delete(pfn);
 }
 
-function pathOf(k: Kernel, ctx: Context, index: number, a: SimpleAction): Steps<unknown> {
+/** The action's kernel path; `who` is its task's name, which the narration uses too. */
+function pathOf(k: Kernel, ctx: Context, index: number, a: SimpleAction, who: string): Steps<unknown> {
   switch (a.type) {
-    case 'alloc': return allocMany(k, ctx, index, a);
+    case 'alloc': return allocMany(k, ctx, index, a, who);
     case 'free': return a.from !== undefined ? freeFrom(k, ctx, a.from) : freePfn(k, ctx, a.pfn!);
     case 'fault': return faultAction(k, ctx, index, a);
     case 'exit': return exit_path(k, a.process);
     case 'pin': return pin_path(k, resolvePage(k, ctx, a)[0] ?? -1, a.kind ?? 'pin');
     case 'unpin': return unpin_path(k, resolvePage(k, ctx, a)[0] ?? -1, a.kind ?? 'pin');
     case 'reclaim': return reclaim_path(k, a.pages);
-    case 'migrate': return migrateAction(k, ctx, a, `migrator-${1000 + index * 10}`);
-    case 'race': return migrateAction(k, ctx, a, `migrator-${1000 + index * 10}`); // taskGroups() adds the second
+    case 'migrate': return migrateAction(k, ctx, a, who);
+    case 'race': return migrateAction(k, ctx, a, who); // inside a parallel group: one migrator
     case 'writeback': return writebackAction(k, ctx, a);
     case 'balloon': return balloonAction(k, ctx, index, a);
     case 'zsmalloc': return zsmallocAction(k, ctx, index, a);
-    case 'compact': return compactAction(k, index, a);
-    case 'alloc-contig': return allocContigAction(k, ctx, index, a);
-    case 'offline': return offline_pages(k, a.start, a.end, `offline-${1000 + index * 10}`);
-    case 'migrate-vma': return migrateVmaAction(k, index, a);
-    case 'device-fault': return deviceFaultAction(k, index, a);
-    case 'device-evict': return migrate_device_range_path(k, `device-evict-${1000 + index * 10}`);
+    case 'compact': return compactAction(k, a, who);
+    case 'alloc-contig': return allocContigAction(k, ctx, index, a, who);
+    case 'offline': return offline_pages(k, a.start, a.end, who);
+    case 'migrate-vma': return migrateVmaAction(k, a, who);
+    case 'device-fault': return deviceFaultAction(k, a, who);
+    case 'device-evict': return migrate_device_range_path(k, who);
     case 'madvise': return madvise_dontneed_path(k, a.fraction, a.seed ?? index + 1);
     case 'punch-hole': return shmem_punch_hole_path(k, a.fraction, a.seed ?? index + 1);
     default: {
@@ -204,39 +205,43 @@ function* heapOf(k: Kernel, process: number, fn: string): Steps<Vma | null> {
   return null;
 }
 
-function* migrateVmaAction(k: Kernel, index: number, a: Extract<SimpleAction, { type: 'migrate-vma' }>): Steps<void> {
+function* migrateVmaAction(k: Kernel, a: Extract<SimpleAction, { type: 'migrate-vma' }>, who: string): Steps<void> {
   const vma = yield* heapOf(k, a.process, 'migrate_vma_setup');
-  if (vma) yield* migrate_vma_path(k, vma, a.start ?? 0, a.pages, a.to ?? 'device', `dmirror-${1000 + index * 10}`);
+  if (vma) yield* migrate_vma_path(k, vma, a.start ?? 0, a.pages, a.to ?? 'device', who);
 }
 
-function* deviceFaultAction(k: Kernel, index: number, a: Extract<SimpleAction, { type: 'device-fault' }>): Steps<void> {
+function* deviceFaultAction(k: Kernel, a: Extract<SimpleAction, { type: 'device-fault' }>, who: string): Steps<void> {
   const vma = yield* heapOf(k, a.process, 'do_swap_page');
-  if (vma) yield* device_fault_path(k, vma, a.page, `fault-${1000 + index * 10}`);
+  if (vma) yield* device_fault_path(k, vma, a.page, who);
 }
 
-function* allocContigAction(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'alloc-contig' }>): Steps<void> {
+function* allocContigAction(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'alloc-contig' }>, who: string): Steps<void> {
   const got = producedList(ctx, index);
   const before = got.length;
-  yield* alloc_contig_range(k, a.start, a.end, `alloc-contig-${1000 + index * 10}`, got);
+  yield* alloc_contig_range(k, a.start, a.end, who, got);
   own(ctx, index, got.slice(before));
 }
 
-function* compactAction(k: Kernel, index: number, a: Extract<SimpleAction, { type: 'compact' }>): Steps<void> {
+function* compactAction(k: Kernel, a: Extract<SimpleAction, { type: 'compact' }>, who: string): Steps<void> {
   const zone = a.zone === undefined ? undefined : k.zones.findIndex((z) => z.name === a.zone);
   if (zone === -1) {
     yield mkStep(k, { phase: 'done', fn: 'compact_node', file: 'mm/compaction.c', text: `this machine has no ${a.zone} zone: nothing to compact`, pfns: [], result: '-EINVAL' });
     return;
   }
-  if (a.proactive) yield* kcompactd_proactive(k, `kcompactd0-${1000 + index * 10}`, a.proactiveness);
-  else yield* compact_nodes(k, `compact-${1000 + index * 10}`, false, zone);
+  if (a.proactive) yield* kcompactd_proactive(k, who, a.proactiveness);
+  else yield* compact_nodes(k, who, false, zone);
 }
 
 function* writebackAction(k: Kernel, ctx: Context, a: Extract<SimpleAction, { type: 'writeback' }>): Steps<void> {
   yield* writeback_path(k, resolvePage(k, ctx, a)[0] ?? -1, a.state === 'start');
 }
 
-/** ftrace-like task names: the action type and a pid per action. */
-const taskName = (a: SimpleAction, index: number, member = 0): string => `${a.type}-${1000 + index * 10 + member}`;
+/**
+ * ftrace-like task names, comm-pid: the action type (kcompactd0 for proactive compaction, the
+ * kernel thread that does it) and a pid per action.
+ */
+const taskName = (a: SimpleAction, index: number, member = 0): string =>
+  `${a.type === 'compact' && a.proactive ? 'kcompactd0' : a.type === 'race' ? 'migrator' : a.type}-${1000 + index * 10 + member}`;
 
 export type Variant = 'linux-6.18' | 'linux-6.12' | 'no-refcount' | 'pfn-array';
 
@@ -246,13 +251,14 @@ export function taskGroups(k: Kernel, actions: readonly Action[], variant: Varia
     if (a.type === 'race') {
       // Two migrators of the same pages, interleaved at every yield: the second finds PG_lru clear
       // (or an extra reference) and backs off, which is how the kernel keeps them apart.
-      const tasks: Task[] = [0, 1].map((i) => ({ action: index, name: `migrator-${1000 + index * 10 + i}`, gen: migrateAction(k, ctx, a, `migrator-${1000 + index * 10 + i}`) }));
+      const tasks: Task[] = [0, 1].map((i) => taskName(a, index, i)).map((name) => ({ action: index, name, gen: migrateAction(k, ctx, a, name) }));
       return { tasks };
     }
     if (a.type === 'parallel') {
-      const tasks: Task[] = a.actions.map((m, i) => ({ action: index, name: taskName(m, index, i), gen: pathOf(k, ctx, index, m) }));
+      const tasks: Task[] = a.actions.map((m, i) => taskName(m, index, i)).map((name, i) => ({ action: index, name, gen: pathOf(k, ctx, index, a.actions[i]!, name) }));
       return { tasks, schedule: Array.isArray(a.schedule) ? a.schedule : undefined };
     }
-    return { tasks: [{ action: index, name: taskName(a, index), gen: pathOf(k, ctx, index, a) }] };
+    const name = taskName(a, index);
+    return { tasks: [{ action: index, name, gen: pathOf(k, ctx, index, a, name) }] };
   });
 }

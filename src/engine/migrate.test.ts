@@ -4,7 +4,9 @@
 import { describe, expect, test } from 'vitest';
 import { checkInvariants } from '../kernel/invariants';
 import { inspectPage } from '../kernel/inspect';
-import { ptePfn, ptePresent } from '../kernel/vm';
+import { pteBits, ptePfn, ptePresent, PTE_DIRTY } from '../kernel/vm';
+import { PG } from '../kernel/flags';
+import { testPageFlag } from '../kernel/memmap';
 import { footprintFields } from '../kernel/memmap';
 import { findPreset } from './presets';
 import { openSession } from './session';
@@ -115,7 +117,7 @@ describe('failure paths end with the kernel result, the folio back where it was,
     const checks = steps.filter((x) => x.fn === 'migrate_folio' && x.result === '-EAGAIN');
     expect(checks).toHaveLength(3 + 7); // 3 async passes + 7 sync passes (NR_MAX_MIGRATE_*_RETRY)
     expect(checks[0]!.text).toMatch(/refcount 2, expected 1 .*FOLL_GET/);
-    const busy = steps.filter((x) => x.fn === 'try_to_migrate_one' && x.result === '-EBUSY');
+    const busy = steps.filter((x) => x.fn === 'try_to_migrate_one' && x.result === 'false' && /returns -EBUSY/.test(x.text));
     expect(busy).toHaveLength(3 + 7);
     const ends = steps.filter((x) => x.fn === 'migrate_pages' && x.phase === 'done');
     expect(ends.map((x) => x.result)).toEqual(['2', '0']);
@@ -150,6 +152,22 @@ describe('failure paths end with the kernel result, the folio back where it was,
     expect(steps.filter((x) => x.trace.some((t) => t.startsWith('mm_migrate_pages:')))).toHaveLength(1);
     expect(steps.find((x) => x.task.endsWith('1') && x.fn === 'migrate_pages')!.text).toMatch(/nothing was isolated/);
     expect(checkInvariants(s.k)).toEqual([]);
+  });
+
+  test('race: a dirty PTE dirties the folio as it is unmapped, so the destination is PG_dirty and its restored PTE dirty', () => {
+    const { steps, s } = run('race');
+    const unmap = steps.find((x) => x.fn === 'try_to_migrate_one')!;
+    expect(unmap.text).toMatch(/dirty.*folio_mark_dirty\(\)/);
+    // try_to_migrate_one(): pte_dirty(pteval) → folio_mark_dirty(); folio_migrate_flags() copies it.
+    const dst = steps.find((x) => x.fn === 'alloc_migration_target')!.pfns[1]!.pfn;
+    expect(testPageFlag(s.k, dst, PG.dirty)).toBe(true);
+    // remove_migration_pte(): folio_test_dirty() && is_migration_entry_dirty() → pte_mkdirty().
+    const ptes = s.k.vm.vmas.flatMap((v) => Array.from(v.pte.a).filter((x) => ptePresent(x) && ptePfn(x) === dst));
+    expect(ptes).toHaveLength(1);
+    expect(pteBits(ptes[0]!) & PTE_DIRTY).toBe(PTE_DIRTY);
+    // _PAGE_DIRTY (0x40) in the PTE remove_migration_pte prints.
+    const line = steps.find((x) => x.fn === 'remove_migration_pte')!.trace[0]!;
+    expect(BigInt('0x' + /pte=([0-9a-f]+)/.exec(line)![1]) & 0x40n).toBe(0x40n);
   });
 
   test('writeback-async: -EBUSY in MIGRATE_ASYNC, then MIGRATE_SYNC waits and migrates', () => {

@@ -288,6 +288,8 @@ function runOnce(t: Timeline): boolean {
   fp.track = recording;
   const sink: { mark: number; info: StepInfo }[] = [];
   k.sink = sink;
+  // A tracepoint fired after a task's last step (none follows) must not land on another task's step.
+  k.pendingTrace.length = 0;
   k.spans = isNew ? spanSink(t, task) : null;
   // The accessors count into the action's totals; a re-execution's reads were counted the first time.
   let acc = t.actionCounts.get(task.action);

@@ -19,7 +19,7 @@ import {
 import { count_vm_events, mod_zone_page_state, VM_EVENT, zone_page_state, ZS } from './vmstat';
 import { CAPC } from './compaction-state';
 import { put } from './store';
-import { emitStep, hex } from './step';
+import { emitStep, hex, traceEvent, tracing } from './step';
 import { MT_NAMES } from './zone';
 
 const FILE = 'mm/page_alloc.c';
@@ -39,6 +39,24 @@ const GFP_MOVABLE_SHIFT = 3;
 export const GFP_KERNEL = 0;
 export const GFP_HIGHUSER_MOVABLE = __GFP_MOVABLE;
 export const GFP_TRANSHUGE = __GFP_MOVABLE | __GFP_COMP;
+
+/** show_gfp_flags() for the bits the model keeps, in include/trace/events/mmflags.h's order. */
+export function gfpName(gfp: number): string {
+  const parts = [gfp & __GFP_MOVABLE ? 'GFP_HIGHUSER_MOVABLE' : 'GFP_KERNEL'];
+  if (gfp & __GFP_DMA) parts.push('GFP_DMA');
+  if (gfp & __GFP_DMA32) parts.push('GFP_DMA32');
+  if (gfp & __GFP_RECLAIMABLE) parts.push('__GFP_RECLAIMABLE');
+  if (gfp & __GFP_COMP) parts.push('__GFP_COMP');
+  return parts.join('|');
+}
+
+// include/trace/events/kmem.h: mm_page_alloc, fired once per __alloc_pages() call, also when it
+// fails (page=NULL, pfn=0x0).
+export function trace_mm_page_alloc(k: Kernel, pfn: number, order: number, gfp: number): void {
+  if (!tracing(k)) return;
+  const page = pfn >= 0 ? pagePtr(pfn) : '0000000000000000';
+  traceEvent(k, `mm_page_alloc: page=${page} pfn=${hex(Math.max(pfn, 0))} order=${order} migratetype=${gfp_migratetype(gfp)} gfp_flags=${gfpName(gfp)}`);
+}
 
 // include/linux/gfp.h: gfp_migratetype()
 export function gfp_migratetype(gfp: number): number {
@@ -427,16 +445,21 @@ export function prep_new_page(k: Kernel, pfn: number, order: number, gfp: number
 // mm/page_alloc.c: __alloc_pages() → get_page_from_freelist() over the zonelist, highest zone
 // first. Returns the PFN of the first page, or -1. No reclaim or compaction on failure (yet).
 export function __alloc_pages(k: Kernel, gfp: number, order: number): number {
-  return get_page_from_freelist(k, gfp, order, false);
+  const pfn = get_page_from_freelist(k, gfp, order, false);
+  trace_mm_page_alloc(k, pfn, order, gfp);
+  return pfn;
 }
 
 // mm/page_alloc.c: __alloc_frozen_pages_noprof() — the page comes with refcount 0 (frozen), for
 // owners that do not use the refcount at all.
 export function __alloc_frozen_pages(k: Kernel, gfp: number, order: number): number {
-  return get_page_from_freelist(k, gfp, order, true);
+  const pfn = get_page_from_freelist(k, gfp, order, true);
+  trace_mm_page_alloc(k, pfn, order, gfp);
+  return pfn;
 }
 
-function get_page_from_freelist(k: Kernel, gfp: number, order: number, frozen: boolean): number {
+/** The fast path alone, for a caller that adds the slow path and fires mm_page_alloc itself. */
+export function get_page_from_freelist(k: Kernel, gfp: number, order: number, frozen: boolean): number {
   const mt = gfp_migratetype(gfp);
   for (let z = gfp_zone(k, gfp); z >= 0; z--) {
     if (k.zones[z]!.name === 'Device') continue;
@@ -454,6 +477,7 @@ export class BadPageError extends Error {}
 // mm/page_alloc.c: __free_pages_prepare() (free_pages_prepare before 6.17). Since 6.17 freeing
 // also clears any page type and page->private, which is what ends PageOffline/PageZsmalloc.
 function __free_pages_prepare(k: Kernel, pfn: number, order: number): void {
+  if (tracing(k)) traceEvent(k, `mm_page_free: page=${pagePtr(pfn)} pfn=${hex(pfn)} order=${order}`);
   // A truncation that raced with munlock may leave PG_mlocked: cleared here, not a bad page.
   if (pageFlags(k, pfn) & bit(PG.mlocked)) {
     setPageFlags(k, pfn, pageFlags(k, pfn) & ~bit(PG.mlocked));

@@ -10,7 +10,7 @@ import {
 import type { Kernel } from './kernel';
 import { pageZone } from './kernel';
 import { lruvec_del_folio } from './lru';
-import { free_frozen_pages, pagePtr } from './buddy';
+import { free_frozen_pages } from './buddy';
 import { emitStep, hex } from './step';
 import { mappingIsAnon } from './vm';
 import { HUGETLB_ORDER } from './hugetlb-state';
@@ -73,7 +73,6 @@ function __folio_put(k: Kernel, folio: number): void {
       phase: 'free', fn: '__folio_put', file: 'mm/swap.c',
       text: `the last reference to ${order ? `the order-${order} folio` : 'page'} ${hex(folio)} is gone (refcount 0): it is freed to the buddy allocator`,
       pfns: [{ pfn: folio, role: 'freed', nr: 1 << order }],
-      trace: [`mm_page_free: page=${pagePtr(folio)} pfn=${hex(folio)} order=${order}`],
     });
   }
   free_frozen_pages(k, folio, order);

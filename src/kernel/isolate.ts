@@ -4,7 +4,7 @@
 
 import { PG } from './flags';
 import { pageZone, type Kernel } from './kernel';
-import { listAddTail, listDel, listPfns } from './list';
+import { listAdd, listAddTail, listDel, listPfns } from './list';
 import { clearPageFlag, folio_nr_pages, setPageFlag, testClearPageFlag, testPageFlag } from './memmap';
 import { PGTY } from './flags';
 import { balloon_page_isolate, balloon_page_putback, page_has_movable_ops, PageMovableOpsIsolated } from './balloon';
@@ -95,9 +95,20 @@ export function putback_movable_ops_page(k: Kernel, page: number): void {
   folio_put(k, page);
 }
 
-// mm/migrate.c: isolate_folio_to_list() for a hugetlb folio (folio_isolate_hugetlb()), an LRU folio
-// (+ NR_ISOLATED accounting, list_add) or a movable_ops page (isolate_movable_ops_page(), no NR_ISOLATED).
+// mm/migrate.c: isolate_folio_to_list() for a hugetlb folio (folio_isolate_hugetlb(): list_move_tail),
+// an LRU folio (+ NR_ISOLATED accounting) or a movable_ops page (isolate_movable_ops_page(), no
+// NR_ISOLATED), both list_add()ed at the head: migrate_pages() takes the last isolated first.
 export function* isolate_folio_to_list(k: Kernel, folio: number, list: number, who: string): Steps<boolean> {
+  return yield* isolateOnto(k, folio, list, who, false);
+}
+
+/**
+ * isolate_folio_to_list()'s body, with the place on the list as a parameter: move_pages(2)
+ * (__add_folio_for_migration()) and mbind (migrate_folio_add()) isolate the same way but
+ * list_add_tail() the folio.
+ */
+export function* isolateOnto(k: Kernel, folio: number, list: number, who: string, tail: boolean): Steps<boolean> {
+  const add = tail ? listAddTail : listAdd;
   const ref = k.mem.refcount.a[folio]!;
   if (k.mem.pageType.a[folio] === PGTY.hugetlb) {
     const why = folio_isolate_hugetlb(k, folio, list);
@@ -115,7 +126,7 @@ export function* isolate_folio_to_list(k: Kernel, folio: number, list: number, w
     const old = mappingIsMovable(k.mem.mapping.a[folio]!); // a page made the 6.12 way
     const why = old ? isolate_movable_page_612(k, folio) : isolate_movable_ops_page(k, folio);
     if (old) {
-      if (!why) listAddTail(k, k.lists, list, folio);
+      if (!why) add(k, k.lists, list, folio);
       yield mkStep(k, {
         phase: 'isolate', fn: 'isolate_movable_page', file: 'mm/migrate.c',
         text: why ? `${who} (linux-6.12 variant): ${hex(folio)} is not isolated: ${why}` : `${who} (linux-6.12 variant): +1 reference (refcount ${ref} → ${ref + 1}), trylock, PageMovable() (ops in page->mapping), balloon_page_isolate(), SetPageIsolated() (PG_isolated = the PG_reclaim bit)`,
@@ -127,7 +138,7 @@ export function* isolate_folio_to_list(k: Kernel, folio: number, list: number, w
       yield mkStep(k, { phase: 'isolate', fn: 'isolate_movable_ops_page', file: 'mm/migrate.c', text: `${who}: ${hex(folio)} is not isolated: ${why}`, pfns: [{ pfn: folio, role: 'src' }], result: 'false' });
       return false;
     }
-    listAddTail(k, k.lists, list, folio);
+    add(k, k.lists, list, folio);
     yield mkStep(k, {
       phase: 'isolate', fn: 'isolate_movable_ops_page', file: 'mm/migrate.c',
       text: k.mem.pageType.a[folio] === PGTY.zsmalloc
@@ -146,7 +157,7 @@ export function* isolate_folio_to_list(k: Kernel, folio: number, list: number, w
     return false;
   }
   mod_node_page_state(k, isolatedStat(k, folio), folio_nr_pages(k, folio));
-  listAddTail(k, k.lists, list, folio);
+  add(k, k.lists, list, folio);
   yield mkStep(k, {
     phase: 'isolate', fn: 'folio_isolate_lru', file: 'mm/vmscan.c',
     text: `${who}: PG_lru test-and-cleared on ${hex(folio)}, off the ${testPageFlag(k, folio, PG.swapbacked) ? 'anon' : 'file'} LRU onto the migration list; the isolation takes a reference: refcount ${ref} → ${ref + 1}`,

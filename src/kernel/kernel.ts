@@ -79,6 +79,8 @@ export interface Kernel extends PageAccess, PageblockAccess {
   spans: SpanSink | null;
   /** While set, freeing reports no steps of its own (__folio_put, __free_one_page): bulk work. */
   quietFrees: boolean;
+  /** Tracepoint lines waiting for the next step (step.ts: traceEvent). */
+  readonly pendingTrace: string[];
 }
 
 export const freeSlot = (zone: number, order: number, mt: number): number =>
@@ -86,10 +88,13 @@ export const freeSlot = (zone: number, order: number, mt: number): number =>
 
 /**
  * The usual x86-64 layout: ZONE_DMA below 16 MiB, ZONE_DMA32 below 4 GiB, ZONE_NORMAL above.
+ * ZONE_DMA starts at PFN 1: the e820 setup reserves page 0 for the BIOS (e820__memblock_setup
+ * never hands it to memblock), so zone_start_pfn is 1, as real zoneinfo and the compaction
+ * tracepoints print (zone_start=0x1). PFN 0 keeps its struct page, PG_reserved.
  * Machines with more than 3 GiB get the PCI hole between 3 and 4 GiB, as real ones do.
  */
 export function defaultLayout(nrPfns: number, devicePages = 0): MemoryLayout {
-  const zones: ZoneSpec[] = [{ name: 'DMA', start: 0, end: Math.min(nrPfns, 0x1000) }];
+  const zones: ZoneSpec[] = [{ name: 'DMA', start: 1, end: Math.min(nrPfns, 0x1000) }];
   if (nrPfns > 0x1000) zones.push({ name: 'DMA32', start: 0x1000, end: Math.min(nrPfns, 0x100000) });
   if (nrPfns > 0x100000) zones.push({ name: 'Normal', start: 0x100000, end: nrPfns });
   const holes = nrPfns > 0x100000 ? [{ start: 0xc0000, end: 0x100000 }] : [];
@@ -157,6 +162,7 @@ export function createKernel(layout: MemoryLayout): Kernel {
     sink: null,
     spans: null,
     quietFrees: false,
+    pendingTrace: [],
   };
   return k;
 }

@@ -34,7 +34,7 @@ const mmName = (k: Kernel, vma: Vma): string => `${k.vm.mms[vma.mm]!.comm}[${k.v
 const refs = (k: Kernel, folio: number): string => `refcount ${folio_ref_count(k, folio)}, mapcount ${folio_entire_mapcount(k, folio)}`;
 
 /** x86-64 huge entries carry _PAGE_PSE (arch_make_huge_pte() → pte_mkhuge()). */
-const hugePteValue = (pfn: number, bits: number): string => (BigInt('0x' + presentPteValue(pfn, bits)) | 0x80n).toString(16);
+const hugePteValue = (pfn: number, bits: number, softDirty: boolean): string => (BigInt('0x' + presentPteValue(pfn, bits, softDirty)) | 0x80n).toString(16);
 
 // mm/rmap.c: try_to_migrate() → try_to_migrate_one()'s hugetlb branches for an anon hugetlb
 // folio: huge_ptep_clear_flush() (a dirty entry dirties the folio), hugetlb_try_share_anon_rmap()
@@ -53,8 +53,8 @@ function try_to_migrate_hugetlb(k: Kernel, folio: number): StepInfo[] {
     if (exclusive && folio_maybe_dma_pinned(k, folio)) {
       steps.push(mkStep(k, {
         phase: 'unmap', fn: 'try_to_migrate_one', file: 'mm/rmap.c',
-        text: `${hex(folio)} is anon-exclusive and folio_maybe_dma_pinned() (a FOLL_PIN holds it): hugetlb_try_share_anon_rmap() returns -EBUSY, the huge entry of ${mmName(k, vma)} at 0x${address(vma, slot)} is put back and the folio stays mapped`,
-        pfns: [{ pfn: folio, role: 'src', nr: NR }], result: '-EBUSY',
+        text: `${hex(folio)} is anon-exclusive and folio_maybe_dma_pinned() (a FOLL_PIN holds it): hugetlb_try_share_anon_rmap() returns -EBUSY, the huge entry of ${mmName(k, vma)} at 0x${address(vma, slot)} is put back, the folio stays mapped and try_to_migrate_one() returns false`,
+        pfns: [{ pfn: folio, role: 'src', nr: NR }], result: 'false',
       }));
       return steps;
     }
@@ -99,7 +99,7 @@ function remove_migration_ptes_hugetlb(k: Kernel, src: number, dst: number): Ste
       phase: 'remap', fn: 'remove_migration_pte', file: 'mm/migrate.c',
       text: `migration entry of ${mmName(k, vma)} at 0x${address(vma, slot)} → huge entry to ${hex(dst)}${src === dst ? ' (undo: the old folio again)' : ''}; hugetlb_add_anon_rmap()${exclusive ? ' with RMAP_EXCLUSIVE' : ''} and a reference (${refs(k, dst)})`,
       pfns: src === dst ? [{ pfn: dst, role: 'src', nr: NR }] : [{ pfn: src, role: 'src', nr: NR }, { pfn: dst, role: 'dst', nr: NR }],
-      trace: [`remove_migration_pte: addr=${address(vma, slot)}, pte=${hugePteValue(dst, bits)} order=${HUGETLB_ORDER}`],
+      trace: [`remove_migration_pte: addr=${address(vma, slot)}, pte=${hugePteValue(dst, bits, (ebits & PTE_DIRTY) !== 0)} order=${HUGETLB_ORDER}`],
     }));
   }
   return steps;

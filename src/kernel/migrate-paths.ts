@@ -7,7 +7,7 @@ import { __alloc_pages, __GFP_COMP, __GFP_DMA, __GFP_DMA32, GFP_HIGHUSER_MOVABLE
 import { page_folio } from './folio';
 import { folio_nr_pages, setPageFlag, clearPageFlag, testPageFlag } from './memmap';
 import { folio_set_large_rmappable } from './memory';
-import { folioListPfns, isolate_folio_to_list, listMoveTail, newFolioList, putback_movable_pages } from './isolate';
+import { folioListPfns, isolate_folio_to_list, isolateOnto, listMoveTail, newFolioList, putback_movable_pages } from './isolate';
 import { listEmpty } from './list';
 import { errName, MIGRATE_MODE, MODE_NAMES, migrate_pages, MR, type MigrateMode, type MigrateReason, type NewFolioSource } from './migrate';
 import { pageZone } from './kernel';
@@ -84,7 +84,10 @@ function* isolate_pfns(k: Kernel, pfns: readonly number[], from: number, who: st
       });
       continue;
     }
-    yield* isolate_folio_to_list(k, folio, from, who);
+    // __add_folio_for_migration() puts LRU and hugetlb folios at the tail; a movable_ops page (which
+    // no syscall reaches: the model's migration by PFN) goes the way isolate_folio_to_list() takes it.
+    if (movableOps) yield* isolate_folio_to_list(k, folio, from, who);
+    else yield* isolateOnto(k, folio, from, who, true);
   }
 }
 

@@ -10,6 +10,7 @@ import { folio_get, folio_mapped, folio_put, folio_test_anon } from './folio';
 import { folio_maybe_dma_pinned } from './gup';
 import { folio_add_rmap_ptes, folio_remove_rmap_ptes, rmapVmas } from './rmap';
 import { folio_mlock_count } from './lru';
+import { folio_mark_dirty } from './filemap';
 import { put } from './store';
 import { mkStep, hex, type StepInfo } from './step';
 import {
@@ -18,19 +19,38 @@ import {
 } from './vm';
 
 // arch/x86/include/asm/pgtable_64.h: a swap PTE keeps the type in the top 5 bits and the
-// inverted offset from bit 9 (L1TF mitigation). include/linux/swap.h: with CONFIG_PTE_MARKER and
-// neither DEVICE_PRIVATE nor MEMORY_FAILURE (the reference machine), MAX_SWAPFILES = 28, so
-// SWP_MIGRATION_READ = 28, READ_EXCLUSIVE = 29, WRITE = 30. include/linux/swapops.h: the young
-// and dirty bits sit just above the PFN, at SWP_PFN_BITS = MAX_PHYSMEM_BITS(46) - PAGE_SHIFT = 34.
-// Checked against a real line: set_migration_pte ... pte=e7ffffffdfc7c000 is READ for pfn 0x101c1f.
+// inverted offset from bit 9 (L1TF mitigation). include/linux/swap.h: the special types sit above
+// MAX_SWAPFILES = 32 - SWP_DEVICE_NUM(3) - SWP_MIGRATION_NUM(3) - SWP_HWPOISON_NUM(1) -
+// SWP_PTE_MARKER_NUM(1) = 24 with the model's CONFIG_DEVICE_PRIVATE, CONFIG_MIGRATION and
+// CONFIG_MEMORY_FAILURE: SWP_HWPOISON 24, SWP_MIGRATION_READ 25, READ_EXCLUSIVE 26, WRITE 27,
+// SWP_DEVICE_WRITE 28, SWP_DEVICE_READ 29, SWP_DEVICE_EXCLUSIVE 30, SWP_PTE_MARKER 31.
+// include/linux/swapops.h: a migration entry's young and dirty bits sit just above the PFN, at
+// SWP_PFN_BITS = MAX_PHYSMEM_BITS(46) - PAGE_SHIFT = 34; a device-private entry's offset is the
+// PFN alone. The layout is checked against the real captures' lines (set_migration_pte ...
+// pte=e7ffffffdfc7c000 is a READ entry for pfn 0x101c1f); their Debian guests have no
+// DEVICE_PRIVATE, so their migration types are 3 higher (28..30).
 const SWP_TYPE_BITS = 5n;
 const SWP_OFFSET_SHIFT = 9n + SWP_TYPE_BITS;
-const SWP_MIGRATION_READ = 28n;
-const SWP_MIGRATION_READ_EXCLUSIVE = 29n;
-const SWP_MIGRATION_WRITE = 30n;
+const SWP_MIGRATION_READ = 25n;
+const SWP_MIGRATION_READ_EXCLUSIVE = 26n;
+const SWP_MIGRATION_WRITE = 27n;
+const SWP_DEVICE_WRITE = 28n;
+const SWP_DEVICE_READ = 29n;
+/**
+ * x86 soft-dirty (CONFIG_MEM_SOFT_DIRTY, on in the captured kernels): pte_mkdirty() sets
+ * _PAGE_SOFT_DIRTY (bit 11) with _PAGE_DIRTY, a swap entry keeps it as _PAGE_SWP_SOFT_DIRTY
+ * (bit 1), and only clear_refs clears it, which the model never does: a PTE the model ever
+ * dirtied is soft-dirty. The real captures print 0x867 / ...602 for such pages.
+ */
+const PAGE_SOFT_DIRTY = 0x800n;
+const PAGE_SWP_SOFT_DIRTY = 0x2n;
 const SWP_MIG_YOUNG = 1n << 34n;
 const SWP_MIG_DIRTY = 1n << 35n;
 const MASK64 = (1n << 64n) - 1n;
+
+/** __swp_entry_to_pte(): the type in the top bits, the offset inverted below it. */
+const swpPte = (type: bigint, offset: bigint, softDirty: boolean): string =>
+  (((((~offset) & MASK64) << SWP_OFFSET_SHIFT) & MASK64) >> SWP_TYPE_BITS | (type << (64n - SWP_TYPE_BITS)) | (softDirty ? PAGE_SWP_SOFT_DIRTY : 0n)).toString(16);
 
 /** The 64-bit value of a migration entry PTE as set_migration_pte prints it. */
 export function migrationPteValue(pfn: number, bits: number): string {
@@ -38,17 +58,22 @@ export function migrationPteValue(pfn: number, bits: number): string {
   let offset = BigInt(pfn);
   if (bits & PTE_YOUNG) offset |= SWP_MIG_YOUNG;
   if (bits & PTE_DIRTY) offset |= SWP_MIG_DIRTY;
-  const v = ((((~offset) & MASK64) << SWP_OFFSET_SHIFT) & MASK64) >> SWP_TYPE_BITS | (type << (64n - SWP_TYPE_BITS));
-  return v.toString(16);
+  return swpPte(type, offset, (bits & PTE_DIRTY) !== 0);
 }
 
-/** The 64-bit value of a present x86-64 PTE as remove_migration_pte prints it. */
-export function presentPteValue(pfn: number, bits: number): string {
+/** make_{writable,readable}_device_private_entry() as a PTE: what remove_migration_pte prints for a device page. */
+export function devicePrivatePteValue(pfn: number, bits: number, softDirty: boolean): string {
+  return swpPte(bits & PTE_WRITE ? SWP_DEVICE_WRITE : SWP_DEVICE_READ, BigInt(pfn), softDirty);
+}
+
+/** The 64-bit value of a present x86-64 PTE as remove_migration_pte prints it (soft-dirty: see above). */
+export function presentPteValue(pfn: number, bits: number, softDirty = (bits & PTE_DIRTY) !== 0): string {
   // _PAGE_PRESENT | _PAGE_USER (0x005), RW 0x002, ACCESSED 0x020, DIRTY 0x040, NX bit 63.
   let v = (1n << 63n) | (BigInt(pfn) << 12n) | 0x5n;
   if (bits & PTE_WRITE) v |= 0x2n;
   if (bits & PTE_YOUNG) v |= 0x20n;
   if (bits & PTE_DIRTY) v |= 0x40n;
+  if (softDirty) v |= PAGE_SOFT_DIRTY;
   return v.toString(16);
 }
 
@@ -66,7 +91,8 @@ export interface MigrateRmapResult {
 
 // mm/rmap.c: try_to_migrate() → try_to_migrate_one() per VMA. Each present PTE of the folio
 // becomes a migration entry (writable, readable-exclusive or readable, keeping young/dirty);
-// the rmap and the mapping's reference go. An anon-exclusive page that may be DMA-pinned
+// the rmap and the mapping's reference go. Clearing a dirty PTE moves its dirtiness to the folio
+// (folio_mark_dirty()), which folio_migrate_flags() then copies to the destination. An anon-exclusive page that may be DMA-pinned
 // cannot be shared (folio_try_share_anon_rmap_pte() → -EBUSY): its PTE is put back and the
 // walk stops, leaving the folio mapped.
 export function try_to_migrate(k: Kernel, folio: number): MigrateRmapResult {
@@ -90,11 +116,14 @@ export function try_to_migrate(k: Kernel, folio: number): MigrateRmapResult {
       if (exclusive && pinned) {
         steps.push(mkStep(k, {
           phase: 'unmap', fn: 'try_to_migrate_one', file: 'mm/rmap.c',
-          text: `${hex(page)} is anon-exclusive and folio_maybe_dma_pinned() (refcount ${k.mem.refcount.a[folio]} ≥ 1024 or _pincount): folio_try_share_anon_rmap_pte() returns -EBUSY, the PTE at ${mmName(k, vma)} 0x${address(vma, slot)} stays and the folio stays mapped`,
-          pfns: [{ pfn: folio, role: 'src', nr }], result: '-EBUSY',
+          text: `${hex(page)} is anon-exclusive and folio_maybe_dma_pinned() (refcount ${k.mem.refcount.a[folio]} ≥ 1024 or _pincount): folio_try_share_anon_rmap_pte() returns -EBUSY, the PTE at ${mmName(k, vma)} 0x${address(vma, slot)} stays, the folio stays mapped and try_to_migrate_one() returns false`,
+          pfns: [{ pfn: folio, role: 'src', nr }], result: 'false',
         }));
         return { steps, ok: false };
       }
+      // ptep_clear_flush(): a present PTE's dirty bit would be lost with it (a device-private entry has none).
+      const dirtied = ptePresent(pte) && (bits & PTE_DIRTY) !== 0 && !testPageFlag(k, folio, PG.dirty);
+      if (ptePresent(pte) && bits & PTE_DIRTY) folio_mark_dirty(k, folio);
       if (exclusive) clearPageFlag(k, page, PG.owner_2); // folio_try_share_anon_rmap_pte(): the entry now carries exclusivity
       const ebits = (bits & (PTE_WRITE | PTE_YOUNG | PTE_DIRTY)) | (exclusive ? PTE_EXCLUSIVE : 0);
       put(k.st, vma.pte, slot, mkMigrationEntry(page, ebits));
@@ -106,7 +135,7 @@ export function try_to_migrate(k: Kernel, folio: number): MigrateRmapResult {
       folio_put(k, folio);
       steps.push(mkStep(k, {
         phase: 'unmap', fn: 'try_to_migrate_one', file: 'mm/rmap.c',
-        text: `PTE of ${mmName(k, vma)} at 0x${address(vma, slot)} → ${kind} migration entry for ${hex(page)}; rmap and the mapping's reference dropped (refcount ${k.mem.refcount.a[folio]}, mapcount ${mapcountOf(k, folio)})${munlocked}`,
+        text: `PTE of ${mmName(k, vma)} at 0x${address(vma, slot)} → ${kind} migration entry for ${hex(page)}${dirtied ? ' (the PTE was dirty: folio_mark_dirty() sets PG_dirty on the folio)' : ''}; rmap and the mapping's reference dropped (refcount ${k.mem.refcount.a[folio]}, mapcount ${mapcountOf(k, folio)})${munlocked}`,
         pfns: [{ pfn: folio, role: 'src', nr }],
         trace: [`set_migration_pte: addr=${address(vma, slot)}, pte=${migrationPteValue(page, ebits)} order=${k.mem.order.a[folio]}`],
       }));
@@ -155,7 +184,7 @@ export function remove_migration_ptes(k: Kernel, src: number, dst: number): Step
         phase: 'remap', fn: 'remove_migration_pte', file: 'mm/migrate.c',
         text: `migration entry of ${mmName(k, vma)} at 0x${address(vma, slot)} → ${device ? `device-private entry (${bits & PTE_WRITE ? 'SWP_DEVICE_WRITE' : 'SWP_DEVICE_READ'})` : 'present PTE'} to ${hex(page)}${src === dst ? ' (undo: the old page again)' : ''}; rmap and a reference added (refcount ${k.mem.refcount.a[dst]}, mapcount ${mapcountOf(k, dst)})${mlocked}`,
         pfns: src === dst ? [{ pfn: dst, role: 'src', nr }] : [{ pfn: src, role: 'src', nr }, { pfn: dst, role: 'dst', nr }],
-        trace: [`remove_migration_pte: addr=${address(vma, slot)}, pte=${presentPteValue(page, bits)} order=${k.mem.order.a[dst]}`],
+        trace: [`remove_migration_pte: addr=${address(vma, slot)}, pte=${device ? devicePrivatePteValue(page, bits, (ebits & PTE_DIRTY) !== 0) : presentPteValue(page, bits, (ebits & PTE_DIRTY) !== 0)} order=${k.mem.order.a[dst]}`],
       }));
     }
   }

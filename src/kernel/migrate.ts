@@ -27,6 +27,22 @@ import { __PageMovable612, balloon_page_migrate_612 } from './balloon-612';
 
 /** A non-LRU movable page: 6.18's movable_ops, or 6.12's PAGE_MAPPING_MOVABLE (variant). */
 const isMovable = (k: Kernel, pfn: number): boolean => page_has_movable_ops(k, pfn) || __PageMovable612(k, pfn);
+
+/** What a non-LRU movable page is: its page type and how it says "movable" (6.18: PG_movable_ops; 6.12: page->mapping). */
+function movableKind(k: Kernel, pfn: number): string {
+  const type = k.mem.pageType.a[pfn] === PGTY.zsmalloc ? 'PageZsmalloc' : 'PageOffline';
+  return __PageMovable612(k, pfn) ? `${type} + __PageMovable: PAGE_MAPPING_MOVABLE in page->mapping` : `${type} + PG_movable_ops`;
+}
+
+/** Who keeps dst once migration drops its allocation reference. */
+function dstKeepers(k: Kernel, dst: number): string {
+  if (isMovable(k, dst)) return k.mem.pageType.a[dst] === PGTY.zsmalloc ? "zsmalloc's reference keeps it" : "the balloon's reference keeps it";
+  const parts: string[] = [];
+  const maps = folio_mapcount(k, dst);
+  if (maps) parts.push(`its ${maps} mapping${maps > 1 ? 's' : ''}`);
+  if (!folio_test_anon(k, dst) && k.mem.mapping.a[dst] !== 0) parts.push('the page cache');
+  return parts.length ? `${parts.join(' and ')} keep${parts.length === 1 && maps <= 1 ? 's' : ''} it` : 'no mapping or cache holds it';
+}
 import { zs_page_migrate } from './zsmalloc';
 import { migrate_hugetlbs } from './migrate-hugetlb';
 import { PGTY } from './flags';
@@ -229,7 +245,7 @@ function* migrate_folio_unmap(c: Ctx, src: number, mode: MigrateMode, from: numb
   setPageFlag(k, src, PG.locked);
   locked = true;
   if (testPageFlag(k, src, PG.mlocked)) state |= PAGE_WAS_MLOCKED;
-  yield mkStep(k, { phase: 'unmap', fn: 'migrate_folio_unmap', file: 'mm/migrate.c', text: `${c.who} locks the source ${hex(src)} (PG_locked): faults on it will wait (${refsText(k, src)})`, pfns: [{ pfn: src, role: 'src', nr }] });
+  yield mkStep(k, { phase: 'unmap', fn: 'migrate_folio_unmap', file: 'mm/migrate.c', text: `${c.who} locks the source ${hex(src)} (PG_locked): ${isMovable(k, src) ? 'nothing faults on it; whoever else folio_trylock()s it (isolation, the driver) passes it by' : 'faults on it will wait'} (${refsText(k, src)})`, pfns: [{ pfn: src, role: 'src', nr }] });
   if (testPageFlag(k, src, PG.writeback)) {
     if (mode !== MIGRATE_MODE.SYNC) {
       rc = EBUSY;
@@ -248,7 +264,7 @@ function* migrate_folio_unmap(c: Ctx, src: number, mode: MigrateMode, from: numb
     setPagePrivate(k, dst, state); // __migrate_folio_record(): nothing to unmap
     yield mkStep(k, {
       phase: 'unmap', fn: 'migrate_folio_unmap', file: 'mm/migrate.c',
-      text: `${hex(src)} is a movable_ops page (PageOffline + PG_movable_ops): not mapped, nothing to unmap — the unmap phase only locks both pages`,
+      text: `${hex(src)} is a movable_ops page (${movableKind(k, src)}): not mapped, nothing to unmap — the unmap phase only locks both pages`,
       pfns: [{ pfn: src, role: 'src', nr }, { pfn: dst, role: 'dst', nr }], result: '0',
     });
     return { rc: 0, dst };
@@ -473,7 +489,7 @@ function* migrate_folio_move(c: Ctx, src: number, dst: number, mode: MigrateMode
   folio_put(k, dst);
   yield mkStep(k, {
     phase: 'remap', fn: 'migrate_folio_move', file: 'mm/migrate.c',
-    text: `${hex(dst)} unlocked; folio_put(dst) drops the allocation reference (refcount ${dref} → ${dref - 1}: its mappings and cache keep it)`,
+    text: `${hex(dst)} unlocked; folio_put(dst) drops the allocation reference (refcount ${dref} → ${dref - 1}: ${dstKeepers(k, dst)})`,
     pfns: [{ pfn: src, role: 'src', nr }, { pfn: dst, role: 'dst', nr }],
   });
   listDel(k, k.lists, unmap, src);

@@ -211,7 +211,11 @@ function* collect_one(c: Ctx, i: number, flags: number): Steps<void> {
   put(k.st, vma.pte, slot, mkMigrationEntry(page, ebits));
   folio_remove_rmap_ptes(k, folio, page, 1, vma);
   folio_put(k, folio); // the mapping's reference; collect keeps its own
-  yield say(`${device ? 'the device-private entry' : 'the PTE'} becomes a ${bits & PTE_WRITE ? 'writable' : exclusive ? 'readable-exclusive' : 'readable'} migration entry at once; ${hex(page)} is locked, its rmap and the mapping's reference dropped (refcount ${k.mem.refcount.a[folio]}: collect's own)`);
+  const ref = k.mem.refcount.a[folio]!;
+  const maps = folio_mapcount(k, folio);
+  const other = ref - 1 - maps;
+  const held = `collect's own${maps ? ` + ${maps} other mapping${maps > 1 ? 's' : ''}` : ''}${other > 0 ? ` + ${other} other reference${other > 1 ? 's' : ''}` : ''}`;
+  yield say(`${device ? 'the device-private entry' : 'the PTE'} becomes a ${bits & PTE_WRITE ? 'writable' : exclusive ? 'readable-exclusive' : 'readable'} migration entry at once; ${hex(page)} is locked, its rmap and the mapping's reference dropped (refcount ${ref}: ${held})`);
 }
 
 // mm/migrate_device.c: migrate_vma_check_page() — only the references the path itself knows of.

@@ -5,7 +5,8 @@
 import { PG, PGTY } from './flags';
 import type { Kernel } from './kernel';
 import {
-  __alloc_pages, __GFP_COMP, __GFP_DMA, __GFP_DMA32, __GFP_MOVABLE, __GFP_RECLAIMABLE, GFP_KERNEL, free_frozen_pages, gfp_migratetype, gfp_zone, pagePtr, prep_new_page,
+  __GFP_COMP, __GFP_DMA, __GFP_DMA32, __GFP_MOVABLE, __GFP_RECLAIMABLE, GFP_KERNEL, free_frozen_pages, get_page_from_freelist, gfp_migratetype, gfp_zone,
+  gfpName, prep_new_page, trace_mm_page_alloc,
 } from './buddy';
 import { compaction_defer_reset, COMPACT, COMPACT_NAMES, COMPACT_PRIO, try_to_compact_pages } from './compaction';
 import { CAPC } from './compaction-state';
@@ -35,23 +36,14 @@ export function gfpFor(kind: GfpKind, order: number, zone?: 'DMA' | 'DMA32'): nu
   return GFP_KERNEL | mt | z | (order ? __GFP_COMP : 0);
 }
 
-function gfpName(gfp: number): string {
-  const parts = [gfp & __GFP_MOVABLE ? 'GFP_HIGHUSER_MOVABLE' : 'GFP_KERNEL'];
-  if (gfp & __GFP_RECLAIMABLE) parts.push('__GFP_RECLAIMABLE');
-  if (gfp & __GFP_DMA) parts.push('GFP_DMA');
-  if (gfp & __GFP_DMA32) parts.push('GFP_DMA32');
-  if (gfp & __GFP_COMP) parts.push('__GFP_COMP');
-  return parts.join('|');
-}
-
 // mm/page_alloc.c: __alloc_pages() for a driver's alloc_pages(gfp, order). With `compact`, a
 // failed order > 0 request goes the slow path's way: direct compaction at COMPACT_PRIO_ASYNC,
 // then at SYNC_LIGHT (and, below the costly order, SYNC_FULL), retrying after each (reclaim is
-// not modelled, so those retries are compaction's alone).
+// not modelled, so those retries are compaction's alone). mm_page_alloc fires once, at the end.
 export function* alloc_pages_path(k: Kernel, kind: GfpKind, order: number, zone?: 'DMA' | 'DMA32', compact = false, who = 'alloc'): Steps<number> {
   const gfp = gfpFor(kind, order, zone);
   const mt = gfp_migratetype(gfp);
-  let pfn = __alloc_pages(k, gfp, order);
+  let pfn = get_page_from_freelist(k, gfp, order, false);
   if (pfn < 0 && compact && order > 0) {
     yield mkStep(k, {
       phase: 'alloc', fn: '__alloc_pages_slowpath', file: 'mm/page_alloc.c',
@@ -64,6 +56,7 @@ export function* alloc_pages_path(k: Kernel, kind: GfpKind, order: number, zone?
       if (pfn >= 0) break;
     }
   }
+  trace_mm_page_alloc(k, pfn, order, gfp);
   if (pfn < 0) {
     yield mkStep(k, {
       phase: 'alloc', fn: '__alloc_pages', file: 'mm/page_alloc.c',
@@ -77,7 +70,6 @@ export function* alloc_pages_path(k: Kernel, kind: GfpKind, order: number, zone?
     phase: 'alloc', fn: '__alloc_pages', file: 'mm/page_alloc.c',
     text: `alloc_pages(${gfpName(gfp)}, ${order}) returns ${hex(pfn)}${order ? `..${hex(pfn + (1 << order) - 1)}` : ''} with refcount 1 (${MT_NAMES[mt]} request)`,
     pfns: [{ pfn, role: 'allocated', nr: 1 << order }], result: hex(pfn),
-    trace: [`mm_page_alloc: page=${pagePtr(pfn)} pfn=${hex(pfn)} order=${order} migratetype=${mt} gfp_flags=${gfpName(gfp)}`],
   });
   return pfn;
 }
@@ -94,7 +86,7 @@ function* __alloc_pages_direct_compact(k: Kernel, gfp: number, name: string, ord
     pfn = r.captured;
     put(k.st, k.compact.capc, CAPC.PFN, -1);
     prep_new_page(k, pfn, order, gfp, false);
-  } else pfn = __alloc_pages(k, gfp, order);
+  } else pfn = get_page_from_freelist(k, gfp, order, false);
   if (pfn >= 0) {
     const zone = pageZone(k, pfn);
     const t = compaction_defer_reset(k, zone, order, true);
@@ -142,7 +134,6 @@ export function* free_pages_path(k: Kernel, pfn: number, reason?: string): Steps
     phase: 'free', fn: '__free_pages', file: 'mm/page_alloc.c',
     text: `put_page_testzero(${hex(pfn)}): refcount 1 → 0, so the ${order ? `order-${order} ` : ''}block is freed`,
     pfns: [{ pfn, role: 'freed', nr: 1 << order }],
-    trace: [`mm_page_free: page=${pagePtr(pfn)} pfn=${hex(pfn)} order=${order}`],
   });
   free_frozen_pages(k, pfn, order); // emits every merge
   yield mkStep(k, {

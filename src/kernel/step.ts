@@ -74,6 +74,23 @@ export interface StepSource {
   readonly mem: Memmap;
   /** The hstate's per-folio _entire_mapcount (hugetlb-state.ts), for a hugetlb folio's mapcount. */
   readonly hugetlb?: { readonly entireMapcount: { readonly a: Int32Array } };
+  /** Tracepoint lines fired by code that builds no step of its own (traceEvent), for the next step. */
+  readonly pendingTrace?: string[];
+}
+
+/**
+ * Is a tracepoint's line wanted? Only while the engine records steps in full: fast-forward and
+ * code run outside a timeline build no trace text.
+ */
+export const tracing = (k: StepSource): boolean => k.mem.fp?.track === true;
+
+/**
+ * Fire a tracepoint from code that builds no step (the allocator's mm_page_alloc and
+ * mm_page_free): its line goes first on the next step built, so the trace keeps ftrace's order.
+ * Callers check tracing(k) before building the line.
+ */
+export function traceEvent(k: StepSource, line: string): void {
+  k.pendingTrace?.push(line);
 }
 
 /** Folio state without touching the footprint (the trace is not kernel code). */
@@ -100,7 +117,9 @@ function pfnState(k: StepSource, pfn: number): PfnState {
  */
 export function mkStep(k: StepSource, s: Omit<StepInfo, 'footprint' | 'trace' | 'after'> & { trace?: readonly string[] }): StepInfo {
   const fp = k.mem.fp;
+  const pending = k.pendingTrace;
   if (fp && !fp.track) {
+    if (pending?.length) pending.length = 0;
     // Fast-forward: the engine keeps a compact record of this step (engine/steptable.ts) and
     // makes it again in full if someone looks at it.
     fp.reads = 0;
@@ -136,7 +155,8 @@ export function mkStep(k: StepSource, s: Omit<StepInfo, 'footprint' | 'trace' | 
     for (let j = 0; j < i && !dup; j++) dup = pfns[j]!.pfn === pfn;
     if (!dup) after.push(pfnState(k, pfn));
   }
-  return { phase: s.phase, fn: s.fn, file: s.file, text: s.text, pfns, result: s.result, trace: s.trace ?? NO_TRACE, footprint, after };
+  const trace = pending?.length ? [...pending.splice(0), ...(s.trace ?? NO_TRACE)] : s.trace ?? NO_TRACE;
+  return { phase: s.phase, fn: s.fn, file: s.file, text: s.text, pfns, result: s.result, trace, footprint, after };
 }
 
 export interface StepRecord {

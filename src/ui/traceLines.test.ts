@@ -19,6 +19,7 @@ describe('stepOfLine', () => {
   it('reads the step from the ftrace timestamp, whatever the task name', () => {
     expect(stepOfLine(line(17, 'folio_isolate_lru: ret=true'))).toBe(17);
     expect(stepOfLine('    migrate-1020 [000] ..... 208.000000: migrate_pages: ret=0')).toBe(208);
+    expect(stepOfLine('         migrate-1020    [000] .....   208.000000: migrate_pages: ret=0')).toBe(208); // ftrace's columns
     expect(stepOfLine('(no trace yet)')).toBeNull();
   });
 });

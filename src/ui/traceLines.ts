@@ -9,7 +9,7 @@ export function currentLineCount(lines: readonly string[], step: number): number
   return n;
 }
 
-const STAMP = /\] \S+ (\d+)\.000000: /;
+const STAMP = /\] \S+ +(\d+)\.000000: /;
 
 /** The step a trace line belongs to, or null for a line that is not in ftrace's format. */
 export function stepOfLine(line: string): number | null {

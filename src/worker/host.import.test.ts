@@ -8,10 +8,13 @@ import type { FrameMsg, ImportFiles, ProgressMsg } from './protocol';
 
 const KPF_BUDDY = 10n;
 
-/** n PFNs, the first `free` of them free (KPF_BUDDY), the rest unflagged kernel pages. */
+/**
+ * n PFNs, `free` of them free (KPF_BUDDY) from PFN 1024 on, the rest unflagged kernel pages.
+ * Not from PFN 0: without a zoneinfo the layout is x86-64's, whose ZONE_DMA starts at PFN 1.
+ */
 function dump(n: number, free: number, name = 'syn'): ImportFiles {
   const flags = new BigUint64Array(n);
-  for (let i = 0; i < free; i++) flags[i] = 1n << KPF_BUDDY;
+  for (let i = 1024; i < 1024 + free; i++) flags[i] = 1n << KPF_BUDDY;
   return { name, kpageflags: flags.buffer, kpagecount: new ArrayBuffer(n * 8) };
 }
 
@@ -38,7 +41,7 @@ describe('worker host: import', () => {
     expect(f.source).toBeUndefined();
     expect(f.session?.link).toBeNull();
     expect(f.imported?.name).toBe('syn');
-    // 1024 free pages at PFN 0: one order-10 block.
+    // 1024 free pages at PFN 1024: one order-10 block.
     expect(f.imported?.freeByOrder[0]?.rebuilt[10]).toBe(1);
     h.send({ type: 'ack', seq: f.seq });
     h.send({ type: 'step', delta: 1 });
