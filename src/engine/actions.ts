@@ -22,6 +22,7 @@ import { balloon_deflate_612, balloon_inflate_612 } from '../kernel/balloon-612'
 import { alloc_zspage, zspagePages } from '../kernel/zsmalloc';
 import type { Action, SimpleAction } from './scenario';
 import type { TaskGroup } from './scheduler';
+import { NR_CPUS } from '../kernel/pcp-state';
 import type { Task } from './timeline';
 
 /**
@@ -202,11 +203,11 @@ export function taskGroups(k: Kernel, actions: readonly Action[], variant: Varia
     if (a.type === 'race') {
       // Two migrators of the same pages, interleaved at every yield: the second finds PG_lru clear
       // (or an extra reference) and backs off, which is how the kernel keeps them apart.
-      const tasks: Task[] = [0, 1].map((i) => ({ action: index, name: `migrator-${1000 + index * 10 + i}`, gen: migrateAction(k, ctx, a, `migrator-${1000 + index * 10 + i}`) }));
+      const tasks: Task[] = [0, 1].map((i) => ({ action: index, name: `migrator-${1000 + index * 10 + i}`, cpu: i % NR_CPUS, gen: migrateAction(k, ctx, a, `migrator-${1000 + index * 10 + i}`) }));
       return { tasks };
     }
     if (a.type === 'parallel') {
-      const tasks: Task[] = a.actions.map((m, i) => ({ action: index, name: taskName(m, index, i), gen: pathOf(k, ctx, index, m) }));
+      const tasks: Task[] = a.actions.map((m, i) => ({ action: index, name: taskName(m, index, i), cpu: i % NR_CPUS, gen: pathOf(k, ctx, index, m) }));
       return { tasks, schedule: Array.isArray(a.schedule) ? a.schedule : undefined };
     }
     return { tasks: [{ action: index, name: taskName(a, index), gen: pathOf(k, ctx, index, a) }] };
