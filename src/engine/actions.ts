@@ -22,6 +22,7 @@ import { balloon_deflate_612, balloon_inflate_612 } from '../kernel/balloon-612'
 import { alloc_zspage, zspagePages } from '../kernel/zsmalloc';
 import type { Action, SimpleAction } from './scenario';
 import type { TaskGroup } from './scheduler';
+import { NR_CPUS } from '../kernel/pcp-state';
 import type { Task } from './timeline';
 
 /**
@@ -251,11 +252,11 @@ export function taskGroups(k: Kernel, actions: readonly Action[], variant: Varia
     if (a.type === 'race') {
       // Two migrators of the same pages, interleaved at every yield: the second finds PG_lru clear
       // (or an extra reference) and backs off, which is how the kernel keeps them apart.
-      const tasks: Task[] = [0, 1].map((i) => taskName(a, index, i)).map((name) => ({ action: index, name, gen: migrateAction(k, ctx, a, name) }));
+      const tasks: Task[] = [0, 1].map((i) => taskName(a, index, i)).map((name, i) => ({ action: index, name, cpu: i % NR_CPUS, gen: migrateAction(k, ctx, a, name) }));
       return { tasks };
     }
     if (a.type === 'parallel') {
-      const tasks: Task[] = a.actions.map((m, i) => taskName(m, index, i)).map((name, i) => ({ action: index, name, gen: pathOf(k, ctx, index, a.actions[i]!, name) }));
+      const tasks: Task[] = a.actions.map((m, i) => taskName(m, index, i)).map((name, i) => ({ action: index, name, cpu: i % NR_CPUS, gen: pathOf(k, ctx, index, a.actions[i]!, name) }));
       return { tasks, schedule: Array.isArray(a.schedule) ? a.schedule : undefined };
     }
     const name = taskName(a, index);

@@ -36,13 +36,14 @@ export const PRESETS: readonly Preset[] = [
   preset('small', '32 MiB: every pageblock fits on screen at once', {
     ...SMALL,
   }),
-  preset('buddy-split-merge', 'an order-0 allocation splits a large free block down (expand); freeing it merges the buddies back (__free_one_page)', {
+  // Orders 0-3 would come from (and go back to) a per-CPU list: orders 4 and 5 show the buddy itself.
+  preset('buddy-split-merge', 'an order-4 allocation (above the per-CPU lists\' orders) splits a large free block down (expand); freeing it merges the buddies back (__free_one_page)', {
     memory: { pfns: 8192 },
     seed: 7,
     populate: { processes: 6, files: 12, churn: 0 },
     actions: [
-      { type: 'alloc', order: 0, gfp: 'unmovable' },
-      { type: 'alloc', order: 3, gfp: 'movable', count: 2 },
+      { type: 'alloc', order: 4, gfp: 'unmovable' },
+      { type: 'alloc', order: 5, gfp: 'movable', count: 2 },
       { type: 'free', from: 0 },
       { type: 'free', from: 1 },
     ],

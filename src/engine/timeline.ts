@@ -41,6 +41,8 @@ export interface Task {
   readonly action: number;
   readonly name: string;
   readonly gen: Steps<unknown>;
+  /** The CPU the task runs on (smp_processor_id() for per-CPU lists); 0 when absent. */
+  readonly cpu?: number;
 }
 
 /** Yields the next task to resume, or null when every task is done. */
@@ -291,6 +293,7 @@ function runOnce(t: Timeline): boolean {
   // A tracepoint fired after a task's last step (none follows) must not land on another task's step.
   k.pendingTrace.length = 0;
   k.spans = isNew ? spanSink(t, task) : null;
+  k.cpu = task.cpu ?? 0;
   // The accessors count into the action's totals; a re-execution's reads were counted the first time.
   let acc = t.actionCounts.get(task.action);
   if (!acc) t.actionCounts.set(task.action, (acc = new Float64Array(fp.counts.length)));

@@ -1,8 +1,8 @@
 // The buddy allocator of mm/page_alloc.c (6.18): free_area[order].free_list[migratetype] per
 // zone, split on allocation (expand), merge on free (__free_one_page), and the fallback to other
 // migratetypes (__rmqueue_claim, __rmqueue_steal) that decides how pageblocks change type.
-// Not modelled: per-CPU page lists (every free goes straight to the buddy lists), watermarks,
-// page shuffling, guard pages, CMA, highatomic reserves.
+// Order-0..3 and THP frees and allocations go through the per-CPU lists (pcp.ts).
+// Not modelled: watermark refusals, page shuffling, guard pages, CMA, highatomic reserves.
 
 import { PG, PGTY, PAGE_FLAGS_CHECK_AT_FREE, bit, decodeFlags } from './flags';
 import {
@@ -21,6 +21,7 @@ import { CAPC } from './compaction-state';
 import { put } from './store';
 import { emitStep, hex, traceEvent, tracing } from './step';
 import { MT_NAMES } from './zone';
+import { free_to_pcp, note_below_high, pcp_allowed_order, rmqueue_pcplist } from './pcp';
 
 const FILE = 'mm/page_alloc.c';
 /** x86-64 vmemmap without KASLR: where struct page of a PFN would sit (tracepoints print it). */
@@ -458,12 +459,22 @@ export function __alloc_frozen_pages(k: Kernel, gfp: number, order: number): num
   return pfn;
 }
 
+// mm/page_alloc.c: rmqueue() — the CPU's list first for the orders it keeps, else the buddy lists.
+function rmqueue(k: Kernel, zone: number, order: number, mt: number): number {
+  if (pcp_allowed_order(order)) {
+    const pfn = rmqueue_pcplist(k, zone, order, mt);
+    if (pfn >= 0) return pfn;
+  }
+  return __rmqueue(k, zone, order, mt); // rmqueue_buddy()
+}
+
 /** The fast path alone, for a caller that adds the slow path and fires mm_page_alloc itself. */
 export function get_page_from_freelist(k: Kernel, gfp: number, order: number, frozen: boolean): number {
   const mt = gfp_migratetype(gfp);
   for (let z = gfp_zone(k, gfp); z >= 0; z--) {
     if (k.zones[z]!.name === 'Device') continue;
-    const pfn = __rmqueue(k, z, order, mt);
+    note_below_high(k, z, order);
+    const pfn = rmqueue(k, z, order, mt);
     if (pfn >= 0) {
       prep_new_page(k, pfn, order, gfp, frozen);
       return pfn;
@@ -591,9 +602,11 @@ export function take_offline_free_block(k: Kernel, pfn: number): number {
 }
 
 // mm/page_alloc.c: free_frozen_pages() / __free_pages_ok(): the page's refcount already hit 0.
+// Orders the per-CPU lists keep go to this CPU's list; others straight to the buddy lists.
 export function free_frozen_pages(k: Kernel, pfn: number, order: number): void {
   __free_pages_prepare(k, pfn, order);
-  split_large_buddy(k, pageZone(k, pfn), pfn, order, FPI_NONE);
+  if (free_to_pcp(k, pfn, order)) return;
+  split_large_buddy(k, pageZone(k, pfn), pfn, order, FPI_NONE); // free_one_page()
 }
 
 // mm/page_alloc.c: __free_pages_core() — boot: memblock hands its free ranges to the buddy

@@ -33,6 +33,8 @@ export const enum StateClass {
   Offlined,
   /** A device-private page in its driver's free pool. */
   DeviceFree,
+  /** Free on a CPU's per-CPU page list: not PageBuddy, not counted free, not yet merged. */
+  PcpFree,
 }
 
 export interface StateClassInfo {
@@ -75,6 +77,7 @@ export const STATE_CLASSES: readonly StateClassInfo[] = [
   { id: StateClass.CompactFree, key: 'compact-free', label: 'free, taken by the compaction free scanner', color: '#7fd3f0' },
   { id: StateClass.Offlined, key: 'offlined', label: 'offlined memory (offline_pages)', color: '#3a3550' },
   { id: StateClass.DeviceFree, key: 'device-free', label: 'device-private, free in the driver\'s pool', color: '#c9c9e8' },
+  { id: StateClass.PcpFree, key: 'pcp-free', label: 'free, on a per-CPU page list (pcp)', color: '#e6d9a8' },
 ];
 
 export const NR_STATE_CLASSES = STATE_CLASSES.length;

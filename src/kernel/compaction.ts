@@ -28,6 +28,7 @@ import {
   PAGEBLOCK_ORDER, PB_COMPACT_SKIP, pageblockBits, setPageblockBits, type ZoneName,
 } from './zone';
 import { put } from './store';
+import { lru_add_drain_cpu_zone } from './swap';
 import { CAPC, MAX_CC, SCAN, SCAN_N, ZC, ZC_N } from './compaction-state';
 import { extfrag_for_order, fragmentation_index, zone_watermark_ok, zoneWatermarks } from './watermark';
 import { emitStep, hex, mkStep, spanClose, spanOpen, type StepInfo, type Steps } from './step';
@@ -1029,6 +1030,20 @@ export function* compact_zone(k: Kernel, cc: CompactControl): Steps<CompactZoneR
     if (k.compact.capc.a[CAPC.PFN]! >= 0 && k.compact.capc.a[CAPC.ZONE] !== -1) {
       ret = COMPACT.SUCCESS;
       break;
+    }
+    // check_drain: once the migrate scanner has left the cc->order aligned block it migrated
+    // from, the pages freed there wait on this CPU's lists: flush them so they can merge and
+    // compact_finished() sees the block (lru_add_drain_cpu_zone).
+    if (cc.order > 0 && lastMigratedPfn && lastMigratedPfn < (cc.migrate_pfn & ~((1 << cc.order) - 1))) {
+      const drained = lru_add_drain_cpu_zone(k, cc.zone);
+      lastMigratedPfn = 0;
+      if (drained) {
+        yield mkStep(k, {
+          phase: 'free', fn: 'lru_add_drain_cpu_zone', file: 'mm/swap.c',
+          text: `${cc.who}: the migrate scanner left the order-${cc.order} block it migrated from: drain_local_pages() returns ${drained} page(s) from CPU ${k.cpu}'s lists of zone ${z.name} to the buddy lists, where they can merge`,
+          pfns: [],
+        });
+      }
     }
   }
   spanClose(k, 'pageblock');

@@ -18,6 +18,7 @@ import { ENOMEM, errName, MIGRATE_MODE, migrate_pages, MR } from './migrate';
 import { page_has_movable_ops } from './balloon';
 import { __PageMovable612 } from './balloon-612';
 import { COMPACT_CLUSTER_MAX, endCompactControl, isolate_freepages_block, isolate_migratepages_block, newCompactControl, type CompactControl } from './compaction';
+import { drain_all_pages, zone_pcp_disable, zone_pcp_enable } from './pcp';
 import { start_isolate_page_range, test_pages_isolated, undo_isolate_page_range } from './page_isolation';
 import { invalidateWatermarks } from './watermark';
 import { MT, NR_PAGE_ORDERS, PAGEBLOCK_NR_PAGES, PAGEBLOCK_ORDER, PB_OFFLINE } from './zone';
@@ -142,6 +143,14 @@ export function* alloc_contig_range(k: Kernel, start: number, end: number, who: 
     text: `${who}: ${(end - start) >> PAGEBLOCK_ORDER} pageblock(s) of ${hex(start)}..${hex(end)} become MIGRATE_ISOLATE: no page in them is unmovable, their free pages move to the isolate free lists where no allocation looks`,
     pfns: [range],
   });
+  // Pages freed to a per-CPU list before the isolation would stay there, neither free in the
+  // buddy nor isolated: drain them (from here on, frees into the range bypass the lists).
+  const drained = drain_all_pages(k, pageZone(k, start));
+  yield mkStep(k, {
+    phase: 'isolate', fn: 'drain_all_pages', file: 'mm/page_alloc.c',
+    text: `${who}: drain_all_pages(): ${drained} page(s) on the zone's per-CPU lists go back to the buddy lists (those inside the isolated range land on its isolate lists)`,
+    pfns: [range],
+  });
   const cc = contigControl(k, start, who);
   cc.migrate_pfn = start;
   cc.free_pfn = end;
@@ -220,8 +229,12 @@ export function* offline_pages(k: Kernel, start: number, end: number, who: strin
     yield mkStep(k, { phase: 'done', fn: FN, file: FILE, text: `${who}: ${bad}: -EINVAL`, pfns: [], result: errName(EINVAL) });
     return EINVAL;
   }
+  // Disable pcplists so that no page of the isolated range is left on one (zone_pcp_disable).
+  const zone = pageZone(k, start);
+  zone_pcp_disable(k, zone);
   const unmovable = start_isolate_page_range(k, start, end, true);
   if (unmovable) {
+    zone_pcp_enable(k, zone);
     yield mkStep(k, {
       phase: 'isolate', fn: FN, file: FILE,
       text: `${who}: offlining ${hex(start)}..${hex(end)} failed: failure to isolate range: ${unmovable.why} (has_unmovable_pages)`,
@@ -277,6 +290,7 @@ export function* offline_pages(k: Kernel, start: number, end: number, who: strin
   }
   if (ret) {
     undo_isolate_page_range(k, start, end);
+    zone_pcp_enable(k, zone);
     yield mkStep(k, { phase: 'done', fn: FN, file: FILE, text: `${who}: offlining ${hex(start)}..${hex(end)} failed: ${reason}; the pageblocks are back to their migratetype`, pfns: [range], result: errName(ret) });
     return ret;
   }
@@ -290,7 +304,8 @@ export function* offline_pages(k: Kernel, start: number, end: number, who: strin
     } else pfn++;
   }
   for (let b = start; b < end; b += PAGEBLOCK_NR_PAGES) put(k.st, k.pageblock, b >> PAGEBLOCK_ORDER, k.pageblock.a[b >> PAGEBLOCK_ORDER]! | PB_OFFLINE);
-  invalidateWatermarks(k);
+  invalidateWatermarks(k); // and zone_pcp_update(): batch and high follow the new managed size
+  zone_pcp_enable(k, zone);
   yield mkStep(k, {
     phase: 'done', fn: '__offline_isolated_pages', file: 'mm/page_alloc.c',
     text: `${who}: ${hex(start)}..${hex(end)} is offline: ${taken} free pages left the buddy allocator for good (managed pages -${taken}); the memory block can be removed`,

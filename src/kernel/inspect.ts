@@ -13,6 +13,7 @@ import { hex } from './step';
 import { HLIST, HPG, HS, hstateList, hugetlbCounter } from './hugetlb-state';
 import { hpgNames } from './hugetlb';
 import { folio_entire_mapcount } from './hugetlb-fault';
+import { pcpPlace, pindex_to_migratetype } from './pcp';
 
 export interface Holder {
   readonly what: string;
@@ -44,6 +45,8 @@ export interface PageDetail {
   readonly folioOrder: number;
   readonly buddyOrder: number | null;
   readonly pageblock: { readonly start: number; readonly migratetype: string; readonly skip: boolean };
+  /** For a page on a per-CPU list: whose list, which migratetype and order (pcp->lists[pindex]). */
+  readonly pcp?: { readonly cpu: number; readonly migratetype: string; readonly order: number; readonly head: number; readonly state: string };
   /** For a hugetlb folio: its HPG_* flags (folio->private), where it is, and the hstate's counters. */
   readonly hugetlb?: { readonly flags: readonly string[]; readonly state: string; readonly pool: string };
 }
@@ -69,6 +72,11 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
   const large = (m.flags.a[head]! & (1 << PG.head)) !== 0;
   const nr = large ? 1 << m.order.a[head]! : 1;
   const freeHead = freeBlockOf(k, pfn);
+  const onPcp = pcpPlace(k, pfn);
+  const pcp = onPcp ? {
+    cpu: onPcp.cpu, migratetype: MT_NAMES[pindex_to_migratetype(onPcp.pindex)] ?? '?', order: onPcp.order, head: onPcp.head,
+    state: `free on CPU ${onPcp.cpu}'s per-CPU list (zone ${k.zones[onPcp.zone]!.name}, ${MT_NAMES[pindex_to_migratetype(onPcp.pindex)]} order-${onPcp.order} list): not PageBuddy, not in NR_FREE_PAGES, merges only when drained`,
+  } : null;
 
   const holders: Holder[] = [];
   const ptes: string[] = [];
@@ -77,7 +85,8 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
   const huge = m.pageType.a[head] === PGTY.hugetlb;
   const hugeFree = huge && (m.private_.a[head]! & (1 << HPG.freed)) !== 0;
   if (hugeFree && !tail) holders.push({ what: 'nobody: a free pool folio waits frozen on hugepage_freelists', refs: 0 });
-  if (freeHead < 0 && !tail && !deviceFree && !hugeFree) {
+  if (pcp && pfn === pcp.head) holders.push({ what: `nobody: free on CPU ${pcp.cpu}'s per-CPU ${pcp.migratetype} order-${pcp.order} list`, refs: 0 });
+  if (freeHead < 0 && !pcp && !tail && !deviceFree && !hugeFree) {
     if (map !== 0 || m.flags.a[head]! & (1 << PG.lru) || hasHolder(k.pins, head, HOLD.ISOLATED) || hasHolder(k.pins, head, HOLD.MIGRATE_NEW)) {
       if (!anon) {
         const as = k.vm.spaces[mappingId(map)];
@@ -113,7 +122,7 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
     else mapping = `address_space of ${k.vm.spaces[mappingId(map)]?.name ?? '?'}`;
   }
   const unevictableLru = !tail && (m.flags.a[pfn]! & ((1 << PG.lru) | (1 << PG.unevictable))) === ((1 << PG.lru) | (1 << PG.unevictable));
-  const onList = !tail && !unevictableLru && (m.lruPrev.a[pfn] !== -1 || next !== -1 || k.lru.heads.a.includes(pfn) || freeHead === pfn);
+  const onList = !tail && !unevictableLru && (m.lruPrev.a[pfn] !== -1 || next !== -1 || k.lru.heads.a.includes(pfn) || freeHead === pfn || pcp?.head === pfn);
   const pbBits = k.pageblock.a[pfn >> PAGEBLOCK_ORDER]!;
   return {
     pfn,
@@ -137,6 +146,7 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
     folioOrder: large ? m.order.a[head]! : 0,
     buddyOrder: freeHead === pfn ? m.private_.a[pfn]! : null,
     pageblock: { start: pfn & ~((1 << PAGEBLOCK_ORDER) - 1), migratetype: MT_NAMES[get_pfnblock_migratetype(k, pfn)] ?? '?', skip: (pbBits & PB_COMPACT_SKIP) !== 0 },
+    ...(pcp ? { pcp } : {}),
     ...(huge ? { hugetlb: hugetlbDetail(k, head) } : {}),
   };
 }

@@ -16,6 +16,8 @@ import { NR_ZS, NS, ZS } from './vmstat';
 import { fileMapping, mappingIsAnon, mkMigrationEntry, mkPte, ptePresent, ptePfn, type Vma } from './vm';
 import { freeBlocks, type FreeBlock } from './testkit';
 import { HLIST, HPG, HS, hstateList } from './hugetlb-state';
+import { PCPV, PCPV_N, pcpIndex, pcpSlot } from './pcp-state';
+import { pcpPlace } from './pcp';
 
 const SPEC = { ...DEFAULT_POPULATE, seed: 3, nrPfns: 8192, processes: 4, files: 6, devicePages: 512 };
 const fresh = (): Kernel => populate(SPEC);
@@ -27,6 +29,14 @@ const freeOfOrder = (k: Kernel, pred: (b: FreeBlock & { zone: number }) => boole
   const b = allFree(k).find(pred);
   if (!b) throw new Error('populated kernel has no such free block');
   return b;
+};
+/** The blocks of the first pcp list that holds at least `n`. */
+const pcpList = (k: Kernel, n: number): number[] => {
+  for (let slot = 0; 2 * slot < k.pcp.lists.heads.a.length; slot++) {
+    const l = [...listPfns(k, k.pcp.lists, slot)];
+    if (l.length >= n) return l;
+  }
+  throw new Error(`no pcp list with ${n} blocks`);
 };
 const lruMember = (k: Kernel, lru: number): number => {
   const p = listPfns(k, k.lru, lru).next();
@@ -382,6 +392,42 @@ const CASES: readonly Case[] = [
     },
   },
   {
+    rule: 'pcp list links', what: 'a pcp block whose lru.prev does not point at its predecessor',
+    corrupt: (k) => {
+      const [, second] = pcpList(k, 2);
+      k.mem.lruPrev.a[second!] = second!;
+    },
+  },
+  {
+    rule: 'pcp page', what: 'a page on a pcp list with PG_dirty set', only: true,
+    corrupt: (k) => {
+      k.mem.flags.a[pcpList(k, 1)[0]!] = 1 << PG.dirty;
+    },
+  },
+  {
+    rule: 'pcp list tail', what: 'a pcp list whose tail pointer is stale', only: true,
+    corrupt: (k) => {
+      const l = pcpList(k, 2);
+      const p = pcpPlace(k, l[0]!)!;
+      k.pcp.lists.heads.a[2 * pcpSlot(p.zone, p.cpu, p.pindex) + 1] = l[0]!;
+    },
+  },
+  {
+    rule: 'pcp count', what: 'pcp->count one higher than the pages on the lists', only: true,
+    corrupt: (k) => {
+      const p = pcpPlace(k, pcpList(k, 1)[0]!)!;
+      k.pcp.v.a[pcpIndex(p.zone, p.cpu) * PCPV_N + PCPV.COUNT]!++;
+    },
+  },
+  {
+    rule: 'pcp list', what: 'a slab page marked as sitting on a pcp list', only: true,
+    corrupt: (k) => {
+      let p = 0;
+      while (k.mem.pageType.a[p] !== PGTY.slab) p++;
+      k.pcp.where.a[p] = 1;
+    },
+  },
+  {
     rule: 'node counter', what: 'NR_FILE_PAGES off by one', only: true,
     corrupt: (k) => {
       k.nstat.a[NS.NR_FILE_PAGES]!++;
@@ -401,6 +447,7 @@ describe('checkInvariants', () => {
     expect(allFree(base).some((b) => b.order === 1)).toBe(true);
     expect(() => largeMappedAnon(base)).not.toThrow();
     expect(() => cachedUnmapped(base)).not.toThrow();
+    expect(() => pcpList(base, 2)).not.toThrow();
   });
 
   it.each(CASES.map((c) => [c.rule, c.what, c] as const))('reports "%s" for %s', (rule, _what, c) => {

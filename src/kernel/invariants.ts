@@ -13,6 +13,8 @@ import { fileMapping, mappingId, mappingIsAnon, mappingIsFile, mappingIsMovable,
 import { GUP_PIN_COUNTING_BIAS, HOLD, hasHolder } from './pins';
 import { NO_LINK } from './memmap';
 import { HLIST, HPG, HS, HUGETLB_ORDER } from './hugetlb-state';
+import { NR_CPUS, NR_PCP_LISTS, PCPV, PCPV_N, pcpIndex, pcpSlot } from './pcp-state';
+import { pindex_to_order } from './pcp';
 
 export interface Violation {
   readonly rule: string;
@@ -78,6 +80,42 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
       freeOwner[i] = p;
     }
   }
+  // 1c. Per-CPU lists: each block a plain page with refcount 0, in its zone, marked with its list;
+  //     pcp->count equals the pages on the CPU's lists; no page is marked for a list it is not on.
+  let marked = 0;
+  for (let p = 0; p < nr; p++) if (k.pcp.where.a[p]) marked++;
+  let onPcp = 0;
+  for (const z of k.zones) {
+    for (let cpu = 0; cpu < NR_CPUS; cpu++) {
+      let pages = 0;
+      for (let pi = 0; pi < NR_PCP_LISTS; pi++) {
+        const o = pindex_to_order(pi);
+        const slot = pcpSlot(z.idx, cpu, pi);
+        let prev = NO_LINK;
+        for (let p = k.pcp.lists.heads.a[2 * slot]!; p !== NO_LINK; p = lruNext.a[p]!) {
+          if (k.mem.lruPrev.a[p] !== prev) { bad('pcp list links', `lru.prev of ${hex(p)} on a pcp list is ${hex(k.mem.lruPrev.a[p]!)}, expected ${hex(prev)}`, p); break; }
+          prev = p;
+          if (onList[p]) { bad('one list', `${hex(p)} is on more than one list`, p); break; }
+          onList[p] = 1;
+          if (pageType.a[p] !== PGTY.none || refcount.a[p] !== 0 || flags.a[p] !== 0) bad('pcp page', `${hex(p)} on cpu ${cpu}'s pcp list is not a plain page with refcount 0 and no flags`, p);
+          if (p & ((1 << o) - 1)) bad('alignment', `order-${o} pcp block at ${hex(p)} is not naturally aligned`, p);
+          if (pageZone(k, p) !== z.idx) bad('zone', `pcp block ${hex(p)} is not in zone ${z.name}`, p);
+          for (let i = p; i < p + (1 << o) && i < nr; i++) {
+            if (freeOwner[i] !== -1) bad('exactly one state', `${hex(i)} is on a pcp list and free or held elsewhere`, i);
+            if (k.pcp.where.a[i] !== slot + 1) bad('pcp list', `${hex(i)} is on pcp list ${slot} but marked ${k.pcp.where.a[i]! - 1}`, i);
+            freeOwner[i] = p;
+            onPcp++;
+          }
+          pages += 1 << o;
+        }
+        if (k.pcp.lists.heads.a[2 * slot + 1] !== prev) bad('pcp list tail', `tail of cpu ${cpu}'s ${z.name} pcp list ${pi} is wrong`);
+      }
+      const count = k.pcp.v.a[pcpIndex(z.idx, cpu) * PCPV_N + PCPV.COUNT]!;
+      if (count !== pages) bad('pcp count', `${z.name} cpu ${cpu}: pcp->count ${count}, its lists hold ${pages} pages`);
+    }
+  }
+  if (marked !== onPcp) bad('pcp list', `${marked} pages are marked as on a pcp list, the lists hold ${onPcp}`);
+
   for (let i = 0; i < nrFree.length; i++) {
     if (nrFree[i] !== k.nrFree.a[i]) bad('nr_free', `zone ${k.zones[Math.floor(i / NR_PAGE_ORDERS)]!.name} order ${i % NR_PAGE_ORDERS}: nr_free ${k.nrFree.a[i]} but ${nrFree[i]} blocks on the lists`);
   }
@@ -87,7 +125,7 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
   }
   // No two free buddies of one order may stay unmerged (unless types forbid it).
   for (let p = 0; p < nr; p++) {
-    if (freeOwner[p] !== p) continue;
+    if (freeOwner[p] !== p || pageType.a[p] !== PGTY.buddy) continue; // pcp blocks merge only when drained
     const o = private_.a[p]!;
     if (o >= MAX_PAGE_ORDER) continue;
     const b = p ^ (1 << o);

@@ -17,6 +17,7 @@ import { createFolioLists, type FolioLists } from './folio-lists';
 import { createCompactState, type CompactState } from './compaction-state';
 import { createDeviceState, type DeviceState } from './device-state';
 import { createHugetlbState, type HugetlbState } from './hugetlb-state';
+import { createPcpState, type PcpState } from './pcp-state';
 
 export interface ZoneSpec {
   readonly name: ZoneName;
@@ -41,6 +42,13 @@ export interface Kernel extends PageAccess, PageblockAccess {
   readonly pageblock: Store & { a: Uint8Array };
   /** zone->free_area[order].free_list[mt], slot = freeSlot(zone, order, mt). */
   readonly freeLists: ListHeads;
+  /** Per zone and CPU: the per-CPU page lists (zone->per_cpu_pageset). */
+  readonly pcp: PcpState;
+  /**
+   * smp_processor_id() of the code running now: set by the engine per task (not state: which
+   * CPU runs a task follows from the scenario).
+   */
+  cpu: number;
   /** zone->free_area[order].nr_free, slot = zone * NR_PAGE_ORDERS + order. */
   readonly nrFree: Store & { a: Int32Array };
   readonly zstat: Store & { a: Int32Array };
@@ -137,6 +145,8 @@ export function createKernel(layout: MemoryLayout): Kernel {
       heads: addStore(st, 'zone.free_area.free_list', new Int32Array(2 * nz * NR_PAGE_ORDERS * MIGRATE_TYPES).fill(-1), -1),
       counts: addStore(st, 'zone.free_area.free_list.count (model)', new Int32Array(nz * NR_PAGE_ORDERS * MIGRATE_TYPES)),
     },
+    pcp: createPcpState(st, nz, nr),
+    cpu: 0,
     nrFree: addStore(st, 'zone.free_area.nr_free', new Int32Array(nz * NR_PAGE_ORDERS)),
     zstat: addStore(st, 'zone.vm_stat', new Int32Array(nz * NR_ZS)),
     nstat: addStore(st, 'node.vm_stat', new Int32Array(NR_NS)),

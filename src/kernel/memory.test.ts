@@ -16,14 +16,16 @@ import { folio_mapcount } from './folio';
 import { checkInvariants } from './invariants';
 import { buddyinfo, freePageMap } from './procfs';
 import { createTestWorld, type TestWorld } from './testkit';
+import { drain_all_pages, pcpPlace, zonePcpPages } from './pcp';
 
 const has = (w: TestWorld, pfn: number, flag: number): boolean => (w.k.mem.flags.a[pfn]! & (1 << flag)) !== 0;
 const ref = (w: TestWorld, pfn: number): number => w.k.mem.refcount.a[pfn]!;
 const mapcountRaw = (w: TestWorld, pfn: number): number => w.k.mem.mapcount.a[pfn]!;
 const lruList = (w: TestWorld, lru: number): number[] => [...listPfns(w.k, w.k.lru, lru)];
-const totalFree = (w: TestWorld): number => w.k.zones.reduce((s, z) => s + zone_page_state(w.k, z.idx, ZS.NR_FREE_PAGES), 0);
+/** Free memory the allocator holds: the buddy lists (NR_FREE_PAGES) and the per-CPU lists. */
+const totalFree = (w: TestWorld): number => w.k.zones.reduce((s, z) => s + zone_page_state(w.k, z.idx, ZS.NR_FREE_PAGES) + zonePcpPages(w.k, z.idx), 0);
 const lruSize = (w: TestWorld, lru: number): number => w.k.zones.reduce((s, z) => s + zone_page_state(w.k, z.idx, ZS.NR_ZONE_INACTIVE_ANON + lru), 0);
-const isFree = (w: TestWorld, pfn: number): boolean => freePageMap(w.k)[pfn] === 1;
+const isFree = (w: TestWorld, pfn: number): boolean => freePageMap(w.k)[pfn] === 1 || pcpPlace(w.k, pfn) !== null;
 
 let w: TestWorld;
 beforeEach(() => {
@@ -109,13 +111,14 @@ describe('anonymous faults', () => {
     expect(checkInvariants(w.k)).toEqual([]);
   });
 
-  it('zapping the last PTE frees the folio back to the buddy allocator', () => {
+  it('zapping the last PTE frees the folio to this CPU\'s per-CPU list, not (yet) to the buddy lists', () => {
     const vma = w.procs[0]!.heap;
     const folio = do_anonymous_page(w.k, vma, 7);
     const free1 = totalFree(w);
     zap_pte(w.k, vma, 7);
     expect(ref(w, folio)).toBe(0);
-    expect(isFree(w, folio)).toBe(true);
+    expect(pcpPlace(w.k, folio)).toMatchObject({ head: folio, cpu: 0, order: 0 });
+    expect(freePageMap(w.k)[folio]).toBe(0); // not PageBuddy
     expect(totalFree(w)).toBe(free1 + 1);
     expect(lruList(w, LRU.INACTIVE_ANON)).toEqual([]);
     expect(w.k.mem.flags.a[folio]).toBe(0);
@@ -250,6 +253,7 @@ describe('exit_mmap and reclaim', () => {
     const f = w.files[0]!;
     for (let i = 0; i < f.pages.a.length; i++) if (f.pages.a[i]! >= 0) expect(reclaim_clean_folio(w.k, f.pages.a[i]!)).toBe(true);
     expect(totalFree(w)).toBe(free0);
+    drain_all_pages(w.k, null); // pcp pages merge only once drained
     expect(buddyinfo(w.k)).toBe(before); // every buddy merged back: the same maximal blocks
     expect(checkInvariants(w.k)).toEqual([]);
   });

@@ -6,6 +6,7 @@
 // refill. Unmovable allocations made along the way stay where they landed, which is what
 // fragments memory, as on a real machine (compare reference/real-kernel/*/before.buddyinfo).
 
+import { decay_pcp_idle } from './pcp';
 import { createPrng, type Prng } from './prng';
 import { createKernel, defaultLayout, pageZone, pfnValid, ramEnd, type Kernel, type MemoryLayout } from './kernel';
 import { MAX_PAGE_ORDER } from './zone';
@@ -368,6 +369,8 @@ export function populate(spec: PopulateSpec, layout: MemoryLayout = defaultLayou
     fill(w, spec.anon * nr);
   }
   forkSome(w);
+  // Uptime after the work: the vmstat worker has decayed every pcp->high to high_min (decay_pcp_high).
+  decay_pcp_idle(k);
   rehash(k.st);
   return k;
 }

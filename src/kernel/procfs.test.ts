@@ -9,7 +9,8 @@ import { KPF, PG } from './flags';
 import { createKernel, defaultLayout, freeSlot, pageZone, type Kernel, type MemoryLayout } from './kernel';
 import { listAddTail } from './list';
 import { setPageFlag, setPageMapping } from './memmap';
-import { buddyinfo, dumpKpage, freePageMap, kpagecount, pagetypeinfo, stable_page_flags } from './procfs';
+import { buddyinfo, dumpKpage, freePageMap, kpagecount, pagetypeinfo, stable_page_flags, zoneinfo } from './procfs';
+import { pcpPlace, zonePcpPages } from './pcp';
 import { DEFAULT_POPULATE, boot, populate } from './populate';
 import { MIGRATE_TYPES, MT, MT_NAMES, NR_PAGE_ORDERS, PAGEBLOCK_NR_PAGES, PB_MIGRATE_ISOLATE, setPageblockBits } from './zone';
 import { put } from './store';
@@ -264,5 +265,21 @@ describe('kpageflags of our state', () => {
     const rebuilt = buddyinfoFromKpageflags(dumpKpage(k).kpageflags, k.zones);
     expect(rebuilt).toEqual(parseBuddyinfo(buddyinfo(k)).map((z) => z.counts));
     expect(rebuilt[1]!.reduce((a, b) => a + b, 0)).toBeGreaterThan(100); // a fragmented state, not a trivial one
+  });
+});
+
+describe('zoneinfo pagesets', () => {
+  it('prints each CPU\'s count, high and batch in zoneinfo_show_print()\'s layout, and kpageflags reads a pcp page as 0', () => {
+    const k = populate({ ...DEFAULT_POPULATE, seed: 3, nrPfns: 8192 });
+    const text = zoneinfo(k);
+    const m = [...text.matchAll(/ {4}cpu: (\d+)\n {14}count: (\d+)\n {14}high: {2}(\d+)\n {14}batch: (\d+)\n/g)];
+    expect(m.map((x) => Number(x[1]))).toEqual([0, 1, 0, 1]); // DMA and DMA32, two CPUs each
+    const counts = m.map((x) => Number(x[2]));
+    expect(counts[0]! + counts[1]!).toBe(zonePcpPages(k, 0));
+    expect(counts[2]! + counts[3]!).toBe(zonePcpPages(k, 1));
+    let pcpPfn = -1;
+    for (let p = 0; p < k.mem.nr && pcpPfn < 0; p++) if (pcpPlace(k, p)) pcpPfn = p;
+    expect(pcpPfn).toBeGreaterThanOrEqual(0);
+    expect(stable_page_flags(k, pcpPfn, freePageMap(k))).toBe(0n);
   });
 });

@@ -1,11 +1,15 @@
 // The /proc views of the simulated kernel, in the kernel's exact text formats: buddyinfo
-// (frag_show_print), pagetypeinfo (pagetypeinfo_show), and the binary kpageflags / kpagecount
+// (frag_show_print), pagetypeinfo (pagetypeinfo_show), zoneinfo (in part), and the binary kpageflags / kpagecount
 // (stable_page_flags() and kpagecount_read() in fs/proc/page.c).
 
 import { KPF, KPF_COPIED, PG, PGTY } from './flags';
 import { freeSlot, pfnValid, type Kernel } from './kernel';
 import { MIGRATE_TYPES, MT_NAMES, NR_PAGE_ORDERS, PAGEBLOCK_NR_PAGES, PAGEBLOCK_ORDER, get_pfnblock_migratetype } from './zone';
 import { mappingIsAnon } from './vm';
+import { NR_CPUS } from './pcp-state';
+import { pcpCount, pcpHigh, pcpSettings } from './pcp';
+import { zoneWatermarks } from './watermark';
+import { ZS, zone_page_state } from './vmstat';
 
 const pad = (s: string | number, w: number): string => String(s).padStart(w);
 
@@ -17,6 +21,26 @@ export function buddyinfo(k: Kernel): string {
     out += `Node 0, zone ${pad(z.name, 8)} `;
     for (let o = 0; o < NR_PAGE_ORDERS; o++) out += `${pad(k.nrFree.a[z.idx * NR_PAGE_ORDERS + o]!, 6)} `;
     out += '\n';
+  }
+  return out;
+}
+
+// mm/vmstat.c: zoneinfo_show_print() — the free pages, watermarks and the per-CPU pagesets
+// (count, high, batch per CPU). Per-node stats, vm event counters and the per-CPU vm stats
+// threshold are not printed.
+export function zoneinfo(k: Kernel): string {
+  let out = '';
+  const wm = zoneWatermarks(k);
+  for (const z of k.zones) {
+    if (z.name === 'Device') continue;
+    const w = wm[z.idx]!;
+    out += `Node 0, zone ${pad(z.name, 8)}\n  pages free     ${zone_page_state(k, z.idx, ZS.NR_FREE_PAGES)}\n`;
+    out += `        min      ${w.min}\n        low      ${w.low}\n        high     ${w.high}\n`;
+    out += `        spanned  ${z.end - z.start}\n        managed  ${w.managed}\n  pagesets\n`;
+    for (let cpu = 0; cpu < NR_CPUS; cpu++) {
+      out += `    cpu: ${cpu}\n              count: ${pcpCount(k, z.idx, cpu)}\n              high:  ${pcpHigh(k, z.idx, cpu)}\n              batch: ${pcpSettings(k, z.idx).batch}\n`;
+    }
+    out += `  start_pfn:           ${z.start}\n`;
   }
   return out;
 }

@@ -19,6 +19,7 @@ export function buildView(k: Kernel, out: Uint8Array): void {
   const f = flags.a, t = pageType.a, next = lruNext.a, ord = order.a, priv = private_.a;
   const nr = k.mem.nr;
   const held = heldFolios(k);
+  const pcp = k.pcp.where.a;
   for (let pfn = 0; pfn < nr;) {
     if (!pfnValid(k, pfn)) {
       out[pfn++] = StateClass.Hole;
@@ -28,6 +29,10 @@ export function buildView(k: Kernel, out: Uint8Array): void {
       const n = 1 << priv[pfn]!;
       out.fill(FREE_BY_MT[get_pfnblock_migratetype(k, pfn)] ?? StateClass.FreeMovable, pfn, pfn + n);
       pfn += n;
+      continue;
+    }
+    if (pcp[pfn]) {
+      out[pfn++] = StateClass.PcpFree;
       continue;
     }
     const head = next[pfn]! <= -2 ? -next[pfn]! - 2 : pfn;
@@ -106,6 +111,7 @@ export function classOf(k: Kernel, pfn: number, held: HeldFolios): StateClass {
     const head = pfn & ~((1 << o) - 1);
     if (t[head] === PGTY.buddy && priv[head]! >= o) return FREE_BY_MT[get_pfnblock_migratetype(k, head)] ?? StateClass.FreeMovable;
   }
+  if (k.pcp.where.a[pfn]) return StateClass.PcpFree;
   const next = k.mem.lruNext.a[pfn]!;
   return usedClass(k, next <= -2 ? -next - 2 : pfn, held);
 }

@@ -124,6 +124,11 @@ function Fields({ d }: { readonly d: PageDetail }) {
           {d.buddyOrder !== null && <span className="muted"> (buddy order)</span>}
           {d.hugetlb && d.folioHead === d.pfn && d.hugetlb.flags.map((f) => <code key={f} className="flag">{f}</code>)}
         </Row>
+        {d.pcp && (
+          <Row name="pcp" title="zone->per_cpu_pageset: which CPU's per-CPU page list holds this free page, and which of its lists (migratetype, order)">
+            {d.pcp.state}
+          </Row>
+        )}
         {d.hugetlb && (
           <Row name="hstate" title="the 2 MiB hstate: where this hugetlb folio is, and the pool's counters (/proc/meminfo's HugePages_*)">
             {d.hugetlb.state} <span className="muted">· {d.hugetlb.pool}</span>
