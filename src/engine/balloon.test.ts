@@ -25,7 +25,8 @@ import { checkSteps } from './steps.testkit';
 const SMALL_MACHINE = { memory: { pfns: 8192 }, seed: 7, populate: { processes: 6, files: 12 } } as const;
 
 /** Back in the allocator: a buddy block, or (orders 0-3) on the freeing CPU's per-CPU list. */
-const freed = (k: Kernel, pfn: number): boolean => { const d = inspectPage(k, pfn); return d.pageType === 'buddy' || d.pcp !== undefined; };
+/** Free: inside a buddy block (head or not: a freed page may have merged) or on a per-CPU list. */
+const freed = (k: Kernel, pfn: number): boolean => freePageMap(k)[pfn] === 1 || inspectPage(k, pfn).pcp !== undefined;
 
 const kpf = (...bits: number[]): bigint => bits.reduce((a, b) => a | (1n << BigInt(b)), 0n);
 

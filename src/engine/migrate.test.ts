@@ -212,7 +212,7 @@ describe('thp-split: no destination of the folio order', () => {
     const done = steps.find((x) => x.fn === '__split_unmapped_folio')!;
     expect(done.after[0]).toMatchObject({ refcount: 1, mapcount: 0 });
     const end = steps.find((x) => x.trace.some((t) => t.startsWith('mm_migrate_pages:')))!;
-    expect(end.trace[0]).toBe('mm_migrate_pages: nr_succeeded=512 nr_failed=0 nr_thp_succeeded=0 nr_thp_failed=1 nr_thp_split=1 nr_split=1 mode=MIGRATE_SYNC reason=syscall_or_cpuset');
+    expect(end.trace.find((t) => t.startsWith('mm_migrate_pages:'))).toBe('mm_migrate_pages: nr_succeeded=512 nr_failed=0 nr_thp_succeeded=0 nr_thp_failed=1 nr_thp_split=1 nr_split=1 mode=MIGRATE_SYNC reason=syscall_or_cpuset');
     // Every piece found an order-0 destination in DMA and was remapped; migrate_pages() returns 0
     // because the from list ended empty.
     expect(end.result).toBe('0');
@@ -228,7 +228,7 @@ describe('migrate-process: migrate_pages(2) over a whole process', () => {
     const pages = isolated.reduce((n, x) => n + (x.pfns[0]!.nr ?? 1), 0);
     const ends = steps.filter((x) => x.trace.some((t) => t.startsWith('mm_migrate_pages:')));
     expect(ends).toHaveLength(1);
-    const m = /nr_succeeded=(\d+) nr_failed=(\d+)/.exec(ends[0]!.trace[0]!)!;
+    const m = /nr_succeeded=(\d+) nr_failed=(\d+)/.exec(ends[0]!.trace.find((t) => t.startsWith('mm_migrate_pages:'))!)!;
     expect(Number(m[1]) + Number(m[2])).toBe(pages);
     // NR_MAX_BATCHED_MIGRATION: each batch's first unmap pass covers at most 512 pages' worth of folios.
     for (const b of steps.filter((x) => x.fn === 'migrate_pages_batch' && / pass 1 of /.test(x.text))) {
