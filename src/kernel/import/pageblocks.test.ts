@@ -64,7 +64,7 @@ describe('pageblocks wholly reserved by memblock', () => {
 // finds suitable, from the top of DMA32 down. A block passed over between two traced ones was
 // unsuitable: not Movable, or starting with a free block of pageblock order.
 const REF = fileURLToPath(new URL('../../../../shared/reference/', import.meta.url));
-const CAPTURES = ['real-kernel/fragmented-compact', 'real-kernel-6.12/fragmented-compact'].filter((c) => existsSync(`${REF}${c}/trace.txt.gz`));
+const CAPTURES = ['real-kernel', 'real-kernel-6.12'].flatMap((f) => ['fragmented-compact', 'balloon-compact'].map((c) => `${f}/${c}`)).filter((c) => existsSync(`${REF}${c}/trace.txt.gz`));
 
 describe.skipIf(CAPTURES.length === 0)('the imported pageblock types against the real free scanner', () => {
   test.each(CAPTURES)('%s: every pageblock of DMA32 the real free scanner passed over is unsuitable here too, and every one it scanned is suitable', (name) => {
@@ -77,8 +77,8 @@ describe.skipIf(CAPTURES.length === 0)('the imported pageblock types against the
     const trace = gunzipSync(readFileSync(dir + 'trace.txt.gz')).toString().split('\n');
     const begins = trace.map((l, i) => (l.includes('mm_compaction_begin:') ? i : -1)).filter((i) => i >= 0);
     expect(begins.length).toBe(2);
-    // The DMA32 run's first 40 free-scanner lines: the blocks the top of the zone is made of.
-    const scanned = trace.slice(begins[1]).map((l) => /mm_compaction_isolate_freepages: range=\((0x[0-9a-f]+) ~/.exec(l)?.[1]).filter((x) => x !== undefined).slice(0, 40).map((x) => Number(x) >> PAGEBLOCK_ORDER);
+    // Every pageblock the DMA32 run's free scanner went through, down to where the scanners met.
+    const scanned = trace.slice(begins[1]).map((l) => /mm_compaction_isolate_freepages: range=\((0x[0-9a-f]+) ~/.exec(l)?.[1]).filter((x) => x !== undefined).map((x) => Number(x) >> PAGEBLOCK_ORDER);
     const top = (k.zones[1]!.end - 1) >> PAGEBLOCK_ORDER;
     const suitable = (b: number): boolean => {
       const pfn = b << PAGEBLOCK_ORDER;
