@@ -46,9 +46,10 @@ describe('pageblocks wholly reserved by memblock', () => {
 
   test('the deferred one is the Unmovable block: deferred_free_pages() never typed it', () => {
     const given: (GivenPagetypes | null)[] = [null, { blocks: blocks(1, 0), free: none() }];
-    const { mt } = choosePageblockTypes(nr >> PAGEBLOCK_ORDER, zones, new Uint8Array(nr), cls, free, given);
+    const { mt, notes } = choosePageblockTypes(nr >> PAGEBLOCK_ORDER, zones, new Uint8Array(nr), cls, free, given);
     expect(mt[high >> PAGEBLOCK_ORDER]).toBe(MT.UNMOVABLE);
     expect(mt[low >> PAGEBLOCK_ORDER]).toBe(MT.MOVABLE);
+    expect(notes.filter((n) => n.startsWith('zone DMA32'))).toEqual(['zone DMA32: 1 pageblock starting with reserved memory above first_deferred_pfn 0x10000 taken as Unmovable (boot left them so before 6.18\'s __init_page_from_nid())']);
   });
 
   test('another type takes it last: boot left it Unmovable, not Reclaimable', () => {

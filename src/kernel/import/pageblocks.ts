@@ -26,6 +26,7 @@ import { MAX_PAGE_ORDER, MIGRATE_TYPES, MT, MT_NAMES, NR_PAGE_ORDERS, PAGEBLOCK_
 import type { ZoneSpec } from '../kernel';
 import type { FreeBlocks } from './freeblocks';
 import { PAGES_PER_SECTION } from './layout';
+const hex = (n: number): string => `0x${n.toString(16)}`;
 import { C, isUnmovableClass } from './scan';
 
 /** Unmovable pages (1/16 of a pageblock) that make a block Unmovable when no pagetypeinfo is given. */
@@ -191,6 +192,8 @@ export function choosePageblockTypes(
     units.forEach((u, i) => {
       for (const b of u.blocks) mt[b] = type[i]!;
     });
+    const boot = units.reduce((n, u, i) => n + (type[i] === MT.UNMOVABLE ? u.bootUnmovable : 0), 0);
+    if (boot > 0) notes.push(`zone ${z.name}: ${boot} pageblock${boot === 1 ? '' : 's'} starting with reserved memory above first_deferred_pfn ${hex(deferred)} taken as Unmovable (boot left them so before 6.18's __init_page_from_nid())`);
     if (left > 0) notes.push(`zone ${z.name}: the free lists per type could not be matched exactly (${left} free block${left === 1 ? '' : 's'} on another type's list than pagetypeinfo says${unmet.length ? `; ${unmet.join('; ')}` : ''})`);
   });
   return { mt, notes };
