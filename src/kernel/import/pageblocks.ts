@@ -5,9 +5,18 @@
 //   it can explain. For each non-Movable type, smallest first, blocks are chosen to cover its
 //   free lists exactly — highest order first, a block whose signature fits what is still needed,
 //   the one holding most unmovable pages among equals — then its remaining count is filled with
-//   blocks that hold no free pages, most unmovable pages first. Everything else is Movable.
+//   blocks that hold no free pages, most unmovable pages first; for Unmovable, the blocks boot
+//   left Unmovable come first (other types take them last). Everything else is Movable.
+//   Boot left a block Unmovable when, with deferred struct page init, it starts with
+//   memblock-reserved memory above first_deferred_pfn: kernels before the change that gives every
+//   reserved pageblock MIGRATE_MOVABLE (6.18's __init_page_from_nid() does) set the type only in
+//   deferred_free_pages(), for blocks whose first page was free, so such a block kept type 0. The
+//   6.1 and 6.12 captures' free scanners pass over the memmap's blocks at the top of DMA32. Its
+//   reserved pages count as unmovable. On a 6.18 dump such a block may be taken as Unmovable when
+//   it is Movable; it holds no free page, so only the free scanner's stride notices.
 // - Without it, a rule: a pageblock holding at least UNMOVABLE_THRESHOLD unmovable kernel pages
-//   (slab, page tables, unflagged or non-LRU compound allocations) is Unmovable, else Movable
+//   (slab, page tables, unflagged or non-LRU compound allocations, and reserved pages where boot
+//   left the block Unmovable, as below) is Unmovable, else Movable
 //   (boot marks every block Movable; only fallback allocations of unmovable pages retype one).
 //   Reclaimable slab cannot be told from unmovable slab in kpageflags, so no block is Reclaimable.
 // A free order-10 block spans two pageblocks: they get one type (__free_one_page retypes the
@@ -16,7 +25,9 @@
 import { MAX_PAGE_ORDER, MIGRATE_TYPES, MT, MT_NAMES, NR_PAGE_ORDERS, PAGEBLOCK_NR_PAGES, PAGEBLOCK_ORDER } from '../zone';
 import type { ZoneSpec } from '../kernel';
 import type { FreeBlocks } from './freeblocks';
-import { isUnmovableClass } from './scan';
+import { PAGES_PER_SECTION } from './layout';
+const hex = (n: number): string => `0x${n.toString(16)}`;
+import { C, isUnmovableClass } from './scan';
 
 /** Unmovable pages (1/16 of a pageblock) that make a block Unmovable when no pagetypeinfo is given. */
 export const UNMOVABLE_THRESHOLD = 32;
@@ -32,6 +43,8 @@ interface Unit {
   readonly sig: Int32Array;
   readonly unmov: number;
   readonly freePages: number;
+  /** Its pageblocks that boot left Unmovable (see the head comment). */
+  readonly bootUnmovable: number;
 }
 
 /** The pageblocks /proc/pagetypeinfo counts for a zone: one per pageblock step from zone_start_pfn, if online. */
@@ -41,13 +54,33 @@ export function countedBlocks(z: ZoneSpec, hole: Uint8Array): number[] {
   return out;
 }
 
-function unitsOf(z: ZoneSpec, zi: number, hole: Uint8Array, cls: Uint8Array, free: FreeBlocks): Unit[] {
+/**
+ * mm/mm_init.c: defer_init() — with CONFIG_DEFERRED_STRUCT_PAGE_INIT, boot initialises the node's
+ * highest zone only up to the first section boundary after one section's worth of pages (holes
+ * not counted); from there on, pages are initialised later, the free ranges by deferred_free_pages().
+ * The model has one node, so the highest zone is the last. Infinity when that zone is too small.
+ */
+export function firstDeferredPfn(zones: readonly ZoneSpec[], hole: Uint8Array): number {
+  const z = zones[zones.length - 1];
+  if (!z) return Infinity;
+  let initialised = 0;
+  for (let pfn = z.start; pfn < z.end; pfn++) {
+    if (hole[pfn]) continue;
+    initialised++;
+    if (initialised > PAGES_PER_SECTION && (pfn & (PAGES_PER_SECTION - 1)) === 0) return pfn;
+  }
+  return Infinity;
+}
+
+function unitsOf(z: ZoneSpec, zi: number, hole: Uint8Array, cls: Uint8Array, free: FreeBlocks, deferred: number): Unit[] {
   const blocks = countedBlocks(z, hole);
   const unitOf = new Map<number, Unit>();
   const units: Unit[] = [];
+  const bootUnmovable = (b: number): boolean => b << PAGEBLOCK_ORDER >= deferred && cls[b << PAGEBLOCK_ORDER] === C.RESERVED;
   const unmovIn = (b: number): number => {
+    const boot = bootUnmovable(b);
     let n = 0;
-    for (let p = b << PAGEBLOCK_ORDER, e = p + PAGEBLOCK_NR_PAGES; p < e; p++) if (isUnmovableClass(cls[p]!)) n++;
+    for (let p = b << PAGEBLOCK_ORDER, e = p + PAGEBLOCK_NR_PAGES; p < e; p++) if (isUnmovableClass(cls[p]!) || (boot && cls[p] === C.RESERVED)) n++;
     return n;
   };
   // Order-10 blocks join their two pageblocks into one unit.
@@ -57,7 +90,10 @@ function unitsOf(z: ZoneSpec, zi: number, hole: Uint8Array, cls: Uint8Array, fre
   for (const b of blocks) {
     if (unitOf.has(b)) continue;
     const bs = joined.has(b) && counted.has(b + 1) ? [b, b + 1] : [b];
-    const u: Unit = { blocks: bs, sig: new Int32Array(NR_PAGE_ORDERS), unmov: bs.reduce((s, x) => s + unmovIn(x), 0), freePages: 0 };
+    const u: Unit = {
+      blocks: bs, sig: new Int32Array(NR_PAGE_ORDERS), unmov: bs.reduce((s, x) => s + unmovIn(x), 0), freePages: 0,
+      bootUnmovable: bs.filter(bootUnmovable).length,
+    };
     for (const x of bs) unitOf.set(x, u);
     units.push(u);
   }
@@ -84,8 +120,9 @@ export function choosePageblockTypes(
 ): PageblockTypes {
   const mt = new Uint8Array(nrBlocks).fill(MT.MOVABLE);
   const notes: string[] = [];
+  const deferred = firstDeferredPfn(zones, hole);
   zones.forEach((z, zi) => {
-    const units = unitsOf(z, zi, hole, cls, free);
+    const units = unitsOf(z, zi, hole, cls, free, deferred);
     const g = given?.[zi] ?? null;
     if (!g) {
       let n = 0;
@@ -140,7 +177,8 @@ export function choosePageblockTypes(
       // Phase 2: the rest of this type's pageblocks hold no free pages (else the lists would say so).
       if (slots > 0) {
         const rest = units.map((_, i) => i).filter((i) => type[i] === -1 && units[i]!.blocks.length <= slots);
-        rest.sort((a, b) => (units[a]!.freePages === 0 ? 0 : 1) - (units[b]!.freePages === 0 ? 0 : 1) || units[b]!.unmov - units[a]!.unmov || units[a]!.freePages - units[b]!.freePages);
+        const boot = (i: number): number => (t === MT.UNMOVABLE ? -units[i]!.bootUnmovable : units[i]!.bootUnmovable);
+        rest.sort((a, b) => (units[a]!.freePages === 0 ? 0 : 1) - (units[b]!.freePages === 0 ? 0 : 1) || boot(a) - boot(b) || units[b]!.unmov - units[a]!.unmov || units[a]!.freePages - units[b]!.freePages);
         for (const i of rest) {
           if (slots <= 0) break;
           if (units[i]!.blocks.length > slots) continue;
@@ -154,6 +192,8 @@ export function choosePageblockTypes(
     units.forEach((u, i) => {
       for (const b of u.blocks) mt[b] = type[i]!;
     });
+    const boot = units.reduce((n, u, i) => n + (type[i] === MT.UNMOVABLE ? u.bootUnmovable : 0), 0);
+    if (boot > 0) notes.push(`zone ${z.name}: ${boot} pageblock${boot === 1 ? '' : 's'} starting with reserved memory above first_deferred_pfn ${hex(deferred)} taken as Unmovable (boot left them so before 6.18's __init_page_from_nid())`);
     if (left > 0) notes.push(`zone ${z.name}: the free lists per type could not be matched exactly (${left} free block${left === 1 ? '' : 's'} on another type's list than pagetypeinfo says${unmet.length ? `; ${unmet.join('; ')}` : ''})`);
   });
   return { mt, notes };
