@@ -51,7 +51,18 @@ test('Footprint: the variants side by side, from the session shown; Escape close
   await expect(panel.getByTestId('footprint-pages')).toHaveText(['16', '16', '16', '16']);
   await expect(panel.getByTestId('footprint-atomics')).toHaveText(['6', '6', '0', '6']);
   await expect(table.locator('td[data-variant="no-refcount"][data-field="_refcount"]')).toHaveText('1 / 0');
+  // While the page was PageOffline: the no-refcount design touches neither _refcount nor lru (the
+  // read above is the allocator's bad-page check of the freed page); 6.18 does 4 of its 6 atomics
+  // there, 6.12 2 (balloon_page_delete() ends PageOffline during the migration).
+  await panel.getByRole('button', { name: 'PageOffline', exact: true }).click();
+  await expect(table).toHaveAttribute('data-split', 'offline');
+  await expect(table.locator('td[data-variant="no-refcount"][data-field="_refcount"]')).toHaveText('·');
+  await expect(table.locator('td[data-variant="no-refcount"][data-field="lru"]')).toHaveText('·');
+  await expect(table.locator('td[data-variant="no-refcount"][data-field="page_type"]')).not.toHaveText('·');
+  await expect(panel.getByTestId('footprint-atomics')).toHaveText(['4', '2', '0', '4']);
   await page.screenshot({ path: info.outputPath('footprint.png') });
+  await panel.getByRole('button', { name: 'free (PageBuddy)' }).click();
+  await expect(table.locator('td[data-variant="no-refcount"][data-field="lru"]')).toHaveText('4 / 4');
   // The session is untouched: still step 40.
   await expect(app(page)).toHaveAttribute('data-step', '40');
   await page.keyboard.press('Escape');
