@@ -13,6 +13,10 @@ import { hex } from './step';
 import { HLIST, HPG, HS, hstateList, hugetlbCounter } from './hugetlb-state';
 import { hpgNames } from './hugetlb';
 import { folio_entire_mapcount } from './hugetlb-fault';
+import { FOLIO_LIST_NAMES, type FolioListKind } from './folio-lists';
+import { LRU_NAMES } from './lru';
+import { NR_PAGE_ORDERS, MIGRATE_TYPES } from './zone';
+import type { ListHeads } from './list';
 
 export interface Holder {
   readonly what: string;
@@ -37,7 +41,8 @@ export interface PageDetail {
   readonly mapping: string;
   readonly index: number;
   readonly private: number;
-  readonly lru: { readonly prev: number; readonly next: number } | null;
+  /** The lru links and the list they thread (named as the kernel names it); null when on none. */
+  readonly lru: { readonly prev: number; readonly next: number; readonly list: string } | null;
   readonly folioHead: number;
   readonly folioOrder: number;
   readonly buddyOrder: number | null;
@@ -110,7 +115,7 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
     if (anon) mapping = `anon_vma #${mappingId(map)} | FOLIO_MAPPING_ANON`;
     else mapping = `address_space of ${k.vm.spaces[mappingId(map)]?.name ?? '?'}`;
   }
-  const onList = !tail && (m.lruPrev.a[pfn] !== -1 || next !== -1 || k.lru.heads.a.includes(pfn) || freeHead === pfn);
+  const list = tail ? null : listOf(k, pfn);
   const pbBits = k.pageblock.a[pfn >> PAGEBLOCK_ORDER]!;
   return {
     pfn,
@@ -128,13 +133,44 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
     mapping,
     index: m.index.a[head]!,
     private: m.private_.a[pfn]!,
-    lru: onList ? { prev: m.lruPrev.a[pfn]!, next } : null,
+    lru: list === null ? null : { prev: m.lruPrev.a[pfn]!, next, list },
     folioHead: head,
     folioOrder: large ? m.order.a[head]! : 0,
     buddyOrder: freeHead === pfn ? m.private_.a[pfn]! : null,
     pageblock: { start: pfn & ~((1 << PAGEBLOCK_ORDER) - 1), migratetype: MT_NAMES[get_pfnblock_migratetype(k, pfn)] ?? '?', skip: (pbBits & PB_COMPACT_SKIP) !== 0 },
     ...(huge ? { hugetlb: hugetlbDetail(k, head) } : {}),
   };
+}
+
+/**
+ * The list whose lru links thread `pfn`, named as the kernel names it, or null when it is on none.
+ * Walks back to the list's first entry and finds the head that points at it (an inspection, so
+ * the walk's cost does not matter; a page alone on a list has no links, only its head points at it).
+ */
+function listOf(k: Kernel, pfn: number): string | null {
+  const m = k.mem;
+  let first = pfn;
+  for (let i = 0; i < m.nr && m.lruPrev.a[first]! >= 0; i++) first = m.lruPrev.a[first]!;
+  const slotOf = (l: ListHeads): number => {
+    const h = l.heads.a;
+    for (let s = 0; s < h.length; s += 2) if (h[s] === first) return s / 2;
+    return -1;
+  };
+  let s = slotOf(k.freeLists);
+  if (s >= 0) {
+    const mt = s % MIGRATE_TYPES;
+    const order = Math.floor(s / MIGRATE_TYPES) % NR_PAGE_ORDERS;
+    const zone = Math.floor(s / MIGRATE_TYPES / NR_PAGE_ORDERS);
+    return `free_area[${order}].free_list[${MT_NAMES[mt] ?? mt}] (zone ${k.zones[zone]?.name ?? zone})`;
+  }
+  if ((s = slotOf(k.lru)) >= 0) return `lruvec->lists[LRU_${(LRU_NAMES[s] ?? String(s)).toUpperCase()}]`;
+  if ((s = slotOf(k.lists)) >= 0) return FOLIO_LIST_NAMES[k.lists.kind.a[s] as FolioListKind] ?? 'a private folio list';
+  if (slotOf(k.balloon.list) >= 0) return 'balloon_dev_info->pages';
+  if ((s = slotOf(k.compact.free)) >= 0) return `cc->freepages[${s % NR_PAGE_ORDERS}]: free pages compaction isolated as targets`;
+  if ((s = slotOf(k.hugetlb.lists)) >= 0) return s === HLIST.FREE ? 'hugepage_freelists' : 'hugepage_activelist';
+  if (slotOf(k.device.free) >= 0) return 'mdevice->free_pages: the device driver\'s free device pages';
+  if (m.lruPrev.a[pfn] !== -1 || m.lruNext.a[pfn] !== -1) return 'a list the inspector cannot name';
+  return null;
 }
 
 /** A hugetlb folio's HPG_* flags and where the hstate has it (hugetlb.ts). */

@@ -16,6 +16,7 @@ import { page_has_movable_ops } from './balloon';
 import { mappingIsMovable } from './vm';
 import { mod_node_page_state, NS } from './vmstat';
 import { alloc_hugetlb_folio_nodemask } from './hugetlb';
+import { FOLIO_LIST } from './folio-lists';
 
 // mm/migrate.c: alloc_migration_target() for one node: same order, GFP_HIGHUSER_MOVABLE (a large
 // folio gets __GFP_COMP and comes back large_rmappable), limited to `zone` and below; a hugetlb
@@ -47,7 +48,7 @@ export interface MigrateSpec {
 // mm/migrate.c: do_pages_move() / do_move_pages_to_node() for a list of PFNs: isolate each
 // folio (isolate_folio_to_list), migrate_pages(), putback_movable_pages() for what is left.
 export function* migrate_pfns_path(k: Kernel, spec: MigrateSpec, who: string): Steps<number> {
-  const from = newFolioList(k);
+  const from = newFolioList(k, FOLIO_LIST.pagelist);
   const seen = new Set<number>();
   for (const pfn of spec.pfns) {
     if (pfn < 0 || pfn >= k.mem.nr) {
