@@ -75,3 +75,19 @@ test('Footprint: the variants side by side, from the session shown; Escape close
   await expect(panel).toContainText('migrates no page');
   expect(errors).toEqual([]);
 });
+
+test('no-refcount: a frozen page isolated by test-and-set is counted as isolated and is no refcount error', async ({ page }) => {
+  const errors = consoleErrors(page);
+  // Step 36: the migrator's test-and-set of PG_movable_ops_isolated on 0x1003 succeeds.
+  await openLink(page, '/#preset=balloon-migrate-no-refcount&step=36&pfn=4099');
+  await expect(page.getByLabel('Narration')).toContainText('test-and-set of PG_movable_ops_isolated on 0x1003 succeeds');
+  const dev = page.getByTestId('balloon-device');
+  await expect(dev).toContainText('PG_movable_ops_isolated');
+  await expect(dev.getByTestId('balloon-isolated')).toHaveText('1');
+  await idle(page);
+  await expect(page.getByTestId('inspector-refcount')).toHaveText('0');
+  await expect(page.getByTestId('inspector-expected')).toHaveText('(expected from holders: 0)');
+  await expect(page.getByTestId('inspector-holders')).toContainText("the balloon's PFN array, with no reference (frozen)");
+  await expect(page.getByTestId('inspector-refcount')).not.toHaveClass(/mismatch/);
+  expect(errors).toEqual([]);
+});

@@ -1,10 +1,11 @@
-// The page inspector (kernel/inspect.ts) at steps of presets: which list a page's lru links thread.
+// The page inspector (kernel/inspect.ts) at steps of presets: which list a page's lru links thread,
+// and what a frozen balloon page of the no-refcount design is held by.
 import { describe, expect, test } from 'vitest';
 import { inspectPage } from '../kernel/inspect';
 import { balloonState } from '../kernel/balloon';
 import { findPreset } from './presets';
 import { openSession, type Session } from './session';
-import { currentStep, seek } from './timeline';
+import { allSteps, currentStep, runToEnd, seek } from './timeline';
 
 function at(preset: string, step: number): Session {
   const s = openSession(findPreset(preset)!.scenario);
@@ -43,5 +44,22 @@ describe('the list a page is threaded on', () => {
     }
     const src = st!.pfns.find((p) => p.role === 'src')!.pfn;
     expect(inspectPage(s.k, src).lru!.list).toMatch(/^cc->migratepages/);
+  });
+});
+
+describe('the no-refcount design in the inspector', () => {
+  test('a frozen PageOffline page is held by the PFN array with no reference, isolated by PG_movable_ops_isolated alone', () => {
+    const s = openSession(findPreset('balloon-migrate-no-refcount')!.scenario);
+    runToEnd(s.t);
+    const won = allSteps(s.t).find((x) => /test-and-set of PG_movable_ops_isolated on \S+ succeeds/.test(x.text))!;
+    seek(s.t, won.id);
+    const src = won.pfns[0]!.pfn;
+    const d = inspectPage(s.k, src);
+    expect(d.refcount).toBe(0);
+    expect(d.expectedRefcount).toBe(0);
+    expect(d.holders.map((h) => h.what).join('; ')).toMatch(/PFN array.*no reference/);
+    expect(d.flags).toContain('movable_ops_isolated');
+    // The design keeps no isolated_pages counter: the panel counts the array's isolated pages.
+    expect(balloonState(s.k).arrayIsolated).toBe(1);
   });
 });

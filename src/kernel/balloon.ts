@@ -4,7 +4,7 @@
 // device's `pages` list; they hold one reference, the balloon's. Compaction and migration move
 // them through the movable_ops path (balloon_mops: isolate_page, migrate_page, putback_page).
 
-import { PG, PGTY } from './flags';
+import { PG, PG_ALIAS, PGTY } from './flags';
 import type { Kernel } from './kernel';
 import { listAdd, listDel, listPfns } from './list';
 import { pagePrivate, pageType, setPageFlag, setPagePrivate, setPageType, testPageFlag } from './memmap';
@@ -56,6 +56,8 @@ export interface BalloonState {
   readonly arrayed: number;
   readonly arrayHead: readonly number[];
   readonly isolated: number;
+  /** Pages of the PFN array with PG_movable_ops_isolated set: the no-refcount design keeps no isolated_pages. */
+  readonly arrayIsolated: number;
   readonly locked: boolean;
 }
 
@@ -65,7 +67,9 @@ export function balloonState(k: Kernel, keep = 4): BalloonState {
   for (const p of listPfns(k, k.balloon.list, 0)) if (listed++ < keep) listHead.push(p);
   const arrayed = k.balloon.nr.a[0]!;
   const arrayHead = Array.from(k.balloon.pfns.a.subarray(0, Math.min(arrayed, keep)));
-  return { listed, listHead, arrayed, arrayHead, isolated: isolated(k), locked: k.balloon.lock.a[0] !== 0 };
+  let arrayIsolated = 0;
+  for (let i = 0; i < arrayed; i++) if (k.mem.flags.a[k.balloon.pfns.a[i]!]! & (1 << PG_ALIAS.movable_ops_isolated)) arrayIsolated++;
+  return { listed, listHead, arrayed, arrayHead, isolated: isolated(k), arrayIsolated, locked: k.balloon.lock.a[0] !== 0 };
 }
 
 /**

@@ -2,7 +2,7 @@
 // shows and what the worker sends when the UI asks about a PFN. Reads the arrays directly: an
 // inspection is not kernel code and must not add to a step's footprint.
 
-import { decodeFlags, pageTypeName, PG, PGTY } from './flags';
+import { decodeFlags, pageTypeName, PG, PG_ALIAS, PGTY } from './flags';
 import { pfnValid, pageZone, type Kernel } from './kernel';
 import { MT_NAMES, PAGEBLOCK_ORDER, PB_COMPACT_SKIP, get_pfnblock_migratetype } from './zone';
 import { mappingId, mappingIsAnon, ptePresent, pteIsMigration, pteIsDevicePrivate } from './vm';
@@ -17,6 +17,7 @@ import { FOLIO_LIST_NAMES, type FolioListKind } from './folio-lists';
 import { LRU_NAMES } from './lru';
 import { NR_PAGE_ORDERS, MIGRATE_TYPES } from './zone';
 import type { ListHeads } from './list';
+import { frozenBalloonPfns } from './balloon-frozen';
 
 export interface Holder {
   readonly what: string;
@@ -80,7 +81,13 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
   const huge = m.pageType.a[head] === PGTY.hugetlb;
   const hugeFree = huge && (m.private_.a[head]! & (1 << HPG.freed)) !== 0;
   if (hugeFree && !tail) holders.push({ what: 'nobody: a free pool folio waits frozen on hugepage_freelists', refs: 0 });
-  if (freeHead < 0 && !tail && !deviceFree && !hugeFree) {
+  // The no-refcount design keeps its balloon pages frozen: refcount 0 is its rule, not a leak.
+  const frozenOffline = type === PGTY.offline && m.refcount.a[pfn] === 0 && frozenBalloonPfns(k).includes(pfn);
+  if (frozenOffline) {
+    const isolated = (f & (1 << PG_ALIAS.movable_ops_isolated)) !== 0;
+    holders.push({ what: `the balloon's PFN array, with no reference (frozen)${isolated ? '; isolated by test-and-set of PG_movable_ops_isolated, no reference either' : ''}`, refs: 0 });
+  }
+  if (freeHead < 0 && !tail && !deviceFree && !hugeFree && !frozenOffline) {
     if (map !== 0 || m.flags.a[head]! & (1 << PG.lru) || hasHolder(k.pins, head, HOLD.ISOLATED) || hasHolder(k.pins, head, HOLD.MIGRATE_NEW)) {
       if (!anon) {
         const as = k.vm.spaces[mappingId(map)];
