@@ -52,7 +52,18 @@ test('Footprint: the variants side by side, from the session shown; Escape close
   await expect(panel.getByTestId('footprint-pages')).toHaveText(['16', '16', '16', '16']);
   await expect(panel.getByTestId('footprint-atomics')).toHaveText(['6', '6', '0', '6']);
   await expect(table.locator('td[data-variant="no-refcount"][data-field="_refcount"]')).toHaveText('1 / 0');
+  // While the page was PageOffline: the no-refcount design touches neither _refcount nor lru (the
+  // read above is the allocator's bad-page check of the freed page); 6.18 does 4 of its 6 atomics
+  // there, 6.12 2 (balloon_page_delete() ends PageOffline during the migration).
+  await panel.getByRole('button', { name: 'PageOffline', exact: true }).click();
+  await expect(table).toHaveAttribute('data-split', 'offline');
+  await expect(table.locator('td[data-variant="no-refcount"][data-field="_refcount"]')).toHaveText('·');
+  await expect(table.locator('td[data-variant="no-refcount"][data-field="lru"]')).toHaveText('·');
+  await expect(table.locator('td[data-variant="no-refcount"][data-field="page_type"]')).not.toHaveText('·');
+  await expect(panel.getByTestId('footprint-atomics')).toHaveText(['4', '2', '0', '4']);
   await page.screenshot({ path: info.outputPath('footprint.png') });
+  await panel.getByRole('button', { name: 'free (PageBuddy)' }).click();
+  await expect(table.locator('td[data-variant="no-refcount"][data-field="lru"]')).toHaveText('4 / 4');
   // The session is untouched: still step 56.
   await expect(app(page)).toHaveAttribute('data-step', '56');
   await page.keyboard.press('Escape');
@@ -63,5 +74,21 @@ test('Footprint: the variants side by side, from the session shown; Escape close
   await page.getByRole('button', { name: 'Footprint' }).click();
   await expect(panel.getByTestId('footprint-pages')).toHaveText(['0', '0', '0', '0']);
   await expect(panel).toContainText('migrates no page');
+  expect(errors).toEqual([]);
+});
+
+test('no-refcount: a frozen page isolated by test-and-set is counted as isolated and is no refcount error', async ({ page }) => {
+  const errors = consoleErrors(page);
+  // Step 36: the migrator's test-and-set of PG_movable_ops_isolated on 0x1003 succeeds.
+  await openLink(page, '/#preset=balloon-migrate-no-refcount&step=36&pfn=4099');
+  await expect(page.getByLabel('Narration')).toContainText('test-and-set of PG_movable_ops_isolated on 0x1003 succeeds');
+  const dev = page.getByTestId('balloon-device');
+  await expect(dev).toContainText('PG_movable_ops_isolated');
+  await expect(dev.getByTestId('balloon-isolated')).toHaveText('1');
+  await idle(page);
+  await expect(page.getByTestId('inspector-refcount')).toHaveText('0');
+  await expect(page.getByTestId('inspector-expected')).toHaveText('(expected from holders: 0)');
+  await expect(page.getByTestId('inspector-holders')).toContainText("the balloon's PFN array, with no reference (frozen)");
+  await expect(page.getByTestId('inspector-refcount')).not.toHaveClass(/mismatch/);
   expect(errors).toEqual([]);
 });

@@ -3,6 +3,7 @@
 // the inspector shows its refcount beside what its holders add up to, and its history.
 import { expect, test } from '@playwright/test';
 import { app, consoleErrors, expectStep, idle, openPreset } from './panels.helpers';
+import { openLink } from './share.helpers';
 
 const PRESET = 'pinned-eagain';
 
@@ -123,4 +124,15 @@ test.describe('at 1366×768', () => {
     }
     await page.screenshot({ path: info.outputPath('app-1366x768.png') });
   });
+});
+
+test('a folio folio_isolate_lru() just took names the migration list it is threaded on', async ({ page }) => {
+  const errors = consoleErrors(page);
+  await openLink(page, '/#preset=lru-anon&step=1&pfn=7241');
+  const inspector = page.getByRole('region', { name: 'Page inspector' });
+  await expect(inspector).toHaveAttribute('data-pfn', '7241');
+  await idle(page);
+  await expect(page.getByTestId('inspector-list')).toContainText('pagelist: the folios do_pages_move() hands to migrate_pages()');
+  await expect(inspector).not.toContainText('not on a list');
+  expect(errors).toEqual([]);
 });

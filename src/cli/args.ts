@@ -49,7 +49,8 @@ export const USAGE = `usage: npm run --silent sim -- [SOURCE] [options]
   --list-presets   print the preset names, one per line
   --variant NAME   the design variant the balloon follows: linux-6.18 (default), linux-6.12, no-refcount or pfn-array
   --footprint      print the struct page fields the migrations read and wrote, per migrated page:
-                   '<variant> <field> reads=<n> writes=<n>' lines and '<variant> atomics=<n>'
+                   '<variant> <field> reads=<n> writes=<n>' lines and '<variant> atomics=<n>', then the
+                   same by what the page was when touched: '<variant> [offline|isolated|buddy|other] ...'
   --replay FILE    replay an ftrace text (/sys/kernel/tracing/trace or trace-cmd report; .gz too)
                    over SOURCE's memory, one step per migrate or compaction event; SOURCE's
                    actions do not run. --trace prints the recorded lines, --summary the counts

@@ -12,6 +12,7 @@ import { compaction_migrate_path, migrate_pfns_path } from '../kernel/migrate-pa
 import { MIGRATE_MODE, MR, try_split_folio, type MigrateMode } from '../kernel/migrate';
 import { alloc_migration_target } from '../kernel/migrate-paths';
 import { isolate_folio_to_list, newFolioList } from '../kernel/isolate';
+import { FOLIO_LIST } from '../kernel/folio-lists';
 import { page_folio } from '../kernel/folio';
 import type { StepInfo } from '../kernel/step';
 import { findPreset } from './presets';
@@ -42,7 +43,7 @@ function lockedFolioMigration(mode: MigrateMode, pfMemalloc: boolean, unlockAfte
   const s = openSession(findPreset('small')!.scenario);
   const k = s.k;
   const pfn = userPagePfn(k, 1, 0, false);
-  const from = newFolioList(k);
+  const from = newFolioList(k, FOLIO_LIST.migratepages);
   for (const _ of isolate_folio_to_list(k, pfn, from, 'compactor')) void _;
   setPageFlag(k, pfn, PG.locked); // e.g. a reader holding the folio lock
   const steps: StepInfo[] = [];
@@ -91,8 +92,8 @@ describe('try_split_folio', () => {
     const s = openSession(findPreset('thp-split')!.scenario);
     const k = s.k;
     const thp = page_folio(k, userPagePfn(k, 3, 30, false));
-    const from = newFolioList(k);
-    const split = newFolioList(k);
+    const from = newFolioList(k, FOLIO_LIST.migratepages);
+    const split = newFolioList(k, FOLIO_LIST.split_folios);
     for (const _ of isolate_folio_to_list(k, thp, from, 'migrator')) void _;
     setPageFlag(k, thp, PG.locked);
     const steps: StepInfo[] = [];

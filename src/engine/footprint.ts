@@ -1,9 +1,10 @@
 // The footprint table: which struct page fields the migrations of a run read and wrote, per
 // migrated page (source and destination together), and the atomic refcount operations. The
 // counts come from the memmap accessors while the kernel code runs (memmap.ts Footprint.counts),
-// summed over the run's migrate and race actions.
+// summed over the run's migrate and race actions, and split by what the page was when the field
+// was touched (memmap.ts FP_STATES): a balloon page, an isolated folio, a free page, other.
 
-import { FIELD_NAMES, NR_FIELDS, F } from '../kernel/memmap';
+import { FIELD_NAMES, FP_COUNTS, FP_STATES, NR_FIELDS, F, fieldIndex, type FpState } from '../kernel/memmap';
 import { VM_EVENT } from '../kernel/vmstat';
 import type { Scenario } from './scenario';
 import { openSession, type Session } from './session';
@@ -18,15 +19,27 @@ export interface FieldCount {
   readonly writes: number;
 }
 
+/** The counts made while the pages touched were in one state. */
+export interface FootprintSplit {
+  readonly state: FpState;
+  readonly fields: readonly FieldCount[];
+  /** Writes of _refcount per migrated page in this state. */
+  readonly atomics: number;
+}
+
 export interface FootprintTable {
   readonly pages: number;
   readonly fields: readonly FieldCount[];
   /** Writes of _refcount per migrated page: each folio_get/put/freeze/unfreeze is an atomic. */
   readonly atomics: number;
+  /** The same counts by what the page was when touched, in FP_STATES order; they add up to `fields`. */
+  readonly byState: readonly FootprintSplit[];
 }
 
+const REF = fieldIndex(F._refcount);
+
 export function footprintTable(s: Session): FootprintTable {
-  const total = new Float64Array(2 * NR_FIELDS);
+  const total = new Float64Array(FP_COUNTS);
   (s.scenario.actions ?? []).forEach((a, i) => {
     if (a.type !== 'migrate' && a.type !== 'race') return;
     const c = s.t.actionCounts.get(i);
@@ -34,14 +47,21 @@ export function footprintTable(s: Session): FootprintTable {
   });
   const pages = s.k.events.a[VM_EVENT.PGMIGRATE_SUCCESS]!;
   const per = (n: number): number => (pages ? Math.round((n / pages) * 100) / 100 : 0);
-  const fields = FIELD_NAMES.map((field, i) => ({ field, reads: per(total[i]!), writes: per(total[NR_FIELDS + i]!) }));
-  const refIndex = 31 - Math.clz32(F._refcount);
-  return { pages, fields, atomics: per(total[NR_FIELDS + refIndex]!) };
+  const sum = (j: number): number => FP_STATES.reduce((n, _, st) => n + total[2 * NR_FIELDS * st + j]!, 0);
+  const fields = FIELD_NAMES.map((field, i) => ({ field, reads: per(sum(i)), writes: per(sum(NR_FIELDS + i)) }));
+  const byState = FP_STATES.map((state, st) => {
+    const at = (j: number): number => per(total[2 * NR_FIELDS * st + j]!);
+    return { state, fields: FIELD_NAMES.map((field, i) => ({ field, reads: at(i), writes: at(NR_FIELDS + i) })), atomics: at(NR_FIELDS + REF) };
+  });
+  return { pages, fields, atomics: per(sum(NR_FIELDS + REF)), byState };
 }
 
+/** `--footprint`: the totals, then per state the fields touched in it (`<variant> [<state>] <field> ...`). */
 export function footprintLines(s: Session, variant: string): string[] {
   const t = footprintTable(s);
-  return [...t.fields.map((f) => `${variant} ${f.field} reads=${f.reads} writes=${f.writes}`), `${variant} atomics=${t.atomics}`];
+  const split = t.byState.flatMap((x) =>
+    x.fields.filter((f) => f.reads || f.writes).map((f) => `${variant} [${x.state}] ${f.field} reads=${f.reads} writes=${f.writes}`));
+  return [...t.fields.map((f) => `${variant} ${f.field} reads=${f.reads} writes=${f.writes}`), `${variant} atomics=${t.atomics}`, ...split];
 }
 
 export interface VariantFootprint extends FootprintTable {

@@ -19,7 +19,7 @@
 
 import type { Kernel } from '../kernel/kernel';
 import { madeFast, mkStep, type SpanKind, type SpanSink, type StepInfo, type Steps } from '../kernel/step';
-import { newFootprint } from '../kernel/memmap';
+import { FP_COUNTS, newFootprint } from '../kernel/memmap';
 import { stateHash } from '../kernel/store';
 import {
   createHistory, enforceBudget, journalBytes, journalEnd, openSegment, restoreCheckpoint, sealSegment,
@@ -204,7 +204,7 @@ const position = (t: Timeline): number => t.jBase + t.k.st.j.len;
 
 const replaying = (t: Timeline): boolean => t.hist.parked !== null;
 
-const SCRATCH_COUNTS = new Float64Array(64);
+const SCRATCH_COUNTS = new Float64Array(FP_COUNTS);
 
 /** The span sink of a task: one per task, kept with its stack of open spans. */
 function spanSink(t: Timeline, task: Task): SpanSink {

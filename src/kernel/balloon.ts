@@ -4,10 +4,11 @@
 // device's `pages` list; they hold one reference, the balloon's. Compaction and migration move
 // them through the movable_ops path (balloon_mops: isolate_page, migrate_page, putback_page).
 
-import { PG, PGTY } from './flags';
+import { PG, PG_ALIAS, PGTY } from './flags';
 import type { Kernel } from './kernel';
 import { listAdd, listDel, listEmpty, listFirst, listPfns } from './list';
 import { newFolioList } from './isolate';
+import { FOLIO_LIST } from './folio-lists';
 import { pagePrivate, pageType, setPageFlag, setPagePrivate, setPageType, testPageFlag } from './memmap';
 import { __alloc_pages, GFP_HIGHUSER_MOVABLE } from './buddy';
 import { folio_get, folio_put, folio_ref_count } from './folio';
@@ -57,6 +58,8 @@ export interface BalloonState {
   readonly arrayed: number;
   readonly arrayHead: readonly number[];
   readonly isolated: number;
+  /** Pages of the PFN array with PG_movable_ops_isolated set: the no-refcount design keeps no isolated_pages. */
+  readonly arrayIsolated: number;
   readonly locked: boolean;
 }
 
@@ -66,7 +69,9 @@ export function balloonState(k: Kernel, keep = 4): BalloonState {
   for (const p of listPfns(k, k.balloon.list, 0)) if (listed++ < keep) listHead.push(p);
   const arrayed = k.balloon.nr.a[0]!;
   const arrayHead = Array.from(k.balloon.pfns.a.subarray(0, Math.min(arrayed, keep)));
-  return { listed, listHead, arrayed, arrayHead, isolated: isolated(k), locked: k.balloon.lock.a[0] !== 0 };
+  let arrayIsolated = 0;
+  for (let i = 0; i < arrayed; i++) if (k.mem.flags.a[k.balloon.pfns.a[i]!]! & (1 << PG_ALIAS.movable_ops_isolated)) arrayIsolated++;
+  return { listed, listHead, arrayed, arrayHead, isolated: isolated(k), arrayIsolated, locked: k.balloon.lock.a[0] !== 0 };
 }
 
 /** VIRTIO_BALLOON_ARRAY_PFNS_MAX: the PFNs one tell_host() carries, so the most one fill_balloon() or leak_balloon() handles. */
@@ -91,7 +96,7 @@ export interface BalloonPrivateList {
 
 /** balloon_page_push() / balloon_page_pop(): list_add() and list_first_entry() + list_del() through page->lru. */
 export function lruPrivateList(k: Kernel): BalloonPrivateList {
-  const slot = newFolioList(k);
+  const slot = newFolioList(k, FOLIO_LIST.balloon_pages);
   return {
     push: (kk, page) => listAdd(kk, kk.lists, slot, page),
     pop: (kk) => {

@@ -12,7 +12,8 @@ import {
 import { MT, PB_MIGRATE_ISOLATE, get_pfnblock_migratetype, set_pageblock_migratetype, setPageblockBits } from './zone';
 import { VM_EVENT, ZS, zone_page_state } from './vmstat';
 import { PG } from './flags';
-import { setPageFlag, setPageMapcountRaw, setPageRefcount } from './memmap';
+import { setPageFlag, setPageIndex, setPageMapcountRaw, setPageMapping, setPageRefcount } from './memmap';
+import { anonMapping, fileMapping } from './vm';
 import { folio_put } from './folio';
 import { alignedBlocks, bareKernel, freeBlocks, freeList, freePagesCounter, nrFreeRow, oneBlockKernel } from './testkit';
 import { buddyinfo } from './procfs';
@@ -377,6 +378,23 @@ describe('bad pages', () => {
     drain_all_pages(k, null);
     expect(freeBlocks(k)).toEqual([{ pfn: 0, order: 10, mt: MOVABLE }]);
     expect(k.mem.flags.a[pfn]).toBe(0);
+  });
+
+  it('freeing clears ->mapping of an anon page only and never touches ->index (__free_pages_prepare)', () => {
+    const { k, pfn } = allocated();
+    setPageMapping(k, pfn, anonMapping(3));
+    setPageIndex(k, pfn, 0x42);
+    setPageRefcount(k, pfn, 0);
+    free_frozen_pages(k, pfn, 0);
+    expect(k.mem.mapping.a[pfn]).toBe(0);
+    expect(k.mem.index.a[pfn]).toBe(0x42);
+  });
+
+  it('a page freed with a file ->mapping still set is a bad page', () => {
+    const { k, pfn } = allocated();
+    setPageMapping(k, pfn, fileMapping(0));
+    setPageRefcount(k, pfn, 0);
+    expect(() => free_frozen_pages(k, pfn, 0)).toThrow(/non-NULL mapping/);
   });
 
   it('a mapped tail page makes its compound folio a bad page', () => {

@@ -6,8 +6,8 @@
 
 import { PG, PGTY, PAGE_FLAGS_CHECK_AT_FREE, bit, decodeFlags } from './flags';
 import {
-  clearCompoundHead, folioOrder, pageFlags, pageMapcountRaw, pagePrivate, pageRefcount, pageType,
-  setCompoundHead, setFolioOrder, setPageFlag, setPageFlags, setPageIndex, setPageMapping, setPagePrivate,
+  clearCompoundHead, folioOrder, pageFlags, pageMapcountRaw, pageMapping, pagePrivate, pageRefcount, pageType,
+  setCompoundHead, setFolioOrder, setPageFlag, setPageFlags, setPageMapping, setPagePrivate,
   setPageRefcount, setPageType, PageTail,
 } from './memmap';
 import { freeSlot, pageZone, type Kernel } from './kernel';
@@ -22,6 +22,7 @@ import { put } from './store';
 import { emitStep, hex, traceEvent, tracing } from './step';
 import { MT_NAMES } from './zone';
 import { free_to_pcp, note_below_high, pcp_allowed_order, rmqueue_pcplist } from './pcp';
+import { MAPPING_FLAGS } from './vm';
 
 const FILE = 'mm/page_alloc.c';
 /** x86-64 vmemmap without KASLR: where struct page of a PFN would sit (tracepoints print it). */
@@ -487,6 +488,10 @@ export class BadPageError extends Error {}
 
 // mm/page_alloc.c: __free_pages_prepare() (free_pages_prepare before 6.17). Since 6.17 freeing
 // also clears any page type and page->private, which is what ends PageOffline/PageZsmalloc.
+// ->mapping is cleared only for an anon folio (a file folio lost it when it left the page cache,
+// and the bad-page check wants it NULL); ->index is never touched. A 6.12-variant movable_ops page
+// still has PAGE_MAPPING_MOVABLE there, which 6.12's free_pages_prepare() cleared (PageMappingFlags());
+// 6.18 pages never carry that bit, so one test serves both.
 function __free_pages_prepare(k: Kernel, pfn: number, order: number): void {
   if (tracing(k)) traceEvent(k, `mm_page_free: page=${pagePtr(pfn)} pfn=${hex(pfn)} order=${order}`);
   // A truncation that raced with munlock may leave PG_mlocked: cleared here, not a bad page.
@@ -499,26 +504,26 @@ function __free_pages_prepare(k: Kernel, pfn: number, order: number): void {
     const f = pageFlags(k, p);
     const why =
       pageMapcountRaw(k, p) !== -1 ? 'nonzero mapcount'
-        : pageRefcount(k, p) !== 0 ? 'nonzero _refcount'
-          : f & PAGE_FLAGS_CHECK_AT_FREE ? `PAGE_FLAGS_CHECK_AT_FREE flag(s) set: ${decodeFlags(f & PAGE_FLAGS_CHECK_AT_FREE).join(',')}`
-            : '';
+        : pageMapping(k, p) !== 0 ? 'non-NULL mapping'
+          : pageRefcount(k, p) !== 0 ? 'nonzero _refcount'
+            : f & PAGE_FLAGS_CHECK_AT_FREE ? `PAGE_FLAGS_CHECK_AT_FREE flag(s) set: ${decodeFlags(f & PAGE_FLAGS_CHECK_AT_FREE).join(',')}`
+              : '';
     if (why) throw new BadPageError(`BUG: Bad page state: pfn:${p.toString(16)} ${why}`);
   };
   if (order > 0 && folioOrder(k, pfn) === order) {
     for (let i = 1; i < 1 << order; i++) {
+      // free_tail_page_prepare(): a tail's ->mapping and compound_head are cleared, then checked.
+      setPageMapping(k, pfn + i, 0);
       clearCompoundHead(k, pfn + i);
       check(pfn + i);
       setPageFlags(k, pfn + i, 0);
-      setPageMapping(k, pfn + i, 0);
     }
     setFolioOrder(k, pfn, 0);
   }
-  setPageFlags(k, pfn, pageFlags(k, pfn) & ~bit(PG.head));
+  if (pageMapping(k, pfn) & MAPPING_FLAGS) setPageMapping(k, pfn, 0); // folio_test_anon()
+  if (pageType(k, pfn) !== PGTY.none) setPageType(k, pfn, PGTY.none); // page_has_type()
   check(pfn);
-  setPageMapping(k, pfn, 0);
-  setPageIndex(k, pfn, 0);
-  setPageFlags(k, pfn, 0);
-  setPageType(k, pfn, PGTY.none);
+  setPageFlags(k, pfn, 0); // PAGE_FLAGS_CHECK_AT_PREP: every flag, PG_head too
   setPagePrivate(k, pfn, 0);
 }
 

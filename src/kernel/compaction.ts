@@ -32,6 +32,7 @@ import { lru_add_drain_cpu_zone } from './swap';
 import { CAPC, MAX_CC, SCAN, SCAN_N, ZC, ZC_N } from './compaction-state';
 import { extfrag_for_order, fragmentation_index, zone_watermark_ok, zoneWatermarks } from './watermark';
 import { emitStep, hex, mkStep, spanClose, spanOpen, type StepInfo, type Steps } from './step';
+import { FOLIO_LIST } from './folio-lists';
 
 const FILE = 'mm/compaction.c';
 
@@ -113,7 +114,7 @@ export function newCompactControl(k: Kernel, s: CompactSettings): CompactControl
   const z = k.zones[s.zone]!;
   const cc: CompactControl = {
     ...s, slot, migrate_pfn: z.start, free_pfn: pageblock_start_pfn(z.end - 1), fast_start_pfn: 0,
-    nr_freepages: 0, nr_migratepages: 0, migratepages: newFolioList(k), total_migrate_scanned: 0, total_free_scanned: 0,
+    nr_freepages: 0, nr_migratepages: 0, migratepages: newFolioList(k, FOLIO_LIST.migratepages), total_migrate_scanned: 0, total_free_scanned: 0,
     fast_search_fail: 0, search_order: s.order, finish_pageblock: false, trace: [], nr_migrated: 0, nr_failed: 0,
   };
   const b = slot * SCAN_N;

@@ -24,6 +24,7 @@ import { invalidateWatermarks } from './watermark';
 import { MT, NR_PAGE_ORDERS, PAGEBLOCK_NR_PAGES, PAGEBLOCK_ORDER, PB_OFFLINE } from './zone';
 import { put } from './store';
 import { hex, mkStep, type Steps } from './step';
+import { FOLIO_LIST } from './folio-lists';
 
 const EBUSY = -16;
 const EINVAL = -22;
@@ -205,7 +206,7 @@ function scan_movable_pages(k: Kernel, start: number, end: number): number {
 // mm/memory_hotplug.c: do_migrate_range() — isolate every folio from `start` on, migrate them
 // anywhere outside the isolated range, put back what failed.
 function* do_migrate_range(k: Kernel, start: number, end: number, who: string): Steps<void> {
-  const list = newFolioList(k);
+  const list = newFolioList(k, FOLIO_LIST.source);
   for (let pfn = start; pfn < end; pfn++) {
     const folio = page_folio(k, pfn);
     if (k.mem.refcount.a[folio] === 0) continue; // folio_try_get() fails: free

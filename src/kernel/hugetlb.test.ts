@@ -13,6 +13,7 @@ import { alloc_hugetlb_folio_nodemask, folio_isolate_hugetlb, hpgNames } from '.
 import { folio_entire_mapcount, HUGETLB_VMA_START } from './hugetlb-fault';
 import { folio_mapcount, folio_put } from './folio';
 import { isolate_folio_to_list, newFolioList, putback_movable_pages } from './isolate';
+import { FOLIO_LIST } from './folio-lists';
 import { exit_mmap } from './memory';
 import { buildView } from './view';
 import { StateClass } from './classes';
@@ -104,7 +105,7 @@ describe('folio_isolate_hugetlb / folio_putback_hugetlb', () => {
     const k = fresh();
     const [f] = hstateList(k, HLIST.ACTIVE);
     const [free] = hstateList(k, HLIST.FREE);
-    const list = newFolioList(k);
+    const list = newFolioList(k, FOLIO_LIST.pagelist);
     expect(drain(isolate_folio_to_list(k, f!, list, 't'))).toBe(true);
     expect(k.mem.refcount.a[f!]).toBe(2);
     expect(hpgNames(k.mem.private_.a[f!]!)).toEqual([]);
@@ -114,8 +115,8 @@ describe('folio_isolate_hugetlb / folio_putback_hugetlb', () => {
     const view = new Uint8Array(k.mem.nr);
     buildView(k, view);
     expect(view[f! + 3]).toBe(StateClass.Isolated);
-    expect(folio_isolate_hugetlb(k, f!, newFolioList(k))).toMatch(/HPG_migratable is clear: someone else has it isolated/);
-    expect(folio_isolate_hugetlb(k, free!, newFolioList(k))).toMatch(/free pool folio/);
+    expect(folio_isolate_hugetlb(k, f!, newFolioList(k, FOLIO_LIST.pagelist))).toMatch(/HPG_migratable is clear: someone else has it isolated/);
+    expect(folio_isolate_hugetlb(k, free!, newFolioList(k, FOLIO_LIST.pagelist))).toMatch(/free pool folio/);
     expect(k.mem.refcount.a[free!]).toBe(0);
 
     drain(putback_movable_pages(k, list));

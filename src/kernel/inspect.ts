@@ -2,7 +2,7 @@
 // shows and what the worker sends when the UI asks about a PFN. Reads the arrays directly: an
 // inspection is not kernel code and must not add to a step's footprint.
 
-import { decodeFlags, pageTypeName, PG, PGTY } from './flags';
+import { decodeFlags, pageTypeName, PG, PG_ALIAS, PGTY } from './flags';
 import { pfnValid, pageZone, type Kernel } from './kernel';
 import { MT_NAMES, PAGEBLOCK_ORDER, PB_COMPACT_SKIP, get_pfnblock_migratetype } from './zone';
 import { mappingId, mappingIsAnon, ptePresent, pteIsMigration, pteIsDevicePrivate } from './vm';
@@ -14,6 +14,11 @@ import { HLIST, HPG, HS, hstateList, hugetlbCounter } from './hugetlb-state';
 import { hpgNames } from './hugetlb';
 import { folio_entire_mapcount } from './hugetlb-fault';
 import { pcpPlace, pindex_to_migratetype } from './pcp';
+import { FOLIO_LIST_NAMES, type FolioListKind } from './folio-lists';
+import { LRU_NAMES } from './lru';
+import { NR_PAGE_ORDERS, MIGRATE_TYPES } from './zone';
+import type { ListHeads } from './list';
+import { frozenBalloonPfns } from './balloon-frozen';
 
 export interface Holder {
   readonly what: string;
@@ -38,7 +43,8 @@ export interface PageDetail {
   readonly mapping: string;
   readonly index: number;
   readonly private: number;
-  readonly lru: { readonly prev: number; readonly next: number } | null;
+  /** The lru links and the list they thread (named as the kernel names it); null when on none. */
+  readonly lru: { readonly prev: number; readonly next: number; readonly list: string } | null;
   /** On the unevictable LRU, which is not a list: page->lru holds folio->mlock_count. */
   readonly mlockCount: number | null;
   readonly folioHead: number;
@@ -86,7 +92,13 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
   const hugeFree = huge && (m.private_.a[head]! & (1 << HPG.freed)) !== 0;
   if (hugeFree && !tail) holders.push({ what: 'nobody: a free pool folio waits frozen on hugepage_freelists', refs: 0 });
   if (pcp && pfn === pcp.head) holders.push({ what: `nobody: free on CPU ${pcp.cpu}'s per-CPU ${pcp.migratetype} order-${pcp.order} list`, refs: 0 });
-  if (freeHead < 0 && !pcp && !tail && !deviceFree && !hugeFree) {
+  // The no-refcount design keeps its balloon pages frozen: refcount 0 is its rule, not a leak.
+  const frozenOffline = type === PGTY.offline && m.refcount.a[pfn] === 0 && frozenBalloonPfns(k).includes(pfn);
+  if (frozenOffline) {
+    const isolated = (f & (1 << PG_ALIAS.movable_ops_isolated)) !== 0;
+    holders.push({ what: `the balloon's PFN array, with no reference (frozen)${isolated ? '; isolated by test-and-set of PG_movable_ops_isolated, no reference either' : ''}`, refs: 0 });
+  }
+  if (freeHead < 0 && !pcp && !tail && !deviceFree && !hugeFree && !frozenOffline) {
     if (map !== 0 || m.flags.a[head]! & (1 << PG.lru) || hasHolder(k.pins, head, HOLD.ISOLATED) || hasHolder(k.pins, head, HOLD.MIGRATE_NEW)) {
       if (!anon) {
         const as = k.vm.spaces[mappingId(map)];
@@ -122,7 +134,8 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
     else mapping = `address_space of ${k.vm.spaces[mappingId(map)]?.name ?? '?'}`;
   }
   const unevictableLru = !tail && (m.flags.a[pfn]! & ((1 << PG.lru) | (1 << PG.unevictable))) === ((1 << PG.lru) | (1 << PG.unevictable));
-  const onList = !tail && !unevictableLru && (m.lruPrev.a[pfn] !== -1 || next !== -1 || k.lru.heads.a.includes(pfn) || freeHead === pfn || pcp?.head === pfn);
+  const list = tail || unevictableLru ? null
+    : pcp ? (pcp.head === pfn ? `pcp->lists[${pcp.migratetype} order ${pcp.order}] of CPU ${pcp.cpu}` : null) : listOf(k, pfn);
   const pbBits = k.pageblock.a[pfn >> PAGEBLOCK_ORDER]!;
   return {
     pfn,
@@ -140,7 +153,7 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
     mapping,
     index: m.index.a[head]!,
     private: m.private_.a[pfn]!,
-    lru: onList ? { prev: m.lruPrev.a[pfn]!, next } : null,
+    lru: list === null ? null : { prev: m.lruPrev.a[pfn]!, next, list },
     mlockCount: unevictableLru ? m.lruPrev.a[pfn]! : null,
     folioHead: head,
     folioOrder: large ? m.order.a[head]! : 0,
@@ -149,6 +162,37 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
     ...(pcp ? { pcp } : {}),
     ...(huge ? { hugetlb: hugetlbDetail(k, head) } : {}),
   };
+}
+
+/**
+ * The list whose lru links thread `pfn`, named as the kernel names it, or null when it is on none.
+ * Walks back to the list's first entry and finds the head that points at it (an inspection, so
+ * the walk's cost does not matter; a page alone on a list has no links, only its head points at it).
+ */
+function listOf(k: Kernel, pfn: number): string | null {
+  const m = k.mem;
+  let first = pfn;
+  for (let i = 0; i < m.nr && m.lruPrev.a[first]! >= 0; i++) first = m.lruPrev.a[first]!;
+  const slotOf = (l: ListHeads): number => {
+    const h = l.heads.a;
+    for (let s = 0; s < h.length; s += 2) if (h[s] === first) return s / 2;
+    return -1;
+  };
+  let s = slotOf(k.freeLists);
+  if (s >= 0) {
+    const mt = s % MIGRATE_TYPES;
+    const order = Math.floor(s / MIGRATE_TYPES) % NR_PAGE_ORDERS;
+    const zone = Math.floor(s / MIGRATE_TYPES / NR_PAGE_ORDERS);
+    return `free_area[${order}].free_list[${MT_NAMES[mt] ?? mt}] (zone ${k.zones[zone]?.name ?? zone})`;
+  }
+  if ((s = slotOf(k.lru)) >= 0) return `lruvec->lists[LRU_${(LRU_NAMES[s] ?? String(s)).toUpperCase()}]`;
+  if ((s = slotOf(k.lists)) >= 0) return FOLIO_LIST_NAMES[k.lists.kind.a[s] as FolioListKind] ?? 'a private folio list';
+  if (slotOf(k.balloon.list) >= 0) return 'balloon_dev_info->pages';
+  if ((s = slotOf(k.compact.free)) >= 0) return `cc->freepages[${s % NR_PAGE_ORDERS}]: free pages compaction isolated as targets`;
+  if ((s = slotOf(k.hugetlb.lists)) >= 0) return s === HLIST.FREE ? 'hugepage_freelists' : 'hugepage_activelist';
+  if (slotOf(k.device.free) >= 0) return 'mdevice->free_pages: the device driver\'s free device pages';
+  if (m.lruPrev.a[pfn] !== -1 || m.lruNext.a[pfn] !== -1) return 'a list the inspector cannot name';
+  return null;
 }
 
 /** A hugetlb folio's HPG_* flags and where the hstate has it (hugetlb.ts). */

@@ -15,18 +15,19 @@ import { folio_get, folio_put } from './folio';
 import { folio_add_lru, lruvec_del_folio } from './lru';
 import { addHolder, HOLD, removeHolder } from './pins';
 import { put } from './store';
-import { LIST_SLOTS } from './folio-lists';
+import { LIST_SLOTS, type FolioListKind } from './folio-lists';
 import { mod_node_page_state, NS } from './vmstat';
 import { folio_isolate_hugetlb, folio_putback_hugetlb } from './hugetlb';
 import { hex, mkStep, type Steps } from './step';
 
-/** LIST_HEAD(): a new empty private list. */
-export function newFolioList(k: Kernel): number {
+/** LIST_HEAD(): a new empty private list, of the caller named by `kind`. */
+export function newFolioList(k: Kernel, kind: FolioListKind): number {
   const n = k.lists.next.a[0]!;
   for (let i = 0; i < LIST_SLOTS; i++) {
     const slot = (n + i) % LIST_SLOTS;
     if (k.lists.heads.a[2 * slot] === -1) {
       put(k.st, k.lists.next, 0, slot + 1);
+      put(k.st, k.lists.kind, slot, kind);
       return slot;
     }
   }

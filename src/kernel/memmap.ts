@@ -12,7 +12,7 @@
 // that all start page-aligned alias in the CPU caches (toolchain.md §4.13: 3× on sequential scans).
 
 import { addStore, put, type Store, type Stores } from './store';
-import { PGTY } from './flags';
+import { PG, PGTY } from './flags';
 
 /** struct page fields, as bits of a step's footprint. */
 export const F = {
@@ -51,8 +51,9 @@ export interface Footprint {
    */
   track: boolean;
   /**
-   * Running totals: reads of field i at counts[i], writes at counts[NR_FIELDS + i] (i = bit index
-   * of F). The engine points it at the running action's totals; the footprint table divides them.
+   * Running totals per FP_STATES state s: reads of field i at counts[2 * NR_FIELDS * s + i], writes
+   * at counts[2 * NR_FIELDS * s + NR_FIELDS + i] (i = bit index of F). The engine points it at the
+   * running action's totals; the footprint table divides them.
    */
   counts: Float64Array;
 }
@@ -63,8 +64,42 @@ export const NR_FIELDS = FIELD_NAMES.length;
 /** Bit index of a field (F values are single bits). */
 export const fieldIndex = (f: number): number => 31 - Math.clz32(f);
 
+/**
+ * What a page was when one of its fields was touched, so the footprint can tell the migration of
+ * a balloon page apart from the allocator's work on the pages it allocates and frees:
+ * offline  — PageOffline (a balloon page), isolated or not;
+ * isolated — taken for migration and not PageOffline: an LRU folio off its LRU (PG_lru clear, a
+ *            mapping and a reference: on a migration list), or a PageZsmalloc page with
+ *            PG_movable_ops_isolated;
+ * buddy    — free in the buddy allocator (PageBuddy, the head of a free block);
+ * other    — anything else: in use, or between the allocator and its user.
+ * A tail page counts as its folio. A write that moves a page into or out of one of the first three
+ * (the write of PageOffline, of PageBuddy, the clearing of PG_lru) counts in that one.
+ */
+export const FP_STATES = ['offline', 'isolated', 'buddy', 'other'] as const;
+export type FpState = (typeof FP_STATES)[number];
+const S_OFFLINE = 0;
+const S_ISOLATED = 1;
+const S_BUDDY = 2;
+const S_OTHER = 3;
+/** Footprint.counts length: reads then writes of every field, per state. */
+export const FP_COUNTS = FP_STATES.length * 2 * NR_FIELDS;
+
+/** The state of `pfn` for the footprint (raw reads: classifying is not kernel code). */
+export function footprintState(m: Memmap, pfn: number): number {
+  const next = m.lruNext.a[pfn]!;
+  const p = next <= -2 ? -next - 2 : pfn;
+  const t = m.pageType.a[p]!;
+  if (t === PGTY.offline) return S_OFFLINE;
+  if (t === PGTY.buddy) return S_BUDDY;
+  const f = m.flags.a[p]!;
+  if (t === PGTY.zsmalloc) return f & (1 << PG.reclaim) ? S_ISOLATED : S_OTHER; // PG_movable_ops_isolated
+  if (t === PGTY.none && !(f & (1 << PG.lru)) && m.mapping.a[p] !== 0 && m.refcount.a[p]! > 0) return S_ISOLATED;
+  return S_OTHER;
+}
+
 export function newFootprint(): Footprint {
-  return { reads: 0, writes: 0, touched: [], track: true, counts: new Float64Array(2 * NR_FIELDS) };
+  return { reads: 0, writes: 0, touched: [], track: true, counts: new Float64Array(FP_COUNTS) };
 }
 
 function touch(fp: Footprint, pfn: number, r: number, w: number): void {
@@ -147,15 +182,19 @@ const r = (k: PageAccess, f: number, pfn: number): void => {
   const fp = k.mem.fp;
   if (fp) {
     fp.reads |= f;
-    fp.counts[fieldIndex(f)]!++;
+    fp.counts[2 * NR_FIELDS * footprintState(k.mem, pfn) + fieldIndex(f)]!++;
     if (fp.track) touch(fp, pfn, f, 0);
   }
 };
-const w = (k: PageAccess, f: number, pfn: number): void => {
+/** The page's state before a write (passed to w() after it): other when nothing is counted. */
+const before = (k: PageAccess, pfn: number): number => (k.mem.fp ? footprintState(k.mem, pfn) : S_OTHER);
+/** Count a write, made already: in the state the page left or, if that was other, the one it entered. */
+const w = (k: PageAccess, f: number, pfn: number, was: number): void => {
   const fp = k.mem.fp;
   if (fp) {
     fp.writes |= f;
-    fp.counts[NR_FIELDS + fieldIndex(f)]!++;
+    const s = was !== S_OTHER ? was : footprintState(k.mem, pfn);
+    fp.counts[2 * NR_FIELDS * s + NR_FIELDS + fieldIndex(f)]!++;
     if (fp.track) touch(fp, pfn, 0, f);
   }
 };
@@ -169,12 +208,14 @@ export function testPageFlag(k: PageAccess, pfn: number, nr: number): boolean {
   return (k.mem.flags.a[pfn]! & (1 << nr)) !== 0;
 }
 export function setPageFlag(k: PageAccess, pfn: number, nr: number): void {
-  w(k, F.flags, pfn);
+  const was = before(k, pfn);
   put(k.st, k.mem.flags, pfn, k.mem.flags.a[pfn]! | (1 << nr));
+  w(k, F.flags, pfn, was);
 }
 export function clearPageFlag(k: PageAccess, pfn: number, nr: number): void {
-  w(k, F.flags, pfn);
+  const was = before(k, pfn);
   put(k.st, k.mem.flags, pfn, k.mem.flags.a[pfn]! & ~(1 << nr));
+  w(k, F.flags, pfn, was);
 }
 /** TestClearPageX: atomic test-and-clear, the primitive that makes isolation exclusive. */
 export function testClearPageFlag(k: PageAccess, pfn: number, nr: number): boolean {
@@ -183,8 +224,9 @@ export function testClearPageFlag(k: PageAccess, pfn: number, nr: number): boole
   return was;
 }
 export function setPageFlags(k: PageAccess, pfn: number, v: number): void {
-  w(k, F.flags, pfn);
+  const was = before(k, pfn);
   put(k.st, k.mem.flags, pfn, v);
+  w(k, F.flags, pfn, was);
 }
 
 export function pageRefcount(k: PageAccess, pfn: number): number {
@@ -192,8 +234,9 @@ export function pageRefcount(k: PageAccess, pfn: number): number {
   return k.mem.refcount.a[pfn]!;
 }
 export function setPageRefcount(k: PageAccess, pfn: number, v: number): void {
-  w(k, F._refcount, pfn);
+  const was = before(k, pfn);
   put(k.st, k.mem.refcount, pfn, v);
+  w(k, F._refcount, pfn, was);
 }
 
 export function pageMapcountRaw(k: PageAccess, pfn: number): number {
@@ -201,8 +244,9 @@ export function pageMapcountRaw(k: PageAccess, pfn: number): number {
   return k.mem.mapcount.a[pfn]!;
 }
 export function setPageMapcountRaw(k: PageAccess, pfn: number, v: number): void {
-  w(k, F._mapcount, pfn);
+  const was = before(k, pfn);
   put(k.st, k.mem.mapcount, pfn, v);
+  w(k, F._mapcount, pfn, was);
 }
 
 export function pageType(k: PageAccess, pfn: number): number {
@@ -210,8 +254,9 @@ export function pageType(k: PageAccess, pfn: number): number {
   return k.mem.pageType.a[pfn]!;
 }
 export function setPageType(k: PageAccess, pfn: number, t: number): void {
-  w(k, F.page_type, pfn);
+  const was = before(k, pfn);
   put(k.st, k.mem.pageType, pfn, t);
+  w(k, F.page_type, pfn, was);
 }
 
 export function pageMapping(k: PageAccess, pfn: number): number {
@@ -219,8 +264,9 @@ export function pageMapping(k: PageAccess, pfn: number): number {
   return k.mem.mapping.a[pfn]!;
 }
 export function setPageMapping(k: PageAccess, pfn: number, v: number): void {
-  w(k, F.mapping, pfn);
+  const was = before(k, pfn);
   put(k.st, k.mem.mapping, pfn, v);
+  w(k, F.mapping, pfn, was);
 }
 
 export function pageIndex(k: PageAccess, pfn: number): number {
@@ -228,8 +274,9 @@ export function pageIndex(k: PageAccess, pfn: number): number {
   return k.mem.index.a[pfn]!;
 }
 export function setPageIndex(k: PageAccess, pfn: number, v: number): void {
-  w(k, F.index, pfn);
+  const was = before(k, pfn);
   put(k.st, k.mem.index, pfn, v);
+  w(k, F.index, pfn, was);
 }
 
 export function pagePrivate(k: PageAccess, pfn: number): number {
@@ -237,8 +284,9 @@ export function pagePrivate(k: PageAccess, pfn: number): number {
   return k.mem.private_.a[pfn]!;
 }
 export function setPagePrivate(k: PageAccess, pfn: number, v: number): void {
-  w(k, F.private, pfn);
+  const was = before(k, pfn);
   put(k.st, k.mem.private_, pfn, v);
+  w(k, F.private, pfn, was);
 }
 
 export function folioOrder(k: PageAccess, pfn: number): number {
@@ -246,8 +294,9 @@ export function folioOrder(k: PageAccess, pfn: number): number {
   return k.mem.order.a[pfn]!;
 }
 export function setFolioOrder(k: PageAccess, pfn: number, o: number): void {
-  w(k, F.order, pfn);
+  const was = before(k, pfn);
   put(k.st, k.mem.order, pfn, o);
+  w(k, F.order, pfn, was);
 }
 
 export function lruNext(k: PageAccess, pfn: number): number {
@@ -259,9 +308,10 @@ export function lruPrev(k: PageAccess, pfn: number): number {
   return k.mem.lruPrev.a[pfn]!;
 }
 export function setLru(k: PageAccess, pfn: number, prev: number, next: number): void {
-  w(k, F.lru, pfn);
+  const was = before(k, pfn);
   put(k.st, k.mem.lruPrev, pfn, prev);
   put(k.st, k.mem.lruNext, pfn, next);
+  w(k, F.lru, pfn, was);
 }
 
 // include/linux/page-flags.h: compound_head() — a tail page points at its head from word 1.
@@ -275,13 +325,15 @@ export function PageTail(k: PageAccess, pfn: number): boolean {
   return k.mem.lruNext.a[pfn]! <= -2;
 }
 export function setCompoundHead(k: PageAccess, pfn: number, head: number): void {
-  w(k, F.compound_head, pfn);
+  const was = before(k, pfn);
   put(k.st, k.mem.lruPrev, pfn, NO_LINK);
   put(k.st, k.mem.lruNext, pfn, encodeCompoundHead(head));
+  w(k, F.compound_head, pfn, was);
 }
 export function clearCompoundHead(k: PageAccess, pfn: number): void {
-  w(k, F.compound_head, pfn);
+  const was = before(k, pfn);
   put(k.st, k.mem.lruNext, pfn, NO_LINK);
+  w(k, F.compound_head, pfn, was);
 }
 
 /** folio_nr_pages() for a head page. */

@@ -19,6 +19,7 @@ import { page_has_movable_ops } from './balloon';
 import { mappingIsMovable } from './vm';
 import { mod_node_page_state, NS } from './vmstat';
 import { alloc_hugetlb_folio_nodemask } from './hugetlb';
+import { FOLIO_LIST } from './folio-lists';
 
 // mm/migrate.c: alloc_migration_target() for one node: same order, GFP_HIGHUSER_MOVABLE (a large
 // folio gets __GFP_COMP and comes back large_rmappable), limited to `zone` and below; a hugetlb
@@ -51,7 +52,7 @@ export interface MigrateSpec {
 // folio (isolate_folio_to_list), migrate_pages(), putback_movable_pages() for what is left.
 // With reason compaction the destinations come from compaction_alloc() (compaction_migrate_path).
 export function* migrate_pfns_path(k: Kernel, spec: MigrateSpec, who: string): Steps<number> {
-  const from = newFolioList(k);
+  const from = newFolioList(k, FOLIO_LIST.pagelist);
   yield* isolate_pfns(k, spec.pfns, from, who);
   if (listEmpty(k.lists, from)) {
     yield mkStep(k, { phase: 'done', fn: 'migrate_pages', file: 'mm/migrate.c', text: `${who}: nothing was isolated, so migrate_pages() is not called`, pfns: [], result: '0' });

@@ -49,6 +49,7 @@ import { PGTY } from './flags';
 import { put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
 import { emitStep, hex, mkStep, spanClose, spanOpen, type Steps, type StepInfo } from './step';
+import { FOLIO_LIST } from './folio-lists';
 
 export const MIGRATE_MODE = { ASYNC: 0, SYNC_LIGHT: 1, SYNC: 2 } as const;
 export type MigrateMode = (typeof MIGRATE_MODE)[keyof typeof MIGRATE_MODE];
@@ -548,8 +549,8 @@ function* migrate_folios_undo(c: Ctx, unmap: number, dsts: number, ret: number):
 function* migrate_pages_batch(c: Ctx, from: number, mode: MigrateMode, ret: number, split: number | null, stats: MigrateStats, nrPass: number): Steps<number> {
   const { k } = c;
   spanOpen(k, 'batch');
-  const unmap = newFolioList(k);
-  const dsts = newFolioList(k);
+  const unmap = newFolioList(k, FOLIO_LIST.unmap_folios);
+  const dsts = newFolioList(k, FOLIO_LIST.dst_folios);
   let retry = 1;
   let thpRetry = 0;
   let nrFailed = 0;
@@ -672,7 +673,7 @@ function* migrate_pages_batch(c: Ctx, from: number, mode: MigrateMode, ret: numb
 // remaining folio alone in the requested mode (7 passes).
 function* migrate_pages_sync(c: Ctx, from: number, mode: MigrateMode, ret: number, split: number, stats: MigrateStats): Steps<number> {
   const { k } = c;
-  const folios = newFolioList(k);
+  const folios = newFolioList(k, FOLIO_LIST.folios);
   const astats: MigrateStats = { nr_succeeded: 0, nr_failed_pages: 0, nr_thp_succeeded: 0, nr_thp_failed: 0, nr_thp_split: 0, nr_split: 0 };
   let rc = yield* migrate_pages_batch(c, from, MIGRATE_MODE.ASYNC, folios, split, astats, NR_MAX_MIGRATE_ASYNC_RETRY);
   stats.nr_succeeded += astats.nr_succeeded;
@@ -723,13 +724,13 @@ export function* migrate_pages(k: Kernel, from: number, target: NewFolioSource, 
     pfns: total.map((p) => ({ pfn: p, role: 'src' as const, nr: folio_nr_pages(k, p) })),
     trace: [`mm_migrate_pages_start: mode=${MODE_NAMES[mode]} reason=${MR_NAMES[reason]}`],
   });
-  const ret = newFolioList(k);
-  const split = newFolioList(k);
+  const ret = newFolioList(k, FOLIO_LIST.ret_folios);
+  const split = newFolioList(k, FOLIO_LIST.split_folios);
   // hugetlb folios first; -ENOMEM there ends it all (goto out).
   let rcGather = yield* migrate_hugetlbs(c, from, mode, ret, stats);
   while (rcGather >= 0 && !listEmpty(k.lists, from)) {
     // Cut a batch of up to NR_MAX_BATCHED_MIGRATION base pages (the folio that reaches it included).
-    const folios = newFolioList(k);
+    const folios = newFolioList(k, FOLIO_LIST.folios);
     let nrPages = 0;
     for (const f of folioListPfns(k, from)) {
       if (k.mem.pageType.a[f] === PGTY.hugetlb) {

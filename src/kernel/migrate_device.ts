@@ -30,6 +30,7 @@ import {
 } from './vm';
 import { put } from './store';
 import { hex, mkStep, type StepInfo, type Steps } from './step';
+import { FOLIO_LIST } from './folio-lists';
 
 const FILE = 'mm/migrate_device.c';
 const DRIVER = 'lib/test_hmm.c';
@@ -150,7 +151,7 @@ function* collect_one(c: Ctx, i: number, flags: number): Steps<void> {
       text: `${c.who}: ${hex(page)} belongs to a 2 MiB THP ${hex(folio)}: 6.18 cannot migrate it whole on this path (MIGRATE_PFN_COMPOUND comes after 6.18), so collect splits it first (split_folio)`,
       pfns: [{ pfn: folio, role: 'src', nr: 512 }],
     });
-    const pieces = newFolioList(k);
+    const pieces = newFolioList(k, FOLIO_LIST.split_pieces);
     // The kernel splits it on the LRU (lru_add_split_folio puts the new folios beside the head,
     // the LRU size in pages unchanged); here it leaves the LRU for the split and all 512 come back.
     const onLru = testClearPageFlag(k, folio, PG.lru);

@@ -50,11 +50,17 @@ export function BalloonDevice() {
             </dd>
           </>
         )}
-        <dt title="balloon_dev_info->isolated_pages: pages taken off the list by balloon_page_isolate() for migration">
-          <code>isolated_pages</code>
-        </dt>
+        {frozen ? (
+          <dt title="the no-refcount design keeps no isolated_pages: the pages of its PFN array that carry PG_movable_ops_isolated (set by the migrator's test-and-set)">
+            isolated <span className="muted">(PG_movable_ops_isolated)</span>
+          </dt>
+        ) : (
+          <dt title="balloon_dev_info->isolated_pages: pages taken off the list by balloon_page_isolate() for migration">
+            <code>isolated_pages</code>
+          </dt>
+        )}
         <dd>
-          <span className="count" data-testid="balloon-isolated">{b.isolated}</span>
+          <span className="count" data-testid="balloon-isolated">{frozen ? b.arrayIsolated : b.isolated}</span>
           <span className="muted" title="vb->balloon_lock: held across inflate and deflate; virtballoon_migratepage() only trylocks it (-EAGAIN)">
             <code>balloon_lock</code> <span data-testid="balloon-lock">{b.locked ? 'held' : 'free'}</span>
           </span>

@@ -2,25 +2,41 @@
 // variant the struct page fields its migrations read and wrote per migrated page (source and
 // destination together) and the atomic _refcount operations. The counts are what the memmap
 // accessors recorded while the kernel code ran (engine/footprint.ts), the same as
-// `npm run sim -- <preset> --variant NAME --footprint` prints.
-import { useEffect, useRef } from 'react';
+// `npm run sim -- <preset> --variant NAME --footprint` prints; "touched while the page was" shows
+// the part counted while the page was PageOffline, isolated, free in the buddy, or none of these.
+import { useEffect, useRef, useState } from 'react';
+import type { FpState } from '../kernel/memmap';
 import { OverlayDialog } from './OverlayDialog';
 import { requestFootprint } from './state/simClient';
 import { selectFootprint, selectSession, selectVariant, useSim } from './state/store';
 
 const cell = (reads: number, writes: number): string => (reads === 0 && writes === 0 ? '·' : `${reads} / ${writes}`);
 
+type Shown = 'all' | FpState;
+
+const SPLITS: readonly { readonly id: Shown; readonly label: string; readonly title: string }[] = [
+  { id: 'all', label: 'all', title: 'every page the migrations touched' },
+  { id: 'offline', label: 'PageOffline', title: 'a balloon page (PageOffline), isolated or not; the write that makes a page PageOffline or ends it counts here' },
+  { id: 'isolated', label: 'isolated', title: 'taken for migration and not PageOffline: an LRU folio off its LRU, on a migration list (from the clearing of PG_lru), or a zsmalloc page with PG_movable_ops_isolated' },
+  { id: 'buddy', label: 'free (PageBuddy)', title: 'a free block in the buddy allocator: its buddy_list links, order and type' },
+  { id: 'other', label: 'other', title: 'none of these: a new page before it becomes PageOffline or gets its mapping, a page being freed, a page in use' },
+];
+
 export function FootprintPanel() {
   const session = useSim(selectSession);
   const fp = useSim(selectFootprint);
   const current = useSim(selectVariant);
   const closeRef = useRef<HTMLButtonElement>(null);
+  const [shown, setShown] = useState<Shown>('all');
   const fresh = fp !== null && fp.session === session;
   useEffect(() => {
     if (!fresh) requestFootprint();
   }, [fresh, session]);
   useEffect(() => closeRef.current?.focus(), []);
-  const tables = fresh ? fp.msg.tables : [];
+  const tables = (fresh ? fp.msg.tables : []).map((t) => {
+    const part = shown === 'all' ? t : t.byState.find((x) => x.state === shown)!;
+    return { variant: t.variant, pages: t.pages, fields: part.fields, atomics: part.atomics };
+  });
   const rows = tables[0]?.fields.map((f, i) => ({ field: f.field, cells: tables.map((t) => t.fields[i]!) })) ?? [];
   const used = rows.filter((r) => r.cells.some((c) => c.reads || c.writes));
   return (
@@ -37,7 +53,15 @@ export function FootprintPanel() {
           <p className="muted">
             struct page fields read / written per migrated page (source and destination together), counted by the memmap accessors while each variant's path ran; · = not touched.
           </p>
-          <table className="footprint-table" data-testid="footprint-table">
+          <div className="footprint-split" role="group" aria-label="Touched while the page was" data-testid="footprint-split">
+            <span className="muted">touched while the page was:</span>
+            {SPLITS.map((x) => (
+              <button key={x.id} type="button" aria-pressed={shown === x.id} className="small" title={x.title} onClick={() => setShown(x.id)}>
+                {x.label}
+              </button>
+            ))}
+          </div>
+          <table className="footprint-table" data-testid="footprint-table" data-split={shown}>
             <thead>
               <tr>
                 <th scope="col">field</th>
@@ -83,8 +107,9 @@ export function FootprintPanel() {
             </tbody>
           </table>
           <p className="muted note">
-            Counts include what the page allocator does for the pages a migration allocates and frees: buddy_list shares its words with lru, and freeing checks _refcount is 0
-            (__free_pages_prepare()). Atomic refcount ops are writes of _refcount.
+            All counts include what the page allocator does for the pages a migration allocates and frees: buddy_list shares its words with lru, and freeing checks _refcount
+            is 0 (__free_pages_prepare()). Most of that is counted under free (PageBuddy) and other; freeing still reads {"->"}mapping (folio_test_anon()) while the old page is
+            PageOffline. Atomic refcount ops are writes of _refcount.
           </p>
           {tables.every((t) => t.pages === 0) && <p className="muted">This scenario migrates no page, so there is nothing to count: open a balloon-migrate preset.</p>}
         </div>

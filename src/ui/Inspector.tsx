@@ -134,13 +134,15 @@ function Fields({ d }: { readonly d: PageDetail }) {
             {d.hugetlb.state} <span className="muted">· {d.hugetlb.pool}</span>
           </Row>
         )}
-        <Row name={tail ? 'compound_head' : 'lru'} title={tail ? 'a tail page keeps its head in lru.next (bit 0 set)' : 'lru links: the LRU list, a free list (buddy_list) or a migration list'}>
+        <Row name={tail ? 'compound_head' : 'lru'} title={tail ? 'a tail page keeps its head in lru.next (bit 0 set)' : 'lru links and the list they thread: an LRU list, a free list (buddy_list), a migration list, the balloon\'s list'}>
           {tail ? (
             <code>{hex(d.folioHead)}</code>
           ) : d.mlockCount !== null ? (
             <>unevictable LRU (a count, not a list) <span className="muted">· lru holds</span> mlock_count <code>{d.mlockCount}</code></>
           ) : d.lru ? (
             <>
+              <span data-testid="inspector-list">on {d.lru.list}</span>
+              <br />
               <span className="muted">prev</span> <code>{link(d.lru.prev)}</code> <span className="muted">next</span> <code>{link(d.lru.next)}</code>
             </>
           ) : (

@@ -42,7 +42,7 @@ function frameAt(h: ReturnType<typeof harness>, step: number): FrameMsg {
 describe('worker host: the balloon device in frames', () => {
   it('at every step of balloon-migrate, the list, isolated_pages and the lock agree with the pages', () => {
     const { h, first } = opened({ kind: 'preset', name: 'balloon-migrate' });
-    expect(first.balloon).toEqual({ listed: 0, listHead: [], arrayed: 0, arrayHead: [], isolated: 0, locked: false });
+    expect(first.balloon).toEqual({ listed: 0, listHead: [], arrayed: 0, arrayHead: [], isolated: 0, arrayIsolated: 0, locked: false });
     const ref = openSession(findPreset('balloon-migrate')!.scenario);
     const total = runToEnd(ref.t);
     let sawIsolated = false;
