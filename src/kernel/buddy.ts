@@ -21,6 +21,7 @@ import { CAPC } from './compaction-state';
 import { put } from './store';
 import { emitStep, hex, traceEvent, tracing } from './step';
 import { MT_NAMES } from './zone';
+import { zone_watermark_ok, zoneWatermarks } from './watermark';
 import { free_to_pcp, note_below_high, pcp_allowed_order, rmqueue_pcplist } from './pcp';
 import { MAPPING_FLAGS } from './vm';
 
@@ -469,12 +470,20 @@ function rmqueue(k: Kernel, zone: number, order: number, mt: number): number {
   return __rmqueue(k, zone, order, mt); // rmqueue_buddy()
 }
 
-/** The fast path alone, for a caller that adds the slow path and fires mm_page_alloc itself. */
+/**
+ * The fast path alone, for a caller that adds the slow path and fires mm_page_alloc itself.
+ * A lower zone, falling back from the request's highest zone, must stay above its min watermark
+ * plus its lowmem_reserve for that zone (zone_watermark_fast() at ALLOC_WMARK_MIN, the mark the
+ * slow path retries with). The request's own zone is not held to a watermark: kswapd and reclaim,
+ * which the kernel would run before letting it fail there, are not modelled.
+ */
 export function get_page_from_freelist(k: Kernel, gfp: number, order: number, frozen: boolean): number {
   const mt = gfp_migratetype(gfp);
-  for (let z = gfp_zone(k, gfp); z >= 0; z--) {
+  const highest = gfp_zone(k, gfp);
+  for (let z = highest; z >= 0; z--) {
     if (k.zones[z]!.name === 'Device') continue;
-    note_below_high(k, z, order);
+    note_below_high(k, z, order, highest);
+    if (z < highest && !zone_watermark_ok(k, z, order, zoneWatermarks(k)[z]!.min, highest)) continue; // zone_watermark_fast()
     const pfn = rmqueue(k, z, order, mt);
     if (pfn >= 0) {
       prep_new_page(k, pfn, order, gfp, frozen);

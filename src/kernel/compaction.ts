@@ -30,7 +30,7 @@ import {
 import { put } from './store';
 import { lru_add_drain_cpu_zone } from './swap';
 import { CAPC, MAX_CC, SCAN, SCAN_N, ZC, ZC_N } from './compaction-state';
-import { extfrag_for_order, fragmentation_index, zone_watermark_ok, zoneWatermarks } from './watermark';
+import { extfrag_for_order, fragmentation_index, lowmem_reserve, zone_watermark_ok, zoneWatermarks } from './watermark';
 import { emitStep, hex, mkStep, spanClose, spanOpen, type StepInfo, type Steps } from './step';
 import { FOLIO_LIST } from './folio-lists';
 
@@ -87,13 +87,15 @@ export interface CompactControl {
   finish_pageblock: boolean;
   /** vm.compaction_proactiveness for a proactive run. */
   readonly proactiveness?: number;
+  /** The direct compactor's highest zone (model index): lower zones keep their lowmem_reserve from it. */
+  readonly highest_zoneidx?: number;
   /** Trace lines of events with no step of their own, carried to the next step. */
   readonly trace: string[];
   nr_migrated: number;
   nr_failed: number;
 }
 
-export type CompactSettings = Pick<CompactControl, 'zone' | 'order' | 'mode' | 'migratetype' | 'who' | 'whole_zone' | 'ignore_skip_hint' | 'ignore_block_suitable' | 'direct_compaction' | 'proactive_compaction' | 'alloc_contig' | 'no_set_skip_hint' | 'proactiveness'>;
+export type CompactSettings = Pick<CompactControl, 'zone' | 'order' | 'mode' | 'migratetype' | 'who' | 'whole_zone' | 'ignore_skip_hint' | 'ignore_block_suitable' | 'direct_compaction' | 'proactive_compaction' | 'alloc_contig' | 'no_set_skip_hint' | 'proactiveness' | 'highest_zoneidx'>;
 
 const pageblock_start_pfn = (pfn: number): number => pfn & ~(PAGEBLOCK_NR_PAGES - 1);
 const pageblock_end_pfn = (pfn: number): number => pageblock_start_pfn(pfn) + PAGEBLOCK_NR_PAGES;
@@ -891,17 +893,19 @@ const extfragForScore = (k: Kernel, zone: number): number => extfrag_for_order(k
 function compaction_suit_allocation_order(k: Kernel, cc: CompactControl): { ret: CompactResult; why: string } {
   const wm = zoneWatermarks(k)[cc.zone]!;
   const order = cc.order;
-  if (zone_watermark_ok(k, cc.zone, order, wm.min)) return { ret: COMPACT.SUCCESS, why: `an order-${order} block is free above the min watermark (${wm.min}) already` };
+  const highest = cc.highest_zoneidx ?? cc.zone;
+  const reserve = highest > cc.zone ? ` + lowmem_reserve ${lowmem_reserve(k, cc.zone, highest)} against ${zoneName(k, highest)} requests` : '';
+  if (zone_watermark_ok(k, cc.zone, order, wm.min, highest)) return { ret: COMPACT.SUCCESS, why: `an order-${order} block is free above the min watermark (${wm.min}${reserve}) already` };
   const gap = 2 << order; // compact_gap()
-  if (order > PAGE_ALLOC_COSTLY_ORDER && cc.mode === MIGRATE_MODE.ASYNC && !zone_watermark_ok(k, cc.zone, 0, wm.min + gap)) {
-    return { ret: COMPACT.SKIPPED, why: `free pages do not exceed min watermark ${wm.min} + compact_gap ${gap}` };
+  if (order > PAGE_ALLOC_COSTLY_ORDER && cc.mode === MIGRATE_MODE.ASYNC && !zone_watermark_ok(k, cc.zone, 0, wm.min + gap, highest)) {
+    return { ret: COMPACT.SKIPPED, why: `free pages do not exceed min watermark ${wm.min} + compact_gap ${gap}${reserve}` };
   }
   const mark = wm.min + gap + (order > PAGE_ALLOC_COSTLY_ORDER ? wm.low - wm.min : 0);
   let ret: CompactResult;
   let why: string;
-  if (!zone_watermark_ok(k, cc.zone, 0, mark)) {
+  if (!zone_watermark_ok(k, cc.zone, 0, mark, highest)) {
     ret = COMPACT.SKIPPED;
-    why = `free pages do not exceed the order-0 watermark ${mark} (min ${wm.min} + compact_gap ${gap}${order > PAGE_ALLOC_COSTLY_ORDER ? ` + low-min ${wm.low - wm.min}` : ''}): too little memory to compact into`;
+    why = `free pages do not exceed the order-0 watermark ${mark} (min ${wm.min} + compact_gap ${gap}${order > PAGE_ALLOC_COSTLY_ORDER ? ` + low-min ${wm.low - wm.min}` : ''}${reserve}): too little memory to compact into`;
   } else {
     ret = COMPACT.CONTINUE;
     why = `free pages exceed the order-0 watermark ${mark}`;
@@ -1246,7 +1250,7 @@ export function* try_to_compact_pages(k: Kernel, gfpName: string, order: number,
     const cc = newCompactControl(k, {
       zone, order, mode: prio === COMPACT_PRIO.ASYNC ? MIGRATE_MODE.ASYNC : MIGRATE_MODE.SYNC_LIGHT, migratetype, who,
       whole_zone: whole, ignore_skip_hint: whole, ignore_block_suitable: whole, direct_compaction: true,
-      proactive_compaction: false, alloc_contig: false, no_set_skip_hint: false,
+      proactive_compaction: false, alloc_contig: false, no_set_skip_hint: false, highest_zoneidx: highestZone,
     });
     cc.trace.push(...trace.splice(0));
     const r = yield* withCapture(k, zone, order, migratetype, compact_zone(k, cc));

@@ -1,5 +1,6 @@
 // Folio reference and state helpers (include/linux/mm.h, include/linux/page_ref.h, mm/swap.c).
 
+import { folio_unqueue_deferred_split } from './deferred-split';
 import { free_zone_device_folio, isZoneDevice } from './device';
 import { free_huge_folio } from './hugetlb';
 import { PG, PGTY } from './flags';
@@ -67,6 +68,7 @@ function __folio_put(k: Kernel, folio: number): void {
     lruvec_del_folio(k, pageZone(k, folio), folio);
     clearLruFlags(k, folio);
   }
+  folio_unqueue_deferred_split(k, folio);
   const order = folioOrder(k, folio);
   if (k.sink && !k.quietFrees) {
     emitStep(k, {

@@ -5,6 +5,7 @@
 // on demand), as unmap_folio() does.
 
 import { PG } from './flags';
+import { folio_unqueue_deferred_split } from './deferred-split';
 import type { Kernel } from './kernel';
 import { clearCompoundHead, folio_nr_pages, setFolioOrder, setPageFlags, setPageIndex, setPageMapping, setPagePrivate, setPageRefcount } from './memmap';
 import { folio_mapcount, folio_put, folio_ref_count, folio_test_anon } from './folio';
@@ -60,6 +61,7 @@ export function* split_folio_to_list(k: Kernel, folio: number, list: number): St
     return -11;
   }
   setPageRefcount(k, folio, 0);
+  folio_unqueue_deferred_split(k, folio); // __folio_split() takes it off the queue while frozen
   yield mkStep(k, {
     phase: 'refcount', fn: 'folio_ref_freeze', file: 'include/linux/page_ref.h',
     text: `order-${order} folio ${hex(folio)} unmapped${anon ? ' into migration entries' : ' (file PTEs are dropped; they fault back later)'}; refcount ${1 + extra} frozen to 0 for the split`,

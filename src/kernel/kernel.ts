@@ -2,6 +2,7 @@
 // migration touches. All of it lives in journaled stores (store.ts); the plain objects here only
 // hold immutable layout and handles to stores.
 
+import { createDeferredSplitState, type DeferredSplitState } from './deferred-split';
 import { createStores, addStore, type Store, type Stores } from './store';
 import { createMemmap, type Memmap, type PageAccess } from './memmap';
 import type { ListHeads } from './list';
@@ -78,6 +79,7 @@ export interface Kernel extends PageAccess, PageblockAccess {
   readonly device: DeviceState;
   /** The 2 MiB hstate: its free and active lists, counters and each huge folio's mapcount. */
   readonly hugetlb: HugetlbState;
+  readonly deferred: DeferredSplitState;
   /**
    * Where kernel code reports steps it passes without yielding (emitStep), each with its journal
    * mark; set by the engine while a path runs, null otherwise (populate pays one null check).
@@ -169,6 +171,7 @@ export function createKernel(layout: MemoryLayout): Kernel {
     compact: createCompactState(st, zones),
     device: createDeviceState(st),
     hugetlb: createHugetlbState(st, nr),
+    deferred: createDeferredSplitState(st, nr),
     sink: null,
     spans: null,
     quietFrees: false,

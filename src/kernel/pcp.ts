@@ -275,9 +275,9 @@ export function rmqueue_pcplist(k: Kernel, zone: number, order: number, mt: numb
 
 // mm/page_alloc.c: get_page_from_freelist()'s watermark probe — a zone found below its high
 // watermark gets ZONE_BELOW_HIGH, which shrinks pcp->high on the next frees.
-export function note_below_high(k: Kernel, zone: number, order: number): void {
+export function note_below_high(k: Kernel, zone: number, order: number, highest = zone): void {
   if (k.pcp.zoneFlags.a[zone]! & ZONE_BELOW_HIGH) return;
-  if (!zone_watermark_ok(k, zone, order, zoneWatermarks(k)[zone]!.high)) put(k.st, k.pcp.zoneFlags, zone, k.pcp.zoneFlags.a[zone]! | ZONE_BELOW_HIGH);
+  if (!zone_watermark_ok(k, zone, order, zoneWatermarks(k)[zone]!.high, highest)) put(k.st, k.pcp.zoneFlags, zone, k.pcp.zoneFlags.a[zone]! | ZONE_BELOW_HIGH);
 }
 
 // mm/page_alloc.c: decay_pcp_high() — the vmstat worker, every second, lowers pcp->high by an

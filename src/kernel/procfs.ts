@@ -25,7 +25,7 @@ export function buddyinfo(k: Kernel): string {
   return out;
 }
 
-// mm/vmstat.c: zoneinfo_show_print() — the free pages, watermarks and the per-CPU pagesets
+// mm/vmstat.c: zoneinfo_show_print() — the free pages, watermarks, lowmem_reserve (protection) and the per-CPU pagesets
 // (count, high, batch per CPU). Per-node stats, vm event counters and the per-CPU vm stats
 // threshold are not printed.
 export function zoneinfo(k: Kernel): string {
@@ -36,7 +36,8 @@ export function zoneinfo(k: Kernel): string {
     const w = wm[z.idx]!;
     out += `Node 0, zone ${pad(z.name, 8)}\n  pages free     ${zone_page_state(k, z.idx, ZS.NR_FREE_PAGES)}\n`;
     out += `        min      ${w.min}\n        low      ${w.low}\n        high     ${w.high}\n`;
-    out += `        spanned  ${z.end - z.start}\n        managed  ${w.managed}\n  pagesets\n`;
+    out += `        spanned  ${z.end - z.start}\n        managed  ${w.managed}\n`;
+    out += `        protection: (${w.lowmem_reserve.join(', ')})\n  pagesets\n`;
     for (let cpu = 0; cpu < NR_CPUS; cpu++) {
       out += `    cpu: ${cpu}\n              count: ${pcpCount(k, z.idx, cpu)}\n              high:  ${pcpHigh(k, z.idx, cpu)}\n              batch: ${pcpSettings(k, z.idx).batch}\n`;
     }

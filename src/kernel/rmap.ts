@@ -11,6 +11,7 @@ import {
 import type { Kernel } from './kernel';
 import { mod_node_page_state, NS } from './vmstat';
 import { mlock_vma_folio, munlock_vma_folio } from './mlock';
+import { deferred_split_folio, folio_test_partially_mapped } from './deferred-split';
 import { anonMapping, mappingId, mappingIsAnon, ptePfn, vma_address, type Vma } from './vm';
 
 // mm/rmap.c: folio_add_new_anon_rmap() — a freshly faulted anon folio, mapped by `vma` at `slot`.
@@ -40,13 +41,25 @@ export function folio_add_rmap_ptes(k: Kernel, folio: number, page: number, nr: 
 // mm/rmap.c: folio_remove_rmap_ptes() — __folio_remove_rmap() ends in munlock_vma_folio().
 export function folio_remove_rmap_ptes(k: Kernel, folio: number, page: number, nr: number, vma: Vma): void {
   const anon = mappingIsAnon(pageMapping(k, folio));
+  let unmapped = 0;
   for (let i = 0; i < nr; i++) {
     const m = pageMapcountRaw(k, page + i) - 1;
     if (m < -1) throw new Error(`mapcount underflow on pfn ${(page + i).toString(16)}`);
     setPageMapcountRaw(k, page + i, m);
-    if (m === -1) mod_node_page_state(k, anon ? NS.NR_ANON_MAPPED : NS.NR_FILE_MAPPED, -1);
+    if (m === -1) {
+      mod_node_page_state(k, anon ? NS.NR_ANON_MAPPED : NS.NR_FILE_MAPPED, -1);
+      unmapped++;
+    }
   }
+  // __folio_remove_rmap(): pages of a large anon folio lost their last mapping while others keep theirs.
+  if (unmapped && anon && folio_nr_pages(k, folio) > 1 && !folio_test_partially_mapped(k, folio) && folioStillMapped(k, folio)) deferred_split_folio(k, folio, true);
   munlock_vma_folio(k, folio, vma);
+}
+
+function folioStillMapped(k: Kernel, folio: number): boolean {
+  const nr = folio_nr_pages(k, folio);
+  for (let i = 0; i < nr; i++) if (pageMapcountRaw(k, folio + i) >= 0) return true;
+  return false;
 }
 
 export interface RmapHit {
