@@ -18,6 +18,7 @@ import { createCompactState, type CompactState } from './compaction-state';
 import { createDeviceState, type DeviceState } from './device-state';
 import { createHugetlbState, type HugetlbState } from './hugetlb-state';
 import { createPcpState, type PcpState } from './pcp-state';
+import { createSwapState, type SwapState } from './swap_state';
 
 export interface ZoneSpec {
   readonly name: ZoneName;
@@ -78,6 +79,8 @@ export interface Kernel extends PageAccess, PageblockAccess {
   readonly device: DeviceState;
   /** The 2 MiB hstate: its free and active lists, counters and each huge folio's mapcount. */
   readonly hugetlb: HugetlbState;
+  /** The swap cache of swap type 0 (swap_state.ts). */
+  readonly swap: SwapState;
   /**
    * Where kernel code reports steps it passes without yielding (emitStep), each with its journal
    * mark; set by the engine while a path runs, null otherwise (populate pays one null check).
@@ -169,6 +172,7 @@ export function createKernel(layout: MemoryLayout): Kernel {
     compact: createCompactState(st, zones),
     device: createDeviceState(st),
     hugetlb: createHugetlbState(st, nr),
+    swap: createSwapState(st),
     sink: null,
     spans: null,
     quietFrees: false,
