@@ -53,7 +53,7 @@ export function swapCacheRefs(k: Kernel, folio: number): number {
 
 // mm/swapfile.c: swap_alloc_fast() / swap_alloc_slow() reduced to a first-fit search for `nr`
 // free slots aligned to `nr`; the table grows (doubling) when no run is free.
-function swap_alloc(k: Kernel, nr: number): number {
+export function swap_alloc(k: Kernel, nr: number): number {
   const s = k.swap.table;
   for (;;) {
     const a = s.a;
