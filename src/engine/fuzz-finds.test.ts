@@ -8,6 +8,8 @@ import { checkSteps } from './steps.testkit';
 import { PG } from '../kernel/flags';
 import { HS, hugetlbCounter } from '../kernel/hugetlb-state';
 import { parseScenario } from './scenario';
+import { inspectPage } from '../kernel/inspect';
+import { node_page_state, NS } from '../kernel/vmstat';
 import { openSession } from './session';
 import { allSteps, runToEnd, seek } from './timeline';
 
@@ -19,14 +21,56 @@ function runScenario(json: unknown, variant?: 'linux-6.18' | 'linux-6.12' | 'no-
 }
 
 describe('writeback and MADV_DONTNEED', () => {
-  test('an anonymous folio is not written back in place (swap-out goes through the swap cache), so MADV_DONTNEED frees it clean', () => {
-    const s = runScenario({ v: 1, memory: { pfns: 4096 }, seed: 1, actions: [
+  test('an anonymous folio under writeback is in the swap cache: MADV_DONTNEED only unmaps it; it is freed by reclaim after the I/O ends', () => {
+    const base = [
       { type: 'writeback', process: 0, page: 5, state: 'start' },
       { type: 'madvise', advice: 'dontneed', fraction: 1 },
+    ];
+    const s = runScenario({ v: 1, memory: { pfns: 4096 }, seed: 1, actions: base });
+    const steps = allSteps(s.t);
+    const alloc = steps.find((x) => x.fn === 'folio_alloc_swap')!;
+    expect(alloc.result).toBe('0');
+    const pfn = alloc.pfns[0]!.pfn;
+    expect(steps.find((x) => x.fn === 'folio_start_writeback')!.result).toBe('0');
+    // Unmapped by MADV_DONTNEED, still held by the swap cache alone, still under writeback.
+    const f = s.k.mem.flags.a[pfn]!;
+    expect(f & (1 << PG.writeback)).not.toBe(0);
+    expect(f & (1 << PG.swapbacked) && f & (1 << PG.owner_priv_1)).toBeTruthy();
+    expect(s.k.mem.mapcount.a[pfn]).toBe(-1);
+    expect(s.k.mem.refcount.a[pfn]).toBe(1);
+    expect(s.k.swap.table.a[s.k.mem.private_.a[pfn]!]).toBe(pfn);
+    expect(node_page_state(s.k, NS.NR_SWAPCACHE)).toBe(1);
+    expect(inspectPage(s.k, pfn).holders.map((h) => h.what)).toEqual([expect.stringMatching(/^swap cache/)]);
+    expect(checkInvariants(s.k)).toEqual([]);
+
+    // The I/O ends: clean, unmapped, still in the swap cache; reclaim then frees it.
+    const s2 = runScenario({ v: 1, memory: { pfns: 4096 }, seed: 1, actions: [...base,
+      { type: 'writeback', pfn, state: 'end' },
     ] });
-    const wb = allSteps(s.t).find((x) => x.fn === 'folio_start_writeback')!;
-    expect(wb.result).toBe('-EINVAL');
-    expect(wb.text).toMatch(/swap cache/);
+    expect(s2.k.mem.refcount.a[pfn]).toBe(1);
+    expect(s2.k.mem.flags.a[pfn]! & (1 << PG.writeback)).toBe(0);
+    expect(checkInvariants(s2.k)).toEqual([]);
+    const s3 = runScenario({ v: 1, memory: { pfns: 4096 }, seed: 1, actions: [...base,
+      { type: 'writeback', pfn, state: 'end' },
+      { type: 'reclaim', pages: 4096 }, // clean page cache goes first, then the swap cache
+    ] });
+    const rec = allSteps(s3.t).find((x) => x.fn === '__remove_mapping' && x.pfns[0]!.pfn === pfn)!;
+    expect(rec.text).toMatch(/swap-cache folio/);
+    expect(s3.k.mem.refcount.a[pfn]).toBe(0);
+    expect(s3.k.swap.table.a.every((v) => v === -1)).toBe(true);
+    expect(node_page_state(s3.k, NS.NR_SWAPCACHE)).toBe(0);
+    expect(checkInvariants(s3.k)).toEqual([]);
+  });
+
+  test('a swap-cache folio not under writeback leaves the cache when its last mapping is zapped (free_swap_cache)', () => {
+    const s = runScenario({ v: 1, memory: { pfns: 4096 }, seed: 1, actions: [
+      { type: 'writeback', process: 0, page: 5, state: 'start' },
+      { type: 'writeback', process: 0, page: 5, state: 'end' },
+      { type: 'madvise', advice: 'dontneed', fraction: 1 },
+    ] });
+    const pfn = allSteps(s.t).find((x) => x.fn === 'folio_alloc_swap')!.pfns[0]!.pfn;
+    expect(s.k.mem.refcount.a[pfn]).toBe(0);
+    expect(node_page_state(s.k, NS.NR_SWAPCACHE)).toBe(0);
     expect(checkInvariants(s.k)).toEqual([]);
   });
 

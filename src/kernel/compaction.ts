@@ -13,6 +13,7 @@ import {
 } from './buddy';
 import { folio_nr_pages, setPageFlag, setPagePrivate, setPageRefcount, testClearPageFlag, testPageFlag } from './memmap';
 import { folio_mapcount, folio_put, folio_try_get } from './folio';
+import { folio_test_swapcache } from './swap_state';
 import { lruvec_del_folio } from './lru';
 import { listAdd, listAddTail, listDel, listEmpty, listFirst, listPfns } from './list';
 import { newFolioList, putback_movable_pages, isolate_movable_ops_page } from './isolate';
@@ -363,7 +364,8 @@ export function* isolate_migratepages_block(k: Kernel, cc: CompactControl, lowPf
       const anon = mappingIsAnon(m.mapping.a[folio]!);
       const ref = m.refcount.a[folio]!;
       const mc = folio_mapcount(k, folio);
-      if (anon && ref - 1 > mc) {
+      // !folio_mapping(): a swap-cache folio's extra references are the cache's, checked later.
+      if (anon && !folio_test_swapcache(k, folio) && ref - 1 > mc) {
         fail = 'anon folios with extra references (refcount - 1 > mapcount: pinned)';
         example = `${hex(folio)}: refcount ${ref - 1} + our 1, mapcount ${mc}`;
         break scan;

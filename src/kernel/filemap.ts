@@ -3,13 +3,16 @@
 
 import { PG } from './flags';
 import {
-  folio_nr_pages, pageIndex, pageMapping, setPageFlag, setPageIndex, setPageMapping, testPageFlag,
+  clearPageFlag, folio_nr_pages, pageIndex, pageMapping, setPageFlag, setPageIndex, setPageMapping, testPageFlag,
 } from './memmap';
 import type { Kernel } from './kernel';
 import { put } from './store';
 import { mod_node_page_state, NS } from './vmstat';
 import { fileMapping, mappingId, mappingIsAnon, type AddressSpace } from './vm';
 import { folio_ref_add } from './folio';
+import { pageZone } from './kernel';
+import { folio_lru_list, lruvec_add_folio, lruvec_del_folio } from './lru';
+import { listAddTail, listDel } from './list';
 
 // mm/filemap.c: __filemap_add_folio() — the cache takes nr references.
 export function filemap_add_folio(k: Kernel, as: AddressSpace, folio: number, index: number): void {
@@ -49,4 +52,33 @@ export function folio_mark_dirty(k: Kernel, folio: number): void {
   if (testPageFlag(k, folio, PG.dirty)) return;
   setPageFlag(k, folio, PG.dirty);
   if (folioAddressSpace(k, folio)?.kind === 'file') mod_node_page_state(k, NS.NR_FILE_DIRTY, folio_nr_pages(k, folio));
+}
+
+// mm/filemap.c: folio_end_writeback() → folio_end_writeback_no_dropbehind(): a folio written for
+// reclaim (PG_reclaim) goes to the tail of its inactive list (folio_rotate_reclaimable(), unless
+// locked, dirty, unevictable or off the LRU), so the next reclaim finds it first.
+export function folio_end_writeback(k: Kernel, folio: number): boolean {
+  let rotated = false;
+  if (testPageFlag(k, folio, PG.reclaim)) {
+    clearPageFlag(k, folio, PG.reclaim);
+    if (!testPageFlag(k, folio, PG.locked) && !testPageFlag(k, folio, PG.dirty) && !testPageFlag(k, folio, PG.unevictable) && testPageFlag(k, folio, PG.lru)) {
+      // lru_move_tail() (its per-CPU batch is not modelled): to the tail of the inactive list.
+      const zone = pageZone(k, folio);
+      lruvec_del_folio(k, zone, folio);
+      clearPageFlag(k, folio, PG.active);
+      const lru = folio_lru_list(k, folio);
+      lruvecAddTail(k, zone, lru, folio);
+      rotated = true;
+    }
+  }
+  clearPageFlag(k, folio, PG.writeback);
+  return rotated;
+}
+
+// mm/swap.c: lru_move_tail() → lruvec_add_folio_tail(): lruvec_add_folio() puts it at the head;
+// it then moves to the tail (the oldest end), the counters already right.
+function lruvecAddTail(k: Kernel, zone: number, lru: number, folio: number): void {
+  lruvec_add_folio(k, zone, folio);
+  listDel(k, k.lru, lru, folio);
+  listAddTail(k, k.lru, lru, folio);
 }

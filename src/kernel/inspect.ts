@@ -2,6 +2,7 @@
 // shows and what the worker sends when the UI asks about a PFN. Reads the arrays directly: an
 // inspection is not kernel code and must not add to a step's footprint.
 
+import { swapCacheRefs } from './swap_state';
 import { decodeFlags, pageTypeName, PG, PG_ALIAS, PGTY } from './flags';
 import { pfnValid, pageZone, type Kernel } from './kernel';
 import { MT_NAMES, PAGEBLOCK_ORDER, PB_COMPACT_SKIP, get_pfnblock_migratetype } from './zone';
@@ -104,6 +105,8 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
         const as = k.vm.spaces[mappingId(map)];
         if (as && as.pages.a[m.index.a[head]!] === head) holders.push({ what: `page cache of ${as.name} (one per page)`, refs: nr });
       }
+      const swapRefs = swapCacheRefs(k, head);
+      if (swapRefs) holders.push({ what: `swap cache (type 0, slot${nr > 1 ? 's' : ''} from ${m.private_.a[head]}, one per page)`, refs: swapRefs });
       if (m.flags.a[head]! & (1 << PG.private)) holders.push({ what: 'PG_private (buffer heads)', refs: 1 });
       const hits = rmap_walk(k, head);
       const present = hits.filter((h) => ptePresent(h.pte)).length;

@@ -362,6 +362,20 @@ const CASES: readonly Case[] = [
     },
   },
   {
+    rule: 'swap cache', what: 'a swap slot pointing at a folio without PG_swapcache',
+    corrupt: (k) => {
+      k.swap.table.a[1] = mappedPte(k, true).page;
+    },
+  },
+  {
+    rule: 'swap cache', what: 'PG_swapcache on an anon folio no swap slot points at',
+    corrupt: (k) => {
+      const { page } = mappedPte(k, true);
+      k.mem.flags.a[page]! |= 1 << PG.owner_priv_1;
+      k.mem.private_.a[page] = 5;
+    },
+  },
+  {
     rule: 'refcount >= 0', what: 'a negative refcount',
     corrupt: (k) => {
       k.mem.refcount.a[mappedPte(k, true).page] = -1;

@@ -243,6 +243,22 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     }
   }
 
+  // 4b. Swap cache: each slot points at a swap-backed folio with PG_swapcache whose folio->swap
+  //     run covers it; each such folio holds one reference per slot (one per page).
+  const isSwapcache = (f: number): boolean => (flags.a[f]! & (1 << PG.swapbacked)) !== 0 && (flags.a[f]! & (1 << PG.owner_priv_1)) !== 0;
+  const swapRefs = new Int32Array(nr);
+  const swt = k.swap.table.a;
+  let swapPages = 0;
+  for (let off = 0; off < swt.length; off++) {
+    const f = swt[off]!;
+    if (f < 0) continue;
+    swapPages++;
+    if (!isSwapcache(f) || off < private_.a[f]! || off >= private_.a[f]! + (flags.a[f]! & (1 << PG.head) ? 1 << order.a[f]! : 1)) {
+      bad('swap cache', `swap slot ${off} holds ${hex(f)}, which is not in the swap cache there (folio->swap ${private_.a[f]})`, f);
+    }
+    swapRefs[f]!++;
+  }
+
   // 5. Extra holders (GUP pins, gets, temporary references). A folio isolated for migration, or a
   //    new folio migrate_pages still holds, is user memory in flight even before it has a mapping;
   //    a soft-offlined source is user memory whose only reference is page_handle_poison()'s.
@@ -288,6 +304,7 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     if (pageType.a[p] === PGTY.table) pgtable++;
     const m = mapping.a[p]!;
     if (m !== 0 && !mappingIsAnon(m) && cacheRefs[p]) filePages += nrPages;
+    if (isSwapcache(p) && swapRefs[p] !== nrPages) bad('swap cache', `${hex(p)} has PG_swapcache but ${swapRefs[p]} of its ${nrPages} pages are in the swap cache`, p);
     let folioPtes = 0;
     for (let i = 0; i < nrPages; i++) folioPtes += ptes[p + i]!;
     // A movable_ops page (balloon, zsmalloc) isolated for migration keeps its owner's reference
@@ -295,7 +312,7 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     const movableOps = pageType.a[p] === PGTY.offline || pageType.a[p] === PGTY.zsmalloc || mappingIsMovable(m);
     const user = !movableOps && (mappingIsAnon(m) || mappingIsFile(m) || (flags.a[p]! & (1 << PG.lru)) !== 0 || migrating[p] === 1);
     const expected = user
-      ? cacheRefs[p]! + (flags.a[p]! & (1 << PG.private) ? 1 : 0) + folioPtes + extra[p]!
+      ? cacheRefs[p]! + swapRefs[p]! + (flags.a[p]! & (1 << PG.private) ? 1 : 0) + folioPtes + extra[p]!
       // a kernel page (reserved, slab, page table, plain alloc) holds its allocation's reference; a
       // frozen one none, nor does a free hugetlb pool folio (HPG_freed: frozen on the free list)
       : frozen[p] || (pageType.a[p] === PGTY.hugetlb && private_.a[p]! & (1 << HPG.freed)) ? 0
@@ -308,7 +325,7 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     const frozenForMigration = ref === 0 && user && extra[p]! > 0 && hasHolder(k.pins, p, HOLD.ISOLATED) && (flags.a[p]! & (1 << PG.locked)) !== 0;
     if (ref !== expected && !frozenForMigration) {
       bad('refcount holders', `${hex(p)} has refcount ${ref}, holders account for ${expected}` +
-        (user ? ` (cache ${cacheRefs[p]}, private ${flags.a[p]! & (1 << PG.private) ? 1 : 0}, ptes ${folioPtes}, pins ${extra[p]})` : ' (allocation)'), p);
+        (user ? ` (cache ${cacheRefs[p]}, swap cache ${swapRefs[p]}, private ${flags.a[p]! & (1 << PG.private) ? 1 : 0}, ptes ${folioPtes}, pins ${extra[p]})` : ' (allocation)'), p);
     }
     if (mappingIsFile(m) && !k.vm.spaces[mappingId(m)]) bad('mapping', `${hex(p)} points at no address_space`, p);
   }
@@ -320,7 +337,8 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
   const ns: [number, number, string][] = [
     [NS.NR_ANON_MAPPED, anonMapped, 'nr_anon_pages'],
     [NS.NR_FILE_MAPPED, fileMapped, 'nr_mapped'],
-    [NS.NR_FILE_PAGES, filePages, 'nr_file_pages'],
+    [NS.NR_FILE_PAGES, filePages + swapPages, 'nr_file_pages'],
+    [NS.NR_SWAPCACHE, swapPages, 'nr_swapcached'],
     [NS.NR_SLAB, slab, 'nr_slab'],
     [NS.NR_PAGETABLE, pgtable, 'nr_page_table_pages'],
   ];

@@ -19,6 +19,7 @@ import { createCompactState, type CompactState } from './compaction-state';
 import { createDeviceState, type DeviceState } from './device-state';
 import { createHugetlbState, type HugetlbState } from './hugetlb-state';
 import { createPcpState, type PcpState } from './pcp-state';
+import { createSwapState, type SwapState } from './swap_state';
 
 export interface ZoneSpec {
   readonly name: ZoneName;
@@ -80,6 +81,8 @@ export interface Kernel extends PageAccess, PageblockAccess {
   /** The 2 MiB hstate: its free and active lists, counters and each huge folio's mapcount. */
   readonly hugetlb: HugetlbState;
   readonly deferred: DeferredSplitState;
+  /** The swap cache of swap type 0 (swap_state.ts). */
+  readonly swap: SwapState;
   /**
    * Where kernel code reports steps it passes without yielding (emitStep), each with its journal
    * mark; set by the engine while a path runs, null otherwise (populate pays one null check).
@@ -172,6 +175,7 @@ export function createKernel(layout: MemoryLayout): Kernel {
     device: createDeviceState(st),
     hugetlb: createHugetlbState(st, nr),
     deferred: createDeferredSplitState(st, nr),
+    swap: createSwapState(st),
     sink: null,
     spans: null,
     quietFrees: false,

@@ -13,6 +13,7 @@ import { __filemap_remove_folio, filemap_add_folio } from './filemap';
 import { pagetable_alloc, pagetable_free } from './kalloc';
 import { put } from './store';
 import { zap_huge_pte } from './hugetlb-fault';
+import { free_swap_cache } from './swap_state';
 import {
   mappingId, mkPte, ptChunk, pteBits, pteIsDevicePrivate, ptePfn, ptePresent, PTE_DIRTY, PTE_EXCLUSIVE, PTE_WRITE, PTE_YOUNG, PTRS_PER_PTE,
   type AddressSpace, type MmStruct, type Vma,
@@ -123,6 +124,7 @@ export function zap_pte(k: Kernel, vma: Vma, slot: number): void {
   const folio = page_folio(k, page);
   put(k.st, vma.pte, slot, 0);
   folio_remove_rmap_ptes(k, folio, page, 1, vma);
+  free_swap_cache(k, folio);
   folio_put(k, folio);
 }
 

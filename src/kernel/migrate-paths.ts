@@ -4,7 +4,9 @@
 import { PG, PGTY } from './flags';
 import type { Kernel } from './kernel';
 import { __alloc_pages, __GFP_COMP, __GFP_DMA, __GFP_DMA32, GFP_HIGHUSER_MOVABLE } from './buddy';
-import { page_folio } from './folio';
+import { folio_mapped, folio_test_anon, page_folio } from './folio';
+import { swap_writeout_start } from './swap-out';
+import { folio_test_swapcache } from './swap_state';
 import { folio_nr_pages, setPageFlag, clearPageFlag, testPageFlag } from './memmap';
 import { folio_set_large_rmappable } from './memory';
 import { folioListPfns, isolate_folio_to_list, isolateOnto, listMoveTail, newFolioList, putback_movable_pages } from './isolate';
@@ -14,7 +16,7 @@ import { pageZone } from './kernel';
 import { compactionTarget, endCompactControl, newCompactControl, release_free_list } from './compaction';
 import { MT, PAGEBLOCK_NR_PAGES } from './zone';
 import { hex, mkStep, type Steps } from './step';
-import { folioAddressSpace } from './filemap';
+import { folio_end_writeback, folioAddressSpace } from './filemap';
 import { page_has_movable_ops } from './balloon';
 import { mappingIsMovable } from './vm';
 import { mod_node_page_state, NS } from './vmstat';
@@ -140,12 +142,10 @@ export function* compaction_migrate_path(k: Kernel, isolated: number, mode: Migr
 export { errName };
 
 // mm/page-writeback.c: folio_start_writeback() / folio_end_writeback() on the folio at `pfn`.
-// Only a regular file's folio is written back where it sits, kept alive by the page cache. An
-// anonymous folio's write-back is swap-out and a tmpfs folio's is shmem_writeout(): both first
-// move it into the swap cache (folio_alloc_swap()), whose references keep it while the I/O runs;
-// ramfs never writes back. The swap cache is not modelled, so those are refused: without it
-// nothing would keep an unmapped folio under writeback (MADV_DONTNEED or exit would free it
-// mid-I/O).
+// A regular file's folio is written back where it sits, kept alive by the page cache. An
+// anonymous folio's write-back is swap-out (swap-out.ts): it first enters the swap cache, whose
+// references keep it while the I/O runs. A tmpfs folio's is shmem_writeout(), which moves it
+// from the page cache to the swap cache: not modelled, so refused; ramfs never writes back.
 export function* writeback_path(k: Kernel, pfn: number, start: boolean): Steps<boolean> {
   const folio = pfn >= 0 && pfn < k.mem.nr ? page_folio(k, pfn) : -1;
   const fn = start ? 'folio_start_writeback' : 'folio_end_writeback';
@@ -154,9 +154,10 @@ export function* writeback_path(k: Kernel, pfn: number, start: boolean): Steps<b
     return false;
   }
   const kind = folioAddressSpace(k, folio)?.kind;
-  if (kind !== 'file') {
+  const anon = kind === undefined && folio_test_anon(k, folio);
+  if (kind !== 'file' && !anon) {
     const why = kind === 'ramfs' ? 'a ramfs folio, which has no backing store to write to'
-      : `${kind === undefined ? 'an anonymous' : `a ${kind}`} folio: it is written back only through the swap cache (swap-out), which is not modelled`;
+      : `a ${kind ?? 'non-LRU'} folio: tmpfs writes back through shmem_writeout() into the swap cache, which is modelled for anonymous memory only`;
     yield mkStep(k, {
       phase: 'done', fn, file: 'mm/page-writeback.c',
       text: `${hex(folio)} is ${why}: no writeback`,
@@ -164,15 +165,24 @@ export function* writeback_path(k: Kernel, pfn: number, start: boolean): Steps<b
     });
     return false;
   }
+  if (start && anon) return yield* swap_writeout_start(k, folio);
+  if (!start && !testPageFlag(k, folio, PG.writeback)) {
+    yield mkStep(k, { phase: 'done', fn, file: 'mm/filemap.c', text: `${hex(folio)} is not under writeback: nothing to end`, pfns: [{ pfn: folio, role: 'target', nr: folio_nr_pages(k, folio) }], result: '-EINVAL' });
+    return false;
+  }
+  let rotated = false;
   if (start) {
     setPageFlag(k, folio, PG.writeback);
     // folio_clear_dirty_for_io() before the I/O is issued (a real file's dirty pages are counted).
     if (testPageFlag(k, folio, PG.dirty) && folioAddressSpace(k, folio)?.kind === 'file') mod_node_page_state(k, NS.NR_FILE_DIRTY, -folio_nr_pages(k, folio));
     clearPageFlag(k, folio, PG.dirty);
-  } else clearPageFlag(k, folio, PG.writeback);
+  } else rotated = folio_end_writeback(k, folio);
+  const where = folio_test_swapcache(k, folio)
+    ? `; it stays in the swap cache, clean${folio_mapped(k, folio) ? '' : ' and unmapped, until reclaim frees it'}${rotated ? ' (PG_reclaim: rotated to the inactive list\'s tail)' : ''}`
+    : '';
   yield mkStep(k, {
-    phase: 'done', fn, file: 'mm/page-writeback.c',
-    text: start ? `write-back I/O starts on ${hex(folio)}: PG_dirty cleared, PG_writeback set until the I/O completes` : `write-back I/O on ${hex(folio)} completes: PG_writeback cleared`,
+    phase: 'done', fn, file: start ? 'mm/page-writeback.c' : 'mm/filemap.c',
+    text: start ? `write-back I/O starts on ${hex(folio)}: PG_dirty cleared, PG_writeback set until the I/O completes` : `write-back I/O on ${hex(folio)} completes: PG_writeback cleared${where}`,
     pfns: [{ pfn: folio, role: 'target', nr: folio_nr_pages(k, folio) }], result: '0',
   });
   return true;

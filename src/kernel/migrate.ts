@@ -15,7 +15,7 @@ import {
 } from './memmap';
 import { folio_get, folio_mapcount, folio_mapped, folio_put, folio_ref_add, folio_ref_count, folio_test_anon } from './folio';
 import { folio_add_lru } from './lru';
-import { folioAddressSpace } from './filemap';
+import { folio_end_writeback, folioAddressSpace } from './filemap';
 import { addHolder, HOLD, holdersOf, removeHolder, HOLD_NAMES } from './pins';
 import { listAddTail, listDel, listEmpty, listFirst } from './list';
 import { folioListPfns, listMoveTail, newFolioList } from './isolate';
@@ -50,6 +50,7 @@ import { put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
 import { emitStep, hex, mkStep, spanClose, spanOpen, type Steps, type StepInfo } from './step';
 import { FOLIO_LIST } from './folio-lists';
+import { __swap_cache_replace_folio, folio_test_swapcache, folioSwapEntry } from './swap_state';
 
 export const MIGRATE_MODE = { ASYNC: 0, SYNC_LIGHT: 1, SYNC: 2 } as const;
 export type MigrateMode = (typeof MIGRATE_MODE)[keyof typeof MIGRATE_MODE];
@@ -122,11 +123,15 @@ function refsText(k: Kernel, folio: number): string {
 }
 
 // include/linux/mm.h: folio_expected_ref_count() — the references a folio must have when only
-// its page cache, its private data and its mappings hold it.
+// its swap cache or page cache, its private data and its mappings hold it.
 export function folio_expected_ref_count(k: Kernel, folio: number): { count: number; parts: string[] } {
   const nr = folio_nr_pages(k, folio);
   const parts: string[] = [];
   let count = 0;
+  if (folio_test_swapcache(k, folio)) {
+    count += nr;
+    parts.push(`swap cache ${nr}`);
+  }
   if (!folio_test_anon(k, folio)) {
     if (k.mem.mapping.a[folio] !== 0) {
       count += nr;
@@ -254,7 +259,7 @@ function* migrate_folio_unmap(c: Ctx, src: number, mode: MigrateMode, from: numb
       return yield* out();
     }
     // folio_wait_writeback(): the I/O completes while we sleep.
-    clearPageFlag(k, src, PG.writeback);
+    folio_end_writeback(k, src);
     yield mkStep(k, { phase: 'unmap', fn: 'folio_wait_writeback', file: 'mm/page-writeback.c', text: `${hex(src)} is under writeback: MIGRATE_SYNC sleeps until the I/O completes (PG_writeback cleared)`, pfns: [{ pfn: src, role: 'src', nr }] });
   }
   const anonVma = folio_test_anon(k, src) ? mappingId(k.mem.mapping.a[src]!) : -1; // folio_get_anon_vma()
@@ -311,6 +316,7 @@ function* __folio_migrate_mapping(c: Ctx, dst: number, src: number, expected: nu
   const { k } = c;
   const nr = folio_nr_pages(k, src);
   const as = folioAddressSpace(k, src);
+  if (folio_test_swapcache(k, src)) return yield* swapcacheMigrateMapping(c, dst, src, expected);
   if (!as) {
     // Anon, not in the swap cache: no xarray to update, no freeze (a large rmappable folio is
     // frozen for an instant to leave the deferred split queue; not modelled).
@@ -350,6 +356,43 @@ function* __folio_migrate_mapping(c: Ctx, dst: number, src: number, expected: nu
   yield mkStep(k, {
     phase: 'move-mapping', fn: '__folio_migrate_mapping', file: 'mm/migrate.c',
     text: `${as.name}[${index}] now points at ${hex(dst)} (+${nr} cache ref → refcount ${folio_ref_count(k, dst)})${dirty ? ', PG_dirty moved to dst' : ''}; src unfrozen at ${expected} − ${nr} = ${expected - nr}`,
+    pfns: [{ pfn: src, role: 'src', nr }, { pfn: dst, role: 'dst', nr }], result: '0',
+  });
+  return 0;
+}
+
+// mm/migrate.c: __folio_migrate_mapping() for a folio in the swap cache (folio_mapping() is the
+// swap address space): under the swap cluster lock the refcount is frozen at the expected count
+// (which has the cache's one per page), dst takes index, mapping, PG_swapbacked, PG_swapcache,
+// folio->swap and the cache's references, every slot is pointed at dst
+// (__swap_cache_replace_folio()), and src is unfrozen without the cache's references.
+function* swapcacheMigrateMapping(c: Ctx, dst: number, src: number, expected: number): Steps<number> {
+  const { k } = c;
+  const nr = folio_nr_pages(k, src);
+  const entry = folioSwapEntry(k, src);
+  const ref = folio_ref_count(k, src);
+  if (ref !== expected) {
+    yield mkStep(k, {
+      phase: 'refcount', fn: 'folio_ref_freeze', file: 'include/linux/page_ref.h',
+      text: `under the swap cluster lock: refcount ${ref}, expected ${expected}: the freeze fails (${extraHolders(k, src)}) → -EAGAIN`,
+      pfns: [{ pfn: src, role: 'src', nr }], result: '-EAGAIN',
+    });
+    return EAGAIN;
+  }
+  setPageRefcount(k, src, 0);
+  setPageIndex(k, dst, k.mem.index.a[src]!);
+  setPageMapping(k, dst, k.mem.mapping.a[src]!);
+  folio_ref_add(k, dst, nr); // the swap cache's references
+  setPageFlag(k, dst, PG.swapbacked);
+  setPageFlag(k, dst, PG.owner_priv_1); // folio_set_swapcache()
+  setPagePrivate(k, dst, entry); // newfolio->private = folio_get_private(folio)
+  const dirty = testClearPageFlag(k, src, PG.dirty);
+  if (dirty) setPageFlag(k, dst, PG.dirty);
+  __swap_cache_replace_folio(k, src, dst);
+  setPageRefcount(k, src, expected - nr); // folio_ref_unfreeze()
+  yield mkStep(k, {
+    phase: 'move-mapping', fn: '__folio_migrate_mapping', file: 'mm/migrate.c',
+    text: `swap cache: refcount ${ref} == expected ${expected}, frozen; swap slot${nr > 1 ? 's' : ''} ${entry}${nr > 1 ? `–${entry + nr - 1}` : ''} now point at ${hex(dst)}, which takes PG_swapcache, folio->swap = ${entry} and the cache's ${nr} reference${nr > 1 ? 's' : ''} (refcount ${folio_ref_count(k, dst)})${dirty ? ', PG_dirty moved to dst' : ''}; src unfrozen at ${expected} − ${nr} = ${expected - nr}`,
     pfns: [{ pfn: src, role: 'src', nr }, { pfn: dst, role: 'dst', nr }], result: '0',
   });
   return 0;

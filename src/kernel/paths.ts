@@ -17,6 +17,8 @@ import { folio_mapcount, folio_ref_count, page_folio } from './folio';
 import { pin_user_page, unpin_user_page } from './gup';
 import { HOLD } from './pins';
 import { do_anonymous_page, reclaim_clean_folio, zap_pte } from './memory';
+import { reclaim_swapcache_folio } from './swap-out';
+import { folio_test_swapcache, folioSwapEntry } from './swap_state';
 import { pagetable_free } from './kalloc';
 import { rmap_walk } from './rmap';
 import { LRU } from './lru';
@@ -290,24 +292,32 @@ export function* unpin_path(k: Kernel, pfn: number, kind: 'pin' | 'get'): Steps<
   return true;
 }
 
-// mm/vmscan.c: shrink_inactive_list() for clean page cache, oldest first (the list's tail).
+// mm/vmscan.c: shrink_inactive_list() for clean page cache, oldest first (the list's tail), then
+// the inactive anon list for clean, unmapped swap-cache folios whose write to swap has ended
+// (reclaim starts no new swap-out here: the `writeback` action does).
 export function* reclaim_path(k: Kernel, pages: number): Steps<number> {
   const cands: number[] = [];
   for (let p = k.lru.heads.a[2 * LRU.INACTIVE_FILE + 1]!; p !== -1; p = k.mem.lruPrev.a[p]!) cands.push(p);
+  const anon: number[] = [];
+  for (let p = k.lru.heads.a[2 * LRU.INACTIVE_ANON + 1]!; p !== -1; p = k.mem.lruPrev.a[p]!) if (folio_test_swapcache(k, p)) anon.push(p);
   let freed = 0;
-  for (const folio of cands) {
+  for (const folio of [...cands, ...anon]) {
     if (freed >= pages) break;
     const nr = 1 << k.mem.order.a[folio]!;
-    if (!reclaim_clean_folio(k, folio)) continue;
+    const swap = folio_test_swapcache(k, folio);
+    const entry = swap ? folioSwapEntry(k, folio) : 0;
+    if (!(swap ? reclaim_swapcache_folio(k, folio) : reclaim_clean_folio(k, folio))) continue;
     freed += nr;
     yield mkStep(k, {
       phase: 'reclaim', fn: '__remove_mapping', file: 'mm/vmscan.c',
-      text: `clean, unmapped page-cache folio ${hex(folio)} (${nr} page${nr > 1 ? 's' : ''}) dropped from its file and freed (${freed}/${pages})`,
+      text: swap
+        ? `clean, unmapped swap-cache folio ${hex(folio)} (${nr} page${nr > 1 ? 's' : ''}) leaves the swap cache (__swap_cache_del_folio(), put_swap_folio() frees slot${nr > 1 ? 's' : ''} ${entry}${nr > 1 ? `–${entry + nr - 1}` : ''}) and is freed (${freed}/${pages})`
+        : `clean, unmapped page-cache folio ${hex(folio)} (${nr} page${nr > 1 ? 's' : ''}) dropped from its file and freed (${freed}/${pages})`,
       pfns: [{ pfn: folio, role: 'freed', nr }],
     });
   }
   if (freed < pages) {
-    yield mkStep(k, { phase: 'reclaim', fn: 'shrink_inactive_list', file: 'mm/vmscan.c', text: `only ${freed} of ${pages} pages were clean and unmapped on the inactive file list`, pfns: [], result: String(freed) });
+    yield mkStep(k, { phase: 'reclaim', fn: 'shrink_inactive_list', file: 'mm/vmscan.c', text: `only ${freed} of ${pages} pages were clean and unmapped on the inactive file list (or clean swap cache on the inactive anon list)`, pfns: [], result: String(freed) });
   }
   return freed;
 }

@@ -26,11 +26,12 @@ export const NS = {
   NR_SLAB: 7,
   NR_PAGETABLE: 8,
   NR_BALLOON_PAGES: 9,
+  NR_SWAPCACHE: 10,
 } as const;
-export const NR_NS = 10;
+export const NR_NS = 11;
 export const NS_NAMES = [
   'nr_isolated_anon', 'nr_isolated_file', 'nr_file_pages', 'nr_shmem', 'nr_file_dirty',
-  'nr_anon_pages', 'nr_mapped', 'nr_slab', 'nr_page_table_pages', 'nr_balloon_pages',
+  'nr_anon_pages', 'nr_mapped', 'nr_slab', 'nr_page_table_pages', 'nr_balloon_pages', 'nr_swapcached',
 ] as const;
 
 interface StatOwner {

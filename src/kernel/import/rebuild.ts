@@ -212,11 +212,15 @@ export function importDump(files: DumpFiles, onProgress?: ImportProgress): Impor
   const levels = user.processes;
   amb.push(`kpagecount is the mapcount: mapped user pages are mapped by ${levels} synthetic process${levels > 1 ? 'es' : ''} (imported-1…imported-${levels}; process i maps every page mapped at least i times, as forked processes share pages) through one anon_vma and ${user.spaces.length ? user.spaces.map((s) => `${s.name} (${s.pages} pages)`).join(', ') : 'no file'}; unmapped page cache sits in those address_spaces; process 0's heap has room to fault more`);
   if (user.clampedPages) amb.push(`${user.clampedPages} pages mapped more than ${MAX_MAP_LEVELS} times get ${MAX_MAP_LEVELS} mappings`);
-  if (user.anonForcedMapped) amb.push(`${user.anonForcedMapped} anonymous pages had mapcount 0 (being unmapped, or in the swap cache, which is not modelled): rebuilt mapped once`);
+  if (user.anonForcedMapped) amb.push(`${user.anonForcedMapped} anonymous pages had mapcount 0 (being unmapped): rebuilt mapped once`);
   if (n.anonNoLru) amb.push(`${n.anonNoLru} anonymous pages were not on an LRU list (a per-CPU lru_add batch, or isolated at dump time): rebuilt on the LRU`);
   if (n.kernelMapped) amb.push(`${n.kernelMapped} kernel or reserved pages had a mapcount (vDSO, the zero page, driver mappings): rebuilt unmapped`);
   if (n.locked || n.writeback || n.fscache) amb.push(`${n.locked} locked, ${n.writeback} writeback and ${n.fscache} PG_private_2 (fscache write) pages at dump time: transient, rebuilt unlocked, not under writeback, without PG_private_2`);
-  if (n.swapcache) amb.push(`${n.swapcache} pages were in the swap cache: no swap is modelled, rebuilt without it`);
+  if (n.swapcache) {
+    const other = n.swapcache - user.swapcachePages;
+    amb.push(`${n.swapcache} pages were in the swap cache: ${user.swapcachePages} anonymous ones rebuilt in the swap cache of one abstract swap device (type 0, slots allocated in PFN order), each page holding the cache's reference, the unmapped ones left unmapped` +
+      (other > 0 ? `; ${other} others (not anonymous: shmem's swap cache is not modelled) rebuilt without it` : ''));
+  }
   if (user.mlockedPages) amb.push(`${user.mlockedPages} mlocked pages (KPF_MLOCKED): rebuilt PG_mlocked on the unevictable LRU, mapped by VM_LOCKED areas of their own in every process that maps them (mlock_count = those mappings)`);
   // 6.12's stable_page_flags() tests the mapping's low bits loosely: KPF_KSM on every anon page.
   const anonPages = rawClasses['anon'] ?? 0;

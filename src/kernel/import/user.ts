@@ -15,6 +15,7 @@ import { prep_compound_page } from '../buddy';
 import { LRU, NR_LRU_LISTS } from '../lru';
 import { listAdd } from '../list';
 import { put } from '../store';
+import { swap_alloc } from '../swap_state';
 import { mod_node_page_state, mod_zone_page_state, NS, ZS } from '../vmstat';
 import { HLIST, HPG, HS, HUGETLB_ORDER } from '../hugetlb-state';
 import {
@@ -73,7 +74,7 @@ function pgFlagsOf(lo: number, hi: number, kind: Kind): number {
   // PG_private_2 (PG_fscache) marks a cache write in flight, transient like writeback: not rebuilt.
   set(hi & HI.ARCH, PGB.arch_1);
   set(hi & HI.ARCH_2, PGB.arch_2);
-  // PG_owner_priv_1 is PG_swapcache on a swap-backed folio: no swap cache here, so only PG_checked.
+  // PG_owner_priv_1 is PG_swapcache on a swap-backed folio: buildFolio() sets it with the cache.
   if (!(lo & LO.SWAPBACKED)) set(hi & HI.OWNER_PRIVATE, PGB.owner_priv_1);
   if (kind !== C.ANON) set(hi & HI.OWNER_2, PGB.owner_2); // PG_mappedtodisk; on anon pages it is per page (below)
   // Anon folios are swap-backed but for lazyfree ones (MADV_FREE clears it; they sit on the file LRU).
@@ -88,6 +89,8 @@ export interface UserStats {
   processes: number;
   anonFolios: number;
   anonForcedMapped: number;
+  /** Pages of KPF_SWAPCACHE anon folios, rebuilt in the swap cache (unmapped ones stay unmapped). */
+  swapcachePages: number;
   /** Pages of KPF_MLOCKED folios, rebuilt mlocked under VM_LOCKED VMAs. */
   mlockedPages: number;
   clampedPages: number;
@@ -141,7 +144,7 @@ export function buildUserMemory(k: Kernel, flags: Uint32Array, count: Uint32Arra
   const nr = cls.length;
   const level = new Uint16Array(nr);
   const byGroup: number[][] = GROUPS.map(() => []);
-  const stats: UserStats = { processes: 0, anonFolios: 0, anonForcedMapped: 0, mlockedPages: 0, clampedPages: 0, spaces: [], hugetlbMapped: 0, hugetlbFree: 0 };
+  const stats: UserStats = { processes: 0, anonFolios: 0, anonForcedMapped: 0, swapcachePages: 0, mlockedPages: 0, clampedPages: 0, spaces: [], hugetlbMapped: 0, hugetlbFree: 0 };
   let maxLevel = 1;
   let userPages = 0;
   for (let p = 0; p < nr;) {
@@ -155,8 +158,12 @@ export function buildUserMemory(k: Kernel, flags: Uint32Array, count: Uint32Arra
         stats.clampedPages += n;
         m = MAX_MAP_LEVELS;
       }
+      const swapcache = c === C.ANON && (flags[2 * p]! & LO.SWAPCACHE) !== 0;
+      if (swapcache) stats.swapcachePages += n;
       if (c === C.ANON && m === 0) {
-        stats.anonForcedMapped += n; // being unmapped, or in the swap cache: mapped once here
+        // Being unmapped: mapped once here. A swap-cache folio is kept alive by the cache and
+        // is rebuilt unmapped; its place in the layout stays (the level-1 slot has no PTE).
+        if (!swapcache) stats.anonForcedMapped += n;
         m = 1;
       }
       level[p] = m;
@@ -251,6 +258,7 @@ interface Bulk {
   filePages: number;
   shmem: number;
   fileDirty: number;
+  swapcache: number;
   /** Folio heads per LRU list, in list order, and pages per (zone, list). */
   readonly lru: number[][];
   readonly lruPages: Float64Array;
@@ -261,7 +269,7 @@ interface Bulk {
 function newBulk(k: Kernel): Bulk {
   if (k.st.j.on || k.st.hashing) throw new Error('imported folios are loaded before journaling and hashing');
   return {
-    k, anonMapped: 0, fileMapped: 0, filePages: 0, shmem: 0, fileDirty: 0,
+    k, anonMapped: 0, fileMapped: 0, filePages: 0, shmem: 0, fileDirty: 0, swapcache: 0,
     lru: Array.from({ length: NR_LRU_LISTS }, () => []), lruPages: new Float64Array(k.zones.length * NR_LRU_LISTS),
     mlockPages: new Float64Array(k.zones.length),
   };
@@ -314,6 +322,18 @@ function buildFolio(
   // PTEs: the level-L VMA maps page j when its mapcount is at least L.
   let anyMapped = false;
   for (let j = 0; j < n && !anyMapped; j++) anyMapped = count[2 * (head + j)]! > 0;
+  // folio_alloc_swap() → swap_cache_add_folio(): slots, one reference per page, PG_swapcache,
+  // folio->swap. KPF_SWAPCACHE is set only on a swap-backed folio (stable_page_flags()).
+  const swapcache = c === C.ANON && (lo & LO.SWAPCACHE) !== 0 && (f & (1 << PGB.swapbacked)) !== 0;
+  if (swapcache) {
+    const entry = swap_alloc(k, n);
+    for (let j = 0; j < n; j++) put(k.st, k.swap.table, entry + j, head);
+    fa[head] = fa[head]! | (1 << PGB.owner_priv_1);
+    m.private_.a[head] = entry;
+    refs += n;
+    b.swapcache += n;
+    anyMapped = true; // an unmapped one is not mapped once here: the cache holds it
+  }
   let mapped = 0;
   let maxMc = 0;
   for (let j = 0; j < n; j++) {
@@ -354,7 +374,8 @@ function finishBulk(b: Bulk): void {
   const { k } = b;
   mod_node_page_state(k, NS.NR_ANON_MAPPED, b.anonMapped);
   mod_node_page_state(k, NS.NR_FILE_MAPPED, b.fileMapped);
-  mod_node_page_state(k, NS.NR_FILE_PAGES, b.filePages);
+  mod_node_page_state(k, NS.NR_FILE_PAGES, b.filePages + b.swapcache);
+  mod_node_page_state(k, NS.NR_SWAPCACHE, b.swapcache);
   mod_node_page_state(k, NS.NR_SHMEM, b.shmem);
   mod_node_page_state(k, NS.NR_FILE_DIRTY, b.fileDirty);
   for (let z = 0; z < k.zones.length; z++) {
