@@ -207,3 +207,11 @@ describe('balloon pages mid-race (property finds)', () => {
     expect(checkSteps(s)).toBeGreaterThan(1000);
   }, 300_000);
 });
+
+test('a page reference that names no page is skipped in words, not as "pfn 0x-1"', () => {
+  const s = openSession(parseScenario({ v: 1, memory: { pfns: 4096 }, seed: 1, actions: [{ type: 'migrate', pages: [{ process: 0, page: 99999 }], mode: 'sync' }] }));
+  runToEnd(s.t);
+  const skip = allSteps(s.t).find((x) => x.fn === 'isolate_folio_to_list')!;
+  expect(skip.text).toMatch(/the page named is not there/);
+  expect(allSteps(s.t).some((x) => x.text.includes('0x-'))).toBe(false);
+});

@@ -10,6 +10,7 @@ import { testPageFlag } from '../kernel/memmap';
 import { footprintFields } from '../kernel/memmap';
 import { findPreset } from './presets';
 import { openSession } from './session';
+import { parseScenario } from './scenario';
 import { runToEnd, seek, type Step, allSteps } from './timeline';
 
 const ALLOCATOR = new Set(['__rmqueue_smallest', 'expand', '__free_one_page', '__folio_put', 'try_to_claim_block', '__rmqueue_claim', '__rmqueue_steal']);
@@ -255,4 +256,26 @@ describe('footprint per page', () => {
     const iso = steps.find((x) => x.fn === 'folio_isolate_lru')!;
     expect(names(iso.footprint.pages[0]!.writes)).toEqual(['flags', 'lru', '_refcount']);
   });
+});
+
+describe('partially mapped large folios (the deferred split queue)', () => {
+  test('migrate_pages_batch() splits a partially mapped mTHP on the queue before migrating it; mlocked areas keep their pages', () => {
+    const s = openSession(parseScenario({
+      v: 1, memory: { pfns: 8192 }, seed: 7, populate: { processes: 6, files: 12, largeAnon: 1, mlocked: 1 },
+      actions: [{ type: 'madvise', advice: 'dontneed', fraction: 0.2, seed: 3 }, { type: 'migrate', process: 7, mode: 'sync', reason: 'syscall_or_cpuset' }],
+    }));
+    runToEnd(s.t);
+    const steps = allSteps(s.t);
+    const splits = steps.filter((x) => x.fn === 'migrate_pages_batch' && /deferred split queue/.test(x.text));
+    expect(splits.length).toBeGreaterThan(0);
+    seek(s.t, splits[0]!.id);
+    expect(inspectPage(s.k, splits[0]!.pfns[0]!.pfn).deferredSplit).toBe(true);
+    seek(s.t, steps.length);
+    // Every folio so split was split, not migrated whole: its pieces follow as order-0 folios.
+    for (const sp of splits) expect(steps.some((x) => x.id > sp.id && x.fn === 'try_split_folio' && x.pfns[0]!.pfn === sp.pfns[0]!.pfn)).toBe(true);
+    // The mlockall() process's heap is VM_LOCKED: MADV_DONTNEED leaves it alone (can_madv_lru_vma).
+    const madv = steps.filter((x) => x.fn === 'madvise_dontneed_single_vma');
+    expect(madv.some((x) => x.text.includes(`pid ${s.k.vm.mms[0]!.pid}`))).toBe(false);
+    expect(checkInvariants(s.k)).toEqual([]);
+  }, 120_000);
 });

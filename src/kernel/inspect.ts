@@ -3,6 +3,7 @@
 // inspection is not kernel code and must not add to a step's footprint.
 
 import { swapCacheRefs } from './swap_state';
+import { folioOnDeferredList } from './deferred-split';
 import { decodeFlags, pageTypeName, PG, PG_ALIAS, PGTY } from './flags';
 import { pfnValid, pageZone, type Kernel } from './kernel';
 import { MT_NAMES, PAGEBLOCK_ORDER, PB_COMPACT_SKIP, get_pfnblock_migratetype } from './zone';
@@ -48,6 +49,8 @@ export interface PageDetail {
   readonly lru: { readonly prev: number; readonly next: number; readonly list: string } | null;
   /** On the unevictable LRU, which is not a list: page->lru holds folio->mlock_count. */
   readonly mlockCount: number | null;
+  /** The folio is on the deferred split queue (its _deferred_list in page[2]), partially mapped. */
+  readonly deferredSplit: boolean;
   readonly folioHead: number;
   readonly folioOrder: number;
   readonly buddyOrder: number | null;
@@ -158,6 +161,7 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
     private: m.private_.a[pfn]!,
     lru: list === null ? null : { prev: m.lruPrev.a[pfn]!, next, list },
     mlockCount: unevictableLru ? m.lruPrev.a[pfn]! : null,
+    deferredSplit: folioOnDeferredList(k, head),
     folioHead: head,
     folioOrder: large ? m.order.a[head]! : 0,
     buddyOrder: freeHead === pfn ? m.private_.a[pfn]! : null,

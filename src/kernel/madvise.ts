@@ -23,7 +23,8 @@ export function* madvise_dontneed_path(k: Kernel, fraction: number, seed: number
     let n = 0;
     for (const id of mm.vmas) {
       const vma = k.vm.vmas[id]!;
-      if (vma.anonVma < 0 || vma.hugetlb) continue; // the holes are made in ordinary anonymous memory
+      // the holes are made in ordinary anonymous memory; can_madv_lru_vma() refuses VM_LOCKED and VM_HUGETLB
+      if (vma.anonVma < 0 || vma.hugetlb || vma.locked) continue;
       n += quietly(k, () => {
         let z = 0;
         for (let s = 0; s < vma.nrPages; s++) {

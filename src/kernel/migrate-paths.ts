@@ -70,7 +70,7 @@ function* isolate_pfns(k: Kernel, pfns: readonly number[], from: number, who: st
   const seen = new Set<number>();
   for (const pfn of pfns) {
     if (pfn < 0 || pfn >= k.mem.nr) {
-      yield mkStep(k, { phase: 'isolate', fn: 'isolate_folio_to_list', file: 'mm/migrate.c', text: `${who}: pfn ${hex(pfn)} is outside memory: skipped`, pfns: [], result: '-EINVAL' });
+      yield mkStep(k, { phase: 'isolate', fn: 'isolate_folio_to_list', file: 'mm/migrate.c', text: pfn < 0 ? `${who}: the page named is not there (no such page of the process, or the action named produced none): skipped` : `${who}: pfn ${hex(pfn)} is outside memory: skipped`, pfns: [], result: '-EINVAL' });
       continue;
     }
     const folio = page_folio(k, pfn);

@@ -50,6 +50,7 @@ import { put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
 import { emitStep, hex, mkStep, spanClose, spanOpen, type Steps, type StepInfo } from './step';
 import { FOLIO_LIST } from './folio-lists';
+import { folio_test_partially_mapped, folioOnDeferredList } from './deferred-split';
 import { __swap_cache_replace_folio, folio_test_swapcache, folioSwapEntry } from './swap_state';
 
 export const MIGRATE_MODE = { ASYNC: 0, SYNC_LIGHT: 1, SYNC: 2 } as const;
@@ -614,6 +615,22 @@ function* migrate_pages_batch(c: Ctx, from: number, mode: MigrateMode, ret: numb
     for (const folio of folioListPfns(k, from)) {
       const nr = folio_nr_pages(k, folio);
       const thp = isThp(k, folio);
+      // A partially mapped folio on the deferred split queue is split now, its pieces migrated
+      // after the batch; it counts as failed so migrate_pages() never reports success early.
+      if (nr > 2 && split !== null && folioOnDeferredList(k, folio) && folio_test_partially_mapped(k, folio)) {
+        yield mkStep(k, {
+          phase: 'split', fn: 'migrate_pages_batch', file: 'mm/migrate.c',
+          text: `${hex(folio)} is a partially mapped order-${Math.log2(nr)} folio on the deferred split queue: 6.18 splits it before migrating (try_split_folio)`,
+          pfns: [{ pfn: folio, role: 'src', nr }],
+        });
+        if ((yield* try_split_folio(c, folio, from, split, mode)) === 0) {
+          nrFailed++;
+          stats.nr_thp_failed += thp ? 1 : 0;
+          stats.nr_thp_split += thp ? 1 : 0;
+          stats.nr_split++;
+          continue;
+        }
+      }
       if (!isMovable(k, folio) && folio_ref_count(k, folio) === 1) {
         // Only our isolation reference is left: the owner freed it under us.
         clearPageFlag(k, folio, PG.active);

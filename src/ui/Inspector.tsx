@@ -155,6 +155,7 @@ function Fields({ d }: { readonly d: PageDetail }) {
           ) : (
             <>
               head <code>{hex(d.folioHead)}</code>, order {d.folioOrder} ({nr} page{nr > 1 ? 's' : ''})
+              {d.deferredSplit && <span className="muted"> · on the deferred split queue (partially mapped)</span>}
             </>
           )}
         </Row>
