@@ -313,6 +313,12 @@ const CASES: readonly Case[] = [
     },
   },
   {
+    rule: 'deferred split queue', what: 'split_queue_len one higher than the folios on the queue', only: true,
+    corrupt: (k) => {
+      k.deferred.len.a[0]!++;
+    },
+  },
+  {
     rule: 'NR_MLOCK', what: 'NR_MLOCK one higher than the PG_mlocked pages', only: true,
     corrupt: (k) => {
       k.zstat.a[1 * NR_ZS + ZS.NR_MLOCK]!++;

@@ -13,6 +13,7 @@ import { fileMapping, mappingId, mappingIsAnon, mappingIsFile, mappingIsMovable,
 import { GUP_PIN_COUNTING_BIAS, HOLD, hasHolder } from './pins';
 import { NO_LINK } from './memmap';
 import { HLIST, HPG, HS, HUGETLB_ORDER } from './hugetlb-state';
+import { deferredSplitQueue, folioOnDeferredList, folio_test_partially_mapped } from './deferred-split';
 import { NR_CPUS, NR_PCP_LISTS, PCPV, PCPV_N, pcpIndex, pcpSlot } from './pcp-state';
 import { pindex_to_order } from './pcp';
 
@@ -329,6 +330,18 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     }
     if (mappingIsFile(m) && !k.vm.spaces[mappingId(m)]) bad('mapping', `${hex(p)} points at no address_space`, p);
   }
+
+  // 6a. The deferred split queue: its members are free of nothing, large (order ≥ 2) folio heads
+  //     with PG_partially_mapped in page[1]; split_queue_len counts them; no folio is linked off it.
+  const queue = deferredSplitQueue(k);
+  if (queue.length !== k.deferred.len.a[0]) bad('deferred split queue', `split_queue_len ${k.deferred.len.a[0]}, ${queue.length} folios on the queue`);
+  const queued = new Uint8Array(nr);
+  for (const f of queue) {
+    queued[f] = 1;
+    if (!(flags.a[f]! & (1 << PG.head)) || order.a[f]! < 2 || freeOwner[f] !== -1) bad('deferred split queue', `${hex(f)} on the deferred split queue is not an allocated folio of order ≥ 2`, f);
+    else if (!folio_test_partially_mapped(k, f)) bad('deferred split queue', `${hex(f)} is on the deferred split queue without PG_partially_mapped`, f);
+  }
+  for (let p = 0; p < nr; p++) if (folioOnDeferredList(k, p) && !queued[p]) bad('deferred split queue', `${hex(p)} has _deferred_list links but is not on the queue`, p);
 
   // 6b. hugetlb: the hstate's lists, flags, mapcounts and counters.
   checkHugetlb(k, bad, onList, freeOwner, ptes);
