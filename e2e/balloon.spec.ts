@@ -62,7 +62,7 @@ test('Footprint: the variants side by side, from the session shown; Escape close
   await expect(table.locator('td[data-variant="no-refcount"][data-field="page_type"]')).not.toHaveText('·');
   await expect(panel.getByTestId('footprint-atomics')).toHaveText(['4', '2', '0', '4']);
   await page.screenshot({ path: info.outputPath('footprint.png') });
-  await panel.getByRole('button', { name: 'free (PageBuddy)' }).click();
+  await panel.getByRole('button', { name: 'free (buddy, pcp)' }).click();
   await expect(table.locator('td[data-variant="no-refcount"][data-field="lru"]')).toHaveText('4 / 4');
   // The session is untouched: still step 56.
   await expect(app(page)).toHaveAttribute('data-step', '56');

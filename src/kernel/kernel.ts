@@ -181,6 +181,8 @@ export function createKernel(layout: MemoryLayout): Kernel {
     quietFrees: false,
     pendingTrace: [],
   };
+  // The footprint counts a page on a per-CPU list as free, like a PageBuddy block (memmap.ts).
+  mem.onPcpList = (pfn) => k.pcp.where.a[pfn] !== 0;
   return k;
 }
 

@@ -71,7 +71,8 @@ export const fieldIndex = (f: number): number => 31 - Math.clz32(f);
  * isolated — taken for migration and not PageOffline: an LRU folio off its LRU (PG_lru clear, a
  *            mapping and a reference: on a migration list), or a PageZsmalloc page with
  *            PG_movable_ops_isolated;
- * buddy    — free in the buddy allocator (PageBuddy, the head of a free block);
+ * buddy    — free in the page allocator: PageBuddy (the head of a free block), or on a per-CPU
+ *            list (an order-0..3 page freed to pcp->lists, not PageBuddy but just as free);
  * other    — anything else: in use, or between the allocator and its user.
  * A tail page counts as its folio. A write that moves a page into or out of one of the first three
  * (the write of PageOffline, of PageBuddy, the clearing of PG_lru) counts in that one.
@@ -91,7 +92,7 @@ export function footprintState(m: Memmap, pfn: number): number {
   const p = next <= -2 ? -next - 2 : pfn;
   const t = m.pageType.a[p]!;
   if (t === PGTY.offline) return S_OFFLINE;
-  if (t === PGTY.buddy) return S_BUDDY;
+  if (t === PGTY.buddy || m.onPcpList?.(p)) return S_BUDDY;
   const f = m.flags.a[p]!;
   if (t === PGTY.zsmalloc) return f & (1 << PG.reclaim) ? S_ISOLATED : S_OTHER; // PG_movable_ops_isolated
   if (t === PGTY.none && !(f & (1 << PG.lru)) && m.mapping.a[p] !== 0 && m.refcount.a[p]! > 0) return S_ISOLATED;
@@ -128,6 +129,8 @@ export interface Memmap {
   readonly order: Store & { a: Uint8Array };
   /** Set by the engine while a step runs; null when fast-forwarding. */
   fp: Footprint | null;
+  /** Is this PFN on a per-CPU free list (pcp.ts)? Set by createKernel; classification only. */
+  onPcpList?: (pfn: number) => boolean;
 }
 
 export const MEMMAP_BYTES_PER_PFN = 8 * 4 + 2;

@@ -18,7 +18,7 @@ const SPLITS: readonly { readonly id: Shown; readonly label: string; readonly ti
   { id: 'all', label: 'all', title: 'every page the migrations touched' },
   { id: 'offline', label: 'PageOffline', title: 'a balloon page (PageOffline), isolated or not; the write that makes a page PageOffline or ends it counts here' },
   { id: 'isolated', label: 'isolated', title: 'taken for migration and not PageOffline: an LRU folio off its LRU, on a migration list (from the clearing of PG_lru), or a zsmalloc page with PG_movable_ops_isolated' },
-  { id: 'buddy', label: 'free (PageBuddy)', title: 'a free block in the buddy allocator: its buddy_list links, order and type' },
+  { id: 'buddy', label: 'free (buddy, pcp)', title: 'free in the page allocator: a PageBuddy block (buddy_list links, order, type) or a page on a per-CPU list (pcp_list links)' },
   { id: 'other', label: 'other', title: 'none of these: a new page before it becomes PageOffline or gets its mapping, a page being freed, a page in use' },
 ];
 
@@ -108,7 +108,7 @@ export function FootprintPanel() {
           </table>
           <p className="muted note">
             All counts include what the page allocator does for the pages a migration allocates and frees: buddy_list shares its words with lru, and freeing checks _refcount
-            is 0 (__free_pages_prepare()). Most of that is counted under free (PageBuddy) and other; freeing still reads {"->"}mapping (folio_test_anon()) while the old page is
+            is 0 (__free_pages_prepare()). Most of that is counted under free (buddy, pcp) and other; freeing still reads {"->"}mapping (folio_test_anon()) while the old page is
             PageOffline. Atomic refcount ops are writes of _refcount.
           </p>
           {tables.every((t) => t.pages === 0) && <p className="muted">This scenario migrates no page, so there is nothing to count: open a balloon-migrate preset.</p>}
