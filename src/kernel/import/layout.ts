@@ -23,14 +23,16 @@ export interface ImportLayout {
   readonly hole: Uint8Array;
   /** Per-zone pages on per-CPU lists (zoneinfo's pagesets), by model zone index; null without zoneinfo. */
   readonly pcp: readonly number[] | null;
+  /** The same per CPU (zoneinfo's order), by model zone index; null without zoneinfo. */
+  readonly pcpCpus: readonly (readonly number[])[] | null;
   readonly notes: string[];
 }
 
 const hex = (n: number): string => '0x' + n.toString(16);
 
 /** Zones of one name on several nodes become one zone spanning them (one node is modelled). */
-function zonesFromZoneinfo(zi: readonly ZoneinfoZone[], nrPfns: number, notes: string[]): { zones: ZoneSpec[]; pcp: number[] } {
-  const byName = new Map<string, { start: number; end: number; pcp: number; nodes: Set<number> }>();
+function zonesFromZoneinfo(zi: readonly ZoneinfoZone[], nrPfns: number, notes: string[]): { zones: ZoneSpec[]; pcp: number[]; pcpCpus: number[][] } {
+  const byName = new Map<string, { start: number; end: number; pcp: number; pcpCpus: number[]; nodes: Set<number> }>();
   for (const z of zi) {
     if (z.spanned === 0) continue;
     if (z.zone === 'Device') {
@@ -43,12 +45,14 @@ function zonesFromZoneinfo(zi: readonly ZoneinfoZone[], nrPfns: number, notes: s
       e.start = Math.min(e.start, z.startPfn);
       e.end = Math.max(e.end, z.startPfn + z.spanned);
       e.pcp += z.pcp;
+      z.pcpCpus.forEach((c, cpu) => (e.pcpCpus[cpu] = (e.pcpCpus[cpu] ?? 0) + c));
       e.nodes.add(z.node);
-    } else byName.set(z.zone, { start: z.startPfn, end: z.startPfn + z.spanned, pcp: z.pcp, nodes: new Set([z.node]) });
+    } else byName.set(z.zone, { start: z.startPfn, end: z.startPfn + z.spanned, pcp: z.pcp, pcpCpus: [...z.pcpCpus], nodes: new Set([z.node]) });
   }
   if (byName.size === 0) throw new ImportError('zoneinfo: no zone spans any page');
   const zones: ZoneSpec[] = [];
   const pcp: number[] = [];
+  const pcpCpus: number[][] = [];
   for (const name of MODEL_ZONES) {
     const e = byName.get(name);
     if (!e) continue;
@@ -73,9 +77,10 @@ function zonesFromZoneinfo(zi: readonly ZoneinfoZone[], nrPfns: number, notes: s
     if (end <= start) continue;
     zones.push({ name, start, end });
     pcp.push(e.pcp);
+    pcpCpus.push(e.pcpCpus);
   }
   if (zones.length === 0) throw new ImportError('zoneinfo: no zone lies inside the dump');
-  return { zones, pcp };
+  return { zones, pcp, pcpCpus };
 }
 
 /**
@@ -143,6 +148,7 @@ export function importLayout(flags: Uint32Array, count: Uint32Array, nrPfns: num
     zonesFrom: fromZi ? 'zoneinfo' : 'default',
     hole,
     pcp: fromZi?.pcp ?? null,
+    pcpCpus: fromZi?.pcpCpus ?? null,
     notes,
   };
 }
