@@ -33,6 +33,7 @@ describe('lru-anon: an anonymous page mapped by two processes', () => {
       'migrate_folio_unmap', 'migrate_folio_unmap', 'try_to_migrate_one', 'try_to_migrate_one', 'migrate_folio_unmap',
       'migrate_folios_move', 'migrate_folio', 'folio_mc_copy', '__folio_migrate_mapping', 'folio_migrate_flags',
       'folio_add_lru', 'remove_migration_pte', 'remove_migration_pte', 'migrate_folio_move', 'migrate_folio_done', 'migrate_pages',
+      'lru_cache_enable', // do_pages_move() ends the lru_cache_disable() it began with
     ]);
     const at = (fn: string, n = 0): Step => steps.filter((x) => x.fn === fn)[n]!;
     // folio_isolate_lru(): 2 mappings + the isolation reference (mm/vmscan.c: folio_get).

@@ -93,6 +93,15 @@ export const PRESETS: readonly Preset[] = [
     ...SMALL,
     actions: [{ type: 'migrate', pages: [{ process: 1, page: 0 }], mode: 'sync', reason: 'syscall_or_cpuset' }],
   }),
+  // Two faults in parallel run on CPUs 0 and 1; each new folio waits in its CPU's lru_add batch.
+  preset('lru-add-batch', 'a freshly faulted page waits in its CPU\'s lru_add batch: refcount one more than its mapping, no PG_lru, so isolation fails until a drain reaches that CPU (compaction drains only its own; migrate_pages(2)\'s lru_cache_disable() drains all)', {
+    ...SMALL,
+    actions: [
+      { type: 'parallel', actions: [{ type: 'fault', process: 0, pages: 1 }, { type: 'fault', process: 1, pages: 1 }] },
+      { type: 'migrate', pages: [{ from: 0 }], mode: 'sync', reason: 'compaction' },
+      { type: 'migrate', pages: [{ from: 0 }], mode: 'sync', reason: 'syscall_or_cpuset' },
+    ],
+  }),
   preset('lru-file', 'two page-cache folios (one mapped twice, one dirty) migrate: the refcount is frozen under the i_pages lock while the cache entry and PG_dirty move', {
     ...SMALL,
     actions: [{ type: 'migrate', pages: [{ process: 1, page: 0, file: true }, { process: 2, page: 0, file: true }], mode: 'sync' }],

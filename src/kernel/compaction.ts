@@ -29,7 +29,7 @@ import {
   PAGEBLOCK_ORDER, PB_COMPACT_SKIP, pageblockBits, setPageblockBits, type ZoneName,
 } from './zone';
 import { put } from './store';
-import { lru_add_drain_cpu_zone } from './swap';
+import { lru_add_drain, lru_add_drain_all, lru_add_drain_cpu_zone } from './swap';
 import { CAPC, MAX_CC, SCAN, SCAN_N, ZC, ZC_N } from './compaction-state';
 import { extfrag_for_order, fragmentation_index, lowmem_reserve, zone_watermark_ok, zoneWatermarks } from './watermark';
 import { emitStep, hex, mkStep, spanClose, spanOpen, type StepInfo, type Steps } from './step';
@@ -980,6 +980,8 @@ export function* compact_zone(k: Kernel, cc: CompactControl): Steps<CompactZoneR
   publishScanners(k, cc);
   let lastMigratedPfn = 0;
   let updateCached = !sync && zc(k, cc.zone, ZC.CACHED_MIGRATE_ASYNC) === zc(k, cc.zone, ZC.CACHED_MIGRATE_SYNC);
+  // Only this CPU's batches: a folio another CPU just added to the LRU is not isolated this time.
+  lru_add_drain(k, cc.who);
   yield mkStep(k, {
     phase: 'scan', fn: 'compact_zone', file: FILE,
     text: `${cc.who}: compact zone ${z.name} (${hex(z.start)}..${hex(z.end)}) for ${cc.order < 0 ? 'everything (order -1)' : `order ${cc.order}`}, ${MODE_NAMES[cc.mode]}${cc.whole_zone ? ', whole zone' : ', from the cached scanner positions'}${cc.ignore_skip_hint ? ', skip hints ignored' : ''}: the migrate scanner starts at ${hex(cc.migrate_pfn)} and walks up, the free scanner starts at ${hex(cc.free_pfn)} and walks down`,
@@ -1042,7 +1044,7 @@ export function* compact_zone(k: Kernel, cc: CompactControl): Steps<CompactZoneR
     // from, the pages freed there wait on this CPU's lists: flush them so they can merge and
     // compact_finished() sees the block (lru_add_drain_cpu_zone).
     if (cc.order > 0 && lastMigratedPfn && lastMigratedPfn < (cc.migrate_pfn & ~((1 << cc.order) - 1))) {
-      const drained = lru_add_drain_cpu_zone(k, cc.zone);
+      const drained = lru_add_drain_cpu_zone(k, cc.zone, cc.who);
       lastMigratedPfn = 0;
       if (drained) {
         yield mkStep(k, {
@@ -1091,6 +1093,9 @@ const zoneHasPages = (k: Kernel, zone: number): boolean => zoneWatermarks(k)[zon
 // MIGRATE_SYNC, whole zone, skip hints ignored, every populated zone.
 export function* compact_nodes(k: Kernel, who: string, proactive = false, onlyZone?: number, proactiveness = COMPACTION_PROACTIVENESS): Steps<CompactResult[]> {
   const out: CompactResult[] = [];
+  // compact_nodes() and compact_store() flush every CPU's batches first; kcompactd's proactive
+  // pass (proactive_compact_node) does not.
+  if (!proactive) lru_add_drain_all(k, who);
   for (const z of k.zones) {
     if (z.name === 'Device' || !zoneHasPages(k, z.idx)) continue;
     if (onlyZone !== undefined && z.idx !== onlyZone) continue;

@@ -19,6 +19,7 @@ import { page_has_movable_ops } from './balloon';
 import { __PageMovable612 } from './balloon-612';
 import { COMPACT_CLUSTER_MAX, endCompactControl, isolate_freepages_block, isolate_migratepages_block, newCompactControl, type CompactControl } from './compaction';
 import { drain_all_pages, zone_pcp_disable, zone_pcp_enable } from './pcp';
+import { lru_cache_disable, lru_cache_enable } from './swap';
 import { start_isolate_page_range, test_pages_isolated, undo_isolate_page_range } from './page_isolation';
 import { invalidateWatermarks } from './watermark';
 import { MT, NR_PAGE_ORDERS, PAGEBLOCK_NR_PAGES, PAGEBLOCK_ORDER, PB_OFFLINE } from './zone';
@@ -57,6 +58,7 @@ function* __alloc_contig_migrate_range(k: Kernel, cc: CompactControl, start: num
   let pfn = start;
   let tries = 0;
   let ret = 0;
+  lru_cache_disable(k, cc.who); // isolation must find every folio of the range on the LRU
   while (pfn < end || !listEmpty(k.lists, cc.migratepages)) {
     if (listEmpty(k.lists, cc.migratepages)) {
       cc.nr_migratepages = 0;
@@ -78,6 +80,7 @@ function* __alloc_contig_migrate_range(k: Kernel, cc: CompactControl, start: num
     ret = r.rc;
     if (ret === ENOMEM) break;
   }
+  lru_cache_enable(k);
   if (ret < 0) yield* putback_movable_pages(k, cc.migratepages);
   return ret < 0 ? ret : 0;
 }
@@ -233,8 +236,10 @@ export function* offline_pages(k: Kernel, start: number, end: number, who: strin
   // Disable pcplists so that no page of the isolated range is left on one (zone_pcp_disable).
   const zone = pageZone(k, start);
   zone_pcp_disable(k, zone);
+  lru_cache_disable(k, who); // no folio waits in a per-CPU batch while the range is emptied
   const unmovable = start_isolate_page_range(k, start, end, true);
   if (unmovable) {
+    lru_cache_enable(k);
     zone_pcp_enable(k, zone);
     yield mkStep(k, {
       phase: 'isolate', fn: FN, file: FILE,
@@ -291,6 +296,7 @@ export function* offline_pages(k: Kernel, start: number, end: number, who: strin
   }
   if (ret) {
     undo_isolate_page_range(k, start, end);
+    lru_cache_enable(k);
     zone_pcp_enable(k, zone);
     yield mkStep(k, { phase: 'done', fn: FN, file: FILE, text: `${who}: offlining ${hex(start)}..${hex(end)} failed: ${reason}; the pageblocks are back to their migratetype`, pfns: [range], result: errName(ret) });
     return ret;
@@ -306,6 +312,7 @@ export function* offline_pages(k: Kernel, start: number, end: number, who: strin
   }
   for (let b = start; b < end; b += PAGEBLOCK_NR_PAGES) put(k.st, k.pageblock, b >> PAGEBLOCK_ORDER, k.pageblock.a[b >> PAGEBLOCK_ORDER]! | PB_OFFLINE);
   invalidateWatermarks(k); // and zone_pcp_update(): batch and high follow the new managed size
+  lru_cache_enable(k);
   zone_pcp_enable(k, zone);
   yield mkStep(k, {
     phase: 'done', fn: '__offline_isolated_pages', file: 'mm/page_alloc.c',

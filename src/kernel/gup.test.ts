@@ -4,11 +4,23 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { folio_maybe_dma_pinned, pin_user_page, unpin_user_page } from './gup';
 import { GUP_PIN_COUNTING_BIAS, HOLD, holdersOf } from './pins';
-import { do_anonymous_page, do_read_fault, reclaim_clean_folio, zap_pte } from './memory';
+import * as memory from './memory';
+import { reclaim_clean_folio, zap_pte } from './memory';
+import { lru_add_drain } from './swap';
 import { checkInvariants } from './invariants';
 import { freePageMap } from './procfs';
 import { pcpPlace } from './pcp';
 import { createTestWorld, type TestWorld } from './testkit';
+
+// Each fault below is followed by lru_add_drain(): these tests count GUP's references, not the
+// lru_add batch's (swap.test.ts).
+const drained = <A extends unknown[]>(fn: (...a: A) => number) => (...a: A): number => {
+  const folio = fn(...a);
+  lru_add_drain(w.k, 'test');
+  return folio;
+};
+const do_anonymous_page = drained(memory.do_anonymous_page);
+const do_read_fault = drained(memory.do_read_fault);
 
 let w: TestWorld;
 beforeEach(() => {

@@ -21,6 +21,7 @@ import { LRU_NAMES } from './lru';
 import { NR_PAGE_ORDERS, MIGRATE_TYPES } from './zone';
 import type { ListHeads } from './list';
 import { frozenBalloonPfns } from './balloon-frozen';
+import { lruBatchCpu } from './fbatch-state';
 
 export interface Holder {
   readonly what: string;
@@ -122,7 +123,8 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
     for (let i = 0; i < k.pins.n.a[0]!; i++) {
       if (k.pins.pfn.a[i] !== head) continue;
       const kind = k.pins.kind.a[i]! as HoldKind;
-      holders.push({ what: HOLD_NAMES[kind], refs: kind === HOLD.FOLL_PIN && !large ? GUP_PIN_COUNTING_BIAS : 1 });
+      const what = kind === HOLD.LRU_BATCH ? `CPU ${lruBatchCpu(k.fbatch, head)}'s lru_add batch (folio_add_lru: PG_lru and an LRU list wait for the batch to fill or lru_add_drain)` : HOLD_NAMES[kind];
+      holders.push({ what, refs: kind === HOLD.FOLL_PIN && !large ? GUP_PIN_COUNTING_BIAS : 1 });
     }
   }
   if (freeHead < 0 && (m.pageType.a[head] === PGTY.none || huge)) {

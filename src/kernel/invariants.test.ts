@@ -18,6 +18,7 @@ import { freeBlocks, type FreeBlock } from './testkit';
 import { HLIST, HPG, HS, hstateList } from './hugetlb-state';
 import { PCPV, PCPV_N, pcpIndex, pcpSlot } from './pcp-state';
 import { pcpPlace } from './pcp';
+import { PAGEVEC_SIZE } from './fbatch-state';
 
 const SPEC = { ...DEFAULT_POPULATE, seed: 3, nrPfns: 8192, processes: 4, files: 6, devicePages: 512 };
 const fresh = (): Kernel => populate(SPEC);
@@ -322,6 +323,14 @@ const CASES: readonly Case[] = [
     rule: 'NR_MLOCK', what: 'NR_MLOCK one higher than the PG_mlocked pages', only: true,
     corrupt: (k) => {
       k.zstat.a[1 * NR_ZS + ZS.NR_MLOCK]!++;
+    },
+  },
+  {
+    rule: 'lru_add batch', what: 'a folio on the LRU, PG_lru set, also in CPU 1\'s lru_add batch without the batch\'s reference', only: true,
+    corrupt: (k) => {
+      const f = Array.from(k.mem.flags.a).findIndex((fl) => (fl & ((1 << PG.lru) | (1 << PG.head))) === 1 << PG.lru);
+      k.fbatch.folios.a[PAGEVEC_SIZE] = f;
+      k.fbatch.nr.a[1] = 1;
     },
   },
   {

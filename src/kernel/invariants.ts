@@ -15,6 +15,7 @@ import { NO_LINK } from './memmap';
 import { HLIST, HPG, HS, HUGETLB_ORDER } from './hugetlb-state';
 import { deferredSplitQueue, folioOnDeferredList, folio_test_partially_mapped } from './deferred-split';
 import { NR_CPUS, NR_PCP_LISTS, PCPV, PCPV_N, pcpIndex, pcpSlot } from './pcp-state';
+import { PAGEVEC_SIZE } from './fbatch-state';
 import { pindex_to_order } from './pcp';
 
 export interface Violation {
@@ -167,6 +168,24 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
   for (const z of k.zones) {
     if (zone_page_state(k, z.idx, ZS.NR_MLOCK) !== mlocked[z.idx]) bad('NR_MLOCK', `${z.name}: counter ${zone_page_state(k, z.idx, ZS.NR_MLOCK)}, PG_mlocked pages ${mlocked[z.idx]}`);
   }
+  // 2b. The per-CPU lru_add batches: each entry a small folio off the LRU (no PG_lru, on no
+  //     list) that holds the batch's reference, and no batch reference without an entry.
+  let batchRefs = 0;
+  for (let i = 0; i < k.pins.n.a[0]!; i++) if (k.pins.kind.a[i] === HOLD.LRU_BATCH) batchRefs++;
+  let batched = 0;
+  for (let cpu = 0; cpu < NR_CPUS; cpu++) {
+    const n = k.fbatch.nr.a[cpu]!;
+    if (n < 0 || n >= PAGEVEC_SIZE) bad('lru_add batch', `CPU ${cpu}'s lru_add batch holds ${n} folios (a full batch of ${PAGEVEC_SIZE} moves at once)`);
+    for (let i = 0; i < n; i++) {
+      const p = k.fbatch.folios.a[cpu * PAGEVEC_SIZE + i]!;
+      batched++;
+      if (p < 0 || p >= nr) { bad('lru_add batch', `CPU ${cpu}'s lru_add batch slot ${i} holds ${p}`); continue; }
+      if (flags.a[p]! & ((1 << PG.lru) | (1 << PG.head))) bad('lru_add batch', `${hex(p)} waits in CPU ${cpu}'s lru_add batch but has PG_lru or is large`, p);
+      if (onList[p]) bad('lru_add batch', `${hex(p)} waits in CPU ${cpu}'s lru_add batch but is on an LRU list`, p);
+      if (!hasHolder(k.pins, p, HOLD.LRU_BATCH)) bad('lru_add batch', `${hex(p)} waits in CPU ${cpu}'s lru_add batch without the batch's reference`, p);
+    }
+  }
+  if (batched !== batchRefs) bad('lru_add batch', `${batched} folios wait in lru_add batches, ${batchRefs} batch references are held`);
   for (const z of k.zones) {
     for (let l = 0; l < NR_LRU_LISTS; l++) {
       const c = k.zstat.a[z.idx * NR_ZS + ZS.NR_ZONE_INACTIVE_ANON + l]!;
@@ -260,15 +279,16 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     swapRefs[f]!++;
   }
 
-  // 5. Extra holders (GUP pins, gets, temporary references). A folio isolated for migration, or a
-  //    new folio migrate_pages still holds, is user memory in flight even before it has a mapping;
+  // 5. Extra holders (GUP pins, gets, temporary references). A folio isolated for migration, a
+  //    new folio migrate_pages still holds, or one waiting in an lru_add batch (whose mapping may
+  //    already be gone: truncated while it waited), is user memory in flight;
   //    a soft-offlined source is user memory whose only reference is page_handle_poison()'s.
   const extra = new Int32Array(nr);
   const migrating = new Uint8Array(nr);
   for (let i = 0; i < k.pins.n.a[0]!; i++) {
     const p = k.pins.pfn.a[i]!;
     const kind = k.pins.kind.a[i]!;
-    if (kind === HOLD.ISOLATED || kind === HOLD.MIGRATE_NEW || kind === HOLD.HWPOISON) migrating[p] = 1;
+    if (kind === HOLD.ISOLATED || kind === HOLD.MIGRATE_NEW || kind === HOLD.HWPOISON || kind === HOLD.LRU_BATCH) migrating[p] = 1;
     extra[p]! += kind === HOLD.FOLL_PIN && !(flags.a[p]! & (1 << PG.head)) ? GUP_PIN_COUNTING_BIAS : 1;
   }
 

@@ -12,7 +12,9 @@ import { zs_page_isolate } from './zsmalloc';
 import { isolate_movable_page_612, putback_movable_folio_612 } from './balloon-612';
 import { mappingIsMovable } from './vm';
 import { folio_get, folio_put } from './folio';
-import { folio_add_lru, lruvec_del_folio } from './lru';
+import { lruvec_del_folio } from './lru';
+import { folio_add_lru } from './swap';
+import { lruBatchCpu } from './fbatch-state';
 import { addHolder, HOLD, removeHolder } from './pins';
 import { put } from './store';
 import { LIST_SLOTS, type FolioListKind } from './folio-lists';
@@ -150,9 +152,12 @@ export function* isolateOnto(k: Kernel, folio: number, list: number, who: string
     return true;
   }
   if (!folio_isolate_lru(k, folio)) {
+    const batchCpu = lruBatchCpu(k.fbatch, folio);
     yield mkStep(k, {
       phase: 'isolate', fn: 'folio_isolate_lru', file: 'mm/vmscan.c',
-      text: `${who}: PG_lru is already clear on ${hex(folio)}, so someone else has it isolated (or it is not on an LRU list): it is skipped`,
+      text: batchCpu >= 0
+        ? `${who}: PG_lru is clear on ${hex(folio)}: it is not on the LRU yet but waits in CPU ${batchCpu}'s lru_add batch (refcount ${ref}, one of them the batch's), until that batch fills or someone drains it: it is skipped`
+        : `${who}: PG_lru is already clear on ${hex(folio)}, so someone else has it isolated (or it is not on an LRU list): it is skipped`,
       pfns: [{ pfn: folio, role: 'src', nr: folio_nr_pages(k, folio) }], result: 'false',
     });
     return false;
@@ -202,7 +207,7 @@ export function* putback_movable_pages(k: Kernel, list: number): Steps<void> {
       continue;
     }
     mod_node_page_state(k, isolatedStat(k, folio), -folio_nr_pages(k, folio));
-    folio_add_lru(k, pageZone(k, folio), folio); // lru_add() decides evictability again
+    folio_add_lru(k, folio); // lru_add() decides evictability again
     removeHolder(k.st, k.pins, folio, HOLD.ISOLATED);
     const ref = k.mem.refcount.a[folio]!;
     folio_put(k, folio);

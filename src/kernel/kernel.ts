@@ -20,6 +20,7 @@ import { createDeviceState, type DeviceState } from './device-state';
 import { createHugetlbState, type HugetlbState } from './hugetlb-state';
 import { createPcpState, type PcpState } from './pcp-state';
 import { createSwapState, type SwapState } from './swap_state';
+import { createFbatchState, type FbatchState } from './fbatch-state';
 
 export interface ZoneSpec {
   readonly name: ZoneName;
@@ -46,6 +47,8 @@ export interface Kernel extends PageAccess, PageblockAccess {
   readonly freeLists: ListHeads;
   /** Per zone and CPU: the per-CPU page lists (zone->per_cpu_pageset). */
   readonly pcp: PcpState;
+  /** Per CPU: the lru_add folio batch folio_add_lru() fills (cpu_fbatches.lru_add, swap.ts). */
+  readonly fbatch: FbatchState;
   /**
    * smp_processor_id() of the code running now: set by the engine per task (not state: which
    * CPU runs a task follows from the scenario).
@@ -151,6 +154,7 @@ export function createKernel(layout: MemoryLayout): Kernel {
       counts: addStore(st, 'zone.free_area.free_list.count (model)', new Int32Array(nz * NR_PAGE_ORDERS * MIGRATE_TYPES)),
     },
     pcp: createPcpState(st, nz, nr),
+    fbatch: createFbatchState(st),
     cpu: 0,
     nrFree: addStore(st, 'zone.free_area.nr_free', new Int32Array(nz * NR_PAGE_ORDERS)),
     zstat: addStore(st, 'zone.vm_stat', new Int32Array(nz * NR_ZS)),

@@ -91,12 +91,6 @@ export function lru_add(k: LruOwner, zone: number, folio: number): void {
   setPageFlag(k, folio, PG.lru);
 }
 
-// mm/swap.c: folio_add_lru() → lru_add(). The per-CPU batch is not modelled: the folio goes on
-// the list at once (so lru_add_drain() has nothing to do here).
-export function folio_add_lru(k: LruOwner, zone: number, folio: number): void {
-  lru_add(k, zone, folio);
-}
-
 // mm/swap.c: folio_activate() — move an inactive LRU folio to the active list.
 export function folio_activate(k: LruOwner, zone: number, folio: number): void {
   if (!testPageFlag(k, folio, PG.lru) || testPageFlag(k, folio, PG.active) || testPageFlag(k, folio, PG.unevictable)) return;

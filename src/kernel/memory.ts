@@ -6,7 +6,8 @@ import { clearPageFlag, folio_nr_pages, setPageFlag, setPagePrivate, testPageFla
 import { pageZone, type Kernel } from './kernel';
 import { __alloc_pages, __GFP_COMP, GFP_HIGHUSER_MOVABLE } from './buddy';
 import { folio_get, folio_put, folio_put_refs, folio_ref_add, page_folio } from './folio';
-import { folio_add_lru, lruvec_del_folio } from './lru';
+import { lruvec_del_folio } from './lru';
+import { folio_add_lru } from './swap';
 import { folio_add_lru_vma } from './mlock';
 import { folio_add_new_anon_rmap, folio_add_rmap_ptes, folio_remove_rmap_ptes } from './rmap';
 import { __filemap_remove_folio, filemap_add_folio } from './filemap';
@@ -83,7 +84,7 @@ export function filemap_read_folio(k: Kernel, as: AddressSpace, index: number, o
   filemap_add_folio(k, as, folio, index);
   setPageFlag(k, folio, PG.uptodate);
   if (as.kind === 'ramfs') setPageFlag(k, folio, PG.unevictable); // mapping_set_unevictable()
-  folio_add_lru(k, pageZone(k, folio), folio);
+  folio_add_lru(k, folio);
   folio_put(k, folio);
   return folio;
 }

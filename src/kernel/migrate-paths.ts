@@ -22,6 +22,7 @@ import { mappingIsMovable } from './vm';
 import { mod_node_page_state, NS } from './vmstat';
 import { alloc_hugetlb_folio_nodemask } from './hugetlb';
 import { FOLIO_LIST } from './folio-lists';
+import { lru_add_drain, lru_add_drain_all, lru_cache_disable, lru_cache_enable } from './swap';
 
 // mm/migrate.c: alloc_migration_target() for one node: same order, GFP_HIGHUSER_MOVABLE (a large
 // folio gets __GFP_COMP and comes back large_rmappable), limited to `zone` and below; a hugetlb
@@ -55,15 +56,34 @@ export interface MigrateSpec {
 // With reason compaction the destinations come from compaction_alloc() (compaction_migrate_path).
 export function* migrate_pfns_path(k: Kernel, spec: MigrateSpec, who: string): Steps<number> {
   const from = newFolioList(k, FOLIO_LIST.pagelist);
+  const disable = drainBeforeIsolating(k, spec.reason, who);
   yield* isolate_pfns(k, spec.pfns, from, who);
   if (listEmpty(k.lists, from)) {
+    if (disable) lru_cache_enable(k);
     yield mkStep(k, { phase: 'done', fn: 'migrate_pages', file: 'mm/migrate.c', text: `${who}: nothing was isolated, so migrate_pages() is not called`, pfns: [], result: '0' });
     return 0;
   }
   if (spec.reason === MR.COMPACTION) return yield* compaction_migrate_path(k, from, spec.mode, who, spec.mode === MIGRATE_MODE.ASYNC);
   const r = yield* migrate_pages(k, from, alloc_migration_target(spec.zone), spec.mode, spec.reason, who);
   if (!listEmpty(k.lists, from)) yield* putback_movable_pages(k, from);
+  if (disable) lru_cache_enable(k, who);
   return r.rc;
+}
+
+// What the caller of each reason does about the per-CPU lru_add batches before it isolates:
+// compaction (compact_zone) and demotion (shrink_inactive_list) drain only their own CPU;
+// move_pages/migrate_pages(2) (do_pages_move, do_migrate_pages), mbind (do_mbind), memory
+// hotplug and alloc_contig_range call lru_cache_disable(), which drains every CPU and keeps the
+// batches off until lru_cache_enable(); a long-term pin (collect_longterm_unpinnable_folios) and
+// soft offline (shake_page) drain every CPU; a NUMA hinting fault and DAMON do not drain.
+// Returns whether lru_cache_disable() is in force.
+function drainBeforeIsolating(k: Kernel, reason: MigrateReason, who: string): boolean {
+  switch (reason) {
+    case MR.COMPACTION: case MR.DEMOTION: lru_add_drain(k, who); return false;
+    case MR.SYSCALL: case MR.MEMPOLICY_MBIND: case MR.MEMORY_HOTPLUG: case MR.CONTIG_RANGE: lru_cache_disable(k, who); return true;
+    case MR.LONGTERM_PIN: case MR.MEMORY_FAILURE: lru_add_drain_all(k, who); return false;
+    default: return false;
+  }
 }
 
 function* isolate_pfns(k: Kernel, pfns: readonly number[], from: number, who: string): Steps<void> {
@@ -82,7 +102,7 @@ function* isolate_pfns(k: Kernel, pfns: readonly number[], from: number, who: st
     if (!movableOps && !hugetlb && (m.pageType.a[folio] !== PGTY.none || (m.mapping.a[folio] === 0 && !testPageFlag(k, folio, PG.lru)))) {
       yield mkStep(k, {
         phase: 'isolate', fn: 'isolate_folio_to_list', file: 'mm/migrate.c',
-        text: `${who}: ${hex(pfn)} is not an LRU folio (${m.pageType.a[folio] === PGTY.buddy ? 'free' : m.pageType.a[folio] !== PGTY.none ? 'a typed kernel page' : 'kernel memory'}): nothing to migrate`,
+        text: `${who}: ${hex(pfn)} is not an LRU folio (${m.pageType.a[folio] === PGTY.buddy ? 'free' : m.pageType.a[folio] !== PGTY.none ? 'a typed kernel page' : m.refcount.a[folio] === 0 ? 'free, on a per-CPU list' : 'kernel memory'}): nothing to migrate`,
         pfns: [{ pfn: folio, role: 'target' }], result: 'false',
       });
       continue;

@@ -14,7 +14,8 @@ import {
   setPageRefcount, testClearPageFlag, testPageFlag,
 } from './memmap';
 import { folio_get, folio_mapcount, folio_mapped, folio_put, folio_ref_add, folio_ref_count, folio_test_anon } from './folio';
-import { folio_add_lru } from './lru';
+import { folio_add_lru, lru_add_drain_cpu } from './swap';
+import { lruBatchCpu } from './fbatch-state';
 import { folio_end_writeback, folioAddressSpace } from './filemap';
 import { addHolder, HOLD, holdersOf, removeHolder, HOLD_NAMES } from './pins';
 import { listAddTail, listDel, listEmpty, listFirst } from './list';
@@ -41,6 +42,8 @@ function dstKeepers(k: Kernel, dst: number): string {
   const maps = folio_mapcount(k, dst);
   if (maps) parts.push(`its ${maps} mapping${maps > 1 ? 's' : ''}`);
   if (!folio_test_anon(k, dst) && k.mem.mapping.a[dst] !== 0) parts.push('the page cache');
+  const batch = lruBatchCpu(k.fbatch, dst);
+  if (batch >= 0) parts.push(`CPU ${batch}'s lru_add batch`);
   return parts.length ? `${parts.join(' and ')} keep${parts.length === 1 && maps <= 1 ? 's' : ''} it` : 'no mapping or cache holds it';
 }
 import { zs_page_migrate } from './zsmalloc';
@@ -543,18 +546,27 @@ function* migrate_folio_move(c: Ctx, src: number, dst: number, mode: MigrateMode
   return 0;
 }
 
-// The LRU half of migrate_folio_move(): dst onto the LRU, then its PTEs back.
+// The LRU half of migrate_folio_move(): dst into this CPU's lru_add batch (a large folio goes on
+// the LRU at once), then its PTEs back. An mlocked source's dst is drained onto the LRU first, so
+// remove_migration_pte()'s mlock_vma_folio() finds it there and counts its VM_LOCKED mappings.
 function* add_lru_and_remap(c: Ctx, src: number, dst: number, state: number): Steps<void> {
   const { k } = c;
   const nr = folio_nr_pages(k, dst);
   const rescued = testPageFlag(k, dst, PG.unevictable);
-  folio_add_lru(k, pageZone(k, dst), dst);
-  // PAGE_WAS_MLOCKED: lru_add_drain() at once, so the folio is on the LRU when its PTEs come back.
-  const was = state & PAGE_WAS_MLOCKED
-    ? `; the source was mlocked (PAGE_WAS_MLOCKED): lru_add_drain() puts it there now, and lru_add() finds it evictable until its VM_LOCKED PTEs return${rescued ? ' (PG_unevictable, moved from the source, is cleared: unevictable_pgs_rescued)' : ''}` : '';
+  const ref = folio_ref_count(k, dst);
+  folio_add_lru(k, dst);
+  const mlocked = (state & PAGE_WAS_MLOCKED) !== 0;
+  const drained = mlocked ? lru_add_drain_cpu(k, k.cpu) : 0;
+  const batched = lruBatchCpu(k.fbatch, dst) >= 0;
+  const where = batched
+    ? `waits in CPU ${k.cpu}'s lru_add batch, whose reference it now carries (refcount ${ref} → ${ref + 1}); it gets PG_lru and a list when the batch fills or is drained`
+    : mlocked
+      ? `is on the LRU now: the source was mlocked (PAGE_WAS_MLOCKED), so lru_add_drain() moved CPU ${k.cpu}'s batch (${drained} folio(s)) at once, and lru_add() finds it evictable until its VM_LOCKED PTEs return${rescued ? ' (PG_unevictable, moved from the source, is cleared: unevictable_pgs_rescued)' : ''}`
+      : nr > 1 ? 'is on the LRU at once: a large folio never waits in a per-CPU batch (folio_may_be_lru_cached)'
+        : 'is on the LRU at once: it filled the batch, or lru_cache_disable() is in force';
   yield mkStep(k, {
     phase: 'move-mapping', fn: 'folio_add_lru', file: 'mm/swap.c',
-    text: `the new folio ${hex(dst)} goes on the LRU before its PTEs come back (so an mlocked folio's mlock_count builds up right) — after them in the numbered list of page_migration.rst${was}`,
+    text: `the new folio ${hex(dst)} is added to the LRU before its PTEs come back (so an mlocked folio's mlock_count builds up right) — after them in the numbered list of page_migration.rst: it ${where}`,
     pfns: [{ pfn: dst, role: 'dst', nr }],
   });
   if (state & PAGE_WAS_MAPPED) for (const s of remove_migration_ptes(k, src, dst)) yield s;

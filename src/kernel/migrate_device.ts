@@ -10,7 +10,8 @@ import { pageZone, type Kernel } from './kernel';
 import { __alloc_pages, GFP_HIGHUSER_MOVABLE } from './buddy';
 import { folio_get, folio_mapcount, folio_mapped, folio_put, folio_test_anon, folio_try_get, page_folio } from './folio';
 import { clearPageFlag, folio_nr_pages, setPageFlag, testClearPageFlag, testPageFlag } from './memmap';
-import { folio_add_lru, lruvec_add_folio, lruvec_del_folio } from './lru';
+import { lruvec_add_folio, lruvec_del_folio } from './lru';
+import { folio_add_lru, lru_add_drain, lru_add_drain_all } from './swap';
 import { folio_isolate_lru, newFolioList } from './isolate';
 import { addHolder, HOLD, removeHolder } from './pins';
 import { folio_add_new_anon_rmap, folio_remove_rmap_ptes } from './rmap';
@@ -157,7 +158,10 @@ function* collect_one(c: Ctx, i: number, flags: number): Steps<void> {
     const onLru = testClearPageFlag(k, folio, PG.lru);
     if (onLru) lruvec_del_folio(k, pageZone(k, folio), folio);
     const rc = yield* split_folio_to_list(k, folio, pieces);
-    if (onLru) folio_add_lru(k, pageZone(k, folio), folio);
+    if (onLru) { // the head never left the LRU in the kernel: no batch on the way back
+      setPageFlag(k, folio, PG.lru);
+      lruvec_add_folio(k, pageZone(k, folio), folio);
+    }
     while (!listEmpty(k.lists, pieces)) {
       const p = listFirst(k, k.lists, pieces);
       listDel(k, k.lists, pieces, p);
@@ -234,7 +238,7 @@ function migrate_vma_check_page(k: Kernel, folio: number, fault: number): { ok: 
 
 /** folio_putback_lru() for a folio this path isolated. */
 function putback_lru(k: Kernel, folio: number): void {
-  folio_add_lru(k, pageZone(k, folio), folio);
+  folio_add_lru(k, folio);
   removeHolder(k.st, k.pins, folio, HOLD.ISOLATED);
   folio_put(k, folio);
 }
@@ -245,6 +249,8 @@ function* migrate_device_unmap(c: Ctx): Steps<number> {
   const { k } = c;
   let unmapped = 0;
   const restore: number[] = [];
+  lru_add_drain(k, c.who);
+  let allowDrain = true;
   for (let i = 0; i < c.npages; i++) {
     const e = src(k, i);
     const page = mpfnToPfn(e);
@@ -263,6 +269,10 @@ function* migrate_device_unmap(c: Ctx): Steps<number> {
       });
     };
     if (!isZoneDevice(k, folio)) {
+      if (!testPageFlag(k, folio, PG.lru) && allowDrain) {
+        lru_add_drain_all(k, c.who); // another CPU's batch may hold it: drain once
+        allowDrain = false;
+      }
       if (!folio_isolate_lru(k, folio)) {
         yield fail('PG_lru is clear, folio_isolate_lru() fails');
         continue;
@@ -400,7 +410,7 @@ function migrate_vma_insert_page(c: Ctx, i: number, page: number): string | null
   setPageFlag(k, page, PG.uptodate);
   setPageFlag(k, page, PG.swapbacked);
   folio_add_new_anon_rmap(k, page, vma, slot, true);
-  if (!isZoneDevice(k, page)) folio_add_lru(k, pageZone(k, page), page);
+  if (!isZoneDevice(k, page)) folio_add_lru(k, page);
   folio_get(k, page);
   const bits = (vma.writable ? PTE_WRITE : 0) | PTE_EXCLUSIVE;
   // mk_pte(), and pte_mkwrite(pte_mkdirty()) in a writable VMA; a device page gets its entry.
@@ -482,7 +492,7 @@ function* migrate_device_finalize(c: Ctx, fn: string): Steps<void> {
       if (d >= 0) releaseDst(d);
       d = s;
     }
-    if (!isZoneDevice(k, d)) folio_add_lru(k, pageZone(k, d), d);
+    if (!isZoneDevice(k, d)) folio_add_lru(k, d);
     for (const st of remove_migration_ptes(k, s, d)) yield st;
     if (s !== c.fault) clearPageFlag(k, s, PG.locked);
     const ref = k.mem.refcount.a[s]!;

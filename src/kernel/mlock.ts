@@ -11,7 +11,8 @@
 import { PG } from './flags';
 import { pageZone, type Kernel } from './kernel';
 import { clearPageFlag, folio_nr_pages, setPageFlag, testClearPageFlag, testPageFlag } from './memmap';
-import { folio_add_lru, folio_evictable, folio_mlock_count, lruvec_add_folio, lruvec_del_folio, set_folio_mlock_count } from './lru';
+import { folio_add_lru } from './swap';
+import { folio_evictable, folio_mlock_count, lruvec_add_folio, lruvec_del_folio, set_folio_mlock_count } from './lru';
 import { count_vm_events, mod_zone_page_state, VM_EVENT, ZS } from './vmstat';
 import type { Vma } from './vm';
 
@@ -95,7 +96,7 @@ function mlock_new_folio(k: Kernel, folio: number): void {
 // mm/swap.c: folio_add_lru_vma() — a folio faulted into a VM_LOCKED VMA is mlocked as it joins the LRU.
 export function folio_add_lru_vma(k: Kernel, folio: number, vma: Vma): void {
   if (vma.locked) mlock_new_folio(k, folio);
-  else folio_add_lru(k, pageZone(k, folio), folio);
+  else folio_add_lru(k, folio);
 }
 
 // mm/internal.h: mlock_vma_folio(), as __folio_add_rmap() callers use it: only a folio mapped

@@ -2,6 +2,8 @@
 // reclaim), as generators that yield a step at each point worth stopping at. The allocator's
 // splits, claims and merges inside them are reported by the allocator itself (emitStep).
 
+import { lru_add_drain } from './swap';
+import { lruBatchCpu, PAGEVEC_SIZE } from './fbatch-state';
 import { PG, PGTY } from './flags';
 import type { Kernel } from './kernel';
 import {
@@ -12,7 +14,7 @@ import { compaction_defer_reset, COMPACT, COMPACT_NAMES, COMPACT_PRIO, try_to_co
 import { CAPC } from './compaction-state';
 import { count_vm_events, VM_EVENT } from './vmstat';
 import { pageZone } from './kernel';
-import { setPageRefcount } from './memmap';
+import { setPageRefcount, testPageFlag } from './memmap';
 import { folio_mapcount, folio_ref_count, page_folio } from './folio';
 import { pin_user_page, unpin_user_page } from './gup';
 import { HOLD } from './pins';
@@ -29,6 +31,13 @@ import { ptePresent, ptePfn, pteIsDevicePrivate, describeVma, type Vma } from '.
 import { MT_NAMES, PAGE_ALLOC_COSTLY_ORDER } from './zone';
 
 const refs = (k: Kernel, folio: number): string => `refcount ${folio_ref_count(k, folio)}, mapcount ${folio_mapcount(k, folio)}`;
+
+/** Where folio_add_lru() left a new folio: in this CPU's lru_add batch, or on the LRU already. */
+function lruWhere(k: Kernel, folio: number): string {
+  const cpu = lruBatchCpu(k.fbatch, folio);
+  if (cpu < 0) return testPageFlag(k, folio, PG.unevictable) ? 'on the unevictable LRU' : 'on the LRU';
+  return `waiting in CPU ${cpu}'s lru_add batch (${k.fbatch.nr.a[cpu]} of ${PAGEVEC_SIZE}), whose reference it carries: no PG_lru until the batch fills or is drained`;
+}
 
 export type GfpKind = 'unmovable' | 'movable' | 'reclaimable';
 
@@ -191,7 +200,7 @@ export function* fault_path(k: Kernel, process: number, pages: number, order: nu
     folios.push(folio);
     yield mkStep(k, {
       phase: 'fault', fn: 'do_anonymous_page', file: 'mm/memory.c',
-      text: `write fault at ${hex((vma.start + slot) * 4096)} in ${k.vm.mms[vma.mm]!.comm}: new ${o ? `order-${o} ` : ''}anon folio ${hex(folio)}, mapped by ${1 << o} PTE${o ? 's' : ''}, on the LRU (${refs(k, folio)})`,
+      text: `write fault at ${hex((vma.start + slot) * 4096)} in ${k.vm.mms[vma.mm]!.comm}: new ${o ? `order-${o} ` : ''}anon folio ${hex(folio)}, mapped by ${1 << o} PTE${o ? 's' : ''}, ${lruWhere(k, folio)} (${refs(k, folio)})`,
       pfns: [{ pfn: folio, role: 'allocated', nr: 1 << o }],
     });
     slot += (1 << o) - 1;
@@ -296,6 +305,7 @@ export function* unpin_path(k: Kernel, pfn: number, kind: 'pin' | 'get'): Steps<
 // the inactive anon list for clean, unmapped swap-cache folios whose write to swap has ended
 // (reclaim starts no new swap-out here: the `writeback` action does).
 export function* reclaim_path(k: Kernel, pages: number): Steps<number> {
+  lru_add_drain(k, 'reclaim'); // shrink_inactive_list(): this CPU's new folios join the lists first
   const cands: number[] = [];
   for (let p = k.lru.heads.a[2 * LRU.INACTIVE_FILE + 1]!; p !== -1; p = k.mem.lruPrev.a[p]!) cands.push(p);
   const anon: number[] = [];

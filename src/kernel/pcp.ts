@@ -10,7 +10,7 @@
 import { __free_one_page, __rmqueue, FPI_NONE } from './buddy';
 import { pageZone, type Kernel } from './kernel';
 import { listAdd, listAddTail, listDel, listEmpty, listFirst } from './list';
-import { NO_LINK } from './memmap';
+import { NO_LINK, setPageRefcount } from './memmap';
 import {
   NR_CPUS, NR_LOWORDER_PCP_LISTS, NR_PCP_LISTS, PCPF_FREE_HIGH_BATCH, PCPF_PREV_FREE_HIGH_ORDER, PCPV, PCPV_N, ZONE_BELOW_HIGH,
   pcpIndex, pcpSlot,
@@ -350,4 +350,23 @@ export function zone_pcp_enable(k: Kernel, zone: number): void {
 /** The pcp blocks of one list, hottest first (for views, the inspector and checks). */
 export function* pcpListPfns(k: Kernel, zone: number, cpu: number, pindex: number): Generator<number> {
   for (let p = k.pcp.lists.heads.a[2 * pcpSlot(zone, cpu, pindex)]!; p !== NO_LINK; p = k.mem.lruNext.a[p]!) yield p;
+}
+
+/**
+ * Import (import/pcpfree.ts): a page the dump had free on `cpu`'s list goes back on it as
+ * free_frozen_page_commit() left it — order 0, the list of its pageblock's type, refcount 0 —
+ * without the high check: a real list may stand above the model's high for a while.
+ */
+export function pcp_import_page(k: Kernel, zone: number, cpu: number, pfn: number): void {
+  let mt = get_pfnblock_migratetype(k, pfn);
+  if (mt >= MIGRATE_PCPTYPES) mt = MT.MOVABLE;
+  setPageRefcount(k, pfn, 0);
+  pcpListAdd(k, zone, cpu, order_to_pindex(mt, 0), pfn, true);
+  setPv(k, zone, cpu, PCPV.COUNT, pcpCount(k, zone, cpu) + 1);
+}
+
+/** Import: pcp->high as the dump's zoneinfo printed it (auto-tuned), within the model's bounds. */
+export function pcp_import_high(k: Kernel, zone: number, cpu: number, high: number): void {
+  const { highMin, highMax } = pcpSettings(k, zone);
+  setPv(k, zone, cpu, PCPV.HIGH, clamp(Math.max(high, pcpCount(k, zone, cpu)), highMin, highMax));
 }

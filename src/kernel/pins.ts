@@ -20,6 +20,8 @@ export const HOLD = {
    * put_page() then page_ref_inc(), so the old page keeps one reference and never returns to use.
    */
   HWPOISON: 6,
+  /** folio_add_lru(): the per-CPU lru_add batch's reference, until the batch moves (swap.ts). */
+  LRU_BATCH: 7,
 } as const;
 export type HoldKind = (typeof HOLD)[keyof typeof HOLD];
 
@@ -86,4 +88,5 @@ export const HOLD_NAMES: Record<HoldKind, string> = {
   [HOLD.ISOLATED]: 'isolation for migration',
   [HOLD.MIGRATE_NEW]: "migrate_pages' reference on the new folio",
   [HOLD.HWPOISON]: 'soft-offlined (page_handle_poison keeps it out of use)',
+  [HOLD.LRU_BATCH]: "a per-CPU lru_add batch (folio_add_lru; PG_lru and the LRU list wait for lru_add_drain)",
 };

@@ -6,6 +6,7 @@
 // refill. Unmovable allocations made along the way stay where they landed, which is what
 // fragments memory, as on a real machine (compare reference/real-kernel/*/before.buddyinfo).
 
+import { lru_add_drain_all } from './swap';
 import { decay_pcp_idle } from './pcp';
 import { createPrng, type Prng } from './prng';
 import { createKernel, defaultLayout, pageZone, pfnValid, ramEnd, type Kernel, type MemoryLayout } from './kernel';
@@ -369,6 +370,11 @@ export function populate(spec: PopulateSpec, layout: MemoryLayout = defaultLayou
     fill(w, spec.anon * nr);
   }
   forkSome(w);
+  // The last folios the work added wait in CPU 0's lru_add batch. Nothing drains a real idle
+  // machine's batches on a timer (the vmstat worker drains only pcp pages); the model drains them
+  // here, as the next lru_add_drain_all() caller would (compact_memory, a long-term pin, mbind), so
+  // that every scenario starts with empty batches and a batch on screen is one its actions filled.
+  lru_add_drain_all(k, 'populate');
   // Uptime after the work: the vmstat worker has decayed every pcp->high to high_min (decay_pcp_high).
   decay_pcp_idle(k);
   rehash(k.st);

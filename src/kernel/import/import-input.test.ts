@@ -99,10 +99,10 @@ describe('the /proc text parsers', () => {
     expect(z!.cmaBlocks).toBe(2);
   });
   test('zoneinfo: start_pfn, spanned, present and the pagesets\' counts per zone', () => {
-    const text = 'Node 0, zone      DMA\n  pages free     3808\n        spanned  4095\n        present  3998\n        managed  3840\n  pagesets\n    cpu: 0\n              count: 7\n    cpu: 1\n              count: 5\n  start_pfn:           1\nNode 0, zone   Normal\n  pages free     0\n        spanned  0\n        present  0\n        managed  0\n';
+    const text = 'Node 0, zone      DMA\n  pages free     3808\n        spanned  4095\n        present  3998\n        managed  3840\n  pagesets\n    cpu: 0\n              count: 7\n              high:  60\n    cpu: 1\n              count: 5\n              high:  62\n  start_pfn:           1\nNode 0, zone   Normal\n  pages free     0\n        spanned  0\n        present  0\n        managed  0\n';
     expect(parseZoneinfo(text)).toEqual([
-      { node: 0, zone: 'DMA', startPfn: 1, spanned: 4095, present: 3998, managed: 3840, free: -1, pcp: 12 },
-      { node: 0, zone: 'Normal', startPfn: -1, spanned: 0, present: 0, managed: 0, free: -1, pcp: 0 },
+      { node: 0, zone: 'DMA', startPfn: 1, spanned: 4095, present: 3998, managed: 3840, free: -1, pcp: 12, pcpCpus: [7, 5], pcpHigh: [60, 62] },
+      { node: 0, zone: 'Normal', startPfn: -1, spanned: 0, present: 0, managed: 0, free: -1, pcp: 0, pcpCpus: [], pcpHigh: [] },
     ]);
   });
 });

@@ -23,14 +23,18 @@ export interface ImportLayout {
   readonly hole: Uint8Array;
   /** Per-zone pages on per-CPU lists (zoneinfo's pagesets), by model zone index; null without zoneinfo. */
   readonly pcp: readonly number[] | null;
+  /** The same per CPU (zoneinfo's order), by model zone index; null without zoneinfo. */
+  readonly pcpCpus: readonly (readonly number[])[] | null;
+  /** zoneinfo's pcp->high per CPU, the same way. */
+  readonly pcpHigh: readonly (readonly number[])[] | null;
   readonly notes: string[];
 }
 
 const hex = (n: number): string => '0x' + n.toString(16);
 
 /** Zones of one name on several nodes become one zone spanning them (one node is modelled). */
-function zonesFromZoneinfo(zi: readonly ZoneinfoZone[], nrPfns: number, notes: string[]): { zones: ZoneSpec[]; pcp: number[] } {
-  const byName = new Map<string, { start: number; end: number; pcp: number; nodes: Set<number> }>();
+function zonesFromZoneinfo(zi: readonly ZoneinfoZone[], nrPfns: number, notes: string[]): { zones: ZoneSpec[]; pcp: number[]; pcpCpus: number[][]; pcpHigh: number[][] } {
+  const byName = new Map<string, { start: number; end: number; pcp: number; pcpCpus: number[]; pcpHigh: number[]; nodes: Set<number> }>();
   for (const z of zi) {
     if (z.spanned === 0) continue;
     if (z.zone === 'Device') {
@@ -43,12 +47,16 @@ function zonesFromZoneinfo(zi: readonly ZoneinfoZone[], nrPfns: number, notes: s
       e.start = Math.min(e.start, z.startPfn);
       e.end = Math.max(e.end, z.startPfn + z.spanned);
       e.pcp += z.pcp;
+      z.pcpCpus.forEach((c, cpu) => (e.pcpCpus[cpu] = (e.pcpCpus[cpu] ?? 0) + c));
+      z.pcpHigh.forEach((h, cpu) => (e.pcpHigh[cpu] = (e.pcpHigh[cpu] ?? 0) + h));
       e.nodes.add(z.node);
-    } else byName.set(z.zone, { start: z.startPfn, end: z.startPfn + z.spanned, pcp: z.pcp, nodes: new Set([z.node]) });
+    } else byName.set(z.zone, { start: z.startPfn, end: z.startPfn + z.spanned, pcp: z.pcp, pcpCpus: [...z.pcpCpus], pcpHigh: [...z.pcpHigh], nodes: new Set([z.node]) });
   }
   if (byName.size === 0) throw new ImportError('zoneinfo: no zone spans any page');
   const zones: ZoneSpec[] = [];
   const pcp: number[] = [];
+  const pcpCpus: number[][] = [];
+  const pcpHigh: number[][] = [];
   for (const name of MODEL_ZONES) {
     const e = byName.get(name);
     if (!e) continue;
@@ -73,9 +81,11 @@ function zonesFromZoneinfo(zi: readonly ZoneinfoZone[], nrPfns: number, notes: s
     if (end <= start) continue;
     zones.push({ name, start, end });
     pcp.push(e.pcp);
+    pcpCpus.push(e.pcpCpus);
+    pcpHigh.push(e.pcpHigh);
   }
   if (zones.length === 0) throw new ImportError('zoneinfo: no zone lies inside the dump');
-  return { zones, pcp };
+  return { zones, pcp, pcpCpus, pcpHigh };
 }
 
 /**
@@ -143,6 +153,8 @@ export function importLayout(flags: Uint32Array, count: Uint32Array, nrPfns: num
     zonesFrom: fromZi ? 'zoneinfo' : 'default',
     hole,
     pcp: fromZi?.pcp ?? null,
+    pcpCpus: fromZi?.pcpCpus ?? null,
+    pcpHigh: fromZi?.pcpHigh ?? null,
     notes,
   };
 }

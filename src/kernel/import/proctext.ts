@@ -139,6 +139,10 @@ export interface ZoneinfoZone {
   readonly free: number;
   /** Pages on the zone's per-CPU lists (the pagesets' `count:` summed over CPUs). */
   readonly pcp: number;
+  /** The pagesets' `count:` of each CPU, in the order printed (cpu 0, 1, …). */
+  readonly pcpCpus: readonly number[];
+  /** The pagesets' `high:` of each CPU (pcp->high as auto-tuned at that moment). */
+  readonly pcpHigh: readonly number[];
 }
 
 /**
@@ -146,14 +150,14 @@ export interface ZoneinfoZone {
  * counts. Zones with nothing spanned (an empty Normal, Movable, Device) are kept with spanned 0.
  */
 export function parseZoneinfo(text: string): ZoneinfoZone[] {
-  interface Acc { node: number; zone: string; startPfn: number; spanned: number; present: number; managed: number; free: number; pcp: number }
+  interface Acc { node: number; zone: string; startPfn: number; spanned: number; present: number; managed: number; free: number; pcp: number; pcpCpus: number[]; pcpHigh: number[] }
   const out: Acc[] = [];
   let cur: Acc | null = null;
   lines(text).forEach((raw, i) => {
     const line = raw.trim();
     let m = /^Node\s+(\d+),\s*zone\s+(\S+)$/.exec(line);
     if (m) {
-      cur = { node: Number(m[1]), zone: m[2]!, startPfn: -1, spanned: -1, present: -1, managed: -1, free: -1, pcp: 0 };
+      cur = { node: Number(m[1]), zone: m[2]!, startPfn: -1, spanned: -1, present: -1, managed: -1, free: -1, pcp: 0, pcpCpus: [], pcpHigh: [] };
       out.push(cur);
       return;
     }
@@ -162,7 +166,7 @@ export function parseZoneinfo(text: string): ZoneinfoZone[] {
       return;
     }
     const z: Acc = cur;
-    m = /^(spanned|present|managed|start_pfn:|count:|nr_free_pages)\s+(\d+)$/.exec(line);
+    m = /^(spanned|present|managed|start_pfn:|count:|high:|nr_free_pages)\s+(\d+)$/.exec(line);
     if (!m) return; // every other line (per-node stats, watermarks, protection…) is of no use here
     const v = Number(m[2]);
     switch (m[1]) {
@@ -170,7 +174,8 @@ export function parseZoneinfo(text: string): ZoneinfoZone[] {
       case 'present': z.present = v; break;
       case 'managed': z.managed = v; break;
       case 'start_pfn:': z.startPfn = v; break;
-      case 'count:': z.pcp += v; break;
+      case 'count:': z.pcp += v; z.pcpCpus.push(v); break;
+      case 'high:': z.pcpHigh.push(v); break;
       case 'nr_free_pages': z.free = v; break;
     }
   });

@@ -25,6 +25,9 @@ import { C, scanPages, type Scan } from './scan';
 import { freeBlocksOf } from './freeblocks';
 import { blocksByType, choosePageblockTypes, UNMOVABLE_THRESHOLD, type GivenPagetypes } from './pageblocks';
 import { buildUserMemory, MAX_MAP_LEVELS } from './user';
+import { choosePcpPages, PCP_TIERS } from './pcpfree';
+import { pcp_import_high, pcp_import_page } from '../pcp';
+import { NR_CPUS } from '../pcp-state';
 import type { DumpFiles, ImportProgress, ImportReport, ImportResult, ZoneFreeReport } from './types';
 
 /** Progress is reported about this often (in PFNs of work). */
@@ -157,6 +160,10 @@ export function importDump(files: DumpFiles, onProgress?: ImportProgress): Impor
     const pfn = free.pfn[i]!;
     __free_one_page(k, pfn, free.zone[i]!, free.order[i]!, get_pfnblock_migratetype(k, pfn), FPI_TO_TAIL);
   }
+  // Last, the flags-0 pages chosen as free on per-CPU lists go back on them (pcpfree.ts).
+  const pcp = lay.pcpCpus ? choosePcpPages(flags, count, scan.cls, pb.mt, zones, lay.pcpCpus) : null;
+  if (pcp) for (let i = 0; i < pcp.pfn.length; i++) pcp_import_page(k, pcp.zone[i]!, pcp.cpu[i]!, pcp.pfn[i]!);
+  lay.pcpHigh?.forEach((highs, z) => highs.forEach((h, cpu) => { if (cpu < NR_CPUS) pcp_import_high(k, z, cpu, h); }));
   rehash(k.st);
   progress(1);
 
@@ -190,10 +197,17 @@ export function importDump(files: DumpFiles, onProgress?: ImportProgress): Impor
   amb.push(...lay.notes);
   const n = scan.n;
   if (n.flags0) {
-    const pcp = lay.pcp ? sum(lay.pcp) : null;
-    amb.push(`${n.flags0} pages read flags 0: unflagged kernel allocations or free pages on per-CPU lists` +
-      (pcp !== null ? ` (zoneinfo: ${pcp} pages sat on per-CPU lists)` : '') +
-      `; all are rebuilt as allocated kernel pages (refcount 1, unmovable): the model has no per-CPU lists, and freeing them would merge them into blocks the given buddyinfo does not have`);
+    if (!pcp) {
+      amb.push(`${n.flags0} pages read flags 0: unflagged kernel allocations or free pages on per-CPU lists; without zoneinfo (whose pagesets count the latter) all are rebuilt as allocated kernel pages (refcount 1)`);
+    } else {
+      const chosen = pcp.pfn.length;
+      const tiers = Array.from({ length: PCP_TIERS }, (_, t) => pcp.byTier.reduce((s2, z) => s2 + z[t]!, 0));
+      amb.push(`${n.flags0} pages read flags 0: unflagged kernel allocations or free pages on per-CPU lists. zoneinfo's pagesets held ${sum(pcp.wanted)} pages ` +
+        `(${zones.map((z, i) => `${z.name} ${pcp.wanted[i]}`).join(', ')}); ${chosen} flags-0 pages are rebuilt free on those lists (order 0, each CPU's count as zoneinfo has it, on its pageblock's list, where only a drain lets them merge): ` +
+        `${tiers[0]} in Movable pageblocks without free memory, ${tiers[1]} in other pageblocks without free memory, ${tiers[2]} in Movable and ${tiers[3]} in other pageblocks holding free memory, ${tiers[5]} whose buddy page is free (lowest PFN first in each), ` +
+        `as pcp lists are refilled from blocks whose other pages were handed out, and a flags-0 page beside free memory that compaction leaves in place is a kernel allocation; the other ${n.flags0 - chosen} are rebuilt as allocated kernel pages (refcount 1)` +
+        (chosen < sum(pcp.wanted) ? `; the dump has too few flags-0 pages for the other ${sum(pcp.wanted) - chosen}` : ''));
+    }
   }
   if (n.kernelCompound) amb.push(`${n.kernelCompound} pages of non-LRU compound allocations (compound pages with no slab, LRU or hugetlb flag): rebuilt as unmovable kernel compound pages`);
   if (n.otherKernel) amb.push(`${n.otherKernel} pages with flags that name no owner (not LRU, slab, page table, buddy, offline, compound): rebuilt as allocated kernel pages`);
