@@ -16,8 +16,9 @@ import {
   pcpIndex, pcpSlot,
 } from './pcp-state';
 import { put } from './store';
+import { emitStep, quietly } from './step';
 import { zoneWatermarks, zone_watermark_ok } from './watermark';
-import { MIGRATE_PCPTYPES, MT, PAGE_ALLOC_COSTLY_ORDER, PAGEBLOCK_ORDER, get_pfnblock_migratetype } from './zone';
+import { MIGRATE_PCPTYPES, MT, MT_NAMES, PAGE_ALLOC_COSTLY_ORDER, PAGEBLOCK_ORDER, get_pfnblock_migratetype } from './zone';
 
 /** CONFIG_PCP_BATCH_SCALE_MAX (default 5). */
 const PCP_BATCH_SCALE_MAX = 5;
@@ -131,6 +132,20 @@ export function pcpPlace(k: Kernel, pfn: number): { head: number; cpu: number; p
 // taking from the tail (the coldest pages) and freeing to the buddy allocator.
 export function free_pcppages_bulk(k: Kernel, zone: number, cpu: number, count: number, pindex: number): void {
   count = Math.min(pcpCount(k, zone, cpu), count);
+  if (count <= 0) return;
+  const freed = count;
+  // One step for the whole bulk free (under zone->lock, as one operation), not one per merge.
+  quietly(k, () => free_pcppages_bulk_quiet(k, zone, cpu, count, pindex));
+  if (k.sink) {
+    emitStep(k, {
+      phase: 'free', fn: 'free_pcppages_bulk', file: 'mm/page_alloc.c',
+      text: `CPU ${cpu}'s per-CPU lists of zone ${k.zones[zone]!.name} give back ${freed} page(s), coldest first, to the buddy allocator under zone->lock (merging with free buddies); ${pcpCount(k, zone, cpu)} page(s) stay on them`,
+      pfns: [],
+    });
+  }
+}
+
+function free_pcppages_bulk_quiet(k: Kernel, zone: number, cpu: number, count: number, pindex: number): void {
   pindex--;
   while (count > 0) {
     let slot: number;
@@ -263,8 +278,16 @@ export function rmqueue_pcplist(k: Kernel, zone: number, order: number, mt: numb
   const pindex = order_to_pindex(mt, order);
   const slot = pcpSlot(zone, cpu, pindex);
   if (listEmpty(k.pcp.lists, slot)) {
-    const got = rmqueue_bulk(k, zone, cpu, order, nr_pcp_alloc(k, zone, cpu, order), mt, pindex);
+    // One step for the refill (rmqueue_bulk() takes the blocks under zone->lock in one go).
+    const got = quietly(k, () => rmqueue_bulk(k, zone, cpu, order, nr_pcp_alloc(k, zone, cpu, order), mt, pindex));
     setPv(k, zone, cpu, PCPV.COUNT, pcpCount(k, zone, cpu) + (got << order));
+    if (k.sink && got > 0) {
+      emitStep(k, {
+        phase: 'alloc', fn: 'rmqueue_bulk', file: 'mm/page_alloc.c',
+        text: `CPU ${cpu}'s ${MT_NAMES[mt] ?? mt} order-${order} per-CPU list is empty: rmqueue_bulk() moves ${got} block(s) from the buddy free lists onto it under zone->lock (the first, hottest one is handed out)`,
+        pfns: [],
+      });
+    }
     if (listEmpty(k.pcp.lists, slot)) return -1;
   }
   const pfn = listFirst(k, k.pcp.lists, slot);
