@@ -6,15 +6,15 @@ import { openLink } from './share.helpers';
 
 test('balloon-migrate: the device panel follows inflate, isolation and stepping back', async ({ page }, info) => {
   const errors = consoleErrors(page);
-  await openLink(page, '/#preset=balloon-migrate&step=41');
+  await openLink(page, '/#preset=balloon-migrate&step=26');
   const dev = page.getByTestId('balloon-device');
-  // Step 41 is inside fill_balloon(): all 16 pages allocated without the lock, nine of them
+  // Step 26 is inside fill_balloon(): all 16 pages allocated without the lock, nine of them
   // enqueued so far with balloon_lock held.
   await expect(dev.getByTestId('balloon-pages').locator('.count')).toHaveText('9');
   await expect(dev.getByTestId('balloon-lock')).toHaveText('held');
   await expect(dev.getByTestId('balloon-isolated')).toHaveText('0');
 
-  await openLink(page, '/#preset=balloon-migrate&step=56');
+  await openLink(page, '/#preset=balloon-migrate&step=41');
   // Six pages isolated by isolate_movable_ops_page(): off the list, counted in isolated_pages.
   await expect(dev.getByTestId('balloon-isolated')).toHaveText('6');
   await expect(dev.getByTestId('balloon-pages').locator('.count')).toHaveText('10');
@@ -22,7 +22,7 @@ test('balloon-migrate: the device panel follows inflate, isolation and stepping 
   await page.screenshot({ path: info.outputPath('balloon-device.png') });
 
   await page.getByRole('button', { name: 'Step back' }).click();
-  await expectStep(page, 55);
+  await expectStep(page, 40);
   await expect(dev.getByTestId('balloon-isolated')).toHaveText('5');
   await expect(dev.getByTestId('balloon-pages').locator('.count')).toHaveText('11');
 
@@ -43,7 +43,7 @@ test('a scenario without the balloon shows no balloon panel', async ({ page }) =
 
 test('Footprint: the variants side by side, from the session shown; Escape closes it', async ({ page }, info) => {
   const errors = consoleErrors(page);
-  await openLink(page, '/#preset=balloon-migrate&step=56');
+  await openLink(page, '/#preset=balloon-migrate&step=41');
   await page.getByRole('button', { name: 'Footprint' }).click();
   const panel = page.getByTestId('footprint-panel');
   const table = panel.getByTestId('footprint-table');
@@ -63,9 +63,9 @@ test('Footprint: the variants side by side, from the session shown; Escape close
   await expect(panel.getByTestId('footprint-atomics')).toHaveText(['4', '2', '0', '4']);
   await page.screenshot({ path: info.outputPath('footprint.png') });
   await panel.getByRole('button', { name: 'free (buddy, pcp)' }).click();
-  await expect(table.locator('td[data-variant="no-refcount"][data-field="lru"]')).toHaveText('4 / 4');
-  // The session is untouched: still step 56.
-  await expect(app(page)).toHaveAttribute('data-step', '56');
+  await expect(table.locator('td[data-variant="no-refcount"][data-field="lru"]')).toHaveText('4 / 3');
+  // The session is untouched: still step 41.
+  await expect(app(page)).toHaveAttribute('data-step', '41');
   await page.keyboard.press('Escape');
   await expect(panel).toHaveCount(0);
 
@@ -79,9 +79,9 @@ test('Footprint: the variants side by side, from the session shown; Escape close
 
 test('no-refcount: a frozen page isolated by test-and-set is counted as isolated and is no refcount error', async ({ page }) => {
   const errors = consoleErrors(page);
-  // Step 36: the migrator's test-and-set of PG_movable_ops_isolated on 0x1003 succeeds.
-  await openLink(page, '/#preset=balloon-migrate-no-refcount&step=36&pfn=4099');
-  await expect(page.getByLabel('Narration')).toContainText('test-and-set of PG_movable_ops_isolated on 0x1003 succeeds');
+  // Step 37: the migrator's test-and-set of PG_movable_ops_isolated on 0x1262 succeeds.
+  await openLink(page, '/#preset=balloon-migrate-no-refcount&step=37&pfn=4706');
+  await expect(page.getByLabel('Narration')).toContainText('test-and-set of PG_movable_ops_isolated on 0x1262 succeeds');
   const dev = page.getByTestId('balloon-device');
   await expect(dev).toContainText('PG_movable_ops_isolated');
   await expect(dev.getByTestId('balloon-isolated')).toHaveText('1');

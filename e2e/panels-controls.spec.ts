@@ -1,5 +1,5 @@
 // The step controls, the timeline and the narration end to end on lru-anon (one anonymous page
-// mapped twice, migrated: isolate at steps 1-2, the refcount check at 12, the copy at 13 and 15).
+// mapped twice, migrated: isolate at steps 1-2, the refcount check at 11, the copy at 12 and 14).
 // Buttons and keys move the same way; the narration, the footprint and data-step follow.
 import { expect, test } from '@playwright/test';
 import { app, blur, consoleErrors, expectStep, idle, openPreset } from './panels.helpers';
@@ -67,7 +67,7 @@ test('Previous phase / Next phase and Shift+← / Shift+→ stop only at isolate
   }
   expect(visited.map((v) => v.phase).every((p) => OF_INTEREST.includes(p))).toBe(true);
   expect(new Set(visited.map((v) => v.phase))).toEqual(new Set(OF_INTEREST));
-  expect(visited.find((v) => v.phase === 'refcount')?.step).toBe(12);
+  expect(visited.find((v) => v.phase === 'refcount')?.step).toBe(11);
 
   // Backwards with the keys: the same stops in reverse.
   await blur(page);
@@ -92,17 +92,17 @@ test('the Timeline slider seeks, and carries markers for the action, the phases 
   const slider = page.getByRole('slider', { name: 'Timeline' });
   const frontier = await app(page).getAttribute('data-frontier');
   await expect(slider).toHaveAttribute('max', frontier!);
-  await slider.fill('47');
-  await expectStep(page, 47);
+  await slider.fill('40');
+  await expectStep(page, 40);
   await expect(page.getByLabel('Narration').locator('.phase')).toHaveText('refcount');
   // The refcount check read the source page's _refcount: the footprint says so page by page.
   await expect(page.getByTestId('footprint-src')).toContainText('_refcount');
   await expect(page.getByTestId('step-result')).toHaveText('returns -EAGAIN');
-  await expect(slider).toHaveValue('47');
+  await expect(slider).toHaveValue('40');
   // Keys on the focused slider move it (and the step), not the page's shortcuts.
   await slider.focus();
   await page.keyboard.press('ArrowRight');
-  await expectStep(page, 48);
+  await expectStep(page, 41);
 
   const marks = page.getByTestId('timeline-marks');
   for (const kind of ['action', 'isolate', 'refcount', 'copy', 'fail']) {
@@ -123,9 +123,9 @@ test('Play plays, Pause pauses, and a phase breakpoint stops play at the refcoun
   await expect(play).toBeEnabled();
   await idle(page);
   const paused = Number(await app(page).getAttribute('data-step'));
-  expect(paused).toBeLessThan(12);
+  expect(paused).toBeLessThan(11);
 
-  // Break on the refcount phase, then play fast: play stops at step 12, not at the end.
+  // Break on the refcount phase, then play fast: play stops at step 11, not at the end.
   const bp = page.getByRole('region', { name: 'Breakpoints' });
   await bp.getByLabel('Break on').selectOption('phase');
   await bp.getByLabel('Phase').selectOption('refcount');
@@ -134,7 +134,7 @@ test('Play plays, Pause pauses, and a phase breakpoint stops play at the refcoun
   await page.getByLabel('Speed').selectOption('1000');
   await play.click();
   await expect(page.getByTestId('breakpoint-hit')).toHaveText('stopped at breakpoint: phase refcount');
-  await expectStep(page, 12);
+  await expectStep(page, 11);
   await expect(play).toBeEnabled();
   await expect(page.getByLabel('Narration').locator('.phase')).toHaveText('refcount');
 

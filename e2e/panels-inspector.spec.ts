@@ -1,4 +1,4 @@
-// The page inspector, the charts and the whole page end to end on pinned-eagain: at step 47 the
+// The page inspector, the charts and the whole page end to end on pinned-eagain: at step 40 the
 // refcount check of the FOLL_GET-held page fails with -EAGAIN; "Go to PFN" selects that page and
 // the inspector shows its refcount beside what its holders add up to, and its history.
 import { expect, test } from '@playwright/test';
@@ -12,8 +12,8 @@ async function toFailedRefcountCheck(page: import('@playwright/test').Page): Pro
   await page.getByRole('button', { name: 'Run to end' }).click();
   await expect(app(page)).toHaveAttribute('data-done', 'true');
   await idle(page);
-  await page.getByRole('slider', { name: 'Timeline' }).fill('47');
-  await expectStep(page, 47);
+  await page.getByRole('slider', { name: 'Timeline' }).fill('40');
+  await expectStep(page, 40);
   const narration = page.getByLabel('Narration');
   await expect(narration).toContainText('FOLL_GET');
   await expect(page.getByTestId('step-result')).toHaveText('returns -EAGAIN');
@@ -95,9 +95,9 @@ test('the charts draw the series with the current step marked', async ({ page })
   await expect(charts.locator('[data-readout="migrations"]')).toHaveText('2 ok · 2 failed');
   const cursorAt = async () => Number(await charts.locator('svg[data-chart="big"] line.cursor').getAttribute('x1'));
   const atEnd = await cursorAt();
-  await page.getByRole('slider', { name: 'Timeline' }).fill('47');
-  await expectStep(page, 47);
-  await expect(charts).toHaveAttribute('data-step', '47');
+  await page.getByRole('slider', { name: 'Timeline' }).fill('40');
+  await expectStep(page, 40);
+  await expect(charts).toHaveAttribute('data-step', '40');
   expect(await cursorAt()).toBeLessThan(atEnd);
   await expect(charts.locator('[data-readout="migrations"]')).toHaveText('0 ok · 0 failed');
 });

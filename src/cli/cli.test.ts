@@ -102,7 +102,7 @@ describe('npm run sim', () => {
     // folio_put(dst), folio_put(src) = 6.
     expect(sim('balloon-migrate', '--footprint').out).toMatch(/^linux-6\.18 atomics=6$/m);
     const lines = anon.out.trim().split('\n');
-    const atomics = lines.indexOf('linux-6.18 atomics=8');
+    const atomics = lines.indexOf('linux-6.18 atomics=10');
     for (const l of lines.slice(0, atomics)) expect(l).toMatch(/^linux-6\.18 [a-z_]+ reads=[\d.]+ writes=[\d.]+$/);
     // Then the split by what the page was when touched (engine/footprint.test.ts checks the values).
     for (const l of lines.slice(atomics + 1)) expect(l).toMatch(/^linux-6\.18 \[(offline|isolated|buddy|other)\] [a-z_]+ reads=[\d.]+ writes=[\d.]+$/);

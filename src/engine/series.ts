@@ -55,7 +55,8 @@ export function trackSeries(t: Timeline): Series {
   const s: Series = { points: [samplePoint(t.k, 0)], stride: 1, next: 1 };
   t.observers.push((tl) => {
     const step = tl.rec.n;
-    if (step < s.next) return;
+    // Off the stride, but the run has ended: the frontier is always the series' last point.
+    if (step < s.next && !(tl.done && s.points.at(-1)!.step !== step)) return;
     s.points.push(samplePoint(tl.k, step));
     s.next = step + s.stride;
     if (s.points.length > MAX_SAMPLES) {

@@ -427,7 +427,10 @@ function computeTo(t: Timeline, target: number, until: () => boolean): void {
   while (t.rec.n <= target && !t.done && !until()) {
     const n = t.rec.n;
     try {
-      if (!runOnce(t)) break;
+      if (!runOnce(t)) {
+        if (t.done) for (const o of t.observers) o(t); // the end: observers see the last frontier
+        break;
+      }
     } catch (e) {
       keepFailure(t, e);
     }
