@@ -114,12 +114,16 @@ test('compact-memory: the Compaction panel and the grid follow both scanners and
   await expect(overlay).toHaveAttribute('data-scanner-marks', 'migrate:0x1400 free:0x7e00');
   await expectScannerDrawn(page, 0x1400, SCANNER_COLORS.migrate);
 
-  // Step 400: the free scanner has come down to 0x7301 and holds free blocks for the migration.
+  // Step 300: the free scanner has come down to 0x7678.
+  await openLink(page, '/#preset=compact-memory&step=300');
+  await expect(status.getByTestId('compaction-migrate-pfn')).toHaveText('0x2430');
+  await expect(status.getByTestId('compaction-free-pfn')).toHaveText('0x7678');
+  await expect(status.getByTestId('compaction-gap')).toHaveText('41 pageblocks');
+  await expectScannerDrawn(page, 0x7678, SCANNER_COLORS.free);
+  // Step 400: it is at 0x7516 and holds free blocks for the migration.
   await openLink(page, '/#preset=compact-memory&step=400');
-  await expect(status.getByTestId('compaction-migrate-pfn')).toHaveText('0x2600');
-  await expect(status.getByTestId('compaction-free-pfn')).toHaveText('0x7301');
-  await expect(status.getByTestId('compaction-gap')).toHaveText('38 pageblocks');
-  await expectScannerDrawn(page, 0x7301, SCANNER_COLORS.free);
+  await expect(status.getByTestId('compaction-free-pfn')).toHaveText('0x7516');
+  await expect(status.getByTestId('compaction-gap')).toHaveText('39 pageblocks');
   const held = STATE_CLASSES.find((c) => c.key === 'compact-free')!;
   const entry = page.getByTestId('legend').locator('li[data-class="compact-free"]');
   await expect(entry).toHaveAttribute('title', held.label);

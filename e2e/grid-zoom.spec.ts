@@ -136,7 +136,7 @@ test('the focused grid zooms with + and 0 and leaves ← → to stepping; a migr
   }, dst);
   expect(rgb).toEqual([1, 3, 5].map((i) => parseInt(cls.color.slice(i, i + 2), 16)));
   await page.keyboard.press('ArrowLeft');
-  await expect(grid).toHaveAttribute('data-step', '4');
+  await expect(grid).toHaveAttribute('data-step', '3');
   await expect(overlay).toHaveAttribute('data-arrows', '0');
   await expect(overlay).toHaveAttribute('data-outlines', '1');
 });

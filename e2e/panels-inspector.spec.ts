@@ -42,9 +42,9 @@ test('Go to PFN selects a page: refcount beside expected, its holders, mapcount 
   await expect(inspector).toContainText('(migration entry)');
   await expect(inspector).toContainText('Movable');
 
-  // The selection follows the step: one step back, the page is read again at step 46.
+  // The selection follows the step: one step back, the page is read again at step 39.
   await page.getByRole('button', { name: 'Step back' }).click();
-  await expectStep(page, 46);
+  await expectStep(page, 39);
   await expect(inspector).not.toContainText('as of step');
 
   // History: the steps that touched the page; a mark goes to its step.

@@ -87,7 +87,8 @@ export function drawZones(ctx: CanvasRenderingContext2D, c: Camera, zones: reado
 
   const edges = new Set<number>();
   for (const z of zones) {
-    if (z.start > 0 && z.start < b.nrPfns) edges.add(z.start);
+    // The first zone's start is no boundary (ZONE_DMA starts at PFN 1 on x86-64: PFN 0 is a hole).
+    if (z.start > 0 && z.start < b.nrPfns && zones.some((o) => o.end <= z.start)) edges.add(z.start);
     if (z.end > 0 && z.end < b.nrPfns) edges.add(z.end);
   }
   ctx.save();

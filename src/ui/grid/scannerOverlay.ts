@@ -53,7 +53,8 @@ function drawCell(ctx: CanvasRenderingContext2D, c: CssRect, color: string): voi
     ctx.strokeRect(c.x - 1, c.y - 1, c.w + 2, c.h + 2);
     return;
   }
-  const x = c.x + c.w / 2 - BAR / 2;
+  // Snapped to whole pixels so the bar is crisp and covers the cell's centre at any zoom.
+  const x = Math.round(c.x + c.w / 2 - BAR / 2);
   ctx.fillStyle = HALO;
   ctx.fillRect(x - 1, c.y, BAR + 2, c.h);
   ctx.fillStyle = color;
