@@ -10,15 +10,11 @@ import { lru_add_drain } from './swap';
 import { checkInvariants } from './invariants';
 import { freePageMap } from './procfs';
 import { pcpPlace } from './pcp';
-import { createTestWorld, type TestWorld } from './testkit';
+import { createTestWorld, type TestWorld, drainedAfter } from './testkit';
 
 // Each fault below is followed by lru_add_drain(): these tests count GUP's references, not the
 // lru_add batch's (swap.test.ts).
-const drained = <A extends unknown[]>(fn: (...a: A) => number) => (...a: A): number => {
-  const folio = fn(...a);
-  lru_add_drain(w.k, 'test');
-  return folio;
-};
+const drained = <A extends unknown[]>(fn: (...a: A) => number) => drainedAfter(() => w.k, fn);
 const do_anonymous_page = drained(memory.do_anonymous_page);
 const do_read_fault = drained(memory.do_read_fault);
 

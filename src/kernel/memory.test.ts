@@ -15,7 +15,7 @@ import { folio_mark_dirty } from './filemap';
 import { folio_mapcount } from './folio';
 import { checkInvariants } from './invariants';
 import { buddyinfo, freePageMap } from './procfs';
-import { createTestWorld, type TestWorld } from './testkit';
+import { createTestWorld, type TestWorld, drainedAfter } from './testkit';
 import { drain_all_pages, pcpPlace, zonePcpPages } from './pcp';
 
 const has = (w: TestWorld, pfn: number, flag: number): boolean => (w.k.mem.flags.a[pfn]! & (1 << flag)) !== 0;
@@ -30,11 +30,7 @@ const isFree = (w: TestWorld, pfn: number): boolean => freePageMap(w.k)[pfn] ===
 // These tests count the references of mappings and the page cache: each fault or read below is
 // followed by lru_add_drain(), so the folio is on the LRU and CPU 0's lru_add batch holds no
 // reference of its own (swap.test.ts is about that reference).
-const drained = <A extends unknown[]>(fn: (...a: A) => number) => (...a: A): number => {
-  const folio = fn(...a);
-  lru_add_drain(w.k, 'test');
-  return folio;
-};
+const drained = <A extends unknown[]>(fn: (...a: A) => number) => drainedAfter(() => w.k, fn);
 const do_anonymous_page = drained(memory.do_anonymous_page);
 const do_read_fault = drained(memory.do_read_fault);
 const filemap_read_folio = drained(memory.filemap_read_folio);

@@ -22,6 +22,7 @@ import { folio_mark_dirty } from './filemap';
 import { folio_activate } from './lru';
 import { pin_user_page, unpin_user_page } from './gup';
 import { HOLD } from './pins';
+import { lru_add_drain } from './swap';
 
 /** One zone of `nrPfns` pages; every page starts as boot leaves it (reserved, refcount 1). */
 export function bareKernel(nrPfns: number): Kernel {
@@ -288,4 +289,17 @@ export function applyOp(w: TestWorld, [x, a, b]: Op): string {
       return `folio_activate(${folio})`;
     }
   }
+}
+
+/**
+ * `fn` followed by lru_add_drain(), so the folio it returns is on the LRU and CPU 0's lru_add
+ * batch holds no reference of its own (for tests that count other references; swap.test.ts is
+ * about the batch's).
+ */
+export function drainedAfter<A extends unknown[]>(kernel: () => Kernel, fn: (...a: A) => number): (...a: A) => number {
+  return (...a: A): number => {
+    const folio = fn(...a);
+    lru_add_drain(kernel(), 'test');
+    return folio;
+  };
 }
