@@ -32,7 +32,9 @@ describe('lru-anon: an anonymous page mapped by two processes', () => {
       'folio_isolate_lru', 'migrate_pages', 'migrate_pages_batch', 'alloc_migration_target',
       'migrate_folio_unmap', 'migrate_folio_unmap', 'try_to_migrate_one', 'try_to_migrate_one', 'migrate_folio_unmap',
       'migrate_folios_move', 'migrate_folio', 'folio_mc_copy', '__folio_migrate_mapping', 'folio_migrate_flags',
-      'folio_add_lru', 'remove_migration_pte', 'remove_migration_pte', 'migrate_folio_move', 'migrate_folio_done', 'migrate_pages',
+      'folio_add_lru', 'remove_migration_pte', 'remove_migration_pte', 'migrate_folio_move', 'migrate_folio_done',
+      'free_pcppages_bulk', // the freed source went to CPU 0's list, over its high mark: a bulk free
+      'migrate_pages',
       'lru_cache_enable', // do_pages_move() ends the lru_cache_disable() it began with
     ]);
     const at = (fn: string, n = 0): Step => steps.filter((x) => x.fn === fn)[n]!;

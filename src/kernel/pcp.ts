@@ -17,6 +17,7 @@ import {
 } from './pcp-state';
 import { put } from './store';
 import { emitStep, quietly } from './step';
+import { CAPC } from './compaction-state';
 import { zoneWatermarks, zone_watermark_ok } from './watermark';
 import { MIGRATE_PCPTYPES, MT, MT_NAMES, PAGE_ALLOC_COSTLY_ORDER, PAGEBLOCK_ORDER, get_pfnblock_migratetype } from './zone';
 
@@ -134,8 +135,10 @@ export function free_pcppages_bulk(k: Kernel, zone: number, cpu: number, count: 
   count = Math.min(pcpCount(k, zone, cpu), count);
   if (count <= 0) return;
   const freed = count;
-  // One step for the whole bulk free (under zone->lock, as one operation), not one per merge.
-  quietly(k, () => free_pcppages_bulk_quiet(k, zone, cpu, count, pindex));
+  // One step for the whole bulk free (under zone->lock, as one operation), not one per merge;
+  // but a direct compactor's frees are told one by one: one of them may be its capture.
+  if (k.compact.capc.a[CAPC.ZONE] === zone) free_pcppages_bulk_quiet(k, zone, cpu, count, pindex);
+  else quietly(k, () => free_pcppages_bulk_quiet(k, zone, cpu, count, pindex));
   if (k.sink) {
     emitStep(k, {
       phase: 'free', fn: 'free_pcppages_bulk', file: 'mm/page_alloc.c',
