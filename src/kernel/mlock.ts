@@ -5,8 +5,9 @@
 // source as it unmaps it, remove_migration_pte() mlocks the destination as it maps it.
 //
 // The kernel queues these on a per-CPU mlock_fbatch (holding a reference) and applies them in
-// mlock_folio_batch(); every caller modelled here is followed by mlock_drain_local() (both
-// migration paths do it when the VMA is VM_LOCKED), so the model applies them at once.
+// mlock_folio_batch(); both migration paths call mlock_drain_local() right after when the VMA is
+// VM_LOCKED, so the model applies them at once. For a folio faulted into a VM_LOCKED VMA
+// (mlock_new_folio) that shortcut is the model's: the batch and its reference are not modelled.
 
 import { PG } from './flags';
 import { pageZone, type Kernel } from './kernel';
