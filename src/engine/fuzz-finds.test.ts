@@ -215,3 +215,12 @@ test('a page reference that names no page is skipped in words, not as "pfn 0x-1"
   expect(skip.text).toMatch(/the page named is not there/);
   expect(allSteps(s.t).some((x) => x.text.includes('0x-'))).toBe(false);
 });
+
+// Property find (seed 15, run 37, after the lru_add batches came in): a full batch moved inside a
+// fault's folio_add_lru() is reported before the fault sets its PTE, so the step is mid-operation.
+test('a full lru_add batch moved in the middle of a fault is a mid-operation step; every other step keeps every invariant', () => {
+  const s = openSession(parseScenario({"v":1,"memory":{"pfns":8192},"seed":4294967264,"populate":{"anon":0.078,"file":0.194,"churn":0.71,"largeAnon":0.86,"processes":7,"files":4,"hugetlbOvercommit":1,"mlocked":1},"variant":"linux-6.18","actions":[{"type":"free","pfn":434},{"type":"writeback","process":6,"page":2,"state":"start"},{"type":"zsmalloc","zspages":3,"pagesPerZspage":2},{"type":"parallel","actions":[{"type":"reclaim","pages":226},{"type":"punch-hole","fraction":0.2,"seed":253903746},{"type":"fault","process":6,"pages":257,"order":9}]},{"type":"free","pfn":8135},{"type":"alloc","order":8,"gfp":"unmovable","count":3,"zone":"DMA32","untilFails":true,"compact":true}]}));
+  runToEnd(s.t);
+  expect(allSteps(s.t).some((x) => x.fn === 'folio_batch_move_lru')).toBe(true);
+  expect(checkSteps(s, 3)).toBeGreaterThan(100);
+}, 120_000);

@@ -14,6 +14,8 @@ import { seek, allSteps } from './timeline';
 export const MID_OPERATION = new Set([
   '__rmqueue_smallest', 'expand', 'try_to_claim_block', '__rmqueue_claim', '__rmqueue_steal',
   '__folio_put', '__free_one_page', 'folio_ref_freeze', 'migrate_folio_done',
+  // a full lru_add batch moved from inside folio_add_lru(): a fault has its rmap but not yet its PTE
+  'folio_batch_move_lru',
 ]);
 
 /** Steps that end a compaction-level operation: always checked, even when sampling. */
