@@ -342,7 +342,7 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
         // a deflated page off the list keeps the driver's until it is released
         : movableOps ? (private_.a[p] !== 0 || !hasHolder(k.pins, p, HOLD.ISOLATED) ? 1 : 0) + extra[p]! : 1 + extra[p]!;
     // __folio_migrate_mapping(): folio_ref_freeze() holds a locked, isolated folio at 0 while
-    // its mapping moves; another task's step can fall inside that window.
+    // its mapping moves; another task's step can fall inside that interval.
     const frozenForMigration = ref === 0 && user && extra[p]! > 0 && hasHolder(k.pins, p, HOLD.ISOLATED) && (flags.a[p]! & (1 << PG.locked)) !== 0;
     if (ref !== expected && !frozenForMigration) {
       bad('refcount holders', `${hex(p)} has refcount ${ref}, holders account for ${expected}` +
