@@ -373,11 +373,6 @@ export function zone_pcp_enable(k: Kernel, zone: number): void {
   put(k.st, k.pcp.disabled, zone, k.pcp.disabled.a[zone]! - 1);
 }
 
-/** The pcp blocks of one list, hottest first (for views, the inspector and checks). */
-export function* pcpListPfns(k: Kernel, zone: number, cpu: number, pindex: number): Generator<number> {
-  for (let p = k.pcp.lists.heads.a[2 * pcpSlot(zone, cpu, pindex)]!; p !== NO_LINK; p = k.mem.lruNext.a[p]!) yield p;
-}
-
 /**
  * Import (import/pcpfree.ts): a page the dump had free on `cpu`'s list goes back on it as
  * free_frozen_page_commit() left it — order 0, the list of its pageblock's type, refcount 0 —
