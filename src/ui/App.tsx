@@ -2,7 +2,8 @@
 // in the middle with the narration (then the balloon and compaction panels while they have
 // something to show), charts and breakpoints on its left and the page inspector on its right; the
 // step controls (with the progress line of a long computation above them while it runs), the
-// timeline (the whole run, and the zoomed strip of span lanes) and the trace below. The preset
+// timeline (the whole run, and the zoomed strip of span lanes) and the trace or the code panel
+// (tabs) below. The preset
 // gallery, the scenario editor, the footprint table, Import and its match report open over everything below the
 // header, the error line and the import's progress line. Files dropped anywhere are imported. The root carries the
 // e2e test hooks: data-busy (wait for "false" instead of sleeping), data-state-hash,
@@ -23,7 +24,7 @@ import { FootprintPanel } from './FootprintPanel';
 import { Narration } from './Narration';
 import { PfnGrid } from './PfnGrid';
 import { Timeline } from './Timeline';
-import { TracePanel } from './TracePanel';
+import { BottomTabs } from './code/BottomTabs';
 import { PFNS_PER_ROW } from './grid/render';
 import { onKeyDown } from './keyboard';
 import { PresetGallery } from './PresetGallery';
@@ -73,7 +74,7 @@ export function App() {
           <JobProgress />
           <Controls />
           <Timeline />
-          <TracePanel />
+          <BottomTabs />
         </div>
         <Overlay />
       </div>

@@ -5,16 +5,14 @@ import { cachedStep, type Step, type Timeline } from '../engine/timeline';
 import { failedAt, fileOf, fnOf, pfnsOf, phaseOf, taskOf } from '../engine/steptable';
 import { traceLines } from '../engine/trace';
 import { footprintFields } from '../kernel/memmap';
-import { KERNEL_VERSION, type StepView } from './protocol';
-const SOURCE_BASE = `https://elixir.bootlin.com/linux/${KERNEL_VERSION}/source/`;
+import { elixirUrl, type StepView } from './protocol';
 
 /**
- * The file on elixir.bootlin.com. A line anchor would need the line of the function in that
- * version, which the model does not record, so the link opens the file and the narration names
- * the function.
+ * The file on elixir.bootlin.com. The narration links the file and names the function; the code
+ * panel (ui/code) links the line, from its table of 6.18 line numbers.
  */
 export function sourceUrlOf(file: string): string | null {
-  return file ? SOURCE_BASE + file : null;
+  return file ? elixirUrl(file) : null;
 }
 
 export function stepView(s: Step): StepView {

@@ -417,6 +417,11 @@ export type WorkerMsg = FrameMsg | PageMsg | ValidationMsg | FootprintMsg | Erro
 /** The kernel version the model follows; step source links point at this version. */
 export const KERNEL_VERSION = 'v6.18';
 
+/** A kernel file (at a line) on elixir.bootlin.com at the modelled version: the one link builder. */
+export function elixirUrl(file: string, line?: number): string {
+  return `https://elixir.bootlin.com/linux/${KERNEL_VERSION}/source/${file}${line ? `#L${line}` : ''}`;
+}
+
 /** Spans a `spans` answer carries at most per level (thinned evenly beyond). */
 export const MAX_SPANS = 2000;
 

@@ -1,0 +1,270 @@
+// Outlines of mm/migrate.c (and the helpers it calls that have steps of their own): the
+// migration core, its unmap and move phases, the refcount check and the undo paths.
+import { L, S, type Outline } from './outline';
+
+/** __migrate_folio(): the refcount check, the copy, the mapping switch, the flags. */
+const MIGRATE_CORE = [
+  L('expected = folio_expected_ref_count(src) + 1 (the isolation reference)', 'expected_count = folio_expected_ref_count(src) + 1', '__migrate_folio'),
+  L('refcount ≠ expected: someone else holds src → -EAGAIN', 'if (folio_ref_count(src) != expected_count)', '__migrate_folio'),
+  L('copy the contents: folio_mc_copy(dst, src)', 'rc = folio_mc_copy(dst, src);', '__migrate_folio'),
+  L('switch the mapping: __folio_migrate_mapping() (freezes src)', 'rc = __folio_migrate_mapping(mapping, dst, src, expected_count);', '__migrate_folio'),
+  L('private data (buffer heads) moves to dst', 'folio_attach_private(dst, folio_detach_private(src));', '__migrate_folio'),
+  L('copy the flags: folio_migrate_flags(dst, src)', 'folio_migrate_flags(dst, src);', '__migrate_folio'),
+];
+
+export const MIGRATE_OUTLINES: Readonly<Record<string, Outline>> = {
+  migrate_pages: {
+    file: 'mm/migrate.c',
+    lines: [
+      L('hugetlb folios first, one at a time: migrate_hugetlbs()', 'rc_gather = migrate_hugetlbs(from, get_new_folio, put_new_folio, private,'),
+      L('cut a batch of up to NR_MAX_BATCHED_MIGRATION pages off the list', 'if (nr_pages >= NR_MAX_BATCHED_MIGRATION)'),
+      L('MIGRATE_ASYNC: migrate_pages_batch(); otherwise migrate_pages_sync()', 'if (mode == MIGRATE_ASYNC)'),
+      L('folios split off large ones get one MIGRATE_ASYNC pass', 'migrate_pages_batch(&split_folios, get_new_folio,'),
+      L('more on the list: next batch', 'goto again;'),
+      L("what failed goes back on the caller's list", 'list_splice(&ret_folios, from);'),
+      L('return how many were not migrated (or the error)', 'return rc_gather;'),
+    ],
+    stops: [S(1, 'isolate'), S(3, 'unmap'), S(-1, 'done', { text: /migrate_pages\(\) is not called/ }), S(6, 'done')],
+  },
+  migrate_pages_batch: {
+    file: 'mm/migrate.c',
+    lines: [
+      L('up to nr_pass passes, while some folio asks for a retry', 'for (pass = 0; pass < nr_pass && retry; pass++) {'),
+      L('a partially mapped large folio on the deferred split queue: split it first', 'folio_test_partially_mapped(folio)) {'),
+      L('refcount 1: freed under us, done without migrating', 'folio_ref_count(folio) == 1) {'),
+      L('unmap phase: migrate_folio_unmap() (allocate dst, lock, unmap)', 'rc = migrate_folio_unmap(get_new_folio, put_new_folio,'),
+      L('-ENOMEM: split a large folio and retry its pieces, else end the batch', 'case -ENOMEM:'),
+      L('flush the TLBs once for the whole batch', 'try_to_unmap_flush();'),
+      L('move phase: migrate_folios_move() over the unmapped folios', 'migrate_folios_move(&unmap_folios, &dst_folios,'),
+      L('what is left: migrate_folios_undo()', 'migrate_folios_undo(&unmap_folios, &dst_folios,'),
+    ],
+    stops: [S(0, 'unmap'), S(1, 'split')],
+  },
+  migrate_pages_sync: {
+    file: 'mm/migrate.c',
+    lines: [
+      L('first everything in one MIGRATE_ASYNC batch', 'rc = migrate_pages_batch(from, get_new_folio, put_new_folio, private, MIGRATE_ASYNC,'),
+      L('then each folio left, alone', 'list_move(from->next, &folios);'),
+      L("migrate_pages_batch() on it in the caller's mode", 'split_folios, stats, NR_MAX_MIGRATE_SYNC_RETRY);'),
+      L('return how many failed', 'return nr_failed;'),
+    ],
+    stops: [S(1, 'unmap')],
+  },
+  migrate_hugetlbs: {
+    file: 'mm/migrate.c',
+    lines: [
+      L('up to NR_MAX_MIGRATE_PAGES_RETRY passes', 'for (pass = 0; pass < NR_MAX_MIGRATE_PAGES_RETRY && retry; pass++) {'),
+      L('only hugetlb folios', 'if (!folio_test_hugetlb(folio))'),
+      L('hstate cannot migrate: failed', 'if (!hugepage_migration_supported(folio_hstate(folio))) {'),
+      L('unmap_and_move_huge_page(): the whole path for one folio', 'rc = unmap_and_move_huge_page(get_new_folio,'),
+      L('-ENOMEM ends it; -EAGAIN retries; other errors fail the folio', 'switch(rc) {'),
+    ],
+    stops: [S(0, 'unmap')],
+  },
+  unmap_and_move_huge_page: {
+    file: 'mm/migrate.c',
+    lines: [
+      L('refcount 1: freed under us, put back and done', 'if (folio_ref_count(src) == 1) {'),
+      L('dst = get_new_folio(src), none → -ENOMEM', 'dst = get_new_folio(src, private);'),
+      L('lock src (trylock; wait only when forced and MIGRATE_SYNC)', 'if (!folio_trylock(src)) {'),
+      L('a subpool folio being freed (no mapping) → -EBUSY', 'if (hugetlb_folio_subpool(src) && !folio_mapping(src)) {'),
+      L('pin the anon_vma, lock dst', 'anon_vma = folio_get_anon_vma(src);'),
+      L('mapped: try_to_migrate() → one huge migration entry', 'try_to_migrate(src, ttu);'),
+      L('unmapped: move_to_new_folio()', 'rc = move_to_new_folio(dst, src, mode);'),
+      L('restore the huge entries (to dst, or src on failure)', 'remove_migration_ptes(src, !rc ? dst : src, 0);'),
+      L('success: move_hugetlb_state(src, dst)', 'move_hugetlb_state(src, dst, reason);'),
+      L('unlock; src put back (its isolation reference)', 'folio_putback_hugetlb(src);'),
+      L("dst's allocation reference dropped", 'folio_put(dst);'),
+    ],
+    stops: [S(4, 'unmap'), S(10, 'remap')],
+  },
+  migrate_folio_unmap: {
+    file: 'mm/migrate.c',
+    lines: [
+      L('dst = get_new_folio(src); none → -ENOMEM', 'dst = get_new_folio(src, private);'),
+      L('lock src: trylock; MIGRATE_ASYNC or PF_MEMALLOC give up, else wait', 'if (!folio_trylock(src)) {'),
+      L('under writeback: MIGRATE_SYNC waits, other modes → -EBUSY', 'if (folio_test_writeback(src)) {'),
+      L('anon: pin its anon_vma (the mapcount is about to drop)', 'anon_vma = folio_get_anon_vma(src);'),
+      L('lock dst (nobody else has it)', 'if (unlikely(!folio_trylock(dst)))'),
+      L('movable_ops page: nothing to unmap, record the state → 0', 'if (unlikely(page_has_movable_ops(&src->page))) {'),
+      L('no mapping but private data: try_to_free_buffers(), give up', 'try_to_free_buffers(src);'),
+      L('mapped: try_to_migrate(src): PTEs → migration entries', 'try_to_migrate(src, mode == MIGRATE_ASYNC ? TTU_BATCH_FLUSH : 0);'),
+      L('unmapped now: record the state in dst->private → 0', 'if (!folio_mapped(src)) {'),
+      L('failure: undo src (PTEs back, unlock) and dst (give it back)', 'migrate_folio_undo_src(src, old_page_state & PAGE_WAS_MAPPED,'),
+    ],
+    stops: [
+      S(0, 'alloc', { result: /-ENOMEM/ }),
+      S(1, 'unmap', { text: /locks the source/ }),
+      S(2, 'unmap', { result: /-EBUSY/ }),
+      S(5, 'unmap', { text: /movable_ops page/ }),
+      S(7, 'unmap', { text: /^destination .* locked/ }),
+      S(8, 'unmap', { text: /is unmapped/ }),
+      S(6, 'unmap', { text: /try_to_free_buffers/ }),
+      S(9, 'unmap', { result: /-EAGAIN/ }),
+    ],
+  },
+  migrate_folios_move: {
+    file: 'mm/migrate.c',
+    lines: [
+      L('walk the unmapped sources and their destinations together', 'list_for_each_entry_safe(folio, folio2, src_folios, lru) {'),
+      L('migrate_folio_move(src, dst)', 'rc = migrate_folio_move(put_new_folio, private,'),
+      L('-EAGAIN: retry next pass; 0: migrated; other: failed', 'switch (rc) {'),
+    ],
+    stops: [S(0, 'move-mapping')],
+  },
+  migrate_folio_move: {
+    file: 'mm/migrate.c',
+    lines: [
+      L('take back the state recorded at unmap (was mapped, anon_vma)', '__migrate_folio_extract(dst, &old_page_state, &anon_vma);'),
+      L("movable_ops page: the driver's migrate_page()", 'rc = migrate_movable_ops_page(&dst->page, &src->page, mode);'),
+      L("move_to_new_folio(): the mapping's migrate_folio callback", 'rc = move_to_new_folio(dst, src, mode);'),
+      L('dst joins the LRU (folio_add_lru)', 'folio_add_lru(dst);'),
+      L('was mapped: remove_migration_ptes(src → dst)', 'remove_migration_ptes(src, dst, 0);'),
+      L('unlock dst, drop its allocation reference', 'folio_put(dst);'),
+      L('unlock src; migrate_folio_done(src)', 'migrate_folio_done(src, reason);'),
+      L('failure: -EAGAIN keeps dst for the next pass; else undo both', 'if (rc == -EAGAIN) {'),
+    ],
+    stops: [S(5, 'remap')],
+  },
+  migrate_folio_done: {
+    file: 'mm/migrate.c',
+    lines: [
+      L('not movable_ops: NR_ISOLATED_{ANON,FILE} −= nr', 'mod_node_page_state(folio_pgdat(src), NR_ISOLATED_ANON +'),
+      L('folio_put(src): the isolation reference; the last one frees it', 'folio_put(src);'),
+    ],
+    stops: [S(1, 'free')],
+  },
+  migrate_folio_undo_src: {
+    file: 'mm/migrate.c',
+    lines: [
+      L('was mapped: migration entries back to PTEs of src', 'remove_migration_ptes(src, src, 0);'),
+      L('drop the anon_vma pin', 'put_anon_vma(anon_vma);'),
+      L('unlock src', 'folio_unlock(src);'),
+      L('onto the list given (failed); none given: stays to be retried', 'list_move_tail(&src->lru, ret);'),
+    ],
+    stops: [S(0, 'putback', { text: /PTEs restored/ }), S(2, 'putback', { text: /left on the list to retry/ }), S(3, 'putback')],
+  },
+  migrate_folio_undo_dst: {
+    file: 'mm/migrate.c',
+    lines: [
+      L('unlock dst', 'folio_unlock(dst);'),
+      L('put_new_folio(): back to whoever allocated it (compaction: its free list)', 'put_new_folio(dst, private);'),
+      L('no put_new_folio: folio_put(dst)', 'folio_put(dst);'),
+    ],
+    stops: [S(1, 'free', { text: /put_new_folio/ }), S(2, 'free')],
+  },
+  migrate_folio: {
+    file: 'mm/migrate.c',
+    lines: [L('src must not be under writeback any more', 'BUG_ON(folio_test_writeback(src));'), ...MIGRATE_CORE],
+    stops: [S(2, 'refcount')],
+  },
+  filemap_migrate_folio: {
+    file: 'mm/migrate.c',
+    lines: [L("__migrate_folio() with src's private data to carry over", 'return __migrate_folio(mapping, dst, src, folio_get_private(src), mode);'), ...MIGRATE_CORE],
+    stops: [S(2, 'refcount')],
+  },
+  fallback_migrate_folio: {
+    file: 'mm/migrate.c',
+    lines: [
+      L('warn: the file system has writepages but no migrate_folio', 'WARN_ONCE(mapping->a_ops->writepages,'),
+      L('dirty: it cannot be written back from here → -EBUSY', 'if (folio_test_dirty(src))'),
+      L('private data that will not go: -EAGAIN (sync) / -EBUSY', 'if (!filemap_release_folio(src, GFP_KERNEL))'),
+      L('otherwise plain migrate_folio()', 'return migrate_folio(mapping, dst, src, mode);'),
+    ],
+    stops: [S(1, 'move-mapping', { result: /-EBUSY/ })],
+  },
+  __folio_migrate_mapping: {
+    file: 'mm/migrate.c',
+    lines: [
+      L('no address_space (anon, not in the swap cache):', 'if (!mapping) {'),
+      L("  dst takes src's index and mapping (anon_vma); nothing to freeze → 0", 'newfolio->mapping = folio->mapping;'),
+      L('lock the i_pages (or the swap cluster)', 'xas_lock_irq(&xas);'),
+      L('freeze src at the expected count, else → -EAGAIN', 'if (!folio_ref_freeze(folio, expected_count)) {'),
+      L("dst takes index and mapping, and the cache's references (+nr)", 'folio_ref_add(newfolio, nr);'),
+      L('PG_dirty moves from src to dst', 'folio_set_dirty(newfolio);'),
+      L('the cache slot now points at dst', 'xas_store(&xas, newfolio);'),
+      L("unfreeze src at expected − nr (the cache's references left)", 'folio_ref_unfreeze(folio, expected_count - nr);'),
+      L('other zone: move the file/shmem/dirty counters', 'if (newzone != oldzone) {'),
+    ],
+    stops: [S(1, 'move-mapping', { text: /anonymous folio, no page cache/ }), S(6, 'move-mapping')],
+  },
+  folio_migrate_flags: {
+    file: 'mm/migrate.c',
+    lines: [
+      L('each state flag src has (referenced, uptodate, workingset, ...) is set on dst', 'if (folio_test_referenced(folio))'),
+      L('PG_active (else PG_unevictable) moves: cleared on src', 'if (folio_test_clear_active(folio)) {'),
+      L('PG_dirty copied', 'folio_set_dirty(newfolio);'),
+      L('the NUMA last-cpupid and KSM state move', 'folio_migrate_ksm(newfolio, folio);'),
+      L("src's swapcache/private bits cleared", 'folio_clear_private(folio);'),
+      L('memcg charge moves to dst', 'mem_cgroup_migrate(folio, newfolio);'),
+    ],
+    stops: [S(0, 'copy')],
+  },
+  remove_migration_pte: {
+    file: 'mm/migrate.c',
+    lines: [
+      L('for each place the migration entries map', 'while (page_vma_mapped_walk(&pvmw)) {'),
+      L('a reference on the new folio', 'folio_get(folio);'),
+      L('a PTE for it, keeping young/dirty/soft-dirty from the entry', 'pte = mk_pte(new, READ_ONCE(vma->vm_page_prot));'),
+      L('writable entry → writable PTE', 'if (is_writable_migration_entry(entry))'),
+      L('device-private page: a device-private entry instead of a PTE', 'if (unlikely(is_device_private_page(new))) {'),
+      L('hugetlb: a huge entry and the hugetlb rmap', 'hugetlb_add_anon_rmap(folio, vma, pvmw.address,'),
+      L('add the anon/file rmap, set the PTE', 'set_pte_at(vma->vm_mm, pvmw.address, pvmw.pte, pte);'),
+      L('VM_LOCKED: drain the mlock batch', 'mlock_drain_local();'),
+    ],
+    stops: [S(4, 'remap', { text: /device-private entry/ }), S(5, 'remap', { text: /huge entry/ }), S(7, 'remap', { text: /VM_LOCKED/ }), S(6, 'remap')],
+  },
+  isolate_movable_ops_page: {
+    file: 'mm/migrate.c',
+    lines: [
+      L('a reference, unless the page is being freed', 'folio_get_nontail_page(page)'),
+      L('not (or no longer) movable_ops: give up', 'if (unlikely(!page_has_movable_ops(page)))'),
+      L('trylock; someone holds the lock: give up', 'if (unlikely(!folio_trylock(folio)))'),
+      L('PG_movable_ops_isolated already set: another migrator has it', 'if (PageMovableOpsIsolated(page))'),
+      L("the driver's isolate_page() must agree", 'if (!mops->isolate_page(page, mode))'),
+      L('set PG_movable_ops_isolated, unlock, keep the reference → true', 'SetPageMovableOpsIsolated(page);'),
+      L('give up: unlock, drop the reference → false', 'folio_put(folio);'),
+    ],
+    stops: [S(3, 'isolate', { result: /false/ }), S(5, 'isolate')],
+  },
+  putback_movable_ops_page: {
+    file: 'mm/migrate.c',
+    lines: [
+      L('lock the page', 'folio_lock(folio);'),
+      L("the driver's putback_page() (balloon: back on its list)", '->putback_page(page);'),
+      L('clear PG_movable_ops_isolated', 'ClearPageMovableOpsIsolated(page);'),
+      L('unlock, drop the isolation reference', 'folio_put(folio);'),
+    ],
+    stops: [S(1, 'putback')],
+  },
+  isolate_folio_to_list: {
+    file: 'mm/migrate.c',
+    lines: [
+      L('hugetlb: folio_isolate_hugetlb()', 'return folio_isolate_hugetlb(folio, list);'),
+      L('movable_ops: isolate_movable_ops_page()', 'if (!isolate_movable_ops_page(&folio->page,'),
+      L('else folio_isolate_lru(); not on an LRU → false', 'if (!folio_isolate_lru(folio))'),
+      L('NR_ISOLATED += nr; onto the list → true', 'list_add(&folio->lru, list);'),
+    ],
+    stops: [S(2, 'isolate')],
+  },
+  try_split_folio: {
+    file: 'mm/migrate.c',
+    lines: [
+      L('MIGRATE_ASYNC: trylock, busy → -EAGAIN', 'if (!folio_trylock(folio))'),
+      L('other modes: wait for the lock', 'folio_lock(folio);'),
+      L('split_folio_to_list()', 'rc = split_folio_to_list(folio, split_folios);'),
+      L('split: the pieces go on split_folios for later', 'list_move_tail(&folio->lru, split_folios);'),
+    ],
+    stops: [S(0, 'split', { result: /-EAGAIN/ }), S(2, 'split')],
+  },
+  alloc_migration_target: {
+    file: 'mm/migrate.c',
+    lines: [
+      L('hugetlb: alloc_hugetlb_folio_nodemask()', 'return alloc_hugetlb_folio_nodemask(h, nid,'),
+      L('large folio: the same order, THP gfp', 'order = folio_order(src);'),
+      L('highmem or ZONE_MOVABLE source: __GFP_HIGHMEM', 'gfp_mask |= __GFP_HIGHMEM;'),
+      L('a new folio from the buddy allocator: __folio_alloc()', 'return __folio_alloc(gfp_mask, order, nid, mtc->nmask);'),
+    ],
+    stops: [S(3, 'alloc')],
+  },
+};

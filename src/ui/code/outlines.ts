@@ -1,0 +1,11 @@
+// Every outline the code panel knows, by the step's function name.
+import type { Outline } from './outline';
+import { MIGRATE_OUTLINES } from './outlines-migrate';
+import { MM_OUTLINES } from './outlines-mm';
+import { DRIVER_OUTLINES } from './outlines-drivers';
+
+export const OUTLINES: Readonly<Record<string, Outline>> = {
+  ...MIGRATE_OUTLINES,
+  ...MM_OUTLINES,
+  ...DRIVER_OUTLINES,
+};
