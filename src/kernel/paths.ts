@@ -282,19 +282,20 @@ export function* pin_path(k: Kernel, pfn: number, kind: 'pin' | 'get'): Steps<bo
   return true;
 }
 
-// mm/gup.c: unpin_user_page() / put_page() for a GUP reference.
+// mm/gup.c: unpin_user_page() for a FOLL_PIN; put_page() (include/linux/mm.h) for a FOLL_GET reference.
 export function* unpin_path(k: Kernel, pfn: number, kind: 'pin' | 'get'): Steps<boolean> {
   const fn = kind === 'pin' ? 'unpin_user_page' : 'put_page';
+  const file = kind === 'pin' ? 'mm/gup.c' : 'include/linux/mm.h';
   const folio = pfn >= 0 && pfn < k.mem.nr ? page_folio(k, pfn) : -1;
   const held = folio >= 0 && Array.from({ length: k.pins.n.a[0]! }, (_, i) => i).some((i) => k.pins.pfn.a[i] === folio && k.pins.kind.a[i] === (kind === 'pin' ? HOLD.FOLL_PIN : HOLD.FOLL_GET));
   if (!held) {
-    yield mkStep(k, { phase: 'unpin', fn, file: 'mm/gup.c', text: `${hex(pfn)} holds no ${kind === 'pin' ? 'FOLL_PIN' : 'FOLL_GET'} reference to drop`, pfns: [], result: '-EINVAL' });
+    yield mkStep(k, { phase: 'unpin', fn, file, text: `${hex(pfn)} holds no ${kind === 'pin' ? 'FOLL_PIN' : 'FOLL_GET'} reference to drop`, pfns: [], result: '-EINVAL' });
     return false;
   }
   const before = folio_ref_count(k, folio);
   unpin_user_page(k, pfn, kind === 'pin' ? HOLD.FOLL_PIN : HOLD.FOLL_GET);
   yield mkStep(k, {
-    phase: 'unpin', fn, file: 'mm/gup.c',
+    phase: 'unpin', fn, file,
     text: `${kind === 'pin' ? 'FOLL_PIN' : 'FOLL_GET'} on ${hex(pfn)} dropped: refcount ${before} → ${folio_ref_count(k, folio)}`,
     pfns: [{ pfn, role: 'target' }], result: '0',
   });

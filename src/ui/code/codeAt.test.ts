@@ -26,6 +26,7 @@ describe('code panel outlines', () => {
           continue;
         }
         if (v.kind !== 'outline') problems.add(`${st.fn} (${st.file}): ${v.why}`);
+        else if (v.outline.file !== st.file) problems.add(`${st.fn}: the step names ${st.file}, 6.18 defines it in ${v.outline.file}`);
         else if (v.approximate) problems.add(`${st.fn} ${st.phase} result=${st.result}: no stop matches exactly (${p.name}#${st.id}: ${st.text.slice(0, 80)})`);
         else if (v.lit >= 0 && v.lines[v.lit] == null) problems.add(`${st.fn}: the lit line ${v.lit} has no kernel line number`);
       }
