@@ -3,7 +3,8 @@
 // something to show), charts and breakpoints on its left and the page inspector on its right; the
 // step controls (with the progress line of a long computation above them while it runs), the
 // timeline (the whole run, and the zoomed strip of span lanes) and the trace below. The preset
-// gallery, the scenario editor, Import and its match report open over everything below the
+// gallery, the scenario editor, Import, its match report and the result of a run over imported
+// memory (opened by itself when that run reaches its end) open over everything below the
 // header, the error line and the import's progress line; the footprint docks on the right, over
 // the inspector column, leaving the grid and the controls in use. Files dropped anywhere are imported. The root carries the
 // e2e test hooks: data-busy (wait for "false" instead of sleeping), data-state-hash,
@@ -33,6 +34,8 @@ import { ImportDialog } from './import/ImportDialog';
 import { ImportDrop } from './import/ImportDrop';
 import { ImportProgress } from './import/ImportProgress';
 import { MatchPanel } from './import/MatchPanel';
+import { ResultPanel } from './results/ResultPanel';
+import { watchResults } from './results/resultFlow';
 import { JobProgress } from './progress/JobProgress';
 import { selectBusy, selectMeta, selectPanel, useSim } from './state/store';
 
@@ -41,6 +44,7 @@ export function App() {
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
   }, []);
+  useEffect(watchResults, []);
 
   return (
     <TestHooks>
@@ -92,6 +96,7 @@ function Overlay() {
   if (panel === 'editor') return <ScenarioEditor />;
   if (panel === 'import') return <ImportDialog />;
   if (panel === 'match') return <MatchPanel />;
+  if (panel === 'result') return <ResultPanel />;
   return null;
 }
 

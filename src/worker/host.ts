@@ -27,6 +27,7 @@
 // fallback instead and still says what was wrong. Anything else thrown while the session
 // moves means the kernel model is in an unknown state: the session is dropped and the error is
 // fatal, so the UI offers a restart, which replays the scenario to the same step.
+import { compactionResult, runEnd, type CompactionResult, type RunEnd } from '../engine/compaction-result';
 import { startComparison, stepComparison, VARIANTS as FOOTPRINT_VARIANTS, type Comparison } from '../engine/footprint';
 import { importedScenario, openImportedSession, openSession, type Session } from '../engine/session';
 import { trackSeries, type Series } from '../engine/series';
@@ -148,6 +149,8 @@ export function createHost(env: HostEnv): Host {
    * The footprint comparison of the session `owner`, in slices of its own beside the job and play:
    * a command does not stop it (a person steps while it runs), a new session does.
    */
+  /** How the imported session's run ended, kept once it reached its end (the result view reads it). */
+  let ended: RunEnd | null = null;
   let comparison: { readonly owner: Session; readonly c: Comparison; readonly name: string; lastPost: number; cancel: () => void } | null = null;
   let series: Series | null = null;
   let markerIx: MarkerIndex = createMarkerIndex();
@@ -177,6 +180,7 @@ export function createHost(env: HostEnv): Host {
     if (!dirty || inFlight !== null || !s || !vt || (job && job.what !== 'ahead')) return;
     const t = s.t;
     updateView(vt, s.k, markAt(t, t.cur), journalOf(s.t));
+    if (s.imported && !ended && t.done && t.cur === frontier(t)) ended = runEnd(s.k); // the kernel is at t.cur here
     const view = vt.view.slice(); // the tracker keeps its own; this copy is transferred
     // The current step in full: held, cheap to make again, or made by a background job after
     // this frame (which shows its compact record meanwhile).
@@ -327,6 +331,23 @@ export function createHost(env: HostEnv): Host {
       if (j.what === 'ahead' && s && s.t.failure) return;
       fail(e);
     }
+  }
+
+  /** Answer `result`: the imported session's run from its rebuild to its end, against a real buddyinfo if given. */
+  function result(realAfter: { readonly name: string; readonly text: string } | undefined): void {
+    const report = session().imported;
+    if (!report) throw new Refused('result: only a run over imported memory has one (import a capture with "then compact every zone")');
+    if (!ended) throw new Refused('result: the run has not reached its end yet: Run to end first');
+    if (realAfter !== undefined && (typeof realAfter !== 'object' || typeof realAfter.name !== 'string' || typeof realAfter.text !== 'string')) {
+      throw new Refused('result: realAfter must be { name, text } with the text of a /proc/buddyinfo');
+    }
+    let r: CompactionResult;
+    try {
+      r = compactionResult(report.freeByOrder, ended, realAfter);
+    } catch (e) {
+      throw new Refused(`${realAfter?.name ?? 'result'}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    env.post({ type: 'result', handled, name, result: r });
   }
 
   /** Start the footprint comparison of the session shown, unless it is under way already. */
@@ -527,6 +548,7 @@ export function createHost(env: HostEnv): Host {
     const scenario = next.scenario;
     stopPlay();
     s = next;
+    ended = null;
     vt = createViewTracker(next.k, markAt(next.t, next.t.cur));
     series = nextSeries;
     markerIx = createMarkerIndex();
@@ -614,6 +636,9 @@ export function createHost(env: HostEnv): Host {
         return;
       case 'import':
         importCmd(cmd);
+        return;
+      case 'result':
+        result(cmd.realAfter);
         return;
       case 'footprint':
         if (cmd.stop) stopComparison();

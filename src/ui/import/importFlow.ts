@@ -7,6 +7,10 @@ import { IMPORT_START_MARK, sendImport } from '../state/simClient';
 import { useSim } from '../state/store';
 import { captureName, matchCaptures, type Capture } from './matchFiles';
 import { readCapture, type Picked } from './readCapture';
+import { expectRealAfter, realAfterFor } from '../results/resultFlow';
+
+/** The files last given: an after.buddyinfo among them is the real machine after the run (the result view). */
+let pickedFiles: readonly File[] = [];
 
 /** Several captures among the files given: the Import dialog lists them to pick one. */
 export interface Choice {
@@ -31,6 +35,7 @@ function refuse(message: string): void {
 export function importPicked(picked: Picked): void {
   if (useSim.getState().importing) return;
   const m = matchCaptures(picked.files);
+  if (m.kind !== 'error') pickedFiles = picked.files;
   switch (m.kind) {
     case 'error':
       refuse(`cannot import: ${m.error}`);
@@ -62,5 +67,6 @@ export async function importCapture(c: Capture<File>, folder: string | null, ste
     refuse(`cannot import ${name}: ${e instanceof Error ? e.message : String(e)}`);
     return;
   }
+  expectRealAfter(realAfterFor(c.prefix, pickedFiles));
   sendImport(read.files, read.transfer, actionsOf(compact), (s) => void importCapture(c, folder, s, compact), step);
 }

@@ -119,6 +119,11 @@ export function requestFootprint(): void {
   send({ type: 'footprint' }, true);
 }
 
+/** Ask for the result of the imported session's run, against a real /proc/buddyinfo when given. */
+export function requestResult(realAfter?: { readonly name: string; readonly text: string }): void {
+  send({ type: 'result', ...(realAfter ? { realAfter } : {}) });
+}
+
 /** Stop the footprint comparison under way (its panel closed before it ended). */
 export function stopFootprint(): void {
   send({ type: 'footprint', stop: true }, true);
@@ -256,6 +261,10 @@ function receive(w: Worker, msg: WorkerMsg): void {
       res?.(msg.ok ? { ok: true, scenario: msg.scenario } : { ok: false, error: msg.error });
       return;
     }
+    case 'result':
+      handled = Math.max(handled, msg.handled);
+      useSim.setState((s) => ({ busy: handled < sent, result: { session: s.session, msg } }));
+      return;
     case 'footprint':
       // Not counted (it runs beside the session): the UI's busy state is the other commands'.
       useSim.setState((s) => ({ footprint: { session: s.session, msg } }));
