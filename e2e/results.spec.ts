@@ -107,6 +107,18 @@ test.describe('a real capture', () => {
     await page.getByTestId('result-button').click();
     await expect(view).toHaveAttribute('data-ready', 'true');
     await expect(view.getByTestId('result-error')).toBeVisible();
+
+    // Another buddyinfo dropped on the page later is the real after from then on (here the
+    // capture's own before, as if compaction had done nothing on the real machine).
+    const dt = await page.evaluateHandle((text) => {
+      const d = new DataTransfer();
+      d.items.add(new File([text], 'before.buddyinfo'));
+      return d;
+    }, readFileSync(`${CAPTURE}before.buddyinfo`, 'utf8'));
+    await page.dispatchEvent('.stage', 'drop', { dataTransfer: dt });
+    await expect(view.getByTestId('result-error')).toContainText('before.buddyinfo');
+    await idle(page);
+    expect(await row('DMA32', 'real-after')).toEqual(before.get('DMA32'));
     expect(errors).toEqual([]);
   });
 });

@@ -5,9 +5,9 @@
 import { createStore } from 'zustand/vanilla';
 import { IMPORT_START_MARK, sendImport } from '../state/simClient';
 import { useSim } from '../state/store';
-import { captureName, matchCaptures, type Capture } from './matchFiles';
+import { captureName, dumpKind, matchCaptures, type Capture } from './matchFiles';
 import { readCapture, type Picked } from './readCapture';
-import { expectRealAfter, realAfterFor } from '../results/resultFlow';
+import { compareWith, expectRealAfter, realAfterFor } from '../results/resultFlow';
 
 /** The files last given: an after.buddyinfo among them is the real machine after the run (the result view). */
 let pickedFiles: readonly File[] = [];
@@ -34,6 +34,14 @@ function refuse(message: string): void {
 /** Import the capture among `picked`; with several, open the dialog's chooser. */
 export function importPicked(picked: Picked): void {
   if (useSim.getState().importing) return;
+  // A lone buddyinfo given over an imported run: the real machine after it, for the result view.
+  const lone = picked.files.length === 1 ? picked.files[0]! : null;
+  const { imported, scenario } = useSim.getState();
+  if (lone && dumpKind(lone.name)?.kind === 'buddyinfo' && imported && (scenario?.actions ?? []).length > 0) {
+    useSim.setState({ panel: 'result' });
+    compareWith(lone);
+    return;
+  }
   const m = matchCaptures(picked.files);
   if (m.kind !== 'error') pickedFiles = picked.files;
   switch (m.kind) {
