@@ -43,7 +43,7 @@ export function FootprintPanel() {
     requestFootprint();
     return () => {
       const now = useSim.getState().footprint;
-      if (!now?.msg.done) stopFootprint();
+      if (!now || now.session !== session || !now.msg.done) stopFootprint();
     };
   }, [complete, session]);
   useEffect(() => closeRef.current?.focus(), []);
