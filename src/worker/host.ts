@@ -145,12 +145,12 @@ export function createHost(env: HostEnv): Host {
   let play: Play | null = null;
   let job: Job | null = null;
   let aheadCancel: () => void = () => {};
+  /** How the imported session's run ended, kept once it reached its end (the result view reads it). */
+  let ended: RunEnd | null = null;
   /**
    * The footprint comparison of the session `owner`, in slices of its own beside the job and play:
    * a command does not stop it (a person steps while it runs), a new session does.
    */
-  /** How the imported session's run ended, kept once it reached its end (the result view reads it). */
-  let ended: RunEnd | null = null;
   let comparison: { readonly owner: Session; readonly c: Comparison; readonly name: string; lastPost: number; cancel: () => void } | null = null;
   let series: Series | null = null;
   let markerIx: MarkerIndex = createMarkerIndex();
