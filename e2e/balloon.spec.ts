@@ -47,23 +47,26 @@ test('Footprint: the variants side by side, from the session shown; Escape close
   await page.getByRole('button', { name: 'Footprint' }).click();
   const panel = page.getByTestId('footprint-panel');
   const table = panel.getByTestId('footprint-table');
-  await expect(table).toBeVisible();
-  await expect(table.locator('thead th')).toHaveText(['field', 'linux-6.18 (shown)', 'linux-6.12', 'no-refcount', 'pfn-array']);
+  await expect(panel).toHaveAttribute('data-done', 'true');
+  await expect(table.locator('thead th')).toHaveText(['field', 'linux-6.18', 'linux-6.12', 'no-refcount', 'pfn-array']);
+  await expect(table.locator('thead th[aria-current="true"]')).toHaveText('linux-6.18');
   await expect(panel.getByTestId('footprint-pages')).toHaveText(['16', '16', '16', '16']);
   await expect(panel.getByTestId('footprint-atomics')).toHaveText(['6', '6', '0', '6']);
   await expect(table.locator('td[data-variant="no-refcount"][data-field="_refcount"]')).toHaveText('1 / 0');
+  // Cells unlike mainline's are marked: the no-refcount design's _refcount, never 6.18's own.
+  await expect(table.locator('td[data-variant="no-refcount"][data-field="_refcount"]')).toHaveClass('differs');
+  await expect(table.locator('td[data-variant="linux-6.18"].differs')).toHaveCount(0);
   // While the page was PageOffline: the no-refcount design touches neither _refcount nor lru (the
   // read above is the allocator's bad-page check of the freed page); 6.18 does 4 of its 6 atomics
   // there, 6.12 2 (balloon_page_delete() ends PageOffline during the migration).
-  await panel.getByRole('button', { name: 'PageOffline', exact: true }).click();
-  await expect(table).toHaveAttribute('data-split', 'offline');
-  await expect(table.locator('td[data-variant="no-refcount"][data-field="_refcount"]')).toHaveText('·');
-  await expect(table.locator('td[data-variant="no-refcount"][data-field="lru"]')).toHaveText('·');
-  await expect(table.locator('td[data-variant="no-refcount"][data-field="page_type"]')).not.toHaveText('·');
-  await expect(panel.getByTestId('footprint-atomics')).toHaveText(['4', '2', '0', '4']);
+  await panel.getByRole('button', { name: 'split by page state' }).click();
+  await expect(table).toHaveAttribute('data-split', 'state');
+  await expect(table.locator('td[data-variant="no-refcount"][data-part="_refcount/offline"]')).toHaveText('·');
+  await expect(table.locator('td[data-variant="no-refcount"][data-part="lru/offline"]')).toHaveText('·');
+  await expect(table.locator('td[data-variant="no-refcount"][data-part="page_type/offline"]')).not.toHaveText('·');
+  await expect(table.locator('td[data-part="atomics/offline"]')).toHaveText(['4', '2', '0', '4']);
   await page.screenshot({ path: info.outputPath('footprint.png') });
-  await panel.getByRole('button', { name: 'free (buddy, pcp)' }).click();
-  await expect(table.locator('td[data-variant="no-refcount"][data-field="lru"]')).toHaveText('4 / 3');
+  await expect(table.locator('td[data-variant="no-refcount"][data-part="lru/buddy"]')).toHaveText('4 / 3');
   // The session is untouched: still step 41.
   await expect(app(page)).toHaveAttribute('data-step', '41');
   await page.keyboard.press('Escape');

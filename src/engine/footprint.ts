@@ -68,39 +68,68 @@ export interface VariantFootprint extends FootprintTable {
   readonly variant: string;
 }
 
+/**
+ * A variant whose run stopped with an error (a BUG in the model under that design): the one line
+ * it said, in place of its table. The other variants still run; the session shown is not touched.
+ */
+export interface VariantFailure {
+  readonly variant: string;
+  readonly failure: string;
+}
+
+export type VariantResult = VariantFootprint | VariantFailure;
+
+export const isFailure = (r: VariantResult): r is VariantFailure => 'failure' in r;
+
 /** The scenario run to its end under every design variant: the footprint tables side by side. */
-export function compareVariants(scenario: Scenario): VariantFootprint[] {
+export function compareVariants(scenario: Scenario): VariantResult[] {
   const c = startComparison(scenario);
   while (!stepComparison(c, () => false)) {
     /* every variant in one go */
   }
-  return c.tables;
+  return c.results;
 }
 
 /** A comparison in progress, a time slice at a time (the worker's footprint job). */
 export interface Comparison {
   readonly scenario: Scenario;
-  readonly tables: VariantFootprint[];
+  /** One per variant finished, in VARIANTS order. */
+  readonly results: VariantResult[];
   /** The variant running, and its session. */
   current: Session | null;
   /** Steps computed so far, over every variant. */
   steps: number;
+  /** Opens a variant's session (tests pass one that fails). */
+  readonly open: (scenario: Scenario) => Session;
 }
 
-export const startComparison = (scenario: Scenario): Comparison => ({ scenario, tables: [], current: null, steps: 0 });
+export const startComparison = (scenario: Scenario, open: (scenario: Scenario) => Session = openSession): Comparison => ({ scenario, results: [], current: null, steps: 0, open });
 
-/** Go on until `until()` says stop; true once every variant has run to its end. */
+/** An error as one line: its first line, with the error's name when it has one beyond "Error". */
+function failureLine(e: unknown): string {
+  const text = e instanceof Error ? (e.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : e.message) : String(e);
+  return text.replace(/\s+/g, ' ').trim() || 'failed without a message';
+}
+
+/** Go on until `until()` says stop; true once every variant has run to its end or failed. */
 export function stepComparison(c: Comparison, until: () => boolean): boolean {
-  while (c.tables.length < VARIANTS.length) {
-    const variant = VARIANTS[c.tables.length]!;
-    if (!c.current) c.current = openSession({ ...c.scenario, variant: variant as Scenario['variant'] });
-    const before = c.current.t.rec.n;
-    runToEnd(c.current.t, until);
-    c.steps += c.current.t.rec.n - before;
-    if (!c.current.t.done) return false;
-    c.tables.push({ variant, ...footprintTable(c.current) });
+  while (c.results.length < VARIANTS.length) {
+    const variant = VARIANTS[c.results.length]!;
+    try {
+      if (!c.current) c.current = c.open({ ...c.scenario, variant: variant as Scenario['variant'] });
+      const before = c.current.t.rec.n;
+      try {
+        runToEnd(c.current.t, until);
+      } finally {
+        c.steps += c.current.t.rec.n - before;
+      }
+      if (!c.current.t.done) return false;
+      c.results.push({ variant, ...footprintTable(c.current) });
+    } catch (e) {
+      c.results.push({ variant, failure: failureLine(e) });
+    }
     c.current = null;
-    if (until()) return c.tables.length === VARIANTS.length;
+    if (until()) return c.results.length === VARIANTS.length;
   }
   return true;
 }

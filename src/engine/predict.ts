@@ -28,12 +28,27 @@ export interface Prediction {
 
 const pages = (blocks: readonly number[]): number => blocks.reduce((n, b, o) => n + b * 2 ** o, 0);
 
+/** The kernel's free blocks per order, per zone (the device zone has no buddy). */
+export function simulatedFreeAreas(k: Kernel): Map<string, number[]> {
+  const sim = new Map<string, number[]>();
+  for (const z of k.zones) {
+    if (z.name === 'Device') continue;
+    sim.set(z.name, Array.from({ length: NR_PAGE_ORDERS }, (_, o) => k.nrFree.a[z.idx * NR_PAGE_ORDERS + o]!));
+  }
+  return sim;
+}
+
 /**
  * Compare the kernel's free areas with a real buddyinfo text. Zones of one name on several nodes
  * are summed (the model has one node); a zone only one side has counts as all free blocks missing
  * on the other side.
  */
 export function comparePrediction(k: Kernel, realBuddyinfo: string): Prediction {
+  return compareFreeAreas(simulatedFreeAreas(k), realBuddyinfo);
+}
+
+/** comparePrediction() over free areas taken earlier (simulatedFreeAreas at the end of a run). */
+export function compareFreeAreas(sim: ReadonlyMap<string, readonly number[]>, realBuddyinfo: string): Prediction {
   const real = new Map<string, number[]>();
   for (const l of parseBuddyinfo(realBuddyinfo)) {
     const acc = real.get(l.zone) ?? new Array<number>(NR_PAGE_ORDERS).fill(0);
@@ -41,11 +56,6 @@ export function comparePrediction(k: Kernel, realBuddyinfo: string): Prediction 
     real.set(l.zone, acc);
   }
   const zero = (): number[] => new Array<number>(NR_PAGE_ORDERS).fill(0);
-  const sim = new Map<string, number[]>();
-  for (const z of k.zones) {
-    if (z.name === 'Device') continue;
-    sim.set(z.name, Array.from({ length: NR_PAGE_ORDERS }, (_, o) => k.nrFree.a[z.idx * NR_PAGE_ORDERS + o]!));
-  }
   const names = [...sim.keys(), ...[...real.keys()].filter((n) => !sim.has(n))];
   const zones = names.map((zone) => ({ zone, simulated: sim.get(zone) ?? zero(), real: real.get(zone) ?? zero() }));
   const deltaBlocks = zero();
@@ -79,11 +89,11 @@ export function predictionText(p: Prediction, what: string): string {
     `${`${z.zone} real`.padEnd(16)}${z.real.map(cell).join('')}`,
     `${`${z.zone} Δ`.padEnd(16)}${z.simulated.map((s, o) => cell(signed(s - z.real[o]!))).join('')}`,
   ]);
+  return [`prediction against ${what}: free blocks per order, simulated − real`, head, ...rows, errorLine(p)].join('\n') + '\n';
+}
+
+/** The prediction's error as --predict ends with it: "free pages: simulated …, real …; Σ|Δ blocks × 2^order| = … pages = 6.5 % of the real free pages". */
+export function errorLine(p: Prediction): string {
   const misplaced = p.absDeltaPages.reduce((a, b) => a + b, 0);
-  return [
-    `prediction against ${what}: free blocks per order, simulated − real`,
-    head,
-    ...rows,
-    `free pages: simulated ${p.simulatedFreePages}, real ${p.realFreePages}; Σ|Δ blocks × 2^order| = ${misplaced} pages = ${(p.error * 100).toFixed(1)} % of the real free pages`,
-  ].join('\n') + '\n';
+  return `free pages: simulated ${p.simulatedFreePages}, real ${p.realFreePages}; Σ|Δ blocks × 2^order| = ${misplaced} pages = ${(p.error * 100).toFixed(1)} % of the real free pages`;
 }

@@ -3,9 +3,11 @@
 // something to show), charts and breakpoints on its left and the page inspector on its right; the
 // step controls (with the progress line of a long computation above them while it runs), the
 // timeline (the whole run, and the zoomed strip of span lanes) and the trace or the code panel
-// (tabs) below. The preset
-// gallery, the scenario editor, the footprint table, Import and its match report open over everything below the
-// header, the error line and the import's progress line. Files dropped anywhere are imported. The root carries the
+// (tabs) below. The preset gallery, the scenario editor, Import, its match report and the result
+// of a run over imported memory (opened by itself when that run reaches its end) open over
+// everything below the header, the error line and the import's progress line; the footprint docks
+// on the right, over the inspector column, leaving the grid and the controls in use. Files dropped
+// anywhere are imported. The root carries the
 // e2e test hooks: data-busy (wait for "false" instead of sleeping), data-state-hash,
 // data-nr-pfns, data-step, data-frontier and data-done.
 import { useEffect, type ReactNode } from 'react';
@@ -33,6 +35,8 @@ import { ImportDialog } from './import/ImportDialog';
 import { ImportDrop } from './import/ImportDrop';
 import { ImportProgress } from './import/ImportProgress';
 import { MatchPanel } from './import/MatchPanel';
+import { ResultPanel } from './results/ResultPanel';
+import { watchResults } from './results/resultFlow';
 import { JobProgress } from './progress/JobProgress';
 import { selectBusy, selectMeta, selectPanel, useSim } from './state/store';
 
@@ -41,6 +45,7 @@ export function App() {
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
   }, []);
+  useEffect(watchResults, []);
 
   return (
     <TestHooks>
@@ -69,6 +74,7 @@ export function App() {
           <aside className="side right">
             <Inspector />
           </aside>
+          <SidePanel />
         </div>
         <div className="bottom">
           <JobProgress />
@@ -89,10 +95,16 @@ function Overlay() {
   const panel = useSim(selectPanel);
   if (panel === 'gallery') return <PresetGallery />;
   if (panel === 'editor') return <ScenarioEditor />;
-  if (panel === 'footprint') return <FootprintPanel />;
   if (panel === 'import') return <ImportDialog />;
   if (panel === 'match') return <MatchPanel />;
+  if (panel === 'result') return <ResultPanel />;
   return null;
+}
+
+/** The panel docked on the right over the inspector column, beside the grid (which stays in use). */
+function SidePanel() {
+  const panel = useSim(selectPanel);
+  return panel === 'footprint' ? <FootprintPanel /> : null;
 }
 
 /** The root element and its data-* hooks: the only component that re-renders on every frame. */

@@ -11,6 +11,7 @@ import {
   selectAlive, selectError, selectImported, selectImporting, selectMeta, selectPanel, selectPreset, selectPresets, selectScenario, useSim,
   type FrameMeta,
 } from './state/store';
+import { ResultButton } from './results/ResultButton';
 
 function subtitle(meta: FrameMeta | null, failed: boolean, preset: string | null): string {
   if (meta) return describeMemory(meta.nrPfns, meta.zones.map((z) => z.name));
@@ -112,6 +113,7 @@ function ScenarioButtons() {
       >
         Footprint
       </button>
+      <ResultButton />
       <ReplayButton />
       <ShareButton />
     </div>

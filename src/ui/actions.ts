@@ -68,8 +68,6 @@ export function cancelComputing(): boolean {
   }
   if (!computing) return false;
   cancelJob();
-  // The footprint table will not come: its panel goes with the computation.
-  if (computing.what === 'footprint') useSim.setState({ panel: null });
   return true;
 }
 

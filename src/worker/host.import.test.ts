@@ -90,3 +90,46 @@ describe('worker host: import', () => {
     expect(h.one('frame')).toMatchObject({ step: 3, stateHash: first.stateHash, scenarioName: first.scenarioName });
   });
 });
+
+/** Acknowledge frames as the UI does until the host posts no more; the frames posted. */
+function settle(h: Harness): FrameMsg[] {
+  const all: FrameMsg[] = [];
+  for (let f = h.frames(); f.length > 0; f = h.frames()) {
+    all.push(...f);
+    h.send({ type: 'ack', seq: f.at(-1)!.seq });
+    h.advance(1_000_000);
+  }
+  return all;
+}
+
+describe('worker host: the result of a run over imported memory', () => {
+  it('refused before the end; at the end before / after / real after and the error, still there after stepping back', () => {
+    const { h } = loaded();
+    h.send({ type: 'result' });
+    expect(h.one('error').message).toMatch(/^result: only a run over imported memory has one/);
+    h.send({ type: 'import', files: dump(4096, 1024), actions: [{ type: 'compact' }] });
+    const f = h.frames().at(-1)!;
+    h.send({ type: 'ack', seq: f.seq });
+    h.send({ type: 'result' });
+    expect(h.one('error').message).toBe('result: the run has not reached its end yet: Run to end first');
+    h.send({ type: 'runToEnd' });
+    h.advance(1_000_000);
+    const end = settle(h).at(-1)!;
+    expect(end.done && end.step === end.frontier).toBe(true);
+    h.send({ type: 'seek', step: 0 }); // the result is the end's, wherever the person is
+    expect(settle(h).at(-1)!.step).toBe(0);
+    const real = 'Node 0, zone      DMA      4 0 0 0 0 0 0 0 0 0 1\n';
+    h.send({ type: 'result', realAfter: { name: 'after.buddyinfo', text: real } });
+    const r = h.one('result');
+    expect(r.name).toBe('import: syn');
+    expect(r.result.zones.map((z) => z.zone)).toEqual(['DMA']); // 4096 PFNs: ZONE_DMA only
+    const dma = r.result.zones[0]!;
+    expect(dma.before).toEqual(f.imported!.freeByOrder[0]!.rebuilt);
+    expect(dma.realAfter).toEqual([4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    // 1024 free pages simulated (one order-10 block), 1028 real: Σ|Δ| = 4 pages.
+    expect(r.result.real).toMatchObject({ name: 'after.buddyinfo', errorLine: expect.stringMatching(/= 4 pages = 0\.4 % of the real free pages$/) });
+    expect([r.result.migrated, r.result.failed]).toEqual([0, 0]); // nothing movable in this dump
+    h.send({ type: 'result', realAfter: { name: 'after.buddyinfo', text: 'nonsense' } });
+    expect(h.one('error')).toMatchObject({ fatal: false, message: 'after.buddyinfo: buddyinfo line 1 does not parse: "nonsense"' });
+  });
+});

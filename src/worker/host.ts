@@ -27,7 +27,8 @@
 // fallback instead and still says what was wrong. Anything else thrown while the session
 // moves means the kernel model is in an unknown state: the session is dropped and the error is
 // fatal, so the UI offers a restart, which replays the scenario to the same step.
-import { startComparison, stepComparison, VARIANTS as FOOTPRINT_VARIANTS } from '../engine/footprint';
+import { compactionResult, runEnd, type CompactionResult, type RunEnd } from '../engine/compaction-result';
+import { startComparison, stepComparison, VARIANTS as FOOTPRINT_VARIANTS, type Comparison } from '../engine/footprint';
 import { importedScenario, openImportedSession, openSession, type Session } from '../engine/session';
 import { trackSeries, type Series } from '../engine/series';
 import { findPreset, PRESETS } from '../engine/presets';
@@ -97,7 +98,7 @@ const MAX_SPEED = 1_000_000;
  * until their frame); the background look-ahead after a load is not.
  */
 interface Job {
-  readonly what: 'run' | 'seek' | 'phase' | 'span' | 'ahead' | 'narrate' | 'footprint';
+  readonly what: 'run' | 'seek' | 'phase' | 'span' | 'ahead' | 'narrate';
   readonly work: (until: () => boolean) => boolean;
   readonly started: number;
   readonly steps0: number;
@@ -144,8 +145,13 @@ export function createHost(env: HostEnv): Host {
   let play: Play | null = null;
   let job: Job | null = null;
   let aheadCancel: () => void = () => {};
-  /** Variants done of all, and steps computed, for the footprint job's progress. */
-  let footprintProgress = { done: 0, total: 0, steps: 0 };
+  /** How the imported session's run ended, kept once it reached its end (the result view reads it). */
+  let ended: RunEnd | null = null;
+  /**
+   * The footprint comparison of the session `owner`, in slices of its own beside the job and play:
+   * a command does not stop it (a person steps while it runs), a new session does.
+   */
+  let comparison: { readonly owner: Session; readonly c: Comparison; readonly name: string; lastPost: number; cancel: () => void } | null = null;
   let series: Series | null = null;
   let markerIx: MarkerIndex = createMarkerIndex();
   /** The selected page's history, kept while the same page stays selected. */
@@ -174,6 +180,7 @@ export function createHost(env: HostEnv): Host {
     if (!dirty || inFlight !== null || !s || !vt || (job && job.what !== 'ahead')) return;
     const t = s.t;
     updateView(vt, s.k, markAt(t, t.cur), journalOf(s.t));
+    if (s.imported && !ended && t.done && t.cur === frontier(t)) ended = runEnd(s.k); // the kernel is at t.cur here
     const view = vt.view.slice(); // the tracker keeps its own; this copy is transferred
     // The current step in full: held, cheap to make again, or made by a background job after
     // this frame (which shows its compact record meanwhile).
@@ -310,8 +317,8 @@ export function createHost(env: HostEnv): Host {
         if (!finished && j.what === 'narrate' && s) giveUpMaking(s.t);
         job = null;
         // The look-ahead's frame shows the run's full length when it found it; a narration's frame
-        // shows the step in full; a command's frame answers it (the footprint job answered itself).
-        if (j.what !== 'footprint' && (j.what !== 'ahead' || finished)) dirty = true;
+        // shows the step in full; a command's frame answers it.
+        if (j.what !== 'ahead' || finished) dirty = true;
         flush();
         return;
       }
@@ -324,6 +331,65 @@ export function createHost(env: HostEnv): Host {
       if (j.what === 'ahead' && s && s.t.failure) return;
       fail(e);
     }
+  }
+
+  /** Answer `result`: the imported session's run from its rebuild to its end, against a real buddyinfo if given. */
+  function result(realAfter: { readonly name: string; readonly text: string } | undefined): void {
+    const report = session().imported;
+    if (!report) throw new Refused('result: only a run over imported memory has one (import a capture with "then compact every zone")');
+    if (!ended) throw new Refused('result: the run has not reached its end yet: Run to end first');
+    if (realAfter !== undefined && (typeof realAfter !== 'object' || typeof realAfter.name !== 'string' || typeof realAfter.text !== 'string')) {
+      throw new Refused('result: realAfter must be { name, text } with the text of a /proc/buddyinfo');
+    }
+    let r: CompactionResult;
+    try {
+      r = compactionResult(report.freeByOrder, ended, realAfter);
+    } catch (e) {
+      throw new Refused(`${realAfter?.name ?? 'result'}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    env.post({ type: 'result', handled, name, result: r });
+  }
+
+  /** Start the footprint comparison of the session shown, unless it is under way already. */
+  function footprint(): void {
+    const owner = session();
+    // The variants rerun the scenario from populate: imported memory has no populate to rerun.
+    if (owner.imported) throw new Refused('footprint: not available for imported memory (each variant reruns the scenario from populate)');
+    if (comparison?.owner === owner) return; // its next message answers this ask too
+    stopComparison();
+    comparison = { owner, c: startComparison(owner.scenario), name, lastPost: env.now(), cancel: () => {} };
+    postComparison(comparison, false); // at once: which variants will run, none done yet
+    comparison.cancel = env.setTimer(compareSlice, 0);
+  }
+
+  function postComparison(cmp: NonNullable<typeof comparison>, done: boolean): void {
+    cmp.lastPost = env.now();
+    env.post({ type: 'footprint', handled: handledVisible(), scenarioName: cmp.name, results: cmp.c.results.slice(), variants: FOOTPRINT_VARIANTS, steps: cmp.c.steps, done });
+  }
+
+  function stopComparison(): void {
+    comparison?.cancel();
+    comparison = null;
+  }
+
+  /**
+   * One time slice of the comparison. A variant's failure is that variant's result (engine
+   * footprint.ts), so nothing here touches the session shown; a comparison whose session has
+   * gone (a load, an import, a failure) ends unanswered, its tables no longer the session's.
+   */
+  function compareSlice(): void {
+    const cmp = comparison;
+    if (!cmp) return;
+    if (s !== cmp.owner) {
+      comparison = null;
+      return;
+    }
+    const deadline = env.now() + SLICE_MS;
+    const had = cmp.c.results.length;
+    const done = stepComparison(cmp.c, () => env.now() >= deadline);
+    if (done || cmp.c.results.length > had || env.now() - cmp.lastPost >= PROGRESS_MS) postComparison(cmp, done);
+    if (done) comparison = null;
+    else cmp.cancel = env.setTimer(compareSlice, 0);
   }
 
   /** After a new session's first frame: find the run's full length if that is quick (AHEAD_MS). */
@@ -344,12 +410,6 @@ export function createHost(env: HostEnv): Host {
     const now = env.now();
     if (now - j.lastProgress < PROGRESS_MS) return;
     j.lastProgress = now;
-    if (j.what === 'footprint') {
-      const f = footprintProgress;
-      const rate = Math.round((f.steps * 1000) / Math.max(1, now - j.started));
-      env.post({ type: 'progress', what: 'footprint', done: f.done, total: f.total, unit: 'variants', rate, cancellable: true });
-      return;
-    }
     const known = j.progress?.();
     const done = known ? known.done : frontier(t);
     const total = known ? known.total : estimateTotal(t, (s?.scenario.actions ?? []).length);
@@ -488,6 +548,7 @@ export function createHost(env: HostEnv): Host {
     const scenario = next.scenario;
     stopPlay();
     s = next;
+    ended = null;
     vt = createViewTracker(next.k, markAt(next.t, next.t.cur));
     series = nextSeries;
     markerIx = createMarkerIndex();
@@ -576,20 +637,12 @@ export function createHost(env: HostEnv): Host {
       case 'import':
         importCmd(cmd);
         return;
+      case 'result':
+        result(cmd.realAfter);
+        return;
       case 'footprint':
-        // The variants rerun the scenario from populate: imported memory has no populate to rerun.
-        if (session().imported) throw new Refused('footprint: not available for imported memory (each variant reruns the scenario from populate)');
-        {
-          // Every variant runs to its end: a job, with progress by variant, that Esc cancels.
-          const c = startComparison(session().scenario);
-          const what = name;
-          startJob('footprint', (until) => {
-            const doneNow = stepComparison(c, until);
-            footprintProgress = { done: c.tables.length, total: FOOTPRINT_VARIANTS.length, steps: c.steps };
-            if (doneNow) env.post({ type: 'footprint', handled, scenarioName: what, tables: c.tables });
-            return doneNow;
-          });
-        }
+        if (cmd.stop) stopComparison();
+        else footprint();
         return;
       case 'step': {
         const t = session().t;
@@ -735,7 +788,7 @@ export function createHost(env: HostEnv): Host {
 
   /** Commands the UI counts as sent (protocol.ts: WorkerMsg): not settings, not hover peeks. */
   function countsAsHandled(cmd: Command): boolean {
-    return cmd.type !== 'breakpoints' && cmd.type !== 'spans' && !(cmd.type === 'inspect' && cmd.purpose === 'hover');
+    return cmd.type !== 'breakpoints' && cmd.type !== 'spans' && cmd.type !== 'footprint' && !(cmd.type === 'inspect' && cmd.purpose === 'hover');
   }
 
   return {
@@ -765,6 +818,7 @@ export function createHost(env: HostEnv): Host {
     dispose() {
       stopPlay();
       stopJob();
+      stopComparison();
       aheadCancel();
     },
   };

@@ -6,7 +6,8 @@
 // Flow control: at most one frame is in flight. After posting frame `seq` the worker posts no
 // other frame until the UI answers `ack {seq}`; whatever changed meanwhile (play keeps stepping)
 // goes out as one frame with the latest state, so frames the UI could not draw are skipped.
-import type { VariantFootprint } from '../engine/footprint';
+import type { CompactionResult } from '../engine/compaction-result';
+import type { VariantResult } from '../engine/footprint';
 import type { Scenario } from '../engine/scenario';
 import type { SeriesPoint } from '../engine/series';
 import type { ZoneRange } from '../engine/snapshot';
@@ -134,8 +135,20 @@ export type Command =
    * infers it from the trace when it can. `name` labels the session (the file name).
    */
   | { readonly type: 'replay'; readonly text: string; readonly name: string; readonly vmemmapBase?: string }
-  /** Run the session's scenario under every design variant; answered with `footprint`. Changes nothing. */
-  | { readonly type: 'footprint' }
+  /**
+   * The result of an imported session's run (engine/compaction-result.ts): free blocks per order
+   * before / after / after on the real machine (`realAfter`: a /proc/buddyinfo, e.g. the capture's
+   * after.buddyinfo), --predict's error, migrated and failed. Answered with `result`, or refused
+   * in one line before the run has reached its end or for a session not imported.
+   */
+  | { readonly type: 'result'; readonly realAfter?: { readonly name: string; readonly text: string } }
+  /**
+   * Run the session's scenario under every design variant, in the background beside whatever else
+   * runs (stepping goes on): answered by `footprint` messages as variants finish, the last with
+   * `done`. Not counted, like `spans`: the UI is not busy meanwhile. `stop` ends a comparison
+   * under way. Changes nothing in the session.
+   */
+  | { readonly type: 'footprint'; readonly stop?: true }
   /** Move by `delta` steps; when |delta| > 1 the move stops at the first breakpoint it meets. */
   | { readonly type: 'step'; readonly delta: number }
   /** Go to step n (clamped to the end once every action has run). Ignores breakpoints. */
@@ -349,12 +362,30 @@ export interface ErrorMsg {
   readonly fatal?: boolean;
 }
 
-/** The answer to `footprint`: per design variant, the struct page fields read and written per migrated page. */
+/** The answer to `result`. */
+export interface ResultMsg {
+  readonly type: 'result';
+  readonly handled: number;
+  /** The session's name (the capture's). */
+  readonly name: string;
+  readonly result: CompactionResult;
+}
+
+/**
+ * The answer to `footprint`, posted as each variant finishes (and every PROGRESS_MS meanwhile):
+ * per design variant done so far, the struct page fields read and written per migrated page, or
+ * the one line its run failed with.
+ */
 export interface FootprintMsg {
   readonly type: 'footprint';
   readonly handled: number;
   readonly scenarioName: string;
-  readonly tables: readonly VariantFootprint[];
+  /** In the order of `variants`; the ones not there yet are still to run. */
+  readonly results: readonly VariantResult[];
+  readonly variants: readonly string[];
+  /** Steps computed so far over every variant. */
+  readonly steps: number;
+  readonly done: boolean;
 }
 
 /**
@@ -365,12 +396,12 @@ export interface FootprintMsg {
  */
 export interface ProgressMsg {
   readonly type: 'progress';
-  readonly what: 'import' | 'run' | 'seek' | 'phase' | 'span' | 'footprint';
+  readonly what: 'import' | 'run' | 'seek' | 'phase' | 'span';
   readonly done: number;
   /** The total, or an estimate of it (0 when none can be made yet). */
   readonly total: number;
-  /** What `done` counts: PFNs (import), steps, or design variants run (footprint). */
-  readonly unit?: 'PFNs' | 'steps' | 'variants';
+  /** What `done` counts: PFNs (import) or steps. */
+  readonly unit?: 'PFNs' | 'steps';
   /** Per second, over the command so far (steps computed, for every unit but PFNs). */
   readonly rate?: number;
   /** Pages migrated so far (pgmigrate_success). */
@@ -408,11 +439,11 @@ export interface ReadyMsg {
 
 /**
  * Worker → UI. Every message but `ready`, `progress` and `spans` carries `handled`: the number of commands other than
- * `ack` and `breakpoints` the worker had processed. The UI counts what it sent and is idle when the two are equal
+ * `ack`, `breakpoints`, `spans`, `footprint` and hover peeks the worker had processed. The UI counts what it sent and is idle when the two are equal
  * (e2e tests wait for that instead of sleeping); every such command is answered by a frame, a
- * page, a validation, a footprint or an error that carries a count covering it.
+ * page, a validation, a result or an error that carries a count covering it.
  */
-export type WorkerMsg = FrameMsg | PageMsg | ValidationMsg | FootprintMsg | ErrorMsg | ReadyMsg | ProgressMsg | SpansMsg;
+export type WorkerMsg = FrameMsg | PageMsg | ValidationMsg | FootprintMsg | ResultMsg | ErrorMsg | ReadyMsg | ProgressMsg | SpansMsg;
 
 /** The kernel version the model follows; step source links point at this version. */
 export const KERNEL_VERSION = 'v6.18';

@@ -5,8 +5,12 @@
 import { createStore } from 'zustand/vanilla';
 import { IMPORT_START_MARK, sendImport } from '../state/simClient';
 import { useSim } from '../state/store';
-import { captureName, matchCaptures, type Capture } from './matchFiles';
+import { captureName, dumpKind, matchCaptures, type Capture } from './matchFiles';
 import { readCapture, type Picked } from './readCapture';
+import { compareWith, expectRealAfter, realAfterFor } from '../results/resultFlow';
+
+/** The files last given: an after.buddyinfo among them is the real machine after the run (the result view). */
+let pickedFiles: readonly File[] = [];
 
 /** Several captures among the files given: the Import dialog lists them to pick one. */
 export interface Choice {
@@ -30,7 +34,16 @@ function refuse(message: string): void {
 /** Import the capture among `picked`; with several, open the dialog's chooser. */
 export function importPicked(picked: Picked): void {
   if (useSim.getState().importing) return;
+  // A lone buddyinfo given over an imported run: the real machine after it, for the result view.
+  const lone = picked.files.length === 1 ? picked.files[0]! : null;
+  const { imported, scenario } = useSim.getState();
+  if (lone && dumpKind(lone.name)?.kind === 'buddyinfo' && imported && (scenario?.actions ?? []).length > 0) {
+    useSim.setState({ panel: 'result' });
+    compareWith(lone);
+    return;
+  }
   const m = matchCaptures(picked.files);
+  if (m.kind !== 'error') pickedFiles = picked.files;
   switch (m.kind) {
     case 'error':
       refuse(`cannot import: ${m.error}`);
@@ -62,5 +75,6 @@ export async function importCapture(c: Capture<File>, folder: string | null, ste
     refuse(`cannot import ${name}: ${e instanceof Error ? e.message : String(e)}`);
     return;
   }
+  expectRealAfter(realAfterFor(c.prefix, pickedFiles));
   sendImport(read.files, read.transfer, actionsOf(compact), (s) => void importCapture(c, folder, s, compact), step);
 }

@@ -5,8 +5,8 @@ import { formatCount } from '../format';
 
 /** A long command the worker is computing (protocol.ts: ProgressMsg with unit 'steps'). */
 export interface ComputingState {
-  readonly what: 'run' | 'seek' | 'phase' | 'span' | 'footprint';
-  /** Steps computed so far (footprint: design variants run of `total`). */
+  readonly what: 'run' | 'seek' | 'phase' | 'span';
+  /** Steps computed so far. */
   readonly done: number;
   /** Estimate of every step of the run; 0 while none can be made. */
   readonly total: number;
@@ -36,7 +36,6 @@ const WHY: Readonly<Record<ComputingState['what'], string>> = {
   seek: 'seek',
   phase: 'next phase',
   span: 'next span',
-  footprint: 'footprint',
 };
 
 /** Whole percent done, below 100 until the last step is in (the total is an estimate). */
@@ -47,7 +46,6 @@ export function percentDone(done: number, total: number): number {
 
 /** "Computing steps (run to end): 1,234,567 of ~10.4 M (12 %), 410 k steps/s, 759 k pages migrated" */
 export function progressText(p: ComputingState): string {
-  if (p.what === 'footprint') return `Running the scenario under every design variant (footprint): ${p.done} of ${p.total} variants done, ${formatApprox(p.rate)} steps/s`;
   const of = p.total > 0 ? ` of ~${formatApprox(p.total)} (${percentDone(p.done, p.total)} %)` : '';
   return `Computing steps (${WHY[p.what]}): ${formatCount(p.done)}${of}, ${formatApprox(p.rate)} steps/s, ${formatApprox(p.migrated)} pages migrated`;
 }

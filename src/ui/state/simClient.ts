@@ -79,7 +79,7 @@ export function startSim(): void {
  */
 export function send(cmd: Command, keepError = false, transfer: readonly Transferable[] = []): void {
   if (!worker) return;
-  if (cmd.type !== 'ack' && cmd.type !== 'breakpoints' && cmd.type !== 'spans' && !(cmd.type === 'inspect' && cmd.purpose === 'hover')) {
+  if (cmd.type !== 'ack' && cmd.type !== 'breakpoints' && cmd.type !== 'spans' && cmd.type !== 'footprint' && !(cmd.type === 'inspect' && cmd.purpose === 'hover')) {
     sent++;
     const { error } = useSim.getState();
     // A new command is the person's answer to a refused one; a fatal error stays until a new load.
@@ -114,9 +114,19 @@ export function validateScenario(text: string): Promise<Validation> {
   return answer;
 }
 
-/** Ask for the footprint tables of the session shown, under every design variant. */
+/** Ask for the footprint tables of the session shown, under every design variant: they come in the background. */
 export function requestFootprint(): void {
   send({ type: 'footprint' }, true);
+}
+
+/** Ask for the result of the imported session's run, against a real /proc/buddyinfo when given. */
+export function requestResult(realAfter?: { readonly name: string; readonly text: string }): void {
+  send({ type: 'result', ...(realAfter ? { realAfter } : {}) });
+}
+
+/** Stop the footprint comparison under way (its panel closed before it ended). */
+export function stopFootprint(): void {
+  send({ type: 'footprint', stop: true }, true);
 }
 
 /** Open a scenario (the editor's Apply); if the worker refuses it, the session shown stays. */
@@ -251,9 +261,13 @@ function receive(w: Worker, msg: WorkerMsg): void {
       res?.(msg.ok ? { ok: true, scenario: msg.scenario } : { ok: false, error: msg.error });
       return;
     }
-    case 'footprint':
+    case 'result':
       handled = Math.max(handled, msg.handled);
-      useSim.setState((s) => ({ busy: handled < sent, computing: null, footprint: { session: s.session, msg } }));
+      useSim.setState((s) => ({ busy: handled < sent, result: { session: s.session, msg } }));
+      return;
+    case 'footprint':
+      // Not counted (it runs beside the session): the UI's busy state is the other commands'.
+      useSim.setState((s) => ({ footprint: { session: s.session, msg } }));
       return;
     case 'error':
       // A worker that predates `handled` is taken to have handled everything.

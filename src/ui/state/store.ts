@@ -11,7 +11,7 @@
 import { create } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import { SPAN_LEVEL_NAMES } from '../../worker/protocol';
-import type { Breakpoint, FootprintMsg, FrameMsg, ImportReport, Marker, PageMsg, ReadyMsg, Scenario, SeriesPoint, SpansMsg, StepView, Zone } from '../../worker/protocol';
+import type { Breakpoint, FootprintMsg, FrameMsg, ImportReport, Marker, PageMsg, ReadyMsg, ResultMsg, Scenario, SeriesPoint, SpansMsg, StepView, Zone } from '../../worker/protocol';
 import type { ComputingState } from '../progress/progressText';
 
 /** What React renders of a frame: everything but the bytes, the trace and the flow-control fields. */
@@ -39,7 +39,7 @@ export interface ImportingState {
 export type SpanNavLevel = number | 'fail';
 
 /** The overlays over the grid (one at a time). */
-export type Panel = 'gallery' | 'editor' | 'footprint' | 'import' | 'match';
+export type Panel = 'gallery' | 'editor' | 'footprint' | 'import' | 'match' | 'result';
 
 export interface SimState {
   /** Commands are in flight: e2e tests wait for false instead of sleeping. */
@@ -71,6 +71,8 @@ export interface SimState {
   readonly panel: Panel | null;
   /** The footprint tables of the session numbered `session`, once the worker has answered. */
   readonly footprint: { readonly session: number; readonly msg: FootprintMsg } | null;
+  /** The result of the imported session numbered `session`'s run (the result view), once answered. */
+  readonly result: { readonly session: number; readonly msg: ResultMsg } | null;
   /** The loaded session's scenario, as the worker validated it (the editor starts from it). */
   readonly scenario: Scenario | null;
   /** The loaded session's share link head (`preset=…` or `s=…`); null before a load or when too long. */
@@ -104,6 +106,7 @@ export const useSim = create<SimState>()(() => ({
   helpOpen: false,
   panel: null,
   footprint: null,
+  result: null,
   scenario: null,
   link: null,
   session: 0,
@@ -138,6 +141,7 @@ export const selectBreakpoints = (s: SimState): readonly Breakpoint[] => s.break
 export const selectHelpOpen = (s: SimState): boolean => s.helpOpen;
 export const selectPanel = (s: SimState): SimState['panel'] => s.panel;
 export const selectFootprint = (s: SimState): SimState['footprint'] => s.footprint;
+export const selectResult = (s: SimState): SimState['result'] => s.result;
 export const selectScenario = (s: SimState): Scenario | null => s.scenario;
 /** The design variant of the session shown (the scenario's default when it names none). */
 export const selectVariant = (s: SimState): string => s.scenario?.variant ?? 'linux-6.18';
