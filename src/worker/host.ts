@@ -53,6 +53,7 @@ import { countClasses } from '../kernel/view';
 import { breakpointHit } from './breakpoints';
 import { dumpFiles, importActions, importRefusal, throttledProgress } from './imports';
 import { replayTraceOf } from './replays';
+import { failAtStep } from './debugBug';
 import { Refused, resolve, validateText, validBreakpoints, wholeNumber, type Resolved } from './input';
 import { pendingStepView, stepView, traceBetween } from './frame';
 import { collectMarkers, createMarkerIndex, findFailedStep, markersIn, findPhaseStep, pageHistory, type MarkerIndex, type PageHistory } from './timelineIndex';
@@ -68,6 +69,8 @@ export interface HostEnv {
 
 export interface Host {
   receive(cmd: Command): void;
+  /** Test hook (debugBug.ts): the next session opened hits a BUG when it computes step `at`. */
+  failNextSessionAt(at: number): void;
   /** Stop the play timer (the worker is going away). */
   dispose(): void;
 }
@@ -140,6 +143,7 @@ export function createHost(env: HostEnv): Host {
     return { k: populate(populateSpecOf(scenario)), scenario };
   };
   let breakpoints: readonly Breakpoint[] = [];
+  let bugAt: number | null = null;
   let hit: string | undefined;
   let play: Play | null = null;
   let job: Job | null = null;
@@ -255,6 +259,17 @@ export function createHost(env: HostEnv): Host {
   }
 
   function fail(e: unknown): void {
+    // A BUG the kernel model met past the frontier: the timeline put the state back at the last
+    // step computed (timeline.ts: keepFailure) and keeps it, so the session stays to be stepped
+    // through, and the failure is said each time a command tries to compute past it.
+    if (s && e === s.t.failure) {
+      stopJob();
+      stopPlay();
+      hit = undefined;
+      dirty = true;
+      env.post({ type: 'error', handled: handledVisible(), message: oneLine(`the simulation stopped after step ${frontier(s.t)}: ${failureText(e)}`), fatal: false });
+      return;
+    }
     const refused = e instanceof Refused;
     if (!refused) {
       stopJob();
@@ -320,9 +335,10 @@ export function createHost(env: HostEnv): Host {
     } catch (e) {
       job = null;
       // The look-ahead met a failure the person has not reached yet: the timeline keeps it
-      // (timeline.ts: failure) and reports it when they step there.
-      if (j.what === 'ahead' && s && s.t.failure) return;
-      fail(e);
+      // (timeline.ts: failure) and reports it when they step there; the frontier it reached shows.
+      if (j.what === 'ahead' && s && s.t.failure) dirty = true;
+      else fail(e);
+      flush();
     }
   }
 
@@ -441,6 +457,7 @@ export function createHost(env: HostEnv): Host {
       if (play) schedule();
     } catch (e) {
       fail(e);
+      flush();
     }
   }
 
@@ -487,6 +504,8 @@ export function createHost(env: HostEnv): Host {
   function adopt(next: Session, nextSeries: Series, source: LoadSource | null, info: SessionInfo): void {
     const scenario = next.scenario;
     stopPlay();
+    if (bugAt !== null) failAtStep(next.t, bugAt);
+    bugAt = null;
     s = next;
     vt = createViewTracker(next.k, markAt(next.t, next.t.cur));
     series = nextSeries;
@@ -762,6 +781,9 @@ export function createHost(env: HostEnv): Host {
         fail(e);
       }
     },
+    failNextSessionAt(at) {
+      bugAt = at;
+    },
     dispose() {
       stopPlay();
       stopJob();
@@ -780,6 +802,11 @@ function linkHead(r: Resolved): string | null {
 export function errorText(e: unknown): string {
   if (e instanceof Error) return `${e.name}: ${e.message}`;
   return String(e);
+}
+
+/** A BUG's own words: a plain Error's name adds nothing to "BUG: Bad page state: …". */
+function failureText(e: unknown): string {
+  return e instanceof Error && e.name === 'Error' ? e.message : errorText(e);
 }
 
 function oneLine(s: string): string {
