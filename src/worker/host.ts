@@ -468,7 +468,9 @@ export function createHost(env: HostEnv): Host {
 
   /**
    * Open a new session; throws Refused (and keeps the old one) when the source cannot be opened.
-   * A link's step past the end of its timeline or PFN past the machine is refused too.
+   * A link is honoured as far as it can be (README: share links): a step past the end of its
+   * timeline opens the last step (a newer model may take fewer steps than the one that made the
+   * link), a PFN past the machine selects nothing, and one non-fatal line says which.
    */
   function load(source: LoadSource, stepArg: number | undefined): void {
     const r = resolve(source);
@@ -484,17 +486,17 @@ export function createHost(env: HostEnv): Host {
     } catch (e) {
       throw new Refused(`${what}: ${errorText(e)}`);
     }
-    // A link whose step is past the end of its timeline, or whose PFN is past the machine, is a
-    // bad link like any other: refused in one line (the caller then opens its fallback).
-    if (r.link && next.t.cur < target) {
-      throw new Refused(`${what}: step ${target} is past the end of ${scenario.name ?? 'its timeline'} (${next.t.cur} steps)`);
-    }
-    const pfn = r.link?.pfn;
+    const notes: string[] = [];
+    if (r.link && next.t.cur < target) notes.push(`the link's step ${target} is past the end of ${scenario.name ?? 'its timeline'} (${next.t.cur} steps): opened at the last step`);
+    let pfn = r.link?.pfn;
     if (pfn !== undefined && pfn >= next.k.mem.nr) {
-      throw new Refused(`${what}: pfn=${pfn} is out of range (the machine's last PFN is ${next.k.mem.nr - 1})`);
+      notes.push(`the link's pfn=${pfn} is out of range (the machine's last PFN is ${next.k.mem.nr - 1}): nothing is selected`);
+      pfn = undefined;
     }
     adopt(next, nextSeries, r.preset !== undefined ? { kind: 'preset', name: r.preset } : { kind: 'scenario', scenario }, { scenario, link: linkHead(r), ...(r.link ? { select: pfn ?? null } : {}) });
     rebuildMemory = () => ({ k: populate(populateSpecOf(scenario)), scenario });
+    // After adopt: the line leaves the idle count to the frame, which covers the load.
+    if (notes.length > 0) env.post({ type: 'error', handled: handledVisible(), message: oneLine(notes.join('; ')), fatal: false });
   }
 
   /**
