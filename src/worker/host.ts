@@ -131,6 +131,8 @@ export function createHost(env: HostEnv): Host {
   let newSession: SessionInfo | null = null;
   /** The first frame of a replayed trace says what the trace held. */
   let newReplay: ReplayInfo | null = null;
+  /** The session shown replays a trace. */
+  let replayed = false;
   /** The first frame of an imported session carries the import's report. */
   let newImported: ImportReport | null = null;
   /**
@@ -520,6 +522,7 @@ export function createHost(env: HostEnv): Host {
     newSession = info;
     newReplay = null;
     newImported = null;
+    replayed = false;
     hit = undefined;
     sentStep = -1;
     dirty = true;
@@ -535,6 +538,7 @@ export function createHost(env: HostEnv): Host {
     const nextSeries = trackSeries(next.t);
     adopt(next, nextSeries, null, { scenario: next.scenario, link: null });
     newReplay = replayInfo(trace);
+    replayed = true;
   }
 
   /**
@@ -598,8 +602,10 @@ export function createHost(env: HostEnv): Host {
         importCmd(cmd);
         return;
       case 'footprint':
-        // The variants rerun the scenario from populate: imported memory has no populate to rerun.
+        // The variants rerun the scenario from populate: imported memory has no populate to rerun,
+        // and a replayed trace no actions (its session's scenario is the memory's, with none).
         if (session().imported) throw new Refused('footprint: not available for imported memory (each variant reruns the scenario from populate)');
+        if (replayed) throw new Refused("footprint: not available for a replayed trace (each variant reruns a scenario's actions; a trace has none)");
         {
           // Every variant runs to its end: a job, with progress by variant, that Esc cancels.
           const c = startComparison(session().scenario);

@@ -323,6 +323,7 @@ function frame(w: Worker, msg: FrameMsg): void {
       scenario: session.scenario,
       link: session.link,
       session: s.session + 1,
+      replay: replay ?? null,
       // A link selects exactly what it says (or nothing); other loads keep the selection.
       ...(session.select !== undefined ? { selectedPfn: session.select, page: null } : {}),
     }));
@@ -339,8 +340,9 @@ function frame(w: Worker, msg: FrameMsg): void {
     ...(source ? { preset: source.kind === 'preset' ? source.name : null, imported: null } : {}),
     // The match report opens over the grid with the imported memory behind it.
     ...(imported ? { preset: null, imported, panel: 'match' as const } : {}),
-    // A replayed trace is no preset: the header names it (scenarioName) as a custom session.
-    ...(replay ? { preset: null, imported: null } : {}),
+    // A replayed trace is no preset: the header names it (scenarioName) as a custom session. Over
+    // imported memory the capture stays named (the memory is the capture's).
+    ...(replay ? { preset: null } : {}),
     ...(restarting ? { restarting: false, error: null } : {}),
   });
   importAnswered();
