@@ -24,9 +24,12 @@
 //
 // Errors: bad input (unknown preset, invalid scenario or link, PFN out of range, malformed
 // command) is refused with one line and changes nothing; a load with a fallback opens the
-// fallback instead and still says what was wrong. Anything else thrown while the session
-// moves means the kernel model is in an unknown state: the session is dropped and the error is
-// fatal, so the UI offers a restart, which replays the scenario to the same step.
+// fallback instead and still says what was wrong. A BUG of the kernel model met computing a new
+// step leaves the state at the last step computed (timeline.ts: keepFailure): the session stays,
+// its steps can be stepped through, and one non-fatal line names the BUG whenever a command tries
+// to go past it. Anything else thrown while the session moves means the kernel model is in an
+// unknown state: the session is dropped and the error is fatal, so the UI offers a restart,
+// which replays the scenario to the same step.
 import { startComparison, stepComparison, VARIANTS as FOOTPRINT_VARIANTS } from '../engine/footprint';
 import { importedScenario, openImportedSession, openSession, type Session } from '../engine/session';
 import { trackSeries, type Series } from '../engine/series';
