@@ -54,13 +54,17 @@ function PresetPicker() {
   const preset = useSim(selectPreset);
   const alive = useSim(selectAlive);
   const imported = useSim(selectImported) !== null;
+  const replayed = useSim(selectReplay) !== null;
   const customName = useSim((s) => s.scenario?.name);
   const current = presets.find((p) => p.name === preset);
+  // A replay names its trace ("replay of trace.txt.gz"), over imported memory too: the header
+  // names the capture beside it (ImportedMemory).
+  const placeholder = replayed && customName ? `(${customName})` : imported ? '(imported memory)' : customName ? `(custom: ${customName})` : '(custom scenario)';
   return (
     <label className="preset">
       Preset
       <select value={preset ?? ''} title={current ? current.summary : undefined} disabled={!alive || presets.length === 0} onChange={(e) => loadPreset(e.target.value)}>
-        {preset === null && <option value="">{imported ? '(imported memory)' : customName ? `(custom: ${customName})` : '(custom scenario)'}</option>}
+        {preset === null && <option value="">{placeholder}</option>}
         {presets.map((p) => (
           <option key={p.name} value={p.name} title={p.summary}>
             {p.name} — {p.summary}

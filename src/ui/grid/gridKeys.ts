@@ -56,7 +56,7 @@ export function gridTakesKey(key: string): boolean {
 
 /** The grid's own keys and gestures, as the help panel lists them (controller.ts, zoom.ts). */
 export const GRID_SHORTCUTS: readonly { readonly keys: readonly string[]; readonly what: string }[] = [
-  { keys: ['W', 'S'], what: 'zoom in / out about the pointer (else the centre), with the pointer over the grid or the grid focused' },
+  { keys: ['W', 'S'], what: 'zoom in / out about the pointer (pointer over the grid, or the grid focused: about its centre)' },
   { keys: ['A', 'D'], what: 'pan left / right, likewise' },
   { keys: ['+', '−'], what: 'zoom in / out ×2 (grid focused; or the + / − buttons, or the mouse wheel)' },
   { keys: ['0'], what: 'show the whole memory (or the Fit button)' },
