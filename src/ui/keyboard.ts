@@ -6,7 +6,7 @@
 // computation first, else closes the panel (or the preset gallery, or the scenario editor).
 // A focused control keeps only the keys it needs (keyOwner.ts): text fields every key, a select
 // ↑ / ↓, a button none (Enter still presses it), so the shortcuts work after any control was
-// used. A key the grid's own handler took (controller.ts: + − 0 ↑ ↓) is not handled again here.
+// used.
 import {
   cancelComputing, closePanel, nextPhase, previousPhase, runToEnd, spanStep, stepBack, stepForward, toggleHelp, togglePlay, toStart,
 } from './actions';
@@ -55,7 +55,7 @@ export function onKeyDown(e: KeyboardEvent): void {
     e.preventDefault();
     return;
   }
-  if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || ownsKey(e.target, e.key)) return;
+  if (e.altKey || e.ctrlKey || e.metaKey || ownsKey(e.target, e.key)) return;
   if (gridTakesKey(e.key)) {
     e.preventDefault();
     return;
