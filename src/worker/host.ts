@@ -148,6 +148,7 @@ export function createHost(env: HostEnv): Host {
     return { k: populate(populateSpecOf(scenario)), scenario };
   };
   let breakpoints: readonly Breakpoint[] = [];
+  /** Test hook (failNextSessionAt): the next session opened hits a BUG at this step. */
   let bugAt: number | null = null;
   let hit: string | undefined;
   let play: Play | null = null;
