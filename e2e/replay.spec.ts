@@ -34,3 +34,28 @@ test('a file that is not a trace is refused in one line and the session shown st
   await idle(page);
   await expect(app(page)).toHaveAttribute('data-state-hash', hash!);
 });
+
+test('a trace replayed over imported memory keeps the capture named; Edit scenario and Footprint say why they are off', async ({ page }) => {
+  const capture = fileURLToPath(new URL('../../shared/reference/real-kernel/balloon-compact/', import.meta.url));
+  test.skip(!existsSync(TRACE) || !existsSync(`${capture}before.kpageflags`), `no capture at ${capture}`);
+  const errors = consoleErrors(page);
+  await openLink(page, '/#preset=default');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByTestId('import-input').setInputFiles(['kpageflags', 'kpagecount', 'buddyinfo'].map((k) => `${capture}before.${k}`));
+  const match = page.getByTestId('match-panel');
+  await expect(match).toBeVisible({ timeout: 60_000 });
+  await idle(page);
+  await match.getByRole('button', { name: 'Close' }).click();
+
+  await page.getByTestId('replay-file').setInputFiles(TRACE);
+  await expect(page.locator('.header')).toContainText('replay of trace.txt.gz', { timeout: 60_000 });
+  await idle(page);
+  await expect(app(page)).toHaveAttribute('data-nr-pfns', '131072');
+  await expect(page.getByTestId('import-name')).toHaveText('before');
+  for (const name of ['Edit scenario', 'Footprint']) {
+    const button = page.getByRole('button', { name });
+    await expect(button).toBeDisabled();
+    await expect(button).toHaveAttribute('title', /^A replayed trace is recorded events, not a scenario: /);
+  }
+  expect(errors).toEqual([]);
+});

@@ -1,5 +1,6 @@
 // Bad links: whatever is wrong with a link, the page shows one line saying what (role="alert"),
-// opens the default scenario (a step or PFN out of range included), and stays usable. Text from
+// opens the default scenario, and stays usable. A link whose scenario opens but whose step or PFN
+// is out of range opens as far as it goes (README: the last step, nothing selected). Text from
 // the link is shown as text, never as markup.
 import { deflateSync } from 'fflate';
 import { expect, test } from '@playwright/test';
@@ -22,8 +23,6 @@ const BAD: readonly (readonly [string, string, RegExp])[] = [
   ['a newer version', `#s=${packed('{"v":2,"memory":{"pfns":8192},"seed":7}')}&step=1`, /scenario version 2 is newer than this pfnscope understands/],
   ['a huge payload', `#s=${'A'.repeat(70_000)}`, /the scenario payload is too large \(70000 characters/],
   ['markup in a preset name', '#preset=<img src=x onerror="document.title=1">&step=2', /the link names no known preset: "<img src=x onerror=/],
-  ['a step out of range', '#preset=buddy-split-merge&step=100000', /^cannot open the link: step 100000 is past the end of buddy-split-merge \(\d+ steps\)/],
-  ['a PFN out of range', '#preset=buddy-split-merge&step=1&pfn=8192', /^cannot open the link: pfn=8192 is out of range \(the machine's last PFN is 8191\)/],
 ];
 
 let fresh = '';
@@ -72,4 +71,21 @@ test('a bad link pasted into the open page is refused and the session shown stay
   await expect(app(page)).toHaveAttribute('data-step', '4');
   await expect(page.getByTestId('inspector')).toHaveAttribute('data-pfn', '12');
   await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
+test('a step past the end opens the last step, a PFN past the machine selects nothing; the preset stays', async ({ page }) => {
+  const errors = consoleErrors(page);
+  await openLink(page, '/#preset=lru-anon&step=99999&pfn=99999999');
+  const alert = page.getByRole('alert');
+  await expect(alert).toHaveText(
+    /^the link's step 99999 is past the end of lru-anon \((\d+) steps\): opened at the last step; the link's pfn=99999999 is out of range \(the machine's last PFN is 8191\): nothing is selected$/,
+  );
+  const last = /\((\d+) steps\)/.exec((await alert.textContent())!)![1]!;
+  await expect(app(page)).toHaveAttribute('data-done', 'true');
+  await expect(app(page)).toHaveAttribute('data-frontier', last);
+  expect(await shown(page)).toMatchObject({ step: last, pfn: null });
+  await expect(page.getByLabel('Preset')).toHaveValue('lru-anon');
+  // The address bar says what is shown, the preset kept.
+  await expect.poll(() => new URL(page.url()).hash).toBe(`#preset=lru-anon&step=${last}`);
+  expect(errors).toEqual([]);
 });

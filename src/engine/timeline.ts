@@ -573,8 +573,12 @@ function computeFast(t: Timeline, target: number, until: () => boolean): void {
 export function computeAhead(t: Timeline, target: number, until: () => boolean): void {
   giveUpMaking(t);
   const cur = t.cur;
-  computeFast(t, target, until);
-  settle(t, cur);
+  try {
+    computeFast(t, target, until);
+  } finally {
+    // A BUG met ahead (keepFailure) leaves the state at the frontier: the step shown stays.
+    settle(t, cur);
+  }
 }
 
 /** A step already held in full, or undefined (never re-executes). */

@@ -8,7 +8,7 @@ import { ReplayButton } from './ReplayButton';
 import { ShareButton } from './share/ShareButton';
 import { loadPreset } from './state/simClient';
 import {
-  selectAlive, selectError, selectImported, selectImporting, selectMeta, selectPanel, selectPreset, selectPresets, selectScenario, useSim,
+  selectAlive, selectError, selectImported, selectImporting, selectMeta, selectPanel, selectPreset, selectPresets, selectReplay, selectScenario, useSim,
   type FrameMeta,
 } from './state/store';
 import { ResultButton } from './results/ResultButton';
@@ -55,13 +55,17 @@ function PresetPicker() {
   const preset = useSim(selectPreset);
   const alive = useSim(selectAlive);
   const imported = useSim(selectImported) !== null;
+  const replayed = useSim(selectReplay) !== null;
   const customName = useSim((s) => s.scenario?.name);
   const current = presets.find((p) => p.name === preset);
+  // A replay names its trace ("replay of trace.txt.gz"), over imported memory too: the header
+  // names the capture beside it (ImportedMemory).
+  const placeholder = replayed && customName ? `(${customName})` : imported ? '(imported memory)' : customName ? `(custom: ${customName})` : '(custom scenario)';
   return (
     <label className="preset">
       Preset
       <select value={preset ?? ''} title={current ? current.summary : undefined} disabled={!alive || presets.length === 0} onChange={(e) => loadPreset(e.target.value)}>
-        {preset === null && <option value="">{imported ? '(imported memory)' : customName ? `(custom: ${customName})` : '(custom scenario)'}</option>}
+        {preset === null && <option value="">{placeholder}</option>}
         {presets.map((p) => (
           <option key={p.name} value={p.name} title={p.summary}>
             {p.name} — {p.summary}
@@ -78,9 +82,11 @@ function ScenarioButtons() {
   const alive = useSim(selectAlive);
   const loaded = useSim((s) => s.scenario !== null);
   const importing = useSim(selectImporting) !== null;
-  // Imported memory comes from the files, not from a scenario: neither can rerun or edit it.
+  // Imported memory comes from the files, a replayed trace from recorded events, not from a
+  // scenario: neither can be edited or rerun under the variants.
   const imported = useSim(selectImported) !== null;
-  const fromFiles = 'Imported memory comes from its files, not from a scenario';
+  const replayed = useSim(selectReplay) !== null;
+  const noScenario = replayed ? 'A replayed trace is recorded events, not a scenario' : imported ? 'Imported memory comes from its files, not from a scenario' : null;
   return (
     <div className="scenario-buttons">
       <button type="button" aria-expanded={panel === 'gallery'} disabled={!alive} onClick={() => togglePanel('gallery')} title="Every preset, with what it shows">
@@ -98,18 +104,18 @@ function ScenarioButtons() {
       <button
         type="button"
         aria-expanded={panel === 'editor'}
-        disabled={!alive || !loaded || imported}
+        disabled={!alive || !loaded || noScenario !== null}
         onClick={() => togglePanel('editor')}
-        title={imported ? `${fromFiles}: there is no scenario to edit` : 'Edit the scenario as a form or JSON; import or export it'}
+        title={noScenario ? `${noScenario}: there is no scenario to edit` : 'Edit the scenario as a form or JSON; import or export it'}
       >
         Edit scenario
       </button>
       <button
         type="button"
         aria-expanded={panel === 'footprint'}
-        disabled={!alive || !loaded || imported}
+        disabled={!alive || !loaded || noScenario !== null}
         onClick={() => togglePanel('footprint')}
-        title={imported ? `${fromFiles}: the variants cannot rerun it` : "The struct page fields each design variant's migration reads and writes, side by side"}
+        title={noScenario ? `${noScenario}: the variants cannot rerun it` : "The struct page fields each design variant's migration reads and writes, side by side"}
       >
         Footprint
       </button>
@@ -154,8 +160,10 @@ export function PresetSummary() {
   const scenario = useSim(selectScenario);
   const custom = preset === null && scenario ? [scenario.name, scenario.description].filter(Boolean).join(': ') : '';
   const summary = presets.find((p) => p.name === preset)?.summary ?? custom;
-  // Imported memory is named beside its size (ImportedMemory); its scenario describes nothing more.
-  if (imported || !summary) return null;
+  // Imported memory is named beside its size (ImportedMemory); its scenario describes nothing more
+  // (a trace replayed over it does: "replay of trace.txt.gz").
+  const replayed = useSim(selectReplay) !== null;
+  if ((imported && !replayed) || !summary) return null;
   return (
     <p className="preset-summary" title={summary}>
       {summary}

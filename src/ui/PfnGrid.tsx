@@ -56,7 +56,7 @@ export function PfnGrid() {
           data-testid="pfn-cells"
           tabIndex={0}
           role="img"
-          aria-label="PFN grid: one cell per page frame, one row per pageblock, coloured by page state. Keys: + and − zoom, 0 fits, ↑ ↓ pan, Escape clears the selection."
+          aria-label="PFN grid: one cell per page frame, one row per pageblock, coloured by page state. Keys: + and − or W and S zoom, 0 fits, ↑ ↓ A D pan, Escape clears the selection."
         />
         <canvas ref={overlayRef} className="pfn-overlay" data-testid="pfn-overlay" aria-hidden="true" />
         <Tooltip ref={tooltipRef} />

@@ -1,14 +1,17 @@
 // Keyboard shortcuts (the help panel lists them from SHORTCUTS): ← / → step, Shift+← / Shift+→
 // previous / next phase of interest, Space play/pause, Home / End first step / run to the end,
 // [ / ] previous / next span of the level the step controls show (folio, pass, ..., failure),
-// W / S zoom the timeline in / out and A / D pan it (Perfetto's keys; no other shortcut is a
-// letter, so they work wherever the focus is but a form control), ? the shortcuts panel, Esc
-// cancels a long computation first, else closes the panel (or the preset gallery, or the
-// scenario editor). Keys typed into a form control stay with it (arrows in a select or the
-// timeline slider, Space on a focused button clicks that button).
+// W / S zoom in / out and A / D pan (Perfetto's keys): the grid while it has the focus or the
+// pointer (grid/gridKeys.ts), else the timeline strip. ? the shortcuts panel, Esc cancels a long
+// computation first, else closes the panel (or the preset gallery, or the scenario editor).
+// A focused control keeps only the keys it needs (keyOwner.ts): text fields every key, a select
+// ↑ / ↓, a button none (Enter still presses it), so the shortcuts work after any control was
+// used.
 import {
   cancelComputing, closePanel, nextPhase, previousPhase, runToEnd, spanStep, stepBack, stepForward, toggleHelp, togglePlay, toStart,
 } from './actions';
+import { gridTakesKey } from './grid/gridKeys';
+import { controlKeeps, inputKind, type FocusKind } from './keyOwner';
 import { useSim } from './state/store';
 import { KEY_PAN, KEY_ZOOM, panByShare, zoomBy } from './timeline/view';
 
@@ -20,18 +23,24 @@ export const SHORTCUTS: readonly { readonly keys: readonly string[]; readonly wh
   { keys: ['Space'], what: 'play / pause' },
   { keys: ['Home'], what: 'step 0 (memory as populated)' },
   { keys: ['End'], what: 'run to the end' },
-  { keys: ['W', 'S'], what: 'zoom the timeline in / out (or the mouse wheel over it)' },
-  { keys: ['A', 'D'], what: 'pan the timeline left / right (or drag it)' },
+  { keys: ['W', 'S'], what: 'zoom the timeline in / out (or the mouse wheel over it); over the grid: the grid' },
+  { keys: ['A', 'D'], what: 'pan the timeline left / right (or drag it); over the grid: the grid' },
   { keys: ['?'], what: 'show / hide these shortcuts' },
   { keys: ['Esc'], what: 'cancel a long computation; else close this panel, the presets or the editor' },
 ];
 
+function focusKind(t: HTMLElement): FocusKind {
+  if (t.isContentEditable || t.closest('textarea')) return 'text';
+  const input = t.closest('input');
+  if (input) return inputKind(input.type);
+  if (t.closest('select')) return 'select';
+  if (t.closest('button, a[href], summary')) return 'button';
+  return 'none';
+}
+
 function ownsKey(target: EventTarget | null, key: string): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  // No option starts with a bracket: [ / ] right after choosing the span level move by it.
-  if ((key === '[' || key === ']') && target.closest('select') !== null) return false;
-  if (target.isContentEditable || target.closest('input, select, textarea')) return true;
-  return key === ' ' && target.closest('button, a, summary') !== null;
+  return controlKeeps(focusKind(target), key, target.closest('[role="dialog"], dialog') !== null);
 }
 
 /** Esc cancels a long computation wherever the focus is, but in a text the person is typing. */
@@ -47,6 +56,10 @@ export function onKeyDown(e: KeyboardEvent): void {
     return;
   }
   if (e.altKey || e.ctrlKey || e.metaKey || ownsKey(e.target, e.key)) return;
+  if (gridTakesKey(e.key)) {
+    e.preventDefault();
+    return;
+  }
   switch (e.key) {
     case 'ArrowLeft':
       if (e.shiftKey) previousPhase();

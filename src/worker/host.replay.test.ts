@@ -21,6 +21,18 @@ function drawn(h: ReturnType<typeof harness>): FrameMsg {
 }
 
 describe('worker host: replay', () => {
+  it('refuses the footprint of a replayed trace in one line (a trace has no actions to rerun)', () => {
+    const h = harness();
+    h.send({ type: 'load', source: { kind: 'preset', name: 'default' } });
+    drawn(h);
+    h.send({ type: 'replay', text: TRACE, name: 'trace.txt' });
+    drawn(h);
+    h.send({ type: 'footprint' });
+    expect(h.one('error')).toMatchObject({ fatal: false, message: 'footprint: not available for a replayed trace (each variant reruns a scenario\'s actions; a trace has none)' });
+    h.send({ type: 'step', delta: 1 });
+    expect(h.one('frame')).toMatchObject({ step: 1, scenarioName: 'replay of trace.txt' });
+  });
+
   it('opens a trace over the memory of the session shown, with the recorded lines and the scanners', () => {
     const h = harness();
     h.send({ type: 'load', source: { kind: 'preset', name: 'default' } });

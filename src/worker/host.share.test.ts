@@ -1,5 +1,5 @@
 // Share links and the scenario editor through the worker host: the link head a session's first
-// frame carries, a link past its timeline or machine, a bad link with a fallback (what the page
+// frame carries, a link past its timeline or machine (opened as far as it goes), a bad link with a fallback (what the page
 // does at startup), and `validate`, which checks the editor's text with the engine's parser.
 import { describe, expect, it } from 'vitest';
 import { deflateSync } from 'fflate';
@@ -87,22 +87,32 @@ describe('worker host: link heads', () => {
 });
 
 describe('worker host: a link past its timeline or machine', () => {
-  it('a step past the end is a bad link: one non-fatal line, and the fallback opens', () => {
+  it('a step past the end opens the last step, keeping the link; one non-fatal line says so', () => {
     const h = harness();
-    h.send({ type: 'load', source: { kind: 'url', url: `#preset=${PRESET}&step=${lastStep + 5}` }, fallback: { kind: 'preset', name: FALLBACK } });
-    const msgs = h.take();
-    const e = msgs.find((m) => m.type === 'error') as ErrorMsg;
-    const f = msgs.find((m) => m.type === 'frame') as FrameMsg;
-    expect(e).toMatchObject({ type: 'error', fatal: false });
-    expect(e.message).toBe(`cannot open the link: step ${lastStep + 5} is past the end of ${PRESET} (${lastStep} steps) — opened the ${FALLBACK} scenario instead`);
-    expect(f).toMatchObject({ type: 'frame', step: 0, scenarioName: FALLBACK });
+    h.send({ type: 'load', source: { kind: 'url', url: `#preset=${PRESET}&step=${lastStep + 5}&pfn=300` }, fallback: { kind: 'preset', name: FALLBACK } });
+    const [e, f] = h.take() as [ErrorMsg, FrameMsg];
+    expect(e).toMatchObject({ type: 'error', fatal: false, handled: 0 });
+    expect(e.message).toBe(`the link's step ${lastStep + 5} is past the end of ${PRESET} (${lastStep} steps): opened at the last step`);
+    expect(f).toMatchObject({ type: 'frame', handled: 1, step: lastStep, done: true, scenarioName: PRESET, source: { kind: 'preset', name: PRESET } });
+    expect(f.session).toEqual({ scenario: scenarioOf(PRESET), link: `preset=${PRESET}`, select: 300 });
   });
 
-  it('a PFN past the machine is a bad link too', () => {
+  it("a PFN past the machine selects nothing, at the link's step; both past: one line says both", () => {
     const h = harness();
     h.send({ type: 'load', source: { kind: 'url', url: `#preset=${PRESET}&step=1&pfn=8192` }, fallback: { kind: 'preset', name: FALLBACK } });
-    const e = h.take().find((m) => m.type === 'error') as ErrorMsg;
-    expect(e.message).toBe(`cannot open the link: pfn=8192 is out of range (the machine's last PFN is 8191) — opened the ${FALLBACK} scenario instead`);
+    const [e, f] = h.take() as [ErrorMsg, FrameMsg];
+    expect(e.message).toBe("the link's pfn=8192 is out of range (the machine's last PFN is 8191): nothing is selected");
+    expect(f).toMatchObject({ step: 1, scenarioName: PRESET, session: { link: `preset=${PRESET}`, select: null } });
+    h.send({ type: 'ack', seq: f.seq });
+
+    h.send({ type: 'load', source: { kind: 'url', url: `#preset=${PRESET}&step=99999&pfn=99999999` } });
+    const [e2, f2] = h.take() as [ErrorMsg, FrameMsg];
+    expect(e2).toMatchObject({ type: 'error', fatal: false });
+    expect(e2.message).toBe(
+      `the link's step 99999 is past the end of ${PRESET} (${lastStep} steps): opened at the last step; ` +
+        "the link's pfn=99999999 is out of range (the machine's last PFN is 8191): nothing is selected",
+    );
+    expect(f2).toMatchObject({ type: 'frame', step: lastStep, session: { select: null } });
   });
 
   it('the last step and the last PFN themselves open without a word', () => {

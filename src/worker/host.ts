@@ -24,9 +24,12 @@
 //
 // Errors: bad input (unknown preset, invalid scenario or link, PFN out of range, malformed
 // command) is refused with one line and changes nothing; a load with a fallback opens the
-// fallback instead and still says what was wrong. Anything else thrown while the session
-// moves means the kernel model is in an unknown state: the session is dropped and the error is
-// fatal, so the UI offers a restart, which replays the scenario to the same step.
+// fallback instead and still says what was wrong. A BUG of the kernel model met computing a new
+// step leaves the state at the last step computed (timeline.ts: keepFailure): the session stays,
+// its steps can be stepped through, and one non-fatal line names the BUG whenever a command tries
+// to go past it. Anything else thrown while the session moves means the kernel model is in an
+// unknown state: the session is dropped and the error is fatal, so the UI offers a restart,
+// which replays the scenario to the same step.
 import { compactionResult, runEnd, type CompactionResult, type RunEnd } from '../engine/compaction-result';
 import { startComparison, stepComparison, VARIANTS as FOOTPRINT_VARIANTS, type Comparison } from '../engine/footprint';
 import { importedScenario, openImportedSession, openSession, type Session } from '../engine/session';
@@ -54,6 +57,7 @@ import { countClasses } from '../kernel/view';
 import { breakpointHit } from './breakpoints';
 import { dumpFiles, importActions, importRefusal, throttledProgress } from './imports';
 import { replayTraceOf } from './replays';
+import { failAtStep } from './debugBug';
 import { Refused, resolve, validateText, validBreakpoints, wholeNumber, type Resolved } from './input';
 import { pendingStepView, stepView, traceBetween } from './frame';
 import { collectMarkers, createMarkerIndex, findFailedStep, markersIn, findPhaseStep, pageHistory, type MarkerIndex, type PageHistory } from './timelineIndex';
@@ -69,6 +73,8 @@ export interface HostEnv {
 
 export interface Host {
   receive(cmd: Command): void;
+  /** Test hook (debugBug.ts): the next session opened hits a BUG when it computes step `at`. */
+  failNextSessionAt(at: number): void;
   /** Stop the play timer (the worker is going away). */
   dispose(): void;
 }
@@ -129,6 +135,8 @@ export function createHost(env: HostEnv): Host {
   let newSession: SessionInfo | null = null;
   /** The first frame of a replayed trace says what the trace held. */
   let newReplay: ReplayInfo | null = null;
+  /** The session shown replays a trace. */
+  let replayed = false;
   /** The first frame of an imported session carries the import's report. */
   let newImported: ImportReport | null = null;
   /**
@@ -141,6 +149,8 @@ export function createHost(env: HostEnv): Host {
     return { k: populate(populateSpecOf(scenario)), scenario };
   };
   let breakpoints: readonly Breakpoint[] = [];
+  /** Test hook (failNextSessionAt): the next session opened hits a BUG at this step. */
+  let bugAt: number | null = null;
   let hit: string | undefined;
   let play: Play | null = null;
   let job: Job | null = null;
@@ -262,6 +272,17 @@ export function createHost(env: HostEnv): Host {
   }
 
   function fail(e: unknown): void {
+    // A BUG the kernel model met past the frontier: the timeline put the state back at the last
+    // step computed (timeline.ts: keepFailure) and keeps it, so the session stays to be stepped
+    // through, and the failure is said each time a command tries to compute past it.
+    if (s && e === s.t.failure) {
+      stopJob();
+      stopPlay();
+      hit = undefined;
+      dirty = true;
+      env.post({ type: 'error', handled: handledVisible(), message: oneLine(`the simulation stopped after step ${frontier(s.t)}: ${failureText(e)}`), fatal: false });
+      return;
+    }
     const refused = e instanceof Refused;
     if (!refused) {
       stopJob();
@@ -327,9 +348,10 @@ export function createHost(env: HostEnv): Host {
     } catch (e) {
       job = null;
       // The look-ahead met a failure the person has not reached yet: the timeline keeps it
-      // (timeline.ts: failure) and reports it when they step there.
-      if (j.what === 'ahead' && s && s.t.failure) return;
-      fail(e);
+      // (timeline.ts: failure) and reports it when they step there; the frontier it reached shows.
+      if (j.what === 'ahead' && s && s.t.failure) dirty = true;
+      else fail(e);
+      flush();
     }
   }
 
@@ -355,6 +377,8 @@ export function createHost(env: HostEnv): Host {
     const owner = session();
     // The variants rerun the scenario from populate: imported memory has no populate to rerun.
     if (owner.imported) throw new Refused('footprint: not available for imported memory (each variant reruns the scenario from populate)');
+    // A replayed trace's session has the memory's scenario, with no actions to rerun.
+    if (replayed) throw new Refused("footprint: not available for a replayed trace (each variant reruns a scenario's actions; a trace has none)");
     if (comparison?.owner === owner) return; // its next message answers this ask too
     stopComparison();
     comparison = { owner, c: startComparison(owner.scenario), name, lastPost: env.now(), cancel: () => {} };
@@ -501,6 +525,7 @@ export function createHost(env: HostEnv): Host {
       if (play) schedule();
     } catch (e) {
       fail(e);
+      flush();
     }
   }
 
@@ -511,7 +536,9 @@ export function createHost(env: HostEnv): Host {
 
   /**
    * Open a new session; throws Refused (and keeps the old one) when the source cannot be opened.
-   * A link's step past the end of its timeline or PFN past the machine is refused too.
+   * A link is honoured as far as it can be (README: share links): a step past the end of its
+   * timeline opens the last step (a newer model may take fewer steps than the one that made the
+   * link), a PFN past the machine selects nothing, and one non-fatal line says which.
    */
   function load(source: LoadSource, stepArg: number | undefined): void {
     const r = resolve(source);
@@ -527,17 +554,17 @@ export function createHost(env: HostEnv): Host {
     } catch (e) {
       throw new Refused(`${what}: ${errorText(e)}`);
     }
-    // A link whose step is past the end of its timeline, or whose PFN is past the machine, is a
-    // bad link like any other: refused in one line (the caller then opens its fallback).
-    if (r.link && next.t.cur < target) {
-      throw new Refused(`${what}: step ${target} is past the end of ${scenario.name ?? 'its timeline'} (${next.t.cur} steps)`);
-    }
-    const pfn = r.link?.pfn;
+    const notes: string[] = [];
+    if (r.link && next.t.cur < target) notes.push(`the link's step ${target} is past the end of ${scenario.name ?? 'its timeline'} (${next.t.cur} steps): opened at the last step`);
+    let pfn = r.link?.pfn;
     if (pfn !== undefined && pfn >= next.k.mem.nr) {
-      throw new Refused(`${what}: pfn=${pfn} is out of range (the machine's last PFN is ${next.k.mem.nr - 1})`);
+      notes.push(`the link's pfn=${pfn} is out of range (the machine's last PFN is ${next.k.mem.nr - 1}): nothing is selected`);
+      pfn = undefined;
     }
     adopt(next, nextSeries, r.preset !== undefined ? { kind: 'preset', name: r.preset } : { kind: 'scenario', scenario }, { scenario, link: linkHead(r), ...(r.link ? { select: pfn ?? null } : {}) });
     rebuildMemory = () => ({ k: populate(populateSpecOf(scenario)), scenario });
+    // After adopt: the line leaves the idle count to the frame, which covers the load.
+    if (notes.length > 0) env.post({ type: 'error', handled: handledVisible(), message: oneLine(notes.join('; ')), fatal: false });
   }
 
   /**
@@ -547,6 +574,8 @@ export function createHost(env: HostEnv): Host {
   function adopt(next: Session, nextSeries: Series, source: LoadSource | null, info: SessionInfo): void {
     const scenario = next.scenario;
     stopPlay();
+    if (bugAt !== null) failAtStep(next.t, bugAt);
+    bugAt = null;
     s = next;
     ended = null;
     vt = createViewTracker(next.k, markAt(next.t, next.t.cur));
@@ -560,6 +589,7 @@ export function createHost(env: HostEnv): Host {
     newSession = info;
     newReplay = null;
     newImported = null;
+    replayed = false;
     hit = undefined;
     sentStep = -1;
     dirty = true;
@@ -575,6 +605,7 @@ export function createHost(env: HostEnv): Host {
     const nextSeries = trackSeries(next.t);
     adopt(next, nextSeries, null, { scenario: next.scenario, link: null });
     newReplay = replayInfo(trace);
+    replayed = true;
   }
 
   /**
@@ -815,6 +846,9 @@ export function createHost(env: HostEnv): Host {
         fail(e);
       }
     },
+    failNextSessionAt(at) {
+      bugAt = at;
+    },
     dispose() {
       stopPlay();
       stopJob();
@@ -834,6 +868,11 @@ function linkHead(r: Resolved): string | null {
 export function errorText(e: unknown): string {
   if (e instanceof Error) return `${e.name}: ${e.message}`;
   return String(e);
+}
+
+/** A BUG's own words: a plain Error's name adds nothing to "BUG: Bad page state: …". */
+function failureText(e: unknown): string {
+  return e instanceof Error && e.name === 'Error' ? e.message : errorText(e);
 }
 
 function oneLine(s: string): string {

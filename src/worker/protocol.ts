@@ -195,9 +195,10 @@ export type Command =
 /**
  * Test hooks, outside `Command`: the worker honours them only when it was started with the name
  * DEBUG_WORKER_NAME (the UI does that only for pages opened with `?test`).
- * `debug-crash` throws out of the message handler, as a bug in the engine would.
+ * `debug-crash` throws out of the message handler, as a bug in the engine would; `debug-bug`
+ * makes the next session opened hit a BUG of the kernel model when it computes step `step`.
  */
-export type DebugCommand = { readonly type: 'debug-crash' };
+export type DebugCommand = { readonly type: 'debug-crash' } | { readonly type: 'debug-bug'; readonly step: number };
 export const DEBUG_WORKER_NAME = 'pfnscope-sim-test';
 
 /** The current step as the narration shows it. */

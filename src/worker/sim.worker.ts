@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 // The Web Worker that hosts the simulated kernel, so that populating and stepping 1 Mi PFNs
 // never blocks the UI thread. All logic lives in host.ts; this file only wires `self`, the clock
-// and the timer, and the test-only crash hook.
+// and the timer, and the test-only hooks (a crash, a BUG).
 import { createHost, errorText } from './host';
 import { DEBUG_WORKER_NAME, type Command, type DebugCommand, type ErrorMsg, type WorkerMsg } from './protocol';
 
@@ -31,6 +31,10 @@ const host = createHost({
 
 self.onmessage = (ev: MessageEvent<Command | DebugCommand>) => {
   const cmd = ev.data;
+  if (cmd.type === 'debug-bug') {
+    if (debug && Number.isSafeInteger(cmd.step)) host.failNextSessionAt(cmd.step);
+    return;
+  }
   if (cmd.type === 'debug-crash') {
     if (!debug) return; // not part of the protocol outside tests
     host.dispose();

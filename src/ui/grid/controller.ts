@@ -16,6 +16,7 @@ import { createOverlayPainter, type OverlayState } from './overlay';
 import { createGridPainter } from './painter';
 import { fitViewport, gridBase, isFit, pfnAt, rebase, rowH, type Camera, type GridBase } from './viewport';
 import { attachZoom, type GridZoom } from './zoom';
+import { setGridKeyTarget } from './gridKeys';
 
 export interface GridElements {
   /** Holds the canvases; carries the test hooks (data-step, data-selected-pfn, ...). */
@@ -194,7 +195,8 @@ export function mountGrid(el: GridElements): GridControls {
     const r = el.cells.getBoundingClientRect();
     selectPfn(pfnAt(cam.base, cam.v, e.clientX - r.left, e.clientY - r.top));
   };
-  // ← → and Space stay with the app (stepping); the grid takes keys the app does not use.
+  // ← → and Space stay with the app (stepping); the grid takes keys the app does not use
+  // (gridKeys.ts lists them for the help panel).
   const onKey = (e: KeyboardEvent): void => {
     if (e.altKey || e.ctrlKey || e.metaKey || !zoomer || !base) return;
     const page = (base.plot.bottom - base.plot.top) / 3;
@@ -228,6 +230,16 @@ export function mountGrid(el: GridElements): GridControls {
     e.preventDefault();
   };
 
+  // W / S / A / D come through the app's handler (keyboard.ts), which asks whether the grid is engaged.
+  const offKeys = setGridKeyTarget({
+    engaged: () => pointer !== null || document.activeElement === el.cells,
+    apply(move) {
+      if (!zoomer || !base) return;
+      if ('zoom' in move) zoomer.zoomBy(move.zoom, pointer ?? undefined);
+      else zoomer.panBy(move.pan * (base.plot.right - base.plot.left), 0);
+    },
+  });
+
   el.cells.addEventListener('pointermove', onPointerMove);
   el.cells.addEventListener('pointerleave', onPointerLeave);
   el.cells.addEventListener('click', onClick);
@@ -255,6 +267,7 @@ export function mountGrid(el: GridElements): GridControls {
       if (raf) cancelAnimationFrame(raf);
       unsubView();
       unsubSim();
+      offKeys();
       observer.disconnect();
       zoomer?.destroy();
       el.cells.removeEventListener('pointermove', onPointerMove);

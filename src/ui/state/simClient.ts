@@ -28,7 +28,7 @@ import { chartData, EMPTY_SPANS, gridView, spanData, timelineData, traceLog, use
 
 const DEFAULT_SOURCE: LoadSource = { kind: 'preset', name: 'default' };
 
-/** Pages opened with `?test` get the debug hooks (worker crash) on window.__pfnscope. */
+/** Pages opened with `?test` get the debug hooks (worker crash, a BUG) on window.__pfnscope. */
 const TEST_MODE = typeof location !== 'undefined' && new URLSearchParams(location.search).has('test');
 
 let worker: Worker | null = null;
@@ -57,7 +57,7 @@ export const IMPORT_MEASURE = 'pfnscope:import-first-paint';
 declare global {
   interface Window {
     /** Test hooks, present only with `?test`. */
-    __pfnscope?: { crash(): void };
+    __pfnscope?: { crash(): void; failNextSessionAt(step: number): void };
   }
 }
 
@@ -69,7 +69,12 @@ export function startSim(): void {
     send({ type: 'load', source: { kind: 'url', url: link }, fallback: DEFAULT_SOURCE });
   } else send({ type: 'load', source: current });
   if (typeof window !== 'undefined') window.addEventListener('hashchange', onHashChange);
-  if (TEST_MODE) window.__pfnscope = { crash: () => worker?.postMessage({ type: 'debug-crash' } satisfies DebugCommand) };
+  if (TEST_MODE) {
+    window.__pfnscope = {
+      crash: () => worker?.postMessage({ type: 'debug-crash' } satisfies DebugCommand),
+      failNextSessionAt: (step) => worker?.postMessage({ type: 'debug-bug', step } satisfies DebugCommand),
+    };
+  }
 }
 
 /**
@@ -332,6 +337,7 @@ function frame(w: Worker, msg: FrameMsg): void {
       scenario: session.scenario,
       link: session.link,
       session: s.session + 1,
+      replay: replay ?? null,
       // A link selects exactly what it says (or nothing); other loads keep the selection.
       ...(session.select !== undefined ? { selectedPfn: session.select, page: null } : {}),
     }));
@@ -348,8 +354,9 @@ function frame(w: Worker, msg: FrameMsg): void {
     ...(source ? { preset: source.kind === 'preset' ? source.name : null, imported: null } : {}),
     // The match report opens over the grid with the imported memory behind it.
     ...(imported ? { preset: null, imported, panel: 'match' as const } : {}),
-    // A replayed trace is no preset: the header names it (scenarioName) as a custom session.
-    ...(replay ? { preset: null, imported: null } : {}),
+    // A replayed trace is no preset: the header names it (scenarioName) as a custom session. Over
+    // imported memory the capture stays named (the memory is the capture's).
+    ...(replay ? { preset: null } : {}),
     ...(restarting ? { restarting: false, error: null } : {}),
   });
   importAnswered();

@@ -11,7 +11,7 @@
 import { create } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import { SPAN_LEVEL_NAMES } from '../../worker/protocol';
-import type { Breakpoint, FootprintMsg, FrameMsg, ImportReport, Marker, PageMsg, ReadyMsg, ResultMsg, Scenario, SeriesPoint, SpansMsg, StepView, Zone } from '../../worker/protocol';
+import type { Breakpoint, FootprintMsg, FrameMsg, ImportReport, Marker, PageMsg, ReadyMsg, ReplayInfo, ResultMsg, Scenario, SeriesPoint, SpansMsg, StepView, Zone } from '../../worker/protocol';
 import type { ComputingState } from '../progress/progressText';
 
 /** What React renders of a frame: everything but the bytes, the trace and the flow-control fields. */
@@ -83,6 +83,11 @@ export interface SimState {
   readonly importing: ImportingState | null;
   /** The session shown was imported from a real machine's dump: how well it matched. Null otherwise. */
   readonly imported: ImportReport | null;
+  /**
+   * The session shown replays a trace: what the trace held. Null otherwise. Over imported memory
+   * `imported` stays: the memory is still the capture's.
+   */
+  readonly replay: ReplayInfo | null;
   /** A long command is computing steps in the worker (the progress line with Cancel); null otherwise. */
   readonly computing: ComputingState | null;
   /** The level Previous / Next span and [ / ] move by. */
@@ -112,6 +117,7 @@ export const useSim = create<SimState>()(() => ({
   session: 0,
   importing: null,
   imported: null,
+  replay: null,
   computing: null,
   spanLevel: SPAN_LEVEL_NAMES.length - 1, // folio: the innermost level, the one a person steps through first
 }));
@@ -149,6 +155,7 @@ export const selectLink = (s: SimState): string | null => s.link;
 export const selectSession = (s: SimState): number => s.session;
 export const selectImporting = (s: SimState): ImportingState | null => s.importing;
 export const selectImported = (s: SimState): ImportReport | null => s.imported;
+export const selectReplay = (s: SimState): ReplayInfo | null => s.replay;
 export const selectComputing = (s: SimState): ComputingState | null => s.computing;
 export const selectRunningToEnd = (s: SimState): boolean => s.computing?.what === 'run';
 export const selectSpanLevel = (s: SimState): SpanNavLevel => s.spanLevel;
