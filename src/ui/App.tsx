@@ -2,7 +2,9 @@
 // in the middle with the narration (then the balloon and compaction panels while they have
 // something to show), charts and breakpoints on its left and the page inspector on its right; the
 // step controls (with the progress line of a long computation above them while it runs), the
-// timeline (the whole run, and the zoomed strip of span lanes) and the trace below. The preset
+// timeline (the whole run, and the zoomed strip of span lanes) and the trace below. Below 1100 px
+// the side panels and the legend take turns in one place picked by PanelTabs (styles.css, "Every
+// size of screen", places them with grid areas; on a phone the trace joins them). The preset
 // gallery, the scenario editor, the footprint table, Import and its match report open over everything below the
 // header, the error line and the import's progress line. Files dropped anywhere are imported. The root carries the
 // e2e test hooks: data-busy (wait for "false" instead of sleeping), data-state-hash,
@@ -20,7 +22,9 @@ import { BalloonDevice } from './BalloonDevice';
 import { CompactionStatus } from './CompactionStatus';
 import { MigrateVma } from './MigrateVma';
 import { FootprintPanel } from './FootprintPanel';
+import { MoreBox } from './MoreBox';
 import { Narration } from './Narration';
+import { PanelTabs } from './PanelTabs';
 import { PfnGrid } from './PfnGrid';
 import { Timeline } from './Timeline';
 import { TracePanel } from './TracePanel';
@@ -49,7 +53,9 @@ export function App() {
       <div className="stage">
         <div className="main">
           <aside className="side left">
-            <Narration />
+            <MoreBox className="narration-box" testId="narration-box">
+              <Narration />
+            </MoreBox>
             <BalloonDevice />
             <CompactionStatus />
             <MigrateVma />
@@ -72,9 +78,12 @@ export function App() {
         <div className="bottom">
           <JobProgress />
           <Controls />
-          <Timeline />
-          <TracePanel />
+          <div className="bottom-panels">
+            <Timeline />
+            <TracePanel />
+          </div>
         </div>
+        <PanelTabs />
         <Overlay />
       </div>
       <Help />
