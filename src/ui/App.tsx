@@ -3,8 +3,10 @@
 // something to show), charts and breakpoints on its left and the page inspector on its right; the
 // step controls (with the progress line of a long computation above them while it runs), the
 // timeline (the whole run, and the zoomed strip of span lanes) and the trace or the code panel
-// (tabs) below. The preset gallery, the scenario editor, Import, its match report and the result
-// of a run over imported memory (opened by itself when that run reaches its end) open over
+// (tabs) below. Below 1100 px the side panels and the legend take turns in one place picked by
+// PanelTabs (styles.css, "Every size of screen", places them with grid areas; on a phone the
+// trace joins them). The preset gallery, the scenario editor, Import, its match report and the
+// result of a run over imported memory (opened by itself when that run reaches its end) open over
 // everything below the header, the error line and the import's progress line; the footprint docks
 // on the right, over the inspector column, leaving the grid and the controls in use. Files dropped
 // anywhere are imported. The root carries the
@@ -23,7 +25,9 @@ import { BalloonDevice } from './BalloonDevice';
 import { CompactionStatus } from './CompactionStatus';
 import { MigrateVma } from './MigrateVma';
 import { FootprintPanel } from './FootprintPanel';
+import { MoreBox } from './MoreBox';
 import { Narration } from './Narration';
+import { PanelTabs } from './PanelTabs';
 import { PfnGrid } from './PfnGrid';
 import { Timeline } from './Timeline';
 import { BottomTabs } from './code/BottomTabs';
@@ -55,7 +59,9 @@ export function App() {
       <div className="stage">
         <div className="main">
           <aside className="side left">
-            <Narration />
+            <MoreBox className="narration-box" testId="narration-box">
+              <Narration />
+            </MoreBox>
             <BalloonDevice />
             <CompactionStatus />
             <MigrateVma />
@@ -79,9 +85,12 @@ export function App() {
         <div className="bottom">
           <JobProgress />
           <Controls />
-          <Timeline />
-          <BottomTabs />
+          <div className="bottom-panels">
+            <Timeline />
+            <BottomTabs />
+          </div>
         </div>
+        <PanelTabs />
         <Overlay />
       </div>
       <Help />
