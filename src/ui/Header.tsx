@@ -1,9 +1,10 @@
-// Title, the preset picker with the preset's one-line summary, the preset gallery, Import, the scenario editor, Replay trace
+// Title, the preset picker (grouped) with the preset's one-line summary, the preset gallery, Import, the scenario editor, Replay trace
 // and Share,
 // what memory the grid shows (for imported memory: the capture's name, which opens its match
 // report), and the state hash (the same scenario at the same step always gives the same hash).
 import { togglePanel } from './actions';
 import { describeMemory, formatBytes, formatCount, PAGE_SIZE } from './format';
+import { groupPresets } from './presetGroups';
 import { ReplayButton } from './ReplayButton';
 import { ShareButton } from './share/ShareButton';
 import { loadPreset } from './state/simClient';
@@ -61,10 +62,14 @@ function PresetPicker() {
       Preset
       <select value={preset ?? ''} title={current ? current.summary : undefined} disabled={!alive || presets.length === 0} onChange={(e) => loadPreset(e.target.value)}>
         {preset === null && <option value="">{imported ? '(imported memory)' : customName ? `(custom: ${customName})` : '(custom scenario)'}</option>}
-        {presets.map((p) => (
-          <option key={p.name} value={p.name} title={p.summary}>
-            {p.name} — {p.summary}
-          </option>
+        {groupPresets(presets).map((g) => (
+          <optgroup key={g.title} label={g.title}>
+            {g.presets.map((p) => (
+              <option key={p.name} value={p.name} title={p.summary}>
+                {p.name} — {p.summary}
+              </option>
+            ))}
+          </optgroup>
         ))}
       </select>
     </label>
