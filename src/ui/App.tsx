@@ -4,7 +4,7 @@
 // step controls (with the progress line of a long computation above them while it runs), the
 // timeline (the whole run, and the zoomed strip of span lanes) and the trace below. The preset
 // gallery, the scenario editor, the footprint table, Import and its match report open over everything below the
-// header, the error line and the import's progress line. Files dropped anywhere are imported. The root carries the
+// header, the error line and the import's progress line. Files dropped anywhere are imported. A first visit's hint sits over the top of the grid, the tour's card beside what it points at. The root carries the
 // e2e test hooks: data-busy (wait for "false" instead of sleeping), data-state-hash,
 // data-nr-pfns, data-step, data-frontier and data-done.
 import { useEffect, type ReactNode } from 'react';
@@ -27,6 +27,8 @@ import { TracePanel } from './TracePanel';
 import { PFNS_PER_ROW } from './grid/render';
 import { onKeyDown } from './keyboard';
 import { PresetGallery } from './PresetGallery';
+import { FirstVisitHint } from './teach/FirstVisitHint';
+import { Tour } from './teach/Tour';
 import { ScenarioEditor } from './editor/ScenarioEditor';
 import { ImportDialog } from './import/ImportDialog';
 import { ImportDrop } from './import/ImportDrop';
@@ -59,6 +61,7 @@ export function App() {
           <div className="center">
             <main className="grid-panel">
               <PfnGrid />
+              <FirstVisitHint />
             </main>
             <footer className="footer">
               <Legend />
@@ -78,6 +81,7 @@ export function App() {
         <Overlay />
       </div>
       <Help />
+      <Tour />
       <ImportDrop />
     </TestHooks>
   );

@@ -1,4 +1,4 @@
-// Title, the preset picker (grouped) with the preset's one-line summary, the preset gallery, Import, the scenario editor, Replay trace
+// Title, the preset picker (grouped) with the preset's one-line summary, the preset gallery, the tour, Import, the scenario editor, Replay trace
 // and Share,
 // what memory the grid shows (for imported memory: the capture's name, which opens its match
 // report), and the state hash (the same scenario at the same step always gives the same hash).
@@ -7,6 +7,7 @@ import { describeMemory, formatBytes, formatCount, PAGE_SIZE } from './format';
 import { groupPresets } from './presetGroups';
 import { ReplayButton } from './ReplayButton';
 import { ShareButton } from './share/ShareButton';
+import { TourButton } from './teach/TourButton';
 import { loadPreset } from './state/simClient';
 import {
   selectAlive, selectError, selectImported, selectImporting, selectMeta, selectPanel, selectPreset, selectPresets, selectScenario, useSim,
@@ -90,6 +91,7 @@ function ScenarioButtons() {
       <button type="button" aria-expanded={panel === 'gallery'} disabled={!alive} onClick={() => togglePanel('gallery')} title="Every preset, with what it shows">
         Presets
       </button>
+      <TourButton />
       <button
         type="button"
         aria-expanded={panel === 'import'}
