@@ -40,6 +40,9 @@ export default defineConfig({
     baseURL: `http://${HOST}:${PORT}`,
     // Viewport only: devices['Desktop Chrome'] would claim a Windows Chrome UA that is not the browser driven.
     viewport: { width: 1280, height: 720 },
+    // Every test is a returning visitor (the first visit's hint seen, ui/teach/firstVisit.ts), so a
+    // page with no link opens the default scenario; teach.spec.ts clears this for the first visit.
+    storageState: { cookies: [], origins: [{ origin: `http://${HOST}:${PORT}`, localStorage: [{ name: 'pfnscope.hintSeen', value: '1' }] }] },
     launchOptions: {
       executablePath: chromiumExecutable(),
       // Debian's chromium looks up accounts.google.com ~3×/s even under Playwright; this makes it 0 lookups.

@@ -9,7 +9,8 @@
 // result of a run over imported memory (opened by itself when that run reaches its end) open over
 // everything below the header, the error line and the import's progress line; the footprint docks
 // on the right, over the inspector column, leaving the grid and the controls in use. Files dropped
-// anywhere are imported. The root carries the
+// anywhere are imported. A first visit's hint sits over the top of the grid, the tour's card beside
+// what it points at. The root carries the
 // e2e test hooks: data-busy (wait for "false" instead of sleeping), data-state-hash,
 // data-nr-pfns, data-step, data-frontier and data-done.
 import { useEffect, type ReactNode } from 'react';
@@ -34,6 +35,8 @@ import { BottomTabs } from './code/BottomTabs';
 import { PFNS_PER_ROW } from './grid/render';
 import { onKeyDown } from './keyboard';
 import { PresetGallery } from './PresetGallery';
+import { FirstVisitHint } from './teach/FirstVisitHint';
+import { Tour } from './teach/Tour';
 import { ScenarioEditor } from './editor/ScenarioEditor';
 import { ImportDialog } from './import/ImportDialog';
 import { ImportDrop } from './import/ImportDrop';
@@ -71,6 +74,7 @@ export function App() {
           <div className="center">
             <main className="grid-panel">
               <PfnGrid />
+              <FirstVisitHint />
             </main>
             <footer className="footer">
               <Legend />
@@ -94,6 +98,7 @@ export function App() {
         <Overlay />
       </div>
       <Help />
+      <Tour />
       <ImportDrop />
     </TestHooks>
   );

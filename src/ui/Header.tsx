@@ -1,11 +1,13 @@
-// Title, the preset picker with the preset's one-line summary, the preset gallery, Import, the scenario editor, Replay trace
+// Title, the preset picker (grouped) with the preset's one-line summary, the preset gallery, the tour, Import, the scenario editor, Replay trace
 // and Share,
 // what memory the grid shows (for imported memory: the capture's name, which opens its match
 // report), and the state hash (the same scenario at the same step always gives the same hash).
 import { togglePanel } from './actions';
 import { describeMemory, formatBytes, formatCount, PAGE_SIZE } from './format';
+import { groupPresets } from './presetGroups';
 import { ReplayButton } from './ReplayButton';
 import { ShareButton } from './share/ShareButton';
+import { TourButton } from './teach/TourButton';
 import { loadPreset } from './state/simClient';
 import {
   selectAlive, selectError, selectImported, selectImporting, selectMeta, selectPanel, selectPreset, selectPresets, selectReplay, selectScenario, useSim,
@@ -66,10 +68,14 @@ function PresetPicker() {
       Preset
       <select value={preset ?? ''} title={current ? current.summary : undefined} disabled={!alive || presets.length === 0} onChange={(e) => loadPreset(e.target.value)}>
         {preset === null && <option value="">{placeholder}</option>}
-        {presets.map((p) => (
-          <option key={p.name} value={p.name} title={p.summary}>
-            {p.name} — {p.summary}
-          </option>
+        {groupPresets(presets).map((g) => (
+          <optgroup key={g.title} label={g.title}>
+            {g.presets.map((p) => (
+              <option key={p.name} value={p.name} title={p.summary}>
+                {p.name} — {p.summary}
+              </option>
+            ))}
+          </optgroup>
         ))}
       </select>
     </label>
@@ -92,6 +98,7 @@ function ScenarioButtons() {
       <button type="button" aria-expanded={panel === 'gallery'} disabled={!alive} onClick={() => togglePanel('gallery')} title="Every preset, with what it shows">
         Presets
       </button>
+      <TourButton />
       <button
         type="button"
         aria-expanded={panel === 'import'}

@@ -1,16 +1,20 @@
-// Entry point: start the simulation worker (opening the share link in the address bar, if any)
-// and keep the address bar following the state, then mount the UI. The worker starts outside React
-// so that StrictMode's double effects in dev do not start it twice.
+// Entry point: start the simulation worker (opening the share link in the address bar, if any;
+// on a first visit the intro preset with its hint) and keep the address bar following the state,
+// then mount the UI. The worker starts outside React so that StrictMode's double effects in dev do
+// not start it twice.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { startUrlSync } from './share/urlSync';
 import { startSim } from './state/simClient';
+import { INTRO_PRESET, isFirstVisit, startHint } from './teach/firstVisit';
 import './styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
-startSim();
+const firstVisit = isFirstVisit(location.hash);
+startSim(firstVisit ? INTRO_PRESET : undefined);
+if (firstVisit) startHint();
 startUrlSync();
 createRoot(root).render(
   <StrictMode>

@@ -34,7 +34,8 @@ import { compactionResult, runEnd, type CompactionResult, type RunEnd } from '..
 import { startComparison, stepComparison, VARIANTS as FOOTPRINT_VARIANTS, type Comparison } from '../engine/footprint';
 import { importedScenario, openImportedSession, openSession, type Session } from '../engine/session';
 import { trackSeries, type Series } from '../engine/series';
-import { findPreset, PRESETS } from '../engine/presets';
+import { findPreset } from '../engine/presets';
+import { presetsByGroup } from '../engine/preset-groups';
 import { openReplaySession } from '../engine/replay';
 import { replayInfo, type ReplayInfo } from '../engine/replay-parse';
 import { populateSpecOf, scenarioSchema, type Scenario } from '../engine/scenario';
@@ -180,7 +181,7 @@ export function createHost(env: HostEnv): Host {
   /** Step of the last frame posted, or -1 when the next frame replaces the trace. */
   let sentStep = -1;
 
-  env.post({ type: 'ready', presets: PRESETS.map((p) => ({ name: p.name, summary: p.summary })), variants: VARIANTS });
+  env.post({ type: 'ready', presets: presetsByGroup(), variants: VARIANTS });
 
   /** What `handled` the UI may be told now: a pending frame will cover the rest. */
   const handledVisible = (): number => (job && counted(job) ? job.handledBefore : dirty && s ? frameHandled : handled);

@@ -433,7 +433,11 @@ export const PROGRESS_MS = 50;
 /** Posted once when the worker starts. */
 export interface ReadyMsg {
   readonly type: 'ready';
-  readonly presets: readonly { readonly name: string; readonly summary: string }[];
+  /**
+   * In the order of their groups (engine/preset-groups.ts): `group` is the heading the gallery and
+   * the picker show them under, `see` one line of what stepping through them shows.
+   */
+  readonly presets: readonly { readonly name: string; readonly summary: string; readonly group: string; readonly see: string }[];
   /** The design variants a scenario's `variant` may name (the first is mainline, the default). */
   readonly variants: readonly string[];
 }

@@ -61,13 +61,15 @@ declare global {
   }
 }
 
-export function startSim(): void {
+/** Start the worker on the link in the address bar, else on preset `first` (a first visit), else the default. */
+export function startSim(first?: string): void {
   spawn();
   const link = typeof location !== 'undefined' ? linkInHash(location.hash) : null;
   if (link) {
     useSim.setState({ preset: null });
     send({ type: 'load', source: { kind: 'url', url: link }, fallback: DEFAULT_SOURCE });
-  } else send({ type: 'load', source: current });
+  } else if (first !== undefined) loadPreset(first);
+  else send({ type: 'load', source: current });
   if (typeof window !== 'undefined') window.addEventListener('hashchange', onHashChange);
   if (TEST_MODE) {
     window.__pfnscope = {
