@@ -26,7 +26,7 @@ export const SHORTCUTS: readonly { readonly keys: readonly string[]; readonly wh
   { keys: ['W', 'S'], what: 'zoom the timeline in / out (or the mouse wheel over it); over the grid: the grid' },
   { keys: ['A', 'D'], what: 'pan the timeline left / right (or drag it); over the grid: the grid' },
   { keys: ['?'], what: 'show / hide these shortcuts' },
-  { keys: ['Esc'], what: 'cancel a long computation; else close this panel, the presets or the editor' },
+  { keys: ['Esc'], what: 'cancel a long computation; else close this panel, the presets or the editor; else end the tour' },
 ];
 
 function focusKind(t: HTMLElement): FocusKind {
