@@ -308,9 +308,12 @@ export function balloon_page_migrate(k: Kernel, dst: number, src: number): { rc:
   balloon_page_insert(k, dst);
   put(k.st, k.balloon.isolated, 0, isolated(k) - 1);
   count_vm_events(k, VM_EVENT.BALLOON_MIGRATE, 1);
+  // The driver's migrate_page stands where move_to_new_folio()'s copy stands on the folio path
+  // (migrate_folio_move() calls migrate_movable_ops_page() instead): its 'copy' phase, though what
+  // passes to dst is the balloon's ownership, not data.
   steps.push(mkStep(k, {
-    phase: 'move-mapping', fn: 'virtballoon_migratepage', file: 'drivers/virtio/virtio_balloon.c',
-    text: `get_page(${hex(dst)}) (the balloon reference, refcount ${folio_ref_count(k, dst)}); balloon_page_insert(dst): PageOffline, PG_movable_ops, private, onto the balloon list; isolated_pages ${isolated(k) + 1} → ${isolated(k)}; the host is told: inflate ${hex(dst)}, deflate ${hex(src)}`,
+    phase: 'copy', fn: 'virtballoon_migratepage', file: 'drivers/virtio/virtio_balloon.c',
+    text: `nothing to copy (a ballooned page's contents are the host's): get_page(${hex(dst)}) (the balloon reference, refcount ${folio_ref_count(k, dst)}); balloon_page_insert(dst): PageOffline, PG_movable_ops, private, onto the balloon list; isolated_pages ${isolated(k) + 1} → ${isolated(k)}; the host is told: inflate ${hex(dst)}, deflate ${hex(src)}`,
     pfns: [{ pfn: src, role: 'src' }, { pfn: dst, role: 'dst' }],
   }));
   balloon_page_finalize(k, src);

@@ -30,8 +30,13 @@ const PHASE_SET: Readonly<Record<Phase, true>> = {
 };
 export const PHASES = Object.keys(PHASE_SET) as Phase[];
 
-/** The phases "Previous phase" / "Next phase" stop at: where a migration is decided. */
-export const PHASES_OF_INTEREST = ['isolate', 'refcount', 'copy'] as const satisfies readonly Phase[];
+/**
+ * The phases "Previous phase" / "Next phase" stop at: where a migration is decided and done, on
+ * every path (LRU, hugetlb, device, movable_ops). The movable_ops path (balloon, zsmalloc) has no
+ * refcount check in 6.18: migrate_pages_batch() skips its "freed under us" test and nothing
+ * freezes the refcount; the owner's migrate_page hands its reference over (its 'copy' step).
+ */
+export const PHASES_OF_INTEREST = ['isolate', 'refcount', 'copy', 'remap'] as const satisfies readonly Phase[];
 export type PhaseOfInterest = (typeof PHASES_OF_INTEREST)[number];
 
 /**
