@@ -39,7 +39,7 @@ import { importDump } from '../kernel/import/rebuild';
 import type { ImportReport } from '../kernel/import/types';
 import { populate } from '../kernel/populate';
 import { encodeScenario, MAX_PAYLOAD_CHARS } from '../engine/share';
-import { leaveReplay, seekCost, seekSome, spanStepAt, spansAt, computeAhead, currentStep, frontier, giveUpMaking, journalOf, markAt, materializeCost, materializeSome, runToEnd, seek, stepBy, timelineHash, type Timeline } from '../engine/timeline';
+import { leaveReplay, seekCost, seekSome, spanStepAt, spansAt, computeAhead, currentStep, frontier, giveUpMaking, journalOf, markAt, materializeCost, materializeSome, readBefore, runToEnd, seek, stepBy, timelineHash, type Timeline } from '../engine/timeline';
 import { compactionFraction, estimateTotal } from '../engine/progress';
 import { VM_EVENT } from '../kernel/vmstat';
 import { SPAN_LEVELS } from '../engine/spans';
@@ -719,11 +719,14 @@ export function createHost(env: HostEnv): Host {
           throw e;
         }
         const purpose = cmd.purpose ?? 'select';
+        const pfn = cmd.pfn;
+        // What the step changed: the same page read at the step before (selected and followed pages).
+        const before = purpose === 'hover' ? undefined : readBefore(cur.t, (k) => inspectPage(k, pfn));
         if (purpose === 'select') {
           history = pageHistory(history, cur.t.rec, cmd.pfn);
           const marks = history.marks.slice();
-          env.post({ type: 'page', handled: handledVisible(), pfn: cmd.pfn, step: cur.t.cur, detail, purpose, history: marks, historyTotal: history.total });
-        } else env.post({ type: 'page', handled: handledVisible(), pfn: cmd.pfn, step: cur.t.cur, detail, purpose });
+          env.post({ type: 'page', handled: handledVisible(), pfn, step: cur.t.cur, detail, before, purpose, history: marks, historyTotal: history.total });
+        } else env.post({ type: 'page', handled: handledVisible(), pfn, step: cur.t.cur, detail, ...(before !== undefined ? { before } : {}), purpose });
         return;
       }
       case 'ack':

@@ -98,8 +98,11 @@ export type Breakpoint =
   | { readonly kind: 'pfn'; readonly pfn: number }
   | { readonly kind: 'fn'; readonly fn: string };
 
-/** Why a page is inspected: the selected page (the inspector) or the page under the pointer. */
-export type InspectPurpose = 'select' | 'hover';
+/**
+ * Why a page is inspected: the selected (pinned) page, a page of the current step the inspector
+ * follows while nothing is pinned (no history), or the page under the pointer.
+ */
+export type InspectPurpose = 'select' | 'follow' | 'hover';
 
 /**
  * Longest scenario text `validate` reads (characters). A scenario the schema accepts is far
@@ -334,6 +337,11 @@ export interface PageMsg {
   /** The step the detail was read at. */
   readonly step: number;
   readonly detail: PageDetail;
+  /**
+   * 'select' and 'follow': the page as it was before this step (what the step changed), or null
+   * at step 0 or when the step's journal is no longer held. Absent for 'hover'.
+   */
+  readonly before?: PageDetail | null;
   readonly purpose: InspectPurpose;
   /**
    * For 'select' only: the computed steps that touched this PFN, oldest first, at most
