@@ -752,12 +752,16 @@ export function createHost(env: HostEnv): Host {
         // A new command makes way: the running job stops where it got to (cancel says so itself).
         // A narration holds the state elsewhere: anything that reads it stops it too. Checking
         // the editor's text touches no session: it lets a job run on.
-        if (job && (counted || (job.what === 'narrate' && cmd.type === 'inspect')) && cmd.type !== 'cancel' && cmd.type !== 'validate') stopJob();
+        const narrating = job?.what === 'narrate' && cmd.type === 'inspect';
+        if (job && (counted || narrating) && cmd.type !== 'cancel' && cmd.type !== 'validate') stopJob();
         try {
           handle(cmd);
         } catch (e) {
           fail(e);
         }
+        // An inspect only had to read the step shown (the inspector follows every step): its
+        // narration is made again, or the step would stay "re-executing…" for good.
+        if (narrating && !job && s && s.t.cur > 0) startNarrate(s.t, s.t.cur);
       }
       try {
         flush();
