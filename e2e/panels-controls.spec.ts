@@ -1,11 +1,11 @@
 // The step controls, the timeline and the narration end to end on lru-anon (one anonymous page
-// mapped twice, migrated: isolate at steps 1-2, the refcount check at 11, the copy at 12 and 14).
+// mapped twice, migrated: isolate at steps 1-2, the refcount check at 11, the copy at 12 and 14, the remap at 16-18).
 // Buttons and keys move the same way; the narration, the footprint and data-step follow.
 import { expect, test } from '@playwright/test';
 import { app, blur, consoleErrors, expectStep, idle, openPreset } from './panels.helpers';
 
 const PRESET = 'lru-anon';
-const OF_INTEREST = ['isolate', 'refcount', 'copy'];
+const OF_INTEREST = ['isolate', 'refcount', 'copy', 'remap'];
 
 test('step forward and back with the buttons and the keys: narration, footprint and data-step follow', async ({ page }) => {
   const errors = consoleErrors(page);
@@ -50,7 +50,7 @@ test('step forward and back with the buttons and the keys: narration, footprint 
   expect(errors).toEqual([]);
 });
 
-test('Previous phase / Next phase and Shift+← / Shift+→ stop only at isolate, refcount and copy steps', async ({ page }) => {
+test('Previous phase / Next phase and Shift+← / Shift+→ stop only at isolate, refcount, copy and remap steps', async ({ page }) => {
   await openPreset(page, PRESET);
   const phase = page.getByLabel('Narration').locator('.phase');
   const visited: { step: number; phase: string }[] = [];
@@ -105,7 +105,7 @@ test('the Timeline slider seeks, and carries markers for the action, the phases 
   await expectStep(page, 41);
 
   const marks = page.getByTestId('timeline-marks');
-  for (const kind of ['action', 'isolate', 'refcount', 'copy', 'fail']) {
+  for (const kind of ['action', 'isolate', 'refcount', 'copy', 'remap', 'fail']) {
     await expect(marks.locator(`path[data-kind="${kind}"]`)).toHaveAttribute('d', /^M\d+ /);
   }
   // The 10 failed tries of the FOLL_GET page and the FOLL_PIN page's -EBUSY/-EAGAIN: many failure marks.

@@ -269,6 +269,9 @@ function replay(h: History, from: number, to: number): void {
   }
 }
 
+/** Can travel() go from `from` to `to` by replaying held journal alone (no checkpoint restore)? */
+export const canReplay = (h: History, from: number, to: number): boolean => from === to || allPresent(h, from, to);
+
 function allPresent(h: History, from: number, to: number): boolean {
   const a = segmentAt(h, Math.min(from, to));
   const b = segmentAt(h, Math.max(from, to) === 0 ? 0 : Math.max(from, to) - 1);

@@ -23,7 +23,7 @@ import { FP_COUNTS, newFootprint } from '../kernel/memmap';
 import { stateHash } from '../kernel/store';
 import {
   createHistory, enforceBudget, journalBytes, journalEnd, openSegment, restoreCheckpoint, sealSegment,
-  segmentAt, segmentPresent, swapJournal, canTravel, adoptJournal, journalSlices, travel as travelHistory, type History, type HistoryOptions, type JournalSlice,
+  segmentAt, segmentPresent, swapJournal, canReplay, canTravel, adoptJournal, journalSlices, travel as travelHistory, type History, type HistoryOptions, type JournalSlice,
 } from './history';
 import { appendStep, createStepTable, stepTableBytes, type StepTable } from './steptable';
 import { addSpan, createSpanTable, spanLevel, spanStep, spansIn, spanTableBytes, type SpanTable } from './spans';
@@ -530,6 +530,25 @@ export function seek(t: Timeline, n: number, until: () => boolean = () => false)
   if (n > frontier(t)) n = frontier(t);
   settle(t, n);
   return n;
+}
+
+/**
+ * `read` the kernel as it was before the current step, then come back: what the step changed
+ * (the inspector's before → after). Only by replaying the step's own journal, a few dozen
+ * writes; null at step 0, while generators run, or when that journal was dropped (a restore
+ * would copy every store: 272 MB for a 24 GiB machine).
+ */
+export function readBefore<T>(t: Timeline, read: (k: Kernel) => T): T | null {
+  if (t.cur < 1 || replaying(t)) return null;
+  const at = markAt(t, t.cur);
+  const before = markAt(t, t.cur - 1);
+  if (!canReplay(t.hist, at, before)) return null;
+  travelHistory(t.hist, at, before);
+  try {
+    return read(t.k);
+  } finally {
+    travelHistory(t.hist, before, at);
+  }
 }
 
 export function stepBy(t: Timeline, delta: number): number {

@@ -142,9 +142,10 @@ export function balloon_page_migrate_612(k: Kernel, dst: number, src: number): {
   const ref = folio_ref_count(k, src);
   folio_put(k, src);
   clearPageFlag(k, src, PG.reclaim); // folio_clear_isolated() in move_to_new_folio()
+  // The 'copy' phase of the movable path, as in balloon.ts: ownership passes to dst, not data.
   steps.push(mkStep(k, {
-    phase: 'move-mapping', fn: 'virtballoon_migratepage', file: 'drivers/virtio/virtio_balloon.c',
-    text: `${VARIANT}: get_page(${hex(dst)}), balloon_page_insert(dst) (mapping = &balloon_mops | PAGE_MAPPING_MOVABLE); balloon_page_delete(${hex(src)}) clears its PageOffline and its ops now, before it is freed; put_page(src) (refcount ${ref} → ${ref - 1})`,
+    phase: 'copy', fn: 'virtballoon_migratepage', file: 'drivers/virtio/virtio_balloon.c',
+    text: `${VARIANT}: nothing to copy; get_page(${hex(dst)}), balloon_page_insert(dst) (mapping = &balloon_mops | PAGE_MAPPING_MOVABLE); balloon_page_delete(${hex(src)}) clears its PageOffline and its ops now, before it is freed; put_page(src) (refcount ${ref} → ${ref - 1})`,
     pfns: [{ pfn: src, role: 'src' }, { pfn: dst, role: 'dst' }], result: '0',
   }));
   return { rc: 0, steps };

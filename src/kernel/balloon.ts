@@ -294,32 +294,35 @@ export function balloon_page_putback(k: Kernel, page: number): void {
 }
 
 // mm/balloon_compaction.c: balloon_page_migrate() → virtballoon_migratepage().
-export function balloon_page_migrate(k: Kernel, dst: number, src: number): { rc: number; steps: StepInfo[] } {
-  const steps: StepInfo[] = [];
+// Each step is yielded where it happens, so the state at a step is the state its sentence tells.
+export function* balloon_page_migrate(k: Kernel, dst: number, src: number): Steps<number> {
   if (k.balloon.lock.a[0]) {
-    steps.push(mkStep(k, {
+    yield mkStep(k, {
       phase: 'move-mapping', fn: 'virtballoon_migratepage', file: 'drivers/virtio/virtio_balloon.c',
       text: `balloon_lock is held (the driver is inflating or deflating): mutex_trylock fails and the migration is retried later → -EAGAIN`,
       pfns: [{ pfn: src, role: 'src' }, { pfn: dst, role: 'dst' }], result: '-EAGAIN',
-    }));
-    return { rc: -11, steps };
+    });
+    return -11;
   }
   folio_get(k, dst); // the balloon reference on the new page
   balloon_page_insert(k, dst);
   put(k.st, k.balloon.isolated, 0, isolated(k) - 1);
   count_vm_events(k, VM_EVENT.BALLOON_MIGRATE, 1);
-  steps.push(mkStep(k, {
-    phase: 'move-mapping', fn: 'virtballoon_migratepage', file: 'drivers/virtio/virtio_balloon.c',
-    text: `get_page(${hex(dst)}) (the balloon reference, refcount ${folio_ref_count(k, dst)}); balloon_page_insert(dst): PageOffline, PG_movable_ops, private, onto the balloon list; isolated_pages ${isolated(k) + 1} → ${isolated(k)}; the host is told: inflate ${hex(dst)}, deflate ${hex(src)}`,
+  // The driver's migrate_page stands where move_to_new_folio()'s copy stands on the folio path
+  // (migrate_folio_move() calls migrate_movable_ops_page() instead): its 'copy' phase, though what
+  // passes to dst is the balloon's ownership, not data.
+  yield mkStep(k, {
+    phase: 'copy', fn: 'virtballoon_migratepage', file: 'drivers/virtio/virtio_balloon.c',
+    text: `nothing to copy (a ballooned page's contents are the host's): get_page(${hex(dst)}) (the balloon reference, refcount ${folio_ref_count(k, dst)}); balloon_page_insert(dst): PageOffline, PG_movable_ops, private, onto the balloon list; isolated_pages ${isolated(k) + 1} → ${isolated(k)}; the host is told: inflate ${hex(dst)}, deflate ${hex(src)}`,
     pfns: [{ pfn: src, role: 'src' }, { pfn: dst, role: 'dst' }],
-  }));
+  });
   balloon_page_finalize(k, src);
   const ref = folio_ref_count(k, src);
   folio_put(k, src); // put_page(): the balloon's reference on the old page
-  steps.push(mkStep(k, {
+  yield mkStep(k, {
     phase: 'move-mapping', fn: 'virtballoon_migratepage', file: 'drivers/virtio/virtio_balloon.c',
     text: `balloon_page_finalize(${hex(src)}) clears private; put_page() drops the balloon's reference (refcount ${ref} → ${ref - 1}); the migration core still holds its isolation reference`,
     pfns: [{ pfn: src, role: 'src' }, { pfn: dst, role: 'dst' }], result: '0',
-  }));
-  return { rc: 0, steps };
+  });
+  return 0;
 }

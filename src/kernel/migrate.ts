@@ -582,10 +582,14 @@ function* migrate_movable_ops_page(k: Kernel, dst: number, src: number): Steps<n
     for (const s of r612.steps) yield s;
     return r612.rc;
   }
-  const r = k.mem.pageType.a[src] === PGTY.zsmalloc ? zs_page_migrate(k, dst, src) : balloon_page_migrate(k, dst, src);
-  for (const s of r.steps) yield s;
-  if (r.rc === 0) clearPageFlag(k, src, PG.reclaim); // ClearPageMovableOpsIsolated()
-  return r.rc;
+  let rc: number;
+  if (k.mem.pageType.a[src] === PGTY.zsmalloc) {
+    const r = zs_page_migrate(k, dst, src);
+    for (const s of r.steps) yield s;
+    rc = r.rc;
+  } else rc = yield* balloon_page_migrate(k, dst, src);
+  if (rc === 0) clearPageFlag(k, src, PG.reclaim); // ClearPageMovableOpsIsolated()
+  return rc;
 }
 
 function* migrate_folios_undo(c: Ctx, unmap: number, dsts: number, ret: number): Steps<void> {

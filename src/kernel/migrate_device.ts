@@ -461,8 +461,10 @@ function* migrate_device_pages(c: Ctx, fn: string): Steps<void> {
       continue;
     }
     const moved = folio_migrate_flags(k, newPage, folio);
+    // folio_migrate_mapping() opens with the path's refcount check (refcount == expected, else
+    // -EAGAIN): the step's phase, though it also moves the mapping.
     yield mkStep(k, {
-      phase: 'move-mapping', fn, file: FILE,
+      phase: 'refcount', fn, file: FILE,
       text: `${c.who}: entry ${i}: folio_migrate_mapping() (${r.why}${folio === c.fault ? ', +1 for the fault page' : ''}): ${hex(newPage)} takes the anon_vma and index of ${hex(page)}; folio_migrate_flags(): ${moved.join(', ') || 'nothing to copy'}`,
       pfns: entryPfns(k, i),
     });

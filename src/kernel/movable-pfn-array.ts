@@ -62,9 +62,8 @@ export function* migrate_movable_pfns(k: Kernel, pfns: readonly number[], who: s
     if (!(src[i]! & MIGRATE_PFN_MIGRATE) || !dst[i]) continue;
     const d = Math.floor(dst[i]! / (1 << MIGRATE_PFN_SHIFT));
     setPageFlag(k, s, PG.locked);
-    const r = balloon_page_migrate(k, d, s);
-    for (const st of r.steps) yield st;
-    if (r.rc) src[i] = src[i]! & ~MIGRATE_PFN_MIGRATE;
+    const rc = yield* balloon_page_migrate(k, d, s);
+    if (rc) src[i] = src[i]! & ~MIGRATE_PFN_MIGRATE;
     else clearPageFlag(k, s, PG.reclaim); // ClearPageMovableOpsIsolated()
   }
   // "finalize": unlock; drop dst's allocation reference, src's isolation reference; put back what failed.

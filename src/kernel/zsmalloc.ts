@@ -90,7 +90,7 @@ export function zs_page_migrate(k: Kernel, dst: number, src: number): { rc: numb
   return {
     rc: 0,
     steps: [mkStep(k, {
-      phase: 'move-mapping', fn: 'zs_page_migrate', file: 'mm/zsmalloc.c',
+      phase: 'copy', fn: 'zs_page_migrate', file: 'mm/zsmalloc.c',
       text: `objects copied ${hex(src)} → ${hex(dst)}, handles re-recorded; replace_sub_page() splices ${hex(dst)} into zspage #${id} (${chain.map(hex).join(' → ')}); zpdesc_get(dst) (refcount ${folio_ref_count(k, dst)}), reset_zpdesc(src), zpdesc_put(src) (refcount ${ref} → ${ref - 1})`,
       pfns: [{ pfn: src, role: 'src' }, { pfn: dst, role: 'dst' }], result: '0',
     })],

@@ -59,10 +59,10 @@ export function Controls() {
         </label>
       </div>
       <div className="group">
-        <button type="button" title="Previous isolate, refcount or copy step (Shift+←)" disabled={!ready || atStart} onClick={previousPhase}>
+        <button type="button" title="Previous isolate, refcount check, copy or remap step (Shift+←)" disabled={!ready || atStart} onClick={previousPhase}>
           <span aria-hidden="true">⇤ </span>Previous phase
         </button>
-        <button type="button" title="Next isolate, refcount or copy step (Shift+→)" disabled={!ready || atEnd} onClick={nextPhase}>
+        <button type="button" title="Next isolate, refcount check, copy or remap step (Shift+→)" disabled={!ready || atEnd} onClick={nextPhase}>
           Next phase<span aria-hidden="true"> ⇥</span>
         </button>
         <button type="button" title="Compute every step and go to the last (End)" disabled={!ready || atEnd || running} onClick={runToEnd}>

@@ -1,9 +1,11 @@
 // What the current step does: its phase, the kernel function (linked to its file at the modelled
 // kernel version), the sentence with the real values, the result, the struct page fields it read
 // and wrote, and a key of the outlined PFNs. Everything here comes from the worker or a scenario,
-// so it is rendered as text, never as HTML.
+// so it is rendered as text, never as HTML; the PFNs in the sentence are buttons that pin the page.
 import { ROLE_COLORS, ROLE_LABELS } from './grid/roles';
-import { selectDone, selectFrontier, selectLoaded, selectScenarioName, selectStepInfo, useSim } from './state/store';
+import { selectDone, selectFrontier, selectLoaded, selectNrPfns, selectScenarioName, selectStepInfo, useSim } from './state/store';
+import { selectPfn } from './state/simClient';
+import { splitPfns } from './narrationPfns';
 
 /** The capture an imported session came from, or null. */
 const selectImportName = (s: { readonly imported: { readonly name: string } | null }): string | null => s.imported?.name ?? null;
@@ -74,8 +76,9 @@ export function Narration() {
   );
 }
 
-/** The step's sentence, with error codes (-EAGAIN) kept on one line and set apart. */
+/** The step's sentence, with error codes (-EAGAIN) kept on one line and set apart, and its PFNs as buttons. */
 function StepText({ text }: { readonly text: string }) {
+  const nrPfns = useSim(selectNrPfns);
   const parts = text.split(/(-E[A-Z0-9]+)/);
   return (
     <>
@@ -85,10 +88,19 @@ function StepText({ text }: { readonly text: string }) {
             {p}
           </span>
         ) : (
-          p
+          splitPfns(p, nrPfns).map((q, j) => (typeof q === 'string' ? q : <PfnButton key={`${i}/${j}`} pfn={q.pfn} text={q.text} />))
         ),
       )}
     </>
+  );
+}
+
+/** A PFN in the narration: pins its page in the inspector (and the grid outlines it). */
+function PfnButton({ pfn, text }: { readonly pfn: number; readonly text: string }) {
+  return (
+    <button type="button" className="pfn-link" data-pfn={pfn} title={`pin PFN ${text} in the inspector and show it on the grid`} onClick={() => selectPfn(pfn)}>
+      {text}
+    </button>
   );
 }
 

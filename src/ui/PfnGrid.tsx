@@ -13,6 +13,7 @@ export function PfnGrid() {
   const overlayRef = useRef<HTMLCanvasElement>(null);
   const tooltipRef = useRef<HTMLDivElement>(null);
   const zoomRef = useRef<HTMLSpanElement>(null);
+  const focusRef = useRef<HTMLButtonElement>(null);
   const controls = useRef<GridControls | null>(null);
 
   useLayoutEffect(() => {
@@ -24,6 +25,7 @@ export function PfnGrid() {
       overlay,
       tooltip,
       zoomLabel: zoomRef.current,
+      focusButton: focusRef.current,
     });
     controls.current = c;
     return () => {
@@ -47,6 +49,16 @@ export function PfnGrid() {
         </button>
         <button type="button" title="Show the whole memory (0)" onClick={() => controls.current?.fit()}>
           Fit
+        </button>
+        <button
+          type="button"
+          ref={focusRef}
+          className="grid-focus"
+          aria-pressed="false"
+          title="Zoom to the step's source and destination, and keep them in view step after step (until you zoom or pan)"
+          onClick={() => controls.current?.focusStep()}
+        >
+          Focus step
         </button>
       </div>
       <div className="grid-stack" ref={rootRef} data-testid="pfn-grid">

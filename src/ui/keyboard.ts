@@ -18,7 +18,7 @@ import { KEY_PAN, KEY_ZOOM, panByShare, zoomBy } from './timeline/view';
 /** What the help panel shows, in this order. */
 export const SHORTCUTS: readonly { readonly keys: readonly string[]; readonly what: string }[] = [
   { keys: ['←', '→'], what: 'step back / forward' },
-  { keys: ['Shift+←', 'Shift+→'], what: 'previous / next isolate, refcount or copy step' },
+  { keys: ['Shift+←', 'Shift+→'], what: 'previous / next isolate, refcount check, copy or remap step' },
   { keys: ['[', ']'], what: 'previous / next span of the chosen level (folio, pass, …, failure)' },
   { keys: ['Space'], what: 'play / pause' },
   { keys: ['Home'], what: 'step 0 (memory as populated)' },

@@ -121,6 +121,26 @@ describe('long work in the worker', () => {
     expect(g.trace.length).toBeGreaterThan(0);
     expectMatchesSession(ref, g);
   });
+
+  it('the inspector reading the far step while its narration is made is answered, and the narration still comes in full', () => {
+    const h = harness();
+    h.send({ type: 'load', source: { kind: 'preset', name: LONG } });
+    frames(h);
+    h.send({ type: 'runToEnd' });
+    untilFrame(h);
+    const mid = Math.floor(total / 2);
+    h.send({ type: 'seek', step: mid });
+    const f = frames(h).pop()!;
+    expect(f.stepInfo!.pending).toBe(true);
+    const pfn = f.stepInfo!.pfns[0]?.pfn ?? 0;
+    h.send({ type: 'inspect', pfn, purpose: 'follow' });
+    h.send({ type: 'inspect', pfn, purpose: 'hover' });
+    const g = untilFrame(h).frame;
+    expect(g.step).toBe(mid);
+    expect(g.stepInfo).toMatchObject({ id: mid, text: materialize(ref.t, mid)!.text });
+    expect(g.stepInfo!.pending).toBeUndefined();
+    expectMatchesSession(ref, g);
+  });
 });
 
 describe('spans', () => {

@@ -8,7 +8,7 @@ import { MAX_SAMPLES, samplePoint } from '../engine/series';
 import { runToEnd, seek, allSteps } from '../engine/timeline';
 import { F } from '../kernel/memmap';
 import { expectMatchesSession, harness, type Harness } from './host.harness';
-import type { Command, FrameMsg, PageMsg } from './protocol';
+import { PHASES_OF_INTEREST, type Command, type FrameMsg, type PageMsg } from './protocol';
 
 describe('worker host: timeline data, phases, page history (pinned-eagain)', () => {
   const NAME = 'pinned-eagain';
@@ -18,7 +18,7 @@ describe('worker host: timeline data, phases, page history (pinned-eagain)', () 
     ref2 = openSession(findPreset(NAME)!.scenario);
     total2 = runToEnd(ref2.t);
   });
-  const OF_INTEREST = new Set(['isolate', 'refcount', 'copy']);
+  const OF_INTEREST = new Set<string>(PHASES_OF_INTEREST);
 
   function open2(): Harness {
     const h = harness();
@@ -34,7 +34,7 @@ describe('worker host: timeline data, phases, page history (pinned-eagain)', () 
     return f;
   }
 
-  it('Next phase / Previous phase stop at every isolate, refcount and copy step, in order, both ways', () => {
+  it('Next phase / Previous phase stop at every isolate, refcount, copy and remap step, in order, both ways', () => {
     const want = allSteps(ref2.t).filter((s) => OF_INTEREST.has(s.phase)).map((s) => s.id);
     expect(want.length).toBeGreaterThan(10);
     expect(new Set(allSteps(ref2.t).filter((s) => OF_INTEREST.has(s.phase)).map((s) => s.phase))).toEqual(OF_INTEREST);

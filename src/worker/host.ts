@@ -44,7 +44,7 @@ import { importDump } from '../kernel/import/rebuild';
 import type { ImportReport } from '../kernel/import/types';
 import { populate } from '../kernel/populate';
 import { encodeScenario, MAX_PAYLOAD_CHARS } from '../engine/share';
-import { leaveReplay, seekCost, seekSome, spanStepAt, spansAt, computeAhead, currentStep, frontier, giveUpMaking, journalOf, markAt, materializeCost, materializeSome, runToEnd, seek, stepBy, timelineHash, type Timeline } from '../engine/timeline';
+import { leaveReplay, seekCost, seekSome, spanStepAt, spansAt, computeAhead, currentStep, frontier, giveUpMaking, journalOf, markAt, materializeCost, materializeSome, readBefore, runToEnd, seek, stepBy, timelineHash, type Timeline } from '../engine/timeline';
 import { compactionFraction, estimateTotal } from '../engine/progress';
 import { VM_EVENT } from '../kernel/vmstat';
 import { SPAN_LEVELS } from '../engine/spans';
@@ -804,11 +804,14 @@ export function createHost(env: HostEnv): Host {
           throw e;
         }
         const purpose = cmd.purpose ?? 'select';
+        const pfn = cmd.pfn;
+        // What the step changed: the same page read at the step before (selected and followed pages).
+        const before = purpose === 'hover' ? undefined : readBefore(cur.t, (k) => inspectPage(k, pfn));
         if (purpose === 'select') {
           history = pageHistory(history, cur.t.rec, cmd.pfn);
           const marks = history.marks.slice();
-          env.post({ type: 'page', handled: handledVisible(), pfn: cmd.pfn, step: cur.t.cur, detail, purpose, history: marks, historyTotal: history.total });
-        } else env.post({ type: 'page', handled: handledVisible(), pfn: cmd.pfn, step: cur.t.cur, detail, purpose });
+          env.post({ type: 'page', handled: handledVisible(), pfn, step: cur.t.cur, detail, before, purpose, history: marks, historyTotal: history.total });
+        } else env.post({ type: 'page', handled: handledVisible(), pfn, step: cur.t.cur, detail, ...(before !== undefined ? { before } : {}), purpose });
         return;
       }
       case 'ack':
@@ -834,12 +837,16 @@ export function createHost(env: HostEnv): Host {
         // A new command makes way: the running job stops where it got to (cancel says so itself).
         // A narration holds the state elsewhere: anything that reads it stops it too. Checking
         // the editor's text touches no session: it lets a job run on.
-        if (job && (counted || (job.what === 'narrate' && cmd.type === 'inspect')) && cmd.type !== 'cancel' && cmd.type !== 'validate') stopJob();
+        const narrating = job?.what === 'narrate' && cmd.type === 'inspect';
+        if (job && (counted || narrating) && cmd.type !== 'cancel' && cmd.type !== 'validate') stopJob();
         try {
           handle(cmd);
         } catch (e) {
           fail(e);
         }
+        // An inspect only had to read the step shown (the inspector follows every step): its
+        // narration is made again, or the step would stay "re-executing…" for good.
+        if (narrating && !job && s && s.t.cur > 0) startNarrate(s.t, s.t.cur);
       }
       try {
         flush();

@@ -31,8 +31,13 @@ const PHASE_SET: Readonly<Record<Phase, true>> = {
 };
 export const PHASES = Object.keys(PHASE_SET) as Phase[];
 
-/** The phases "Previous phase" / "Next phase" stop at: where a migration is decided. */
-export const PHASES_OF_INTEREST = ['isolate', 'refcount', 'copy'] as const satisfies readonly Phase[];
+/**
+ * The phases "Previous phase" / "Next phase" stop at: where a migration is decided and done, on
+ * every path (LRU, hugetlb, device, movable_ops). The movable_ops path (balloon, zsmalloc) has no
+ * refcount check in 6.18: migrate_pages_batch() skips its "freed under us" test and nothing
+ * freezes the refcount; the owner's migrate_page hands its reference over (its 'copy' step).
+ */
+export const PHASES_OF_INTEREST = ['isolate', 'refcount', 'copy', 'remap'] as const satisfies readonly Phase[];
 export type PhaseOfInterest = (typeof PHASES_OF_INTEREST)[number];
 
 /**
@@ -94,8 +99,11 @@ export type Breakpoint =
   | { readonly kind: 'pfn'; readonly pfn: number }
   | { readonly kind: 'fn'; readonly fn: string };
 
-/** Why a page is inspected: the selected page (the inspector) or the page under the pointer. */
-export type InspectPurpose = 'select' | 'hover';
+/**
+ * Why a page is inspected: the selected (pinned) page, a page of the current step the inspector
+ * follows while nothing is pinned (no history), or the page under the pointer.
+ */
+export type InspectPurpose = 'select' | 'follow' | 'hover';
 
 /**
  * Longest scenario text `validate` reads (characters). A scenario the schema accepts is far
@@ -343,6 +351,11 @@ export interface PageMsg {
   /** The step the detail was read at. */
   readonly step: number;
   readonly detail: PageDetail;
+  /**
+   * 'select' and 'follow': the page as it was before this step (what the step changed), or null
+   * at step 0 or when the step's journal is no longer held. Absent for 'hover'.
+   */
+  readonly before?: PageDetail | null;
   readonly purpose: InspectPurpose;
   /**
    * For 'select' only: the computed steps that touched this PFN, oldest first, at most

@@ -14,7 +14,7 @@ import { sameScanners, type ScannerState } from '../scanners';
 import { gridHover } from './hover';
 import { createOverlayPainter, type OverlayState } from './overlay';
 import { createGridPainter } from './painter';
-import { fitViewport, gridBase, isFit, pfnAt, rebase, rowH, type Camera, type GridBase } from './viewport';
+import { centreOn, fitViewport, focusViewport, gridBase, isFit, pfnAt, rebase, rowH, spansVisible, type Camera, type GridBase, type PfnSpan } from './viewport';
 import { attachZoom, type GridZoom } from './zoom';
 import { setGridKeyTarget } from './gridKeys';
 
@@ -26,11 +26,15 @@ export interface GridElements {
   readonly tooltip: HTMLElement;
   /** Shows the zoom factor; optional. */
   readonly zoomLabel: HTMLElement | null;
+  /** "Focus the step's pages": aria-pressed while the grid follows the step; optional. */
+  readonly focusButton: HTMLButtonElement | null;
 }
 
 export interface GridControls {
   fit(): void;
   zoomBy(factor: number): void;
+  /** Show the step's source and destination, and keep them in view step after step until the person zooms or pans. */
+  focusStep(): void;
   destroy(): void;
 }
 
@@ -40,6 +44,12 @@ const NO_SCANNERS: readonly ScannerState[] = [];
 const NO_ZONES: readonly Zone[] = [];
 const scannersOf = (s: SimState): readonly ScannerState[] => s.meta?.scanners ?? NO_SCANNERS;
 const TOOLTIP_GAP = 14;
+
+/** The pages a focus shows: the step's sources and destinations, or else every page it names but the scanners'. */
+export function focusSpans(pfns: readonly StepPfn[]): PfnSpan[] {
+  const moving = pfns.filter((p) => p.role === 'src' || p.role === 'dst');
+  return (moving.length > 0 ? moving : pfns.filter((p) => p.role !== 'scanner')).map((p) => ({ pfn: p.pfn, nr: p.nr ?? 1 }));
+}
 export const FIRST_FRAME_MARK = 'pfnscope:first-frame';
 
 export function mountGrid(el: GridElements): GridControls {
@@ -56,6 +66,23 @@ export function mountGrid(el: GridElements): GridControls {
   let pointer: [number, number] | null = null;
   let gesturing = false;
   let raf = 0;
+  /** Keep the step's pages in view at each step: on from "Focus" until the person zooms or pans. */
+  let following = false;
+
+  function setFollowing(on: boolean): void {
+    following = on;
+    el.root.dataset.follow = String(on);
+    el.focusButton?.setAttribute('aria-pressed', String(on));
+  }
+
+  /** Bring the step's pages into view (zooming in only when asked: the button, or pages out of view). */
+  function focus(): void {
+    if (!base || !zoomer) return;
+    const spans = focusSpans(stepPfns);
+    const v = zoomer.current();
+    if (spans.length === 0 || (v.k > 1 && spansVisible(base, v, spans))) return;
+    zoomer.set(focusViewport(base, v, spans, true));
+  }
 
   const camera = (): Camera | null => (base && zoomer ? { base, v: zoomer.current() } : null);
 
@@ -98,6 +125,7 @@ export function mountGrid(el: GridElements): GridControls {
     if (!zoomer) {
       zoomer = attachZoom(el.cells, next, {
         change: schedule,
+        byHand: () => setFollowing(false),
         gesture(active) {
           gesturing = active;
           el.root.dataset.panning = String(active);
@@ -170,11 +198,16 @@ export function mountGrid(el: GridElements): GridControls {
       if (selected === null) delete d.selectedPfn;
       else d.selectedPfn = String(selected);
       overlay = true;
+      // A page pinned from the narration or by number may be out of view when zoomed in: show it.
+      if (selected !== null && base && zoomer && zoomer.current().k > 1 && !spansVisible(base, zoomer.current(), [{ pfn: selected, nr: 1 }])) {
+        zoomer.set(centreOn(base, selected, zoomer.current().k));
+      }
     }
     if (overlay) paintOverlay();
     if (s.meta !== prev.meta && s.meta) {
       d.step = String(s.meta.step);
       d.stateHash = s.meta.stateHash;
+      if (following && s.meta.step !== prev.meta?.step) focus();
       // The tooltip's struct page is read again at the new step.
       if (hovered !== null && s.meta.step !== prev.meta?.step) hoverPfn(hovered);
     }
@@ -200,6 +233,7 @@ export function mountGrid(el: GridElements): GridControls {
   const onKey = (e: KeyboardEvent): void => {
     if (e.altKey || e.ctrlKey || e.metaKey || !zoomer || !base) return;
     const page = (base.plot.bottom - base.plot.top) / 3;
+    if (['+', '=', '-', '_', '0', 'ArrowUp', 'ArrowDown'].includes(e.key)) setFollowing(false);
     switch (e.key) {
       case '+':
       case '=':
@@ -260,9 +294,20 @@ export function mountGrid(el: GridElements): GridControls {
   });
   observer.observe(el.cells);
 
+  setFollowing(false);
   return {
-    fit: () => zoomer?.fit(),
-    zoomBy: (f) => zoomer?.zoomBy(f),
+    fit() {
+      setFollowing(false);
+      zoomer?.fit();
+    },
+    zoomBy(f) {
+      setFollowing(false);
+      zoomer?.zoomBy(f);
+    },
+    focusStep() {
+      setFollowing(true);
+      focus();
+    },
     destroy() {
       if (raf) cancelAnimationFrame(raf);
       unsubView();

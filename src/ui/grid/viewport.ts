@@ -194,3 +194,64 @@ export function labelStep(pxPerUnit: number, minPx: number, max: number): number
   while (n < max && n * pxPerUnit < minPx) n *= 2;
   return n;
 }
+
+/** PFN ranges [pfn, pfn + nr) a focus must show (the step's source and destination). */
+export interface PfnSpan {
+  readonly pfn: number;
+  readonly nr: number;
+}
+
+/** The cells spanned by `spans`: columns [c0, c1) and rows [r0, r1) (a range over rows takes them whole). */
+function spanCells(b: GridBase, spans: readonly PfnSpan[]): CellRange | null {
+  let c0 = Infinity, c1 = -Infinity, r0 = Infinity, r1 = -Infinity;
+  for (const s of spans) {
+    const first = Math.max(0, Math.min(s.pfn, b.nrPfns - 1));
+    const last = Math.max(first, Math.min(s.pfn + Math.max(1, s.nr) - 1, b.nrPfns - 1));
+    const ra = Math.floor(first / b.cols);
+    const rb = Math.floor(last / b.cols);
+    r0 = Math.min(r0, ra);
+    r1 = Math.max(r1, rb + 1);
+    c0 = Math.min(c0, ra === rb ? first % b.cols : 0);
+    c1 = Math.max(c1, ra === rb ? (last % b.cols) + 1 : b.cols);
+  }
+  return spans.length > 0 ? { c0, c1, r0, r1 } : null;
+}
+
+/** Every page of `spans` is wholly inside the plot at v. */
+export function spansVisible(b: GridBase, v: Viewport, spans: readonly PfnSpan[]): boolean {
+  const c = spanCells(b, spans);
+  if (!c) return true;
+  const r = cellsRect(b, v, c.c0, c.r0, c.c1 - c.c0, c.r1 - c.r0);
+  const p = b.plot;
+  return r.x >= p.left - 0.5 && r.y >= p.top - 0.5 && r.x + r.w <= p.right + 0.5 && r.y + r.h <= p.bottom + 0.5;
+}
+
+/** Cells no larger than this (CSS px) when a focus zooms in: pages stand out, neighbours stay in view. */
+export const FOCUS_CELL_CSS = 24;
+
+/**
+ * The viewport that shows every page of `spans`, centred: the current one when they are all in
+ * view already; else the largest zoom up to FOCUS_CELL_CSS-wide cells (or up to the current zoom
+ * when `zoomIn` is false) at which they fit with a margin of a tenth of the plot.
+ */
+export function focusViewport(b: GridBase, v: Viewport, spans: readonly PfnSpan[], zoomIn: boolean): Viewport {
+  const c = spanCells(b, spans);
+  if (!c || (spansVisible(b, v, spans) && (!zoomIn || v.k > 1))) return v;
+  const w = (b.plot.right - b.plot.left) * 0.8;
+  const h = (b.plot.bottom - b.plot.top) * 0.8;
+  const fits = (k: number): boolean => (c.c1 - c.c0) * cellW(b, k) <= w && (c.r1 - c.r0) * rowH(b, k) <= h;
+  const cap = zoomIn ? Math.max(1, Math.min(maxZoom(b), FOCUS_CELL_CSS / side(b))) : v.k;
+  let lo = 1;
+  let hi = Math.max(1, cap);
+  if (fits(hi)) lo = hi;
+  else for (let i = 0; i < 40; i++) {
+    const mid = (lo + hi) / 2;
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  const k = lo;
+  if (k <= 1) return fitViewport(b);
+  const cx = (b.plot.left + b.plot.right) / 2;
+  const cy = (b.plot.top + b.plot.bottom) / 2;
+  return clampViewport(b, { k, x: cx - ((c.c0 + c.c1) / 2) * cellW(b, k), y: cy - ((c.r0 + c.r1) / 2) * rowH(b, k) });
+}

@@ -17,6 +17,8 @@ export interface GridZoom {
   zoomBy(factor: number, at?: readonly [number, number]): void;
   panBy(dx: number, dy: number): void;
   centreOn(pfn: number, k: number): void;
+  /** Set the viewport (clamped). */
+  set(v: Viewport): void;
   destroy(): void;
 }
 
@@ -25,6 +27,8 @@ export interface ZoomCallbacks {
   change(v: Viewport): void;
   /** A pan or zoom gesture by pointer starts or ends: hide the tooltip meanwhile. */
   gesture(active: boolean): void;
+  /** The viewport moved by the person's hand (wheel, drag, pinch, double-click), not by a method. */
+  byHand?(): void;
 }
 
 /** A mouse wheel notch (deltaY 100) zooms by 2^0.4 ≈ 1.32; d3's default 1.15 needs 40 notches for 1 Mi PFNs. */
@@ -71,6 +75,7 @@ export function attachZoom(canvas: HTMLCanvasElement, initial: GridBase, cb: Zoo
     .on('zoom', (e: D3ZoomEvent<HTMLCanvasElement, unknown>) => {
       const t = e.transform;
       view = { k: t.k, x: t.x, y: t.y };
+      if (e.sourceEvent) cb.byHand?.();
       cb.change(view);
     })
     .on('end', (e: D3ZoomEvent<HTMLCanvasElement, unknown>) => {
@@ -101,6 +106,7 @@ export function attachZoom(canvas: HTMLCanvasElement, initial: GridBase, cb: Zoo
     },
     panBy: (dx, dy) => set({ k: view.k, x: view.x + dx, y: view.y + dy }),
     centreOn: (pfn, k) => set(centreOn(base, pfn, k)),
+    set,
     destroy() {
       selection.on('.zoom', null);
       canvas.removeEventListener('wheel', track);

@@ -21,6 +21,7 @@ import {
   assertNever, DEBUG_WORKER_NAME, TRACE_KEEP,
   type Breakpoint, type Command, type DebugCommand, type FrameMsg, type ImportFiles, type LoadSource, type Validation, type WorkerMsg,
 } from '../../worker/protocol';
+import { followAnswer, followStep, NO_FOLLOW } from '../inspector/follow';
 import { linkInHash } from '../share/link';
 import { resetView, syncWithFrame } from '../timeline/view';
 import { chartData, EMPTY_SPANS, gridView, spanData, timelineData, traceLog, useSim } from './store';
@@ -147,10 +148,23 @@ function onHashChange(): void {
   if (link) send({ type: 'load', source: { kind: 'url', url: link } });
 }
 
-/** Select a page (or clear the selection); the inspector follows it from step to step. */
+/**
+ * Pin a page (the inspector keeps it from step to step), or unpin: the inspector follows the
+ * current step's pages again.
+ */
 export function selectPfn(pfn: number | null): void {
   useSim.setState({ selectedPfn: pfn, ...(pfn === null ? { page: null } : {}) });
   if (pfn !== null) send({ type: 'inspect', pfn, purpose: 'select' });
+  else followCurrentStep();
+}
+
+/** While nothing is pinned: read the current step's pages (those not read at this step yet). */
+function followCurrentStep(): void {
+  const { meta, follow, selectedPfn } = useSim.getState();
+  if (!meta || selectedPfn !== null) return;
+  const next = followStep(follow, meta.stepInfo, meta.step);
+  if (next.state !== follow) useSim.setState({ follow: next.state });
+  for (const pfn of next.read) if (pfn < meta.nrPfns) send({ type: 'inspect', pfn, purpose: 'follow' }, true);
 }
 
 /** Ask about the page under the pointer (tooltip); null clears it. Not counted as busy. */
@@ -257,6 +271,7 @@ function receive(w: Worker, msg: WorkerMsg): void {
     case 'page':
       handled = Math.max(handled, msg.handled);
       if (msg.purpose === 'hover') useSim.setState({ hover: msg, busy: handled < sent });
+      else if (msg.purpose === 'follow') useSim.setState((s) => ({ follow: followAnswer(s.follow, msg), busy: handled < sent }));
       else if (msg.pfn === useSim.getState().selectedPfn) useSim.setState({ page: msg, busy: handled < sent });
       else useSim.setState({ busy: handled < sent });
       return;
@@ -340,6 +355,7 @@ function frame(w: Worker, msg: FrameMsg): void {
       link: session.link,
       session: s.session + 1,
       replay: replay ?? null,
+      follow: NO_FOLLOW, // another machine: the pages followed are read anew
       // A link selects exactly what it says (or nothing); other loads keep the selection.
       ...(session.select !== undefined ? { selectedPfn: session.select, page: null } : {}),
     }));
@@ -365,6 +381,7 @@ function frame(w: Worker, msg: FrameMsg): void {
   if (timelineReset) resetView();
   syncWithFrame(meta.frontier, meta.step);
   if (stale && selected !== null && selected < meta.nrPfns) send({ type: 'inspect', pfn: selected, purpose: 'select' }, true);
+  followCurrentStep();
   // Ack once the browser has had a chance to present the frame: at most one frame per display
   // refresh, and none while the tab is hidden (play goes on in the worker meanwhile).
   requestAnimationFrame(() => {

@@ -13,6 +13,7 @@ import { createStore } from 'zustand/vanilla';
 import { SPAN_LEVEL_NAMES } from '../../worker/protocol';
 import type { Breakpoint, FootprintMsg, FrameMsg, ImportReport, Marker, PageMsg, ReadyMsg, ReplayInfo, ResultMsg, Scenario, SeriesPoint, SpansMsg, StepView, Zone } from '../../worker/protocol';
 import type { ComputingState } from '../progress/progressText';
+import { NO_FOLLOW, type FollowState } from '../inspector/follow';
 
 /** What React renders of a frame: everything but the bytes, the trace and the flow-control fields. */
 export type FrameMeta = Omit<
@@ -55,8 +56,13 @@ export interface SimState {
   readonly variants: readonly string[];
   /** The preset the picker shows; null for a scenario that is not a preset. */
   readonly preset: string | null;
-  /** The selected PFN (click on the grid); the inspector shows `page` for it. */
+  /**
+   * The pinned PFN (a click on the grid or the narration, a typed PFN, a link); the inspector
+   * shows `page` for it. Null: the inspector follows the current step's pages (`follow`).
+   */
   readonly selectedPfn: number | null;
+  /** The pages the inspector follows while nothing is pinned, and their latest reads. */
+  readonly follow: FollowState;
   /** The selected page's details, re-read at every new step. */
   readonly page: PageMsg | null;
   /** The page under the pointer (the grid's tooltip). */
@@ -104,6 +110,7 @@ export const useSim = create<SimState>()(() => ({
   variants: [],
   preset: 'default',
   selectedPfn: null,
+  follow: NO_FOLLOW,
   page: null,
   hover: null,
   speed: 5,
@@ -133,6 +140,7 @@ export const selectPreset = (s: SimState): string | null => s.preset;
 export const selectSpeed = (s: SimState): number => s.speed;
 export const selectSelectedPfn = (s: SimState): number | null => s.selectedPfn;
 export const selectPage = (s: SimState): PageMsg | null => s.page;
+export const selectFollow = (s: SimState): FollowState => s.follow;
 export const selectHover = (s: SimState): PageMsg | null => s.hover;
 export const selectStep = (s: SimState): number => s.meta?.step ?? 0;
 export const selectFrontier = (s: SimState): number => s.meta?.frontier ?? 0;

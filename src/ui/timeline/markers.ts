@@ -8,6 +8,7 @@ export const MARKER_STYLE: Readonly<Record<MarkerKind, { readonly label: string;
   isolate: { label: 'isolate', y0: 0, y1: 0.5 },
   refcount: { label: 'refcount check', y0: 0, y1: 0.5 },
   copy: { label: 'copy', y0: 0, y1: 0.5 },
+  remap: { label: 'remap', y0: 0, y1: 0.5 },
   fail: { label: 'failed (-E…)', y0: 0.5, y1: 1 },
 };
 export const MARKER_KINDS = Object.keys(MARKER_STYLE) as MarkerKind[];
