@@ -66,7 +66,7 @@ export const DRIVER_OUTLINES: Readonly<Record<string, Outline>> = {
       L('tell the host: new page inflated, old page deflated', 'tell_host(vb, vb->deflate_vq);'),
       L('old page: balloon_page_finalize(), drop the balloon reference', 'put_page(page);'),
     ],
-    stops: [S(0, 'move-mapping', { result: /-EAGAIN/ }), S(4, 'move-mapping', { text: /balloon_page_finalize/ }), S(1, 'move-mapping')],
+    stops: [S(0, 'move-mapping', { result: /-EAGAIN/ }), S(4, 'move-mapping', { text: /balloon_page_finalize/ }), S(1, 'copy')],
   },
   isolate_movable_page: {
     // Linux 6.12's isolate_movable_page() is gone from 6.18: its successor is shown.
@@ -95,7 +95,7 @@ export const DRIVER_OUTLINES: Readonly<Record<string, Outline>> = {
       L('the new page takes the old one\'s place in the chain', 'replace_sub_page(class, zspage, newzpdesc, zpdesc);'),
       L('a reference on the new page; the old one reset and put', 'zpdesc_get(newzpdesc);'),
     ],
-    stops: [S(2, 'move-mapping')],
+    stops: [S(2, 'copy')],
   },
   migrate_vma_setup: {
     file: MD,
@@ -131,7 +131,7 @@ export const DRIVER_OUTLINES: Readonly<Record<string, Outline>> = {
   migrate_vma_pages: {
     file: MD,
     lines: [L('__migrate_device_pages(src, dst, migrate)', '__migrate_device_pages(migrate->src, migrate->dst, migrate->npages, migrate);'), ...DEVICE_PAGES],
-    stops: [S(3, 'move-mapping', { text: /folio_migrate_mapping/ }), S(0, 'move-mapping')],
+    stops: [S(3, 'refcount', { text: /folio_migrate_mapping/ }), S(0, 'refcount'), S(0, 'move-mapping')],
   },
   migrate_vma_insert_page: {
     file: MD,
@@ -158,7 +158,7 @@ export const DRIVER_OUTLINES: Readonly<Record<string, Outline>> = {
   migrate_device_pages: {
     file: MD,
     lines: [L('__migrate_device_pages(src, dst)', '__migrate_device_pages(src_pfns, dst_pfns, npages, NULL);'), ...DEVICE_PAGES],
-    stops: [S(3, 'move-mapping')],
+    stops: [S(3, 'refcount')],
   },
   migrate_device_finalize: {
     file: MD,
