@@ -7,7 +7,7 @@ import { folioOnDeferredList } from './deferred-split';
 import { decodeFlags, pageTypeName, PG, PG_ALIAS, PGTY } from './flags';
 import { pfnValid, pageZone, type Kernel } from './kernel';
 import { MT_NAMES, PAGEBLOCK_ORDER, PB_COMPACT_SKIP, get_pfnblock_migratetype } from './zone';
-import { mappingId, mappingIsAnon, ptePresent, pteIsMigration, pteIsDevicePrivate } from './vm';
+import { mappingId, mappingIsAnon, mappingIsMovable, ptePresent, pteIsMigration, pteIsDevicePrivate } from './vm';
 import { isZoneDevice } from './device';
 import { rmap_walk } from './rmap';
 import { GUP_PIN_COUNTING_BIAS, HOLD, HOLD_NAMES, hasHolder, type HoldKind } from './pins';
@@ -104,7 +104,11 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
     holders.push({ what: `the balloon's PFN array, with no reference (frozen)${isolated ? '; isolated by test-and-set of PG_movable_ops_isolated, no reference either' : ''}`, refs: 0 });
   }
   if (freeHead < 0 && !pcp && !tail && !deviceFree && !hugeFree && !frozenOffline) {
-    if (map !== 0 || m.flags.a[head]! & (1 << PG.lru) || hasHolder(k.pins, head, HOLD.ISOLATED) || hasHolder(k.pins, head, HOLD.MIGRATE_NEW)) {
+    // A movable_ops page (balloon, zsmalloc) is never a user folio, isolated or a destination: its
+    // owner holds a reference until migration clears page->private (balloon_page_finalize(),
+    // reset_zpdesc()) and drops it; invariants.ts counts it the same way.
+    const movableOps = type === PGTY.offline || type === PGTY.zsmalloc || mappingIsMovable(map);
+    if (!movableOps && (map !== 0 || m.flags.a[head]! & (1 << PG.lru) || hasHolder(k.pins, head, HOLD.ISOLATED) || hasHolder(k.pins, head, HOLD.MIGRATE_NEW))) {
       if (!anon) {
         const as = k.vm.spaces[mappingId(map)];
         if (as && as.pages.a[m.index.a[head]!] === head) holders.push({ what: `page cache of ${as.name} (one per page)`, refs: nr });
@@ -117,7 +121,15 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
       if (present) holders.push({ what: `${present} ${huge ? 'huge entry' : 'PTE'} mapping${present > 1 ? 's' : ''}`, refs: present });
       const device = hits.filter((h) => pteIsDevicePrivate(h.pte)).length;
       if (device) holders.push({ what: `${device} device-private entr${device > 1 ? 'ies' : 'y'}`, refs: device });
-    } else {
+    } else if (m.refcount.a[head] === 0 && listOf(k, head)?.startsWith('cc->freepages')) {
+      // isolate_freepages_block(): __isolate_free_page() takes it off the buddy at refcount 0;
+      // compaction_alloc() hands it out and post_alloc_hook() gives it its first reference.
+      holders.push({ what: "nobody: compaction's free scanner isolated it as a target (refcount 0 until compaction_alloc)", refs: 0 });
+    } else if (m.refcount.a[head] === 0) {
+      // folio_put() dropped the last reference: __folio_put() is freeing it (its step is told
+      // before free_frozen_pages() puts it on a free list).
+      holders.push({ what: 'nobody: the last reference is gone, __folio_put() is freeing it', refs: 0 });
+    } else if (!movableOps || m.private_.a[head] !== 0 || !hasHolder(k.pins, head, HOLD.ISOLATED)) {
       holders.push({ what: f & (1 << PG.reserved) ? 'memblock (PG_reserved)' : type !== PGTY.none ? `its owner (${pageTypeName(type)})` : 'the allocation (alloc_pages)', refs: 1 });
     }
     for (let i = 0; i < k.pins.n.a[0]!; i++) {

@@ -165,11 +165,13 @@ function migrate_folio_done(c: Ctx, src: number): void {
   const movable = isMovable(k, src) || k.mem.pageType.a[src] === PGTY.offline;
   if (!movable && c.reason !== MR.DEMOTION) mod_node_page_state(k, testPageFlag(k, src, PG.swapbacked) ? NS.NR_ISOLATED_ANON : NS.NR_ISOLATED_FILE, -nr);
   const ref = folio_ref_count(k, src);
-  removeHolder(k.st, k.pins, src, HOLD.ISOLATED);
   // MR_MEMORY_FAILURE: the reference goes to soft_offline_in_use_page(), whose
   // page_handle_poison() puts it and takes one back: the page stays held, out of use for good.
   const poisoned = c.reason === MR.MEMORY_FAILURE;
-  if (poisoned) addHolder(k.st, k.pins, src, HOLD.HWPOISON);
+  if (poisoned) {
+    removeHolder(k.st, k.pins, src, HOLD.ISOLATED);
+    addHolder(k.st, k.pins, src, HOLD.HWPOISON);
+  }
   emitStep(k, {
     phase: 'free', fn: 'migrate_folio_done', file: 'mm/migrate.c',
     text: `${movable ? 'a movable_ops page (no NR_ISOLATED)' : `NR_ISOLATED -${nr}`}; ` + (poisoned
@@ -177,7 +179,10 @@ function migrate_folio_done(c: Ctx, src: number): void {
       : `folio_put(src) drops the isolation reference (refcount ${ref} → ${ref - 1})${ref === 1 ? ': the old folio is freed to the buddy allocator' : ''}`),
     pfns: [{ pfn: src, role: 'src', nr }],
   });
-  if (!poisoned) folio_put(k, src);
+  if (poisoned) return;
+  // The isolation reference is still held at the step that tells of its put.
+  removeHolder(k.st, k.pins, src, HOLD.ISOLATED);
+  folio_put(k, src);
 }
 
 function undo_src(c: Ctx, src: number, wasMapped: boolean, locked: boolean, from: number, ret: number | null): StepInfo[] {

@@ -16,9 +16,12 @@ export function Inspector() {
   const page = useSim(selectPage);
   const step = useSim(selectStep);
   const nrPfns = useSim(selectNrPfns);
+  const follow = useSim(selectFollow);
   const detail = page && page.pfn === selected ? page.detail : null;
   // A selection kept from a larger machine (another preset) has no page here.
   const missing = selected !== null && nrPfns > 0 && selected >= nrPfns;
+  // Two pages side by side need the wider column (styles.css widens it on data-pages="2").
+  const pages = selected === null ? Math.min(2, follow.targets.length) : 1;
   return (
     <section
       className="panel inspector"
@@ -26,6 +29,7 @@ export function Inspector() {
       data-testid="inspector"
       data-pfn={detail?.pfn}
       data-mode={selected === null ? 'follow' : 'pinned'}
+      data-pages={pages}
     >
       <div className="panel-head">
         <h2>struct page</h2>
