@@ -3,7 +3,8 @@
 // unmounted: styles.css shows the chosen panel by this bar's data-tab (".stage:has(...)"), so a
 // panel keeps its state (a half-typed PFN, a scroll position) while another is shown. Hidden
 // above 1100 px, where every panel has its own column.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { selectSelectedPfn, useSim } from './state/store';
 
 /** The panels, in bar order; `phone` ones only exist as a tab on a phone (elsewhere they stay below the grid). */
 const TABS = [
@@ -19,6 +20,11 @@ export type PanelTab = (typeof TABS)[number]['id'];
 
 export function PanelTabs() {
   const [tab, setTab] = useState<PanelTab>('step');
+  // A page picked (tapped on the grid, a narration PFN, a typed PFN) is shown at once.
+  const selected = useSim(selectSelectedPfn);
+  useEffect(() => {
+    if (selected !== null) setTab('page');
+  }, [selected]);
   return (
     <nav className="panel-tabs" aria-label="Panels" data-tab={tab}>
       {TABS.map((t) => (
