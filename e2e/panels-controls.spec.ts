@@ -156,7 +156,7 @@ test('? shows the keyboard shortcuts and Esc or Close dismisses them', async ({ 
   const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await expect(help).toBeVisible();
   await expect(help).toContainText('Shift+→');
-  await expect(help).toContainText('previous / next isolate, refcount or copy step');
+  await expect(help).toContainText('previous / next isolate, refcount check, copy or remap step');
   await page.keyboard.press('Escape');
   await expect(help).toHaveCount(0);
   await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
