@@ -86,6 +86,9 @@ function drawLabel(ctx: CanvasRenderingContext2D, m: ScannerMark): void {
     ctx.closePath();
   }
   ctx.lineWidth = 2;
+  // A mitred join at the pointer's sharp tip would reach several pixels into the row and wash
+  // out the scanner's own cell where rows are short (4 px at 1280×720 with 64 rows): round it.
+  ctx.lineJoin = 'round';
   ctx.strokeStyle = HALO;
   ctx.stroke();
   ctx.fillStyle = color;
