@@ -126,3 +126,18 @@ test('phone, 800 px and 1280×720: no sideways scroll, a usable grid, the header
   await expectStep(page, 14);
   expect(await scroller.evaluate((e) => e.scrollTop)).toBe(0);
 });
+
+test('a touch screen is told the gestures, a mouse the wheel and keys', async ({ browser, page }) => {
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  try {
+    const touch = await phone.newPage();
+    await touch.goto('/#preset=lru-anon');
+    await expect(touch.getByText('pinch to zoom, drag to pan, tap a page to inspect it')).toBeVisible();
+    await expect(touch.getByText(/scroll or/)).toBeHidden();
+  } finally {
+    await phone.close();
+  }
+  await page.goto('/#preset=lru-anon');
+  await expect(page.getByText(/scroll or/)).toBeVisible();
+  await expect(page.getByText('pinch to zoom, drag to pan, tap a page to inspect it')).toBeHidden();
+});

@@ -37,9 +37,11 @@ export function PfnGrid() {
   return (
     <div className="pfn-grid-frame">
       <div className="grid-toolbar" role="toolbar" aria-label="Grid zoom">
-        <span className="grid-hint">
+        {/* styles.css shows one of the two by the pointer: a touch screen has no wheel or keys. */}
+        <span className="grid-hint grid-hint-mouse">
           scroll or <kbd>+</kbd>/<kbd>−</kbd> to zoom, drag to pan, click a page to inspect it
         </span>
+        <span className="grid-hint grid-hint-touch">pinch to zoom, drag to pan, tap a page to inspect it</span>
         <span className="grid-zoom" ref={zoomRef} title="zoom: 1 is the whole memory" aria-live="off" />
         <button type="button" aria-label="Zoom out" title="Zoom out (−)" onClick={() => controls.current?.zoomBy(0.5)}>
           −
