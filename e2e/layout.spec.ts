@@ -109,6 +109,11 @@ test('phone, 800 px and 1280×720: no sideways scroll, a usable grid, the header
     await page.screenshot({ path: info.outputPath(`layout-${w}x${h}-dark.png`) });
     await page.emulateMedia({ colorScheme: 'light' });
   }
+  // The trace still follows its last line after the window changed size under it.
+  const trace = page.getByTestId('trace');
+  await page.getByRole('button', { name: /Step forward/ }).click();
+  await expectStep(page, 16);
+  expect(await trace.evaluate((e) => e.scrollHeight - e.scrollTop - e.clientHeight)).toBeLessThan(4);
   // The charts keep their height as the narration grows and shrinks from step to step.
   const heights = new Set<number>();
   for (const step of [14, 0, 6, 15]) {
