@@ -130,6 +130,11 @@ test('phone, 800 px and 1280×720: no sideways scroll, a usable grid, the header
   await page.getByRole('button', { name: /Step back/ }).click();
   await expectStep(page, 14);
   expect(await scroller.evaluate((e) => e.scrollTop)).toBe(0);
+  // A phone held sideways: the page scrolls down instead of squeezing the grid to ~100 px.
+  await page.setViewportSize({ width: 844, height: 390 });
+  expect((await box(page.locator('.grid-panel canvas').first())).height, 'grid height at 844×390').toBeGreaterThanOrEqual(200);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(844);
+  await page.screenshot({ path: info.outputPath('layout-844x390.png') });
 });
 
 test('a touch screen is told the gestures, a mouse the wheel and keys', async ({ browser, page }) => {
