@@ -7,22 +7,13 @@ import { expect, test, type Page } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { app, consoleErrors, idle } from './panels.helpers';
+import { buddyinfo } from './capture.helpers';
 import { openLink, shown } from './share.helpers';
 
 const CAPTURE = fileURLToPath(new URL('../../shared/reference/real-kernel/balloon-compact/', import.meta.url));
 const HAVE_CAPTURE = existsSync(`${CAPTURE}before.kpageflags`);
 /** Every before.* file: the importer takes the five it knows, the rest (meminfo, vmstat) are ignored. */
 const BEFORE = ['kpageflags', 'kpagecount', 'buddyinfo', 'pagetypeinfo', 'zoneinfo', 'meminfo', 'vmstat'].map((k) => `${CAPTURE}before.${k}`);
-
-/** /proc/buddyinfo as zone → free blocks per order. */
-function buddyinfo(text: string): Map<string, number[]> {
-  const zones = new Map<string, number[]>();
-  for (const line of text.split('\n')) {
-    const m = /zone\s+(\S+)\s+([\d\s]+)$/.exec(line.trim());
-    if (m) zones.set(m[1]!, m[2]!.trim().split(/\s+/).map(Number));
-  }
-  return zones;
-}
 
 async function openImport(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Import', exact: true }).click();

@@ -7,6 +7,7 @@ import { expect, test } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { app, blur, consoleErrors, expectStep, idle } from './panels.helpers';
+import { buddyinfo } from './capture.helpers';
 import { openLink } from './share.helpers';
 
 test('Footprint on balloon-race: it finishes while the session steps, and the grid stays in use beside it', async ({ page }) => {
@@ -45,16 +46,6 @@ test('Footprint on balloon-race: it finishes while the session steps, and the gr
 
 const CAPTURE = fileURLToPath(new URL('../../shared/reference/real-kernel/fragmented-compact/', import.meta.url));
 const HAVE_CAPTURE = existsSync(`${CAPTURE}before.kpageflags`);
-
-/** /proc/buddyinfo as zone → free blocks per order. */
-function buddyinfo(text: string): Map<string, number[]> {
-  const zones = new Map<string, number[]>();
-  for (const line of text.split('\n')) {
-    const m = /zone\s+(\S+)\s+([\d\s]+)$/.exec(line.trim());
-    if (m) zones.set(m[1]!, m[2]!.trim().split(/\s+/).map(Number));
-  }
-  return zones;
-}
 
 test.describe('a real capture', () => {
   test.skip(!HAVE_CAPTURE, `no capture at ${CAPTURE}`);

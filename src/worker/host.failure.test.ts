@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { findPreset } from '../engine/presets';
 import { openSession } from '../engine/session';
 import { BadPageError } from '../kernel/buddy';
-import { expectMatchesSession, harness, type Harness } from './host.harness';
+import { expectMatchesSession, harness, move, openPreset, type Harness } from './host.harness';
 import type { Command, ErrorMsg, FrameMsg } from './protocol';
 
 const bug = vi.hoisted(() => ({ armed: false }));
@@ -29,19 +29,7 @@ vi.mock('../kernel/step', async (importOriginal) => {
 const PRESET = 'lru-anon';
 const bugAfter = (n: number): string => `the simulation stopped after step ${n}: BUG: Bad page state: pfn:1a2 nonzero _refcount`;
 
-function open(): Harness {
-  const h = harness();
-  h.send({ type: 'load', source: { kind: 'preset', name: PRESET } });
-  h.send({ type: 'ack', seq: h.one('frame').seq });
-  return h;
-}
-
-function move(h: Harness, cmd: Command): FrameMsg {
-  h.send(cmd);
-  const f = h.one('frame');
-  h.send({ type: 'ack', seq: f.seq });
-  return f;
-}
+const open = (): Harness => openPreset(PRESET);
 
 /** The command meets the failure: one non-fatal line, then a frame at the last step computed. */
 function fails(h: Harness, cmd: Command, after: number): FrameMsg {

@@ -75,3 +75,19 @@ export function expectMatchesSession(r: Session, f: FrameMsg): void {
   expect(f.view.length).toBe(want.length);
   expect(f.view.findIndex((c, pfn) => want[pfn] !== c)).toBe(-1);
 }
+
+/** A harness with `name` loaded and its first frame acknowledged. */
+export function openPreset(name: string): Harness {
+  const h = harness();
+  h.send({ type: 'load', source: { kind: 'preset', name } });
+  h.send({ type: 'ack', seq: h.one('frame').seq });
+  return h;
+}
+
+/** Send a command, ack the frame it produces, return it. */
+export function move(h: Harness, cmd: Command): FrameMsg {
+  h.send(cmd);
+  const f = h.one('frame');
+  h.send({ type: 'ack', seq: f.seq });
+  return f;
+}

@@ -6,7 +6,7 @@ import { findPreset } from '../engine/presets';
 import { openSession, type Session } from '../engine/session';
 import { materialize, runToEnd } from '../engine/timeline';
 import { SPAN_LEVELS } from '../engine/spans';
-import { expectMatchesSession, harness } from './host.harness';
+import { expectMatchesSession, harness, type Harness } from './host.harness';
 import type { FrameMsg, ProgressMsg, SpansMsg } from './protocol';
 
 const LONG = 'balloon-compaction';
@@ -99,7 +99,8 @@ describe('long work in the worker', () => {
     expect(h.take().filter((m) => m.type === 'progress' || m.type === 'frame')).toEqual([]);
   });
 
-  it("a far step's narration comes from its compact record at once, then in full from a background re-execution", () => {
+  /** LONG run to its end, then a seek to its middle: the frame that comes at once. */
+  function seekMiddle(): { h: Harness; mid: number; f: FrameMsg } {
     const h = harness();
     h.send({ type: 'load', source: { kind: 'preset', name: LONG } });
     frames(h);
@@ -107,7 +108,11 @@ describe('long work in the worker', () => {
     untilFrame(h);
     const mid = Math.floor(total / 2);
     h.send({ type: 'seek', step: mid });
-    const f = frames(h).pop()!;
+    return { h, mid, f: frames(h).pop()! };
+  }
+
+  it("a far step's narration comes from its compact record at once, then in full from a background re-execution", () => {
+    const { h, mid, f } = seekMiddle();
     const want = materialize(ref.t, mid)!;
     expect(f.step).toBe(mid);
     expectMatchesSession(ref, f);
@@ -123,14 +128,7 @@ describe('long work in the worker', () => {
   });
 
   it('the inspector reading the far step while its narration is made is answered, and the narration still comes in full', () => {
-    const h = harness();
-    h.send({ type: 'load', source: { kind: 'preset', name: LONG } });
-    frames(h);
-    h.send({ type: 'runToEnd' });
-    untilFrame(h);
-    const mid = Math.floor(total / 2);
-    h.send({ type: 'seek', step: mid });
-    const f = frames(h).pop()!;
+    const { h, mid, f } = seekMiddle();
     expect(f.stepInfo!.pending).toBe(true);
     const pfn = f.stepInfo!.pfns[0]?.pfn ?? 0;
     h.send({ type: 'inspect', pfn, purpose: 'follow' });

@@ -7,8 +7,8 @@ import { openSession, type Session } from '../engine/session';
 import { MAX_SAMPLES, samplePoint } from '../engine/series';
 import { runToEnd, seek, allSteps } from '../engine/timeline';
 import { F } from '../kernel/memmap';
-import { expectMatchesSession, harness, type Harness } from './host.harness';
-import { PHASES_OF_INTEREST, type Command, type FrameMsg, type PageMsg } from './protocol';
+import { expectMatchesSession, harness, move, openPreset, type Harness } from './host.harness';
+import { PHASES_OF_INTEREST, type FrameMsg, type PageMsg } from './protocol';
 
 describe('worker host: timeline data, phases, page history (pinned-eagain)', () => {
   const NAME = 'pinned-eagain';
@@ -20,19 +20,7 @@ describe('worker host: timeline data, phases, page history (pinned-eagain)', () 
   });
   const OF_INTEREST = new Set<string>(PHASES_OF_INTEREST);
 
-  function open2(): Harness {
-    const h = harness();
-    h.send({ type: 'load', source: { kind: 'preset', name: NAME } });
-    h.send({ type: 'ack', seq: h.one('frame').seq });
-    return h;
-  }
-  /** Send a command, ack the frame it produces, return it. */
-  function move(h: Harness, cmd: Command): FrameMsg {
-    h.send(cmd);
-    const f = h.one('frame');
-    h.send({ type: 'ack', seq: f.seq });
-    return f;
-  }
+  const open2 = (): Harness => openPreset(NAME);
 
   it('Next phase / Previous phase stop at every isolate, refcount, copy and remap step, in order, both ways', () => {
     const want = allSteps(ref2.t).filter((s) => OF_INTEREST.has(s.phase)).map((s) => s.id);
