@@ -81,15 +81,6 @@ export type VariantResult = VariantFootprint | VariantFailure;
 
 export const isFailure = (r: VariantResult): r is VariantFailure => 'failure' in r;
 
-/** The scenario run to its end under every design variant: the footprint tables side by side. */
-export function compareVariants(scenario: Scenario): VariantResult[] {
-  const c = startComparison(scenario);
-  while (!stepComparison(c, () => false)) {
-    /* every variant in one go */
-  }
-  return c.results;
-}
-
 /** A comparison in progress, a time slice at a time (the worker's footprint job). */
 export interface Comparison {
   readonly scenario: Scenario;
