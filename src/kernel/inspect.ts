@@ -7,7 +7,8 @@ import { folioOnDeferredList } from './deferred-split';
 import { decodeFlags, pageTypeName, PG, PG_ALIAS, PGTY } from './flags';
 import { pfnValid, pageZone, type Kernel } from './kernel';
 import { MT_NAMES, PAGEBLOCK_ORDER, PB_COMPACT_SKIP, get_pfnblock_migratetype } from './zone';
-import { mappingId, mappingIsAnon, mappingIsMovable, ptePresent, pteIsMigration, pteIsDevicePrivate } from './vm';
+import { isMovableOpsOwned, movableOpsOwnerRef } from './movable-owner';
+import { mappingId, mappingIsAnon, ptePresent, pteIsMigration, pteIsDevicePrivate } from './vm';
 import { isZoneDevice } from './device';
 import { rmap_walk } from './rmap';
 import { GUP_PIN_COUNTING_BIAS, HOLD, HOLD_NAMES, hasHolder, type HoldKind } from './pins';
@@ -104,10 +105,8 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
     holders.push({ what: `the balloon's PFN array, with no reference (frozen)${isolated ? '; isolated by test-and-set of PG_movable_ops_isolated, no reference either' : ''}`, refs: 0 });
   }
   if (freeHead < 0 && !pcp && !tail && !deviceFree && !hugeFree && !frozenOffline) {
-    // A movable_ops page (balloon, zsmalloc) is never a user folio, isolated or a destination: its
-    // owner holds a reference until migration clears page->private (balloon_page_finalize(),
-    // reset_zpdesc()) and drops it; invariants.ts counts it the same way.
-    const movableOps = type === PGTY.offline || type === PGTY.zsmalloc || mappingIsMovable(map);
+    // A movable_ops page is never a user folio, isolated or a destination (movable-owner.ts).
+    const movableOps = isMovableOpsOwned(k, head);
     if (!movableOps && (map !== 0 || m.flags.a[head]! & (1 << PG.lru) || hasHolder(k.pins, head, HOLD.ISOLATED) || hasHolder(k.pins, head, HOLD.MIGRATE_NEW))) {
       if (!anon) {
         const as = k.vm.spaces[mappingId(map)];
@@ -129,7 +128,7 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
       // folio_put() dropped the last reference: __folio_put() is freeing it (its step is told
       // before free_frozen_pages() puts it on a free list).
       holders.push({ what: 'nobody: the last reference is gone, __folio_put() is freeing it', refs: 0 });
-    } else if (!movableOps || m.private_.a[head] !== 0 || !hasHolder(k.pins, head, HOLD.ISOLATED)) {
+    } else if (!movableOps || movableOpsOwnerRef(k, head) === 1) {
       holders.push({ what: f & (1 << PG.reserved) ? 'memblock (PG_reserved)' : type !== PGTY.none ? `its owner (${pageTypeName(type)})` : 'the allocation (alloc_pages)', refs: 1 });
     }
     for (let i = 0; i < k.pins.n.a[0]!; i++) {

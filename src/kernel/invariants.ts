@@ -12,6 +12,7 @@ import { NR_ZS, NS, ZS, node_page_state, zone_page_state } from './vmstat';
 import { fileMapping, mappingId, mappingIsAnon, mappingIsFile, mappingIsMovable, ptePfn, ptePresent, pteIsDevicePrivate, pteIsMigration } from './vm';
 import { GUP_PIN_COUNTING_BIAS, HOLD, hasHolder } from './pins';
 import { NO_LINK } from './memmap';
+import { isMovableOpsOwned, movableOpsOwnerRef } from './movable-owner';
 import { HLIST, HPG, HS, HUGETLB_ORDER } from './hugetlb-state';
 import { deferredSplitQueue, folioOnDeferredList, folio_test_partially_mapped } from './deferred-split';
 import { NR_CPUS, NR_PCP_LISTS, PCPV, PCPV_N, pcpIndex, pcpSlot } from './pcp-state';
@@ -330,7 +331,7 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     for (let i = 0; i < nrPages; i++) folioPtes += ptes[p + i]!;
     // A movable_ops page (balloon, zsmalloc) isolated for migration keeps its owner's reference
     // beside the isolation's: it is never a user folio, whatever holds it.
-    const movableOps = pageType.a[p] === PGTY.offline || pageType.a[p] === PGTY.zsmalloc || mappingIsMovable(m);
+    const movableOps = isMovableOpsOwned(k, p);
     const user = !movableOps && (mappingIsAnon(m) || mappingIsFile(m) || (flags.a[p]! & (1 << PG.lru)) !== 0 || migrating[p] === 1);
     const expected = user
       ? cacheRefs[p]! + swapRefs[p]! + (flags.a[p]! & (1 << PG.private) ? 1 : 0) + folioPtes + extra[p]!
@@ -340,7 +341,7 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
         // the owner's reference: dropped by the migration of an isolated page as it clears
         // page->private (balloon_page_finalize() + put_page(), reset_zpdesc() + zpdesc_put());
         // a deflated page off the list keeps the driver's until it is released
-        : movableOps ? (private_.a[p] !== 0 || !hasHolder(k.pins, p, HOLD.ISOLATED) ? 1 : 0) + extra[p]! : 1 + extra[p]!;
+        : movableOps ? movableOpsOwnerRef(k, p) + extra[p]! : 1 + extra[p]!;
     // __folio_migrate_mapping(): folio_ref_freeze() holds a locked, isolated folio at 0 while
     // its mapping moves; another task's step can fall inside that interval.
     const frozenForMigration = ref === 0 && user && extra[p]! > 0 && hasHolder(k.pins, p, HOLD.ISOLATED) && (flags.a[p]! & (1 << PG.locked)) !== 0;

@@ -1,0 +1,21 @@
+// Who holds a movable_ops page (balloon, zsmalloc, 6.12's PAGE_MAPPING_MOVABLE pages): one rule
+// for the inspector's holders and the invariant checker's refcount accounting.
+import { PGTY } from './flags';
+import type { Kernel } from './kernel';
+import { HOLD, hasHolder } from './pins';
+import { mappingIsMovable } from './vm';
+
+/** A movable_ops page is never a user folio, whatever else holds it (isolation, a new folio's allocation). */
+export function isMovableOpsOwned(k: Kernel, pfn: number): boolean {
+  const type = k.mem.pageType.a[pfn];
+  return type === PGTY.offline || type === PGTY.zsmalloc || mappingIsMovable(k.mem.mapping.a[pfn]!);
+}
+
+/**
+ * The owner's reference (1 or 0): held until the migration of an isolated page clears
+ * page->private and puts it (balloon_page_finalize() + put_page(), reset_zpdesc() + zpdesc_put());
+ * a deflated page off the list keeps the driver's until it is released.
+ */
+export function movableOpsOwnerRef(k: Kernel, pfn: number): number {
+  return k.mem.private_.a[pfn] !== 0 || !hasHolder(k.pins, pfn, HOLD.ISOLATED) ? 1 : 0;
+}
