@@ -34,3 +34,6 @@ export function pageOpsOf(k: Kernel, pfn: number): PageOps | null {
   for (const ops of PAGE_OPS) if (ops.owns(k, pfn)) return ops;
   return null;
 }
+
+/** Whether a design owns the page's operations (see pageOpsOf). */
+export const hasPageOps = (k: Kernel, pfn: number): boolean => pageOpsOf(k, pfn) !== null;

@@ -24,6 +24,8 @@ export interface PageOps {
   isolate(k: Kernel, page: number): string | null;
   /** The ops' migrate_page(): 0 or an errno, with the steps it took. */
   migrate(k: Kernel, dst: number, src: number): { rc: number; steps: StepInfo[] };
+  /** Whether the page is isolated already, by this design's flag (6.12: PG_isolated). */
+  isolated(k: Kernel, page: number): boolean;
   /** putback_movable_folio(): back where isolation took it from. */
   putback(k: Kernel, page: number): void;
   /** How the page says "movable", for the narration. */

@@ -6,6 +6,8 @@ import {
   __PageMovable612, balloon_deflate_612, balloon_inflate_612, balloon_page_migrate_612,
   isolate_movable_page_612, putback_movable_folio_612,
 } from '../../balloon-612';
+import { PG } from '../../flags';
+import { testPageFlag } from '../../memmap';
 import type { Design } from '../types';
 
 export const linux612 = {
@@ -18,6 +20,7 @@ export const linux612 = {
     owns: (k, pfn) => __PageMovable612(k, pfn),
     isolate: (k, page) => isolate_movable_page_612(k, page),
     migrate: (k, dst, src) => balloon_page_migrate_612(k, dst, src),
+    isolated: (k, page) => testPageFlag(k, page, PG.reclaim), // PageIsolated(): PG_isolated is the PG_reclaim bit
     putback: (k, page) => putback_movable_folio_612(k, page),
     encoding: '__PageMovable: PAGE_MAPPING_MOVABLE in page->mapping',
   },
