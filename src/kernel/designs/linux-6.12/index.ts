@@ -5,7 +5,7 @@
 import {
   __PageMovable612, balloon_deflate_612, balloon_inflate_612, balloon_page_migrate_612,
   isolate_movable_page_612, putback_movable_folio_612,
-} from '../../balloon-612';
+} from './balloon-612';
 import { PG } from '../../flags';
 import { testPageFlag } from '../../memmap';
 import type { Design } from '../types';
