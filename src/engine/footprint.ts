@@ -6,7 +6,7 @@
 
 import { FIELD_NAMES, FP_COUNTS, FP_STATES, NR_FIELDS, F, fieldIndex, type FpState } from '../kernel/memmap';
 import { VM_EVENT } from '../kernel/vmstat';
-import { DESIGN_NAMES } from '../kernel/designs';
+import { DESIGN_NAMES } from '../kernel/designs/names';
 import type { Scenario } from './scenario';
 import { openSession, type Session } from './session';
 import { runToEnd } from './timeline';

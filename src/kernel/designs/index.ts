@@ -1,21 +1,20 @@
-// The registry of designs: the one file that names them. Core files import designs from here
-// only (designs.test.ts checks), so adding a design is its folder and one line below.
+// The registry of designs: the one place that names them (with names.ts). Core files import designs
+// from here only (designs.test.ts checks), so adding a design is its folder, one line below and its
+// name in names.ts.
 
 import type { Kernel } from '../kernel';
 import { linux612 } from './linux-6.12';
 import { linux618 } from './linux-6.18';
 import { noRefcount } from './no-refcount';
 import { pfnArray } from './pfn-array';
+import type { DesignName } from './names';
 import type { Design, PageOps } from './types';
 
+export { DESIGN_NAMES, type DesignName } from './names';
 export type { Design, PageOps, PfnArrayOutcome } from './types';
 
-/** Every design, in the order the footprint comparison runs them; the first is the default. */
+/** Every design, in DESIGN_NAMES order. */
 export const DESIGNS = [linux618, linux612, noRefcount, pfnArray] as const;
-
-export type DesignName = (typeof DESIGNS)[number]['name'];
-
-export const DESIGN_NAMES = DESIGNS.map((d) => d.name) as unknown as readonly [DesignName, ...DesignName[]];
 
 export function designOf(name: DesignName): Design {
   const d = DESIGNS.find((x) => x.name === name);
@@ -23,7 +22,8 @@ export function designOf(name: DesignName): Design {
   return d;
 }
 
-const PAGE_OPS: readonly PageOps[] = DESIGNS.flatMap((d): PageOps[] => ('pageOps' in d ? [d.pageOps] : []));
+// Pure: a bundle that imports the registry without calling it (the UI's, through the engine) drops it.
+const PAGE_OPS: readonly PageOps[] = /* @__PURE__ */ DESIGNS.flatMap((d): PageOps[] => ('pageOps' in d ? [d.pageOps] : []));
 
 /**
  * The operations of a page that a design encodes its own way, or null for 6.18's movable_ops (and

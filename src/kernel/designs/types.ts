@@ -5,6 +5,7 @@
 
 import type { Kernel } from '../kernel';
 import type { StepInfo, Steps } from '../step';
+import type { DesignName } from './names';
 
 /** What a PFN-array path reports: pages moved and pages left where they were. */
 export interface PfnArrayOutcome {
@@ -34,7 +35,7 @@ export interface PageOps {
 
 export interface Design {
   /** The scenario's `variant`, the CLI's `--variant`. */
-  readonly name: string;
+  readonly name: DesignName;
   /** One line for the gallery and the README. */
   readonly summary: string;
   /** What the discussion left open and this model decided. */
