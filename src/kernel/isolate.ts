@@ -129,11 +129,7 @@ export function* isolateOnto(k: Kernel, folio: number, list: number, who: string
     const why = old ? old.isolate(k, folio) : isolate_movable_ops_page(k, folio);
     if (old) {
       if (!why) add(k, k.lists, list, folio);
-      yield mkStep(k, {
-        phase: 'isolate', fn: 'isolate_movable_page', file: 'mm/migrate.c',
-        text: why ? `${who} (linux-6.12 variant): ${hex(folio)} is not isolated: ${why}` : `${who} (linux-6.12 variant): +1 reference (refcount ${ref} → ${ref + 1}), trylock, PageMovable() (ops in page->mapping), balloon_page_isolate(), SetPageIsolated() (PG_isolated = the PG_reclaim bit)`,
-        pfns: [{ pfn: folio, role: 'src' }], result: why ? 'false' : 'true',
-      });
+      yield old.isolateStep(k, who, folio, ref, why);
       return !why;
     }
     if (why) {
@@ -193,7 +189,7 @@ export function* putback_movable_pages(k: Kernel, list: number): Steps<void> {
       ops.putback(k, folio);
       removeHolder(k.st, k.pins, folio, HOLD.ISOLATED);
       folio_put(k, folio);
-      yield mkStep(k, { phase: 'putback', fn: 'putback_movable_folio', file: 'mm/migrate.c', text: `linux-6.12 variant: ${hex(folio)} back on the balloon list, PG_isolated cleared, the reference dropped (refcount ${ref} → ${ref - 1})`, pfns: [{ pfn: folio, role: 'src' }] });
+      yield ops.putbackStep(k, folio, ref);
       continue;
     }
     if (page_has_movable_ops(k, folio)) {

@@ -27,8 +27,12 @@ export interface PageOps {
   migrate(k: Kernel, dst: number, src: number): { rc: number; steps: StepInfo[] };
   /** Whether the page is isolated already, by this design's flag (6.12: PG_isolated). */
   isolated(k: Kernel, page: number): boolean;
+  /** The step isolate_folio_to_list() shows for `isolate`: `why` as it returned, `ref` the refcount before. */
+  isolateStep(k: Kernel, who: string, page: number, ref: number, why: string | null): StepInfo;
   /** putback_movable_folio(): back where isolation took it from. */
   putback(k: Kernel, page: number): void;
+  /** The step putback_movable_pages() shows once `putback` ran and the isolation reference (was `ref`) is dropped. */
+  putbackStep(k: Kernel, page: number, ref: number): StepInfo;
   /** How the page says "movable", for the narration. */
   readonly encoding: string;
 }
