@@ -7,7 +7,8 @@ import { folioOnDeferredList } from './deferred-split';
 import { decodeFlags, pageTypeName, PG, PG_ALIAS, PGTY } from './flags';
 import { pfnValid, pageZone, type Kernel } from './kernel';
 import { MT_NAMES, PAGEBLOCK_ORDER, PB_COMPACT_SKIP, get_pfnblock_migratetype } from './zone';
-import { mappingId, mappingIsAnon, mappingIsMovable, ptePresent, pteIsMigration, pteIsDevicePrivate } from './vm';
+import { hasPageOps } from './designs';
+import { mappingId, mappingIsAnon, ptePresent, pteIsMigration, pteIsDevicePrivate } from './vm';
 import { isZoneDevice } from './device';
 import { rmap_walk } from './rmap';
 import { GUP_PIN_COUNTING_BIAS, HOLD, HOLD_NAMES, hasHolder, type HoldKind } from './pins';
@@ -107,7 +108,7 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
     // A movable_ops page (balloon, zsmalloc) is never a user folio, isolated or a destination: its
     // owner holds a reference until migration clears page->private (balloon_page_finalize(),
     // reset_zpdesc()) and drops it; invariants.ts counts it the same way.
-    const movableOps = type === PGTY.offline || type === PGTY.zsmalloc || mappingIsMovable(map);
+    const movableOps = type === PGTY.offline || type === PGTY.zsmalloc || hasPageOps(k, head);
     if (!movableOps && (map !== 0 || m.flags.a[head]! & (1 << PG.lru) || hasHolder(k.pins, head, HOLD.ISOLATED) || hasHolder(k.pins, head, HOLD.MIGRATE_NEW))) {
       if (!anon) {
         const as = k.vm.spaces[mappingId(map)];
