@@ -14,11 +14,8 @@ import type { Vma } from '../kernel/vm';
 import { madvise_dontneed_path, shmem_punch_hole_path } from '../kernel/madvise';
 import { migrate_pfns_path, writeback_path, type MigrateSpec } from '../kernel/migrate-paths';
 import { MIGRATE_MODE, MR, MR_NAMES, type MigrateReason } from '../kernel/migrate';
-import { balloon_deflate, balloon_inflate } from '../kernel/balloon';
-import { balloon_deflate_frozen, balloon_inflate_frozen, migrate_offline_pfns } from '../kernel/balloon-frozen';
 import { PGTY } from '../kernel/flags';
-import { migrate_movable_pfns } from '../kernel/movable-pfn-array';
-import { balloon_deflate_612, balloon_inflate_612 } from '../kernel/balloon-612';
+import { designOf, type Design, type DesignName } from '../kernel/designs';
 import { alloc_zspage, zspagePages } from '../kernel/zsmalloc';
 import type { Action, SimpleAction } from './scenario';
 import type { TaskGroup } from './scheduler';
@@ -31,7 +28,7 @@ import type { Task } from './timeline';
  * never needs rewinding; a new scenario gets a new context.
  */
 interface Context {
-  readonly variant: Variant;
+  readonly design: Design;
   /** Folios each action produced, by action index (a parallel group's members in one list). */
   readonly produced: Map<number, number[]>;
   /** Blocks each alloc or alloc-contig action allocated, by action index: what `free from` frees. */
@@ -167,9 +164,9 @@ function migrateSpec(k: Kernel, ctx: Context, a: MigrateAction): MigrateSpec {
 
 function* migrateAction(k: Kernel, ctx: Context, a: MigrateAction, who: string): Steps<void> {
   const spec = migrateSpec(k, ctx, a);
-  // no-refcount and pfn-array take the balloon's (PageOffline) pages through their own PFN-array
-  // path; every other page, and every page under the other variants, as in 6.18.
-  const offlinePath = ctx.variant === 'no-refcount' ? migrate_offline_pfns : ctx.variant === 'pfn-array' ? migrate_movable_pfns : null;
+  // A design with its own path for the balloon's (PageOffline) pages takes them there; every
+  // other page, and every page under the other designs, takes migrate_pages() as in 6.18.
+  const offlinePath = ctx.design.offlinePath;
   if (offlinePath) {
     const isOffline = (p: number): boolean => p >= 0 && p < k.mem.nr && k.mem.pageType.a[p] === PGTY.offline;
     // Both lists before anything moves: a migrated page is no longer offline.
@@ -184,9 +181,7 @@ function* migrateAction(k: Kernel, ctx: Context, a: MigrateAction, who: string):
 
 function* balloonAction(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'balloon' }>): Steps<void> {
   const got = producedList(ctx, index);
-  if (ctx.variant === 'no-refcount') yield* (a.op === 'inflate' ? balloon_inflate_frozen(k, a.pages, got) : balloon_deflate_frozen(k, a.pages));
-  else if (ctx.variant === 'linux-6.12') yield* (a.op === 'inflate' ? balloon_inflate_612(k, a.pages, got) : balloon_deflate_612(k, a.pages));
-  else yield* (a.op === 'inflate' ? balloon_inflate(k, a.pages, got) : balloon_deflate(k, a.pages));
+  yield* (a.op === 'inflate' ? ctx.design.inflate(k, a.pages, got) : ctx.design.deflate(k, a.pages));
 }
 
 function* zsmallocAction(k: Kernel, ctx: Context, index: number, a: Extract<SimpleAction, { type: 'zsmalloc' }>): Steps<void> {
@@ -244,10 +239,11 @@ function* writebackAction(k: Kernel, ctx: Context, a: Extract<SimpleAction, { ty
 const taskName = (a: SimpleAction, index: number, member = 0): string =>
   `${a.type === 'compact' && a.proactive ? 'kcompactd0' : a.type === 'race' ? 'migrator' : a.type}-${1000 + index * 10 + member}`;
 
-export type Variant = 'linux-6.18' | 'linux-6.12' | 'no-refcount' | 'pfn-array';
+/** A design variant's name: the scenario's `variant`. */
+export type Variant = DesignName;
 
 export function taskGroups(k: Kernel, actions: readonly Action[], variant: Variant = 'linux-6.18'): TaskGroup[] {
-  const ctx: Context = { produced: new Map(), allocated: new Map(), owned: new Map(), variant };
+  const ctx: Context = { produced: new Map(), allocated: new Map(), owned: new Map(), design: designOf(variant) };
   return actions.map((a, index): TaskGroup => {
     if (a.type === 'race') {
       // Two migrators of the same pages, interleaved at every yield: the second finds PG_lru clear

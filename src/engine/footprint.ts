@@ -6,12 +6,13 @@
 
 import { FIELD_NAMES, FP_COUNTS, FP_STATES, NR_FIELDS, F, fieldIndex, type FpState } from '../kernel/memmap';
 import { VM_EVENT } from '../kernel/vmstat';
+import { DESIGN_NAMES } from '../kernel/designs/names';
 import type { Scenario } from './scenario';
 import { openSession, type Session } from './session';
 import { runToEnd } from './timeline';
 
-/** Design variants the model runs; the movable_ops issue adds linux-6.12, no-refcount, pfn-array. */
-export const VARIANTS = ['linux-6.18', 'linux-6.12', 'no-refcount', 'pfn-array'];
+/** Design variants the comparison runs: every registered design, in the registry's order. */
+export const VARIANTS: readonly string[] = DESIGN_NAMES;
 
 export interface FieldCount {
   readonly field: string;

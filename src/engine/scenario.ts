@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { DEFAULT_POPULATE, type PopulateSpec } from '../kernel/populate';
+import { DESIGN_NAMES } from '../kernel/designs/names';
 
 export const SCENARIO_VERSION = 1;
 /** 16 GiB of 4 KiB pages: the memory budget (40 B/PFN) was set for this size. */
@@ -185,7 +186,7 @@ export const scenarioSchema = z
     seed: z.number().int().min(0).max(0xffffffff),
     populate: populateSchema.optional(),
     /** The design variant the movable_ops paths follow (the balloon so far). */
-    variant: z.enum(['linux-6.18', 'linux-6.12', 'no-refcount', 'pfn-array']).optional(),
+    variant: z.enum(DESIGN_NAMES).optional(),
     actions: z.array(z.union([simpleAction, parallelAction])).max(1000).optional(),
   })
   .strict();

@@ -17,7 +17,7 @@ import { folio_test_swapcache } from './swap_state';
 import { lruvec_del_folio } from './lru';
 import { listAdd, listAddTail, listDel, listEmpty, listFirst, listPfns } from './list';
 import { newFolioList, putback_movable_pages, isolate_movable_ops_page } from './isolate';
-import { isolate_movable_page_612, __PageMovable612 } from './balloon-612';
+import { hasPageOps, pageOpsOf } from './designs';
 import { page_has_movable_ops, PageMovableOpsIsolated } from './balloon';
 import { folio_set_large_rmappable } from './memory';
 import { migrate_pages, MIGRATE_MODE, MODE_NAMES, MR, ENOMEM, type MigrateMode, type NewFolioSource } from './migrate';
@@ -246,9 +246,10 @@ function nonLruKind(k: Kernel, pfn: number): string {
   return 'other kernel pages (no LRU, no movable_ops)';
 }
 
-/** Isolate a movable_ops page the way the kernel generation that made it would (6.18 or 6.12). */
+/** Isolate a movable_ops page with the operations of the design that made it (6.18's unless one owns it). */
 function isolateMovable(k: Kernel, page: number): string | null {
-  return __PageMovable612(k, page) ? isolate_movable_page_612(k, page) : isolate_movable_ops_page(k, page);
+  const ops = pageOpsOf(k, page);
+  return ops ? ops.isolate(k, page) : isolate_movable_ops_page(k, page);
 }
 
 /** The dirty-folio check: only folios whose mapping has ->migrate_folio migrate without blocking. */
@@ -334,7 +335,7 @@ export function* isolate_migratepages_block(k: Kernel, cc: CompactControl, lowPf
       }
       // PageLRU() of a tail reads its head's flag.
       if (!(m.flags.a[head]! & (1 << PG.lru))) {
-        if ((page_has_movable_ops(k, page) && !PageMovableOpsIsolated(k, page)) || (__PageMovable612(k, page) && !testPageFlag(k, page, PG.reclaim))) {
+        if ((page_has_movable_ops(k, page) && !PageMovableOpsIsolated(k, page)) || pageOpsOf(k, page)?.isolated(k, page) === false) {
           const why = isolateMovable(k, page);
           if (!why) {
             listAdd(k, k.lists, cc.migratepages, page);
@@ -348,7 +349,7 @@ export function* isolate_migratepages_block(k: Kernel, cc: CompactControl, lowPf
             continue;
           }
           fail = `movable_ops pages not isolated: ${why}`;
-        } else if (page_has_movable_ops(k, page) || __PageMovable612(k, page)) fail = 'movable_ops pages already isolated by another migrator';
+        } else if (page_has_movable_ops(k, page) || hasPageOps(k, page)) fail = 'movable_ops pages already isolated by another migrator';
         else fail = nonLruKind(k, page);
         skips.add(fail);
         break scan;

@@ -16,7 +16,7 @@ import { isolate_folio_to_list, newFolioList, putback_movable_pages } from './is
 import { alloc_migration_target } from './migrate-paths';
 import { ENOMEM, errName, MIGRATE_MODE, migrate_pages, MR } from './migrate';
 import { page_has_movable_ops } from './balloon';
-import { __PageMovable612 } from './balloon-612';
+import { hasPageOps } from './designs';
 import { COMPACT_CLUSTER_MAX, endCompactControl, isolate_freepages_block, isolate_migratepages_block, newCompactControl, type CompactControl } from './compaction';
 import { drain_all_pages, zone_pcp_disable, zone_pcp_enable } from './pcp';
 import { lru_cache_disable, lru_cache_enable } from './swap';
@@ -200,7 +200,7 @@ const OFFLINE_PASSES = 3;
 function scan_movable_pages(k: Kernel, start: number, end: number): number {
   for (let pfn = start; pfn < end; pfn++) {
     const head = page_folio(k, pfn);
-    if (testPageFlag(k, head, PG.lru) || page_has_movable_ops(k, pfn) || __PageMovable612(k, pfn)) return pfn;
+    if (testPageFlag(k, head, PG.lru) || page_has_movable_ops(k, pfn) || hasPageOps(k, pfn)) return pfn;
     if (k.mem.pageType.a[pfn] === PGTY.offline && k.mem.refcount.a[pfn]! > 0) return EBUSY;
   }
   return -2; // -ENOENT
@@ -214,7 +214,7 @@ function* do_migrate_range(k: Kernel, start: number, end: number, who: string): 
     const folio = page_folio(k, pfn);
     if (k.mem.refcount.a[folio] === 0) continue; // folio_try_get() fails: free
     if (folio !== pfn && pfn !== start) continue;
-    const movable = testPageFlag(k, folio, PG.lru) || page_has_movable_ops(k, folio) || __PageMovable612(k, folio);
+    const movable = testPageFlag(k, folio, PG.lru) || page_has_movable_ops(k, folio) || hasPageOps(k, folio);
     if (movable) yield* isolate_folio_to_list(k, folio, list, who);
     pfn = folio + folio_nr_pages(k, folio) - 1;
   }

@@ -9,7 +9,8 @@ import { freeSlot, pfnValid, pageZone, type Kernel } from './kernel';
 import { MAX_PAGE_ORDER, MIGRATE_TYPES, NR_PAGE_ORDERS, PAGEBLOCK_ORDER, PB_OFFLINE, get_pfnblock_migratetype, is_migrate_isolate, migratetype_is_mergeable } from './zone';
 import { LRU, NR_LRU_LISTS, LRU_NAMES, folio_lru_list } from './lru';
 import { NR_ZS, NS, ZS, node_page_state, zone_page_state } from './vmstat';
-import { fileMapping, mappingId, mappingIsAnon, mappingIsFile, mappingIsMovable, ptePfn, ptePresent, pteIsDevicePrivate, pteIsMigration } from './vm';
+import { hasPageOps } from './designs';
+import { fileMapping, mappingId, mappingIsAnon, mappingIsFile, ptePfn, ptePresent, pteIsDevicePrivate, pteIsMigration } from './vm';
 import { GUP_PIN_COUNTING_BIAS, HOLD, hasHolder } from './pins';
 import { NO_LINK } from './memmap';
 import { isMovableOpsOwned, movableOpsOwnerRef } from './movable-owner';
@@ -201,7 +202,7 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     if (onList[p]) { bad('one list', `${hex(p)} is on the balloon list and another list`, p); break; }
     onList[p] = 1;
     listed++;
-    if (pageType.a[p] !== PGTY.offline || !(flags.a[p]! & (1 << PG.uptodate) || mappingIsMovable(mapping.a[p]!)) || private_.a[p] !== 1) bad('balloon page', `${hex(p)} on the balloon list is not a PageOffline movable_ops page of the balloon`, p);
+    if (pageType.a[p] !== PGTY.offline || !(flags.a[p]! & (1 << PG.uptodate) || hasPageOps(k, p)) || private_.a[p] !== 1) bad('balloon page', `${hex(p)} on the balloon list is not a PageOffline movable_ops page of the balloon`, p);
     if (flags.a[p]! & (1 << PG.reclaim)) bad('balloon page', `${hex(p)} is on the balloon list but PG_movable_ops_isolated`, p);
   }
   // The no-refcount variant's PFN array: frozen PageOffline pages.

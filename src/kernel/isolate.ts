@@ -9,8 +9,7 @@ import { clearPageFlag, folio_nr_pages, setPageFlag, testClearPageFlag, testPage
 import { PGTY } from './flags';
 import { balloon_page_isolate, balloon_page_putback, page_has_movable_ops, PageMovableOpsIsolated } from './balloon';
 import { zs_page_isolate } from './zsmalloc';
-import { isolate_movable_page_612, putback_movable_folio_612 } from './balloon-612';
-import { mappingIsMovable } from './vm';
+import { pageOpsOf } from './designs';
 import { folio_get, folio_put } from './folio';
 import { lruvec_del_folio } from './lru';
 import { folio_add_lru } from './swap';
@@ -126,15 +125,11 @@ export function* isolateOnto(k: Kernel, folio: number, list: number, who: string
     return !why;
   }
   if (k.mem.pageType.a[folio] === PGTY.offline || k.mem.pageType.a[folio] === PGTY.zsmalloc) {
-    const old = mappingIsMovable(k.mem.mapping.a[folio]!); // a page made the 6.12 way
-    const why = old ? isolate_movable_page_612(k, folio) : isolate_movable_ops_page(k, folio);
+    const old = pageOpsOf(k, folio); // a page made a design's own way (6.12's)
+    const why = old ? old.isolate(k, folio) : isolate_movable_ops_page(k, folio);
     if (old) {
       if (!why) add(k, k.lists, list, folio);
-      yield mkStep(k, {
-        phase: 'isolate', fn: 'isolate_movable_page', file: 'mm/migrate.c',
-        text: why ? `${who} (linux-6.12 variant): ${hex(folio)} is not isolated: ${why}` : `${who} (linux-6.12 variant): +1 reference (refcount ${ref} → ${ref + 1}), trylock, PageMovable() (ops in page->mapping), balloon_page_isolate(), SetPageIsolated() (PG_isolated = the PG_reclaim bit)`,
-        pfns: [{ pfn: folio, role: 'src' }], result: why ? 'false' : 'true',
-      });
+      yield old.isolateStep(k, who, folio, ref, why);
       return !why;
     }
     if (why) {
@@ -188,12 +183,13 @@ export function* putback_movable_pages(k: Kernel, list: number): Steps<void> {
       });
       continue;
     }
-    if (mappingIsMovable(k.mem.mapping.a[folio]!)) {
+    const ops = pageOpsOf(k, folio);
+    if (ops) {
       const ref = k.mem.refcount.a[folio]!;
-      putback_movable_folio_612(k, folio);
+      ops.putback(k, folio);
       removeHolder(k.st, k.pins, folio, HOLD.ISOLATED);
       folio_put(k, folio);
-      yield mkStep(k, { phase: 'putback', fn: 'putback_movable_folio', file: 'mm/migrate.c', text: `linux-6.12 variant: ${hex(folio)} back on the balloon list, PG_isolated cleared, the reference dropped (refcount ${ref} → ${ref - 1})`, pfns: [{ pfn: folio, role: 'src' }] });
+      yield ops.putbackStep(k, folio, ref);
       continue;
     }
     if (page_has_movable_ops(k, folio)) {

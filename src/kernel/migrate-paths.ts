@@ -18,7 +18,7 @@ import { MT, PAGEBLOCK_NR_PAGES } from './zone';
 import { hex, mkStep, type Steps } from './step';
 import { folio_end_writeback, folioAddressSpace } from './filemap';
 import { page_has_movable_ops } from './balloon';
-import { mappingIsMovable } from './vm';
+import { hasPageOps } from './designs';
 import { mod_node_page_state, NS } from './vmstat';
 import { alloc_hugetlb_folio_nodemask } from './hugetlb';
 import { FOLIO_LIST } from './folio-lists';
@@ -97,7 +97,7 @@ function* isolate_pfns(k: Kernel, pfns: readonly number[], from: number, who: st
     if (seen.has(folio)) continue;
     seen.add(folio);
     const m = k.mem;
-    const movableOps = page_has_movable_ops(k, folio) || mappingIsMovable(m.mapping.a[folio]!);
+    const movableOps = page_has_movable_ops(k, folio) || hasPageOps(k, folio);
     const hugetlb = m.pageType.a[folio] === PGTY.hugetlb; // isolate_folio_to_list() takes those too
     if (!movableOps && !hugetlb && (m.pageType.a[folio] !== PGTY.none || (m.mapping.a[folio] === 0 && !testPageFlag(k, folio, PG.lru)))) {
       yield mkStep(k, {

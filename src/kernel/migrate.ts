@@ -24,15 +24,16 @@ import { remove_migration_ptes, try_to_migrate } from './migrate-rmap';
 import { split_folio_to_list } from './huge_memory';
 import { mappingId } from './vm';
 import { balloon_page_migrate, page_has_movable_ops } from './balloon';
-import { __PageMovable612, balloon_page_migrate_612 } from './balloon-612';
+import { hasPageOps, pageOpsOf } from './designs';
 
-/** A non-LRU movable page: 6.18's movable_ops, or 6.12's PAGE_MAPPING_MOVABLE (variant). */
-const isMovable = (k: Kernel, pfn: number): boolean => page_has_movable_ops(k, pfn) || __PageMovable612(k, pfn);
+/** A non-LRU movable page: 6.18's movable_ops, or a design's own encoding (6.12's PAGE_MAPPING_MOVABLE). */
+const isMovable = (k: Kernel, pfn: number): boolean => page_has_movable_ops(k, pfn) || hasPageOps(k, pfn);
 
 /** What a non-LRU movable page is: its page type and how it says "movable" (6.18: PG_movable_ops; 6.12: page->mapping). */
 function movableKind(k: Kernel, pfn: number): string {
   const type = k.mem.pageType.a[pfn] === PGTY.zsmalloc ? 'PageZsmalloc' : 'PageOffline';
-  return __PageMovable612(k, pfn) ? `${type} + __PageMovable: PAGE_MAPPING_MOVABLE in page->mapping` : `${type} + PG_movable_ops`;
+  const ops = pageOpsOf(k, pfn);
+  return `${type} + ${ops ? ops.encoding : 'PG_movable_ops'}`;
 }
 
 /** Who keeps dst once migration drops its allocation reference. */
@@ -581,11 +582,12 @@ function* add_lru_and_remap(c: Ctx, src: number, dst: number, state: number): St
 // balloon_page_migrate() → virtballoon_migratepage()); on success PG_movable_ops_isolated is
 // cleared on src. The core then drops dst's allocation reference and src's isolation reference.
 function* migrate_movable_ops_page(k: Kernel, dst: number, src: number): Steps<number> {
-  if (__PageMovable612(k, src)) {
-    // linux-6.12 variant: move_to_new_folio()'s movable branch clears PG_isolated itself.
-    const r612 = balloon_page_migrate_612(k, dst, src);
-    for (const s of r612.steps) yield s;
-    return r612.rc;
+  const ops = pageOpsOf(k, src);
+  if (ops) {
+    // The design's own migrate_page (6.12: move_to_new_folio()'s movable branch clears PG_isolated itself).
+    const r = ops.migrate(k, dst, src);
+    for (const s of r.steps) yield s;
+    return r.rc;
   }
   let rc: number;
   if (k.mem.pageType.a[src] === PGTY.zsmalloc) {

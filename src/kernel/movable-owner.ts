@@ -3,12 +3,12 @@
 import { PGTY } from './flags';
 import type { Kernel } from './kernel';
 import { HOLD, hasHolder } from './pins';
-import { mappingIsMovable } from './vm';
+import { hasPageOps } from './designs';
 
 /** A movable_ops page is never a user folio, whatever else holds it (isolation, a new folio's allocation). */
 export function isMovableOpsOwned(k: Kernel, pfn: number): boolean {
   const type = k.mem.pageType.a[pfn];
-  return type === PGTY.offline || type === PGTY.zsmalloc || mappingIsMovable(k.mem.mapping.a[pfn]!);
+  return type === PGTY.offline || type === PGTY.zsmalloc || hasPageOps(k, pfn);
 }
 
 /**

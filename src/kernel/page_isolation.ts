@@ -8,7 +8,7 @@ import { PG, PGTY } from './flags';
 import type { Kernel } from './kernel';
 import { __move_freepages_block_isolate, buddy_order, PageBuddy, refree_free_block } from './buddy';
 import { page_has_movable_ops } from './balloon';
-import { __PageMovable612 } from './balloon-612';
+import { hasPageOps } from './designs';
 import { get_pfnblock_migratetype, MT, PAGEBLOCK_NR_PAGES, PAGEBLOCK_ORDER, PB_OFFLINE } from './zone';
 import { hex } from './step';
 
@@ -54,7 +54,7 @@ export function has_unmovable_pages(k: Kernel, start: number, end: number, offli
     // Offlining treats PageOffline pages as movable: their driver may drop its reference when
     // MEM_GOING_OFFLINE is announced.
     if (offline && m.pageType.a[pfn] === PGTY.offline) continue;
-    if (m.flags.a[pfn]! & (1 << PG.lru) || page_has_movable_ops(k, pfn) || __PageMovable612(k, pfn)) continue;
+    if (m.flags.a[pfn]! & (1 << PG.lru) || page_has_movable_ops(k, pfn) || hasPageOps(k, pfn)) continue;
     return { pfn, why: `${hex(pfn)} is ${unmovableKind(k, pfn)}` };
   }
   return null;

@@ -4,18 +4,18 @@
 // isolation flag is PG_isolated (the PG_reclaim bit), isolation is isolate_movable_page(), and
 // balloon_page_delete() clears PageOffline itself (6.18 keeps it until the page is freed).
 
-import { PG, PGTY } from './flags';
-import type { Kernel } from './kernel';
-import { listAdd, listDel } from './list';
-import { clearPageFlag, pageMapping, setPageFlag, setPageMapping, setPagePrivate, setPageType, testPageFlag } from './memmap';
-import { __alloc_pages, GFP_HIGHUSER_MOVABLE } from './buddy';
-import { folio_get, folio_put, folio_ref_count } from './folio';
-import { addHolder, HOLD } from './pins';
-import { put } from './store';
-import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
-import { hex, mkStep, type Steps, type StepInfo } from './step';
-import { mappingId, mappingIsMovable, movableMapping, PAGE_MAPPING_MOVABLE } from './vm';
-import { BALLOON_DEV, balloon_leak, balloonPages, lruPrivateList, update_balloon_size_func, type BalloonDesign, type BalloonLeak } from './balloon';
+import { PG, PGTY } from '../../flags';
+import type { Kernel } from '../../kernel';
+import { listAdd, listDel } from '../../list';
+import { clearPageFlag, pageMapping, setPageFlag, setPageMapping, setPagePrivate, setPageType, testPageFlag } from '../../memmap';
+import { __alloc_pages, GFP_HIGHUSER_MOVABLE } from '../../buddy';
+import { folio_get, folio_put, folio_ref_count } from '../../folio';
+import { addHolder, HOLD } from '../../pins';
+import { put } from '../../store';
+import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from '../../vmstat';
+import { hex, mkStep, type Steps, type StepInfo } from '../../step';
+import { mappingId, mappingIsMovable, movableMapping, PAGE_MAPPING_MOVABLE } from '../../vm';
+import { BALLOON_DEV, balloon_leak, balloonPages, lruPrivateList, update_balloon_size_func, type BalloonDesign, type BalloonLeak } from '../../balloon';
 
 const VARIANT = 'linux-6.12 variant';
 /** balloon_mops, the one movable_operations the model registers (index 0). */

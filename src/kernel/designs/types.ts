@@ -1,0 +1,58 @@
+// What a design variant is, as the core paths see it: the seam issue 17 asks for (docs/design-lab.md).
+// The core calls a design's operations where it used to branch on the variant's name or on a page's
+// encoding, the way mm/ calls a non-LRU page's struct movable_operations; each design lives in its own
+// folder beside this file and only the registry (index.ts) names them.
+
+import type { Kernel } from '../kernel';
+import type { StepInfo, Steps } from '../step';
+import type { DesignName } from './names';
+
+/** What a PFN-array path reports: pages moved and pages left where they were. */
+export interface PfnArrayOutcome {
+  readonly migrated: number;
+  readonly failed: number;
+}
+
+/**
+ * The movable operations of pages a design marks its own way (6.12's PAGE_MAPPING_MOVABLE in
+ * page->mapping) rather than with 6.18's PG_movable_ops. The core asks `owns` first, so a page keeps
+ * the operations of the design that made it whichever design the run follows.
+ */
+export interface PageOps {
+  /** Whether the page carries this design's encoding. Reads the raw arrays: no footprint. */
+  owns(k: Kernel, pfn: number): boolean;
+  /** isolate_movable_page(): null when isolated, else why not. */
+  isolate(k: Kernel, page: number): string | null;
+  /** The ops' migrate_page(): 0 or an errno, with the steps it took. */
+  migrate(k: Kernel, dst: number, src: number): { rc: number; steps: StepInfo[] };
+  /** Whether the page is isolated already, by this design's flag (6.12: PG_isolated). */
+  isolated(k: Kernel, page: number): boolean;
+  /** The step isolate_folio_to_list() shows for `isolate`: `why` as it returned, `ref` the refcount before. */
+  isolateStep(k: Kernel, who: string, page: number, ref: number, why: string | null): StepInfo;
+  /** putback_movable_folio(): back where isolation took it from. */
+  putback(k: Kernel, page: number): void;
+  /** The step putback_movable_pages() shows once `putback` ran and the isolation reference (was `ref`) is dropped. */
+  putbackStep(k: Kernel, page: number, ref: number): StepInfo;
+  /** How the page says "movable", for the narration. */
+  readonly encoding: string;
+}
+
+export interface Design {
+  /** The scenario's `variant`, the CLI's `--variant`. */
+  readonly name: DesignName;
+  /** One line for the gallery and the README. */
+  readonly summary: string;
+  /** What the discussion left open and this model decided. */
+  readonly assumes: readonly string[];
+  /** update_balloon_size_func() growing the balloon by `pages`; the pages it took go to `got`. */
+  inflate(k: Kernel, pages: number, got: number[]): Steps<number>;
+  /** update_balloon_size_func() shrinking the balloon by `pages`. */
+  deflate(k: Kernel, pages: number): Steps<number>;
+  /**
+   * The path a migrate action sends the balloon's PageOffline pages through, when the design has
+   * its own; absent: they take migrate_pages() with every other page.
+   */
+  readonly offlinePath?: (k: Kernel, pfns: readonly number[], who: string) => Steps<PfnArrayOutcome>;
+  /** Operations for pages carrying this design's own encoding; absent: 6.18's movable_ops. */
+  readonly pageOps?: PageOps;
+}
