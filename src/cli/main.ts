@@ -11,6 +11,7 @@ import { importedScenario, openImportedSession, openSession } from '../engine/se
 import { frontier, runToEnd, seek, timelineHash, type TimelineOptions } from '../engine/timeline';
 import { traceLines } from '../engine/trace';
 import { summaryOf } from '../engine/snapshot';
+import { exclusionsOf } from '../engine/exclusions';
 import { VM_EVENT } from '../kernel/vmstat';
 import { parseArgs, USAGE } from './args';
 import { footprintLines, VARIANTS } from '../engine/footprint';
@@ -96,6 +97,7 @@ function main(argv: readonly string[]): number {
     const here = t.cur;
     runToEnd(t);
     const steps = frontier(t);
+    const exclusions = exclusionsOf(t);
     seek(t, here);
     const ev = s.k.events.a;
     out(JSON.stringify({
@@ -103,6 +105,7 @@ function main(argv: readonly string[]): number {
       step: here,
       migrated: ev[VM_EVENT.PGMIGRATE_SUCCESS],
       failed: ev[VM_EVENT.PGMIGRATE_FAIL],
+      exclusions,
       ...summaryOf(s.k),
       ...(replay ? replaySummary(replay) : {}),
       ...(imported ? { import: imported.report } : {}),

@@ -5,6 +5,7 @@
 // Next phase, a page's history and PFN breakpoints read only this; the full Step is rebuilt on
 // demand (timeline.ts: materialize).
 
+import type { Exclusion } from '../kernel/guards';
 import type { Phase, Role, StepPfn } from '../kernel/step';
 import { firstAbove, grown } from './sorted';
 
@@ -63,6 +64,8 @@ export interface StepTable {
   /** Ids of the failed steps, ascending: Next / Previous failure is a binary search. */
   failed: Int32Array;
   nFailed: number;
+  /** The steps where a guard kept a task out (few: a sparse list, ascending ids). */
+  readonly excluded: { readonly id: number; readonly exclusion: Exclusion }[];
   /** The last task interned (steps come in runs of one task). */
   lastTask: string;
   lastTaskId: number;
@@ -90,6 +93,7 @@ export function createStepTable(): StepTable {
     lastTaskId: -1,
     failed: new Int32Array(64),
     nFailed: 0,
+    excluded: [],
   };
 }
 
@@ -111,6 +115,7 @@ export interface StepFields {
   readonly file: string;
   readonly result?: string;
   readonly pfns: readonly StepPfn[];
+  readonly excluded?: Exclusion;
 }
 
 /** A step result that reads as a failure (protocol.ts: isFailedResult, the same rule). */
@@ -161,6 +166,7 @@ export function appendStep(tb: StepTable, mark: number, action: number, task: st
     if (!pow2) tb.pool[tb.poolLen++] = nr;
   }
   tb.off[i + 1] = tb.poolLen;
+  if (s.excluded) tb.excluded.push({ id: i + 1, exclusion: s.excluded });
   return ++tb.n;
 }
 

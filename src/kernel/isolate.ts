@@ -154,6 +154,7 @@ export function* isolateOnto(k: Kernel, folio: number, list: number, who: string
         ? `${who}: PG_lru is clear on ${hex(folio)}: it is not on the LRU yet but waits in CPU ${batchCpu}'s lru_add batch (refcount ${ref}, one of them the batch's), until that batch fills or someone drains it: it is skipped`
         : `${who}: PG_lru is already clear on ${hex(folio)}, so someone else has it isolated (or it is not on an LRU list): it is skipped`,
       pfns: [{ pfn: folio, role: 'src', nr: folio_nr_pages(k, folio) }], result: 'false',
+      excluded: { guard: 'lru-flag', why: batchCpu >= 0 ? `PG_lru clear: the folio waits in CPU ${batchCpu}'s lru_add batch` : 'PG_lru already clear' },
     });
     return false;
   }

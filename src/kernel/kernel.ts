@@ -14,6 +14,7 @@ import { createVm, type Vm } from './vm';
 import { createPinTable, type PinTable } from './pins';
 import { NR_NS, NR_VM_EVENTS, NR_ZS } from './vmstat';
 import type { SpanSink, StepRecord } from './step';
+import type { GuardKind } from './guards';
 import { createFolioLists, type FolioLists } from './folio-lists';
 import { createCompactState, type CompactState } from './compaction-state';
 import { createDeviceState, type DeviceState } from './device-state';
@@ -54,6 +55,8 @@ export interface Kernel extends PageAccess, PageblockAccess {
    * CPU runs a task follows from the scenario).
    */
   cpu: number;
+  /** Guards switched off (guards.ts): empty but for the schedule sweep's "design without X". Not state. */
+  readonly guardsOff: Set<GuardKind>;
   /** zone->free_area[order].nr_free, slot = zone * NR_PAGE_ORDERS + order. */
   readonly nrFree: Store & { a: Int32Array };
   readonly zstat: Store & { a: Int32Array };
@@ -156,6 +159,7 @@ export function createKernel(layout: MemoryLayout): Kernel {
     pcp: createPcpState(st, nz, nr),
     fbatch: createFbatchState(st),
     cpu: 0,
+    guardsOff: new Set(),
     nrFree: addStore(st, 'zone.free_area.nr_free', new Int32Array(nz * NR_PAGE_ORDERS)),
     zstat: addStore(st, 'zone.vm_stat', new Int32Array(nz * NR_ZS)),
     nstat: addStore(st, 'node.vm_stat', new Int32Array(NR_NS)),

@@ -4,6 +4,7 @@
 
 import type { Memmap } from './memmap';
 import { PG, PGTY } from './flags';
+import type { Exclusion } from './guards';
 
 export type Phase =
   | 'alloc'
@@ -52,6 +53,8 @@ export interface StepInfo {
   readonly footprint: StepFootprint;
   /** Refcount and folio_mapcount() of each step PFN's folio right after the step (for trace lines). */
   readonly after: readonly PfnState[];
+  /** The step where this task is kept away from a page by a guard (guards.ts). */
+  readonly excluded?: Exclusion;
 }
 
 export interface StepFootprint {
@@ -124,7 +127,7 @@ export function mkStep(k: StepSource, s: Omit<StepInfo, 'footprint' | 'trace' | 
     // makes it again in full if someone looks at it.
     fp.reads = 0;
     fp.writes = 0;
-    return { phase: s.phase, fn: s.fn, file: s.file, text: s.text, pfns: s.pfns, result: s.result, trace: s.trace ?? NO_TRACE, footprint: NO_FOOTPRINT, after: NO_AFTER };
+    return { phase: s.phase, fn: s.fn, file: s.file, text: s.text, pfns: s.pfns, result: s.result, trace: s.trace ?? NO_TRACE, footprint: NO_FOOTPRINT, after: NO_AFTER, ...(s.excluded ? { excluded: s.excluded } : {}) };
   }
   const pages: { pfn: number; role: Role; reads: number; writes: number }[] = [];
   if (fp) {
@@ -156,7 +159,7 @@ export function mkStep(k: StepSource, s: Omit<StepInfo, 'footprint' | 'trace' | 
     if (!dup) after.push(pfnState(k, pfn));
   }
   const trace = pending?.length ? [...pending.splice(0), ...(s.trace ?? NO_TRACE)] : s.trace ?? NO_TRACE;
-  return { phase: s.phase, fn: s.fn, file: s.file, text: s.text, pfns, result: s.result, trace, footprint, after };
+  return { phase: s.phase, fn: s.fn, file: s.file, text: s.text, pfns, result: s.result, trace, footprint, after, ...(s.excluded ? { excluded: s.excluded } : {}) };
 }
 
 export interface StepRecord {
