@@ -243,6 +243,7 @@ const taskName = (a: SimpleAction, index: number, member = 0): string =>
 export type Variant = DesignName;
 
 export function taskGroups(k: Kernel, actions: readonly Action[], variant: Variant = 'linux-6.18'): TaskGroup[] {
+  k.variant = variant;
   const ctx: Context = { produced: new Map(), allocated: new Map(), owned: new Map(), design: designOf(variant) };
   return actions.map((a, index): TaskGroup => {
     if (a.type === 'race') {

@@ -15,6 +15,7 @@ import { createPinTable, type PinTable } from './pins';
 import { NR_NS, NR_VM_EVENTS, NR_ZS } from './vmstat';
 import type { SpanSink, StepRecord } from './step';
 import type { GuardKind } from './guards';
+import type { DesignName } from './designs/names';
 import { createFolioLists, type FolioLists } from './folio-lists';
 import { createCompactState, type CompactState } from './compaction-state';
 import { createDeviceState, type DeviceState } from './device-state';
@@ -57,6 +58,8 @@ export interface Kernel extends PageAccess, PageblockAccess {
   cpu: number;
   /** Guards switched off (guards.ts): empty but for the schedule sweep's "design without X". Not state. */
   readonly guardsOff: Set<GuardKind>;
+  /** The design the run follows (the scenario's variant), set by the engine; not state. */
+  variant: DesignName;
   /** zone->free_area[order].nr_free, slot = zone * NR_PAGE_ORDERS + order. */
   readonly nrFree: Store & { a: Int32Array };
   readonly zstat: Store & { a: Int32Array };
@@ -160,6 +163,7 @@ export function createKernel(layout: MemoryLayout): Kernel {
     fbatch: createFbatchState(st),
     cpu: 0,
     guardsOff: new Set(),
+    variant: 'linux-6.18',
     nrFree: addStore(st, 'zone.free_area.nr_free', new Int32Array(nz * NR_PAGE_ORDERS)),
     zstat: addStore(st, 'zone.vm_stat', new Int32Array(nz * NR_ZS)),
     nstat: addStore(st, 'node.vm_stat', new Int32Array(NR_NS)),

@@ -35,5 +35,8 @@ export function pageOpsOf(k: Kernel, pfn: number): PageOps | null {
   return null;
 }
 
+/** The design the run follows (k.variant, the scenario's): for choices that depend on the run, not the page. */
+export const runDesign = (k: Kernel): Design => designOf(k.variant);
+
 /** Whether a design owns the page's operations (see pageOpsOf). */
 export const hasPageOps = (k: Kernel, pfn: number): boolean => pageOpsOf(k, pfn) !== null;
