@@ -15,6 +15,7 @@ import { exclusionsOf } from '../engine/exclusions';
 import { VM_EVENT } from '../kernel/vmstat';
 import { parseArgs, USAGE } from './args';
 import { footprintLines, VARIANTS } from '../engine/footprint';
+import { compareDesigns, compareTable, parseDesignList } from '../engine/compare';
 import { populate } from '../kernel/populate';
 import { populateSpecOf } from '../engine/scenario';
 import { openReplayFile, predictFile, replaySummary } from './replay';
@@ -56,6 +57,14 @@ function main(argv: readonly string[]): number {
   }
   if (args.listPresets) {
     for (const p of PRESETS) out(p.name + '\n');
+    return 0;
+  }
+  if (args.json && !args.compare) throw new Error('--json needs --compare');
+  if (args.compare) {
+    if (args.variantGiven || args.import || args.replay) throw new Error('--compare runs SOURCE under each design it names: it cannot be combined with --variant, --import or --replay');
+    const variants = parseDesignList(args.compare.join(','));
+    const results = compareDesigns(resolveSource(args.source).scenario, variants);
+    out((args.json ? JSON.stringify(results) : compareTable(args.source, results).join('\n')) + '\n');
     return 0;
   }
   if (!VARIANTS.includes(args.variant)) {
