@@ -208,14 +208,14 @@ const r = (k: PageAccess, f: number, pfn: number): void => {
 /** The page's state before a write (passed to w() after it): other when nothing is counted. */
 const before = (k: PageAccess, pfn: number): number => (k.mem.fp ? footprintState(k.mem, pfn) : S_OTHER);
 /** Count a write, made already: in the state the page left or, if that was other, the one it entered. */
-const w = (k: PageAccess, f: number, pfn: number, was: number): void => {
+const w = (k: PageAccess, f: number, pfn: number, was: number): number => {
   const fp = k.mem.fp;
-  if (fp) {
-    fp.writes |= f;
-    const s = was !== S_OTHER ? was : footprintState(k.mem, pfn);
-    fp.counts[2 * NR_FIELDS * s + NR_FIELDS + fieldIndex(f)]!++;
-    if (fp.track) touch(fp, pfn, 0, f);
-  }
+  if (!fp) return S_OTHER;
+  fp.writes |= f;
+  const s = was !== S_OTHER ? was : footprintState(k.mem, pfn);
+  fp.counts[2 * NR_FIELDS * s + NR_FIELDS + fieldIndex(f)]!++;
+  if (fp.track) touch(fp, pfn, 0, f);
+  return s;
 };
 
 export function pageFlags(k: PageAccess, pfn: number): number {
@@ -226,25 +226,23 @@ export function testPageFlag(k: PageAccess, pfn: number, nr: number): boolean {
   r(k, F.flags, pfn);
   return (k.mem.flags.a[pfn]! & (1 << nr)) !== 0;
 }
-/** Count one bit RMW on page->flags (and a page lock taken) in the state the page left or entered. */
-const bitOp = (k: PageAccess, pfn: number, was: number, locked: boolean): void => {
+/** Count one bit RMW on page->flags (and a page lock taken) in state `s`, where w() counted the write. */
+const bitOp = (k: PageAccess, s: number, locked: boolean): void => {
   const fp = k.mem.fp;
   if (!fp) return;
-  fp.counts[FP_FLAG_BITS + (was !== S_OTHER ? was : footprintState(k.mem, pfn))]!++;
+  fp.counts[FP_FLAG_BITS + s]!++;
   if (locked) fp.counts[FP_LOCKS]!++;
 };
 export function setPageFlag(k: PageAccess, pfn: number, nr: number): void {
   const was = before(k, pfn);
   const old = k.mem.flags.a[pfn]!;
   put(k.st, k.mem.flags, pfn, old | (1 << nr));
-  w(k, F.flags, pfn, was);
-  bitOp(k, pfn, was, nr === PG.locked && !(old & (1 << nr)));
+  bitOp(k, w(k, F.flags, pfn, was), nr === PG.locked && !(old & (1 << nr)));
 }
 export function clearPageFlag(k: PageAccess, pfn: number, nr: number): void {
   const was = before(k, pfn);
   put(k.st, k.mem.flags, pfn, k.mem.flags.a[pfn]! & ~(1 << nr));
-  w(k, F.flags, pfn, was);
-  bitOp(k, pfn, was, false);
+  bitOp(k, w(k, F.flags, pfn, was), false);
 }
 /** A lock other than the page lock taken (LOCK_NAMES): counted for the compare table, no state. */
 export function countLock(k: PageAccess, lock: LockName): void {
