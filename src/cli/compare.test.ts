@@ -182,5 +182,7 @@ describe('--compare', () => {
     const r = sim('balloon-migrate', '--compare', 'linux-6.18,no-refcount', '--variant', 'pfn-array');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^pfnscope: --compare runs SOURCE under each design it names: it cannot be combined with --variant/);
+    expect(sim('balloon-migrate', '--compare', 'linux-6.18,no-refcount', '--until', '5').err).toBe('pfnscope: --compare prints its own table of whole runs: --until cannot go with it\n');
+    expect(sim('balloon-migrate', '--compare', 'linux-6.18,no-refcount', '--summary').err).toBe('pfnscope: --compare prints its own table of whole runs: --summary cannot go with it\n');
   });
 });
