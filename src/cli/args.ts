@@ -29,6 +29,10 @@ export interface CliArgs {
   readonly vmemmapBase?: bigint;
   /** --predict: a real /proc/buddyinfo to compare the reached state with. */
   readonly predict?: string;
+  /** --compare A,B,…: the designs to run SOURCE under, side by side. */
+  readonly compare?: readonly string[];
+  /** --json: --compare's results as JSON instead of the table. */
+  readonly json: boolean;
 }
 
 export class UsageError extends Error {
@@ -59,7 +63,11 @@ export const USAGE = `usage: npm run --silent sim -- [SOURCE] [options]
   --vmemmap-base X the traced kernel's vmemmap_base (hex), to read kprobe struct page pointers
                    as PFNs (default: inferred from the trace when it can be)
   --predict FILE   compare the reached state's free blocks per order with a real /proc/buddyinfo
-                   (e.g. a capture's after.buddyinfo): the error per order and in total`;
+                   (e.g. a capture's after.buddyinfo): the error per order and in total
+  --compare A,B,…  run SOURCE under each named design and print one table, a column per design:
+                   steps, outcome (migrated/failed/excluded), atomics and struct page fields touched
+                   per migrated page, locks taken, tracking memory (list or PFN arrays)
+  --json           with --compare: the same numbers as one JSON array`;
 
 function stepNumber(opt: string, v: string | undefined): number {
   if (v === undefined || !/^\d{1,9}$/.test(v)) throw new UsageError(`${opt} needs a step number, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
@@ -72,7 +80,8 @@ function fileArg(opt: string, v: string | undefined, what: string): string {
 }
 
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const flags = { hash: false, trace: false, summary: false, buddyinfo: false, pagetypeinfo: false, listPresets: false, help: false, footprint: false, importReport: false };
+  const flags = { hash: false, trace: false, summary: false, buddyinfo: false, pagetypeinfo: false, listPresets: false, help: false, footprint: false, importReport: false, json: false };
+  let compare: string[] | undefined;
   let variant = 'linux-6.18';
   let variantGiven = false;
   let source: string | undefined;
@@ -113,6 +122,14 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--predict': predict = fileArg('--predict', value(), 'a /proc/buddyinfo file'); break;
       case '--import': importPrefix = fileArg('--import', value(), 'a file prefix (PREFIX.kpageflags, PREFIX.kpagecount)'); break;
       case '--import-report': flags.importReport = true; break;
+      case '--compare': {
+        const v = value();
+        if (!v || v.startsWith('--')) throw new UsageError('--compare needs design names, e.g. --compare linux-6.18,no-refcount');
+        compare = v.split(',').map((x) => x.trim());
+        if (compare.length < 2 || compare.some((x) => !x)) throw new UsageError(`--compare needs two or more design names separated by commas, got ${JSON.stringify(v)}`);
+        break;
+      }
+      case '--json': flags.json = true; break;
       case '--vmemmap-base': {
         const v = value();
         if (!v || !/^(0x)?[0-9a-f]{1,16}$/i.test(v)) throw new UsageError(`--vmemmap-base needs a hexadecimal address, e.g. 0xffd4000000000000, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
@@ -126,5 +143,5 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         source = arg;
     }
   }
-  return { source: source ?? 'default', sourceGiven: source !== undefined, ...(importPrefix !== undefined ? { import: importPrefix } : {}), until, seek, variant, variantGiven, ...flags, ...(replay !== undefined ? { replay } : {}), ...(vmemmapBase !== undefined ? { vmemmapBase } : {}), ...(predict !== undefined ? { predict } : {}) };
+  return { source: source ?? 'default', sourceGiven: source !== undefined, ...(importPrefix !== undefined ? { import: importPrefix } : {}), until, seek, variant, variantGiven, ...flags, ...(replay !== undefined ? { replay } : {}), ...(vmemmapBase !== undefined ? { vmemmapBase } : {}), ...(predict !== undefined ? { predict } : {}), ...(compare !== undefined ? { compare } : {}) };
 }

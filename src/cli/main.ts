@@ -16,6 +16,7 @@ import { VM_EVENT } from '../kernel/vmstat';
 import { parseArgs, USAGE } from './args';
 import { footprintLines, VARIANTS } from '../engine/footprint';
 import type { DesignName } from '../kernel/designs/names';
+import { compareDesigns, compareTable, parseDesignList } from '../engine/compare';
 import { populate } from '../kernel/populate';
 import { populateSpecOf } from '../engine/scenario';
 import { openReplayFile, predictFile, replaySummary } from './replay';
@@ -57,6 +58,17 @@ function main(argv: readonly string[]): number {
   }
   if (args.listPresets) {
     for (const p of PRESETS) out(p.name + '\n');
+    return 0;
+  }
+  if (args.json && !args.compare) throw new Error('--json needs --compare');
+  if (args.compare) {
+    if (args.variantGiven || args.import || args.replay) throw new Error('--compare runs SOURCE under each design it names: it cannot be combined with --variant, --import or --replay');
+    const other = args.until !== undefined ? '--until' : args.seek.length ? '--seek' : (['hash', 'trace', 'summary', 'buddyinfo', 'pagetypeinfo', 'footprint'] as const).find((f) => args[f]);
+    if (other) throw new Error(`--compare prints its own table of whole runs: ${other.startsWith('--') ? other : '--' + other} cannot go with it`);
+    if (args.predict) throw new Error('--compare prints its own table of whole runs: --predict cannot go with it');
+    const variants = parseDesignList(args.compare.join(','));
+    const results = compareDesigns(resolveSource(args.source).scenario, variants);
+    out((args.json ? JSON.stringify(results) : compareTable(args.source, results).join('\n')) + '\n');
     return 0;
   }
   if (!VARIANTS.includes(args.variant)) {

@@ -4,7 +4,7 @@
 // summed over the run's migrate and race actions, and split by what the page was when the field
 // was touched (memmap.ts FP_STATES): a balloon page, an isolated folio, a free page, other.
 
-import { FIELD_NAMES, FP_COUNTS, FP_STATES, NR_FIELDS, F, fieldIndex, type FpState } from '../kernel/memmap';
+import { FIELD_NAMES, FP_COUNTS, FP_FLAG_BITS, FP_STATES, NR_FIELDS, F, fieldIndex, type FpState } from '../kernel/memmap';
 import { VM_EVENT } from '../kernel/vmstat';
 import { DESIGN_NAMES } from '../kernel/designs/names';
 import type { Scenario } from './scenario';
@@ -26,6 +26,8 @@ export interface FootprintSplit {
   readonly fields: readonly FieldCount[];
   /** Writes of _refcount per migrated page in this state. */
   readonly atomics: number;
+  /** Single-bit writes of page->flags (set_bit/clear_bit and test-and-* RMWs) per migrated page in this state. */
+  readonly flagAtomics: number;
 }
 
 export interface FootprintTable {
@@ -33,28 +35,37 @@ export interface FootprintTable {
   readonly fields: readonly FieldCount[];
   /** Writes of _refcount per migrated page: each folio_get/put/freeze/unfreeze is an atomic. */
   readonly atomics: number;
+  /** Single-bit writes of page->flags per migrated page: SetPageX/ClearPageX and test-and-set/clear are atomic RMWs. */
+  readonly flagAtomics: number;
   /** The same counts by what the page was when touched, in FP_STATES order; they add up to `fields`. */
   readonly byState: readonly FootprintSplit[];
 }
 
 const REF = fieldIndex(F._refcount);
 
-export function footprintTable(s: Session): FootprintTable {
+/** The counts (memmap.ts Footprint.counts layout) summed over the run's migrate and race actions. */
+export function migrationCounts(s: Session): Float64Array {
   const total = new Float64Array(FP_COUNTS);
   (s.scenario.actions ?? []).forEach((a, i) => {
     if (a.type !== 'migrate' && a.type !== 'race') return;
     const c = s.t.actionCounts.get(i);
     if (c) for (let j = 0; j < total.length; j++) total[j]! += c[j]!;
   });
+  return total;
+}
+
+export function footprintTable(s: Session): FootprintTable {
+  const total = migrationCounts(s);
   const pages = s.k.events.a[VM_EVENT.PGMIGRATE_SUCCESS]!;
   const per = (n: number): number => (pages ? Math.round((n / pages) * 100) / 100 : 0);
   const sum = (j: number): number => FP_STATES.reduce((n, _, st) => n + total[2 * NR_FIELDS * st + j]!, 0);
   const fields = FIELD_NAMES.map((field, i) => ({ field, reads: per(sum(i)), writes: per(sum(NR_FIELDS + i)) }));
   const byState = FP_STATES.map((state, st) => {
     const at = (j: number): number => per(total[2 * NR_FIELDS * st + j]!);
-    return { state, fields: FIELD_NAMES.map((field, i) => ({ field, reads: at(i), writes: at(NR_FIELDS + i) })), atomics: at(NR_FIELDS + REF) };
+    return { state, fields: FIELD_NAMES.map((field, i) => ({ field, reads: at(i), writes: at(NR_FIELDS + i) })), atomics: at(NR_FIELDS + REF), flagAtomics: per(total[FP_FLAG_BITS + st]!) };
   });
-  return { pages, fields, atomics: per(sum(NR_FIELDS + REF)), byState };
+  const flagAtomics = per(FP_STATES.reduce((n, _, st) => n + total[FP_FLAG_BITS + st]!, 0));
+  return { pages, fields, atomics: per(sum(NR_FIELDS + REF)), flagAtomics, byState };
 }
 
 /** `--footprint`: the totals, then per state the fields touched in it (`<variant> [<state>] <field> ...`). */
@@ -98,7 +109,7 @@ export interface Comparison {
 export const startComparison = (scenario: Scenario, open: (scenario: Scenario) => Session = openSession): Comparison => ({ scenario, results: [], current: null, steps: 0, open });
 
 /** An error as one line: its first line, with the error's name when it has one beyond "Error". */
-function failureLine(e: unknown): string {
+export function failureLine(e: unknown): string {
   const text = e instanceof Error ? (e.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : e.message) : String(e);
   return text.replace(/\s+/g, ' ').trim() || 'failed without a message';
 }

@@ -10,7 +10,7 @@
 import { PG, PGTY } from './flags';
 import type { Kernel } from './kernel';
 import { __alloc_frozen_pages, free_frozen_pages, GFP_HIGHUSER_MOVABLE } from './buddy';
-import { clearPageFlag, setPageFlag, setPageType, testPageFlag } from './memmap';
+import { clearPageFlag, countLock, setPageFlag, setPageType, testPageFlag } from './memmap';
 import { growStore, put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
 import { hex, mkStep, type Steps } from './step';
@@ -154,6 +154,7 @@ export function* migrate_offline_pfns(k: Kernel, pfns: readonly number[], who: s
       continue;
     }
     put(k.st, k.balloon.lock, 0, 1);
+    countLock(k, 'balloon_lock');
     setPageType(k, dst, PGTY.offline);
     setPageFlag(k, dst, PG.uptodate);
     const i = frozenBalloonPfns(k).indexOf(src);

@@ -9,7 +9,7 @@ import type { Kernel } from './kernel';
 import { listAdd, listDel, listEmpty, listFirst, listPfns } from './list';
 import { newFolioList } from './isolate';
 import { FOLIO_LIST } from './folio-lists';
-import { pagePrivate, pageType, setPageFlag, setPagePrivate, setPageType, testPageFlag } from './memmap';
+import { countLock, pagePrivate, pageType, setPageFlag, setPagePrivate, setPageType, testPageFlag } from './memmap';
 import { __alloc_pages, GFP_HIGHUSER_MOVABLE } from './buddy';
 import { folio_get, folio_put, folio_ref_count } from './folio';
 import { put } from './store';
@@ -114,6 +114,7 @@ export function* balloon_mutex_lock(k: Kernel, who: string): Steps<void> {
     yield mkStep(k, { phase: 'alloc', fn: 'mutex_lock', file: 'kernel/locking/mutex.c', text: `${who}: balloon_lock is held by another task: it sleeps until the lock is released`, pfns: [] });
   }
   put(k.st, k.balloon.lock, 0, 1);
+  countLock(k, 'balloon_lock');
 }
 
 export function balloon_mutex_unlock(k: Kernel): void {
@@ -304,6 +305,9 @@ export function* balloon_page_migrate(k: Kernel, dst: number, src: number): Step
     });
     return -11;
   }
+  // The kernel's mutex_trylock() takes balloon_lock here for the rest of virtballoon_migratepage();
+  // the model only checks it is free, so it is counted as taken without being written.
+  countLock(k, 'balloon_lock');
   folio_get(k, dst); // the balloon reference on the new page
   balloon_page_insert(k, dst);
   put(k.st, k.balloon.isolated, 0, isolated(k) - 1);

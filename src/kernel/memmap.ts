@@ -83,8 +83,24 @@ const S_OFFLINE = 0;
 const S_ISOLATED = 1;
 const S_BUDDY = 2;
 const S_OTHER = 3;
-/** Footprint.counts length: reads then writes of every field, per state. */
-export const FP_COUNTS = FP_STATES.length * 2 * NR_FIELDS;
+/**
+ * After the field counts, Footprint.counts holds the atomics and locks the compare table shows:
+ * at FP_FLAG_BITS + s, single-bit writes of page->flags made while the page was in state s (each
+ * SetPageX/ClearPageX and the write half of a test-and-set/clear is an atomic bit RMW in the
+ * kernel; the model does not tell the non-atomic __SetPageX apart, so those count too); at
+ * FP_LOCKS + i, acquisitions of LOCK_NAMES[i].
+ */
+export const FP_FLAG_BITS = FP_STATES.length * 2 * NR_FIELDS;
+/**
+ * The locks the model really takes (or finds free where the kernel's trylock would take it):
+ * the page lock is PG_locked going from clear to set; balloon_lock is vb->balloon_lock, counted by
+ * countLock() where a path takes it. Append a lock a new design takes; its path calls countLock().
+ */
+export const LOCK_NAMES = ['page lock', 'balloon_lock'] as const;
+export type LockName = (typeof LOCK_NAMES)[number];
+export const FP_LOCKS = FP_FLAG_BITS + FP_STATES.length;
+/** Footprint.counts length: reads then writes of every field, per state; flag bit writes per state; locks. */
+export const FP_COUNTS = FP_LOCKS + LOCK_NAMES.length;
 
 /** The state of `pfn` for the footprint (raw reads: classifying is not kernel code). */
 export function footprintState(m: Memmap, pfn: number): number {
@@ -192,14 +208,14 @@ const r = (k: PageAccess, f: number, pfn: number): void => {
 /** The page's state before a write (passed to w() after it): other when nothing is counted. */
 const before = (k: PageAccess, pfn: number): number => (k.mem.fp ? footprintState(k.mem, pfn) : S_OTHER);
 /** Count a write, made already: in the state the page left or, if that was other, the one it entered. */
-const w = (k: PageAccess, f: number, pfn: number, was: number): void => {
+const w = (k: PageAccess, f: number, pfn: number, was: number): number => {
   const fp = k.mem.fp;
-  if (fp) {
-    fp.writes |= f;
-    const s = was !== S_OTHER ? was : footprintState(k.mem, pfn);
-    fp.counts[2 * NR_FIELDS * s + NR_FIELDS + fieldIndex(f)]!++;
-    if (fp.track) touch(fp, pfn, 0, f);
-  }
+  if (!fp) return S_OTHER;
+  fp.writes |= f;
+  const s = was !== S_OTHER ? was : footprintState(k.mem, pfn);
+  fp.counts[2 * NR_FIELDS * s + NR_FIELDS + fieldIndex(f)]!++;
+  if (fp.track) touch(fp, pfn, 0, f);
+  return s;
 };
 
 export function pageFlags(k: PageAccess, pfn: number): number {
@@ -210,15 +226,28 @@ export function testPageFlag(k: PageAccess, pfn: number, nr: number): boolean {
   r(k, F.flags, pfn);
   return (k.mem.flags.a[pfn]! & (1 << nr)) !== 0;
 }
+/** Count one bit RMW on page->flags (and a page lock taken) in state `s`, where w() counted the write. */
+const bitOp = (k: PageAccess, s: number, locked: boolean): void => {
+  const fp = k.mem.fp;
+  if (!fp) return;
+  fp.counts[FP_FLAG_BITS + s]!++;
+  if (locked) fp.counts[FP_LOCKS]!++;
+};
 export function setPageFlag(k: PageAccess, pfn: number, nr: number): void {
   const was = before(k, pfn);
-  put(k.st, k.mem.flags, pfn, k.mem.flags.a[pfn]! | (1 << nr));
-  w(k, F.flags, pfn, was);
+  const old = k.mem.flags.a[pfn]!;
+  put(k.st, k.mem.flags, pfn, old | (1 << nr));
+  bitOp(k, w(k, F.flags, pfn, was), nr === PG.locked && !(old & (1 << nr)));
 }
 export function clearPageFlag(k: PageAccess, pfn: number, nr: number): void {
   const was = before(k, pfn);
   put(k.st, k.mem.flags, pfn, k.mem.flags.a[pfn]! & ~(1 << nr));
-  w(k, F.flags, pfn, was);
+  bitOp(k, w(k, F.flags, pfn, was), false);
+}
+/** A lock other than the page lock taken (LOCK_NAMES): counted for the compare table, no state. */
+export function countLock(k: PageAccess, lock: LockName): void {
+  const fp = k.mem.fp;
+  if (fp) fp.counts[FP_LOCKS + LOCK_NAMES.indexOf(lock)]!++;
 }
 /** TestClearPageX: atomic test-and-clear, the primitive that makes isolation exclusive. */
 export function testClearPageFlag(k: PageAccess, pfn: number, nr: number): boolean {

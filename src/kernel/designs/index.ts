@@ -11,7 +11,7 @@ import type { DesignName } from './names';
 import type { Design, PageOps } from './types';
 
 export { DESIGN_NAMES, type DesignName } from './names';
-export type { Design, PageOps, PfnArrayOutcome } from './types';
+export type { Design, DesignTracking, PageOps, PfnArrayOutcome } from './types';
 
 /** Every design, in DESIGN_NAMES order. */
 export const DESIGNS = [linux618, linux612, noRefcount, pfnArray] as const;

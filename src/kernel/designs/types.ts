@@ -55,4 +55,13 @@ export interface Design {
   readonly offlinePath?: (k: Kernel, pfns: readonly number[], who: string) => Steps<PfnArrayOutcome>;
   /** Operations for pages carrying this design's own encoding; absent: 6.18's movable_ops. */
   readonly pageOps?: PageOps;
+  /**
+   * How the design's migration tracks the pages it moves, for the compare table's memory row:
+   * 'list' threads them through page->lru (no extra bytes, but the page needs its lru word);
+   * 'pfn-array' keeps src[]/dst[] arrays of one 8-byte entry per page; 'compound-array' one entry
+   * per folio (a THP is one entry). Absent: 'list'.
+   */
+  readonly tracking?: DesignTracking;
 }
+
+export type DesignTracking = 'list' | 'pfn-array' | 'compound-array';

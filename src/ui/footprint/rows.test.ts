@@ -12,7 +12,8 @@ function table(variant: string, counts: Record<string, [number, number]>, atomic
     pages: 2,
     fields: fields(true),
     atomics,
-    byState: FP_STATES.map((state) => ({ state, fields: fields(state === 'offline'), atomics: state === 'offline' ? atomics : 0 })),
+    flagAtomics: 0,
+    byState: FP_STATES.map((state) => ({ state, fields: fields(state === 'offline'), atomics: state === 'offline' ? atomics : 0, flagAtomics: 0 })),
   };
   return { variant, ...t };
 }

@@ -7,7 +7,7 @@
 import { PG, PGTY } from '../../flags';
 import type { Kernel } from '../../kernel';
 import { listAdd, listDel } from '../../list';
-import { clearPageFlag, pageMapping, setPageFlag, setPageMapping, setPagePrivate, setPageType, testPageFlag } from '../../memmap';
+import { clearPageFlag, countLock, pageMapping, setPageFlag, setPageMapping, setPagePrivate, setPageType, testPageFlag } from '../../memmap';
 import { __alloc_pages, GFP_HIGHUSER_MOVABLE } from '../../buddy';
 import { folio_get, folio_put, folio_ref_count } from '../../folio';
 import { addHolder, HOLD } from '../../pins';
@@ -134,6 +134,7 @@ export function balloon_page_migrate_612(k: Kernel, dst: number, src: number): {
     steps.push(mkStep(k, { phase: 'move-mapping', fn: 'virtballoon_migratepage', file: 'drivers/virtio/virtio_balloon.c', text: `${VARIANT}: balloon_lock is held → -EAGAIN`, pfns: [{ pfn: src, role: 'src' }, { pfn: dst, role: 'dst' }], result: '-EAGAIN' }));
     return { rc: -11, steps };
   }
+  countLock(k, 'balloon_lock'); // mutex_trylock() succeeds: held for the rest of virtballoon_migratepage() (checked, not written)
   folio_get(k, dst);
   balloon_page_insert_612(k, dst);
   put(k.st, k.balloon.isolated, 0, k.balloon.isolated.a[0]! - 1);

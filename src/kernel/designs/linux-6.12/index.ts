@@ -35,4 +35,5 @@ export const linux612 = {
     }),
     encoding: '__PageMovable: PAGE_MAPPING_MOVABLE in page->mapping',
   },
+  tracking: 'list', // balloon_dev_info->pages and migrate_pages()' lists, through page->lru
 } as const satisfies Design;

@@ -11,4 +11,5 @@ export const linux618 = {
   assumes: [],
   inflate: (k, pages, got) => balloon_inflate(k, pages, got),
   deflate: (k, pages) => balloon_deflate(k, pages),
+  tracking: 'list', // balloon_dev_info->pages and migrate_pages()' lists, through page->lru
 } as const satisfies Design;
