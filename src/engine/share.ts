@@ -93,10 +93,10 @@ function parseIndex(name: string, v: string | null): number | undefined {
 }
 
 /**
- * `k=v&k=v` of a fragment, percent-decoded. Not URLSearchParams: a fragment is not a form, so a
+ * `k=v&k=v` of a fragment, percent-decoded (compare-link.ts reads its keys with it too). Not URLSearchParams: a fragment is not a form, so a
  * '+' is a '+' (form decoding made it a space, and the error named " " for what the user typed).
  */
-function fragmentParams(frag: string): Map<string, string> {
+export function fragmentParams(frag: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const part of frag.split('&')) {
     if (!part) continue;

@@ -7,7 +7,8 @@
 // PanelTabs (styles.css, "Every size of screen", places them with grid areas; on a phone the
 // trace joins them). The preset gallery, the scenario editor, Import, its match report and the
 // result of a run over imported memory (opened by itself when that run reaches its end) open over
-// everything below the header, the error line and the import's progress line; the footprint docks
+// everything below the header, the error line and the import's progress line (so does the compare
+// view of designs side by side, compare/CompareView.tsx, with its own keys); the footprint docks
 // on the right, over the inspector column, leaving the grid and the controls in use. Files dropped
 // anywhere are imported. A first visit's hint sits over the top of the grid, the tour's card beside
 // what it points at. The root carries the
@@ -46,6 +47,7 @@ import { ResultPanel } from './results/ResultPanel';
 import { watchResults } from './results/resultFlow';
 import { JobProgress } from './progress/JobProgress';
 import { selectBusy, selectMeta, selectPanel, useSim } from './state/store';
+import { CompareView } from './compare/CompareView';
 
 export function App() {
   useEffect(() => {
@@ -96,6 +98,7 @@ export function App() {
         </div>
         <PanelTabs />
         <Overlay />
+        <CompareView />
       </div>
       <Help />
       <Tour />

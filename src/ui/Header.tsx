@@ -14,6 +14,7 @@ import {
   type FrameMeta,
 } from './state/store';
 import { ResultButton } from './results/ResultButton';
+import { CompareButton } from './compare/CompareButton';
 
 function subtitle(meta: FrameMeta | null, failed: boolean, preset: string | null): string {
   if (meta) return describeMemory(meta.nrPfns, meta.zones.map((z) => z.name));
@@ -126,6 +127,7 @@ function ScenarioButtons() {
       >
         Footprint
       </button>
+      <CompareButton />
       <ResultButton />
       <ReplayButton />
       <ShareButton />

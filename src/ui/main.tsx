@@ -6,6 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { startUrlSync } from './share/urlSync';
+import { startCompareLinks } from './compare/compareClient';
 import { startSim } from './state/simClient';
 import { INTRO_PRESET, isFirstVisit, startHint } from './teach/firstVisit';
 import './styles.css';
@@ -16,6 +17,7 @@ const firstVisit = isFirstVisit(location.hash);
 startSim(firstVisit ? INTRO_PRESET : undefined);
 if (firstVisit) startHint();
 startUrlSync();
+startCompareLinks();
 createRoot(root).render(
   <StrictMode>
     <App />

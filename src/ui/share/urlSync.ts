@@ -4,6 +4,7 @@
 // flooding guard, crbug.com/1038223) and Play moves up to 60 frames/s, so writes are spaced at
 // least MIN_GAP_MS apart; the last state is always written, after the gap.
 import { selectLink, useSim, type SimState } from '../state/store';
+import { useCompare } from '../compare/compareClient';
 import { linkFragment, pageAddress } from './link';
 
 /** 4 writes/s at most: 40 per 10 s, well under Chromium's 200. */
@@ -29,6 +30,7 @@ export function startUrlSync(): () => void {
 
   const write = (): void => {
     timer = null;
+    if (useCompare.getState().ownsHash) return; // the compare view writes its own link (compare/compareClient.ts)
     const frag = currentFragment();
     // Imported memory has no link: the address bar must not keep the previous session's, which
     // would reopen that session (not this one) on reload or when copied.
