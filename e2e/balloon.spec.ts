@@ -48,7 +48,7 @@ test('Footprint: the variants side by side, from the session shown; Escape close
   const panel = page.getByTestId('footprint-panel');
   const table = panel.getByTestId('footprint-table');
   await expect(panel).toHaveAttribute('data-done', 'true');
-  await expect(table.locator('thead th')).toHaveText(['field', 'linux-6.18', 'linux-6.12', 'no-refcount', 'pfn-array']);
+  await expect(table.locator('thead th')).toHaveText(['field', 'linux-6.18', 'linux-6.12', 'no-refcount', 'pfn-array', 'linux-7.0']);
   await expect(table.locator('thead th[aria-current="true"]')).toHaveText('linux-6.18');
   await expect(panel.getByTestId('footprint-pages')).toHaveText(['16', '16', '16', '16']);
   await expect(panel.getByTestId('footprint-atomics')).toHaveText(['6', '6', '0', '6']);
