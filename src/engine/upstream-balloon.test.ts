@@ -125,7 +125,8 @@ describe('balloon-deflate-race: which race window moved', () => {
     // The migrator's second step on the page deflate took is no refusal now.
     const refused = allSteps(s.t).filter((x) => x.fn === 'isolate_movable_ops_page' && x.excluded);
     expect(refused).toEqual([]);
-    expect(checkInvariants(s.k).length).toBeGreaterThan(0);
+    // Both pages counted isolated and deflated at once: isolated_pages 2, NR_BALLOON_PAGES 0.
+    expect(checkInvariants(s.k).map((v) => v.rule)).toContain('balloon count');
   }, 120_000);
 });
 
