@@ -57,6 +57,7 @@ export const PRESET_GROUPS: readonly PresetGroup[] = [
       'balloon-migrate-6.12': 'balloon-migrate as 6.12 did it: PG_isolated and ops in page->mapping',
       zsmalloc: 'zspage pages migrate one at a time through the movable_ops path',
       'balloon-compaction-no-refcount': 'compaction runs into frozen balloon pages it cannot isolate; they stay put',
+      'balloon-deflate-race': 'deflate meets an isolator inside its page lock: 6.18 skips the page, 7.0 takes it and the isolator finds private NULL',
     },
   },
   {

@@ -201,6 +201,23 @@ export const PRESETS: readonly Preset[] = [
     variant: 'linux-6.12',
     actions: BALLOON_MIGRATE,
   }),
+  // Deflate and a compaction-reason migration meet on the same balloon page: the migrator is
+  // inside isolate_movable_ops_page() (page locked, isolate_page() not yet called) when deflate
+  // reaches that page. linux-6.18: deflate's trylock_page() fails and it frees one page, not two;
+  // the page migrates. --variant linux-7.0: deflate takes it without looking at the page lock, and
+  // isolate_page() finds page->private NULL under balloon_pages_lock; nothing migrates.
+  preset('balloon-deflate-race', 'a deflate and a compaction isolating the same balloon page: in 6.18 the page lock keeps deflate off it (trylock_page() fails, it frees fewer pages), in 7.0 (--variant linux-7.0) deflate takes it and balloon_pages_lock + page->private keep the isolator out', {
+    ...SMALL,
+    actions: [
+      { type: 'balloon', op: 'inflate', pages: 2 },
+      // deflate takes the list head; the migrator locks the other page (its first); deflate
+      // reaches that page; the migrator finishes isolating both, then deflate tells the host.
+      { type: 'parallel', schedule: [0, 1, 0, 1, 1, 1], actions: [
+        { type: 'balloon', op: 'deflate', pages: 2 },
+        { type: 'migrate', pages: [{ from: 0 }], mode: 'async', reason: 'compaction' },
+      ] },
+    ],
+  }),
   preset('zsmalloc', 'zsmalloc pages, the second movable_ops user: a zspage\'s pages migrate one by one and zs_page_migrate() splices each new page into the chain', {
     ...SMALL,
     actions: [{ type: 'zsmalloc', zspages: 2, pagesPerZspage: 3 }, { type: 'migrate', pages: [{ from: 0 }], mode: 'sync', reason: 'compaction' }],

@@ -15,6 +15,7 @@ import { folio_get, folio_put, folio_ref_count } from './folio';
 import { put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
 import { hex, mkStep, quietly, type Steps, type StepInfo } from './step';
+import { guardOn } from './guards';
 
 /** page->private of a balloon page: the (only) balloon_dev_info. */
 export const BALLOON_DEV = 1;
@@ -242,12 +243,30 @@ export function* balloon_leak(k: Kernel, pages: number, design: BalloonLeak): St
 // of pages off the balloon (balloon_page_dequeue), tell_host() (waiting with the lock held), then
 // release_pages_balloon() frees them.
 function* leak_balloon(k: Kernel, num: number, design: BalloonLeak): Steps<number> {
+  k.balloonDeflating++; // isolation of a balloon page now steps through its window (isolate-window.ts)
+  try {
+    return yield* leak_balloon_locked(k, num, design);
+  } finally {
+    k.balloonDeflating--;
+  }
+}
+
+function* leak_balloon_locked(k: Kernel, num: number, design: BalloonLeak): Steps<number> {
   yield* balloon_mutex_lock(k, 'the balloon driver');
   const taken: number[] = [];
   for (let i = 0; i < num; i++) {
     const d = design.dequeue(k);
     if (!d) {
-      yield mkStep(k, { phase: 'free', fn: 'balloon_page_dequeue', file: 'mm/balloon_compaction.c', text: `no balloon page left that deflate can take (${isolated(k)} isolated for migration cannot be deflated)`, pfns: [], result: 'NULL' });
+      // Pages still listed but locked: an isolator holds them between folio_trylock() and isolate_page().
+      const locked = balloonPages(k).filter((p) => testPageFlag(k, p, PG.locked));
+      yield mkStep(k, {
+        phase: 'free', fn: 'balloon_page_dequeue', file: 'mm/balloon_compaction.c',
+        text: locked.length
+          ? `no balloon page deflate can take: ${locked.map(hex).join(', ')} ${locked.length === 1 ? 'is' : 'are'} still on the list but locked (trylock_page() fails: a migrator is isolating ${locked.length === 1 ? 'it' : 'them'}), ${isolated(k)} isolated; balloon_page_dequeue() returns NULL and leak_balloon() frees fewer pages than asked`
+          : `no balloon page left that deflate can take (${isolated(k)} isolated for migration cannot be deflated)`,
+        pfns: locked.map((p) => ({ pfn: p, role: 'target' as const })), result: 'NULL',
+        ...(locked.length ? { excluded: { guard: 'trylock' as const, why: 'trylock failed' } } : {}),
+      });
       break;
     }
     taken.push(d.page);
@@ -265,13 +284,26 @@ function* leak_balloon(k: Kernel, num: number, design: BalloonLeak): Steps<numbe
 // lock it gets (trylock_page()); release_pages_balloon(): put_page() frees it, and freeing ends PageOffline.
 const LEAK_618: BalloonLeak = {
   dequeue: (k) => {
-    const page = balloonPages(k).find((p) => !testPageFlag(k, p, PG.locked));
+    const listed = balloonPages(k);
+    const page = listed.find((p) => !testPageFlag(k, p, PG.locked) || !guardOn(k, 'trylock'));
     if (page === undefined) return null;
+    // Pages before it whose trylock_page() failed: an isolator holds their lock.
+    const skipped = listed.slice(0, listed.indexOf(page));
     listDel(k, k.balloon.list, 0, page);
     balloon_page_finalize(k, page);
     count_vm_events(k, VM_EVENT.BALLOON_DEFLATE, 1);
     mod_node_page_state(k, NS.NR_BALLOON_PAGES, -1);
-    return { page, step: mkStep(k, { phase: 'free', fn: 'balloon_page_dequeue', file: 'mm/balloon_compaction.c', text: `${hex(page)} leaves the balloon list; private cleared (balloon_page_finalize), PageOffline stays until it is freed`, pfns: [{ pfn: page, role: 'target' }] }) };
+    const text = `${hex(page)} leaves the balloon list; private cleared (balloon_page_finalize), PageOffline stays until it is freed`;
+    if (!skipped.length) return { page, step: mkStep(k, { phase: 'free', fn: 'balloon_page_dequeue', file: 'mm/balloon_compaction.c', text, pfns: [{ pfn: page, role: 'target' }] }) };
+    return {
+      page,
+      step: mkStep(k, {
+        phase: 'free', fn: 'balloon_page_dequeue', file: 'mm/balloon_compaction.c',
+        text: `trylock_page() fails on ${skipped.map(hex).join(', ')} (a migrator holds the page lock inside isolate_movable_ops_page()): skipped; ${text}`,
+        pfns: [{ pfn: page, role: 'target' }, ...skipped.map((p) => ({ pfn: p, role: 'src' as const }))],
+        excluded: { guard: 'trylock', why: 'trylock failed' },
+      }),
+    };
   },
   release: (k, page) => folio_put(k, page),
 };

@@ -9,7 +9,8 @@ import { clearPageFlag, folio_nr_pages, setPageFlag, testClearPageFlag, testPage
 import { PGTY } from './flags';
 import { balloon_page_isolate, balloon_page_putback, page_has_movable_ops, PageMovableOpsIsolated } from './balloon';
 import { zs_page_isolate } from './zsmalloc';
-import { pageOpsOf } from './designs';
+import { pageOpsOf, runDesign } from './designs';
+import { isolate_movable_ops_page_window, isolationWindowOpen } from './isolate-window';
 import { folio_get, folio_put } from './folio';
 import { lruvec_del_folio } from './lru';
 import { folio_add_lru } from './swap';
@@ -75,7 +76,7 @@ export function isolate_movable_ops_page(k: Kernel, page: number): string | null
   setPageFlag(k, page, PG.locked);
   let why: string | null = null;
   if (PageMovableOpsIsolated(k, page)) why = 'PG_movable_ops_isolated is already set: another migrator has it';
-  else if (!(k.mem.pageType.a[page] === PGTY.zsmalloc ? zs_page_isolate(k, page) : balloon_page_isolate(k, page))) why = 'the driver\'s isolate_page() refused';
+  else why = movableOpsIsolatePage(k, page);
   if (why) {
     clearPageFlag(k, page, PG.locked);
     folio_put(k, page);
@@ -87,10 +88,25 @@ export function isolate_movable_ops_page(k: Kernel, page: number): string | null
   return null;
 }
 
+/**
+ * mops->isolate_page() of a locked movable_ops page: null when it took the page, else why not.
+ * The balloon's are those of the run's kernel (runDesign: 7.0's look page->private up under
+ * balloon_pages_lock), 6.18's when the design keeps them.
+ */
+export function movableOpsIsolatePage(k: Kernel, page: number): string | null {
+  if (k.mem.pageType.a[page] === PGTY.zsmalloc) return zs_page_isolate(k, page) ? null : 'the driver\'s isolate_page() refused';
+  const mops = runDesign(k).balloonMops;
+  // 6.18's balloon_page_isolate() refuses only a page whose private no longer names the balloon.
+  if (!mops) return balloon_page_isolate(k, page) ? null : 'the driver\'s isolate_page() refused: page->private is NULL: deflated';
+  const refused = mops.isolate_page(k, page);
+  return refused ? `the driver's isolate_page() refused: ${refused.why}` : null;
+}
+
 // mm/migrate.c: putback_movable_ops_page()
 export function putback_movable_ops_page(k: Kernel, page: number): void {
   setPageFlag(k, page, PG.locked);
-  if (k.mem.pageType.a[page] !== PGTY.zsmalloc) balloon_page_putback(k, page); // zs_page_putback() does nothing
+  // zs_page_putback() does nothing; the balloon's putback_page is the run's kernel's.
+  if (k.mem.pageType.a[page] !== PGTY.zsmalloc) (runDesign(k).balloonMops?.putback_page ?? balloon_page_putback)(k, page);
   clearPageFlag(k, page, PG.reclaim); // ClearPageMovableOpsIsolated()
   clearPageFlag(k, page, PG.locked);
   removeHolder(k.st, k.pins, page, HOLD.ISOLATED);
@@ -126,7 +142,10 @@ export function* isolateOnto(k: Kernel, folio: number, list: number, who: string
   }
   if (k.mem.pageType.a[folio] === PGTY.offline || k.mem.pageType.a[folio] === PGTY.zsmalloc) {
     const old = pageOpsOf(k, folio); // a page made a design's own way (6.12's)
-    const why = old ? old.isolate(k, folio) : isolate_movable_ops_page(k, folio);
+    // While a deflate is in flight, the window inside the isolation is a step of its own.
+    const stepped = !old && isolationWindowOpen(k, folio);
+    if (stepped && !(yield* isolate_movable_ops_page_window(k, folio, who))) return false;
+    const why = old ? old.isolate(k, folio) : stepped ? null : isolate_movable_ops_page(k, folio);
     if (old) {
       if (!why) add(k, k.lists, list, folio);
       yield old.isolateStep(k, who, folio, ref, why);

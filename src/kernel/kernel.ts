@@ -60,6 +60,12 @@ export interface Kernel extends PageAccess, PageblockAccess {
   readonly guardsOff: Set<GuardKind>;
   /** The design the run follows (the scenario's variant), set by the engine; not state. */
   variant: DesignName;
+  /**
+   * leak_balloon() calls in flight (balloon.ts: balloon_leak). Not state: which task is where
+   * follows from the scenario. While one is, isolation of a balloon page steps through its window
+   * (isolate-window.ts).
+   */
+  balloonDeflating: number;
   /** zone->free_area[order].nr_free, slot = zone * NR_PAGE_ORDERS + order. */
   readonly nrFree: Store & { a: Int32Array };
   readonly zstat: Store & { a: Int32Array };
@@ -164,6 +170,7 @@ export function createKernel(layout: MemoryLayout): Kernel {
     cpu: 0,
     guardsOff: new Set(),
     variant: 'linux-6.18',
+    balloonDeflating: 0,
     nrFree: addStore(st, 'zone.free_area.nr_free', new Int32Array(nz * NR_PAGE_ORDERS)),
     zstat: addStore(st, 'zone.vm_stat', new Int32Array(nz * NR_ZS)),
     nstat: addStore(st, 'node.vm_stat', new Int32Array(NR_NS)),

@@ -24,7 +24,7 @@ import { remove_migration_ptes, try_to_migrate } from './migrate-rmap';
 import { split_folio_to_list } from './huge_memory';
 import { mappingId } from './vm';
 import { balloon_page_migrate, page_has_movable_ops } from './balloon';
-import { hasPageOps, pageOpsOf } from './designs';
+import { hasPageOps, pageOpsOf, runDesign } from './designs';
 
 /** A non-LRU movable page: 6.18's movable_ops, or a design's own encoding (6.12's PAGE_MAPPING_MOVABLE). */
 const isMovable = (k: Kernel, pfn: number): boolean => page_has_movable_ops(k, pfn) || hasPageOps(k, pfn);
@@ -594,7 +594,11 @@ function* migrate_movable_ops_page(k: Kernel, dst: number, src: number): Steps<n
     const r = zs_page_migrate(k, dst, src);
     for (const s of r.steps) yield s;
     rc = r.rc;
-  } else rc = yield* balloon_page_migrate(k, dst, src);
+  } else {
+    // The balloon's migrate_page is the run's kernel's (balloon_mops, registered by its tree).
+    const mops = runDesign(k).balloonMops;
+    rc = mops ? yield* mops.migrate_page(k, dst, src) : yield* balloon_page_migrate(k, dst, src);
+  }
   if (rc === 0) clearPageFlag(k, src, PG.reclaim); // ClearPageMovableOpsIsolated()
   return rc;
 }

@@ -7,14 +7,15 @@ import { linux612 } from './linux-6.12';
 import { linux618 } from './linux-6.18';
 import { noRefcount } from './no-refcount';
 import { pfnArray } from './pfn-array';
+import { linux70 } from './linux-7.0';
 import type { DesignName } from './names';
 import type { Design, PageOps } from './types';
 
 export { DESIGN_NAMES, type DesignName } from './names';
-export type { Design, DesignTracking, PageOps, PfnArrayOutcome } from './types';
+export type { BalloonMops, Design, DesignTracking, PageOps, PfnArrayOutcome } from './types';
 
 /** Every design, in DESIGN_NAMES order. */
-export const DESIGNS = [linux618, linux612, noRefcount, pfnArray] as const;
+export const DESIGNS = [linux618, linux612, noRefcount, pfnArray, linux70] as const;
 
 export function designOf(name: DesignName): Design {
   const d = DESIGNS.find((x) => x.name === name);

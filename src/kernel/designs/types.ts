@@ -6,6 +6,7 @@
 import type { Kernel } from '../kernel';
 import type { StepInfo, Steps } from '../step';
 import type { DesignName } from './names';
+import type { Exclusion } from '../guards';
 
 /** What a PFN-array path reports: pages moved and pages left where they were. */
 export interface PfnArrayOutcome {
@@ -62,6 +63,23 @@ export interface Design {
    * per folio (a THP is one entry). Absent: 'list'.
    */
   readonly tracking?: DesignTracking;
+  /**
+   * The balloon's struct movable_operations (balloon_mops) as this design's tree has them, for
+   * pages with 6.18's encoding (PageOffline + PG_movable_ops): the core's isolate_movable_ops_page(),
+   * putback_movable_ops_page() and migrate_movable_ops_page() call them for the run's design
+   * (runDesign), as a kernel calls the ops it registered with set_movable_ops(). Absent: 6.18's.
+   */
+  readonly balloonMops?: BalloonMops;
+}
+
+/** balloon_mops: what the core calls once it holds the page lock (isolate, putback) or both (migrate). */
+export interface BalloonMops {
+  /** isolate_page(): null when the page is now isolated, else the exclusion (why the driver refused). */
+  isolate_page(k: Kernel, page: number): Exclusion | null;
+  /** putback_page(): back on the balloon list. */
+  putback_page(k: Kernel, page: number): void;
+  /** migrate_page(): 0 or an errno; PG_movable_ops_isolated is the core's to clear. */
+  migrate_page(k: Kernel, dst: number, src: number): Steps<number>;
 }
 
 export type DesignTracking = 'list' | 'pfn-array' | 'compound-array';
