@@ -67,6 +67,7 @@ export const PRESET_GROUPS: readonly PresetGroup[] = [
       'compact-blocked-by-pins': 'compaction passes four pinned folios by; their pageblocks never empty',
       'contig-range': 'a 4 MiB range isolated, emptied by migration and handed over; a second range fails at once (-EBUSY)',
       'offline-range': 'a range with a pinned page retries and fails; a movable range empties and goes offline',
+      'compact-pgtables': 'page tables pin every pageblock: 6.18 fails the order-9 allocation; pgtable-movable moves the tables and succeeds',
     },
   },
   {

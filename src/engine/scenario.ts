@@ -33,6 +33,8 @@ const populateSchema = z
     hugetlbOvercommit: z.number().int().min(0).max(1024),
     /** The first N processes run under mlockall(): their heaps are VM_LOCKED, their pages mlocked. */
     mlocked: z.number().int().min(0).max(4096),
+    /** Small processes started last whose page tables land one per pageblock (the compact-pgtables preset). */
+    pgtableProcesses: z.number().int().min(0).max(4096),
   })
   .partial()
   .strict()

@@ -124,8 +124,8 @@ export function* isolateOnto(k: Kernel, folio: number, list: number, who: string
     });
     return !why;
   }
-  if (k.mem.pageType.a[folio] === PGTY.offline || k.mem.pageType.a[folio] === PGTY.zsmalloc) {
-    const old = pageOpsOf(k, folio); // a page made a design's own way (6.12's)
+  const old = pageOpsOf(k, folio); // a page made a design's own way (6.12's, a movable page table)
+  if (old || k.mem.pageType.a[folio] === PGTY.offline || k.mem.pageType.a[folio] === PGTY.zsmalloc) {
     const why = old ? old.isolate(k, folio) : isolate_movable_ops_page(k, folio);
     if (old) {
       if (!why) add(k, k.lists, list, folio);
