@@ -313,6 +313,11 @@ export const PRESETS: readonly Preset[] = [
     populate: { pgtableProcesses: 64 },
     actions: [{ type: 'alloc', order: 9, gfp: 'movable', compact: true }],
   }),
+  preset('pgtable-race', 'two migrators race for the same leaf page table under the pgtable-movable design: the first test-and-sets PG_movable_ops_isolated, the second finds it set and backs off; the winner copies the table and switches the PMD under pmd_lock (under linux-6.18 neither gets in: a page table is not movable)', {
+    ...SMALL,
+    variant: 'pgtable-movable',
+    actions: [{ type: 'race', pages: [{ process: 1, page: 0, pgtable: true }], mode: 'async', reason: 'compaction' }],
+  }),
   preset('large-4g', '4 GiB (1 Mi PFNs): the size the performance targets are set for', {
     memory: { pfns: 1048576 },
     seed: 1,

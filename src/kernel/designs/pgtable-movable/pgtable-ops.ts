@@ -143,27 +143,34 @@ export function pgtable_migrate_page(k: Kernel, dst: number, src: number): { rc:
 // pte_free_defer() (mm/pgtable-generic.c, khugepaged's way to retire a PTE table) — GUP-fast walks
 // page tables locklessly with IRQs off, so the page is freed only after an RCU grace period; then
 // pagetable_dtor() + pagetable_free() drop the table's own reference.
-export function pgtable_release_old(k: Kernel, src: number): void {
-  if (k.mem.pageType.a[src] !== PGTY.table || pmdOf(k, src)) return;
+// Another isolator still holding it (possible only with the isolation flag's guard switched off)
+// retires it at its putback instead.
+export function pgtable_release_old(k: Kernel, src: number, holders = 1): void {
+  if (k.mem.pageType.a[src] !== PGTY.table || pmdOf(k, src) || k.mem.refcount.a[src] !== holders) return;
   const ref = k.mem.refcount.a[src]!;
-  pagetable_dtor(k, src);
-  folio_put(k, src);
+  // Reported before the put, as migrate_folio_done() is: the free and its merges follow in order.
   emitStep(k, {
     phase: 'free', fn: 'pte_free_defer', file: 'mm/pgtable-generic.c',
     text: `${PROPOSAL}: the old table ${hex(src)} is retired after an RCU grace period (a GUP-fast walker may still be reading it): pagetable_dtor() (NR_PAGETABLE -1), pagetable_free() drops its own reference (refcount ${ref} → ${ref - 1})${ref === 1 ? ': freed' : ''}`,
     pfns: [{ pfn: src, role: 'freed' }],
   });
+  pagetable_dtor(k, src);
+  folio_put(k, src);
 }
 
 // Proposal: pgtable_putback_page() — not migrated: the flag is cleared and the table stays where it is.
+// If the table was moved by someone else meanwhile, nothing maps it: its own reference goes too.
 export function pgtable_putback_page(k: Kernel, page: number): void {
   clearPageFlag(k, page, PG.reclaim);
+  pgtable_release_old(k, page, 2); // its own reference and our isolation one
 }
 
 export function putbackStep(k: Kernel, page: number, ref: number): StepInfo {
   return mkStep(k, {
     phase: 'putback', fn: 'putback_movable_ops_page', file: 'mm/migrate.c',
-    text: `${PROPOSAL}: page table ${hex(page)} was not migrated: PG_movable_ops_isolated cleared, the isolation reference dropped (refcount ${ref} → ${ref - 1}); its PMD still points at it`,
+    text: k.mem.pageType.a[page] === PGTY.table
+      ? `${PROPOSAL}: page table ${hex(page)} was not migrated: PG_movable_ops_isolated cleared, the isolation reference dropped (refcount ${ref} → ${ref - 1}); its PMD still points at it`
+      : `${PROPOSAL}: ${hex(page)} was not migrated by us: another migrator moved the table, so the putback retired the old one (pte_free_defer) and dropped the last, isolation, reference: freed`,
     pfns: [{ pfn: page, role: 'src' }],
   });
 }
