@@ -132,7 +132,7 @@ export function pgtable_migrate_page(k: Kernel, dst: number, src: number): { rc:
   }));
   clearPageFlag(k, src, PG.reclaim); // the core's ClearPageMovableOpsIsolated() on success
   steps.push(mkStep(k, {
-    phase: 'remap', fn: 'flush_tlb_range', file: 'arch/x86/mm/tlb.c',
+    phase: 'remap', fn: 'flush_tlb_range', file: 'arch/x86/include/asm/tlbflush.h',
     text: `flush_tlb_range() over ${range}: CPUs may cache the old PMD in their paging-structure caches and walk ${hex(src)} from there; after the flush none does. Both locks are released; ${hex(src)} is no longer isolated (PG_movable_ops_isolated cleared) and nothing maps it`,
     pfns: [{ pfn: src, role: 'src' }, { pfn: dst, role: 'dst' }], result: '0',
   }));
