@@ -4,7 +4,7 @@
 import type { Kernel } from '../kernel/kernel';
 import {
   alloc_pages_path, exit_path, fault_path, free_pages_path, notPlainKernelPage, pin_path, reclaim_path, unpin_path,
-  firstAnonVma, processPfns, userPagePfn,
+  firstAnonVma, processPfns, userPagePfn, userPageTable,
 } from '../kernel/paths';
 import { hex, mkStep, type Steps } from '../kernel/step';
 import { compact_nodes, kcompactd_proactive } from '../kernel/compaction';
@@ -133,12 +133,13 @@ function* faultAction(k: Kernel, ctx: Context, index: number, a: Extract<SimpleA
   yield* fault_path(k, a.process, a.pages, a.order ?? 0, got);
 }
 
-type PageRef = { pfn?: number; process?: number; page?: number; file?: boolean; from?: number };
+type PageRef = { pfn?: number; process?: number; page?: number; file?: boolean; from?: number; pgtable?: boolean };
 
 /** The PFNs a page reference names now (a process's page may have moved by the time it runs). */
 function resolvePage(k: Kernel, ctx: Context, a: PageRef): number[] {
   if (a.pfn !== undefined) return [a.pfn];
   if (a.from !== undefined) return ctx.produced.get(a.from) ?? [-1];
+  if (a.pgtable) return [userPageTable(k, a.process!, a.page!, a.file ?? false)];
   return [userPagePfn(k, a.process!, a.page!, a.file ?? false)];
 }
 

@@ -58,6 +58,7 @@ export const PRESET_GROUPS: readonly PresetGroup[] = [
       zsmalloc: 'zspage pages migrate one at a time through the movable_ops path',
       'balloon-compaction-no-refcount': 'compaction runs into frozen balloon pages it cannot isolate; they stay put',
       'balloon-deflate-race': 'deflate meets an isolator inside its page lock: 6.18 skips the page, 7.0 takes it and the isolator finds private NULL',
+      'pgtable-race': 'two migrators, one page table: the isolation flag keeps the second out; the first switches the PMD to a copy',
     },
   },
   {
@@ -68,6 +69,7 @@ export const PRESET_GROUPS: readonly PresetGroup[] = [
       'compact-blocked-by-pins': 'compaction passes four pinned folios by; their pageblocks never empty',
       'contig-range': 'a 4 MiB range isolated, emptied by migration and handed over; a second range fails at once (-EBUSY)',
       'offline-range': 'a range with a pinned page retries and fails; a movable range empties and goes offline',
+      'compact-pgtables': 'page tables pin every pageblock: 6.18 fails the order-9 allocation; pgtable-movable moves the tables and succeeds',
     },
   },
   {

@@ -324,6 +324,17 @@ export const PRESETS: readonly Preset[] = [
       { type: 'migrate', pages: [{ process: 0, page: 2 }], mode: 'sync', to: 'DMA' },
     ],
   }),
+  preset('compact-pgtables', 'an order-9 allocation on a machine whose otherwise movable pageblocks each hold one leaf page table: 6.18 compaction cannot move a page table, so no 2 MiB block frees up and the allocation fails; under pgtable-movable the tables migrate (copied, PMD switched under pmd_lock) and the allocation succeeds', {
+    ...MEDIUM,
+    // 64 small processes whose page tables land one per pageblock that had a free page and nothing unmovable.
+    populate: { pgtableProcesses: 64 },
+    actions: [{ type: 'alloc', order: 9, gfp: 'movable', compact: true }],
+  }),
+  preset('pgtable-race', 'two migrators race for the same leaf page table under the pgtable-movable design: the first test-and-sets PG_movable_ops_isolated, the second finds it set and backs off; the winner copies the table and switches the PMD under pmd_lock (under linux-6.18 neither gets in: a page table is not movable)', {
+    ...SMALL,
+    variant: 'pgtable-movable',
+    actions: [{ type: 'race', pages: [{ process: 1, page: 0, pgtable: true }], mode: 'async', reason: 'compaction' }],
+  }),
   preset('large-4g', '4 GiB (1 Mi PFNs): the size the performance targets are set for', {
     memory: { pfns: 1048576 },
     seed: 1,

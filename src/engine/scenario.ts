@@ -33,6 +33,8 @@ const populateSchema = z
     hugetlbOvercommit: z.number().int().min(0).max(1024),
     /** The first N processes run under mlockall(): their heaps are VM_LOCKED, their pages mlocked. */
     mlocked: z.number().int().min(0).max(4096),
+    /** Small processes started last whose page tables land one per pageblock (the compact-pgtables preset). */
+    pgtableProcesses: z.number().int().min(0).max(4096),
   })
   .partial()
   .strict()
@@ -57,14 +59,16 @@ const pageRef = {
   page: z.number().int().min(0).max(MAX_PFNS).optional(),
   file: z.boolean().optional(),
   from: z.number().int().min(0).max(999).optional(),
+  /** With process and page: the leaf page table that maps that page, not the page itself. */
+  pgtable: z.boolean().optional(),
 };
-type PageRefFields = { pfn?: number; process?: number; page?: number; file?: boolean; from?: number };
+type PageRefFields = { pfn?: number; process?: number; page?: number; file?: boolean; from?: number; pgtable?: boolean };
 const onePageRef = (a: PageRefFields): boolean => {
   const byProcess = a.process !== undefined && a.page !== undefined;
   const kinds = [a.pfn !== undefined, byProcess, a.from !== undefined].filter(Boolean).length;
-  return kinds === 1 && (byProcess || (a.process === undefined && a.page === undefined && a.file === undefined));
+  return kinds === 1 && (byProcess || (a.process === undefined && a.page === undefined && a.file === undefined && a.pgtable === undefined));
 };
-const pageRefMessage = { message: 'give one of: pfn; process and page (and optionally file); from' };
+const pageRefMessage = { message: 'give one of: pfn; process and page (and optionally file or pgtable); from' };
 
 const pageRefObject = z.object(pageRef).strict().refine(onePageRef, pageRefMessage);
 

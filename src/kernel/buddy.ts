@@ -564,6 +564,35 @@ export function __isolate_free_page(k: Kernel, pfn: number, order: number, minWm
   return 1 << order;
 }
 
+// mm/page_alloc.c: take_page_off_buddy() + break_down_buddy_pages() — take one given free page
+// out of the free block that holds it, the rest of the block going back on the lists in halves.
+// The kernel's caller is memory_failure(); populate uses it to put a page where the allocations
+// of a long uptime would have left it (populate-pgtables.ts). Returns false if the page is not free.
+export function take_page_off_buddy(k: Kernel, page: number): boolean {
+  for (let order = 0; order < NR_PAGE_ORDERS; order++) {
+    const head = page - (page & ((1 << order) - 1));
+    if (PageBuddy(k, head) && buddy_order(k, head) >= order) {
+      const zone = pageZone(k, head);
+      const mt = get_pfnblock_migratetype(k, head);
+      let high = buddy_order(k, head);
+      del_page_from_free_list(k, head, zone, high, mt);
+      let lo = head;
+      while (high > 0) {
+        high--;
+        const size = 1 << high;
+        const buddy = page >= lo + size ? lo : lo + size; // the half without the target goes back
+        if (buddy === lo) lo += size;
+        __add_to_free_list(k, buddy, zone, high, mt, false);
+        account_freepages(k, zone, size, mt);
+        set_buddy_order(k, buddy, high);
+      }
+      return true;
+    }
+    if (pageRefcount(k, head) > 0) return false;
+  }
+  return false;
+}
+
 // mm/page_alloc.c: find_large_buddy() — the free block that contains start_pfn, if one starts
 // at or below it; else start_pfn.
 export function find_large_buddy(k: Kernel, startPfn: number): number {

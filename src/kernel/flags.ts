@@ -72,12 +72,13 @@ export function pageTypeName(t: number): string {
 
 /**
  * Decode a flags word into kernel flag names. Context decides which alias is shown: on a
- * PageOffline/PageZsmalloc page bit 3 is PG_movable_ops and bit 16 PG_movable_ops_isolated; on
+ * PageOffline/PageZsmalloc/PageTable page bit 3 is PG_movable_ops and bit 16 PG_movable_ops_isolated; on
  * an anon folio bit 11 is PG_anon_exclusive; on a swapbacked folio bit 10 is PG_swapcache.
  */
 export function decodeFlags(flags: number, ctx: { pageType?: number; anon?: boolean } = {}): string[] {
   const out: string[] = [];
-  const movableOpsType = ctx.pageType === PGTY.offline || ctx.pageType === PGTY.zsmalloc;
+  // A page table carries bit 16 only under the pgtable-movable design, as its isolation flag.
+  const movableOpsType = ctx.pageType === PGTY.offline || ctx.pageType === PGTY.zsmalloc || ctx.pageType === PGTY.table;
   for (const [name, nr] of Object.entries(PG)) {
     if (!(flags & bit(nr))) continue;
     if (movableOpsType && nr === PG.uptodate) out.push('movable_ops');

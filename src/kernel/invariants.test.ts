@@ -356,6 +356,20 @@ const CASES: readonly Case[] = [
     },
   },
   {
+    rule: 'PMD target', what: 'a PMD pointing at a free page instead of a page table',
+    corrupt: (k) => {
+      const vma = k.vm.vmas.find((v) => v.ptPages.a.some((p) => p >= 0))!;
+      vma.ptPages.a[vma.ptPages.a.findIndex((p) => p >= 0)] = freeOfOrder(k, () => true).pfn;
+    },
+  },
+  {
+    rule: 'one PMD per table', what: 'two PMDs pointing at one page table',
+    corrupt: (k) => {
+      const [a, b] = k.vm.vmas.filter((v) => v.ptPages.a.some((p) => p >= 0));
+      b!.ptPages.a[b!.ptPages.a.findIndex((p) => p >= 0)] = a!.ptPages.a.find((p) => p >= 0)!;
+    },
+  },
+  {
     rule: 'migration entry', what: 'a migration entry for a folio that is not locked',
     corrupt: (k) => {
       const { vma, slot, page } = mappedPte(k, true);

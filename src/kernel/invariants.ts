@@ -252,6 +252,20 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     }
   }
 
+  // 3b. PMDs: each points at a live page-table page of its own (a moved table's PMD follows it).
+  const pmdOwner = new Map<number, number>();
+  for (const vma of k.vm.vmas) {
+    const pts = vma.ptPages.a;
+    for (let c = 0; c < pts.length; c++) {
+      const pt = pts[c]!;
+      if (pt < 0) continue;
+      if (pt >= nr || pageType.a[pt] !== PGTY.table || refcount.a[pt]! < 1) bad('PMD target', `the PMD of VMA ${vma.id} chunk ${c} points at ${hex(pt)}, which is not a live page table`, pt);
+      const other = pmdOwner.get(pt);
+      if (other !== undefined) bad('one PMD per table', `page table ${hex(pt)} is pointed at by VMA ${other} and VMA ${vma.id}`, pt);
+      pmdOwner.set(pt, vma.id);
+    }
+  }
+
   // 4. Page cache: each cached folio holds nr references.
   const cacheRefs = new Int32Array(nr);
   for (const as of k.vm.spaces) {

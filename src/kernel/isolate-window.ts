@@ -50,7 +50,7 @@ export function* isolate_movable_ops_page_window(k: Kernel, page: number, who: s
   }
   if (testPageFlag(k, page, PG.locked) && guardOn(k, 'trylock')) {
     drop();
-    yield mkStep(k, { phase: 'isolate', fn: 'folio_trylock', file: FILE, text: `${who}: +1 reference on ${hex(page)}, but folio_trylock() fails: someone holds its lock; the reference is dropped again (refcount ${ref + 1} → ${ref})`, pfns, result: 'false', excluded: { guard: 'trylock', why: 'trylock failed' } });
+    yield mkStep(k, { phase: 'isolate', fn: 'isolate_movable_ops_page', file: FILE, text: `${who}: +1 reference on ${hex(page)}, but folio_trylock() fails: someone holds its lock; the reference is dropped again (refcount ${ref + 1} → ${ref})`, pfns, result: 'false', excluded: { guard: 'trylock', why: 'trylock failed' } });
     return false;
   }
   setPageFlag(k, page, PG.locked);
@@ -62,7 +62,7 @@ export function* isolate_movable_ops_page_window(k: Kernel, page: number, who: s
   }
   // The window: the page lock is held, the driver not yet asked.
   yield mkStep(k, {
-    phase: 'isolate', fn: 'folio_trylock', file: FILE,
+    phase: 'isolate', fn: 'isolate_movable_ops_page', file: FILE,
     text: `${who}: +1 reference on ${hex(page)} (refcount ${ref} → ${ref + 1}), folio_trylock() succeeds and PG_movable_ops_isolated is clear; the page lock is held while isolate_movable_ops_page() calls the balloon's isolate_page() next`,
     pfns, result: 'true',
   });

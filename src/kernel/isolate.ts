@@ -140,8 +140,8 @@ export function* isolateOnto(k: Kernel, folio: number, list: number, who: string
     });
     return !why;
   }
-  if (k.mem.pageType.a[folio] === PGTY.offline || k.mem.pageType.a[folio] === PGTY.zsmalloc) {
-    const old = pageOpsOf(k, folio); // a page made a design's own way (6.12's)
+  const old = pageOpsOf(k, folio); // a page made a design's own way (6.12's, a movable page table)
+  if (old || k.mem.pageType.a[folio] === PGTY.offline || k.mem.pageType.a[folio] === PGTY.zsmalloc) {
     // While a deflate is in flight, the window inside the isolation is a step of its own.
     const stepped = !old && isolationWindowOpen(k, folio);
     if (stepped && !(yield* isolate_movable_ops_page_window(k, folio, who))) return false;

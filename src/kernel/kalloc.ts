@@ -30,15 +30,26 @@ export function free_slab_page(k: Kernel, folio: number): void {
 export function pagetable_alloc(k: Kernel): number {
   const pfn = __alloc_pages(k, GFP_KERNEL, 0);
   if (pfn < 0) return -1;
+  __pagetable_ctor(k, pfn);
+  return pfn;
+}
+
+// include/linux/mm.h: __pagetable_ctor() — the page becomes a page table (the split PTE lock in
+// its ptdesc starts unlocked: page->private, which prep_new_page() zeroed).
+export function __pagetable_ctor(k: Kernel, pfn: number): void {
   setPageType(k, pfn, PGTY.table); // __folio_set_pgtable()
   mod_node_page_state(k, NS.NR_PAGETABLE, 1);
-  return pfn;
+}
+
+// include/linux/mm.h: pagetable_dtor()
+export function pagetable_dtor(k: Kernel, pfn: number): void {
+  setPageType(k, pfn, PGTY.none); // __folio_clear_pgtable()
+  mod_node_page_state(k, NS.NR_PAGETABLE, -1);
 }
 
 // include/linux/mm.h: pagetable_dtor() + pagetable_free()
 export function pagetable_free(k: Kernel, pfn: number): void {
-  setPageType(k, pfn, PGTY.none);
-  mod_node_page_state(k, NS.NR_PAGETABLE, -1);
+  pagetable_dtor(k, pfn);
   folio_put(k, pfn);
 }
 

@@ -102,8 +102,10 @@ function* isolate_pfns(k: Kernel, pfns: readonly number[], from: number, who: st
     if (!movableOps && !hugetlb && (m.pageType.a[folio] !== PGTY.none || (m.mapping.a[folio] === 0 && !testPageFlag(k, folio, PG.lru)))) {
       yield mkStep(k, {
         phase: 'isolate', fn: 'isolate_folio_to_list', file: 'mm/migrate.c',
-        text: `${who}: ${hex(pfn)} is not an LRU folio (${m.pageType.a[folio] === PGTY.buddy ? 'free' : m.pageType.a[folio] !== PGTY.none ? 'a typed kernel page' : m.refcount.a[folio] === 0 ? 'free, on a per-CPU list' : 'kernel memory'}): nothing to migrate`,
+        text: `${who}: ${hex(pfn)} is not an LRU folio (${m.pageType.a[folio] === PGTY.buddy ? 'free' : m.pageType.a[folio] === PGTY.table ? 'a page table: no PG_lru, and this design gives page tables no movable_ops' : m.pageType.a[folio] !== PGTY.none ? 'a typed kernel page' : m.refcount.a[folio] === 0 ? 'free, on a per-CPU list' : 'kernel memory'}): nothing to migrate`,
         pfns: [{ pfn: folio, role: 'target' }], result: 'false',
+        // A page table: what a design with movable page tables would migrate; this one cannot.
+        ...(m.pageType.a[folio] === PGTY.table ? { excluded: { guard: 'lru-flag' as const, why: 'PageTable: no PG_lru and no movable_ops, not movable in this design' } } : {}),
       });
       continue;
     }

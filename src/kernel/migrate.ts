@@ -31,13 +31,15 @@ const isMovable = (k: Kernel, pfn: number): boolean => page_has_movable_ops(k, p
 
 /** What a non-LRU movable page is: its page type and how it says "movable" (6.18: PG_movable_ops; 6.12: page->mapping). */
 function movableKind(k: Kernel, pfn: number): string {
-  const type = k.mem.pageType.a[pfn] === PGTY.zsmalloc ? 'PageZsmalloc' : 'PageOffline';
   const ops = pageOpsOf(k, pfn);
+  const type = k.mem.pageType.a[pfn] === PGTY.zsmalloc ? 'PageZsmalloc' : ops?.kind ?? 'PageOffline';
   return `${type} + ${ops ? ops.encoding : 'PG_movable_ops'}`;
 }
 
 /** Who keeps dst once migration drops its allocation reference. */
 function dstKeepers(k: Kernel, dst: number): string {
+  const keeper = pageOpsOf(k, dst)?.keeper;
+  if (keeper) return keeper;
   if (isMovable(k, dst)) return k.mem.pageType.a[dst] === PGTY.zsmalloc ? "zsmalloc's reference keeps it" : "the balloon's reference keeps it";
   const parts: string[] = [];
   const maps = folio_mapcount(k, dst);
@@ -182,8 +184,10 @@ function migrate_folio_done(c: Ctx, src: number): void {
   });
   if (poisoned) return;
   // The isolation reference is still held at the step that tells of its put.
+  const ops = pageOpsOf(k, src);
   removeHolder(k.st, k.pins, src, HOLD.ISOLATED);
   folio_put(k, src);
+  ops?.migrated?.(k, src);
 }
 
 function undo_src(c: Ctx, src: number, wasMapped: boolean, locked: boolean, from: number, ret: number | null): StepInfo[] {

@@ -3,7 +3,7 @@
 import { PGTY } from './flags';
 import type { Kernel } from './kernel';
 import { HOLD, hasHolder } from './pins';
-import { hasPageOps } from './designs';
+import { hasPageOps, pageOpsOf } from './designs';
 
 /** A movable_ops page is never a user folio, whatever else holds it (isolation, a new folio's allocation). */
 export function isMovableOpsOwned(k: Kernel, pfn: number): boolean {
@@ -17,5 +17,7 @@ export function isMovableOpsOwned(k: Kernel, pfn: number): boolean {
  * a deflated page off the list keeps the driver's until it is released.
  */
 export function movableOpsOwnerRef(k: Kernel, pfn: number): number {
+  const own = pageOpsOf(k, pfn)?.ownerRef;
+  if (own) return own(k, pfn);
   return k.mem.private_.a[pfn] !== 0 || !hasHolder(k.pins, pfn, HOLD.ISOLATED) ? 1 : 0;
 }

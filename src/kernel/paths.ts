@@ -27,7 +27,7 @@ import { LRU } from './lru';
 import { put } from './store';
 import { emitStep, mkStep, hex, type Steps } from './step';
 import { hugetlb_fault_path } from './hugetlb-fault';
-import { ptePresent, ptePfn, pteIsDevicePrivate, describeVma, type Vma } from './vm';
+import { ptChunk, ptePresent, ptePfn, pteIsDevicePrivate, describeVma, type Vma } from './vm';
 import { MT_NAMES, PAGE_ALLOC_COSTLY_ORDER } from './zone';
 
 const refs = (k: Kernel, folio: number): string => `refcount ${folio_ref_count(k, folio)}, mapcount ${folio_mapcount(k, folio)}`;
@@ -259,6 +259,15 @@ export function userPagePfn(k: Kernel, process: number, page: number, file = fal
     const pte = vma.pte.a[s]!;
     if (ptePresent(pte) && n++ === page) return ptePfn(pte);
   }
+  return -1;
+}
+
+/** The leaf page table that maps the page userPagePfn() names (its PMD's target), or -1. */
+export function userPageTable(k: Kernel, process: number, page: number, file = false): number {
+  const vma = file ? firstFileVma(k, process) : firstAnonVma(k, process);
+  if (vma === null || typeof vma === 'string') return -1;
+  let n = 0;
+  for (let s = 0; s < vma.nrPages; s++) if (ptePresent(vma.pte.a[s]!) && n++ === page) return vma.ptPages.a[ptChunk(vma, s)]!;
   return -1;
 }
 

@@ -26,6 +26,7 @@ import { rehash } from './store';
 import { PG } from './flags';
 import { memremap_pages } from './device';
 import { hugetlb_populate } from './hugetlb-fault';
+import { spreadPgtables } from './populate-pgtables';
 import { testPageFlag } from './memmap';
 import { createAddressSpace, createAnonVma, createMm, createVma, type AddressSpace, type MmStruct, type Vma } from './vm';
 
@@ -57,6 +58,8 @@ export interface PopulateSpec {
   readonly hugetlbOvercommit?: number;
   /** How many processes (the first ones) run under mlockall(MCL_CURRENT | MCL_FUTURE): VM_LOCKED heaps. */
   readonly mlocked?: number;
+  /** Small processes started last, each with its page table alone in a pageblock (populate-pgtables.ts). */
+  readonly pgtableProcesses?: number;
 }
 
 export const DEFAULT_POPULATE: PopulateSpec = {
@@ -370,6 +373,7 @@ export function populate(spec: PopulateSpec, layout: MemoryLayout = defaultLayou
     fill(w, spec.anon * nr);
   }
   forkSome(w);
+  if (spec.pgtableProcesses) w.pid += spreadPgtables(k, spec.pgtableProcesses, 1000 + w.pid);
   // The last folios the work added wait in CPU 0's lru_add batch. Nothing drains a real idle
   // machine's batches on a timer (the vmstat worker drains only pcp pages); the model drains them
   // here, as the next lru_add_drain_all() caller would (compact_memory, a long-term pin, mbind), so

@@ -8,6 +8,7 @@ import { linux618 } from './linux-6.18';
 import { noRefcount } from './no-refcount';
 import { pfnArray } from './pfn-array';
 import { linux70 } from './linux-7.0';
+import { pgtableMovable } from './pgtable-movable';
 import type { DesignName } from './names';
 import type { Design, PageOps } from './types';
 
@@ -15,7 +16,7 @@ export { DESIGN_NAMES, type DesignName } from './names';
 export type { BalloonMops, Design, DesignTracking, PageOps, PfnArrayOutcome } from './types';
 
 /** Every design, in DESIGN_NAMES order. */
-export const DESIGNS = [linux618, linux612, noRefcount, pfnArray, linux70] as const;
+export const DESIGNS = [linux618, linux612, noRefcount, pfnArray, linux70, pgtableMovable] as const;
 
 export function designOf(name: DesignName): Design {
   const d = DESIGNS.find((x) => x.name === name);

@@ -36,6 +36,20 @@ export interface PageOps {
   putbackStep(k: Kernel, page: number, ref: number): StepInfo;
   /** How the page says "movable", for the narration. */
   readonly encoding: string;
+  /** The page's type in the narration ("PageTable"); absent: PageOffline. */
+  readonly kind?: string;
+  /**
+   * The references the page's owner holds (the invariants and the inspector count them); absent:
+   * movable-owner.ts's rule for balloon and zsmalloc pages (dropped by the migration of an isolated page).
+   */
+  ownerRef?(k: Kernel, pfn: number): number;
+  /** Who keeps dst once the core drops its allocation reference, for the narration. */
+  readonly keeper?: string;
+  /**
+   * Called by migrate_folio_done() once the core dropped its reference on a migrated src: a design
+   * that frees the old page itself, later (an RCU-deferred free), does it here, with its own steps.
+   */
+  migrated?(k: Kernel, src: number): void;
 }
 
 export interface Design {

@@ -100,9 +100,17 @@ export const KERNEL_LINES: Readonly<Record<string, { readonly def: number; reado
   folio_putback_hugetlb: { def: 7842, lines: [7845, 7848] },
   move_hugetlb_state: { def: 7851, lines: [7855, 7872, 7896] },
   hugetlb_no_page: { def: 6418, lines: [6488, 6581, 6591] },
+  pmd_lock: { def: 3210, lines: [3212, 3213] },
+  pagetable_pte_ctor: { def: 3110, lines: [3113, 3115] },
+  pmd_populate: { def: 76, lines: [79, 82] },
+  flush_tlb_range: { def: 310, lines: [311] },
+  pte_free_defer: { def: 246, lines: [251] },
+  defer_compaction: { def: 126, lines: [129, 132, 135] },
 };
 
 export const FILE_LENGTHS: Readonly<Record<string, number>> = {
+  'arch/x86/include/asm/pgalloc.h': 161,
+  'arch/x86/include/asm/tlbflush.h': 491,
   'drivers/virtio/virtio_balloon.c': 1219,
   'include/linux/mm.h': 4339,
   'include/linux/page_ref.h': 300,
@@ -121,6 +129,7 @@ export const FILE_LENGTHS: Readonly<Record<string, number>> = {
   'mm/page-writeback.c': 3143,
   'mm/page_alloc.c': 7628,
   'mm/page_isolation.c': 643,
+  'mm/pgtable-generic.c': 408,
   'mm/rmap.c': 3009,
   'mm/shmem.c': 5966,
   'mm/swap.c': 1117,

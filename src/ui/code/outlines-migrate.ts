@@ -225,7 +225,14 @@ export const MIGRATE_OUTLINES: Readonly<Record<string, Outline>> = {
       L('set PG_movable_ops_isolated, unlock, keep the reference → true', 'SetPageMovableOpsIsolated(page);'),
       L('give up: unlock, drop the reference → false', 'folio_put(folio);'),
     ],
-    stops: [S(3, 'isolate', { result: /false/ }), S(5, 'isolate')],
+    stops: [
+      S(0, 'isolate', { text: /folio_get_nontail_page\(.*\) fails/ }),
+      S(2, 'isolate', { text: /folio_trylock\(\) fails/ }),
+      S(4, 'isolate', { text: /folio_trylock\(\) succeeds/ }),
+      S(4, 'isolate', { text: /is not isolated: .*isolate_page|page->private is NULL/ }),
+      S(3, 'isolate', { result: /false/ }),
+      S(5, 'isolate'),
+    ],
   },
   putback_movable_ops_page: {
     file: 'mm/migrate.c',
