@@ -9,7 +9,7 @@ import { splitPfns } from './narrationPfns';
 
 /** The capture an imported session came from, or null. */
 const selectImportName = (s: { readonly imported: { readonly name: string } | null }): string | null => s.imported?.name ?? null;
-import { isFailedResult, KERNEL_VERSION, type FieldName, type StepPfn, type StepView } from '../worker/protocol';
+import { isFailedResult, kernelVersionOf, type FieldName, type StepPfn, type StepView } from '../worker/protocol';
 import { hex } from './format';
 
 function pfnRange(p: StepPfn): string {
@@ -40,7 +40,7 @@ export function Narration() {
           {s.phase}
         </span>
         {s.sourceUrl ? (
-          <a href={s.sourceUrl} target="_blank" rel="noopener noreferrer" title={`${s.fn}() is in ${s.file} (Linux ${KERNEL_VERSION}, opens elixir.bootlin.com)`}>
+          <a href={s.sourceUrl} target="_blank" rel="noopener noreferrer" title={`${s.fn}() is in ${s.file} (Linux ${kernelVersionOf(s.file)}, opens elixir.bootlin.com)`}>
             {fn}
           </a>
         ) : (

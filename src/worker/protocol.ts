@@ -466,9 +466,18 @@ export type WorkerMsg = FrameMsg | PageMsg | ValidationMsg | FootprintMsg | Resu
 /** The kernel version the model follows; step source links point at this version. */
 export const KERNEL_VERSION = 'v6.18';
 
+/**
+ * Files a design cites that 6.18 does not have, with the first release that does: linux-7.0's
+ * balloon code lives in mm/balloon.c (25b48b4cdf91 renamed mm/balloon_compaction.c).
+ */
+const LATER_FILES: Readonly<Record<string, string>> = { 'mm/balloon.c': 'v7.0' };
+
+/** The release a step's file is linked at: the modelled 6.18, or the first release that has the file. */
+export const kernelVersionOf = (file: string): string => LATER_FILES[file] ?? KERNEL_VERSION;
+
 /** A kernel file (at a line) on elixir.bootlin.com at the modelled version: the one link builder. */
 export function elixirUrl(file: string, line?: number): string {
-  return `https://elixir.bootlin.com/linux/${KERNEL_VERSION}/source/${file}${line ? `#L${line}` : ''}`;
+  return `https://elixir.bootlin.com/linux/${kernelVersionOf(file)}/source/${file}${line ? `#L${line}` : ''}`;
 }
 
 /** Spans a `spans` answer carries at most per level (thinned evenly beyond). */
