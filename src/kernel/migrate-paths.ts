@@ -77,7 +77,7 @@ export function* migrate_pfns_path(k: Kernel, spec: MigrateSpec, who: string): S
 // batches off until lru_cache_enable(); a long-term pin (collect_longterm_unpinnable_folios) and
 // soft offline (shake_page) drain every CPU; a NUMA hinting fault and DAMON do not drain.
 // Returns whether lru_cache_disable() is in force.
-function drainBeforeIsolating(k: Kernel, reason: MigrateReason, who: string): boolean {
+export function drainBeforeIsolating(k: Kernel, reason: MigrateReason, who: string): boolean {
   switch (reason) {
     case MR.COMPACTION: case MR.DEMOTION: lru_add_drain(k, who); return false;
     case MR.SYSCALL: case MR.MEMPOLICY_MBIND: case MR.MEMORY_HOTPLUG: case MR.CONTIG_RANGE: lru_cache_disable(k, who); return true;

@@ -7,14 +7,16 @@ import { linux612 } from './linux-6.12';
 import { linux618 } from './linux-6.18';
 import { noRefcount } from './no-refcount';
 import { pfnArray } from './pfn-array';
+import { converged } from './converged';
 import type { DesignName } from './names';
 import type { Design, PageOps } from './types';
 
 export { DESIGN_NAMES, type DesignName } from './names';
-export type { Design, PageOps, PfnArrayOutcome } from './types';
+export type { Design, PageOps, PfnArrayOutcome, TrackingKind } from './types';
+export { TRACKING_KINDS } from './types';
 
 /** Every design, in DESIGN_NAMES order. */
-export const DESIGNS = [linux618, linux612, noRefcount, pfnArray] as const;
+export const DESIGNS = [linux618, linux612, noRefcount, pfnArray, converged] as const;
 
 export function designOf(name: DesignName): Design {
   const d = DESIGNS.find((x) => x.name === name);

@@ -6,6 +6,7 @@
 import type { Kernel } from '../kernel';
 import type { StepInfo, Steps } from '../step';
 import type { DesignName } from './names';
+import type { MigrateSpec } from '../migrate-paths';
 
 /** What a PFN-array path reports: pages moved and pages left where they were. */
 export interface PfnArrayOutcome {
@@ -55,4 +56,20 @@ export interface Design {
   readonly offlinePath?: (k: Kernel, pfns: readonly number[], who: string) => Steps<PfnArrayOutcome>;
   /** Operations for pages carrying this design's own encoding; absent: 6.18's movable_ops. */
   readonly pageOps?: PageOps;
+  /**
+   * The path a migrate action sends ALL its pages through (LRU folios, movable_ops pages), when the
+   * design replaces migrate_pages() itself; absent: offlinePath for the balloon's pages, and
+   * migrate_pages() for the rest. Taken before offlinePath.
+   */
+  readonly path?: (k: Kernel, spec: MigrateSpec, who: string) => Steps<PfnArrayOutcome>;
+  /**
+   * How the design's migrations track the pages they move (engine/tracking.ts prices each):
+   * 'list' threads page->lru (0 bytes more, but the page must have a free lru), 'pfn-array' keeps
+   * src[]/dst[] entries per base page as migrate_vma_*() does, 'compound-array' one entry per folio.
+   */
+  readonly tracking?: TrackingKind;
 }
+
+/** The ways a design tracks the pages it migrates (Design.tracking). */
+export const TRACKING_KINDS = ['list', 'pfn-array', 'compound-array'] as const;
+export type TrackingKind = (typeof TRACKING_KINDS)[number];

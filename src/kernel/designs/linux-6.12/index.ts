@@ -35,4 +35,5 @@ export const linux612 = {
     }),
     encoding: '__PageMovable: PAGE_MAPPING_MOVABLE in page->mapping',
   },
+  tracking: 'list',
 } as const satisfies Design;

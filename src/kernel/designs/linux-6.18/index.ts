@@ -11,4 +11,5 @@ export const linux618 = {
   assumes: [],
   inflate: (k, pages, got) => balloon_inflate(k, pages, got),
   deflate: (k, pages) => balloon_deflate(k, pages),
+  tracking: 'list',
 } as const satisfies Design;

@@ -15,4 +15,5 @@ export const noRefcount = {
   inflate: (k, pages, got) => balloon_inflate_frozen(k, pages, got),
   deflate: (k, pages) => balloon_deflate_frozen(k, pages),
   offlinePath: (k, pfns, who) => migrate_offline_pfns(k, pfns, who),
+  tracking: 'pfn-array',
 } as const satisfies Design;

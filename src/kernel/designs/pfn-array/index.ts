@@ -12,4 +12,5 @@ export const pfnArray = {
   inflate: (k, pages, got) => balloon_inflate(k, pages, got),
   deflate: (k, pages) => balloon_deflate(k, pages),
   offlinePath: (k, pfns, who) => migrate_movable_pfns(k, pfns, who),
+  tracking: 'pfn-array',
 } as const satisfies Design;

@@ -1,0 +1,280 @@
+// Design "converged" — Alistair Popple's proposal in the PageOffline thread: one migration path
+// for LRU folios and non-LRU movable pages that keeps migrate_pages()' logic (the same isolation
+// guards, the same refcount check against folio_expected_ref_count() + 1, the same -EAGAIN passes)
+// but tracks the pages in src[]/dst[] arrays of MIGRATE_PFN_* entries, as migrate_vma_*() does,
+// instead of lists threaded through page->lru — a large folio one entry (MIGRATE_PFN_COMPOUND).
+// The phases are migrate_vma_*()'s: collect, unmap, allocate destinations, move (refcount check,
+// copy, mapping), remap, finalize. A proposal: the thread named no functions, so these follow
+// migrate_vma_setup()/pages()/finalize() with "folios" (migrate_folios_*), and each step says so.
+
+import { PG } from '../../flags';
+import { pageZone, type Kernel } from '../../kernel';
+import { folio_mapcount, folio_mapped, folio_put, folio_ref_count } from '../../folio';
+import { clearPageFlag, folio_nr_pages, setPageFlag, testPageFlag } from '../../memmap';
+import { page_has_movable_ops } from '../../balloon';
+import { addHolder, HOLD, removeHolder } from '../../pins';
+import { remove_migration_ptes, try_to_migrate } from '../../migrate-rmap';
+import { folio_end_writeback } from '../../filemap';
+import {
+  add_lru_and_remap, EAGAIN, EBUSY, errName, MIGRATE_MODE, migrate_movable_ops_page, MODE_NAMES, move_to_new_folio, MR,
+  type MigrateCtx, type MigrateMode, type NewFolioSource,
+} from '../../migrate';
+import { alloc_migration_target, drainBeforeIsolating, type MigrateSpec } from '../../migrate-paths';
+import { compactionTarget, endCompactControl, newCompactControl, release_free_list, type CompactControl } from '../../compaction';
+import { lru_cache_enable } from '../../swap';
+import { MT, PAGEBLOCK_NR_PAGES } from '../../zone';
+import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from '../../vmstat';
+import { mkStep, type Steps } from '../../step';
+import type { PfnArrayOutcome } from '../types';
+import { migrate_folios_collect, migrate_folios_putback, PROPOSAL, type FolioArrays } from './collect';
+import { entryPfn, entryText, migrate_pfn, MIGRATE_PFN_COMPOUND, MIGRATE_PFN_MIGRATE } from './entries';
+
+// mm/migrate.c: the pass counts migrate_pages() retries -EAGAIN with: MIGRATE_ASYNC first (3
+// passes), then the caller's mode for the rest of NR_MAX_MIGRATE_PAGES_RETRY (10).
+const NR_MAX_MIGRATE_PAGES_RETRY = 10;
+const NR_MAX_MIGRATE_ASYNC_RETRY = 3;
+const PAGE_WAS_MAPPED = 1;
+const PAGE_WAS_MLOCKED = 2;
+
+interface Run {
+  readonly c: MigrateCtx;
+  readonly a: FolioArrays;
+  readonly who: string;
+}
+
+const srcOf = (r: Run, i: number): number => entryPfn(r.a.src[i]!);
+const nrOf = (r: Run, i: number): number => 1 << r.a.order[i]!;
+const refs = (k: Kernel, f: number): string => `refcount ${folio_ref_count(k, f)}, mapcount ${folio_mapcount(k, f)}`;
+const say = (r: Run, i: number): string => `${PROPOSAL}, ${r.who}: entry ${i} (${entryText(r.a.src[i]!, r.a.order[i])})`;
+
+// Proposal: migrate_folios_unmap() for one entry — migrate_folio_unmap()'s guards without its
+// allocation (the destination comes after, for the whole array, as migrate_vma's driver does):
+// the trylock (MIGRATE_ASYNC and PF_MEMALLOC do not wait), writeback (-EBUSY unless MIGRATE_SYNC),
+// try_to_migrate() for a mapped folio; a movable_ops page is only locked.
+function* migrate_folios_unmap(r: Run, i: number, mode: MigrateMode): Steps<number> {
+  const { k } = r.c;
+  const src = srcOf(r, i);
+  const nr = nrOf(r, i);
+  const pfns = [{ pfn: src, role: 'src' as const, nr }];
+  if (testPageFlag(k, src, PG.locked)) {
+    const why = mode === MIGRATE_MODE.ASYNC ? 'MIGRATE_ASYNC does not wait for it' : r.c.pfMemalloc ? 'direct compaction (PF_MEMALLOC) must not sleep on it' : '';
+    if (why) {
+      yield mkStep(k, { phase: 'unmap', fn: 'folio_trylock', file: 'mm/migrate.c', text: `${say(r, i)}: locked by someone else and ${why}: -EAGAIN, the entry stays for the next pass`, pfns, result: '-EAGAIN' });
+      return EAGAIN;
+    }
+    while (testPageFlag(k, src, PG.locked)) yield mkStep(k, { phase: 'unmap', fn: 'folio_lock', file: 'mm/filemap.c', text: `${say(r, i)}: locked by someone else: ${r.who} sleeps until it is unlocked`, pfns });
+  }
+  setPageFlag(k, src, PG.locked);
+  if (testPageFlag(k, src, PG.writeback)) {
+    if (mode !== MIGRATE_MODE.SYNC) {
+      clearPageFlag(k, src, PG.locked);
+      yield mkStep(k, { phase: 'unmap', fn: 'migrate_folios_unmap', file: '', text: `${say(r, i)}: under writeback and only MIGRATE_SYNC waits for it (${MODE_NAMES[mode]}): -EBUSY, a permanent failure`, pfns, result: '-EBUSY' });
+      return EBUSY;
+    }
+    folio_end_writeback(k, src); // folio_wait_writeback(): the I/O completes while we sleep
+    yield mkStep(k, { phase: 'unmap', fn: 'folio_wait_writeback', file: 'mm/page-writeback.c', text: `${say(r, i)}: under writeback: MIGRATE_SYNC sleeps until the I/O completes`, pfns });
+  }
+  r.a.was[i] = testPageFlag(k, src, PG.mlocked) ? PAGE_WAS_MLOCKED : 0;
+  if (page_has_movable_ops(k, src)) {
+    yield mkStep(k, { phase: 'unmap', fn: 'migrate_folios_unmap', file: '', text: `${say(r, i)}: a movable_ops page, locked; not mapped, nothing to unmap (${refs(k, src)})`, pfns, result: '0' });
+    return 0;
+  }
+  if (folio_mapped(k, src)) {
+    const maps = folio_mapcount(k, src);
+    const t = try_to_migrate(k, src);
+    r.a.was[i]! |= PAGE_WAS_MAPPED;
+    yield mkStep(k, { phase: 'unmap', fn: 'migrate_folios_unmap', file: '', text: `${say(r, i)}: locked; try_to_migrate() replaces its ${maps} PTE mapping(s) with migration entries${nr > 1 ? ` — all ${nr} pages under the one entry` : ''}`, pfns });
+    for (const s of t.steps) yield s;
+  }
+  if (folio_mapped(k, src)) {
+    if (r.a.was[i]! & PAGE_WAS_MAPPED) for (const s of remove_migration_ptes(k, src, src)) yield s;
+    clearPageFlag(k, src, PG.locked);
+    yield mkStep(k, { phase: 'unmap', fn: 'migrate_folios_unmap', file: '', text: `${say(r, i)}: still mapped after try_to_migrate(): -EAGAIN, its PTEs restored and unlocked for the next pass`, pfns, result: '-EAGAIN' });
+    return EAGAIN;
+  }
+  yield mkStep(k, { phase: 'unmap', fn: 'migrate_folios_unmap', file: '', text: `${say(r, i)}: unmapped (${refs(k, src)}); ${r.a.was[i]! & PAGE_WAS_MAPPED ? 'PAGE_WAS_MAPPED' : 'was not mapped'} kept beside the entry, not in dst->private`, pfns, result: '0' });
+  return 0;
+}
+
+// Proposal: migrate_folios_alloc() — dst[i] for every unmapped entry, of the entry's order, from
+// the caller's get_new_folio (alloc_migration_target, or compaction_alloc for reason compaction).
+// No destination: the entry loses MIGRATE (this model does not split a compound entry then).
+function* migrate_folios_alloc(r: Run, i: number, target: NewFolioSource): Steps<boolean> {
+  const { k } = r.c;
+  const src = srcOf(r, i);
+  const nr = nrOf(r, i);
+  const d = target.get(k, src);
+  if (d < 0) {
+    r.a.src[i] = r.a.src[i]! & ~MIGRATE_PFN_MIGRATE;
+    yield mkStep(k, { phase: 'alloc', fn: 'migrate_folios_alloc', file: '', text: `${say(r, i)}: ${target.name} finds no free order-${r.a.order[i]} folio: -ENOMEM, MIGRATE cleared (a compound entry is not split in this model)`, pfns: [{ pfn: src, role: 'src', nr }], result: '-ENOMEM' });
+    return false;
+  }
+  addHolder(k.st, k.pins, d, HOLD.MIGRATE_NEW);
+  setPageFlag(k, d, PG.locked);
+  r.a.dst[i] = migrate_pfn(d) | (r.a.src[i]! & MIGRATE_PFN_COMPOUND); // dst[] carries VALID and the size, not MIGRATE
+  yield mkStep(k, {
+    phase: 'alloc', fn: 'migrate_folios_alloc', file: '',
+    text: `${say(r, i)}: dst[${i}] = ${entryText(r.a.dst[i]!, r.a.order[i])}, a new order-${r.a.order[i]} folio from ${target.name} in zone ${k.zones[pageZone(k, d)]!.name}, locked (refcount ${folio_ref_count(k, d)})`,
+    pfns: [{ pfn: src, role: 'src', nr }, { pfn: d, role: 'dst', nr }],
+  });
+  return true;
+}
+
+// Proposal: migrate_folios_move() for one entry — move_to_new_folio() (the refcount check, the copy,
+// the mapping) or the movable_ops page's migrate_page(); then, on success, the LRU add and the
+// remap, and the references dropped by index.
+function* migrate_folios_move(r: Run, i: number, mode: MigrateMode): Steps<number> {
+  const { k } = r.c;
+  const src = srcOf(r, i);
+  const dst = entryPfn(r.a.dst[i]!);
+  const nr = nrOf(r, i);
+  const movable = page_has_movable_ops(k, src);
+  const rc = movable ? yield* migrate_movable_ops_page(k, dst, src) : yield* move_to_new_folio(r.c, dst, src, mode);
+  if (rc === EAGAIN) {
+    yield mkStep(k, { phase: 'refcount', fn: 'migrate_folios_move', file: '', text: `${say(r, i)}: -EAGAIN: src and dst stay locked in their entries for the next pass (no list to move them between)`, pfns: [{ pfn: src, role: 'src', nr }, { pfn: dst, role: 'dst', nr }], result: '-EAGAIN' });
+    return rc;
+  }
+  if (rc) {
+    yield* undo(r, i);
+    return rc;
+  }
+  if (!movable) yield* add_lru_and_remap(r.c, src, dst, r.a.was[i]!);
+  clearPageFlag(k, dst, PG.locked);
+  removeHolder(k.st, k.pins, dst, HOLD.MIGRATE_NEW);
+  const dref = folio_ref_count(k, dst);
+  folio_put(k, dst);
+  clearPageFlag(k, src, PG.locked);
+  if (!movable && r.c.reason !== MR.DEMOTION) mod_node_page_state(k, testPageFlag(k, src, PG.swapbacked) ? NS.NR_ISOLATED_ANON : NS.NR_ISOLATED_FILE, -nr);
+  const sref = folio_ref_count(k, src);
+  removeHolder(k.st, k.pins, src, HOLD.ISOLATED);
+  folio_put(k, src);
+  r.a.at[i] = 'moved';
+  yield mkStep(k, {
+    phase: 'remap', fn: 'migrate_folios_finalize', file: '',
+    text: `${say(r, i)} → dst[${i}] done: both unlocked; dst's allocation reference dropped (refcount ${dref} → ${dref - 1}), src's isolation reference dropped (refcount ${sref} → ${sref - 1}${sref === 1 ? ': freed' : ''})`,
+    pfns: [{ pfn: src, role: 'src', nr }, { pfn: dst, role: 'dst', nr }],
+  });
+  return 0;
+}
+
+/** An unmapped entry that will not migrate: its PTEs back, src unlocked, dst given back, then put back. */
+function* undo(r: Run, i: number): Steps<void> {
+  const { k } = r.c;
+  const src = srcOf(r, i);
+  const dst = entryPfn(r.a.dst[i]!);
+  if (r.a.was[i]! & PAGE_WAS_MAPPED) for (const s of remove_migration_ptes(k, src, src)) yield s;
+  clearPageFlag(k, src, PG.locked);
+  if (dst >= 0) {
+    clearPageFlag(k, dst, PG.locked);
+    removeHolder(k.st, k.pins, dst, HOLD.MIGRATE_NEW);
+    if (r.c.target.put) r.c.target.put(k, dst);
+    else folio_put(k, dst);
+    r.a.dst[i] = 0;
+  }
+  r.a.src[i] = r.a.src[i]! & ~MIGRATE_PFN_MIGRATE;
+}
+
+/** The destinations: alloc_migration_target, or one compact_control per zone for reason compaction. */
+function targetFor(k: Kernel, spec: MigrateSpec, who: string, a: FolioArrays): { target: NewFolioSource; end: () => void } {
+  if (spec.reason !== MR.COMPACTION) return { target: alloc_migration_target(spec.zone), end: () => {} };
+  const ccs = new Map<number, CompactControl>();
+  for (let i = 0; i < a.src.length; i++) {
+    const f = entryPfn(a.src[i]!);
+    const zone = pageZone(k, f);
+    let cc = ccs.get(zone);
+    if (!cc) {
+      cc = newCompactControl(k, {
+        zone, order: -1, mode: spec.mode, migratetype: MT.MOVABLE, who, whole_zone: false, ignore_skip_hint: true, ignore_block_suitable: false,
+        direct_compaction: false, proactive_compaction: false, alloc_contig: false, no_set_skip_hint: true,
+      });
+      cc.free_pfn = (k.zones[zone]!.end - 1) & ~(PAGEBLOCK_NR_PAGES - 1);
+      cc.migrate_pfn = 0;
+      ccs.set(zone, cc);
+    }
+    cc.nr_migratepages += 1 << a.order[i]!;
+    cc.migrate_pfn = Math.min(k.zones[zone]!.end - 1, Math.max(cc.migrate_pfn, f + (1 << a.order[i]!)));
+  }
+  const targets = new Map([...ccs].map(([z, cc]) => [z, compactionTarget(cc)]));
+  return {
+    target: {
+      name: 'compaction_alloc',
+      get: (kk, src) => targets.get(pageZone(kk, src))!.get(kk, src),
+      put: (kk, dst) => targets.get(pageZone(kk, dst))!.put!(kk, dst),
+    },
+    end: () => {
+      for (const cc of ccs.values()) {
+        if (cc.nr_freepages > 0) release_free_list(k, cc);
+        cc.nr_freepages = 0;
+        endCompactControl(k, cc);
+      }
+    },
+  };
+}
+
+// Proposal: migrate_folios() — what a migrate action runs under the converged design: collect,
+// then up to 10 passes of unmap → allocate → move over the entries still MIGRATE (the first 3 in
+// MIGRATE_ASYNC, as migrate_pages_sync() starts), then finalize: what is left is undone and put back.
+export function* migrate_folios(k: Kernel, spec: MigrateSpec, who: string): Steps<PfnArrayOutcome> {
+  const disable = drainBeforeIsolating(k, spec.reason, who);
+  const a = yield* migrate_folios_collect(k, spec.pfns, who);
+  if (!a.src.length) {
+    if (disable) lru_cache_enable(k);
+    yield mkStep(k, { phase: 'done', fn: 'migrate_folios', file: '', text: `${PROPOSAL}, ${who}: no entry was collected: nothing to migrate`, pfns: [], result: '0' });
+    return { migrated: 0, failed: 0 };
+  }
+  const pfMemalloc = spec.reason === MR.COMPACTION && spec.mode === MIGRATE_MODE.ASYNC;
+  const { target, end } = targetFor(k, spec, who, a);
+  const r: Run = { c: { k, target, reason: spec.reason, who, pfMemalloc }, a, who };
+  const live = (st: string): number[] => a.at.flatMap((s, i) => (s === st ? [i] : []));
+  for (let pass = 0; pass < NR_MAX_MIGRATE_PAGES_RETRY && (live('collected').length || live('unmapped').length); pass++) {
+    const mode = spec.mode !== MIGRATE_MODE.ASYNC && pass < NR_MAX_MIGRATE_ASYNC_RETRY ? MIGRATE_MODE.ASYNC : spec.mode;
+    yield mkStep(k, {
+      phase: 'unmap', fn: 'migrate_folios', file: '',
+      text: `${PROPOSAL}, ${who}: pass ${pass + 1} of at most ${NR_MAX_MIGRATE_PAGES_RETRY} (${MODE_NAMES[mode]}) over entries [${[...live('collected'), ...live('unmapped')].sort((x, y) => x - y).join(', ')}] — indices into src[], no list`,
+      pfns: [...live('collected'), ...live('unmapped')].map((i) => ({ pfn: srcOf(r, i), role: 'src' as const, nr: nrOf(r, i) })),
+    });
+    for (const i of live('collected')) {
+      const rc = yield* migrate_folios_unmap(r, i, mode);
+      if (rc === 0 && (yield* migrate_folios_alloc(r, i, target))) a.at[i] = 'unmapped';
+      else if (rc === 0) {
+        yield* undo(r, i);
+        yield* migrate_folios_putback(k, a, i, who, '-ENOMEM');
+      } else if (rc !== EAGAIN) {
+        a.src[i] = a.src[i]! & ~MIGRATE_PFN_MIGRATE;
+        yield* migrate_folios_putback(k, a, i, who, errName(rc));
+      }
+    }
+    for (const i of live('unmapped')) {
+      const rc = yield* migrate_folios_move(r, i, mode);
+      if (rc && rc !== EAGAIN) yield* migrate_folios_putback(k, a, i, who, errName(rc));
+    }
+  }
+  // migrate_folios_finalize() for what the passes left: undone (PTEs back, dst given back), put back.
+  for (const i of live('unmapped')) {
+    yield* undo(r, i);
+    yield* migrate_folios_putback(k, a, i, who, `still -EAGAIN after ${NR_MAX_MIGRATE_PAGES_RETRY} passes`);
+  }
+  for (const i of live('collected')) {
+    a.src[i] = a.src[i]! & ~MIGRATE_PFN_MIGRATE;
+    yield* migrate_folios_putback(k, a, i, who, `still -EAGAIN after ${NR_MAX_MIGRATE_PAGES_RETRY} passes`);
+  }
+  end();
+  if (disable) lru_cache_enable(k, who);
+  const moved = live('moved');
+  const failed = live('failed');
+  const pages = (ix: number[]): number => ix.reduce((n, i) => n + nrOf(r, i), 0);
+  const thp = (ix: number[]): number => ix.filter((i) => a.order[i] === 9).length;
+  count_vm_events(k, VM_EVENT.PGMIGRATE_SUCCESS, pages(moved));
+  count_vm_events(k, VM_EVENT.PGMIGRATE_FAIL, pages(failed));
+  count_vm_events(k, VM_EVENT.THP_MIGRATION_SUCCESS, thp(moved));
+  count_vm_events(k, VM_EVENT.THP_MIGRATION_FAIL, thp(failed));
+  yield mkStep(k, {
+    phase: 'done', fn: 'migrate_folios_finalize', file: '',
+    text: `${PROPOSAL}, ${who}: ${moved.length} of ${a.src.length} entries migrated (${pages(moved)} page(s)), ${failed.length} put back (${pages(failed)} page(s)); src[]/dst[] freed — nothing was ever threaded through page->lru`,
+    pfns: moved.map((i) => ({ pfn: entryPfn(a.dst[i]!), role: 'dst' as const, nr: nrOf(r, i) })),
+    result: failed.length ? `nr_failed=${failed.length}` : '0',
+    trace: [`mm_migrate_pages: nr_succeeded=${pages(moved)} nr_failed=${pages(failed)} nr_thp_succeeded=${thp(moved)} nr_thp_failed=${thp(failed)} mode=${MODE_NAMES[spec.mode]}`],
+  });
+  return { migrated: pages(moved), failed: pages(failed) };
+}
+
