@@ -312,6 +312,11 @@ export const PRESETS: readonly Preset[] = [
     seed: 1,
     populate: { processes: 64, files: 128 },
   }),
+  preset('converged-thp', 'the converged design (Alistair Popple\'s proposal): a 2 MiB THP, a 64 KiB mTHP and two small folios migrate through one src[]/dst[] array — 4 entries, the THP one MIGRATE_PFN_COMPOUND entry: 64 B of arrays where migrate_vma_*()\'s one entry per page would take 8.3 KiB; the same guards, refcount checks and passes as migrate_pages(), no page->lru', {
+    ...SMALL,
+    variant: 'converged',
+    actions: [{ type: 'migrate', pages: [{ process: 3, page: 30 }, { process: 1, page: 0 }, { process: 2, page: 0 }, { process: 1, page: 168 }], mode: 'sync', to: 'DMA32' }],
+  }),
 ];
 
 export function findPreset(name: string): Preset | undefined {

@@ -14,6 +14,7 @@ import type { Design, PageOps } from './types';
 export { DESIGN_NAMES, type DesignName } from './names';
 export type { Design, PageOps, PfnArrayOutcome, TrackingKind } from './types';
 export { TRACKING_KINDS } from './types';
+export { bytesText, MPFN_BYTES, trackingCost, type TrackingCost } from './tracking';
 
 /** Every design, in DESIGN_NAMES order. */
 export const DESIGNS = [linux618, linux612, noRefcount, pfnArray, converged] as const;

@@ -1,0 +1,107 @@
+// The converged design (kernel/designs/converged): migrate_pages()' logic over one array of
+// entries, a large folio one MIGRATE_PFN_COMPOUND entry; and the tracking memory each design pays.
+
+import { describe, expect, test } from 'vitest';
+import { balloonPages } from '../kernel/balloon';
+import { userPagePfn } from '../kernel/paths';
+import { VM_EVENT } from '../kernel/vmstat';
+import { findPreset } from './presets';
+import { openSession, type Session } from './session';
+import { allSteps, runToEnd } from './timeline';
+import { checkSteps } from './steps.testkit';
+import { exclusionsOf } from './exclusions';
+import { footprintTable } from './footprint';
+import { collectedFolios, trackingAll, trackingOf } from './tracking';
+import type { Scenario } from './scenario';
+
+function run(name: string, variant: Scenario['variant']): Session {
+  const s = openSession({ ...findPreset(name)!.scenario, variant });
+  runToEnd(s.t);
+  return s;
+}
+
+const moved = (s: Session): number[] => [VM_EVENT.PGMIGRATE_SUCCESS, VM_EVENT.PGMIGRATE_FAIL, VM_EVENT.THP_MIGRATION_SUCCESS].map((e) => s.k.events.a[e]!);
+
+describe('converged: one array path for LRU folios and movable_ops pages', () => {
+  test.each(['lru-anon', 'balloon-migrate', 'zsmalloc', 'converged-thp'])('%s: invariants hold at every step', (name) => {
+    const s = run(name, 'converged');
+    expect(checkSteps(s)).toBeGreaterThan(10);
+  }, 120_000);
+
+  test('lru-thp: invariants hold (every 7th step and the phase ends)', () => {
+    expect(checkSteps(run('lru-thp', 'converged'), 7)).toBeGreaterThan(100);
+  }, 180_000);
+
+  test('the migrate action takes the array path, never migrate_pages() and its lists', () => {
+    const fns = new Set(allSteps(run('lru-anon', 'converged').t).map((x) => x.fn));
+    expect(fns.has('migrate_folios_collect')).toBe(true);
+    expect(fns.has('migrate_folios_finalize')).toBe(true);
+    expect(fns.has('migrate_pages')).toBe(false);
+    expect(fns.has('migrate_pages_batch')).toBe(false);
+  });
+
+  // Same migrated counts (pgmigrate_success, pgmigrate_fail, thp_migration_success) as linux-6.18
+  // for each; for the LRU presets also the same final placement: each page lands on the same PFN.
+  test.each(['lru-anon', 'lru-thp', 'balloon-migrate', 'zsmalloc', 'converged-thp'])('%s: the same pages move as under linux-6.18', (name) => {
+    const a = run(name, 'linux-6.18');
+    const b = run(name, 'converged');
+    expect(moved(b)).toEqual(moved(a));
+    expect(moved(b)[0]).toBeGreaterThan(0);
+  }, 60_000);
+
+  test.each([
+    ['lru-anon', [[1, 0]]],
+    ['lru-thp', [[1, 168], [3, 30]]],
+    ['converged-thp', [[3, 30], [1, 0], [2, 0], [1, 168]]],
+  ] as const)('%s: every page ends on the same PFN as under linux-6.18', (name, pages) => {
+    const a = run(name, 'linux-6.18');
+    const b = run(name, 'converged');
+    for (const [p, i] of pages) {
+      expect(userPagePfn(a.k, p, i)).toBeGreaterThanOrEqual(0);
+      expect(userPagePfn(b.k, p, i), `process ${p} page ${i}`).toBe(userPagePfn(a.k, p, i));
+    }
+  }, 60_000);
+
+  test('balloon-migrate: the balloon ends on the same set of PFNs (the order of the destinations differs: 6.18 list_add()s them at the head)', () => {
+    const sorted = (s: Session): number[] => [...balloonPages(s.k)].sort((x, y) => x - y);
+    expect(sorted(run('balloon-migrate', 'converged'))).toEqual(sorted(run('balloon-migrate', 'linux-6.18')));
+  });
+
+  test('converged-thp: 4 entries for 530 pages, the THP one COMPOUND entry of order 9', () => {
+    const steps = allSteps(run('converged-thp', 'converged').t);
+    const collect = steps.find((x) => x.fn === 'migrate_folios_collect' && x.pfns.length > 0)!;
+    // Hand-worked: THP (512) + small (1) + small (1) + 64 KiB mTHP (16) = 4 folios, 530 pages.
+    expect(collect.pfns.map((p) => p.nr ?? 1)).toEqual([512, 1, 1, 16]);
+    expect(collect.text).toContain('4 entries for 530 page(s)');
+    expect(collect.text).toContain('2 × 8 B × 4 = 64 B');
+    expect(collect.text).toContain('2 × 8 B × 530 = 8.3 KiB');
+    const thp = steps.find((x) => x.fn === 'folio_isolate_lru' && x.pfns[0]?.nr === 512)!;
+    expect(thp.text).toMatch(/src\[0\] = 0x[0-9a-f]+\|VALID\|MIGRATE\|COMPOUND \(order 9\)/);
+    const small = steps.find((x) => x.fn === 'folio_isolate_lru' && x.pfns[0]?.nr === 1)!;
+    expect(small.text).not.toContain('COMPOUND');
+  }, 60_000);
+
+  test('race: the second migrator gets no entry, kept out by PG_lru', () => {
+    const ex = exclusionsOf(run('race', 'converged').t);
+    expect(ex).toHaveLength(1);
+    expect(ex[0]).toMatchObject({ kind: 'lru-flag', guard: 'PG_lru already clear' });
+  });
+});
+
+describe('tracking memory per design', () => {
+  test('a 2 MiB THP: lists 0 B (page->lru), migrate_vma arrays 2 × 8 B × 512 = 8 KiB, compound entries 2 × 8 B = 16 B', () => {
+    expect(trackingOf('linux-6.18', [512])).toEqual({ kind: 'list', entries: 0, bytes: 0, needsLru: true });
+    expect(trackingOf('pfn-array', [512])).toEqual({ kind: 'pfn-array', entries: 512, bytes: 8192, needsLru: false });
+    expect(trackingOf('converged', [512])).toEqual({ kind: 'compound-array', entries: 1, bytes: 16, needsLru: false });
+    expect(trackingAll([512, 1, 16]).map((t) => t.bytes)).toEqual([0, 8464, 48]);
+  });
+
+  test('the footprint table says what the run paid: converged-thp 64 B under converged, 0 B under linux-6.18, for the same 4 folios', () => {
+    const c = run('converged-thp', 'converged');
+    const l = run('converged-thp', 'linux-6.18');
+    expect(collectedFolios(c.t).sort((x, y) => x - y)).toEqual([1, 1, 16, 512]);
+    expect(collectedFolios(l.t).sort((x, y) => x - y)).toEqual([1, 1, 16, 512]);
+    expect(footprintTable(c).tracking).toEqual({ kind: 'compound-array', entries: 4, bytes: 64, needsLru: false });
+    expect(footprintTable(l).tracking).toEqual({ kind: 'list', entries: 0, bytes: 0, needsLru: true });
+  }, 60_000);
+});
