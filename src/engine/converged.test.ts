@@ -13,6 +13,7 @@ import { exclusionsOf } from './exclusions';
 import { footprintTable } from './footprint';
 import { collectedFolios, trackingAll, trackingOf } from './tracking';
 import type { Scenario } from './scenario';
+import { summaryOf } from './snapshot';
 
 function run(name: string, variant: Scenario['variant']): Session {
   const s = openSession({ ...findPreset(name)!.scenario, variant });
@@ -20,16 +21,19 @@ function run(name: string, variant: Scenario['variant']): Session {
   return s;
 }
 
-const moved = (s: Session): number[] => [VM_EVENT.PGMIGRATE_SUCCESS, VM_EVENT.PGMIGRATE_FAIL, VM_EVENT.THP_MIGRATION_SUCCESS].map((e) => s.k.events.a[e]!);
+/** The free block counts per zone and order (/proc/buddyinfo's numbers). */
+const snapshotFree = (s: Session): unknown => (summaryOf(s.k) as { freeArea: unknown }).freeArea;
+
+const moved = (s: Session): number[] => [VM_EVENT.PGMIGRATE_SUCCESS, VM_EVENT.PGMIGRATE_FAIL, VM_EVENT.THP_MIGRATION_SUCCESS, VM_EVENT.THP_MIGRATION_SPLIT].map((e) => s.k.events.a[e]!);
 
 describe('converged: one array path for LRU folios and movable_ops pages', () => {
-  test.each(['lru-anon', 'balloon-migrate', 'zsmalloc', 'converged-thp'])('%s: invariants hold at every step', (name) => {
+  test.each(['lru-anon', 'balloon-migrate', 'zsmalloc', 'converged-thp', 'writeback-async', 'pinned-eagain', 'race', 'balloon-race'])('%s: invariants hold at every step', (name) => {
     const s = run(name, 'converged');
     expect(checkSteps(s)).toBeGreaterThan(10);
   }, 120_000);
 
-  test('lru-thp: invariants hold (every 7th step and the phase ends)', () => {
-    expect(checkSteps(run('lru-thp', 'converged'), 7)).toBeGreaterThan(100);
+  test.each([['lru-thp', 7], ['thp-split', 29]] as const)('%s: invariants hold (every %ith step)', (name, every) => {
+    expect(checkSteps(run(name, 'converged'), every)).toBeGreaterThan(100);
   }, 180_000);
 
   test('the migrate action takes the array path, never migrate_pages() and its lists', () => {
@@ -40,9 +44,11 @@ describe('converged: one array path for LRU folios and movable_ops pages', () =>
     expect(fns.has('migrate_pages_batch')).toBe(false);
   });
 
-  // Same migrated counts (pgmigrate_success, pgmigrate_fail, thp_migration_success) as linux-6.18
-  // for each; for the LRU presets also the same final placement: each page lands on the same PFN.
-  test.each(['lru-anon', 'lru-thp', 'balloon-migrate', 'zsmalloc', 'converged-thp'])('%s: the same pages move as under linux-6.18', (name) => {
+  // Same migrated counts (pgmigrate_success, pgmigrate_fail, thp_migration_success, _split) as
+  // linux-6.18 for each — writeback-async: -EBUSY in MIGRATE_ASYNC, then the sync passes wait;
+  // thp-split: no order-9 destination, the compound entry split into 512 entries; migrate-process:
+  // batches of 512 pages. For the LRU presets below also the same final placement.
+  test.each(['lru-anon', 'lru-thp', 'balloon-migrate', 'zsmalloc', 'converged-thp', 'writeback-async', 'thp-split', 'migrate-process', 'pinned-eagain', 'lru-file'])('%s: the same pages move as under linux-6.18', (name) => {
     const a = run(name, 'linux-6.18');
     const b = run(name, 'converged');
     expect(moved(b)).toEqual(moved(a));
@@ -61,6 +67,13 @@ describe('converged: one array path for LRU folios and movable_ops pages', () =>
       expect(userPagePfn(b.k, p, i), `process ${p} page ${i}`).toBe(userPagePfn(a.k, p, i));
     }
   }, 60_000);
+
+  test('migrate-process: cut into batches of 512 pages as migrate_pages() cuts its list, free memory ends the same', () => {
+    const a = run('migrate-process', 'linux-6.18');
+    const b = run('migrate-process', 'converged');
+    expect(snapshotFree(b)).toEqual(snapshotFree(a));
+    expect(allSteps(b.t).filter((x) => x.fn === 'migrate_folios_batch' && x.text.includes('pass 1 ')).length).toBeGreaterThan(1);
+  }, 120_000);
 
   test('balloon-migrate: the balloon ends on the same set of PFNs (the order of the destinations differs: 6.18 list_add()s them at the head)', () => {
     const sorted = (s: Session): number[] => [...balloonPages(s.k)].sort((x, y) => x - y);

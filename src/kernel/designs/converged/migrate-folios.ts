@@ -26,13 +26,19 @@ import { MT, PAGEBLOCK_NR_PAGES } from '../../zone';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from '../../vmstat';
 import { mkStep, type Steps } from '../../step';
 import type { PfnArrayOutcome } from '../types';
-import { migrate_folios_collect, migrate_folios_putback, PROPOSAL, type FolioArrays } from './collect';
+import { bytesText } from '../tracking';
+import { split_folio_to_list } from '../../huge_memory';
+import { folioListPfns, newFolioList } from '../../isolate';
+import { listDel } from '../../list';
+import { FOLIO_LIST } from '../../folio-lists';
+import { migrate_folios_collect, migrate_folios_putback, PROPOSAL, type FolioArrays, type Stage } from './collect';
 import { entryPfn, entryText, migrate_pfn, MIGRATE_PFN_COMPOUND, MIGRATE_PFN_MIGRATE } from './entries';
 
 // mm/migrate.c: the pass counts migrate_pages() retries -EAGAIN with: MIGRATE_ASYNC first (3
 // passes), then the caller's mode for the rest of NR_MAX_MIGRATE_PAGES_RETRY (10).
 const NR_MAX_MIGRATE_PAGES_RETRY = 10;
 const NR_MAX_MIGRATE_ASYNC_RETRY = 3;
+const NR_MAX_BATCHED_MIGRATION = 512;
 const PAGE_WAS_MAPPED = 1;
 const PAGE_WAS_MLOCKED = 2;
 
@@ -211,9 +217,120 @@ function targetFor(k: Kernel, spec: MigrateSpec, who: string, a: FolioArrays): {
   };
 }
 
+// Proposal: migrate_folios_split() — a compound entry with no destination of its order is split
+// as try_split_folio() splits it (the folio lock held, split_folio_to_list()): entry i now names the
+// head as an order-0 folio and the other pieces are appended to the array as entries of their own.
+// The model's split hands the pieces over on a temporary list, which the design empties at once.
+function* migrate_folios_split(r: Run, i: number, batch: number[]): Steps<boolean> {
+  const { k } = r.c;
+  const head = srcOf(r, i);
+  const nr = nrOf(r, i);
+  if (testPageFlag(k, head, PG.locked)) return false;
+  setPageFlag(k, head, PG.locked);
+  const pieces = newFolioList(k, FOLIO_LIST.split_folios);
+  const rc = yield* split_folio_to_list(k, head, pieces);
+  clearPageFlag(k, head, PG.locked);
+  if (rc) return false;
+  const first = r.a.src.length;
+  r.a.src[i] = migrate_pfn(head) | MIGRATE_PFN_MIGRATE;
+  r.a.order[i] = 0;
+  for (const p of folioListPfns(k, pieces)) {
+    listDel(k, k.lists, pieces, p);
+    batch.push(r.a.src.length);
+    r.a.src.push(migrate_pfn(p) | MIGRATE_PFN_MIGRATE);
+    r.a.dst.push(0);
+    r.a.order.push(0);
+    r.a.was.push(0);
+    r.a.at.push('collected');
+  }
+  yield mkStep(k, {
+    phase: 'split', fn: 'migrate_folios_split', file: '',
+    text: `${PROPOSAL}, ${r.who}: no order-${Math.log2(nr)} destination: the compound entry ${i} is split like try_split_folio() splits it — src[${i}] = ${entryText(r.a.src[i]!)} (the head, order 0 now), src[${first}..${r.a.src.length - 1}] the other ${nr - 1} pieces: the array grows by ${nr - 1} entries (${bytesText(2 * 8 * (nr - 1))}), where migrate_vma_*()'s array had them all along`,
+    pfns: [{ pfn: head, role: 'src', nr }],
+  });
+  return true;
+}
+
+/** Batches of entries, each up to NR_MAX_BATCHED_MIGRATION (512) pages — the entry that reaches it included — as migrate_pages() cuts its list. */
+function batches(r: Run): number[][] {
+  const out: number[][] = [];
+  let cur: number[] = [];
+  let pages = 0;
+  for (let i = 0; i < r.a.src.length; i++) {
+    cur.push(i);
+    pages += nrOf(r, i);
+    if (pages >= NR_MAX_BATCHED_MIGRATION) {
+      out.push(cur);
+      cur = [];
+      pages = 0;
+    }
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+interface Tally {
+  thpSplit: number;
+}
+
+// Proposal: migrate_folios_batch() — up to 10 passes of unmap → allocate → move over the batch's
+// entries still MIGRATE. Under MIGRATE_SYNC(_LIGHT) the first 3 run in MIGRATE_ASYNC and an entry
+// that fails there for good (-EBUSY) waits for the caller's mode, as migrate_pages_sync() retries
+// the async batch's failures; then what is left is undone and put back.
+function* migrate_folios_batch(r: Run, batch: number[], mode: MigrateMode, target: NewFolioSource, tally: Tally): Steps<void> {
+  const { k } = r.c;
+  const a = r.a;
+  const live = (st: Stage): number[] => batch.filter((i) => a.at[i] === st).sort((x, y) => x - y);
+  const deferred = new Set<number>();
+  for (let pass = 0; pass < NR_MAX_MIGRATE_PAGES_RETRY && (live('collected').length || live('unmapped').length); pass++) {
+    const pmode = mode !== MIGRATE_MODE.ASYNC && pass < NR_MAX_MIGRATE_ASYNC_RETRY ? MIGRATE_MODE.ASYNC : mode;
+    const prelude = pmode !== mode;
+    const todo = live('collected').filter((i) => !(prelude && deferred.has(i)));
+    if (!todo.length && !live('unmapped').length) continue;
+    const over = [...todo, ...live('unmapped')].sort((x, y) => x - y);
+    yield mkStep(k, {
+      phase: 'unmap', fn: 'migrate_folios_batch', file: '',
+      text: `${PROPOSAL}, ${r.who}: pass ${pass + 1} of at most ${NR_MAX_MIGRATE_PAGES_RETRY} (${MODE_NAMES[pmode]}) over entries [${over.join(', ')}] — indices into src[], no list`,
+      pfns: over.map((i) => ({ pfn: srcOf(r, i), role: 'src' as const, nr: nrOf(r, i) })),
+    });
+    for (const i of todo) {
+      const rc = yield* migrate_folios_unmap(r, i, pmode);
+      if (rc === 0 && (yield* migrate_folios_alloc(r, i, target))) a.at[i] = 'unmapped';
+      else if (rc === 0) {
+        yield* undo(r, i);
+        const thp = a.order[i] === 9;
+        // 6.18 splits a large folio it finds no destination for, except for a NUMA hinting fault.
+        if (a.order[i]! > 0 && r.c.reason !== MR.NUMA_MISPLACED && (yield* migrate_folios_split(r, i, batch))) tally.thpSplit += thp ? 1 : 0;
+        else yield* migrate_folios_putback(k, a, i, r.who, '-ENOMEM');
+      } else if (rc !== EAGAIN && prelude) deferred.add(i);
+      else if (rc !== EAGAIN) {
+        a.src[i] = a.src[i]! & ~MIGRATE_PFN_MIGRATE;
+        yield* migrate_folios_putback(k, a, i, r.who, errName(rc));
+      }
+    }
+    for (const i of live('unmapped')) {
+      const rc = yield* migrate_folios_move(r, i, pmode);
+      if (!rc || rc === EAGAIN) continue;
+      if (prelude) {
+        a.src[i] = a.src[i]! | MIGRATE_PFN_MIGRATE; // undone, to be tried again in the caller's mode
+        a.at[i] = 'collected';
+        deferred.add(i);
+      } else yield* migrate_folios_putback(k, a, i, r.who, errName(rc));
+    }
+  }
+  // migrate_folios_finalize() for what the passes left: undone (PTEs back, dst given back), put back.
+  for (const i of live('unmapped')) {
+    yield* undo(r, i);
+    yield* migrate_folios_putback(k, a, i, r.who, `still -EAGAIN after ${NR_MAX_MIGRATE_PAGES_RETRY} passes`);
+  }
+  for (const i of live('collected')) {
+    a.src[i] = a.src[i]! & ~MIGRATE_PFN_MIGRATE;
+    yield* migrate_folios_putback(k, a, i, r.who, `still -EAGAIN after ${NR_MAX_MIGRATE_PAGES_RETRY} passes`);
+  }
+}
+
 // Proposal: migrate_folios() — what a migrate action runs under the converged design: collect,
-// then up to 10 passes of unmap → allocate → move over the entries still MIGRATE (the first 3 in
-// MIGRATE_ASYNC, as migrate_pages_sync() starts), then finalize: what is left is undone and put back.
+// then migrate_folios_batch() over batches of up to 512 pages, then the counts.
 export function* migrate_folios(k: Kernel, spec: MigrateSpec, who: string): Steps<PfnArrayOutcome> {
   const disable = drainBeforeIsolating(k, spec.reason, who);
   const a = yield* migrate_folios_collect(k, spec.pfns, who);
@@ -225,56 +342,27 @@ export function* migrate_folios(k: Kernel, spec: MigrateSpec, who: string): Step
   const pfMemalloc = spec.reason === MR.COMPACTION && spec.mode === MIGRATE_MODE.ASYNC;
   const { target, end } = targetFor(k, spec, who, a);
   const r: Run = { c: { k, target, reason: spec.reason, who, pfMemalloc }, a, who };
-  const live = (st: string): number[] => a.at.flatMap((s, i) => (s === st ? [i] : []));
-  for (let pass = 0; pass < NR_MAX_MIGRATE_PAGES_RETRY && (live('collected').length || live('unmapped').length); pass++) {
-    const mode = spec.mode !== MIGRATE_MODE.ASYNC && pass < NR_MAX_MIGRATE_ASYNC_RETRY ? MIGRATE_MODE.ASYNC : spec.mode;
-    yield mkStep(k, {
-      phase: 'unmap', fn: 'migrate_folios', file: '',
-      text: `${PROPOSAL}, ${who}: pass ${pass + 1} of at most ${NR_MAX_MIGRATE_PAGES_RETRY} (${MODE_NAMES[mode]}) over entries [${[...live('collected'), ...live('unmapped')].sort((x, y) => x - y).join(', ')}] — indices into src[], no list`,
-      pfns: [...live('collected'), ...live('unmapped')].map((i) => ({ pfn: srcOf(r, i), role: 'src' as const, nr: nrOf(r, i) })),
-    });
-    for (const i of live('collected')) {
-      const rc = yield* migrate_folios_unmap(r, i, mode);
-      if (rc === 0 && (yield* migrate_folios_alloc(r, i, target))) a.at[i] = 'unmapped';
-      else if (rc === 0) {
-        yield* undo(r, i);
-        yield* migrate_folios_putback(k, a, i, who, '-ENOMEM');
-      } else if (rc !== EAGAIN) {
-        a.src[i] = a.src[i]! & ~MIGRATE_PFN_MIGRATE;
-        yield* migrate_folios_putback(k, a, i, who, errName(rc));
-      }
-    }
-    for (const i of live('unmapped')) {
-      const rc = yield* migrate_folios_move(r, i, mode);
-      if (rc && rc !== EAGAIN) yield* migrate_folios_putback(k, a, i, who, errName(rc));
-    }
-  }
-  // migrate_folios_finalize() for what the passes left: undone (PTEs back, dst given back), put back.
-  for (const i of live('unmapped')) {
-    yield* undo(r, i);
-    yield* migrate_folios_putback(k, a, i, who, `still -EAGAIN after ${NR_MAX_MIGRATE_PAGES_RETRY} passes`);
-  }
-  for (const i of live('collected')) {
-    a.src[i] = a.src[i]! & ~MIGRATE_PFN_MIGRATE;
-    yield* migrate_folios_putback(k, a, i, who, `still -EAGAIN after ${NR_MAX_MIGRATE_PAGES_RETRY} passes`);
-  }
+  const thps = a.order.filter((o) => o === 9).length;
+  const tally: Tally = { thpSplit: 0 };
+  for (const batch of batches(r)) yield* migrate_folios_batch(r, batch, spec.mode, target, tally);
   end();
   if (disable) lru_cache_enable(k, who);
-  const moved = live('moved');
-  const failed = live('failed');
+  const at = (st: Stage): number[] => a.at.flatMap((s, i) => (s === st ? [i] : []));
+  const moved = at('moved');
+  const failed = at('failed');
   const pages = (ix: number[]): number => ix.reduce((n, i) => n + nrOf(r, i), 0);
   const thp = (ix: number[]): number => ix.filter((i) => a.order[i] === 9).length;
   count_vm_events(k, VM_EVENT.PGMIGRATE_SUCCESS, pages(moved));
   count_vm_events(k, VM_EVENT.PGMIGRATE_FAIL, pages(failed));
   count_vm_events(k, VM_EVENT.THP_MIGRATION_SUCCESS, thp(moved));
-  count_vm_events(k, VM_EVENT.THP_MIGRATION_FAIL, thp(failed));
+  count_vm_events(k, VM_EVENT.THP_MIGRATION_FAIL, thp(failed) + tally.thpSplit);
+  count_vm_events(k, VM_EVENT.THP_MIGRATION_SPLIT, tally.thpSplit);
   yield mkStep(k, {
     phase: 'done', fn: 'migrate_folios_finalize', file: '',
-    text: `${PROPOSAL}, ${who}: ${moved.length} of ${a.src.length} entries migrated (${pages(moved)} page(s)), ${failed.length} put back (${pages(failed)} page(s)); src[]/dst[] freed — nothing was ever threaded through page->lru`,
+    text: `${PROPOSAL}, ${who}: ${moved.length} of ${a.src.length} entries migrated (${pages(moved)} page(s)), ${failed.length} put back (${pages(failed)} page(s))${tally.thpSplit ? `, ${tally.thpSplit} of ${thps} THP entr${thps === 1 ? 'y' : 'ies'} split first` : ''}; src[]/dst[] freed — nothing was ever threaded through page->lru`,
     pfns: moved.map((i) => ({ pfn: entryPfn(a.dst[i]!), role: 'dst' as const, nr: nrOf(r, i) })),
     result: failed.length ? `nr_failed=${failed.length}` : '0',
-    trace: [`mm_migrate_pages: nr_succeeded=${pages(moved)} nr_failed=${pages(failed)} nr_thp_succeeded=${thp(moved)} nr_thp_failed=${thp(failed)} mode=${MODE_NAMES[spec.mode]}`],
+    trace: [`mm_migrate_pages: nr_succeeded=${pages(moved)} nr_failed=${pages(failed)} nr_thp_succeeded=${thp(moved)} nr_thp_failed=${thp(failed) + tally.thpSplit} nr_thp_split=${tally.thpSplit} mode=${MODE_NAMES[spec.mode]}`],
   });
   return { migrated: pages(moved), failed: pages(failed) };
 }
-
