@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { balloonPages } from '../kernel/balloon';
 import { userPagePfn } from '../kernel/paths';
 import { VM_EVENT } from '../kernel/vmstat';
+import { hex } from '../kernel/step';
 import { findPreset } from './presets';
 import { openSession, type Session } from './session';
 import { allSteps, runToEnd } from './timeline';
@@ -27,7 +28,7 @@ const snapshotFree = (s: Session): unknown => (summaryOf(s.k) as { freeArea: unk
 const moved = (s: Session): number[] => [VM_EVENT.PGMIGRATE_SUCCESS, VM_EVENT.PGMIGRATE_FAIL, VM_EVENT.THP_MIGRATION_SUCCESS, VM_EVENT.THP_MIGRATION_SPLIT].map((e) => s.k.events.a[e]!);
 
 describe('converged: one array path for LRU folios and movable_ops pages', () => {
-  test.each(['lru-anon', 'balloon-migrate', 'zsmalloc', 'converged-thp', 'writeback-async', 'pinned-eagain', 'race', 'balloon-race'])('%s: invariants hold at every step', (name) => {
+  test.each(['lru-anon', 'balloon-migrate', 'zsmalloc', 'converged-thp', 'writeback-async', 'pinned-eagain', 'race', 'balloon-race', 'converged-device', 'migrate-vma-to-device'])('%s: invariants hold at every step', (name) => {
     const s = run(name, 'converged');
     expect(checkSteps(s)).toBeGreaterThan(10);
   }, 120_000);
@@ -92,6 +93,25 @@ describe('converged: one array path for LRU folios and movable_ops pages', () =>
     expect(thp.text).toMatch(/src\[0\] = 0x[0-9a-f]+\|VALID\|MIGRATE\|COMPOUND \(order 9\)/);
     const small = steps.find((x) => x.fn === 'folio_isolate_lru' && x.pfns[0]?.nr === 1)!;
     expect(small.text).not.toContain('COMPOUND');
+  }, 60_000);
+
+  test('converged-device: device-private pages come back through the same array as LRU folios; migrate_pages() skips them', () => {
+    const dev = Array.from({ length: 8 }, (_, i) => 0x21f8 + i);
+    const a = run('converged-device', 'linux-6.18');
+    const b = run('converged-device', 'converged');
+    // 6.18: folio_isolate_lru() finds PG_lru clear on every device page: 2 LRU pages move.
+    expect(a.k.events.a[VM_EVENT.PGMIGRATE_SUCCESS]).toBe(2);
+    for (const p of dev) expect(a.k.mem.refcount.a[p], hex(p)).toBeGreaterThan(0);
+    // converged: 8 device pages + 2 LRU pages, one entry each; the device pages go back to the pool.
+    expect(b.k.events.a[VM_EVENT.PGMIGRATE_SUCCESS]).toBe(10);
+    for (const p of dev) expect(b.k.mem.refcount.a[p], hex(p)).toBe(0);
+    const steps = allSteps(b.t);
+    expect(steps.filter((x) => x.fn === 'migrate_folios_collect' && x.result === 'true' && x.text.includes('device-private page'))).toHaveLength(8);
+    expect(steps.filter((x) => x.fn === 'migrate_folios_finalize' && x.text.includes('page_free()'))).toHaveLength(8);
+  }, 60_000);
+
+  test('migrate-vma-to-device: the migrate-vma action keeps migrate_vma_*(): the same state, hash included, as under linux-6.18', () => {
+    expect(summaryOf(run('migrate-vma-to-device', 'converged').k)).toEqual(summaryOf(run('migrate-vma-to-device', 'linux-6.18').k));
   }, 60_000);
 
   test('race: the second migrator gets no entry, kept out by PG_lru', () => {

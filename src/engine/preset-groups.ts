@@ -77,6 +77,7 @@ export const PRESET_GROUPS: readonly PresetGroup[] = [
       'device-fault-back': 'a CPU fault on a device-private entry brings the page back to RAM',
       'device-range-evict': 'driver unload: every device page is found by PFN and moved back',
       'migrate-vma-pinned': 'pinned pages fail migrate_vma_check_page() and keep their PTEs',
+      'converged-device': 'under converged, one migrate action brings 8 device pages and 2 LRU pages back through one src[]; linux-6.18 skips the device pages',
     },
   },
   {

@@ -317,6 +317,14 @@ export const PRESETS: readonly Preset[] = [
     variant: 'converged',
     actions: [{ type: 'migrate', pages: [{ process: 3, page: 30 }, { process: 1, page: 0 }, { process: 2, page: 0 }, { process: 1, page: 168 }], mode: 'sync', to: 'DMA32' }],
   }),
+  preset('converged-device', 'the converged design takes device-private pages through the same array as LRU folios: 16 heap pages go to the device (migrate_vma_*(), unchanged), then one migrate action names 8 of those device pages (the driver\'s pool hands out 0x21ff downwards) and 2 LRU pages — under linux-6.18 migrate_pages() skips the device pages (not on an LRU), under converged all 10 come back as entries of one src[]', {
+    ...DEVICE,
+    variant: 'converged',
+    actions: [
+      { type: 'migrate-vma', process: 1, start: 0, pages: 16 },
+      { type: 'migrate', pages: [...Array.from({ length: 8 }, (_, i) => ({ pfn: 0x21f8 + i })), { process: 2, page: 0 }, { process: 3, page: 1 }], mode: 'sync' },
+    ],
+  }),
 ];
 
 export function findPreset(name: string): Preset | undefined {

@@ -5,14 +5,14 @@
 
 import { PG, PGTY } from '../../flags';
 import type { Kernel } from '../../kernel';
-import { folio_put, page_folio } from '../../folio';
+import { folio_get, folio_put, page_folio } from '../../folio';
 import { folio_nr_pages, testPageFlag } from '../../memmap';
 import { folio_isolate_lru, isolate_movable_ops_page, putback_movable_ops_page } from '../../isolate';
 import { page_has_movable_ops } from '../../balloon';
 import { isZoneDevice } from '../../device';
 import { lruBatchCpu } from '../../fbatch-state';
 import { folio_add_lru } from '../../swap';
-import { HOLD, removeHolder } from '../../pins';
+import { addHolder, HOLD, removeHolder } from '../../pins';
 import { mod_node_page_state, NS } from '../../vmstat';
 import type { GuardKind } from '../../guards';
 import { hex, mkStep, type Steps } from '../../step';
@@ -46,7 +46,7 @@ function guardOf(why: string): GuardKind {
 /** What a page that is neither an LRU folio nor a movable_ops page is, for the skip step. */
 function notMigratable(k: Kernel, folio: number): string {
   const m = k.mem;
-  if (isZoneDevice(k, folio)) return 'a ZONE_DEVICE page: this model of the proposal takes device pages through migrate_vma_*() still (not modelled on the converged path)';
+  if (isZoneDevice(k, folio)) return 'a free device page (refcount 0: folio_try_get() fails)';
   if (m.pageType.a[folio] === PGTY.hugetlb) return 'a hugetlb folio: this model leaves hugetlb to migrate_hugetlbs() (not modelled on the converged path)';
   if (m.pageType.a[folio] === PGTY.buddy) return 'free';
   return m.pageType.a[folio] !== PGTY.none ? 'a typed kernel page' : m.refcount.a[folio] === 0 ? 'free, on a per-CPU list' : 'kernel memory';
@@ -70,12 +70,19 @@ export function* migrate_folios_collect(k: Kernel, pfns: readonly number[], who:
     const ref = k.mem.refcount.a[folio]!;
     const i = a.src.length;
     const movable = page_has_movable_ops(k, folio);
-    const lru = !movable && k.mem.pageType.a[folio] === PGTY.none && !isZoneDevice(k, folio) && (k.mem.mapping.a[folio] !== 0 || testPageFlag(k, folio, PG.lru));
-    if (!movable && !lru) {
+    const device = isZoneDevice(k, folio) && ref > 0 && k.mem.mapping.a[folio] !== 0;
+    const lru = !movable && !isZoneDevice(k, folio) && k.mem.pageType.a[folio] === PGTY.none && (k.mem.mapping.a[folio] !== 0 || testPageFlag(k, folio, PG.lru));
+    if (!movable && !lru && !device) {
       yield mkStep(k, { phase: 'isolate', fn: 'migrate_folios_collect', file: '', text: `${PROPOSAL}, ${who}: ${hex(folio)} is ${notMigratable(k, folio)}: no entry`, pfns: [{ pfn: folio, role: 'target', nr }], result: 'false' });
       continue;
     }
-    if (movable) {
+    if (device) {
+      // mm/migrate_device.c: migrate_device_pfn_lock()'s folio_try_get() — a device-private page
+      // is never on an LRU: the collect's reference is all the isolation it gets (its lock comes
+      // with the unmap, like every other entry's).
+      folio_get(k, folio);
+      addHolder(k.st, k.pins, folio, HOLD.ISOLATED);
+    } else if (movable) {
       // mm/migrate.c: isolate_movable_ops_page(), as migrate_pages()' callers call it.
       const why = isolate_movable_ops_page(k, folio);
       if (why) {
@@ -103,8 +110,8 @@ export function* migrate_folios_collect(k: Kernel, pfns: readonly number[], who:
     a.was.push(0);
     a.at.push('collected');
     yield mkStep(k, {
-      phase: 'isolate', fn: movable ? 'isolate_movable_ops_page' : 'folio_isolate_lru', file: movable ? 'mm/migrate.c' : 'mm/vmscan.c',
-      text: `${PROPOSAL}, ${who}: src[${i}] = ${entryText(a.src[i]!, order)} — ${movable ? `movable_ops page isolated (PG_movable_ops_isolated set, +1: refcount ${ref} → ${ref + 1})` : `PG_lru test-and-cleared, off the LRU (+1: refcount ${ref} → ${ref + 1})`}; ${nr > 1 ? `one entry for all ${nr} pages, ` : ''}page->lru is not used`,
+      phase: 'isolate', fn: device ? 'migrate_folios_collect' : movable ? 'isolate_movable_ops_page' : 'folio_isolate_lru', file: device ? '' : movable ? 'mm/migrate.c' : 'mm/vmscan.c',
+      text: `${PROPOSAL}, ${who}: src[${i}] = ${entryText(a.src[i]!, order)} — ${device ? `a device-private page (ZONE_DEVICE, never on an LRU): folio_try_get() as migrate_device_pfn_lock() takes it (+1: refcount ${ref} → ${ref + 1})` : movable ? `movable_ops page isolated (PG_movable_ops_isolated set, +1: refcount ${ref} → ${ref + 1})` : `PG_lru test-and-cleared, off the LRU (+1: refcount ${ref} → ${ref + 1})`}; ${nr > 1 ? `one entry for all ${nr} pages, ` : ''}page->lru is not used`,
       pfns: [{ pfn: folio, role: 'src', nr }], result: 'true',
     });
   }
@@ -127,7 +134,10 @@ export function* migrate_folios_putback(k: Kernel, a: FolioArrays, i: number, wh
   const nr = 1 << a.order[i]!;
   const ref = k.mem.refcount.a[folio]!;
   if (page_has_movable_ops(k, folio)) putback_movable_ops_page(k, folio);
-  else {
+  else if (isZoneDevice(k, folio)) {
+    removeHolder(k.st, k.pins, folio, HOLD.ISOLATED);
+    folio_put(k, folio);
+  } else {
     mod_node_page_state(k, isolatedStat(k, folio), -nr);
     folio_add_lru(k, folio);
     removeHolder(k.st, k.pins, folio, HOLD.ISOLATED);

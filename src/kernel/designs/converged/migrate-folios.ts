@@ -12,6 +12,7 @@ import { pageZone, type Kernel } from '../../kernel';
 import { folio_mapcount, folio_mapped, folio_put, folio_ref_count } from '../../folio';
 import { clearPageFlag, folio_nr_pages, setPageFlag, testPageFlag } from '../../memmap';
 import { page_has_movable_ops } from '../../balloon';
+import { isZoneDevice } from '../../device';
 import { addHolder, HOLD, removeHolder } from '../../pins';
 import { remove_migration_ptes, try_to_migrate } from '../../migrate-rmap';
 import { folio_end_writeback } from '../../filemap';
@@ -150,14 +151,15 @@ function* migrate_folios_move(r: Run, i: number, mode: MigrateMode): Steps<numbe
   const dref = folio_ref_count(k, dst);
   folio_put(k, dst);
   clearPageFlag(k, src, PG.locked);
-  if (!movable && r.c.reason !== MR.DEMOTION) mod_node_page_state(k, testPageFlag(k, src, PG.swapbacked) ? NS.NR_ISOLATED_ANON : NS.NR_ISOLATED_FILE, -nr);
+  const device = isZoneDevice(k, src); // never counted in NR_ISOLATED; its last put is page_free()
+  if (!movable && !device && r.c.reason !== MR.DEMOTION) mod_node_page_state(k, testPageFlag(k, src, PG.swapbacked) ? NS.NR_ISOLATED_ANON : NS.NR_ISOLATED_FILE, -nr);
   const sref = folio_ref_count(k, src);
   removeHolder(k.st, k.pins, src, HOLD.ISOLATED);
   folio_put(k, src);
   r.a.at[i] = 'moved';
   yield mkStep(k, {
     phase: 'remap', fn: 'migrate_folios_finalize', file: '',
-    text: `${say(r, i)} → dst[${i}] done: both unlocked; dst's allocation reference dropped (refcount ${dref} → ${dref - 1}), src's isolation reference dropped (refcount ${sref} → ${sref - 1}${sref === 1 ? ': freed' : ''})`,
+    text: `${say(r, i)} → dst[${i}] done: both unlocked; dst's allocation reference dropped (refcount ${dref} → ${dref - 1}), src's ${device ? 'collect' : 'isolation'} reference dropped (refcount ${sref} → ${sref - 1}${sref === 1 ? (device ? ': page_free() gives the device page back to the driver' : ': freed') : ''})`,
     pfns: [{ pfn: src, role: 'src', nr }, { pfn: dst, role: 'dst', nr }],
   });
   return 0;
