@@ -108,6 +108,7 @@ describe('converged: one array path for LRU folios and movable_ops pages', () =>
     const steps = allSteps(b.t);
     expect(steps.filter((x) => x.fn === 'migrate_folios_collect' && x.result === 'true' && x.text.includes('device-private page'))).toHaveLength(8);
     expect(steps.filter((x) => x.fn === 'migrate_folios_finalize' && x.text.includes('page_free()'))).toHaveLength(8);
+    expect(collectedFolios(b.t)).toEqual(Array(10).fill(1));
   }, 60_000);
 
   test('migrate-vma-to-device: the migrate-vma action keeps migrate_vma_*(): the same state, hash included, as under linux-6.18', () => {
@@ -136,5 +137,11 @@ describe('tracking memory per design', () => {
     expect(collectedFolios(l.t).sort((x, y) => x - y)).toEqual([1, 1, 16, 512]);
     expect(footprintTable(c).tracking).toEqual({ kind: 'compound-array', entries: 4, bytes: 64, needsLru: false });
     expect(footprintTable(l).tracking).toEqual({ kind: 'list', entries: 0, bytes: 0, needsLru: true });
+  }, 60_000);
+
+  test('balloon-migrate: 16 single-page entries under every array design, none under the list designs', () => {
+    const got = (['linux-6.18', 'linux-6.12', 'no-refcount', 'pfn-array', 'converged'] as const).map((v) => footprintTable(run('balloon-migrate', v)).tracking);
+    expect(got.map((t) => t?.bytes)).toEqual([0, 0, 256, 256, 256]);
+    expect(got.map((t) => t?.entries)).toEqual([0, 0, 16, 16, 16]);
   }, 60_000);
 });
