@@ -144,4 +144,23 @@ describe('tracking memory per design', () => {
     expect(got.map((t) => t?.bytes)).toEqual([0, 0, 256, 256, 256]);
     expect(got.map((t) => t?.entries)).toEqual([0, 0, 16, 16, 16]);
   }, 60_000);
+
+});
+
+describe('converged: compaction migrates through the same array', () => {
+  // compact_zone()'s migrate_pages() call goes to the design's migrateIsolated: the migrate scanner
+  // still gathers cc->migratepages, the passes run over src[] with compaction_alloc().
+  test.each(['compact-memory', 'compact-for-thp', 'compact-blocked-by-pins', 'balloon-compaction-no-refcount'])('%s: the same counts and free blocks as linux-6.18, and no migrate_pages()', (name) => {
+    const a = run(name, 'linux-6.18');
+    const b = run(name, 'converged');
+    expect(moved(b)).toEqual(moved(a));
+    expect(snapshotFree(b)).toEqual(snapshotFree(a));
+    const fns = new Set(allSteps(b.t).map((x) => x.fn));
+    expect(fns.has('migrate_pages')).toBe(false);
+    expect(fns.has('migrate_folios_batch')).toBe(true);
+  }, 180_000);
+
+  test('compact-for-thp: invariants hold (every 17th step and the compaction-level ones)', () => {
+    expect(checkSteps(run('compact-for-thp', 'converged'), 17)).toBeGreaterThan(100);
+  }, 300_000);
 });

@@ -7,6 +7,7 @@ import type { Kernel } from '../kernel';
 import type { StepInfo, Steps } from '../step';
 import type { DesignName } from './names';
 import type { MigrateSpec } from '../migrate-paths';
+import type { MigrateMode, MigrateReason, MigrateResult, NewFolioSource } from '../migrate';
 
 /** What a PFN-array path reports: pages moved and pages left where they were. */
 export interface PfnArrayOutcome {
@@ -68,6 +69,12 @@ export interface Design {
    * src[]/dst[] entries per base page as migrate_vma_*() does, 'compound-array' one entry per folio.
    */
   readonly tracking?: TrackingKind;
+  /**
+   * migrate_pages() as compaction calls it, on folios it already isolated onto `list`
+   * (cc->migratepages), when the design replaces migrate_pages(); absent: migrate_pages(). Same
+   * contract: what is not migrated is put back or left on `list` for the caller's putback.
+   */
+  readonly migrateIsolated?: (k: Kernel, list: number, target: NewFolioSource, mode: MigrateMode, reason: MigrateReason, who: string, pfMemalloc: boolean) => Steps<MigrateResult>;
 }
 
 /** The ways a design tracks the pages it migrates (Design.tracking). */

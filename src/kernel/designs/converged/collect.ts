@@ -31,7 +31,8 @@ export interface FolioArrays {
   readonly at: Stage[];
 }
 
-export type Stage = 'collected' | 'unmapped' | 'moved' | 'failed';
+/** Where an entry is; 'left': never tried, because an -ENOMEM ended the migration first (not a failure). */
+export type Stage = 'collected' | 'unmapped' | 'moved' | 'failed' | 'left';
 
 const isolatedStat = (k: Kernel, folio: number): number => (testPageFlag(k, folio, PG.swapbacked) ? NS.NR_ISOLATED_ANON : NS.NR_ISOLATED_FILE);
 
@@ -129,7 +130,7 @@ export function* migrate_folios_collect(k: Kernel, pfns: readonly number[], who:
 
 // mm/vmscan.c: folio_putback_lru() / mm/migrate.c: putback_movable_ops_page() for an entry that did
 // not migrate — by index, no list to walk.
-export function* migrate_folios_putback(k: Kernel, a: FolioArrays, i: number, who: string, why: string): Steps<void> {
+export function* migrate_folios_putback(k: Kernel, a: FolioArrays, i: number, who: string, why: string, stage: Stage = 'failed'): Steps<void> {
   const folio = entryPfn(a.src[i]!);
   const nr = 1 << a.order[i]!;
   const ref = k.mem.refcount.a[folio]!;
@@ -143,7 +144,7 @@ export function* migrate_folios_putback(k: Kernel, a: FolioArrays, i: number, wh
     removeHolder(k.st, k.pins, folio, HOLD.ISOLATED);
     folio_put(k, folio);
   }
-  a.at[i] = 'failed';
+  a.at[i] = stage;
   yield mkStep(k, {
     phase: 'putback', fn: 'migrate_folios_finalize', file: '',
     text: `${PROPOSAL}, ${who}: entry ${i} (${entryText(a.src[i]!, a.order[i])}) not migrated (${why}): put back by index, the isolation reference dropped (refcount ${ref} → ${ref - 1})`,

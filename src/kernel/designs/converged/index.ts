@@ -5,7 +5,7 @@
 
 import { balloon_deflate, balloon_inflate } from '../../balloon';
 import type { Design } from '../types';
-import { migrate_folios } from './migrate-folios';
+import { migrate_folios, migrate_folios_isolated } from './migrate-folios';
 
 export const converged = {
   name: 'converged',
@@ -16,10 +16,12 @@ export const converged = {
     'the -EAGAIN retry is 10 passes over each batch of entries (512 pages, as migrate_pages() cuts its list), the first 3 in MIGRATE_ASYNC with a failure there retried in the caller\'s mode, standing for migrate_pages_sync()',
     'a compound entry with no destination of its order is split as try_split_folio() splits it, and the array grows by one entry per new folio',
     'a device-private page named by a migrate action is collected by folio_try_get() (no LRU to leave) and comes back to system memory through the same passes; the migrate-vma action keeps migrate_vma_*() for the way to the device',
-    'hugetlb folios and compaction\'s own migration are not on this path in this model: they keep migrate_hugetlbs() and migrate_pages()',
+    'compaction\'s migrate scanner still gathers cc->migratepages through page->lru (6.18\'s isolate_migratepages_block()); the folios leave the list for src[] before the passes — a converged scanner would fill the array itself',
+    'hugetlb folios are not on this path in this model: a migrate action skips them (migrate_hugetlbs() is 6.18\'s)',
   ],
   inflate: (k, pages, got) => balloon_inflate(k, pages, got),
   deflate: (k, pages) => balloon_deflate(k, pages),
   path: (k, spec, who) => migrate_folios(k, spec, who),
   tracking: 'compound-array',
+  migrateIsolated: (k, list, target, mode, reason, who, pfMemalloc) => migrate_folios_isolated(k, list, target, mode, reason, who, pfMemalloc),
 } as const satisfies Design;

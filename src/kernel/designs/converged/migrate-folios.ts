@@ -7,7 +7,7 @@
 // copy, mapping), remap, finalize. A proposal: the thread named no functions, so these follow
 // migrate_vma_setup()/pages()/finalize() with "folios" (migrate_folios_*), and each step says so.
 
-import { PG } from '../../flags';
+import { PG, PGTY } from '../../flags';
 import { pageZone, type Kernel } from '../../kernel';
 import { folio_mapcount, folio_mapped, folio_put, folio_ref_count } from '../../folio';
 import { clearPageFlag, folio_nr_pages, setPageFlag, testPageFlag } from '../../memmap';
@@ -17,8 +17,8 @@ import { addHolder, HOLD, removeHolder } from '../../pins';
 import { remove_migration_ptes, try_to_migrate } from '../../migrate-rmap';
 import { folio_end_writeback } from '../../filemap';
 import {
-  add_lru_and_remap, EAGAIN, EBUSY, errName, MIGRATE_MODE, migrate_movable_ops_page, MODE_NAMES, move_to_new_folio, MR,
-  type MigrateCtx, type MigrateMode, type NewFolioSource,
+  add_lru_and_remap, EAGAIN, EBUSY, ENOMEM, errName, MIGRATE_MODE, migrate_movable_ops_page, MODE_NAMES, move_to_new_folio, MR, MR_NAMES,
+  type MigrateCtx, type MigrateMode, type MigrateReason, type MigrateResult, type MigrateStats, type NewFolioSource,
 } from '../../migrate';
 import { alloc_migration_target, drainBeforeIsolating, type MigrateSpec } from '../../migrate-paths';
 import { compactionTarget, endCompactControl, newCompactControl, release_free_list, type CompactControl } from '../../compaction';
@@ -27,7 +27,7 @@ import { MT, PAGEBLOCK_NR_PAGES } from '../../zone';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from '../../vmstat';
 import { mkStep, type Steps } from '../../step';
 import type { PfnArrayOutcome } from '../types';
-import { bytesText } from '../tracking';
+import { bytesText, trackingCost } from '../tracking';
 import { split_folio_to_list } from '../../huge_memory';
 import { folioListPfns, newFolioList } from '../../isolate';
 import { listDel } from '../../list';
@@ -273,6 +273,8 @@ function batches(r: Run): number[][] {
 
 interface Tally {
   thpSplit: number;
+  /** An entry found no destination (and could not be split): compaction stops, as on migrate_pages()' -ENOMEM. */
+  enomem: boolean;
 }
 
 // Proposal: migrate_folios_batch() — up to 10 passes of unmap → allocate → move over the batch's
@@ -287,7 +289,7 @@ function* migrate_folios_batch(r: Run, batch: number[], mode: MigrateMode, targe
   for (let pass = 0; pass < NR_MAX_MIGRATE_PAGES_RETRY && (live('collected').length || live('unmapped').length); pass++) {
     const pmode = mode !== MIGRATE_MODE.ASYNC && pass < NR_MAX_MIGRATE_ASYNC_RETRY ? MIGRATE_MODE.ASYNC : mode;
     const prelude = pmode !== mode;
-    const todo = live('collected').filter((i) => !(prelude && deferred.has(i)));
+    const todo = tally.enomem ? [] : live('collected').filter((i) => !(prelude && deferred.has(i)));
     if (!todo.length && !live('unmapped').length) continue;
     const over = [...todo, ...live('unmapped')].sort((x, y) => x - y);
     yield mkStep(k, {
@@ -296,6 +298,7 @@ function* migrate_folios_batch(r: Run, batch: number[], mode: MigrateMode, targe
       pfns: over.map((i) => ({ pfn: srcOf(r, i), role: 'src' as const, nr: nrOf(r, i) })),
     });
     for (const i of todo) {
+      if (tally.enomem) break; // -ENOMEM: no more unmapping; what is unmapped still moves
       const rc = yield* migrate_folios_unmap(r, i, pmode);
       if (rc === 0 && (yield* migrate_folios_alloc(r, i, target))) a.at[i] = 'unmapped';
       else if (rc === 0) {
@@ -303,7 +306,10 @@ function* migrate_folios_batch(r: Run, batch: number[], mode: MigrateMode, targe
         const thp = a.order[i] === 9;
         // 6.18 splits a large folio it finds no destination for, except for a NUMA hinting fault.
         if (a.order[i]! > 0 && r.c.reason !== MR.NUMA_MISPLACED && (yield* migrate_folios_split(r, i, batch))) tally.thpSplit += thp ? 1 : 0;
-        else yield* migrate_folios_putback(k, a, i, r.who, '-ENOMEM');
+        else {
+          tally.enomem = true;
+          yield* migrate_folios_putback(k, a, i, r.who, '-ENOMEM');
+        }
       } else if (rc !== EAGAIN && prelude) deferred.add(i);
       else if (rc !== EAGAIN) {
         a.src[i] = a.src[i]! & ~MIGRATE_PFN_MIGRATE;
@@ -327,8 +333,51 @@ function* migrate_folios_batch(r: Run, batch: number[], mode: MigrateMode, targe
   }
   for (const i of live('collected')) {
     a.src[i] = a.src[i]! & ~MIGRATE_PFN_MIGRATE;
-    yield* migrate_folios_putback(k, a, i, r.who, `still -EAGAIN after ${NR_MAX_MIGRATE_PAGES_RETRY} passes`);
+    if (tally.enomem) yield* migrate_folios_putback(k, a, i, r.who, 'never tried: an -ENOMEM ended the migration first, as it ends migrate_pages()', 'left');
+    else yield* migrate_folios_putback(k, a, i, r.who, `still -EAGAIN after ${NR_MAX_MIGRATE_PAGES_RETRY} passes`);
   }
+}
+
+/** What the passes did, for the counts and the callers' return values. */
+interface Done {
+  readonly stats: MigrateStats;
+  readonly failedEntries: number;
+  readonly enomem: boolean;
+}
+
+// Proposal: migrate_folios_finalize() — the batches' passes, then the counts (pgmigrate_*,
+// thp_migration_*) and the closing step, as migrate_pages() ends.
+function* migrate_folios_run(r: Run, mode: MigrateMode, target: NewFolioSource): Steps<Done> {
+  const { k } = r.c;
+  const a = r.a;
+  const thps = a.order.filter((o) => o === 9).length;
+  const tally: Tally = { thpSplit: 0, enomem: false };
+  for (const batch of batches(r)) {
+    if (!tally.enomem) yield* migrate_folios_batch(r, batch, mode, target, tally);
+    else for (const i of batch) yield* migrate_folios_putback(k, a, i, r.who, 'never tried: an -ENOMEM ended the migration first', 'left');
+  }
+  const at = (st: Stage): number[] => a.at.flatMap((s, i) => (s === st ? [i] : []));
+  const moved = at('moved');
+  const failed = at('failed');
+  const pages = (ix: number[]): number => ix.reduce((n, i) => n + nrOf(r, i), 0);
+  const thp = (ix: number[]): number => ix.filter((i) => a.order[i] === 9).length;
+  const stats: MigrateStats = {
+    nr_succeeded: pages(moved), nr_failed_pages: pages(failed), nr_thp_succeeded: thp(moved),
+    nr_thp_failed: thp(failed) + tally.thpSplit, nr_thp_split: tally.thpSplit, nr_split: tally.thpSplit,
+  };
+  count_vm_events(k, VM_EVENT.PGMIGRATE_SUCCESS, stats.nr_succeeded);
+  count_vm_events(k, VM_EVENT.PGMIGRATE_FAIL, stats.nr_failed_pages);
+  count_vm_events(k, VM_EVENT.THP_MIGRATION_SUCCESS, stats.nr_thp_succeeded);
+  count_vm_events(k, VM_EVENT.THP_MIGRATION_FAIL, stats.nr_thp_failed);
+  count_vm_events(k, VM_EVENT.THP_MIGRATION_SPLIT, stats.nr_thp_split);
+  yield mkStep(k, {
+    phase: 'done', fn: 'migrate_folios_finalize', file: '',
+    text: `${PROPOSAL}, ${r.who}: ${moved.length} of ${a.src.length} entries migrated (${pages(moved)} page(s)), ${failed.length} put back (${pages(failed)} page(s))${tally.thpSplit ? `, ${tally.thpSplit} of ${thps} THP entr${thps === 1 ? 'y' : 'ies'} split first` : ''}; src[]/dst[] freed — nothing was ever threaded through page->lru`,
+    pfns: moved.map((i) => ({ pfn: entryPfn(a.dst[i]!), role: 'dst' as const, nr: nrOf(r, i) })),
+    result: failed.length ? `nr_failed=${failed.length}` : '0',
+    trace: [`mm_migrate_pages: nr_succeeded=${stats.nr_succeeded} nr_failed=${stats.nr_failed_pages} nr_thp_succeeded=${stats.nr_thp_succeeded} nr_thp_failed=${stats.nr_thp_failed} nr_thp_split=${stats.nr_thp_split} mode=${MODE_NAMES[mode]} reason=${MR_NAMES[r.c.reason]}`],
+  });
+  return { stats, failedEntries: failed.length, enomem: tally.enomem };
 }
 
 // Proposal: migrate_folios() — what a migrate action runs under the converged design: collect,
@@ -344,27 +393,39 @@ export function* migrate_folios(k: Kernel, spec: MigrateSpec, who: string): Step
   const pfMemalloc = spec.reason === MR.COMPACTION && spec.mode === MIGRATE_MODE.ASYNC;
   const { target, end } = targetFor(k, spec, who, a);
   const r: Run = { c: { k, target, reason: spec.reason, who, pfMemalloc }, a, who };
-  const thps = a.order.filter((o) => o === 9).length;
-  const tally: Tally = { thpSplit: 0 };
-  for (const batch of batches(r)) yield* migrate_folios_batch(r, batch, spec.mode, target, tally);
+  const d = yield* migrate_folios_run(r, spec.mode, target);
   end();
   if (disable) lru_cache_enable(k, who);
-  const at = (st: Stage): number[] => a.at.flatMap((s, i) => (s === st ? [i] : []));
-  const moved = at('moved');
-  const failed = at('failed');
-  const pages = (ix: number[]): number => ix.reduce((n, i) => n + nrOf(r, i), 0);
-  const thp = (ix: number[]): number => ix.filter((i) => a.order[i] === 9).length;
-  count_vm_events(k, VM_EVENT.PGMIGRATE_SUCCESS, pages(moved));
-  count_vm_events(k, VM_EVENT.PGMIGRATE_FAIL, pages(failed));
-  count_vm_events(k, VM_EVENT.THP_MIGRATION_SUCCESS, thp(moved));
-  count_vm_events(k, VM_EVENT.THP_MIGRATION_FAIL, thp(failed) + tally.thpSplit);
-  count_vm_events(k, VM_EVENT.THP_MIGRATION_SPLIT, tally.thpSplit);
+  return { migrated: d.stats.nr_succeeded, failed: d.stats.nr_failed_pages };
+}
+
+// Proposal: migrate_pages() as compaction calls it under the converged design. The migrate
+// scanner of this model still gathers cc->migratepages through page->lru (isolate_migratepages_block()
+// is 6.18's); the design takes the folios off it into src[] at once — an assumption: a converged
+// scanner would fill the array itself — and runs the same passes with compaction_alloc().
+export function* migrate_folios_isolated(k: Kernel, list: number, target: NewFolioSource, mode: MigrateMode, reason: MigrateReason, who: string, pfMemalloc: boolean): Steps<MigrateResult> {
+  const a: FolioArrays = { src: [], dst: [], order: [], was: [], at: [] };
+  let left = 0;
+  for (const f of folioListPfns(k, list)) {
+    if (k.mem.pageType.a[f] === PGTY.hugetlb) {
+      left++; // not on this path in this model: left on the list for the caller's putback
+      continue;
+    }
+    listDel(k, k.lists, list, f);
+    const nr = folio_nr_pages(k, f);
+    a.src.push(migrate_pfn(f) | MIGRATE_PFN_MIGRATE | (nr > 1 ? MIGRATE_PFN_COMPOUND : 0));
+    a.dst.push(0);
+    a.order.push(nr > 1 ? Math.log2(nr) : 0);
+    a.was.push(0);
+    a.at.push('collected');
+  }
+  const nrs = a.order.map((o) => 1 << o);
   yield mkStep(k, {
-    phase: 'done', fn: 'migrate_folios_finalize', file: '',
-    text: `${PROPOSAL}, ${who}: ${moved.length} of ${a.src.length} entries migrated (${pages(moved)} page(s)), ${failed.length} put back (${pages(failed)} page(s))${tally.thpSplit ? `, ${tally.thpSplit} of ${thps} THP entr${thps === 1 ? 'y' : 'ies'} split first` : ''}; src[]/dst[] freed — nothing was ever threaded through page->lru`,
-    pfns: moved.map((i) => ({ pfn: entryPfn(a.dst[i]!), role: 'dst' as const, nr: nrOf(r, i) })),
-    result: failed.length ? `nr_failed=${failed.length}` : '0',
-    trace: [`mm_migrate_pages: nr_succeeded=${pages(moved)} nr_failed=${pages(failed)} nr_thp_succeeded=${thp(moved)} nr_thp_failed=${thp(failed) + tally.thpSplit} nr_thp_split=${tally.thpSplit} mode=${MODE_NAMES[spec.mode]}`],
+    phase: 'isolate', fn: 'migrate_folios_collect', file: '',
+    text: `${PROPOSAL}, ${who}: the ${a.src.length} folio(s) compaction isolated leave cc->migratepages for src[] (${bytesText(trackingCost('compound-array', nrs).bytes)} of entries; this model's migrate scanner still gathers them on the list first)`,
+    pfns: a.src.map((e, j) => ({ pfn: entryPfn(e), role: 'src' as const, nr: nrs[j]! })),
   });
-  return { migrated: pages(moved), failed: pages(failed) };
+  const r: Run = { c: { k, target, reason, who, pfMemalloc }, a, who };
+  const d = yield* migrate_folios_run(r, mode, target);
+  return { rc: d.enomem ? ENOMEM : d.failedEntries + left, stats: d.stats };
 }
