@@ -20,10 +20,9 @@ import {
   add_lru_and_remap, EAGAIN, EBUSY, ENOMEM, errName, MIGRATE_MODE, migrate_movable_ops_page, MODE_NAMES, move_to_new_folio, MR, MR_NAMES,
   type MigrateCtx, type MigrateMode, type MigrateReason, type MigrateResult, type MigrateStats, type NewFolioSource,
 } from '../../migrate';
-import { alloc_migration_target, drainBeforeIsolating, type MigrateSpec } from '../../migrate-paths';
-import { compactionTarget, endCompactControl, newCompactControl, release_free_list, type CompactControl } from '../../compaction';
+import { drainBeforeIsolating, type MigrateSpec } from '../../migrate-paths';
+import { targetFor } from './targets';
 import { lru_cache_enable } from '../../swap';
-import { MT, PAGEBLOCK_NR_PAGES } from '../../zone';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from '../../vmstat';
 import { mkStep, type Steps } from '../../step';
 import type { PfnArrayOutcome } from '../types';
@@ -180,43 +179,6 @@ function* undo(r: Run, i: number): Steps<void> {
     r.a.dst[i] = 0;
   }
   r.a.src[i] = r.a.src[i]! & ~MIGRATE_PFN_MIGRATE;
-}
-
-/** The destinations: alloc_migration_target, or one compact_control per zone for reason compaction. */
-function targetFor(k: Kernel, spec: MigrateSpec, who: string, a: FolioArrays): { target: NewFolioSource; end: () => void } {
-  if (spec.reason !== MR.COMPACTION) return { target: alloc_migration_target(spec.zone), end: () => {} };
-  const ccs = new Map<number, CompactControl>();
-  for (let i = 0; i < a.src.length; i++) {
-    const f = entryPfn(a.src[i]!);
-    const zone = pageZone(k, f);
-    let cc = ccs.get(zone);
-    if (!cc) {
-      cc = newCompactControl(k, {
-        zone, order: -1, mode: spec.mode, migratetype: MT.MOVABLE, who, whole_zone: false, ignore_skip_hint: true, ignore_block_suitable: false,
-        direct_compaction: false, proactive_compaction: false, alloc_contig: false, no_set_skip_hint: true,
-      });
-      cc.free_pfn = (k.zones[zone]!.end - 1) & ~(PAGEBLOCK_NR_PAGES - 1);
-      cc.migrate_pfn = 0;
-      ccs.set(zone, cc);
-    }
-    cc.nr_migratepages += 1 << a.order[i]!;
-    cc.migrate_pfn = Math.min(k.zones[zone]!.end - 1, Math.max(cc.migrate_pfn, f + (1 << a.order[i]!)));
-  }
-  const targets = new Map([...ccs].map(([z, cc]) => [z, compactionTarget(cc)]));
-  return {
-    target: {
-      name: 'compaction_alloc',
-      get: (kk, src) => targets.get(pageZone(kk, src))!.get(kk, src),
-      put: (kk, dst) => targets.get(pageZone(kk, dst))!.put!(kk, dst),
-    },
-    end: () => {
-      for (const cc of ccs.values()) {
-        if (cc.nr_freepages > 0) release_free_list(k, cc);
-        cc.nr_freepages = 0;
-        endCompactControl(k, cc);
-      }
-    },
-  };
 }
 
 // Proposal: migrate_folios_split() — a compound entry with no destination of its order is split
