@@ -48,9 +48,11 @@ test('Footprint: the variants side by side, from the session shown; Escape close
   const panel = page.getByTestId('footprint-panel');
   const table = panel.getByTestId('footprint-table');
   await expect(panel).toHaveAttribute('data-done', 'true');
-  await expect(table.locator('thead th')).toHaveText(['field', 'linux-6.18', 'linux-6.12', 'no-refcount', 'pfn-array', 'linux-7.0']);
+  await expect(table.locator('thead th')).toHaveText(['field', 'linux-6.18', 'linux-6.12', 'no-refcount', 'pfn-array', 'linux-7.0', 'pgtable-movable', 'converged']);
   await expect(table.locator('thead th[aria-current="true"]')).toHaveText('linux-6.18');
-  await expect(panel.getByTestId('footprint-pages')).toHaveText(['16', '16', '16', '16', '16']);
+  await expect(panel.getByTestId('footprint-pages')).toHaveText(['16', '16', '16', '16', '16', '16', '16']);
+  // src[] + dst[] for the 16 balloon pages: 8 B each per entry; lists reuse page->lru.
+  await expect(panel.getByTestId('footprint-tracking')).toHaveText(['0 B (page->lru)', '0 B (page->lru)', '256 B (16 entries)', '256 B (16 entries)', '0 B (page->lru)', '0 B (page->lru)', '256 B (16 entries)']);
   await expect(panel.getByTestId('footprint-atomics')).toHaveText(['6', '6', '0', '6', '6']);
   await expect(table.locator('td[data-variant="no-refcount"][data-field="_refcount"]')).toHaveText('1 / 0');
   // Cells unlike mainline's are marked: the no-refcount design's _refcount, never 6.18's own.

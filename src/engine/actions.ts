@@ -165,6 +165,11 @@ function migrateSpec(k: Kernel, ctx: Context, a: MigrateAction): MigrateSpec {
 
 function* migrateAction(k: Kernel, ctx: Context, a: MigrateAction, who: string): Steps<void> {
   const spec = migrateSpec(k, ctx, a);
+  // A design that replaces migrate_pages() takes every page through its own path.
+  if (ctx.design.path) {
+    yield* ctx.design.path(k, spec, who);
+    return;
+  }
   // A design with its own path for the balloon's (PageOffline) pages takes them there; every
   // other page, and every page under the other designs, takes migrate_pages() as in 6.18.
   const offlinePath = ctx.design.offlinePath;

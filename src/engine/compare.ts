@@ -5,7 +5,7 @@
 // view can show the same numbers; compareTable formats them as the CLI's fixed-width table.
 // Any registered design can be compared: nothing here names one.
 
-import { DESIGN_NAMES, designOf, type DesignName, type DesignTracking } from '../kernel/designs';
+import { DESIGN_NAMES, designOf, MPFN_BYTES, trackingCost, type DesignName, type TrackingKind } from '../kernel/designs';
 import { FIELD_NAMES, FP_LOCKS, FP_STATES, LOCK_NAMES, type FpState } from '../kernel/memmap';
 import { VM_EVENT } from '../kernel/vmstat';
 import { exclusionsOf } from './exclusions';
@@ -14,10 +14,6 @@ import type { Scenario } from './scenario';
 import { openSession, type Session } from './session';
 import { frontier, runToEnd } from './timeline';
 
-/** Bytes of one PFN-array entry (an unsigned long, as migrate_vma's src[]/dst[]). */
-export const ENTRY_BYTES = 8;
-/** Arrays an array design keeps per migration: src[] and dst[], as migrate_vma_*() does. */
-export const TRACKING_ARRAYS = 2;
 /** Base pages in a PMD-sized THP (x86-64, 4 KiB pages). */
 export const THP_PAGES = 512;
 
@@ -40,7 +36,7 @@ export interface DesignMetrics {
   readonly flagAtomics: number;
   /** Acquisitions during the migrations, per lock the model takes (memmap.ts LOCK_NAMES). */
   readonly locks: readonly { readonly lock: string; readonly taken: number }[];
-  readonly tracking: DesignTracking;
+  readonly tracking: TrackingKind;
   /** Bytes of tracking arrays for the pages this run's migrations handled (0 for a list). */
   readonly trackingBytes: number;
   /** Bytes of tracking arrays one THP would need. */
@@ -58,12 +54,6 @@ export interface DesignFailure {
 export type CompareResult = DesignMetrics | DesignFailure;
 
 export const isDesignFailure = (r: CompareResult): r is DesignFailure => 'failure' in r;
-
-/** Tracking bytes for `entries` pages (or folios, for a compound array). */
-function arrayBytes(tracking: DesignTracking, pages: number, folios: number): number {
-  if (tracking === 'list') return 0;
-  return TRACKING_ARRAYS * ENTRY_BYTES * (tracking === 'compound-array' ? folios : pages);
-}
 
 /** The metrics of a session whose timeline has run to its end under design `variant`. */
 export function designMetrics(s: Session, variant: DesignName): DesignMetrics {
@@ -84,8 +74,8 @@ export function designMetrics(s: Session, variant: DesignName): DesignMetrics {
     flagAtomics: t.flagAtomics,
     locks: LOCK_NAMES.map((lock, i) => ({ lock, taken: counts[FP_LOCKS + i]! })),
     tracking,
-    trackingBytes: arrayBytes(tracking, migrated + failed, migrated + failed),
-    thpBytes: arrayBytes(tracking, THP_PAGES, 1),
+    trackingBytes: t.tracking?.bytes ?? 0,
+    thpBytes: trackingCost(tracking, [THP_PAGES]).bytes,
     fields: t.byState.map((x) => ({ state: x.state, fields: x.fields.map((f) => ({ field: f.field, read: f.reads > 0, written: f.writes > 0 })) })),
   };
 }
@@ -148,7 +138,7 @@ export const COMPARE_NOTES: readonly string[] = [
   '  by the migrate and race actions, per migrated page.',
   `locks taken: acquisitions by the migrate and race actions: ${LOCK_NAMES.join(', ')} (page lock: PG_locked set);`,
   '  the model has no lru_lock, zone lock or pages_lock, so none is counted.',
-  `tracking bytes: a list threads page->lru (0 extra bytes); an array keeps ${TRACKING_ARRAYS} arrays (src[], dst[]) of ${ENTRY_BYTES} B`,
+  `tracking bytes: a list threads page->lru (0 extra bytes); an array keeps 2 arrays (src[], dst[]) of ${MPFN_BYTES} B`,
   `  per page migrated or failed (compound: per folio); one THP is ${THP_PAGES} pages or 1 folio.`,
   'fields/page: struct page fields the migrations touched, r read, w written, split by what the page was:',
   '  offline PageOffline, isolated taken for migration, buddy free, other anything else.',

@@ -10,6 +10,7 @@ import { DESIGN_NAMES } from '../kernel/designs/names';
 import type { Scenario } from './scenario';
 import { openSession, type Session } from './session';
 import { runToEnd } from './timeline';
+import { collectedFolios, trackingOf, type TrackingCost } from './tracking';
 
 /** Design variants the comparison runs: every registered design, in the registry's order. */
 export const VARIANTS: readonly string[] = DESIGN_NAMES;
@@ -39,6 +40,8 @@ export interface FootprintTable {
   readonly flagAtomics: number;
   /** The same counts by what the page was when touched, in FP_STATES order; they add up to `fields`. */
   readonly byState: readonly FootprintSplit[];
+  /** What the run's design paid to track the folios its migrations collected (engine/tracking.ts). */
+  readonly tracking?: TrackingCost;
 }
 
 const REF = fieldIndex(F._refcount);
@@ -65,7 +68,8 @@ export function footprintTable(s: Session): FootprintTable {
     return { state, fields: FIELD_NAMES.map((field, i) => ({ field, reads: at(i), writes: at(NR_FIELDS + i) })), atomics: at(NR_FIELDS + REF), flagAtomics: per(total[FP_FLAG_BITS + st]!) };
   });
   const flagAtomics = per(FP_STATES.reduce((n, _, st) => n + total[FP_FLAG_BITS + st]!, 0));
-  return { pages, fields, atomics: per(sum(NR_FIELDS + REF)), flagAtomics, byState };
+  const tracking = trackingOf(s.scenario.variant ?? 'linux-6.18', collectedFolios(s.t));
+  return { pages, fields, atomics: per(sum(NR_FIELDS + REF)), flagAtomics, byState, tracking };
 }
 
 /** `--footprint`: the totals, then per state the fields touched in it (`<variant> [<state>] <field> ...`). */

@@ -59,6 +59,7 @@ export const PRESET_GROUPS: readonly PresetGroup[] = [
       'balloon-compaction-no-refcount': 'compaction runs into frozen balloon pages it cannot isolate; they stay put',
       'balloon-deflate-race': 'deflate meets an isolator inside its page lock: 6.18 skips the page, 7.0 takes it and the isolator finds private NULL',
       'pgtable-race': 'two migrators, one page table: the isolation flag keeps the second out; the first switches the PMD to a copy',
+      'converged-thp': 'one src[]/dst[] array for a THP, an mTHP and two small folios: 4 entries (the THP one COMPOUND entry), 64 B against 8.3 KiB',
     },
   },
   {
@@ -79,6 +80,7 @@ export const PRESET_GROUPS: readonly PresetGroup[] = [
       'device-fault-back': 'a CPU fault on a device-private entry brings the page back to RAM',
       'device-range-evict': 'driver unload: every device page is found by PFN and moved back',
       'migrate-vma-pinned': 'pinned pages fail migrate_vma_check_page() and keep their PTEs',
+      'converged-device': 'under converged, one migrate action brings 8 device pages and 2 LRU pages back through one src[]; linux-6.18 skips the device pages',
     },
   },
   {

@@ -340,6 +340,19 @@ export const PRESETS: readonly Preset[] = [
     seed: 1,
     populate: { processes: 64, files: 128 },
   }),
+  preset('converged-thp', 'the converged design (Alistair Popple\'s proposal): a 2 MiB THP, a 64 KiB mTHP and two small folios migrate through one src[]/dst[] array — 4 entries, the THP one MIGRATE_PFN_COMPOUND entry: 64 B of arrays where migrate_vma_*()\'s one entry per page would take 8.3 KiB; the same guards, refcount checks and passes as migrate_pages(), no page->lru', {
+    ...SMALL,
+    variant: 'converged',
+    actions: [{ type: 'migrate', pages: [{ process: 3, page: 30 }, { process: 1, page: 0 }, { process: 2, page: 0 }, { process: 1, page: 168 }], mode: 'sync', to: 'DMA32' }],
+  }),
+  preset('converged-device', 'the converged design takes device-private pages through the same array as LRU folios: 16 heap pages go to the device (migrate_vma_*(), unchanged), then one migrate action names 8 of those device pages (the driver\'s pool hands out 0x21ff downwards) and 2 LRU pages — under linux-6.18 migrate_pages() skips the device pages (not on an LRU), under converged all 10 come back as entries of one src[]', {
+    ...DEVICE,
+    variant: 'converged',
+    actions: [
+      { type: 'migrate-vma', process: 1, start: 0, pages: 16 },
+      { type: 'migrate', pages: [...Array.from({ length: 8 }, (_, i) => ({ pfn: 0x21f8 + i })), { process: 2, page: 0 }, { process: 3, page: 1 }], mode: 'sync' },
+    ],
+  }),
 ];
 
 export function findPreset(name: string): Preset | undefined {

@@ -17,7 +17,7 @@ import { folio_test_swapcache } from './swap_state';
 import { lruvec_del_folio } from './lru';
 import { listAdd, listAddTail, listDel, listEmpty, listFirst, listPfns } from './list';
 import { newFolioList, putback_movable_pages, isolate_movable_ops_page } from './isolate';
-import { hasPageOps, pageOpsOf } from './designs';
+import { hasPageOps, pageOpsOf, runDesign } from './designs';
 import { page_has_movable_ops, PageMovableOpsIsolated } from './balloon';
 import { folio_set_large_rmappable } from './memory';
 import { migrate_pages, MIGRATE_MODE, MODE_NAMES, MR, ENOMEM, type MigrateMode, type NewFolioSource } from './migrate';
@@ -1016,7 +1016,8 @@ export function* compact_zone(k: Kernel, cc: CompactControl): Steps<CompactZoneR
       const nrMigratepages = cc.nr_migratepages;
       // PF_MEMALLOC is set exactly for direct compaction (__alloc_pages_direct_compact() wraps
       // try_to_compact_pages() in memalloc_noreclaim_save()); kcompactd and compact_memory run without it.
-      const res = yield* withQuietFrees(k, migrate_pages(k, cc.migratepages, compactionTarget(cc), cc.mode, MR.COMPACTION, cc.who, cc.direct_compaction));
+      const migrate = runDesign(k).migrateIsolated ?? migrate_pages; // a design may replace migrate_pages()
+      const res = yield* withQuietFrees(k, migrate(k, cc.migratepages, compactionTarget(cc), cc.mode, MR.COMPACTION, cc.who, cc.direct_compaction));
       const succeeded = res.stats.nr_succeeded;
       cc.nr_migrated += succeeded;
       cc.nr_failed += nrMigratepages - succeeded;

@@ -3,6 +3,7 @@
 
 import { PG, PGTY } from './flags';
 import type { Kernel } from './kernel';
+import type { Exclusion } from './guards';
 import { __alloc_pages, __GFP_COMP, __GFP_DMA, __GFP_DMA32, GFP_HIGHUSER_MOVABLE } from './buddy';
 import { folio_mapped, folio_test_anon, page_folio } from './folio';
 import { swap_writeout_start } from './swap-out';
@@ -51,6 +52,14 @@ export interface MigrateSpec {
   readonly reason: MigrateReason;
 }
 
+/**
+ * A page table met by a migrator of a design without movable page tables: what pgtable-movable
+ * would migrate, kept out here because it has neither PG_lru nor movable_ops.
+ */
+export function unmovablePageTable(k: Kernel, folio: number): { excluded?: Exclusion } {
+  return k.mem.pageType.a[folio] === PGTY.table ? { excluded: { guard: 'lru-flag', why: 'PageTable: no PG_lru and no movable_ops, not movable in this design' } } : {};
+}
+
 // mm/migrate.c: do_pages_move() / do_move_pages_to_node() for a list of PFNs: isolate each
 // folio (isolate_folio_to_list), migrate_pages(), putback_movable_pages() for what is left.
 // With reason compaction the destinations come from compaction_alloc() (compaction_migrate_path).
@@ -77,7 +86,7 @@ export function* migrate_pfns_path(k: Kernel, spec: MigrateSpec, who: string): S
 // batches off until lru_cache_enable(); a long-term pin (collect_longterm_unpinnable_folios) and
 // soft offline (shake_page) drain every CPU; a NUMA hinting fault and DAMON do not drain.
 // Returns whether lru_cache_disable() is in force.
-function drainBeforeIsolating(k: Kernel, reason: MigrateReason, who: string): boolean {
+export function drainBeforeIsolating(k: Kernel, reason: MigrateReason, who: string): boolean {
   switch (reason) {
     case MR.COMPACTION: case MR.DEMOTION: lru_add_drain(k, who); return false;
     case MR.SYSCALL: case MR.MEMPOLICY_MBIND: case MR.MEMORY_HOTPLUG: case MR.CONTIG_RANGE: lru_cache_disable(k, who); return true;
@@ -104,8 +113,7 @@ function* isolate_pfns(k: Kernel, pfns: readonly number[], from: number, who: st
         phase: 'isolate', fn: 'isolate_folio_to_list', file: 'mm/migrate.c',
         text: `${who}: ${hex(pfn)} is not an LRU folio (${m.pageType.a[folio] === PGTY.buddy ? 'free' : m.pageType.a[folio] === PGTY.table ? 'a page table: no PG_lru, and this design gives page tables no movable_ops' : m.pageType.a[folio] !== PGTY.none ? 'a typed kernel page' : m.refcount.a[folio] === 0 ? 'free, on a per-CPU list' : 'kernel memory'}): nothing to migrate`,
         pfns: [{ pfn: folio, role: 'target' }], result: 'false',
-        // A page table: what a design with movable page tables would migrate; this one cannot.
-        ...(m.pageType.a[folio] === PGTY.table ? { excluded: { guard: 'lru-flag' as const, why: 'PageTable: no PG_lru and no movable_ops, not movable in this design' } } : {}),
+        ...unmovablePageTable(k, folio),
       });
       continue;
     }

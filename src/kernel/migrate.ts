@@ -559,7 +559,7 @@ function* migrate_folio_move(c: Ctx, src: number, dst: number, mode: MigrateMode
 // The LRU half of migrate_folio_move(): dst into this CPU's lru_add batch (a large folio goes on
 // the LRU at once), then its PTEs back. An mlocked source's dst is drained onto the LRU first, so
 // remove_migration_pte()'s mlock_vma_folio() finds it there and counts its VM_LOCKED mappings.
-function* add_lru_and_remap(c: Ctx, src: number, dst: number, state: number): Steps<void> {
+export function* add_lru_and_remap(c: Ctx, src: number, dst: number, state: number): Steps<void> {
   const { k } = c;
   const nr = folio_nr_pages(k, dst);
   const rescued = testPageFlag(k, dst, PG.unevictable);
@@ -585,7 +585,7 @@ function* add_lru_and_remap(c: Ctx, src: number, dst: number, state: number): St
 // mm/migrate.c: migrate_movable_ops_page() → the page type's ops->migrate_page() (balloon:
 // balloon_page_migrate() → virtballoon_migratepage()); on success PG_movable_ops_isolated is
 // cleared on src. The core then drops dst's allocation reference and src's isolation reference.
-function* migrate_movable_ops_page(k: Kernel, dst: number, src: number): Steps<number> {
+export function* migrate_movable_ops_page(k: Kernel, dst: number, src: number): Steps<number> {
   const ops = pageOpsOf(k, src);
   if (ops) {
     // The design's own migrate_page (6.12: move_to_new_folio()'s movable branch clears PG_isolated itself).

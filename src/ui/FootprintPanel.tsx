@@ -8,6 +8,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { isFailure, type VariantFootprint } from '../engine/footprint';
 import type { FpState } from '../kernel/memmap';
+import { bytesText, type TrackingCost } from '../kernel/designs/tracking';
 import { closePanel } from './actions';
 import { footprintRows, perPage, type Cell } from './footprint/rows';
 import { requestFootprint, stopFootprint } from './state/simClient';
@@ -21,6 +22,11 @@ const STATE_LABEL: Readonly<Record<FpState, { readonly label: string; readonly t
 };
 
 const ATOMICS_TITLE = 'writes of _refcount per migrated page: every get, put, freeze and unfreeze is an atomic';
+
+/** "0 B (page->lru)", "16 B (1 entry)", "8 KiB (512 entries)". */
+function trackingText(t: TrackingCost): string {
+  return t.kind === 'list' ? '0 B (page->lru)' : `${bytesText(t.bytes)} (${t.entries} entr${t.entries === 1 ? 'y' : 'ies'})`;
+}
 
 function cellText(c: Cell, atomics: boolean): string {
   if (c === null) return '';
@@ -125,6 +131,17 @@ export function FootprintPanel() {
                 return (
                   <td key={v} data-variant={v} data-testid="footprint-pages">
                     {r && !isFailure(r) ? r.pages : r ? '—' : ''}
+                  </td>
+                );
+              })}
+            </tr>
+            <tr className="tracking">
+              <th scope="row" title="src[] + dst[] bytes for the folios the run collected: 8 B per entry each; a list reuses page->lru (0 B) but needs it free">tracking memory</th>
+              {variants.map((v) => {
+                const r = resultOf(v);
+                return (
+                  <td key={v} data-variant={v} data-testid="footprint-tracking">
+                    {r && !isFailure(r) ? (r.tracking ? trackingText(r.tracking) : '') : r ? '—' : ''}
                   </td>
                 );
               })}

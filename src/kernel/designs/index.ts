@@ -9,14 +9,17 @@ import { noRefcount } from './no-refcount';
 import { pfnArray } from './pfn-array';
 import { linux70 } from './linux-7.0';
 import { pgtableMovable } from './pgtable-movable';
+import { converged } from './converged';
 import type { DesignName } from './names';
 import type { Design, PageOps } from './types';
 
 export { DESIGN_NAMES, type DesignName } from './names';
-export type { BalloonMops, Design, DesignTracking, PageOps, PfnArrayOutcome } from './types';
+export type { BalloonMops, Design, PageOps, PfnArrayOutcome, TrackingKind } from './types';
+export { TRACKING_KINDS } from './types';
+export { bytesText, MPFN_BYTES, trackingCost, type TrackingCost } from './tracking';
 
 /** Every design, in DESIGN_NAMES order. */
-export const DESIGNS = [linux618, linux612, noRefcount, pfnArray, linux70, pgtableMovable] as const;
+export const DESIGNS = [linux618, linux612, noRefcount, pfnArray, linux70, pgtableMovable, converged] as const;
 
 export function designOf(name: DesignName): Design {
   const d = DESIGNS.find((x) => x.name === name);

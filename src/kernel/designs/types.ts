@@ -7,6 +7,8 @@ import type { Kernel } from '../kernel';
 import type { StepInfo, Steps } from '../step';
 import type { DesignName } from './names';
 import type { Exclusion } from '../guards';
+import type { MigrateSpec } from '../migrate-paths';
+import type { MigrateMode, MigrateReason, MigrateResult, NewFolioSource } from '../migrate';
 
 /** What a PFN-array path reports: pages moved and pages left where they were. */
 export interface PfnArrayOutcome {
@@ -71,12 +73,23 @@ export interface Design {
   /** Operations for pages carrying this design's own encoding; absent: 6.18's movable_ops. */
   readonly pageOps?: PageOps;
   /**
-   * How the design's migration tracks the pages it moves, for the compare table's memory row:
-   * 'list' threads them through page->lru (no extra bytes, but the page needs its lru word);
-   * 'pfn-array' keeps src[]/dst[] arrays of one 8-byte entry per page; 'compound-array' one entry
-   * per folio (a THP is one entry). Absent: 'list'.
+   * The path a migrate action sends ALL its pages through (LRU folios, movable_ops pages), when the
+   * design replaces migrate_pages() itself; absent: offlinePath for the balloon's pages, and
+   * migrate_pages() for the rest. Taken before offlinePath.
    */
-  readonly tracking?: DesignTracking;
+  readonly path?: (k: Kernel, spec: MigrateSpec, who: string) => Steps<PfnArrayOutcome>;
+  /**
+   * How the design's migrations track the pages they move (engine/tracking.ts prices each):
+   * 'list' threads page->lru (0 bytes more, but the page must have a free lru), 'pfn-array' keeps
+   * src[]/dst[] entries per base page as migrate_vma_*() does, 'compound-array' one entry per folio.
+   */
+  readonly tracking?: TrackingKind;
+  /**
+   * migrate_pages() as compaction calls it, on folios it already isolated onto `list`
+   * (cc->migratepages), when the design replaces migrate_pages(); absent: migrate_pages(). Same
+   * contract: what is not migrated is put back or left on `list` for the caller's putback.
+   */
+  readonly migrateIsolated?: (k: Kernel, list: number, target: NewFolioSource, mode: MigrateMode, reason: MigrateReason, who: string, pfMemalloc: boolean) => Steps<MigrateResult>;
   /**
    * The balloon's struct movable_operations (balloon_mops) as this design's tree has them, for
    * pages with 6.18's encoding (PageOffline + PG_movable_ops): the core's isolate_movable_ops_page(),
@@ -96,4 +109,6 @@ export interface BalloonMops {
   migrate_page(k: Kernel, dst: number, src: number): Steps<number>;
 }
 
-export type DesignTracking = 'list' | 'pfn-array' | 'compound-array';
+/** The ways a design tracks the pages it migrates (Design.tracking). */
+export const TRACKING_KINDS = ['list', 'pfn-array', 'compound-array'] as const;
+export type TrackingKind = (typeof TRACKING_KINDS)[number];
