@@ -20,6 +20,8 @@ import { LIST_SLOTS, type FolioListKind } from './folio-lists';
 import { mod_node_page_state, NS } from './vmstat';
 import { folio_isolate_hugetlb, folio_putback_hugetlb } from './hugetlb';
 import { hex, mkStep, type Steps } from './step';
+import { guardOn } from './guards';
+import { driverIsolate, isolatedCommit, isolatedFlagTest, pageTrylock, plainCheck, runGuards, runGuardsNow, speculativeRef, type GuardStage } from './guard-steps';
 
 /** LIST_HEAD(): a new empty private list, of the caller named by `kind`. */
 export function newFolioList(k: Kernel, kind: FolioListKind): number {
@@ -58,33 +60,32 @@ export function folio_isolate_lru(k: Kernel, folio: number): boolean {
   return true;
 }
 
-// mm/migrate.c: isolate_movable_ops_page() — null on success, else why it failed. The reference
-// is taken first (a page being freed has refcount 0 and is left alone), then the page lock;
-// PG_movable_ops_isolated is what keeps a second migrator out.
+// mm/migrate.c: isolate_movable_ops_page() as guard stages (guard-steps.ts). The reference is
+// taken first (a page being freed has refcount 0 and is left alone), then the page lock; under it
+// PG_movable_ops_isolated is tested and, once the driver's isolate_page() agreed, set: that flag
+// is what keeps a second migrator out once the lock is dropped.
+export function movableOpsGuards(k: Kernel, page: number): GuardStage[] {
+  const zs = k.mem.pageType.a[page] === PGTY.zsmalloc;
+  return [
+    speculativeRef(page, 'folio_get_nontail_page', 'its refcount is 0, so folio_get_nontail_page() fails (6.18 takes this for a page being freed; a frozen page of the no-refcount design always reads 0)'),
+    plainCheck('page_has_movable_ops', 'include/linux/page-flags.h', (kk) => (page_has_movable_ops(kk, page) ? null : 'page_has_movable_ops() is false'), 'it is not a movable_ops page'),
+    pageTrylock(page, 'folio_trylock() fails: someone holds its lock'),
+    isolatedFlagTest(page, 'PG_movable_ops_isolated', 'PG_movable_ops_isolated is already set: another migrator has it'),
+    zs
+      ? driverIsolate(page, 'zs_page_isolate', 'mm/zsmalloc.c', (kk) => (zs_page_isolate(kk, page) ? null : 'zs_page_isolate() refused: the page left its zspage'), undefined, () => `zs_page_isolate() agrees: ${hex(page)} belongs to a zspage`, "the driver's isolate_page() refused")
+      : driverIsolate(page, 'balloon_page_isolate', 'mm/balloon_compaction.c', (kk) => (balloon_page_isolate(kk, page) ? null : 'balloon_page_isolate() refused: page->private is NULL (deflated)'), undefined, (kk) => `balloon_page_isolate() takes ${hex(page)} off the balloon list under pages_lock (isolated_pages ${kk.balloon.isolated.a[0]})`, "the driver's isolate_page() refused"),
+    isolatedCommit(page, 'SetPageMovableOpsIsolated', 'mm/migrate.c', `SetPageMovableOpsIsolated() (the PG_reclaim bit), folio_unlock(): ${hex(page)} is isolated, its reference kept until putback or migration`),
+  ];
+}
+
+// mm/migrate.c: isolate_movable_ops_page() — null on success, else why it failed.
 export function isolate_movable_ops_page(k: Kernel, page: number): string | null {
-  if (k.mem.refcount.a[page] === 0) return 'its refcount is 0, so folio_get_nontail_page() fails (6.18 takes this for a page being freed; a frozen page of the no-refcount design always reads 0)';
-  folio_get(k, page);
-  if (!page_has_movable_ops(k, page)) {
-    folio_put(k, page);
-    return 'it is not a movable_ops page';
-  }
-  if (testPageFlag(k, page, PG.locked)) {
-    folio_put(k, page);
-    return 'folio_trylock() fails: someone holds its lock';
-  }
-  setPageFlag(k, page, PG.locked);
-  let why: string | null = null;
-  if (PageMovableOpsIsolated(k, page)) why = 'PG_movable_ops_isolated is already set: another migrator has it';
-  else if (!(k.mem.pageType.a[page] === PGTY.zsmalloc ? zs_page_isolate(k, page) : balloon_page_isolate(k, page))) why = 'the driver\'s isolate_page() refused';
-  if (why) {
-    clearPageFlag(k, page, PG.locked);
-    folio_put(k, page);
-    return why;
-  }
-  setPageFlag(k, page, PG.reclaim); // SetPageMovableOpsIsolated()
-  clearPageFlag(k, page, PG.locked);
-  addHolder(k.st, k.pins, page, HOLD.ISOLATED); // the reference is kept until putback or migration
-  return null;
+  return runGuardsNow(k, movableOpsGuards(k, page), page);
+}
+
+/** isolate_movable_ops_page() one guard a step, for a race's tasks (guard-steps.ts). */
+export function* isolate_movable_ops_page_steps(k: Kernel, page: number, who: string, label?: string): Steps<string | null> {
+  return yield* runGuards(k, movableOpsGuards(k, page), { who, page, label });
 }
 
 // mm/migrate.c: putback_movable_ops_page()
@@ -126,6 +127,15 @@ export function* isolateOnto(k: Kernel, folio: number, list: number, who: string
   }
   if (k.mem.pageType.a[folio] === PGTY.offline || k.mem.pageType.a[folio] === PGTY.zsmalloc) {
     const old = pageOpsOf(k, folio); // a page made a design's own way (6.12's)
+    if (k.raced && (!old || old.guards)) {
+      // A race's migrator: each guard its own step; the list_add() rides on the commit.
+      const own = old?.guards?.(k, folio);
+      const stages = own ? own.stages : movableOpsGuards(k, folio);
+      const commit = stages[stages.length - 1]!;
+      const onList: GuardStage = { ...commit, attempt: (kk) => commit.attempt(kk) ?? (add(kk, kk.lists, list, folio), null), passed: (kk, r) => `${commit.passed?.(kk, r) ?? ''}; list_add() onto the migration list` };
+      const why = yield* runGuards(k, [...stages.slice(0, -1), onList], { who, page: folio, label: own?.label });
+      return why === null;
+    }
     const why = old ? old.isolate(k, folio) : isolate_movable_ops_page(k, folio);
     if (old) {
       if (!why) add(k, k.lists, list, folio);
@@ -146,6 +156,7 @@ export function* isolateOnto(k: Kernel, folio: number, list: number, who: string
     });
     return true;
   }
+  if (k.raced && !guardOn(k, 'lru-flag') && !testPageFlag(k, folio, PG.lru)) return yield* isolateLruUnguarded(k, folio, who);
   if (!folio_isolate_lru(k, folio)) {
     const batchCpu = lruBatchCpu(k.fbatch, folio);
     yield mkStep(k, {
@@ -166,6 +177,24 @@ export function* isolateOnto(k: Kernel, folio: number, list: number, who: string
     pfns: [{ pfn: folio, role: 'src', nr: folio_nr_pages(k, folio) }], result: 'true',
   });
   return true;
+}
+
+// mm/vmscan.c: folio_isolate_lru() with its one guard, PG_lru's test-and-clear, switched off (the
+// sweep's "design without it") on a folio another migrator has isolated. move_pages() holds the
+// PTE lock, not a reference, while it isolates: PG_lru is all that keeps the second one out.
+// Without it the second isolator takes a reference on a folio whose lru links belong to the
+// other migrator's list: list_del()/list_add() would corrupt that list, so the model stops short
+// of them; the extra reference stays, for the first migrator's refcount check to meet.
+function* isolateLruUnguarded(k: Kernel, folio: number, who: string): Steps<boolean> {
+  const ref = k.mem.refcount.a[folio]!;
+  folio_get(k, folio);
+  addHolder(k.st, k.pins, folio, HOLD.ISOLATED);
+  yield mkStep(k, {
+    phase: 'isolate', fn: 'folio_isolate_lru', file: 'mm/vmscan.c',
+    text: `${who}: the lru-flag guard is switched off: PG_lru is not tested, and ${hex(folio)}, isolated by another task already, gets a second isolation reference, refcount ${ref} → ${ref + 1}; its lru links belong to the other migrator's list, where a real kernel's list_del() would corrupt it (the model leaves it off ${who}'s list)`,
+    pfns: [{ pfn: folio, role: 'src', nr: folio_nr_pages(k, folio) }], result: 'false',
+  });
+  return false;
 }
 
 // mm/migrate.c: putback_movable_pages() → folio_putback_lru() for LRU folios: back on the LRU,

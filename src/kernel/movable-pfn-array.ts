@@ -10,7 +10,7 @@ import type { Kernel } from './kernel';
 import { __alloc_pages, GFP_HIGHUSER_MOVABLE } from './buddy';
 import { clearPageFlag, setPageFlag } from './memmap';
 import { folio_put } from './folio';
-import { isolate_movable_ops_page, putback_movable_ops_page } from './isolate';
+import { isolate_movable_ops_page, isolate_movable_ops_page_steps, putback_movable_ops_page } from './isolate';
 import { balloon_page_migrate } from './balloon';
 import { addHolder, removeHolder, HOLD } from './pins';
 import { count_vm_events, VM_EVENT } from './vmstat';
@@ -29,7 +29,8 @@ export function* migrate_movable_pfns(k: Kernel, pfns: readonly number[], who: s
   // "setup": collect and isolate into src[] (no list: the array is the collection).
   const src: number[] = [];
   for (const p of pfns) {
-    const why = isolate_movable_ops_page(k, p);
+    // A race's migrator isolates one guard a step (the same stages as migrate_pages()' isolation).
+    const why = k.raced ? yield* isolate_movable_ops_page_steps(k, p, who, VARIANT) : isolate_movable_ops_page(k, p);
     // A page this migrator could not isolate gets a zero entry, as migrate_vma_collect() /
     // migrate_device_unmap() leave one, so finalize neither puts it back nor drops a reference
     // it never took (another migrator may hold it isolated).

@@ -5,6 +5,7 @@
 
 import type { Kernel } from '../kernel';
 import type { StepInfo, Steps } from '../step';
+import type { GuardStage } from '../guard-steps';
 import type { DesignName } from './names';
 
 /** What a PFN-array path reports: pages moved and pages left where they were. */
@@ -35,6 +36,11 @@ export interface PageOps {
   putbackStep(k: Kernel, page: number, ref: number): StepInfo;
   /** How the page says "movable", for the narration. */
   readonly encoding: string;
+  /**
+   * `isolate` as guard stages (guard-steps.ts), with the words its steps start with: a race's
+   * migrators run them one guard a step. Absent: a race isolates the page in one step.
+   */
+  guards?(k: Kernel, page: number): { readonly stages: readonly GuardStage[]; readonly label: string };
 }
 
 export interface Design {
