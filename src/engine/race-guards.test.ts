@@ -1,0 +1,113 @@
+// The race made visible (issue 17): the racing presets under every design, each guard a step.
+// The expected exclusions are worked out by hand from the kernel code and the round-robin
+// schedule (the two migrators alternate at every step, the first one first); see the comments.
+
+import { describe, expect, test } from 'vitest';
+import { findPreset } from './presets';
+import { openSession } from './session';
+import { allSteps, runToEnd, seek } from './timeline';
+import { exclusionsOf } from './exclusions';
+import { checkSteps } from './steps.testkit';
+import type { Scenario } from './scenario';
+import { HOLD } from '../kernel/pins';
+import { checkInvariants } from '../kernel/invariants';
+
+const VARIANTS = ['linux-6.18', 'linux-6.12', 'no-refcount', 'pfn-array'] as const;
+const under = (preset: string, variant: string): Scenario => ({ ...findPreset(preset)!.scenario, variant } as Scenario);
+const run = (preset: string, variant: string) => {
+  const s = openSession(under(preset, variant));
+  runToEnd(s.t);
+  return s;
+};
+const holders = (k: ReturnType<typeof openSession>['k'], pfn: number, kind: number): number => {
+  let n = 0;
+  for (let i = 0; i < k.pins.n.a[0]!; i++) if (k.pins.pfn.a[i] === pfn && k.pins.kind.a[i] === kind) n++;
+  return n;
+};
+
+const P = 0x1004; // balloon-race: the page both migrators try first (inflate enqueued it first)
+const Q = 0x1003;
+
+describe('exclusions of the racing presets, per design (hand-worked)', () => {
+  // race: an LRU folio under every design (designs differ only on movable_ops pages).
+  // move_pages() isolates with folio_isolate_lru(): PG_lru's test-and-clear first, no reference
+  // before it. Step 1: migrator-1000 clears PG_lru; step 2: migrator-1001 finds it clear.
+  test.each(VARIANTS)('race under %s: migrator-1001 is kept out by PG_lru at step 2', (variant) => {
+    expect(exclusionsOf(run('race', variant).t)).toEqual([
+      { step: 2, task: 'migrator-1001', kind: 'lru-flag', guard: 'PG_lru already clear' },
+    ]);
+  });
+
+  // balloon-race, 6.18 isolate_movable_ops_page(): steps 1–6 inflate. Then per page: the
+  // reference (folio_get_nontail_page), page_has_movable_ops() (no step), folio_trylock(),
+  // PageMovableOpsIsolated(), the driver's isolate_page(), the commit. Alternating:
+  //  7 m0 get P, 8 m1 get P (refcount 3), 9 m0 trylock P, 10 m1 trylock P fails  ← excluded
+  //  11 m0 flag clear, 12 m1 backs off (3 → 2), 13 m0 balloon_page_isolate, 14 m1 get Q,
+  //  15 m0 commit P, 16 m1 trylock Q, 17 m0 get Q, 18 m1 flag clear, 19 m0 trylock Q fails ← excluded
+  // 6.12's isolate_movable_page() has the same number of stepped stages (its PageMovable()
+  // check under the lock, like page_has_movable_ops(), passes without a step): the same steps.
+  test.each(['linux-6.18', 'linux-6.12'])('balloon-race under %s: each migrator meets the other\'s page lock once', (variant) => {
+    expect(exclusionsOf(run('balloon-race', variant).t)).toEqual([
+      { step: 10, task: 'migrator-1011', kind: 'trylock', guard: 'trylock failed: another task holds PG_locked' },
+      { step: 19, task: 'migrator-1010', kind: 'trylock', guard: 'trylock failed: another task holds PG_locked' },
+    ]);
+  });
+
+  // pfn-array: the same stages, plus the src[i] entry each migrator writes after a page's
+  // isolation: 14 m1 src[0] = 0, 15 m0 commit P, 16 m1 get Q, 17 m0 src[0] = P, 18 m1 trylock Q,
+  // 19 m0 get Q, 20 m1 flag clear, 21 m0 trylock Q fails ← excluded.
+  test('balloon-race under pfn-array: the page lock keeps each out once, the second at step 21', () => {
+    expect(exclusionsOf(run('balloon-race', 'pfn-array').t)).toEqual([
+      { step: 10, task: 'migrator-1011', kind: 'trylock', guard: 'trylock failed: another task holds PG_locked' },
+      { step: 21, task: 'migrator-1010', kind: 'trylock', guard: 'trylock failed: another task holds PG_locked' },
+    ]);
+  });
+
+  // no-refcount: no reference, no page lock; the test-and-set is the only guard.
+  //  7, 8 each migrator's array step; 9 m0 test-and-set P; 10 m1 finds P's bit set ← excluded;
+  //  11 m0 migrates P (balloon_lock held, released on its next turn); 12 m1 test-and-set Q;
+  //  13 m0 finds Q's bit set ← excluded.
+  test('balloon-race under no-refcount: PG_movable_ops_isolated\'s test-and-set keeps each out once', () => {
+    expect(exclusionsOf(run('balloon-race', 'no-refcount').t)).toEqual([
+      { step: 10, task: 'migrator-1011', kind: 'isolated-flag', guard: 'PG_movable_ops_isolated already set' },
+      { step: 13, task: 'migrator-1010', kind: 'isolated-flag', guard: 'PG_movable_ops_isolated already set' },
+    ]);
+  });
+});
+
+describe('the loser backs off', () => {
+  // migrator-1011's speculative reference on P (step 8) is the transient +1; it backs off at
+  // step 12 (folio_put). pfn-array takes the same stages in the same order.
+  test.each(['linux-6.18', 'linux-6.12', 'pfn-array'])('balloon-race under %s: the transient +1 on P is undone at the back-off', (variant) => {
+    const s = run('balloon-race', variant);
+    const steps = allSteps(s.t);
+    expect(steps[8 - 1]!.fn).toBe('folio_get_nontail_page');
+    expect(steps[12 - 1]!.fn).toBe('folio_put');
+    expect(steps[12 - 1]!.task).toBe('migrator-1011');
+    seek(s.t, 7); // the balloon's reference and the winner's speculative one
+    expect(s.k.mem.refcount.a[P]).toBe(2);
+    seek(s.t, 10); // the loser's +1 while it meets the lock
+    expect(s.k.mem.refcount.a[P]).toBe(3);
+    expect(holders(s.k, P, HOLD.TEMP)).toBe(2);
+    seek(s.t, 12);
+    expect(s.k.mem.refcount.a[P]).toBe(2);
+    expect(holders(s.k, P, HOLD.TEMP)).toBe(1); // the winner's, until its commit
+    expect(steps[12 - 1]!.text).toContain('refcount 3 → 2');
+    expect(checkInvariants(s.k)).toEqual([]);
+  });
+
+  test('each page ends isolated by exactly one migrator and migrated once (6.18)', () => {
+    const s = run('balloon-race', 'linux-6.18');
+    seek(s.t, 22); // both commits done
+    expect(holders(s.k, P, HOLD.ISOLATED)).toBe(1);
+    expect(holders(s.k, Q, HOLD.ISOLATED)).toBe(1);
+    expect(holders(s.k, P, HOLD.TEMP) + holders(s.k, Q, HOLD.TEMP)).toBe(0);
+    expect(s.k.balloon.isolated.a[0]).toBe(2);
+  });
+});
+
+describe('racing presets: invariants at every step under every design', () => {
+  test.each(['race', 'balloon-race'].flatMap((p) => VARIANTS.map((v) => [p, v] as const)))('%s under %s', (preset, variant) => {
+    expect(checkSteps(run(preset, variant))).toBeGreaterThan(10);
+  }, 60_000);
+});
