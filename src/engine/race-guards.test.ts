@@ -11,6 +11,7 @@ import { checkSteps } from './steps.testkit';
 import type { Scenario } from './scenario';
 import { HOLD } from '../kernel/pins';
 import { checkInvariants } from '../kernel/invariants';
+import type { GuardKind } from '../kernel/guards';
 
 const VARIANTS = ['linux-6.18', 'linux-6.12', 'no-refcount', 'pfn-array'] as const;
 const under = (preset: string, variant: string): Scenario => ({ ...findPreset(preset)!.scenario, variant } as Scenario);
@@ -109,5 +110,41 @@ describe('the loser backs off', () => {
 describe('racing presets: invariants at every step under every design', () => {
   test.each(['race', 'balloon-race'].flatMap((p) => VARIANTS.map((v) => [p, v] as const)))('%s under %s', (preset, variant) => {
     expect(checkSteps(run(preset, variant))).toBeGreaterThan(10);
+  }, 60_000);
+});
+
+describe('a guard switched off (what the schedule sweep shows): no crash, the consequence is caught', () => {
+  const runOff = (preset: string, variant: string, guard: GuardKind) => {
+    const s = openSession(under(preset, variant));
+    s.k.guardsOff.add(guard);
+    runToEnd(s.t);
+    return s;
+  };
+
+  // race without PG_lru's test-and-clear: migrator-1001 takes a second isolation reference
+  // (step 2) on the folio migrator-1000 isolated at step 1. migrator-1000 alone then runs the
+  // old steps 3–11 of race; at step 12 its refcount check meets the extra reference: refcount 2
+  // (its isolation + the other's), expected 1 (anon, unmapped: only the isolation).
+  test('race without the lru-flag guard: the winner\'s refcount check catches the second reference at step 12', () => {
+    const s = runOff('race', 'linux-6.18', 'lru-flag');
+    const ex = exclusionsOf(s.t);
+    expect(ex[0]).toEqual({ step: 12, task: 'migrator-1000', kind: 'refcount', guard: 'refcount 2, expected 1' });
+    expect(allSteps(s.t)[2 - 1]!.text).toMatch(/lru-flag guard is switched off/);
+  }, 60_000);
+
+  // balloon-race without the page lock: both migrators pass PG_movable_ops_isolated's test (it is
+  // set only at the commit), both call balloon_page_isolate(); the second commit meets the flag
+  // set (VM_WARN_ON_ONCE_PAGE) and stops, and the balloon's accounting no longer adds up.
+  test.each(['linux-6.18', 'linux-6.12', 'pfn-array'])('balloon-race under %s without the trylock guard: the commit warns and the invariants fail', (variant) => {
+    const s = runOff('balloon-race', variant, 'trylock');
+    const warn = allSteps(s.t).filter((x) => x.text.includes('VM_WARN_ON_ONCE_PAGE'));
+    expect(warn.length).toBeGreaterThan(0);
+    // The second balloon_page_isolate() counted the page twice (isolated_pages): from then on the
+    // balloon's pages no longer add up to NR_BALLOON_PAGES.
+    const caught = allSteps(s.t).filter((st) => {
+      seek(s.t, st.id);
+      return checkInvariants(s.k).some((v) => v.rule === 'balloon count');
+    });
+    expect(caught.length).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -69,6 +69,10 @@ export function* runGuards(k: Kernel, stages: readonly GuardStage[], run: GuardR
     if (s.guard && !guardOn(k, s.guard)) {
       s.absent?.(k);
       if (s.absent) done.push(s);
+      if (fine && s.absent && s.takesRef) {
+        addHolder(k.st, k.pins, page, HOLD.TEMP);
+        temp = true;
+      }
       if (fine) yield mkStep(k, { phase: 'isolate', fn: s.fn, file: s.file, text: `${lead}: the ${s.guard} guard is switched off: ${s.offText ?? `${s.fn}() is not checked on ${hex(page)}`}`, pfns });
       continue;
     }
@@ -208,11 +212,19 @@ export function plainCheck(fn: string, file: string, fails: (k: Kernel) => strin
   return { guard: null, fn, file, attempt: fails, atomicWhy };
 }
 
-/** The commit: set the isolated flag, record the isolation reference; the page lock is released after it. */
-export function isolatedCommit(page: number, fn: string, file: string, say: string): GuardStage {
+/**
+ * The commit: set the isolated flag, record the isolation reference; the page lock is released
+ * after it. The kernel warns first if the flag is already set (VM_WARN_ON_ONCE_PAGE in 6.18,
+ * WARN_ON_ONCE in 6.12): with the guards in force that never happens; with one switched off a
+ * second migrator gets here, and the model stops it at the warning (a real kernel would go on to
+ * thread the page onto two migration lists) — its driver isolation stays counted, for the
+ * invariants to find.
+ */
+export function isolatedCommit(page: number, fn: string, file: string, say: string, flag = 'PG_movable_ops_isolated'): GuardStage {
   return {
     guard: null, fn, file,
     attempt: (k) => {
+      if (testPageFlag(k, page, PG.reclaim)) return `VM_WARN_ON_ONCE_PAGE: ${flag} is already set at the commit — a second migrator got past the guards`;
       setPageFlag(k, page, PG.reclaim);
       addHolder(k.st, k.pins, page, HOLD.ISOLATED);
       return null;

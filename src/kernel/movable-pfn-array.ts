@@ -8,7 +8,7 @@
 import { PG } from './flags';
 import type { Kernel } from './kernel';
 import { __alloc_pages, GFP_HIGHUSER_MOVABLE } from './buddy';
-import { clearPageFlag, setPageFlag } from './memmap';
+import { clearPageFlag, setPageFlag, testPageFlag } from './memmap';
 import { folio_put } from './folio';
 import { isolate_movable_ops_page, isolate_movable_ops_page_steps, putback_movable_ops_page } from './isolate';
 import { balloon_page_migrate } from './balloon';
@@ -62,6 +62,14 @@ export function* migrate_movable_pfns(k: Kernel, pfns: readonly number[], who: s
     const s = Math.floor(src[i]! / (1 << MIGRATE_PFN_SHIFT));
     if (!(src[i]! & MIGRATE_PFN_MIGRATE) || !dst[i]) continue;
     const d = Math.floor(dst[i]! / (1 << MIGRATE_PFN_SHIFT));
+    if (!testPageFlag(k, s, PG.reclaim)) {
+      // migrate_movable_ops_page()'s VM_WARN_ON_ONCE_PAGE(!PageMovableOpsIsolated(src)): only
+      // reached when a second migrator got past isolation with a guard switched off and the
+      // first has migrated the page meanwhile. The entry is dropped; its reference stays (leaked).
+      src[i] = src[i]! & ~MIGRATE_PFN_MIGRATE;
+      yield mkStep(k, { phase: 'move-mapping', fn: 'migrate_movable_ops_page', file: 'mm/migrate.c', text: `${VARIANT}: VM_WARN_ON_ONCE_PAGE: ${hex(s)} is no longer PG_movable_ops_isolated — another migrator isolated and migrated it too: the entry is dropped, its isolation reference leaked`, pfns: [{ pfn: s, role: 'src' }], result: '-EBUSY' });
+      continue;
+    }
     setPageFlag(k, s, PG.locked);
     const rc = yield* balloon_page_migrate(k, d, s);
     if (rc) src[i] = src[i]! & ~MIGRATE_PFN_MIGRATE;

@@ -98,7 +98,7 @@ export function isolate_movable_page_612_guards(page: number): GuardStage[] {
       put(k.st, k.balloon.isolated, 0, k.balloon.isolated.a[0]! + 1);
       return null;
     }, undefined, (k) => `balloon_page_isolate() (ops found through page->mapping) takes ${hex(page)} off the balloon list (isolated_pages ${k.balloon.isolated.a[0]})`),
-    isolatedCommit(page, 'folio_set_isolated', 'mm/migrate.c', `SetPageIsolated() (PG_isolated, the PG_reclaim bit), folio_unlock(): ${hex(page)} is isolated`),
+    isolatedCommit(page, 'folio_set_isolated', 'mm/migrate.c', `SetPageIsolated() (PG_isolated, the PG_reclaim bit), folio_unlock(): ${hex(page)} is isolated`, 'PG_isolated'),
   ];
 }
 
