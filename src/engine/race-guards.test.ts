@@ -148,3 +148,27 @@ describe('a guard switched off (what the schedule sweep shows): no crash, the co
     expect(caught.length).toBeGreaterThan(0);
   }, 60_000);
 });
+
+describe('two compactors racing for an LRU folio (isolate_migratepages_block order)', () => {
+  // race's folio (anon, mapped once, refcount 1) with reason compaction: each compactor takes its
+  // speculative reference first (steps 1, 2: refcount 3), then the racy pinned check: refcount
+  // 3 − 1 = 2 > mapcount 1, so each sees the other's transient reference as a pin and backs off
+  // (steps 3, 4 excluded; 5, 6 folio_put: 3 → 2 → 1). Neither migrates it.
+  const compactionRace = (): Scenario => {
+    const base = findPreset('race')!.scenario;
+    return { ...base, actions: [{ ...base.actions![0]!, reason: 'compaction' }] } as Scenario;
+  };
+  test('each sees the other\'s speculative reference and backs off', () => {
+    const s = openSession(compactionRace());
+    runToEnd(s.t);
+    expect(exclusionsOf(s.t)).toEqual([
+      { step: 3, task: 'migrator-1000', kind: 'refcount', guard: 'refcount 3, expected at most 2 (mapcount 1 + ours)' },
+      { step: 4, task: 'migrator-1001', kind: 'refcount', guard: 'refcount 3, expected at most 2 (mapcount 1 + ours)' },
+    ]);
+    const steps = allSteps(s.t);
+    expect(steps.slice(4, 6).map((x) => [x.fn, x.task])).toEqual([['folio_put', 'migrator-1000'], ['folio_put', 'migrator-1001']]);
+    seek(s.t, 6);
+    expect(s.k.mem.refcount.a[steps[0]!.pfns[0]!.pfn]).toBe(1); // back to the mapping's reference alone
+    expect(checkSteps(s)).toBeGreaterThan(5);
+  }, 60_000);
+});

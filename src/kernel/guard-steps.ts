@@ -150,7 +150,7 @@ export function speculativeRef(page: number, fn = 'folio_get_nontail_page', atom
     },
     undo: (k) => (resurrected ? setPageRefcount(k, page, raw(k, page) - 1) : folio_put(k, page)),
     passed: (k, ref) => `${fn}() takes a speculative reference on ${hex(page)}: +1 refcount ${ref} → ${raw(k, page)}`,
-    offText: 'the reference is taken without folio_try_get(): a page at refcount 0 is resurrected',
+    offText: 'the reference is taken by a plain get, not folio_try_get() (on a page at refcount 0 that resurrects it)',
   };
 }
 

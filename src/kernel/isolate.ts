@@ -10,7 +10,9 @@ import { PGTY } from './flags';
 import { balloon_page_isolate, balloon_page_putback, page_has_movable_ops, PageMovableOpsIsolated } from './balloon';
 import { zs_page_isolate } from './zsmalloc';
 import { pageOpsOf } from './designs';
-import { folio_get, folio_put } from './folio';
+import { folio_get, folio_mapcount, folio_put } from './folio';
+import { mappingIsAnon } from './vm';
+import { folio_test_swapcache } from './swap_state';
 import { lruvec_del_folio } from './lru';
 import { folio_add_lru } from './swap';
 import { lruBatchCpu } from './fbatch-state';
@@ -195,6 +197,57 @@ function* isolateLruUnguarded(k: Kernel, folio: number, who: string): Steps<bool
     pfns: [{ pfn: folio, role: 'src', nr: folio_nr_pages(k, folio) }], result: 'false',
   });
   return false;
+}
+
+// mm/compaction.c: isolate_migratepages_block()'s isolation of an LRU folio, as guard stages for
+// a race's compactors: the speculative reference comes first (folio_get_nontail_page(): "be careful
+// not to clear PageLRU until we're sure the page is not being freed"), then the racy pinned check
+// (an anon folio with more references than mappings + ours is skipped), then PG_lru's
+// test-and-clear, taken with lruvec_del_folio() under the lru_lock as one step. The speculative
+// reference becomes the isolation reference. A loser backs off with folio_put() (isolate_fail_put).
+export function compactionLruGuards(k: Kernel, folio: number, list: number): GuardStage[] {
+  const nr = folio_nr_pages(k, folio);
+  let taken = false; // with the lru-flag guard off: PG_lru was clear, another isolator has the folio
+  return [
+    speculativeRef(folio, 'folio_get_nontail_page'),
+    {
+      guard: 'refcount', fn: 'isolate_migratepages_block', file: 'mm/compaction.c',
+      attempt: (kk) => {
+        if (!mappingIsAnon(kk.mem.mapping.a[folio]!) || folio_test_swapcache(kk, folio)) return null;
+        const ref = kk.mem.refcount.a[folio]!;
+        const mc = folio_mapcount(kk, folio);
+        return ref - 1 > mc ? `refcount ${ref}, expected at most ${mc + 1} (mapcount ${mc} + ours)` : null;
+      },
+      passed: (kk) => `refcount ${kk.mem.refcount.a[folio]} − 1 ≤ mapcount ${folio_mapcount(kk, folio)}: not pinned (a racy check, made again by the migration)`,
+    },
+    {
+      guard: 'lru-flag', fn: 'folio_test_clear_lru', file: 'include/linux/page-flags.h',
+      attempt: (kk) => {
+        if (!testClearPageFlag(kk, folio, PG.lru)) return 'PG_lru already clear';
+        lruvec_del_folio(kk, pageZone(kk, folio), folio);
+        return null;
+      },
+      passed: () => `PG_lru test-and-cleared on ${hex(folio)}; under the lru_lock lruvec_del_folio() takes it off the LRU`,
+      absent: (kk) => {
+        if (testClearPageFlag(kk, folio, PG.lru)) lruvec_del_folio(kk, pageZone(kk, folio), folio);
+        else taken = true;
+      },
+      offText: 'PG_lru is not tested',
+    },
+    {
+      guard: null, fn: 'isolate_migratepages_block', file: 'mm/compaction.c',
+      attempt: (kk) => {
+        // Without PG_lru's guard a second compactor gets here for a folio whose lru links thread
+        // another migrator's list: list_add() would corrupt that list, so the model stops here.
+        if (taken) return `${hex(folio)} is already on another migrator's list: list_add() would corrupt it`;
+        addHolder(kk.st, kk.pins, folio, HOLD.ISOLATED); // the speculative reference, kept
+        mod_node_page_state(kk, isolatedStat(kk, folio), nr);
+        listAdd(kk, kk.lists, list, folio);
+        return null;
+      },
+      passed: (kk) => `isolated: NR_ISOLATED +${nr}, list_add() onto the migration list; the speculative reference is now the isolation reference (refcount ${kk.mem.refcount.a[folio]})`,
+    },
+  ];
 }
 
 // mm/migrate.c: putback_movable_pages() → folio_putback_lru() for LRU folios: back on the LRU,
