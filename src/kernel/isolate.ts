@@ -7,7 +7,7 @@ import { pageZone, type Kernel } from './kernel';
 import { listAdd, listAddTail, listDel, listPfns } from './list';
 import { clearPageFlag, folio_nr_pages, setPageFlag, testClearPageFlag, testPageFlag } from './memmap';
 import { PGTY } from './flags';
-import { balloon_page_isolate, balloon_page_putback, page_has_movable_ops, PageMovableOpsIsolated } from './balloon';
+import { balloon_page_isolate, balloon_page_putback, page_has_movable_ops } from './balloon';
 import { zs_page_isolate } from './zsmalloc';
 import { pageOpsOf } from './designs';
 import { folio_get, folio_mapcount, folio_put } from './folio';

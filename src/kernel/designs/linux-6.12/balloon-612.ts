@@ -7,10 +7,9 @@
 import { PG, PGTY } from '../../flags';
 import type { Kernel } from '../../kernel';
 import { listAdd, listDel } from '../../list';
-import { clearPageFlag, pageMapping, setPageFlag, setPageMapping, setPagePrivate, setPageType, testPageFlag } from '../../memmap';
+import { clearPageFlag, pageMapping, setPageMapping, setPagePrivate, setPageType, testPageFlag } from '../../memmap';
 import { __alloc_pages, GFP_HIGHUSER_MOVABLE } from '../../buddy';
 import { folio_get, folio_put, folio_ref_count } from '../../folio';
-import { addHolder, HOLD } from '../../pins';
 import { put } from '../../store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from '../../vmstat';
 import { hex, mkStep, type Steps, type StepInfo } from '../../step';
