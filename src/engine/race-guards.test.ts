@@ -172,3 +172,21 @@ describe('two compactors racing for an LRU folio (isolate_migratepages_block ord
     expect(checkSteps(s)).toBeGreaterThan(5);
   }, 60_000);
 });
+
+describe('no-refcount without its test-and-set: the driver\'s array lookup stops the second migrator', () => {
+  // Two migrators, scheduled 0,1,0,1,0,0,1: both announce their arrays; migrator 0 sets P's bit,
+  // migrator 1 sets it too (the guard is off: no test); migrator 0 swaps P out of the balloon's
+  // array under balloon_lock and frees it; on its next turn it drops the lock and claims Q;
+  // migrator 1 then takes balloon_lock and finds no slot for P: -EBUSY instead of freeing P twice.
+  test('P is freed once; the loser is told -EBUSY by the driver', () => {
+    const base = findPreset('balloon-race-no-refcount')!.scenario;
+    const migrate = { type: 'migrate', pages: [{ from: 0 }], mode: 'async', reason: 'compaction' } as const;
+    const s = openSession({ ...base, actions: [base.actions![0]!, { type: 'parallel', schedule: [0, 1, 0, 1, 0, 0, 1], actions: [migrate, migrate] }] } as Scenario);
+    s.k.guardsOff.add('isolated-flag');
+    runToEnd(s.t);
+    const busy = allSteps(s.t).filter((x) => x.result === '-EBUSY');
+    expect(busy).toHaveLength(1);
+    expect(busy[0]!.pfns[0]!.pfn).toBe(P);
+    expect(busy[0]!.text).toMatch(/no slot for 0x1004/);
+  }, 60_000);
+});

@@ -156,10 +156,19 @@ export function* migrate_offline_pfns(k: Kernel, pfns: readonly number[], who: s
       yield mkStep(k, { phase: 'alloc', fn: 'migrate_offline_pfns', file: '', text: `${who}: no free page for ${hex(src)}: -ENOMEM`, pfns: [{ pfn: src, role: 'src' }], result: '-ENOMEM' });
       continue;
     }
+    const i = frozenBalloonPfns(k).indexOf(src);
+    if (i < 0) {
+      // The driver, under balloon_lock, finds no slot for src: it is no longer the balloon's.
+      // Only a second migrator that got past a switched-off test-and-set gets here, after the
+      // first one moved the page; the driver's lookup is then the guard that stops it.
+      free_frozen_pages(k, dst, 0);
+      failed++;
+      yield mkStep(k, { phase: 'move-mapping', fn: 'migrate_offline_pfns', file: '', text: `${who}: under balloon_lock the driver finds no slot for ${hex(src)} in its PFN array — another migrator has moved it: -EBUSY, the new page freed again`, pfns: [{ pfn: src, role: 'src' }], result: '-EBUSY', ...raceExclusion(k, 'driver', `${hex(src)} is not in the balloon's PFN array`) });
+      continue;
+    }
     put(k.st, k.balloon.lock, 0, 1);
     setPageType(k, dst, PGTY.offline);
     setPageFlag(k, dst, PG.uptodate);
-    const i = frozenBalloonPfns(k).indexOf(src);
     put(k.st, k.balloon.pfns, i, dst);
     count_vm_events(k, VM_EVENT.BALLOON_MIGRATE, 1);
     clearPageFlag(k, src, PG.reclaim);
