@@ -70,28 +70,30 @@ test('lru-anon: the inspector follows src and dst with the changed fields; a nar
   expect(errors).toEqual([]);
 });
 
-test('balloon-race: Shift+→ from step 11 stops at the movable_ops path\'s copy and remap of each page', async ({ page }) => {
-  await openLink(page, '/#preset=balloon-race&step=11');
-  await expectStep(page, 11);
+test('balloon-race: Shift+→ from step 23 stops at the movable_ops path\'s copy and remap of each page', async ({ page }) => {
+  // Steps 7–22 are the two migrators' isolation, one guard a step: each wins one page.
+  await openLink(page, '/#preset=balloon-race&step=23');
+  await expectStep(page, 23);
   await blur(page);
   const narration = page.getByLabel('Narration');
   const stops: [number, string, string][] = [
-    [13, 'isolate', 'migrate_pages()'],
-    [26, 'copy', 'virtballoon_migratepage()'],
-    [28, 'remap', 'migrate_folio_move()'],
-    [31, 'copy', 'virtballoon_migratepage()'],
-    [33, 'remap', 'migrate_folio_move()'],
+    [25, 'isolate', 'migrate_pages()'],
+    [26, 'isolate', 'migrate_pages()'],
+    [43, 'copy', 'virtballoon_migratepage()'],
+    [44, 'copy', 'virtballoon_migratepage()'],
+    [47, 'remap', 'migrate_folio_move()'],
+    [48, 'remap', 'migrate_folio_move()'],
   ];
   for (const [step, phase, fn] of stops) {
     await page.keyboard.press('Shift+ArrowRight');
     await expectStep(page, step);
     await expect(narration.locator('.phase')).toHaveText(phase);
     await expect(narration.locator('.fn')).toHaveText(fn);
-    if (step === 26) {
+    if (step === 43) {
       // The balloon takes the new page: it becomes PageOffline with the balloon's reference.
       await expect(cell(page, 'page_type', 2)).toContainText('was none → PGTY_offline');
       await expect(cell(page, '_refcount', 2)).toContainText('was 1 → 2');
     }
   }
-  await expect(app(page)).toHaveAttribute('data-step', '33');
+  await expect(app(page)).toHaveAttribute('data-step', '48');
 });

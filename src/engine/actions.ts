@@ -255,7 +255,7 @@ export function taskGroups(k: Kernel, actions: readonly Action[], variant: Varia
     if (a.type === 'race') {
       // Two migrators of the same pages, interleaved at every yield: the second finds PG_lru clear
       // (or an extra reference) and backs off, which is how the kernel keeps them apart.
-      const tasks: Task[] = [0, 1].map((i) => taskName(a, index, i)).map((name, i) => ({ action: index, name, cpu: i % NR_CPUS, gen: migrateAction(k, ctx, a, name) }));
+      const tasks: Task[] = [0, 1].map((i) => taskName(a, index, i)).map((name, i) => ({ action: index, name, cpu: i % NR_CPUS, raced: true, gen: migrateAction(k, ctx, a, name) }));
       return { tasks };
     }
     if (a.type === 'parallel') {

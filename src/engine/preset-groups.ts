@@ -49,7 +49,7 @@ export const PRESET_GROUPS: readonly PresetGroup[] = [
     see: {
       'balloon-inflate': 'pages become PageOffline balloon pages one by one; deflate frees some again',
       'balloon-migrate': 'the movable_ops path: no PTEs to unmap, virtballoon_migratepage() moves the balloon reference',
-      'balloon-race': 'the second migrator sees PG_movable_ops_isolated already set and skips each page',
+      'balloon-race': 'each guard a step: the loser of each page fails folio_trylock() on the winner\'s page lock and backs off, dropping its transient reference',
       'balloon-lock-eagain': 'virtballoon_migratepage() -EAGAIN while the inflater holds balloon_lock, then success',
       'balloon-migrate-no-refcount': 'balloon-migrate without _refcount: isolation by test-and-set, fewer steps',
       'balloon-race-no-refcount': 'balloon-race without _refcount: the test-and-set alone stops the second migrator',

@@ -165,7 +165,7 @@ export const PRESETS: readonly Preset[] = [
     ...SMALL,
     actions: BALLOON_MIGRATE,
   }),
-  preset('balloon-race', 'two migrators race for the same balloon pages: PG_movable_ops_isolated (the PG_reclaim bit) keeps the second one out', {
+  preset('balloon-race', 'two migrators race for the same balloon pages, each guard a step: the page lock keeps the loser out while the winner tests and sets PG_movable_ops_isolated (the PG_reclaim bit); the loser backs off, its transient reference dropped', {
     ...SMALL,
     actions: [{ type: 'balloon', op: 'inflate', pages: 2 }, { type: 'race', pages: [{ from: 0 }], mode: 'async', reason: 'compaction' }],
   }),

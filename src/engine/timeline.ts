@@ -43,6 +43,8 @@ export interface Task {
   readonly gen: Steps<unknown>;
   /** The CPU the task runs on (smp_processor_id() for per-CPU lists); 0 when absent. */
   readonly cpu?: number;
+  /** One of a `race` action's migrators: its isolation shows each guard as a step (kernel/guard-steps.ts). */
+  readonly raced?: boolean;
 }
 
 /** Yields the next task to resume, or null when every task is done. */
@@ -294,6 +296,7 @@ function runOnce(t: Timeline): boolean {
   k.pendingTrace.length = 0;
   k.spans = isNew ? spanSink(t, task) : null;
   k.cpu = task.cpu ?? 0;
+  k.raced = task.raced === true;
   // The accessors count into the action's totals; a re-execution's reads were counted the first time.
   let acc = t.actionCounts.get(task.action);
   if (!acc) t.actionCounts.set(task.action, (acc = new Float64Array(fp.counts.length)));

@@ -14,6 +14,8 @@ import { clearPageFlag, countLock, setPageFlag, setPageType, testPageFlag } from
 import { growStore, put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
 import { hex, mkStep, type Steps } from './step';
+import { guardOn } from './guards';
+import { raceExclusion } from './guard-steps';
 import { balloon_leak, balloon_mutex_unlock, update_balloon_size_func, type BalloonDesign, type BalloonLeak, type BalloonPrivateList } from './balloon';
 
 const VARIANT = 'no-refcount design variant';
@@ -132,18 +134,19 @@ export function* migrate_offline_pfns(k: Kernel, pfns: readonly number[], who: s
       yield mkStep(k, { phase: 'isolate', fn: 'migrate_offline_pfns', file: '', text: `${who}: ${hex(src)} is not a PageOffline movable_ops page: skipped`, pfns: [{ pfn: src, role: 'target' }], result: 'false' });
       continue;
     }
-    // test_and_set_bit(PG_movable_ops_isolated): the only arbitration, with migrators and deflate.
-    if (testPageFlag(k, src, PG.reclaim)) {
-      yield mkStep(k, { phase: 'isolate', fn: 'migrate_offline_pfns', file: '', text: `${who}: test-and-set of PG_movable_ops_isolated on ${hex(src)} finds it set: another migrator or deflate has it; not isolated, so not a migration failure`, pfns: [{ pfn: src, role: 'src' }], result: 'false' });
+    // test_and_set_bit(PG_movable_ops_isolated): the only arbitration, with migrators and deflate
+    // (no reference, no page lock). Switched off (guardOn), the bit is set without being tested.
+    if (testPageFlag(k, src, PG.reclaim) && guardOn(k, 'isolated-flag')) {
+      yield mkStep(k, { phase: 'isolate', fn: 'migrate_offline_pfns', file: '', text: `${who}: test-and-set of PG_movable_ops_isolated on ${hex(src)} finds it set: another migrator or deflate has it; not isolated, so not a migration failure (no reference was taken, so there is nothing to back off: refcount stays ${k.mem.refcount.a[src]})`, pfns: [{ pfn: src, role: 'src' }], result: 'false', ...raceExclusion(k, 'isolated-flag', 'PG_movable_ops_isolated already set') });
       continue;
     }
     setPageFlag(k, src, PG.reclaim);
     yield mkStep(k, { phase: 'isolate', fn: 'migrate_offline_pfns', file: '', text: `${who}: test-and-set of PG_movable_ops_isolated on ${hex(src)} succeeds: it is ours (refcount stays ${k.mem.refcount.a[src]})`, pfns: [{ pfn: src, role: 'src' }], result: 'true' });
     // mutex_trylock(&vb->balloon_lock), as virtballoon_migratepage() does.
-    if (k.balloon.lock.a[0]) {
+    if (k.balloon.lock.a[0] && guardOn(k, 'lock')) {
       clearPageFlag(k, src, PG.reclaim);
       failed++;
-      yield mkStep(k, { phase: 'move-mapping', fn: 'migrate_offline_pfns', file: '', text: `${who}: balloon_lock is held (the driver is inflating or deflating): mutex_trylock fails → -EAGAIN, PG_movable_ops_isolated cleared again`, pfns: [{ pfn: src, role: 'src' }], result: '-EAGAIN' });
+      yield mkStep(k, { phase: 'move-mapping', fn: 'migrate_offline_pfns', file: '', text: `${who}: balloon_lock is held (the driver is inflating or deflating): mutex_trylock fails → -EAGAIN, PG_movable_ops_isolated cleared again`, pfns: [{ pfn: src, role: 'src' }], result: '-EAGAIN', ...raceExclusion(k, 'lock', 'mutex_trylock(&vb->balloon_lock) failed') });
       continue;
     }
     const dst = __alloc_frozen_pages(k, GFP_HIGHUSER_MOVABLE, 0);
@@ -153,11 +156,20 @@ export function* migrate_offline_pfns(k: Kernel, pfns: readonly number[], who: s
       yield mkStep(k, { phase: 'alloc', fn: 'migrate_offline_pfns', file: '', text: `${who}: no free page for ${hex(src)}: -ENOMEM`, pfns: [{ pfn: src, role: 'src' }], result: '-ENOMEM' });
       continue;
     }
+    const i = frozenBalloonPfns(k).indexOf(src);
+    if (i < 0) {
+      // The driver, under balloon_lock, finds no slot for src: it is no longer the balloon's.
+      // Only a second migrator that got past a switched-off test-and-set gets here, after the
+      // first one moved the page; the driver's lookup is then the guard that stops it.
+      free_frozen_pages(k, dst, 0);
+      failed++;
+      yield mkStep(k, { phase: 'move-mapping', fn: 'migrate_offline_pfns', file: '', text: `${who}: under balloon_lock the driver finds no slot for ${hex(src)} in its PFN array — another migrator has moved it: -EBUSY, the new page freed again`, pfns: [{ pfn: src, role: 'src' }], result: '-EBUSY', ...raceExclusion(k, 'driver', `${hex(src)} is not in the balloon's PFN array`) });
+      continue;
+    }
     put(k.st, k.balloon.lock, 0, 1);
     countLock(k, 'balloon_lock');
     setPageType(k, dst, PGTY.offline);
     setPageFlag(k, dst, PG.uptodate);
-    const i = frozenBalloonPfns(k).indexOf(src);
     put(k.st, k.balloon.pfns, i, dst);
     count_vm_events(k, VM_EVENT.BALLOON_MIGRATE, 1);
     clearPageFlag(k, src, PG.reclaim);

@@ -16,6 +16,7 @@ import { put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
 import { hex, mkStep, quietly, type Steps, type StepInfo } from './step';
 import { guardOn } from './guards';
+import { raceExclusion } from './guard-steps';
 
 /** page->private of a balloon page: the (only) balloon_dev_info. */
 export const BALLOON_DEV = 1;
@@ -329,11 +330,11 @@ export function balloon_page_putback(k: Kernel, page: number): void {
 // mm/balloon_compaction.c: balloon_page_migrate() → virtballoon_migratepage().
 // Each step is yielded where it happens, so the state at a step is the state its sentence tells.
 export function* balloon_page_migrate(k: Kernel, dst: number, src: number): Steps<number> {
-  if (k.balloon.lock.a[0]) {
+  if (k.balloon.lock.a[0] && guardOn(k, 'lock')) {
     yield mkStep(k, {
       phase: 'move-mapping', fn: 'virtballoon_migratepage', file: 'drivers/virtio/virtio_balloon.c',
       text: `balloon_lock is held (the driver is inflating or deflating): mutex_trylock fails and the migration is retried later → -EAGAIN`,
-      pfns: [{ pfn: src, role: 'src' }, { pfn: dst, role: 'dst' }], result: '-EAGAIN',
+      pfns: [{ pfn: src, role: 'src' }, { pfn: dst, role: 'dst' }], result: '-EAGAIN', ...raceExclusion(k, 'lock', 'mutex_trylock(&vb->balloon_lock) failed'),
     });
     return -11;
   }

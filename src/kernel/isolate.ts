@@ -7,11 +7,13 @@ import { pageZone, type Kernel } from './kernel';
 import { listAdd, listAddTail, listDel, listPfns } from './list';
 import { clearPageFlag, folio_nr_pages, setPageFlag, testClearPageFlag, testPageFlag } from './memmap';
 import { PGTY } from './flags';
-import { balloon_page_isolate, balloon_page_putback, page_has_movable_ops, PageMovableOpsIsolated } from './balloon';
+import { balloon_page_isolate, balloon_page_putback, page_has_movable_ops } from './balloon';
 import { zs_page_isolate } from './zsmalloc';
 import { pageOpsOf, runDesign } from './designs';
 import { isolate_movable_ops_page_window, isolationWindowOpen } from './isolate-window';
-import { folio_get, folio_put } from './folio';
+import { folio_get, folio_mapcount, folio_put } from './folio';
+import { mappingIsAnon } from './vm';
+import { folio_test_swapcache } from './swap_state';
 import { lruvec_del_folio } from './lru';
 import { folio_add_lru } from './swap';
 import { lruBatchCpu } from './fbatch-state';
@@ -21,6 +23,8 @@ import { LIST_SLOTS, type FolioListKind } from './folio-lists';
 import { mod_node_page_state, NS } from './vmstat';
 import { folio_isolate_hugetlb, folio_putback_hugetlb } from './hugetlb';
 import { hex, mkStep, type Steps } from './step';
+import { guardOn } from './guards';
+import { driverIsolate, isolatedCommit, isolatedFlagTest, pageTrylock, plainCheck, runGuards, runGuardsNow, speculativeRef, type GuardStage } from './guard-steps';
 
 /** LIST_HEAD(): a new empty private list, of the caller named by `kind`. */
 export function newFolioList(k: Kernel, kind: FolioListKind): number {
@@ -59,33 +63,32 @@ export function folio_isolate_lru(k: Kernel, folio: number): boolean {
   return true;
 }
 
-// mm/migrate.c: isolate_movable_ops_page() — null on success, else why it failed. The reference
-// is taken first (a page being freed has refcount 0 and is left alone), then the page lock;
-// PG_movable_ops_isolated is what keeps a second migrator out.
+// mm/migrate.c: isolate_movable_ops_page() as guard stages (guard-steps.ts). The reference is
+// taken first (a page being freed has refcount 0 and is left alone), then the page lock; under it
+// PG_movable_ops_isolated is tested and, once the driver's isolate_page() agreed, set: that flag
+// is what keeps a second migrator out once the lock is dropped.
+export function movableOpsGuards(k: Kernel, page: number): GuardStage[] {
+  const zs = k.mem.pageType.a[page] === PGTY.zsmalloc;
+  return [
+    speculativeRef(page, 'folio_get_nontail_page', 'its refcount is 0, so folio_get_nontail_page() fails (6.18 takes this for a page being freed; a frozen page of the no-refcount design always reads 0)'),
+    plainCheck('page_has_movable_ops', 'include/linux/page-flags.h', (kk) => (page_has_movable_ops(kk, page) ? null : 'page_has_movable_ops() is false'), 'it is not a movable_ops page'),
+    pageTrylock(page, 'folio_trylock() fails: someone holds its lock'),
+    isolatedFlagTest(page, 'PG_movable_ops_isolated', 'PG_movable_ops_isolated is already set: another migrator has it'),
+    zs
+      ? driverIsolate(page, 'zs_page_isolate', 'mm/zsmalloc.c', (kk) => (zs_page_isolate(kk, page) ? null : 'zs_page_isolate() refused: the page left its zspage'), undefined, () => `zs_page_isolate() agrees: ${hex(page)} belongs to a zspage`, "the driver's isolate_page() refused")
+      : driverIsolate(page, 'balloon_page_isolate', 'mm/balloon_compaction.c', (kk) => movableOpsIsolatePage(kk, page), undefined, (kk) => `balloon_page_isolate() takes ${hex(page)} off the balloon list under pages_lock (isolated_pages ${kk.balloon.isolated.a[0]})`, "the driver's isolate_page() refused"),
+    isolatedCommit(page, 'SetPageMovableOpsIsolated', 'mm/migrate.c', `SetPageMovableOpsIsolated() (the PG_reclaim bit), folio_unlock(): ${hex(page)} is isolated, its reference kept until putback or migration`),
+  ];
+}
+
+// mm/migrate.c: isolate_movable_ops_page() — null on success, else why it failed.
 export function isolate_movable_ops_page(k: Kernel, page: number): string | null {
-  if (k.mem.refcount.a[page] === 0) return 'its refcount is 0, so folio_get_nontail_page() fails (6.18 takes this for a page being freed; a frozen page of the no-refcount design always reads 0)';
-  folio_get(k, page);
-  if (!page_has_movable_ops(k, page)) {
-    folio_put(k, page);
-    return 'it is not a movable_ops page';
-  }
-  if (testPageFlag(k, page, PG.locked)) {
-    folio_put(k, page);
-    return 'folio_trylock() fails: someone holds its lock';
-  }
-  setPageFlag(k, page, PG.locked);
-  let why: string | null = null;
-  if (PageMovableOpsIsolated(k, page)) why = 'PG_movable_ops_isolated is already set: another migrator has it';
-  else why = movableOpsIsolatePage(k, page);
-  if (why) {
-    clearPageFlag(k, page, PG.locked);
-    folio_put(k, page);
-    return why;
-  }
-  setPageFlag(k, page, PG.reclaim); // SetPageMovableOpsIsolated()
-  clearPageFlag(k, page, PG.locked);
-  addHolder(k.st, k.pins, page, HOLD.ISOLATED); // the reference is kept until putback or migration
-  return null;
+  return runGuardsNow(k, movableOpsGuards(k, page), page);
+}
+
+/** isolate_movable_ops_page() one guard a step, for a race's tasks (guard-steps.ts). */
+export function* isolate_movable_ops_page_steps(k: Kernel, page: number, who: string, label?: string): Steps<string | null> {
+  return yield* runGuards(k, movableOpsGuards(k, page), { who, page, label, fn: 'isolate_movable_ops_page', file: 'mm/migrate.c' });
 }
 
 /**
@@ -142,6 +145,15 @@ export function* isolateOnto(k: Kernel, folio: number, list: number, who: string
   }
   const old = pageOpsOf(k, folio); // a page made a design's own way (6.12's, a movable page table)
   if (old || k.mem.pageType.a[folio] === PGTY.offline || k.mem.pageType.a[folio] === PGTY.zsmalloc) {
+    if (k.raced && (!old || old.guards)) {
+      // A race's migrator: each guard its own step; the list_add() rides on the commit.
+      const own = old?.guards?.(k, folio);
+      const stages = own ? own.stages : movableOpsGuards(k, folio);
+      const commit = stages[stages.length - 1]!;
+      const onList: GuardStage = { ...commit, attempt: (kk) => commit.attempt(kk) ?? (add(kk, kk.lists, list, folio), null), passed: (kk, r) => `${commit.passed?.(kk, r) ?? ''}; list_add() onto the migration list` };
+      const why = yield* runGuards(k, [...stages.slice(0, -1), onList], { who, page: folio, label: own?.label, ...(own ? {} : { fn: 'isolate_movable_ops_page', file: 'mm/migrate.c' }) });
+      return why === null;
+    }
     // While a deflate is in flight, the window inside the isolation is a step of its own.
     const stepped = !old && isolationWindowOpen(k, folio);
     if (stepped && !(yield* isolate_movable_ops_page_window(k, folio, who))) return false;
@@ -165,6 +177,7 @@ export function* isolateOnto(k: Kernel, folio: number, list: number, who: string
     });
     return true;
   }
+  if (k.raced && !guardOn(k, 'lru-flag') && !testPageFlag(k, folio, PG.lru)) return yield* isolateLruUnguarded(k, folio, who);
   if (!folio_isolate_lru(k, folio)) {
     const batchCpu = lruBatchCpu(k.fbatch, folio);
     yield mkStep(k, {
@@ -185,6 +198,75 @@ export function* isolateOnto(k: Kernel, folio: number, list: number, who: string
     pfns: [{ pfn: folio, role: 'src', nr: folio_nr_pages(k, folio) }], result: 'true',
   });
   return true;
+}
+
+// mm/vmscan.c: folio_isolate_lru() with its one guard, PG_lru's test-and-clear, switched off (the
+// sweep's "design without it") on a folio another migrator has isolated. move_pages() holds the
+// PTE lock, not a reference, while it isolates: PG_lru is all that keeps the second one out.
+// Without it the second isolator takes a reference on a folio whose lru links belong to the
+// other migrator's list: list_del()/list_add() would corrupt that list, so the model stops short
+// of them; the extra reference stays, for the first migrator's refcount check to meet.
+function* isolateLruUnguarded(k: Kernel, folio: number, who: string): Steps<boolean> {
+  const ref = k.mem.refcount.a[folio]!;
+  folio_get(k, folio);
+  addHolder(k.st, k.pins, folio, HOLD.ISOLATED);
+  yield mkStep(k, {
+    phase: 'isolate', fn: 'folio_isolate_lru', file: 'mm/vmscan.c',
+    text: `${who}: the lru-flag guard is switched off: PG_lru is not tested, and ${hex(folio)}, isolated by another task already, gets a second isolation reference, refcount ${ref} → ${ref + 1}; its lru links belong to the other migrator's list, where a real kernel's list_del() would corrupt it (the model leaves it off ${who}'s list)`,
+    pfns: [{ pfn: folio, role: 'src', nr: folio_nr_pages(k, folio) }], result: 'false',
+  });
+  return false;
+}
+
+// mm/compaction.c: isolate_migratepages_block()'s isolation of an LRU folio, as guard stages for
+// a race's compactors: the speculative reference comes first (folio_get_nontail_page(): "be careful
+// not to clear PageLRU until we're sure the page is not being freed"), then the racy pinned check
+// (an anon folio with more references than mappings + ours is skipped), then PG_lru's
+// test-and-clear, taken with lruvec_del_folio() under the lru_lock as one step. The speculative
+// reference becomes the isolation reference. A loser backs off with folio_put() (isolate_fail_put).
+export function compactionLruGuards(k: Kernel, folio: number, list: number): GuardStage[] {
+  const nr = folio_nr_pages(k, folio);
+  let taken = false; // with the lru-flag guard off: PG_lru was clear, another isolator has the folio
+  return [
+    speculativeRef(folio, 'folio_get_nontail_page'),
+    {
+      guard: 'refcount', fn: 'isolate_migratepages_block', file: 'mm/compaction.c',
+      attempt: (kk) => {
+        if (!mappingIsAnon(kk.mem.mapping.a[folio]!) || folio_test_swapcache(kk, folio)) return null;
+        const ref = kk.mem.refcount.a[folio]!;
+        const mc = folio_mapcount(kk, folio);
+        return ref - 1 > mc ? `refcount ${ref}, expected at most ${mc + 1} (mapcount ${mc} + ours)` : null;
+      },
+      passed: (kk) => `refcount ${kk.mem.refcount.a[folio]} − 1 ≤ mapcount ${folio_mapcount(kk, folio)}: not pinned (a racy check, made again by the migration)`,
+    },
+    {
+      guard: 'lru-flag', fn: 'folio_test_clear_lru', file: 'include/linux/page-flags.h',
+      attempt: (kk) => {
+        if (!testClearPageFlag(kk, folio, PG.lru)) return 'PG_lru already clear';
+        lruvec_del_folio(kk, pageZone(kk, folio), folio);
+        return null;
+      },
+      passed: () => `PG_lru test-and-cleared on ${hex(folio)}; under the lru_lock lruvec_del_folio() takes it off the LRU`,
+      absent: (kk) => {
+        if (testClearPageFlag(kk, folio, PG.lru)) lruvec_del_folio(kk, pageZone(kk, folio), folio);
+        else taken = true;
+      },
+      offText: 'PG_lru is not tested',
+    },
+    {
+      guard: null, fn: 'isolate_migratepages_block', file: 'mm/compaction.c',
+      attempt: (kk) => {
+        // Without PG_lru's guard a second compactor gets here for a folio whose lru links thread
+        // another migrator's list: list_add() would corrupt that list, so the model stops here.
+        if (taken) return `${hex(folio)} is already on another migrator's list: list_add() would corrupt it`;
+        addHolder(kk.st, kk.pins, folio, HOLD.ISOLATED); // the speculative reference, kept
+        mod_node_page_state(kk, isolatedStat(kk, folio), nr);
+        listAdd(kk, kk.lists, list, folio);
+        return null;
+      },
+      passed: (kk) => `isolated: NR_ISOLATED +${nr}, list_add() onto the migration list; the speculative reference is now the isolation reference (refcount ${kk.mem.refcount.a[folio]})`,
+    },
+  ];
 }
 
 // mm/migrate.c: putback_movable_pages() → folio_putback_lru() for LRU folios: back on the LRU,

@@ -66,6 +66,11 @@ export interface Kernel extends PageAccess, PageblockAccess {
    * (isolate-window.ts).
    */
   balloonDeflating: number;
+  /**
+   * The running task is one of a `race` action's migrators: isolation and migration show each
+   * guard as its own step (guard-steps.ts). Set by the engine per task, like cpu; not state.
+   */
+  raced: boolean;
   /** zone->free_area[order].nr_free, slot = zone * NR_PAGE_ORDERS + order. */
   readonly nrFree: Store & { a: Int32Array };
   readonly zstat: Store & { a: Int32Array };
@@ -171,6 +176,7 @@ export function createKernel(layout: MemoryLayout): Kernel {
     guardsOff: new Set(),
     variant: 'linux-6.18',
     balloonDeflating: 0,
+    raced: false,
     nrFree: addStore(st, 'zone.free_area.nr_free', new Int32Array(nz * NR_PAGE_ORDERS)),
     zstat: addStore(st, 'zone.vm_stat', new Int32Array(nz * NR_ZS)),
     nstat: addStore(st, 'node.vm_stat', new Int32Array(NR_NS)),

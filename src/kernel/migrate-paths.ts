@@ -10,13 +10,14 @@ import { swap_writeout_start } from './swap-out';
 import { folio_test_swapcache } from './swap_state';
 import { folio_nr_pages, setPageFlag, clearPageFlag, testPageFlag } from './memmap';
 import { folio_set_large_rmappable } from './memory';
-import { folioListPfns, isolate_folio_to_list, isolateOnto, listMoveTail, newFolioList, putback_movable_pages } from './isolate';
+import { compactionLruGuards, folioListPfns, isolate_folio_to_list, isolateOnto, listMoveTail, newFolioList, putback_movable_pages } from './isolate';
 import { listEmpty } from './list';
 import { errName, MIGRATE_MODE, MODE_NAMES, migrate_pages, MR, type MigrateMode, type MigrateReason, type NewFolioSource } from './migrate';
 import { pageZone } from './kernel';
 import { compactionTarget, endCompactControl, newCompactControl, release_free_list } from './compaction';
 import { MT, PAGEBLOCK_NR_PAGES } from './zone';
 import { hex, mkStep, type Steps } from './step';
+import { runGuards } from './guard-steps';
 import { folio_end_writeback, folioAddressSpace } from './filemap';
 import { page_has_movable_ops } from './balloon';
 import { hasPageOps } from './designs';
@@ -66,7 +67,7 @@ export function unmovablePageTable(k: Kernel, folio: number): { excluded?: Exclu
 export function* migrate_pfns_path(k: Kernel, spec: MigrateSpec, who: string): Steps<number> {
   const from = newFolioList(k, FOLIO_LIST.pagelist);
   const disable = drainBeforeIsolating(k, spec.reason, who);
-  yield* isolate_pfns(k, spec.pfns, from, who);
+  yield* isolate_pfns(k, spec.pfns, from, who, spec.reason === MR.COMPACTION);
   if (listEmpty(k.lists, from)) {
     if (disable) lru_cache_enable(k);
     yield mkStep(k, { phase: 'done', fn: 'migrate_pages', file: 'mm/migrate.c', text: `${who}: nothing was isolated, so migrate_pages() is not called`, pfns: [], result: '0' });
@@ -95,7 +96,7 @@ export function drainBeforeIsolating(k: Kernel, reason: MigrateReason, who: stri
   }
 }
 
-function* isolate_pfns(k: Kernel, pfns: readonly number[], from: number, who: string): Steps<void> {
+function* isolate_pfns(k: Kernel, pfns: readonly number[], from: number, who: string, compaction = false): Steps<void> {
   const seen = new Set<number>();
   for (const pfn of pfns) {
     if (pfn < 0 || pfn >= k.mem.nr) {
@@ -120,6 +121,9 @@ function* isolate_pfns(k: Kernel, pfns: readonly number[], from: number, who: st
     // __add_folio_for_migration() puts LRU and hugetlb folios at the tail; a movable_ops page (which
     // no syscall reaches: the model's migration by PFN) goes the way isolate_folio_to_list() takes it.
     if (movableOps) yield* isolate_folio_to_list(k, folio, from, who);
+    // Two compactors racing for an LRU folio isolate it as isolate_migratepages_block() does:
+    // speculative reference first, one guard a step (guard-steps.ts).
+    else if (k.raced && compaction && !hugetlb) yield* runGuards(k, compactionLruGuards(k, folio, from), { who, page: folio, fn: 'isolate_migratepages_block', file: 'mm/compaction.c' });
     else yield* isolateOnto(k, folio, from, who, true);
   }
 }

@@ -25,6 +25,8 @@ import { split_folio_to_list } from './huge_memory';
 import { mappingId } from './vm';
 import { balloon_page_migrate, page_has_movable_ops } from './balloon';
 import { hasPageOps, pageOpsOf, runDesign } from './designs';
+import { guardOn } from './guards';
+import { raceExclusion } from './guard-steps';
 
 /** A non-LRU movable page: 6.18's movable_ops, or a design's own encoding (6.12's PAGE_MAPPING_MOVABLE). */
 const isMovable = (k: Kernel, pfn: number): boolean => page_has_movable_ops(k, pfn) || hasPageOps(k, pfn);
@@ -250,12 +252,12 @@ function* migrate_folio_unmap(c: Ctx, src: number, mode: MigrateMode, from: numb
     return { rc, dst: -1 };
   }
   // folio_trylock(src)
-  if (testPageFlag(k, src, PG.locked)) {
+  if (testPageFlag(k, src, PG.locked) && guardOn(k, 'trylock')) {
     const why = mode === MIGRATE_MODE.ASYNC ? 'MIGRATE_ASYNC does not wait for it'
       : c.pfMemalloc ? 'direct compaction (PF_MEMALLOC) must not sleep on it'
         : mode === MIGRATE_MODE.SYNC_LIGHT && !testPageFlag(k, src, PG.uptodate) ? 'MIGRATE_SYNC_LIGHT does not wait for I/O' : '';
     if (why) {
-      yield mkStep(k, { phase: 'unmap', fn: 'folio_trylock', file: 'mm/migrate.c', text: `${hex(src)} is locked by someone else and ${why}: -EAGAIN`, pfns: [{ pfn: src, role: 'src', nr }], result: '-EAGAIN' });
+      yield mkStep(k, { phase: 'unmap', fn: 'folio_trylock', file: 'mm/migrate.c', text: `${hex(src)} is locked by someone else and ${why}: -EAGAIN`, pfns: [{ pfn: src, role: 'src', nr }], result: '-EAGAIN', ...raceExclusion(k, 'trylock', 'trylock failed') });
       return yield* out();
     }
     while (testPageFlag(k, src, PG.locked)) {
@@ -344,11 +346,11 @@ function* __folio_migrate_mapping(c: Ctx, dst: number, src: number, expected: nu
   }
   // xas_lock_irq(); folio_ref_freeze(src, expected)
   const ref = folio_ref_count(k, src);
-  if (ref !== expected) {
+  if (ref !== expected && guardOn(k, 'refcount')) {
     yield mkStep(k, {
       phase: 'refcount', fn: 'folio_ref_freeze', file: 'include/linux/page_ref.h',
       text: `under the i_pages lock: refcount ${ref}, expected ${expected}: the freeze fails (${extraHolders(k, src)}) → -EAGAIN`,
-      pfns: [{ pfn: src, role: 'src', nr }], result: '-EAGAIN',
+      pfns: [{ pfn: src, role: 'src', nr }], result: '-EAGAIN', ...raceExclusion(k, 'refcount', `refcount ${ref}, expected ${expected}`),
     });
     return EAGAIN;
   }
@@ -385,11 +387,11 @@ function* swapcacheMigrateMapping(c: Ctx, dst: number, src: number, expected: nu
   const nr = folio_nr_pages(k, src);
   const entry = folioSwapEntry(k, src);
   const ref = folio_ref_count(k, src);
-  if (ref !== expected) {
+  if (ref !== expected && guardOn(k, 'refcount')) {
     yield mkStep(k, {
       phase: 'refcount', fn: 'folio_ref_freeze', file: 'include/linux/page_ref.h',
       text: `under the swap cluster lock: refcount ${ref}, expected ${expected}: the freeze fails (${extraHolders(k, src)}) → -EAGAIN`,
-      pfns: [{ pfn: src, role: 'src', nr }], result: '-EAGAIN',
+      pfns: [{ pfn: src, role: 'src', nr }], result: '-EAGAIN', ...raceExclusion(k, 'refcount', `refcount ${ref}, expected ${expected}`),
     });
     return EAGAIN;
   }
@@ -452,11 +454,11 @@ function* __migrate_folio(c: Ctx, dst: number, src: number, srcPrivate: boolean,
   const expected = exp.count + 1;
   const ref = folio_ref_count(k, src);
   const parts = [...exp.parts, 'isolation 1'].join(' + ');
-  if (ref !== expected) {
+  if (ref !== expected && guardOn(k, 'refcount')) {
     yield mkStep(k, {
       phase: 'refcount', fn, file: 'mm/migrate.c',
       text: `refcount ${ref}, expected ${expected} (${parts}): ${ref - expected} more reference${ref - expected === 1 ? '' : 's'} held by ${extraHolders(k, src)} → -EAGAIN`,
-      pfns: [{ pfn: src, role: 'src', nr }, { pfn: dst, role: 'dst', nr }], result: '-EAGAIN',
+      pfns: [{ pfn: src, role: 'src', nr }, { pfn: dst, role: 'dst', nr }], result: '-EAGAIN', ...raceExclusion(k, 'refcount', `refcount ${ref}, expected ${expected}`),
     });
     return EAGAIN;
   }

@@ -8,9 +8,9 @@
 import { PG } from './flags';
 import type { Kernel } from './kernel';
 import { __alloc_pages, GFP_HIGHUSER_MOVABLE } from './buddy';
-import { clearPageFlag, setPageFlag } from './memmap';
+import { clearPageFlag, setPageFlag, testPageFlag } from './memmap';
 import { folio_put } from './folio';
-import { isolate_movable_ops_page, putback_movable_ops_page } from './isolate';
+import { isolate_movable_ops_page, isolate_movable_ops_page_steps, putback_movable_ops_page } from './isolate';
 import { balloon_page_migrate } from './balloon';
 import { addHolder, removeHolder, HOLD } from './pins';
 import { count_vm_events, VM_EVENT } from './vmstat';
@@ -29,7 +29,8 @@ export function* migrate_movable_pfns(k: Kernel, pfns: readonly number[], who: s
   // "setup": collect and isolate into src[] (no list: the array is the collection).
   const src: number[] = [];
   for (const p of pfns) {
-    const why = isolate_movable_ops_page(k, p);
+    // A race's migrator isolates one guard a step (the same stages as migrate_pages()' isolation).
+    const why = k.raced ? yield* isolate_movable_ops_page_steps(k, p, who, VARIANT) : isolate_movable_ops_page(k, p);
     // A page this migrator could not isolate gets a zero entry, as migrate_vma_collect() /
     // migrate_device_unmap() leave one, so finalize neither puts it back nor drops a reference
     // it never took (another migrator may hold it isolated).
@@ -61,6 +62,14 @@ export function* migrate_movable_pfns(k: Kernel, pfns: readonly number[], who: s
     const s = Math.floor(src[i]! / (1 << MIGRATE_PFN_SHIFT));
     if (!(src[i]! & MIGRATE_PFN_MIGRATE) || !dst[i]) continue;
     const d = Math.floor(dst[i]! / (1 << MIGRATE_PFN_SHIFT));
+    if (!testPageFlag(k, s, PG.reclaim)) {
+      // migrate_movable_ops_page()'s VM_WARN_ON_ONCE_PAGE(!PageMovableOpsIsolated(src)): only
+      // reached when a second migrator got past isolation with a guard switched off and the
+      // first has migrated the page meanwhile. The entry is dropped; its reference stays (leaked).
+      src[i] = src[i]! & ~MIGRATE_PFN_MIGRATE;
+      yield mkStep(k, { phase: 'move-mapping', fn: 'migrate_movable_ops_page', file: 'mm/migrate.c', text: `${VARIANT}: VM_WARN_ON_ONCE_PAGE: ${hex(s)} is no longer PG_movable_ops_isolated — another migrator isolated and migrated it too: the entry is dropped, its isolation reference leaked`, pfns: [{ pfn: s, role: 'src' }], result: '-EBUSY' });
+      continue;
+    }
     setPageFlag(k, s, PG.locked);
     const rc = yield* balloon_page_migrate(k, d, s);
     if (rc) src[i] = src[i]! & ~MIGRATE_PFN_MIGRATE;

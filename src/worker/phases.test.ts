@@ -32,15 +32,18 @@ function stopsFrom(preset: string, from: number): Stop[] {
 }
 
 describe('Next phase stops on every path', () => {
-  it('balloon-race: from step 11 it stops at each page\'s virtballoon_migratepage (copy) and remap, not jumping to the free at 35', () => {
-    const stops = stopsFrom('balloon-race', 11);
-    const movable = stops.filter((s) => s.step < 35);
-    expect(movable.map((s) => `${s.phase} ${s.fn}`)).toEqual([
-      'isolate migrate_pages',
-      'copy virtballoon_migratepage',
-      'remap migrate_folio_move',
-      'copy virtballoon_migratepage',
-      'remap migrate_folio_move',
+  it('balloon-race: from step 23 it stops at each page\'s virtballoon_migratepage (copy) and remap, not jumping to the free at 49', () => {
+    // Isolation shows each guard as a step (steps 7–22: the loser of each page backs off at the
+    // winner's page lock), so each migrator ends with one page and they migrate side by side.
+    const stops = stopsFrom('balloon-race', 23);
+    const movable = stops.filter((s) => s.step < 49);
+    expect(movable.map((s) => `${s.step} ${s.phase} ${s.fn}`)).toEqual([
+      '25 isolate migrate_pages',
+      '26 isolate migrate_pages',
+      '43 copy virtballoon_migratepage',
+      '44 copy virtballoon_migratepage',
+      '47 remap migrate_folio_move',
+      '48 remap migrate_folio_move',
     ]);
     for (let i = 1; i < stops.length; i++) expect(stops[i]!.step).toBeGreaterThan(stops[i - 1]!.step);
   });

@@ -5,6 +5,7 @@
 
 import type { Kernel } from '../kernel';
 import type { StepInfo, Steps } from '../step';
+import type { GuardStage } from '../guard-steps';
 import type { DesignName } from './names';
 import type { Exclusion } from '../guards';
 import type { MigrateSpec } from '../migrate-paths';
@@ -52,6 +53,11 @@ export interface PageOps {
    * that frees the old page itself, later (an RCU-deferred free), does it here, with its own steps.
    */
   migrated?(k: Kernel, src: number): void;
+  /**
+   * `isolate` as guard stages (guard-steps.ts), with the words its steps start with: a race's
+   * migrators run them one guard a step. Absent: a race isolates the page in one step.
+   */
+  guards?(k: Kernel, page: number): { readonly stages: readonly GuardStage[]; readonly label: string };
 }
 
 export interface Design {

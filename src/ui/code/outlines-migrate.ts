@@ -226,6 +226,14 @@ export const MIGRATE_OUTLINES: Readonly<Record<string, Outline>> = {
       L('give up: unlock, drop the reference → false', 'folio_put(folio);'),
     ],
     stops: [
+      // A race's migrators: one step per guard (kernel/guard-steps.ts), each sentence opening with the guard's function.
+      S(6, 'isolate', { text: / backs off / }),
+      S(0, 'isolate', { text: /: folio_get_nontail_page\(\)/ }),
+      S(1, 'isolate', { text: /: page_has_movable_ops\(\)/ }),
+      S(2, 'isolate', { text: /: folio_trylock\(\)/ }),
+      S(3, 'isolate', { text: /: PageMovableOpsIsolated\(\)/ }),
+      S(4, 'isolate', { text: /: (balloon_page_isolate|zs_page_isolate)\(\)/ }),
+      S(5, 'isolate', { text: /: SetPageMovableOpsIsolated\(\)/ }),
       S(0, 'isolate', { text: /folio_get_nontail_page\(.*\) fails/ }),
       S(2, 'isolate', { text: /folio_trylock\(\) fails/ }),
       S(4, 'isolate', { text: /folio_trylock\(\) succeeds/ }),

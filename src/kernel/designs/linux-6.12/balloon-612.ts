@@ -10,11 +10,12 @@ import { listAdd, listDel } from '../../list';
 import { clearPageFlag, countLock, pageMapping, setPageFlag, setPageMapping, setPagePrivate, setPageType, testPageFlag } from '../../memmap';
 import { __alloc_pages, GFP_HIGHUSER_MOVABLE } from '../../buddy';
 import { folio_get, folio_put, folio_ref_count } from '../../folio';
-import { addHolder, HOLD } from '../../pins';
 import { put } from '../../store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from '../../vmstat';
 import { hex, mkStep, type Steps, type StepInfo } from '../../step';
 import { mappingId, mappingIsMovable, movableMapping, PAGE_MAPPING_MOVABLE } from '../../vm';
+import { guardOn } from '../../guards';
+import { raceExclusion, isolatedCommit, isolatedFlagTest, driverIsolate, pageTrylock, plainCheck, runGuardsNow, speculativeRef, type GuardStage } from '../../guard-steps';
 import { BALLOON_DEV, balloon_leak, balloonPages, lruPrivateList, update_balloon_size_func, type BalloonDesign, type BalloonLeak } from '../../balloon';
 
 const VARIANT = 'linux-6.12 variant';
@@ -80,36 +81,29 @@ export function* balloon_deflate_612(k: Kernel, pages: number): Steps<number> {
   return yield* balloon_leak(k, pages, LEAK_612);
 }
 
+// mm/migrate.c (6.12): isolate_movable_page() as guard stages: the speculative reference,
+// __PageMovable(), the page lock, then under it PageMovable() (the owner still has it) and
+// PG_isolated, the ops' isolate_page() (balloon_page_isolate()), and SetPageIsolated().
+export function isolate_movable_page_612_guards(page: number): GuardStage[] {
+  return [
+    speculativeRef(page, 'folio_get_nontail_page', 'folio_try_get() fails on refcount 0'),
+    plainCheck('__folio_test_movable', 'include/linux/page-flags.h', (k) => (__PageMovable612(k, page) ? null : '__PageMovable() is false'), '__PageMovable() is false (no PAGE_MAPPING_MOVABLE in page->mapping)'),
+    pageTrylock(page, 'folio_trylock() fails'),
+    { ...plainCheck('folio_test_movable', 'include/linux/page-flags.h', (k) => (PageMovable612(k, page) ? null : 'PageMovable() is false: the owner released it'), 'PageMovable() is false: the owner released it'), guard: 'driver' },
+    isolatedFlagTest(page, 'PG_isolated', 'PG_isolated is already set'),
+    driverIsolate(page, 'balloon_page_isolate', 'mm/balloon_compaction.c', (k) => {
+      if (mappingId(pageMapping(k, page)) !== BALLOON_MOPS) return 'unknown movable_operations';
+      listDel(k, k.balloon.list, 0, page);
+      put(k.st, k.balloon.isolated, 0, k.balloon.isolated.a[0]! + 1);
+      return null;
+    }, undefined, (k) => `balloon_page_isolate() (ops found through page->mapping) takes ${hex(page)} off the balloon list (isolated_pages ${k.balloon.isolated.a[0]})`),
+    isolatedCommit(page, 'folio_set_isolated', 'mm/migrate.c', `SetPageIsolated() (PG_isolated, the PG_reclaim bit), folio_unlock(): ${hex(page)} is isolated`, 'PG_isolated'),
+  ];
+}
+
 // mm/migrate.c (6.12): isolate_movable_page() — null on success, else why.
 export function isolate_movable_page_612(k: Kernel, page: number): string | null {
-  if (k.mem.refcount.a[page] === 0) return 'folio_try_get() fails on refcount 0';
-  folio_get(k, page);
-  if (!__PageMovable612(k, page)) {
-    folio_put(k, page);
-    return '__PageMovable() is false (no PAGE_MAPPING_MOVABLE in page->mapping)';
-  }
-  if (testPageFlag(k, page, PG.locked)) {
-    folio_put(k, page);
-    return 'folio_trylock() fails';
-  }
-  setPageFlag(k, page, PG.locked);
-  let why: string | null = null;
-  if (!PageMovable612(k, page)) why = 'PageMovable() is false: the owner released it';
-  else if (testPageFlag(k, page, PG.reclaim)) why = 'PG_isolated is already set';
-  else if (mappingId(pageMapping(k, page)) !== BALLOON_MOPS) why = 'unknown movable_operations';
-  else {
-    listDel(k, k.balloon.list, 0, page); // balloon_page_isolate()
-    put(k.st, k.balloon.isolated, 0, k.balloon.isolated.a[0]! + 1);
-  }
-  if (why) {
-    clearPageFlag(k, page, PG.locked);
-    folio_put(k, page);
-    return why;
-  }
-  setPageFlag(k, page, PG.reclaim); // SetPageIsolated(): PG_isolated is the PG_reclaim bit in 6.12
-  clearPageFlag(k, page, PG.locked);
-  addHolder(k.st, k.pins, page, HOLD.ISOLATED);
-  return null;
+  return runGuardsNow(k, isolate_movable_page_612_guards(page), page);
 }
 
 // mm/migrate.c (6.12): putback_movable_folio() → balloon_page_putback(), folio_clear_isolated().
@@ -130,8 +124,8 @@ export function balloon_page_migrate_612(k: Kernel, dst: number, src: number): {
     steps.push(mkStep(k, { phase: 'move-mapping', fn: 'move_to_new_folio', file: 'mm/migrate.c', text: `${VARIANT}: ${hex(src)} is no longer PageMovable (its owner released it): "migration" succeeds at once`, pfns: [{ pfn: src, role: 'src' }], result: '0' }));
     return { rc: 0, steps };
   }
-  if (k.balloon.lock.a[0]) {
-    steps.push(mkStep(k, { phase: 'move-mapping', fn: 'virtballoon_migratepage', file: 'drivers/virtio/virtio_balloon.c', text: `${VARIANT}: balloon_lock is held → -EAGAIN`, pfns: [{ pfn: src, role: 'src' }, { pfn: dst, role: 'dst' }], result: '-EAGAIN' }));
+  if (k.balloon.lock.a[0] && guardOn(k, 'lock')) {
+    steps.push(mkStep(k, { phase: 'move-mapping', fn: 'virtballoon_migratepage', file: 'drivers/virtio/virtio_balloon.c', text: `${VARIANT}: balloon_lock is held → -EAGAIN`, pfns: [{ pfn: src, role: 'src' }, { pfn: dst, role: 'dst' }], result: '-EAGAIN', ...raceExclusion(k, 'lock', 'mutex_trylock(&vb->balloon_lock) failed') }));
     return { rc: -11, steps };
   }
   countLock(k, 'balloon_lock'); // mutex_trylock() succeeds: held for the rest of virtballoon_migratepage() (checked, not written)

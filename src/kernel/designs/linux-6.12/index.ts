@@ -4,7 +4,7 @@
 
 import {
   __PageMovable612, balloon_deflate_612, balloon_inflate_612, balloon_page_migrate_612,
-  isolate_movable_page_612, putback_movable_folio_612,
+  isolate_movable_page_612, isolate_movable_page_612_guards, putback_movable_folio_612,
 } from './balloon-612';
 import { PG } from '../../flags';
 import { testPageFlag } from '../../memmap';
@@ -34,6 +34,7 @@ export const linux612 = {
       pfns: [{ pfn: page, role: 'src' }],
     }),
     encoding: '__PageMovable: PAGE_MAPPING_MOVABLE in page->mapping',
+    guards: (_k, page) => ({ stages: isolate_movable_page_612_guards(page), label: 'linux-6.12 variant' }),
   },
   tracking: 'list', // balloon_dev_info->pages and migrate_pages()' lists, through page->lru
 } as const satisfies Design;
