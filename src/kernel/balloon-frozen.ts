@@ -14,6 +14,8 @@ import { clearPageFlag, setPageFlag, setPageType, testPageFlag } from './memmap'
 import { growStore, put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
 import { hex, mkStep, type Steps } from './step';
+import { guardOn } from './guards';
+import { isolatorAdd, isolatorDel } from './isolators';
 import { balloon_leak, balloon_mutex_unlock, update_balloon_size_func, type BalloonDesign, type BalloonLeak, type BalloonPrivateList } from './balloon';
 
 const VARIANT = 'no-refcount design variant';
@@ -133,15 +135,23 @@ export function* migrate_offline_pfns(k: Kernel, pfns: readonly number[], who: s
       continue;
     }
     // test_and_set_bit(PG_movable_ops_isolated): the only arbitration, with migrators and deflate.
-    if (testPageFlag(k, src, PG.reclaim)) {
-      yield mkStep(k, { phase: 'isolate', fn: 'migrate_offline_pfns', file: '', text: `${who}: test-and-set of PG_movable_ops_isolated on ${hex(src)} finds it set: another migrator or deflate has it; not isolated, so not a migration failure`, pfns: [{ pfn: src, role: 'src' }], result: 'false' });
+    // The schedule sweep can switch this guard off (guardOn) to show the design without it.
+    if (guardOn(k, 'isolated-flag') && testPageFlag(k, src, PG.reclaim)) {
+      yield mkStep(k, {
+        phase: 'isolate', fn: 'migrate_offline_pfns', file: '', text: `${who}: test-and-set of PG_movable_ops_isolated on ${hex(src)} finds it set: another migrator or deflate has it; not isolated, so not a migration failure`, pfns: [{ pfn: src, role: 'src' }], result: 'false',
+        excluded: { guard: 'isolated-flag', why: 'PG_movable_ops_isolated already set' },
+      });
       continue;
     }
     setPageFlag(k, src, PG.reclaim);
+    // The PFN goes into this migrator's array of isolated pages: with no reference and no list
+    // link, that entry is all that says the page is ours (isolators.ts).
+    isolatorAdd(k, src, who);
     yield mkStep(k, { phase: 'isolate', fn: 'migrate_offline_pfns', file: '', text: `${who}: test-and-set of PG_movable_ops_isolated on ${hex(src)} succeeds: it is ours (refcount stays ${k.mem.refcount.a[src]})`, pfns: [{ pfn: src, role: 'src' }], result: 'true' });
     // mutex_trylock(&vb->balloon_lock), as virtballoon_migratepage() does.
     if (k.balloon.lock.a[0]) {
       clearPageFlag(k, src, PG.reclaim);
+      isolatorDel(k, src, who);
       failed++;
       yield mkStep(k, { phase: 'move-mapping', fn: 'migrate_offline_pfns', file: '', text: `${who}: balloon_lock is held (the driver is inflating or deflating): mutex_trylock fails → -EAGAIN, PG_movable_ops_isolated cleared again`, pfns: [{ pfn: src, role: 'src' }], result: '-EAGAIN' });
       continue;
@@ -149,6 +159,7 @@ export function* migrate_offline_pfns(k: Kernel, pfns: readonly number[], who: s
     const dst = __alloc_frozen_pages(k, GFP_HIGHUSER_MOVABLE, 0);
     if (dst < 0) {
       clearPageFlag(k, src, PG.reclaim);
+      isolatorDel(k, src, who);
       failed++;
       yield mkStep(k, { phase: 'alloc', fn: 'migrate_offline_pfns', file: '', text: `${who}: no free page for ${hex(src)}: -ENOMEM`, pfns: [{ pfn: src, role: 'src' }], result: '-ENOMEM' });
       continue;
@@ -160,6 +171,7 @@ export function* migrate_offline_pfns(k: Kernel, pfns: readonly number[], who: s
     put(k.st, k.balloon.pfns, i, dst);
     count_vm_events(k, VM_EVENT.BALLOON_MIGRATE, 1);
     clearPageFlag(k, src, PG.reclaim);
+    isolatorDel(k, src, who);
     clearPageFlag(k, src, PG.uptodate);
     free_frozen_pages(k, src, 0);
     count_vm_events(k, VM_EVENT.PGMIGRATE_SUCCESS, 1);
