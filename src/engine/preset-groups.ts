@@ -57,6 +57,7 @@ export const PRESET_GROUPS: readonly PresetGroup[] = [
       'balloon-migrate-6.12': 'balloon-migrate as 6.12 did it: PG_isolated and ops in page->mapping',
       zsmalloc: 'zspage pages migrate one at a time through the movable_ops path',
       'balloon-compaction-no-refcount': 'compaction runs into frozen balloon pages it cannot isolate; they stay put',
+      'balloon-race-late': 'the second migrator starts once the first has finished: the PFNs it was given are free by then, nothing to isolate',
     },
   },
   {
