@@ -1,0 +1,108 @@
+// The schedule sweep (sweep.ts): how many schedules a bound allows (worked by hand), that the
+// sound designs survive every interleaving of balloon-race, and that no-refcount without the
+// isolated flag's test-and-set lets two migrators in — seen as an invariant violation naming the
+// page, which a fresh session with the finding's schedule shows again.
+
+import { describe, expect, test } from 'vitest';
+import { findPreset } from './presets';
+import { createScheduler, type Segment } from './scheduler';
+import { enumerateSchedules, scheduleText, segmentsOf, sweepSchedules, sweepVariant, withSchedule } from './sweep';
+import { openSession } from './session';
+import { runToEnd, type Task } from './timeline';
+import { checkInvariants } from '../kernel/invariants';
+import { frozenBalloonPfns } from '../kernel/balloon-frozen';
+import type { StepInfo } from '../kernel/step';
+
+const BALLOON_RACE = findPreset('balloon-race')!.scenario;
+
+/** Two fake migrators of fixed lengths (resumes) under the real scheduler: the trace of a schedule. */
+function fakeRun(lengths: readonly number[]): (schedule: Segment[]) => number[] {
+  return (schedule) => {
+    const tasks: Task[] = lengths.map((n, i) => ({ action: 0, name: String(i), gen: (function* () { for (let j = 1; j < n; j++) yield {} as StepInfo; })() }));
+    const s = createScheduler([{ tasks, segments: schedule }]);
+    const trace: number[] = [];
+    for (let t = s.next(); t; t = s.next()) {
+      trace.push(tasks.indexOf(t));
+      if (t.gen.next().done) s.finished(t);
+    }
+    return trace;
+  };
+}
+
+describe('enumerating schedules', () => {
+  test('two migrators of 2 and 3 resumes: 2, 5 and 9 schedules for at most 0, 1, 2 preemptions', () => {
+    // By hand, lengths a = 2, b = 3: either may go first (2); one preemption: after 1 of a's
+    // resumes (a - 1 = 1 place) or after 1 or 2 of b's (b - 1 = 2); two preemptions: a place in
+    // the first migrator and one in the second before it resumes the first, 2 (a-1)(b-1) = 4.
+    const seen: string[] = [];
+    const run = fakeRun([2, 3]);
+    const record = (s: Segment[]): number[] => {
+      const tr = run(s);
+      seen.push(tr.join(''));
+      return tr;
+    };
+    expect(enumerateSchedules(record, 0)).toEqual({ runs: 2, truncated: false });
+    expect(seen.splice(0)).toEqual(['00111', '11100']);
+    expect(enumerateSchedules(record, 1).runs).toBe(5);
+    expect(seen.splice(0).sort()).toEqual(['00111', '01110', '10011', '11001', '11100']);
+    expect(enumerateSchedules(record, 2).runs).toBe(9);
+    expect(seen.sort()).toEqual(['00111', '01011', '01101', '01110', '10011', '10110', '11001', '11010', '11100']);
+  });
+
+  test('a bound on the number of runs cuts the sweep and says so', () => {
+    expect(enumerateSchedules(fakeRun([2, 3]), 2, 4)).toEqual({ runs: 4, truncated: true });
+  });
+
+  test('segmentsOf and scheduleText: the schedule that replays a trace, in one line', () => {
+    expect(segmentsOf([0, 0, 1, 0])).toEqual([{ task: 0, steps: 2 }, { task: 1, steps: 1 }, { task: 0, steps: 1 }]);
+    expect(scheduleText(segmentsOf([1, 0, 0]))).toBe('1:1 0:2');
+  });
+});
+
+describe('sweeping balloon-race', () => {
+  test('no BUG, no invariant violation, no error in any interleaving under linux-6.18, linux-6.12, no-refcount, pfn-array', () => {
+    const r = sweepSchedules(BALLOON_RACE, { variants: ['linux-6.18', 'linux-6.12', 'no-refcount', 'pfn-array'] });
+    for (const v of r.variants) {
+      expect(v.schedules, v.variant).toBeGreaterThan(2);
+      expect(v.truncated, v.variant).toBe(false);
+      expect({ variant: v.variant, bugs: v.bugs, violations: v.violations, errors: v.errors, findings: v.findings }).toEqual({ variant: v.variant, bugs: 0, violations: 0, errors: 0, findings: [] });
+      // Every run ended and was counted in an outcome.
+      expect(v.outcomes.reduce((n, o) => n + o.schedules, 0), v.variant).toBe(v.schedules);
+    }
+    // no-refcount's only guard between the migrators is the test-and-set: some interleavings meet it.
+    const nr = r.variants.find((v) => v.variant === 'no-refcount')!;
+    expect(nr.byGuard['isolated-flag']).toBeGreaterThan(0);
+    expect(nr.excluded).toBeGreaterThanOrEqual(nr.byGuard['isolated-flag']!);
+  }, 600_000);
+
+  test('no-refcount without the isolated flag\'s test-and-set: two migrators isolate the same frozen page, found as a violation naming it', () => {
+    const v = sweepVariant({ ...BALLOON_RACE, variant: 'no-refcount' }, 'no-refcount', { guardsOff: ['isolated-flag'] });
+    expect(v.violations).toBeGreaterThanOrEqual(1);
+    expect(v.bugs + v.errors).toBe(0);
+    expect(v.byGuard['isolated-flag']).toBeUndefined();
+    const f = v.findings[0]!;
+    expect(f.kind).toBe('violation');
+    expect(f.text).toMatch(/^isolated twice: 0x[0-9a-f]+ is isolated by two migrators at once/);
+    expect(f.text).toContain('0x' + f.pfn!.toString(16));
+
+    // A fresh session with the finding's schedule, the guard off, shows it again at that step:
+    // the page is one of the balloon's, and both migrators hold it.
+    const s = openSession(withSchedule({ ...BALLOON_RACE, variant: 'no-refcount' }, 1, f.schedule));
+    s.k.guardsOff.add('isolated-flag');
+    runToEnd(s.t, () => s.t.rec.n >= f.step);
+    expect(s.t.rec.n).toBe(f.step);
+    expect(frozenBalloonPfns(s.k)).toContain(f.pfn);
+    expect(checkInvariants(s.k).map((x) => `${x.rule}: ${x.detail}`)).toContain(f.text);
+  }, 600_000);
+
+  test('with the guard on, the same schedules keep the second migrator out instead', () => {
+    const on = sweepVariant({ ...BALLOON_RACE, variant: 'no-refcount' }, 'no-refcount', { maxSwitches: 1 });
+    const off = sweepVariant({ ...BALLOON_RACE, variant: 'no-refcount' }, 'no-refcount', { maxSwitches: 1, guardsOff: ['isolated-flag'] });
+    expect(on.violations).toBe(0);
+    expect(off.violations).toBeGreaterThan(0);
+  }, 600_000);
+
+  test('a scenario without exactly one race is refused in one line', () => {
+    expect(() => sweepSchedules(findPreset('balloon-migrate')!.scenario)).toThrow(/^the schedule sweep needs a scenario with exactly one race action \(this one has 0\)$/);
+  });
+});
