@@ -1,5 +1,7 @@
 // Command-line parsing for `npm run sim`, kept apart from I/O so it can be tested.
 
+import { GUARD_KINDS, parseGuardKinds, type GuardKind } from '../kernel/guards';
+
 export interface CliArgs {
   readonly source: string;
   /** SOURCE was given (with --import, no SOURCE means no actions). */
@@ -27,6 +29,14 @@ export interface CliArgs {
   readonly vmemmapBase?: bigint;
   /** --predict: a real /proc/buddyinfo to compare the reached state with. */
   readonly predict?: string;
+  /** --sweep-schedules: run every interleaving of SOURCE's race (engine/sweep.ts). */
+  readonly sweepSchedules: boolean;
+  /** --max-switches N: the sweep's bound on preemptions (default 2). */
+  readonly maxSwitches?: number;
+  /** --without-guard KIND[,KIND]: guards the sweep switches off. */
+  readonly withoutGuard: readonly GuardKind[];
+  /** --json: the sweep as one JSON object. */
+  readonly json: boolean;
 }
 
 export class UsageError extends Error {
@@ -57,7 +67,16 @@ export const USAGE = `usage: npm run --silent sim -- [SOURCE] [options]
   --vmemmap-base X the traced kernel's vmemmap_base (hex), to read kprobe struct page pointers
                    as PFNs (default: inferred from the trace when it can be)
   --predict FILE   compare the reached state's free blocks per order with a real /proc/buddyinfo
-                   (e.g. a capture's after.buddyinfo): the error per order and in total`;
+                   (e.g. a capture's after.buddyinfo): the error per order and in total
+  --sweep-schedules  run every interleaving of SOURCE's race action (at most --max-switches
+                   preemptions) under each design (or --variant's), checking the invariants after
+                   every resume: a table of schedules, exclusions by guard, migrated/failed, BUGs,
+                   violations, then one line per finding with its schedule ("0:3 1:2": migrator 0
+                   for 3 steps, migrator 1 for 2, then it runs on — the race's "schedule")
+  --max-switches N the sweep's bound on preemptions per schedule, 0 to 6 (default 2)
+  --without-guard KIND[,KIND]  switch guards off in the sweep, to see a design without them:
+                   ${GUARD_KINDS.join(', ')}
+  --json           with --sweep-schedules: print the sweep as one JSON object`;
 
 function stepNumber(opt: string, v: string | undefined): number {
   if (v === undefined || !/^\d{1,9}$/.test(v)) throw new UsageError(`${opt} needs a step number, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
@@ -70,7 +89,9 @@ function fileArg(opt: string, v: string | undefined, what: string): string {
 }
 
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const flags = { hash: false, trace: false, summary: false, buddyinfo: false, pagetypeinfo: false, listPresets: false, help: false, footprint: false, importReport: false };
+  const flags = { hash: false, trace: false, summary: false, buddyinfo: false, pagetypeinfo: false, listPresets: false, help: false, footprint: false, importReport: false, sweepSchedules: false, json: false };
+  let maxSwitches: number | undefined;
+  let withoutGuard: GuardKind[] = [];
   let variant = 'linux-6.18';
   let variantGiven = false;
   let source: string | undefined;
@@ -117,6 +138,24 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         vmemmapBase = BigInt(v.toLowerCase().startsWith('0x') ? v : '0x' + v);
         break;
       }
+      case '--sweep-schedules': flags.sweepSchedules = true; break;
+      case '--json': flags.json = true; break;
+      case '--max-switches': {
+        const v = value();
+        if (v === undefined || !/^[0-6]$/.test(v)) throw new UsageError(`--max-switches needs a number from 0 to 6, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
+        maxSwitches = Number(v);
+        break;
+      }
+      case '--without-guard': {
+        const v = value();
+        if (!v || v.startsWith('--')) throw new UsageError(`--without-guard needs a guard kind (${GUARD_KINDS.join(', ')})`);
+        try {
+          withoutGuard = parseGuardKinds(v);
+        } catch (e) {
+          throw new UsageError(`--without-guard: ${(e as Error).message}`);
+        }
+        break;
+      }
       case '-h': case '--help': flags.help = true; break;
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (try --help)`);
@@ -124,5 +163,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         source = arg;
     }
   }
-  return { source: source ?? 'default', sourceGiven: source !== undefined, ...(importPrefix !== undefined ? { import: importPrefix } : {}), until, seek, variant, variantGiven, ...flags, ...(replay !== undefined ? { replay } : {}), ...(vmemmapBase !== undefined ? { vmemmapBase } : {}), ...(predict !== undefined ? { predict } : {}) };
+  if (!flags.sweepSchedules) {
+    const sweepOnly = maxSwitches !== undefined ? '--max-switches' : withoutGuard.length ? '--without-guard' : flags.json ? '--json' : null;
+    if (sweepOnly) throw new UsageError(`${sweepOnly} applies to --sweep-schedules`);
+  }
+  return { source: source ?? 'default', sourceGiven: source !== undefined, ...(importPrefix !== undefined ? { import: importPrefix } : {}), until, seek, variant, variantGiven, ...flags, ...(maxSwitches !== undefined ? { maxSwitches } : {}), withoutGuard, ...(replay !== undefined ? { replay } : {}), ...(vmemmapBase !== undefined ? { vmemmapBase } : {}), ...(predict !== undefined ? { predict } : {}) };
 }

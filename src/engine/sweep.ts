@@ -267,8 +267,8 @@ export function sweepSchedules(scenario: Scenario, opts: SweepOptions = {}): Swe
 }
 
 /** The sweep as a table and a line per finding, for the CLI. */
-export function sweepLines(r: SweepResult): string[] {
-  const head = `schedule sweep of race action ${r.race}: every interleaving with at most ${r.maxSwitches} preemption(s)${r.guardsOff.length ? `, guard(s) off: ${r.guardsOff.join(', ')}` : ''}`;
+export function sweepLines(r: SweepResult, name?: string): string[] {
+  const head = `schedule sweep of ${name ? `${name}'s race (action ${r.race})` : `race action ${r.race}`}: every interleaving with at most ${r.maxSwitches} preemption(s)${r.guardsOff.length ? `, guard(s) off: ${r.guardsOff.join(', ')}` : ''}`;
   const rows = [['variant', 'schedules', 'excluded', 'by guard', 'migrated/failed', 'BUG', 'violations', 'errors']];
   for (const v of r.variants) {
     rows.push([
@@ -285,5 +285,6 @@ export function sweepLines(r: SweepResult): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   const table = rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
   const findings = r.variants.flatMap((v) => v.findings.map((f) => `${v.variant}: ${f.kind} at step ${f.step} with schedule ${scheduleText(f.schedule)}: ${f.text}`));
-  return [head, ...table, ...(findings.length ? ['', ...findings] : [])];
+  const legend = 'excluded: schedules in which a guard kept a migrator out (by guard: per kind); migrated/failed: how the runs ended, ×schedules; a run stops at its first BUG or violation';
+  return [head, ...table, legend, ...(findings.length ? ['', ...findings] : [])];
 }
