@@ -102,6 +102,13 @@ describe('sweeping balloon-race', () => {
     expect(off.violations).toBeGreaterThan(0);
   }, 600_000);
 
+  test('unchecked, the hazard ends in no BUG: only the counts betray it (more migrations than the 2 balloon pages)', () => {
+    const v = sweepVariant({ ...BALLOON_RACE, variant: 'no-refcount' }, 'no-refcount', { guardsOff: ['isolated-flag'], invariants: false });
+    expect(v.bugs + v.violations + v.errors).toBe(0);
+    expect(v.statesChecked).toBe(0);
+    expect(Math.max(...v.outcomes.map((o) => o.migrated))).toBeGreaterThan(2);
+  }, 600_000);
+
   test('a scenario without exactly one race is refused in one line', () => {
     expect(() => sweepSchedules(findPreset('balloon-migrate')!.scenario)).toThrow(/^the schedule sweep needs a scenario with exactly one race action \(this one has 0\)$/);
   });

@@ -39,6 +39,8 @@ export interface SweepOptions {
   readonly maxSchedules?: number;
   /** Findings kept per design, first found first (default 5). */
   readonly keepFindings?: number;
+  /** Check the invariants after every resume (default true); without, only BUGs and errors are found. */
+  readonly invariants?: boolean;
 }
 
 /** A BUG the kernel threw, an invariant broken, or an error of the model itself. */
@@ -161,7 +163,7 @@ export function withSchedule(s: Scenario, race: number, schedule: readonly Segme
  * base state, and the state goes back to it afterwards (the timeline's journal takes it there):
  * populating again for every schedule would cost more than the runs.
  */
-function variantRunner(scenario: Scenario, race: number, variant: DesignName, guardsOff: readonly GuardKind[], checked: Set<string>): (schedule: readonly Segment[]) => RunResult {
+function variantRunner(scenario: Scenario, race: number, variant: DesignName, guardsOff: readonly GuardKind[], checked: Set<string> | null): (schedule: readonly Segment[]) => RunResult {
   const k: Kernel = populate(populateSpecOf(scenario));
   for (const g of guardsOff) k.guardsOff.add(g);
   const base = stateHash(k.st);
@@ -186,7 +188,7 @@ function variantRunner(scenario: Scenario, race: number, variant: DesignName, gu
       };
     });
     let finding: RunResult['finding'] = null;
-    t.observers.push(() => {
+    if (checked) t.observers.push(() => {
       if (finding) return;
       const h = stateHash(k.st);
       if (checked.has(h)) return;
@@ -224,7 +226,7 @@ export function sweepVariant(scenario: Scenario, variant: DesignName, opts: Swee
   const race = raceIndexOf(scenario);
   const keep = opts.keepFindings ?? 5;
   const checked = new Set<string>();
-  const run = variantRunner(scenario, race, variant, opts.guardsOff ?? [], checked);
+  const run = variantRunner(scenario, race, variant, opts.guardsOff ?? [], opts.invariants === false ? null : checked);
   let excluded = 0;
   const byGuard: Partial<Record<GuardKind, number>> = {};
   const outcomes = new Map<string, { migrated: number; failed: number; schedules: number }>();
