@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { findPreset } from './presets';
 import { createScheduler, type Segment } from './scheduler';
-import { enumerateSchedules, scheduleText, segmentsOf, sweepSchedules, sweepVariant, withSchedule } from './sweep';
+import { enumerateSchedules, scheduleText, type RaceTrace, segmentsOf, sweepSchedules, sweepVariant, withSchedule } from './sweep';
 import { openSession } from './session';
 import { runToEnd, type Task } from './timeline';
 import { checkInvariants } from '../kernel/invariants';
@@ -16,16 +16,20 @@ import type { StepInfo } from '../kernel/step';
 const BALLOON_RACE = findPreset('balloon-race')!.scenario;
 
 /** Two fake migrators of fixed lengths (resumes) under the real scheduler: the trace of a schedule. */
-function fakeRun(lengths: readonly number[]): (schedule: Segment[]) => number[] {
+function fakeRun(lengths: readonly number[], stopAt = Infinity): (schedule: Segment[]) => RaceTrace {
   return (schedule) => {
     const tasks: Task[] = lengths.map((n, i) => ({ action: 0, name: String(i), gen: (function* () { for (let j = 1; j < n; j++) yield {} as StepInfo; })() }));
     const s = createScheduler([{ tasks, segments: schedule }]);
     const trace: number[] = [];
-    for (let t = s.next(); t; t = s.next()) {
+    const done = lengths.map(() => false);
+    for (let t = s.next(); t && trace.length < stopAt; t = s.next()) {
       trace.push(tasks.indexOf(t));
-      if (t.gen.next().done) s.finished(t);
+      if (t.gen.next().done) {
+        s.finished(t);
+        done[tasks.indexOf(t)] = true;
+      }
     }
-    return trace;
+    return { trace, unfinished: done.flatMap((d, i) => (d ? [] : [i])) };
   };
 }
 
@@ -36,9 +40,9 @@ describe('enumerating schedules', () => {
     // the first migrator and one in the second before it resumes the first, 2 (a-1)(b-1) = 4.
     const seen: string[] = [];
     const run = fakeRun([2, 3]);
-    const record = (s: Segment[]): number[] => {
+    const record = (s: Segment[]): RaceTrace => {
       const tr = run(s);
-      seen.push(tr.join(''));
+      seen.push(tr.trace.join(''));
       return tr;
     };
     expect(enumerateSchedules(record, 0)).toEqual({ runs: 2, truncated: false });
@@ -47,6 +51,15 @@ describe('enumerating schedules', () => {
     expect(seen.splice(0).sort()).toEqual(['00111', '01110', '10011', '11001', '11100']);
     expect(enumerateSchedules(record, 2).runs).toBe(9);
     expect(seen.sort()).toEqual(['00111', '01011', '01101', '01110', '10011', '10110', '11001', '11010', '11100']);
+  });
+
+  test('a run stopped early (a finding) still branches where the unfinished migrator could have run', () => {
+    // Every run stops after its second resume, both migrators unfinished: the runs are the four
+    // orders of two resumes — 00 and 11 (either first, no preemption), 01 and 10 (one each).
+    const seen: string[] = [];
+    const run = fakeRun([2, 3], 2);
+    expect(enumerateSchedules((s) => { const tr = run(s); seen.push(tr.trace.join('')); return tr; }, 1).runs).toBe(4);
+    expect(seen.sort()).toEqual(['00', '01', '10', '11']);
   });
 
   test('a bound on the number of runs cuts the sweep and says so', () => {

@@ -85,9 +85,7 @@ export interface SweepResult {
 }
 
 /** What one run of one schedule did. */
-interface RunResult {
-  /** Which migrator each resume of the race resumed, in order. */
-  readonly trace: readonly number[];
+interface RunResult extends RaceTrace {
   /** The exclusions of the race's migrators. */
   readonly exclusions: readonly ExclusionAt[];
   readonly migrated: number;
@@ -116,12 +114,18 @@ export function segmentsOf(trace: readonly number[]): Segment[] {
 /** A schedule in one short line: "0:3 1:2" runs migrator 0 for 3 resumes, then migrator 1 for 2, then on. */
 export const scheduleText = (s: readonly Segment[]): string => s.map((x) => `${x.task}:${x.steps}`).join(' ');
 
+/** What a run tells the enumeration: the migrator of each resume, and those not finished when it stopped. */
+export interface RaceTrace {
+  readonly trace: readonly number[];
+  /** Migrators still running when the run stopped early (at a finding); empty for a run to the end. */
+  readonly unfinished: readonly number[];
+}
+
 /**
- * Every schedule with at most `maxSwitches` preemptions, each passed to `run` once (which returns
- * the race's resume trace), starting with migrator 0 first. Stops after `max` runs; returns how
- * many ran and whether some were left.
+ * Every schedule with at most `maxSwitches` preemptions, each passed to `run` once, starting with
+ * migrator 0 first. Stops after `max` runs; returns how many ran and whether some were left.
  */
-export function enumerateSchedules(run: (schedule: Segment[]) => readonly number[], maxSwitches: number, max = Infinity): { runs: number; truncated: boolean } {
+export function enumerateSchedules(run: (schedule: Segment[]) => RaceTrace, maxSwitches: number, max = Infinity): { runs: number; truncated: boolean } {
   // Depth first, each schedule's branches in the order of their switch point.
   const stack: Segment[][] = [];
   for (let m = RACE_MIGRATORS - 1; m >= 0; m--) stack.push([{ task: m, steps: 1 }]);
@@ -129,12 +133,14 @@ export function enumerateSchedules(run: (schedule: Segment[]) => readonly number
   while (stack.length) {
     if (runs >= max) return { runs, truncated: true };
     const schedule = stack.pop()!;
-    const trace = run(schedule);
+    const { trace, unfinished } = run(schedule);
     runs++;
     const fixed = schedule.reduce((n, s) => n + s.steps, 0);
-    // live(m, q): migrator m has a resume at q or later (every migrator runs until it is done).
+    // live(m, q): migrator m has a resume at q or later (a migrator runs until it is done), or the
+    // run stopped (at a finding) before it was done.
     const lastAt = new Map<number, number>();
     trace.forEach((m, q) => lastAt.set(m, q));
+    for (const m of unfinished) lastAt.set(m, trace.length);
     const live = (m: number, q: number): boolean => (lastAt.get(m) ?? -1) >= q;
     let switches = 0;
     const branches: Segment[][] = [];
@@ -171,6 +177,7 @@ function variantRunner(scenario: Scenario, race: number, variant: DesignName, gu
   return (schedule) => {
     const sc = withSchedule(scenario, race, schedule);
     let trace: number[] = [];
+    let done: boolean[] = [];
     let raceNames = new Set<string>();
     const t = createTimeline(k, (): Scheduler => {
       const groups = taskGroups(k, sc.actions ?? [], variant);
@@ -178,13 +185,18 @@ function variantRunner(scenario: Scenario, race: number, variant: DesignName, gu
       const raceTasks = groups[race]!.tasks;
       raceNames = new Set(raceTasks.map((x) => x.name));
       trace = [];
+      done = raceTasks.map(() => false);
       return {
         next: () => {
           const task = inner.next();
           if (task && task.action === race) trace.push(raceTasks.indexOf(task));
           return task;
         },
-        finished: (task) => inner.finished(task),
+        finished: (task) => {
+          const i = raceTasks.indexOf(task);
+          if (i >= 0) done[i] = true;
+          inner.finished(task);
+        },
       };
     });
     let finding: RunResult['finding'] = null;
@@ -204,6 +216,8 @@ function variantRunner(scenario: Scenario, race: number, variant: DesignName, gu
     }
     const result: RunResult = {
       trace,
+      // A run stopped by a finding before the race began has no race tasks yet: none unfinished.
+      unfinished: done.flatMap((d, i) => (d ? [] : [i])),
       exclusions: exclusionsOf(t).filter((x) => raceNames.has(x.task)),
       migrated: k.events.a[VM_EVENT.PGMIGRATE_SUCCESS]! - events0[0]!,
       failed: k.events.a[VM_EVENT.PGMIGRATE_FAIL]! - events0[1]!,
@@ -245,7 +259,7 @@ export function sweepVariant(scenario: Scenario, variant: DesignName, opts: Swee
       o.schedules++;
       outcomes.set(key, o);
     }
-    return r.trace;
+    return r;
   }, opts.maxSwitches ?? 2, opts.maxSchedules ?? 20000);
   const sortedGuards: Partial<Record<GuardKind, number>> = {};
   for (const g of GUARD_KINDS) if (byGuard[g]) sortedGuards[g] = byGuard[g];
