@@ -41,7 +41,7 @@ describe('npm run sim -- SOURCE --sweep-schedules', () => {
     expect(Number(row[6])).toBeGreaterThan(0);
     const findings = lines.filter((l) => l.startsWith('no-refcount: violation'));
     expect(findings.length).toBe(Number(row[6]) > 5 ? 5 : Number(row[6]));
-    for (const f of findings) expect(f).toMatch(/^no-refcount: violation at step \d+ with schedule (\d:\d+ ?)+: isolated twice: 0x[0-9a-f]+ is isolated by two migrators at once/);
+    for (const f of findings) expect(f).toMatch(/^no-refcount: violation at step \d+ with schedule (\d:\d+ ?)+: isolated twice: 0x[0-9a-f]+ is isolated by two tasks at once/);
   }, 120_000);
 
   test('--json: the sound design, every schedule, no finding', () => {

@@ -97,15 +97,17 @@ export function* balloon_inflate_frozen(k: Kernel, pages: number, got: number[] 
 // migrator holds is skipped), tell the host, then take each out of the array and free it frozen.
 const LEAK_FROZEN: BalloonLeak = {
   dequeue: (k) => {
-    const page = frozenBalloonPfns(k).find((p) => !testPageFlag(k, p, PG.reclaim));
+    const page = frozenBalloonPfns(k).find((p) => !guardOn(k, 'isolated-flag') || !testPageFlag(k, p, PG.reclaim));
     if (page === undefined) return null;
     setPageFlag(k, page, PG.reclaim); // test_and_set_bit(PG_movable_ops_isolated) succeeded
+    isolatorAdd(k, page, 'deflate'); // on the driver's list of pages to release: deflate holds it
     return { page, step: mkStep(k, { phase: 'free', fn: 'balloon_deflate', file: '', text: `${VARIANT}: test-and-set of PG_movable_ops_isolated on ${hex(page)} succeeds: deflate has it, and a migrator's test-and-set now fails`, pfns: [{ pfn: page, role: 'target' }], result: 'true' }) };
   },
   release: (k, page) => {
     arrayRemove(k, frozenBalloonPfns(k).indexOf(page));
     mod_node_page_state(k, NS.NR_BALLOON_PAGES, -1);
     count_vm_events(k, VM_EVENT.BALLOON_DEFLATE, 1);
+    isolatorDel(k, page, 'deflate');
     clearPageFlag(k, page, PG.reclaim);
     free_frozen_pages(k, page, 0); // no reference to drop; freeing clears PageOffline
   },

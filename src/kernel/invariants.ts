@@ -232,9 +232,10 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
   const isolatedBy = new Map<number, number>();
   for (const { pfn: p, pid } of isolatorEntries(k)) {
     const other = isolatedBy.get(p);
-    if (other !== undefined) bad('isolated twice', `${hex(p)} is isolated by two migrators at once (pids ${other} and ${pid}): PG_movable_ops_isolated did not keep the second out`, p);
+    const by = (x: number): string => (x ? `pid ${x}` : 'deflate');
+    if (other !== undefined) bad('isolated twice', `${hex(p)} is isolated by two tasks at once (${by(other)} and ${by(pid)}): PG_movable_ops_isolated did not keep the second out`, p);
     else isolatedBy.set(p, pid);
-    if (!(flags.a[p]! & (1 << PG.reclaim))) bad('isolated page', `${hex(p)} is in pid ${pid}'s array of isolated pages but PG_movable_ops_isolated is clear`, p);
+    if (!(flags.a[p]! & (1 << PG.reclaim))) bad('isolated page', `${hex(p)} is held isolated by ${by(pid)} but PG_movable_ops_isolated is clear`, p);
   }
 
   // 2c. Device-private memory: the driver's free pool holds unreferenced, unmapped device pages.

@@ -10,7 +10,7 @@ import { addStore, growStore, put, type Store, type Stores } from './store';
 
 export interface IsolatorTable {
   readonly pfn: Store & { a: Int32Array };
-  /** The isolating task's pid (the number in its name, migrator-1010). */
+  /** The isolating task's pid (the number in its name, migrator-1010); 0 for deflate. */
   readonly pid: Store & { a: Int32Array };
   readonly n: Store & { a: Int32Array };
 }
