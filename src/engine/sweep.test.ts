@@ -9,7 +9,7 @@ import { createScheduler, type Segment } from './scheduler';
 import { enumerateSchedules, scheduleText, type RaceTrace, segmentsOf, sweepSchedules, sweepVariant, withSchedule } from './sweep';
 import { openSession } from './session';
 import { parseScenario } from './scenario';
-import { runToEnd, type Task } from './timeline';
+import { materialize, runToEnd, type Task } from './timeline';
 import { checkInvariants } from '../kernel/invariants';
 import { frozenBalloonPfns } from '../kernel/balloon-frozen';
 import type { StepInfo } from '../kernel/step';
@@ -107,6 +107,8 @@ describe('sweeping balloon-race', () => {
     expect(s.t.rec.n).toBe(f.step);
     expect(frozenBalloonPfns(s.k)).toContain(f.pfn);
     expect(checkInvariants(s.k).map((x) => `${x.rule}: ${x.detail}`)).toContain(f.text);
+    // The step that let the second in says the guard was off.
+    expect(materialize(s.t, f.step)?.text).toMatch(/PG_movable_ops_isolated on 0x[0-9a-f]+ is already set, but the isolated-flag guard is switched off/);
   }, 600_000);
 
   test('with the guard on, the same schedules keep the second migrator out instead', () => {

@@ -145,11 +145,14 @@ export function* migrate_offline_pfns(k: Kernel, pfns: readonly number[], who: s
       });
       continue;
     }
+    const wasSet = !guardOn(k, 'isolated-flag') && testPageFlag(k, src, PG.reclaim); // asked only with the guard off
     setPageFlag(k, src, PG.reclaim);
     // The PFN goes into this migrator's array of isolated pages: with no reference and no list
     // link, that entry is all that says the page is ours (isolators.ts).
     isolatorAdd(k, src, who);
-    yield mkStep(k, { phase: 'isolate', fn: 'migrate_offline_pfns', file: '', text: `${who}: test-and-set of PG_movable_ops_isolated on ${hex(src)} succeeds: it is ours (refcount stays ${k.mem.refcount.a[src]})`, pfns: [{ pfn: src, role: 'src' }], result: 'true' });
+    yield mkStep(k, { phase: 'isolate', fn: 'migrate_offline_pfns', file: '', text: wasSet
+      ? `${who}: PG_movable_ops_isolated on ${hex(src)} is already set, but the isolated-flag guard is switched off (the schedule sweep's design without it): ${who} takes the page anyway, as a plain test then set would let it`
+      : `${who}: test-and-set of PG_movable_ops_isolated on ${hex(src)} succeeds: it is ours (refcount stays ${k.mem.refcount.a[src]})`, pfns: [{ pfn: src, role: 'src' }], result: 'true' });
     // mutex_trylock(&vb->balloon_lock), as virtballoon_migratepage() does.
     if (k.balloon.lock.a[0]) {
       clearPageFlag(k, src, PG.reclaim);
