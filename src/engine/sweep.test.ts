@@ -156,3 +156,13 @@ describe('deflate against a migrator (no-refcount)', () => {
     expect(firstViolation(true)).toMatch(/^isolated twice: 0x[0-9a-f]+ is isolated by two tasks at once \(deflate and pid 1011\)/);
   }, 600_000);
 });
+
+describe('the isolator table leaves state hashes as they were', () => {
+  test('made when a timeline starts, after populate\'s stores: empty, it adds nothing to the hash and shifts no store id', () => {
+    const s = openSession(BALLOON_RACE);
+    const ids = s.k.st.list.filter((x) => x.name.startsWith('isolators.')).map((x) => x.id);
+    // Last of all stores: every store populate made keeps the id (and the hash terms) it had.
+    expect(ids).toEqual([s.k.st.list.length - 3, s.k.st.list.length - 2, s.k.st.list.length - 1]);
+    expect(s.k.isolators!.n.a[0]).toBe(0);
+  });
+});

@@ -15,7 +15,7 @@ export interface IsolatorTable {
   readonly n: Store & { a: Int32Array };
 }
 
-export function createIsolatorTable(st: Stores): IsolatorTable {
+function createIsolatorTable(st: Stores): IsolatorTable {
   return {
     pfn: addStore(st, 'isolators.pfn (model: the migrators\' PFN arrays)', new Int32Array(64).fill(-1), -1),
     pid: addStore(st, 'isolators.pid (model)', new Int32Array(64)),
@@ -23,12 +23,23 @@ export function createIsolatorTable(st: Stores): IsolatorTable {
   };
 }
 
+/**
+ * The table, created on first need while nothing is journaled (the engine asks before a timeline
+ * starts; kernel tests without one create it as they go). Empty stores add nothing to the state
+ * hash, and created last they shift no other store's id.
+ */
+export function isolatorTable(k: Kernel): IsolatorTable {
+  if (k.isolators) return k.isolators;
+  if (k.st.j.on) throw new Error('the isolator table must exist before journaling starts (createTimeline makes it)');
+  return (k.isolators = createIsolatorTable(k.st));
+}
+
 /** The pid in a task's name ("migrator-1010" → 1010), 0 when it has none. */
 export const pidOf = (who: string): number => Number(/-(\d+)$/.exec(who)?.[1] ?? 0);
 
 /** `who` put `pfn` in its array of isolated pages. */
 export function isolatorAdd(k: Kernel, pfn: number, who: string): void {
-  const t = k.isolators;
+  const t = isolatorTable(k);
   const n = t.n.a[0]!;
   if (n >= t.pfn.a.length) {
     growStore(t.pfn, 2 * t.pfn.a.length);
@@ -42,6 +53,7 @@ export function isolatorAdd(k: Kernel, pfn: number, who: string): void {
 /** `who` let go of `pfn` (migrated or put back); the last entry fills its slot. */
 export function isolatorDel(k: Kernel, pfn: number, who: string): void {
   const t = k.isolators;
+  if (!t) return;
   const n = t.n.a[0]!;
   const pid = pidOf(who);
   for (let i = 0; i < n; i++) {
@@ -58,5 +70,6 @@ export function isolatorDel(k: Kernel, pfn: number, who: string): void {
 /** Every (pfn, pid) entry, for the invariant checker. */
 export function isolatorEntries(k: Kernel): { pfn: number; pid: number }[] {
   const t = k.isolators;
+  if (!t) return [];
   return Array.from({ length: t.n.a[0]! }, (_, i) => ({ pfn: t.pfn.a[i]!, pid: t.pid.a[i]! }));
 }
