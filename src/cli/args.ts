@@ -1,6 +1,7 @@
 // Command-line parsing for `npm run sim`, kept apart from I/O so it can be tested.
 
 import { DESIGN_NAMES } from '../kernel/designs/names';
+import { GUARD_KINDS, parseGuardKinds, type GuardKind } from '../kernel/guards';
 
 export interface CliArgs {
   readonly source: string;
@@ -31,7 +32,13 @@ export interface CliArgs {
   readonly predict?: string;
   /** --compare A,B,…: the designs to run SOURCE under, side by side. */
   readonly compare?: readonly string[];
-  /** --json: --compare's results as JSON instead of the table. */
+  /** --sweep-schedules: run every interleaving of SOURCE's race (engine/sweep.ts). */
+  readonly sweepSchedules: boolean;
+  /** --max-switches N: the sweep's bound on preemptions (default 2). */
+  readonly maxSwitches?: number;
+  /** --without-guard KIND[,KIND]: guards the sweep switches off. */
+  readonly withoutGuard: readonly GuardKind[];
+  /** --json: --compare's or the sweep's results as JSON. */
   readonly json: boolean;
 }
 
@@ -67,7 +74,15 @@ export const USAGE = `usage: npm run --silent sim -- [SOURCE] [options]
   --compare A,B,…  run SOURCE under each named design and print one table, a column per design:
                    steps, outcome (migrated/failed/excluded), atomics and struct page fields touched
                    per migrated page, locks taken, tracking memory (list or PFN arrays)
-  --json           with --compare: the same numbers as one JSON array`;
+  --sweep-schedules  run every interleaving of SOURCE's race action (at most --max-switches
+                   preemptions) under each design (or --variant's), checking the invariants after
+                   every resume: a table of schedules, exclusions by guard, migrated/failed, BUGs,
+                   violations, then one line per finding with its schedule ("0:3 1:2": migrator 0
+                   for 3 steps, migrator 1 for 2, then it runs on — the race's "schedule")
+  --max-switches N the sweep's bound on preemptions per schedule, 0 to 6 (default 2)
+  --without-guard KIND[,KIND]  switch guards off in the sweep, to see a design without them:
+                   ${GUARD_KINDS.join(', ')}
+  --json           with --compare or --sweep-schedules: the results as JSON`;
 
 function stepNumber(opt: string, v: string | undefined): number {
   if (v === undefined || !/^\d{1,9}$/.test(v)) throw new UsageError(`${opt} needs a step number, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
@@ -80,8 +95,10 @@ function fileArg(opt: string, v: string | undefined, what: string): string {
 }
 
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const flags = { hash: false, trace: false, summary: false, buddyinfo: false, pagetypeinfo: false, listPresets: false, help: false, footprint: false, importReport: false, json: false };
   let compare: string[] | undefined;
+  const flags = { hash: false, trace: false, summary: false, buddyinfo: false, pagetypeinfo: false, listPresets: false, help: false, footprint: false, importReport: false, sweepSchedules: false, json: false };
+  let maxSwitches: number | undefined;
+  let withoutGuard: GuardKind[] = [];
   let variant = 'linux-6.18';
   let variantGiven = false;
   let source: string | undefined;
@@ -136,6 +153,24 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         vmemmapBase = BigInt(v.toLowerCase().startsWith('0x') ? v : '0x' + v);
         break;
       }
+      case '--sweep-schedules': flags.sweepSchedules = true; break;
+      case '--json': flags.json = true; break;
+      case '--max-switches': {
+        const v = value();
+        if (v === undefined || !/^[0-6]$/.test(v)) throw new UsageError(`--max-switches needs a number from 0 to 6, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
+        maxSwitches = Number(v);
+        break;
+      }
+      case '--without-guard': {
+        const v = value();
+        if (!v || v.startsWith('--')) throw new UsageError(`--without-guard needs a guard kind (${GUARD_KINDS.join(', ')})`);
+        try {
+          withoutGuard = parseGuardKinds(v);
+        } catch (e) {
+          throw new UsageError(`--without-guard: ${(e as Error).message}`);
+        }
+        break;
+      }
       case '-h': case '--help': flags.help = true; break;
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (try --help)`);
@@ -143,5 +178,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         source = arg;
     }
   }
-  return { source: source ?? 'default', sourceGiven: source !== undefined, ...(importPrefix !== undefined ? { import: importPrefix } : {}), until, seek, variant, variantGiven, ...flags, ...(replay !== undefined ? { replay } : {}), ...(vmemmapBase !== undefined ? { vmemmapBase } : {}), ...(predict !== undefined ? { predict } : {}), ...(compare !== undefined ? { compare } : {}) };
+  if (!flags.sweepSchedules) {
+    const sweepOnly = maxSwitches !== undefined ? '--max-switches' : withoutGuard.length ? '--without-guard' : null;
+    if (sweepOnly) throw new UsageError(`${sweepOnly} applies to --sweep-schedules`);
+    if (flags.json && compare === undefined) throw new UsageError('--json applies to --compare or --sweep-schedules');
+  }
+  return { source: source ?? 'default', sourceGiven: source !== undefined, ...(importPrefix !== undefined ? { import: importPrefix } : {}), until, seek, variant, variantGiven, ...flags, ...(maxSwitches !== undefined ? { maxSwitches } : {}), withoutGuard, ...(replay !== undefined ? { replay } : {}), ...(vmemmapBase !== undefined ? { vmemmapBase } : {}), ...(predict !== undefined ? { predict } : {}), ...(compare !== undefined ? { compare } : {}) };
 }

@@ -21,6 +21,7 @@ import { populate } from '../kernel/populate';
 import { populateSpecOf } from '../engine/scenario';
 import { openReplayFile, predictFile, replaySummary } from './replay';
 import { importPrefix, importReportText } from './import';
+import { sweepLines, sweepSchedules } from '../engine/sweep';
 
 interface Source {
   readonly scenario: Scenario;
@@ -60,7 +61,6 @@ function main(argv: readonly string[]): number {
     for (const p of PRESETS) out(p.name + '\n');
     return 0;
   }
-  if (args.json && !args.compare) throw new Error('--json needs --compare');
   if (args.compare) {
     if (args.variantGiven || args.import || args.replay) throw new Error('--compare runs SOURCE under each design it names: it cannot be combined with --variant, --import or --replay');
     const other = args.until !== undefined ? '--until' : args.seek.length ? '--seek' : (['hash', 'trace', 'summary', 'buddyinfo', 'pagetypeinfo', 'footprint'] as const).find((f) => args[f]);
@@ -78,6 +78,16 @@ function main(argv: readonly string[]): number {
   if (args.import && args.variant !== 'linux-6.18') throw new Error(`--import rebuilds balloon pages in the linux-6.18 design: --variant ${args.variant} cannot run on it`);
   const resolved = resolveSource(args.source);
   const src = args.variantGiven ? { ...resolved, scenario: { ...resolved.scenario, variant: args.variant as DesignName } } : resolved;
+  if (args.sweepSchedules) {
+    if (args.import || args.replay) throw new Error('--sweep-schedules runs SOURCE\'s own race: it cannot take --import or --replay');
+    const r = sweepSchedules(resolved.scenario, {
+      ...(args.variantGiven ? { variants: [args.variant as DesignName] } : {}),
+      ...(args.maxSwitches !== undefined ? { maxSwitches: args.maxSwitches } : {}),
+      guardsOff: args.withoutGuard,
+    });
+    out(args.json ? JSON.stringify(r) + '\n' : sweepLines(r, resolved.scenario.name).join('\n') + '\n');
+    return 0;
+  }
   // --replay: the trace's events are the timeline, over SOURCE's memory (its actions do not run).
   // --import: a real machine's memory; SOURCE, when given, contributes only its actions.
   const imported = args.import ? importPrefix(args.import) : null;

@@ -17,7 +17,7 @@ import { MIGRATE_MODE, MR, MR_NAMES, type MigrateReason } from '../kernel/migrat
 import { PGTY } from '../kernel/flags';
 import { designOf, type Design, type DesignName } from '../kernel/designs';
 import { alloc_zspage, zspagePages } from '../kernel/zsmalloc';
-import type { Action, SimpleAction } from './scenario';
+import { RACE_MIGRATORS, type Action, type SimpleAction } from './scenario';
 import type { TaskGroup } from './scheduler';
 import { NR_CPUS } from '../kernel/pcp-state';
 import type { Task } from './timeline';
@@ -255,8 +255,8 @@ export function taskGroups(k: Kernel, actions: readonly Action[], variant: Varia
     if (a.type === 'race') {
       // Two migrators of the same pages, interleaved at every yield: the second finds PG_lru clear
       // (or an extra reference) and backs off, which is how the kernel keeps them apart.
-      const tasks: Task[] = [0, 1].map((i) => taskName(a, index, i)).map((name, i) => ({ action: index, name, cpu: i % NR_CPUS, raced: true, gen: migrateAction(k, ctx, a, name) }));
-      return { tasks };
+      const tasks: Task[] = Array.from({ length: RACE_MIGRATORS }, (_, i) => taskName(a, index, i)).map((name, i) => ({ action: index, name, cpu: i % NR_CPUS, raced: true, gen: migrateAction(k, ctx, a, name) }));
+      return a.schedule ? { tasks, segments: a.schedule.map((e) => ({ task: e.migrator, steps: e.steps })) } : { tasks };
     }
     if (a.type === 'parallel') {
       const tasks: Task[] = a.actions.map((m, i) => taskName(m, index, i)).map((name, i) => ({ action: index, name, cpu: i % NR_CPUS, gen: pathOf(k, ctx, index, a.actions[i]!, name) }));

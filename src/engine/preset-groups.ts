@@ -60,6 +60,7 @@ export const PRESET_GROUPS: readonly PresetGroup[] = [
       'balloon-deflate-race': 'deflate meets an isolator inside its page lock: 6.18 skips the page, 7.0 takes it and the isolator finds private NULL',
       'pgtable-race': 'two migrators, one page table: the isolation flag keeps the second out; the first switches the PMD to a copy',
       'converged-thp': 'one src[]/dst[] array for a THP, an mTHP and two small folios: 4 entries (the THP one COMPOUND entry), 64 B against 8.3 KiB',
+      'balloon-race-late': 'the second migrator starts once the first has finished: the PFNs it was given are free by then, nothing to isolate',
     },
   },
   {

@@ -353,6 +353,11 @@ export const PRESETS: readonly Preset[] = [
       { type: 'migrate', pages: [...Array.from({ length: 8 }, (_, i) => ({ pfn: 0x21f8 + i })), { process: 2, page: 0 }, { process: 3, page: 1 }], mode: 'sync' },
     ],
   }),
+  preset('balloon-race-late', 'balloon-race with an explicit schedule: migrator 0 runs to its end before migrator 1 starts, so the second migrator comes late — the pages have moved and the PFNs it was given are free', {
+    ...SMALL,
+    // One step of migrator 0, then the migrator named last runs on to its end, then the other.
+    actions: [{ type: 'balloon', op: 'inflate', pages: 2 }, { type: 'race', pages: [{ from: 0 }], mode: 'async', reason: 'compaction', schedule: [{ migrator: 0, steps: 1 }] }],
+  }),
 ];
 
 export function findPreset(name: string): Preset | undefined {

@@ -95,6 +95,20 @@ const pfnRange = { start: pfn, end: z.number().int().min(512).max(MAX_PFNS) };
 const alignedRange = (r: { start: number; end: number }): boolean => r.end > r.start && r.start % 512 === 0 && r.end % 512 === 0 && r.end - r.start <= 65536;
 const alignedRangeMessage = { message: 'start and end must be multiples of 512 (whole pageblocks), end after start, at most 65536 PFNs' };
 
+/** A race runs two migrators of the same pages (engine/actions.ts taskGroups). */
+export const RACE_MIGRATORS = 2;
+
+/**
+ * A race's explicit interleaving: run `migrator` for `steps` resumes (each runs it to its next
+ * yield: one step, or a few a path reports without yielding), then the next entry, and so on;
+ * after the list, the migrator named last runs on to its end, then the other. An entry whose
+ * migrator has finished is skipped. Without a schedule the migrators take turns (round-robin).
+ */
+const raceSchedule = z.array(z.object({
+  migrator: z.number().int().min(0).max(999),
+  steps: z.number().int().min(1).max(65536),
+}).strict()).min(1).max(256);
+
 const simpleAction = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('alloc'),
@@ -125,7 +139,11 @@ const simpleAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('unpin'), ...pageRef, kind: z.enum(['pin', 'get']).optional() }).strict().refine(onePageRef, pageRefMessage),
   z.object({ type: z.literal('reclaim'), pages: z.number().int().min(1).max(MAX_PFNS) }).strict(),
   z.object({ type: z.literal('migrate'), ...migrateFields }).strict().refine(oneTarget, targetMessage).refine(compactionInZone, compactionMessage),
-  z.object({ type: z.literal('race'), ...migrateFields }).strict().refine(oneTarget, targetMessage).refine(compactionInZone, compactionMessage),
+  z.object({ type: z.literal('race'), ...migrateFields, schedule: raceSchedule.optional() }).strict().refine(oneTarget, targetMessage).refine(compactionInZone, compactionMessage)
+    .superRefine((a, ctx) => {
+      const i = (a.schedule ?? []).findIndex((e) => e.migrator >= RACE_MIGRATORS);
+      if (i >= 0) ctx.addIssue({ code: 'custom', path: ['schedule', i, 'migrator'], input: a.schedule![i]!.migrator, message: `a race has migrators 0 and 1 (got ${a.schedule![i]!.migrator})` });
+    }),
   z.object({ type: z.literal('writeback'), ...pageRef, state: z.enum(['start', 'end']) }).strict().refine(onePageRef, pageRefMessage),
   /** The virtio balloon: inflate (the host takes pages) or deflate (gives them back). */
   z.object({ type: z.literal('balloon'), op: z.enum(['inflate', 'deflate']), pages: z.number().int().min(1).max(MAX_PFNS) }).strict(),
@@ -164,6 +182,10 @@ const parallelAction = z.object({
 }).strict().refine((a) => !Array.isArray(a.schedule) || a.schedule.every((i) => i < a.actions.length), {
   message: 'schedule names an action the group does not have',
   path: ['schedule'],
+}).refine((a) => a.actions.every((m) => m.type !== 'race' || m.schedule === undefined), {
+  // Inside a group a race is one migrator among the group's tasks: the group's schedule interleaves them.
+  message: 'a race inside a parallel group runs as one migrator: give the interleaving as the group\'s schedule',
+  path: ['actions'],
 });
 
 export type SimpleAction = z.infer<typeof simpleAction>;

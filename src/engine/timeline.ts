@@ -21,6 +21,7 @@ import type { Kernel } from '../kernel/kernel';
 import { madeFast, mkStep, type SpanKind, type SpanSink, type StepInfo, type Steps } from '../kernel/step';
 import { FP_COUNTS, newFootprint } from '../kernel/memmap';
 import { stateHash } from '../kernel/store';
+import { isolatorTable } from '../kernel/isolators';
 import {
   createHistory, enforceBudget, journalBytes, journalEnd, openSegment, restoreCheckpoint, sealSegment,
   segmentAt, segmentPresent, swapJournal, canReplay, canTravel, adoptJournal, journalSlices, travel as travelHistory, type History, type HistoryOptions, type JournalSlice,
@@ -160,6 +161,7 @@ export function spanStepAt(t: Timeline, level: number, cur: number, dir: 1 | -1)
 
 export function createTimeline(k: Kernel, makeScheduler: () => Scheduler, opts: TimelineOptions = {}): Timeline {
   if (k.st.j.len !== 0) throw new Error('a timeline starts from an unjournaled base state');
+  isolatorTable(k); // stores a path may need are made before the history copies them
   k.st.j.on = true;
   k.mem.fp = newFootprint();
   const t: Timeline = {

@@ -16,6 +16,7 @@ import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
 import { hex, mkStep, type Steps } from './step';
 import { guardOn } from './guards';
 import { raceExclusion } from './guard-steps';
+import { isolatorAdd, isolatorDel } from './isolators';
 import { balloon_leak, balloon_mutex_unlock, update_balloon_size_func, type BalloonDesign, type BalloonLeak, type BalloonPrivateList } from './balloon';
 
 const VARIANT = 'no-refcount design variant';
@@ -97,15 +98,17 @@ export function* balloon_inflate_frozen(k: Kernel, pages: number, got: number[] 
 // migrator holds is skipped), tell the host, then take each out of the array and free it frozen.
 const LEAK_FROZEN: BalloonLeak = {
   dequeue: (k) => {
-    const page = frozenBalloonPfns(k).find((p) => !testPageFlag(k, p, PG.reclaim));
+    const page = frozenBalloonPfns(k).find((p) => !guardOn(k, 'isolated-flag') || !testPageFlag(k, p, PG.reclaim));
     if (page === undefined) return null;
     setPageFlag(k, page, PG.reclaim); // test_and_set_bit(PG_movable_ops_isolated) succeeded
+    isolatorAdd(k, page, 'deflate'); // on the driver's list of pages to release: deflate holds it
     return { page, step: mkStep(k, { phase: 'free', fn: 'balloon_deflate', file: '', text: `${VARIANT}: test-and-set of PG_movable_ops_isolated on ${hex(page)} succeeds: deflate has it, and a migrator's test-and-set now fails`, pfns: [{ pfn: page, role: 'target' }], result: 'true' }) };
   },
   release: (k, page) => {
     arrayRemove(k, frozenBalloonPfns(k).indexOf(page));
     mod_node_page_state(k, NS.NR_BALLOON_PAGES, -1);
     count_vm_events(k, VM_EVENT.BALLOON_DEFLATE, 1);
+    isolatorDel(k, page, 'deflate');
     clearPageFlag(k, page, PG.reclaim);
     free_frozen_pages(k, page, 0); // no reference to drop; freeing clears PageOffline
   },
@@ -135,16 +138,27 @@ export function* migrate_offline_pfns(k: Kernel, pfns: readonly number[], who: s
       continue;
     }
     // test_and_set_bit(PG_movable_ops_isolated): the only arbitration, with migrators and deflate
-    // (no reference, no page lock). Switched off (guardOn), the bit is set without being tested.
-    if (testPageFlag(k, src, PG.reclaim) && guardOn(k, 'isolated-flag')) {
-      yield mkStep(k, { phase: 'isolate', fn: 'migrate_offline_pfns', file: '', text: `${who}: test-and-set of PG_movable_ops_isolated on ${hex(src)} finds it set: another migrator or deflate has it; not isolated, so not a migration failure (no reference was taken, so there is nothing to back off: refcount stays ${k.mem.refcount.a[src]})`, pfns: [{ pfn: src, role: 'src' }], result: 'false', ...raceExclusion(k, 'isolated-flag', 'PG_movable_ops_isolated already set') });
+    // (no reference, no page lock). The schedule sweep can switch this guard off (guardOn) to show
+    // the design without it: the bit is then set without being tested.
+    if (guardOn(k, 'isolated-flag') && testPageFlag(k, src, PG.reclaim)) {
+      yield mkStep(k, {
+        phase: 'isolate', fn: 'migrate_offline_pfns', file: '', text: `${who}: test-and-set of PG_movable_ops_isolated on ${hex(src)} finds it set: another migrator or deflate has it; not isolated, so not a migration failure (no reference was taken, so there is nothing to back off: refcount stays ${k.mem.refcount.a[src]})`, pfns: [{ pfn: src, role: 'src' }], result: 'false',
+        excluded: { guard: 'isolated-flag', why: 'PG_movable_ops_isolated already set' },
+      });
       continue;
     }
+    const wasSet = !guardOn(k, 'isolated-flag') && testPageFlag(k, src, PG.reclaim); // asked only with the guard off
     setPageFlag(k, src, PG.reclaim);
-    yield mkStep(k, { phase: 'isolate', fn: 'migrate_offline_pfns', file: '', text: `${who}: test-and-set of PG_movable_ops_isolated on ${hex(src)} succeeds: it is ours (refcount stays ${k.mem.refcount.a[src]})`, pfns: [{ pfn: src, role: 'src' }], result: 'true' });
+    // The PFN goes into this migrator's array of isolated pages: with no reference and no list
+    // link, that entry is all that says the page is ours (isolators.ts).
+    isolatorAdd(k, src, who);
+    yield mkStep(k, { phase: 'isolate', fn: 'migrate_offline_pfns', file: '', text: wasSet
+      ? `${who}: PG_movable_ops_isolated on ${hex(src)} is already set, but the isolated-flag guard is switched off (the schedule sweep's design without it): ${who} takes the page anyway, as a plain test then set would let it`
+      : `${who}: test-and-set of PG_movable_ops_isolated on ${hex(src)} succeeds: it is ours (refcount stays ${k.mem.refcount.a[src]})`, pfns: [{ pfn: src, role: 'src' }], result: 'true' });
     // mutex_trylock(&vb->balloon_lock), as virtballoon_migratepage() does.
     if (k.balloon.lock.a[0] && guardOn(k, 'lock')) {
       clearPageFlag(k, src, PG.reclaim);
+      isolatorDel(k, src, who);
       failed++;
       yield mkStep(k, { phase: 'move-mapping', fn: 'migrate_offline_pfns', file: '', text: `${who}: balloon_lock is held (the driver is inflating or deflating): mutex_trylock fails → -EAGAIN, PG_movable_ops_isolated cleared again`, pfns: [{ pfn: src, role: 'src' }], result: '-EAGAIN', ...raceExclusion(k, 'lock', 'mutex_trylock(&vb->balloon_lock) failed') });
       continue;
@@ -152,6 +166,7 @@ export function* migrate_offline_pfns(k: Kernel, pfns: readonly number[], who: s
     const dst = __alloc_frozen_pages(k, GFP_HIGHUSER_MOVABLE, 0);
     if (dst < 0) {
       clearPageFlag(k, src, PG.reclaim);
+      isolatorDel(k, src, who);
       failed++;
       yield mkStep(k, { phase: 'alloc', fn: 'migrate_offline_pfns', file: '', text: `${who}: no free page for ${hex(src)}: -ENOMEM`, pfns: [{ pfn: src, role: 'src' }], result: '-ENOMEM' });
       continue;
@@ -173,6 +188,7 @@ export function* migrate_offline_pfns(k: Kernel, pfns: readonly number[], who: s
     put(k.st, k.balloon.pfns, i, dst);
     count_vm_events(k, VM_EVENT.BALLOON_MIGRATE, 1);
     clearPageFlag(k, src, PG.reclaim);
+    isolatorDel(k, src, who);
     clearPageFlag(k, src, PG.uptodate);
     free_frozen_pages(k, src, 0);
     count_vm_events(k, VM_EVENT.PGMIGRATE_SUCCESS, 1);

@@ -19,6 +19,7 @@ import { HLIST, HPG, HS, hstateList } from './hugetlb-state';
 import { PCPV, PCPV_N, pcpIndex, pcpSlot } from './pcp-state';
 import { pcpPlace } from './pcp';
 import { PAGEVEC_SIZE } from './fbatch-state';
+import { isolatorAdd } from './isolators';
 
 const SPEC = { ...DEFAULT_POPULATE, seed: 3, nrPfns: 8192, processes: 4, files: 6, devicePages: 512 };
 const fresh = (): Kernel => populate(SPEC);
@@ -474,6 +475,24 @@ const CASES: readonly Case[] = [
     rule: 'node counter', what: 'NR_FILE_PAGES off by one', only: true,
     corrupt: (k) => {
       k.nstat.a[NS.NR_FILE_PAGES]!++;
+    },
+  },
+  {
+    rule: 'isolated twice', what: 'one page, PG_movable_ops_isolated set, in two migrators\' arrays of isolated pages',
+    corrupt: (k) => {
+      let p = 0;
+      while (k.mem.pageType.a[p] !== PGTY.slab) p++;
+      k.mem.flags.a[p] = k.mem.flags.a[p]! | (1 << PG.reclaim);
+      isolatorAdd(k, p, 'migrator-1010');
+      isolatorAdd(k, p, 'migrator-1011');
+    },
+  },
+  {
+    rule: 'isolated page', what: 'a page in a migrator\'s array of isolated pages without PG_movable_ops_isolated', only: true,
+    corrupt: (k) => {
+      let p = 0;
+      while (k.mem.pageType.a[p] !== PGTY.slab) p++;
+      isolatorAdd(k, p, 'migrator-1010');
     },
   },
 ];

@@ -14,6 +14,7 @@ import { fileMapping, mappingId, mappingIsAnon, mappingIsFile, ptePfn, ptePresen
 import { GUP_PIN_COUNTING_BIAS, HOLD, hasHolder } from './pins';
 import { NO_LINK } from './memmap';
 import { isMovableOpsOwned, movableOpsOwnerRef } from './movable-owner';
+import { isolatorEntries } from './isolators';
 import { HLIST, HPG, HS, HUGETLB_ORDER } from './hugetlb-state';
 import { deferredSplitQueue, folioOnDeferredList, folio_test_partially_mapped } from './deferred-split';
 import { NR_CPUS, NR_PCP_LISTS, PCPV, PCPV_N, pcpIndex, pcpSlot } from './pcp-state';
@@ -221,6 +222,20 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
   }
   if (listed + nArr + k.balloon.isolated.a[0]! !== node_page_state(k, NS.NR_BALLOON_PAGES)) {
     bad('balloon count', `balloon list ${listed} + array ${nArr} + isolated ${k.balloon.isolated.a[0]} != NR_BALLOON_PAGES ${node_page_state(k, NS.NR_BALLOON_PAGES)}`);
+  }
+
+  // 2b'. Pages isolated without a reference (the no-refcount design): each in one isolator's
+  //     array only, with PG_movable_ops_isolated set. The test-and-set of that flag is all that
+  //     keeps a second migrator out (mm/migrate.c isolate_movable_ops_page() warns when it finds
+  //     the flag already set on a page it is isolating): two entries for one page mean two
+  //     migrators both believe they own it, which the schedule sweep shows with the guard off.
+  const isolatedBy = new Map<number, number>();
+  for (const { pfn: p, pid } of isolatorEntries(k)) {
+    const other = isolatedBy.get(p);
+    const by = (x: number): string => (x ? `pid ${x}` : 'deflate');
+    if (other !== undefined) bad('isolated twice', `${hex(p)} is isolated by two tasks at once (${by(other)} and ${by(pid)}): PG_movable_ops_isolated did not keep the second out`, p);
+    else isolatedBy.set(p, pid);
+    if (!(flags.a[p]! & (1 << PG.reclaim))) bad('isolated page', `${hex(p)} is held isolated by ${by(pid)} but PG_movable_ops_isolated is clear`, p);
   }
 
   // 2c. Device-private memory: the driver's free pool holds unreferenced, unmapped device pages.

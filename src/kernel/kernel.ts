@@ -23,6 +23,7 @@ import { createHugetlbState, type HugetlbState } from './hugetlb-state';
 import { createPcpState, type PcpState } from './pcp-state';
 import { createSwapState, type SwapState } from './swap_state';
 import { createFbatchState, type FbatchState } from './fbatch-state';
+import type { IsolatorTable } from './isolators';
 
 export interface ZoneSpec {
   readonly name: ZoneName;
@@ -114,6 +115,12 @@ export interface Kernel extends PageAccess, PageblockAccess {
   quietFrees: boolean;
   /** Tracepoint lines waiting for the next step (step.ts: traceEvent). */
   readonly pendingTrace: string[];
+  /**
+   * Pages isolated without a reference (the no-refcount design), by isolator (isolators.ts).
+   * Created after populating, before journaling starts (createTimeline): its stores come last,
+   * so the other stores keep their ids and every state hash stays what it was.
+   */
+  isolators: IsolatorTable | null;
 }
 
 export const freeSlot = (zone: number, order: number, mt: number): number =>
@@ -205,6 +212,7 @@ export function createKernel(layout: MemoryLayout): Kernel {
     spans: null,
     quietFrees: false,
     pendingTrace: [],
+    isolators: null,
   };
   // The footprint counts a page on a per-CPU list as free, like a PageBuddy block (memmap.ts).
   mem.onPcpList = (pfn) => k.pcp.where.a[pfn] !== 0;
