@@ -3,7 +3,7 @@
 import { PGTY } from './flags';
 import type { Kernel } from './kernel';
 import { HOLD, hasHolder } from './pins';
-import { hasPageOps } from './designs';
+import { hasPageOps, pageOpsOf } from './designs';
 
 /** A movable_ops page is never a user folio, whatever else holds it (isolation, a new folio's allocation). */
 export function isMovableOpsOwned(k: Kernel, pfn: number): boolean {
@@ -19,3 +19,6 @@ export function isMovableOpsOwned(k: Kernel, pfn: number): boolean {
 export function movableOpsOwnerRef(k: Kernel, pfn: number): number {
   return k.mem.private_.a[pfn] !== 0 || !hasHolder(k.pins, pfn, HOLD.ISOLATED) ? 1 : 0;
 }
+
+/** A page of a design whose pages hold no reference (PageOps.frozen): refcount 0 whoever holds it. */
+export const isFrozenOwned = (k: Kernel, pfn: number): boolean => pageOpsOf(k, pfn)?.frozen === true;

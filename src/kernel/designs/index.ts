@@ -7,6 +7,8 @@ import { linux612 } from './linux-6.12';
 import { linux618 } from './linux-6.18';
 import { noRefcount } from './no-refcount';
 import { pfnArray } from './pfn-array';
+import { offlineAlloc } from './offline-alloc';
+import { offlineMigrate } from './offline-migrate';
 import type { DesignName } from './names';
 import type { Design, PageOps } from './types';
 
@@ -14,7 +16,7 @@ export { DESIGN_NAMES, type DesignName } from './names';
 export type { Design, PageOps, PfnArrayOutcome } from './types';
 
 /** Every design, in DESIGN_NAMES order. */
-export const DESIGNS = [linux618, linux612, noRefcount, pfnArray] as const;
+export const DESIGNS = [linux618, linux612, noRefcount, pfnArray, offlineAlloc, offlineMigrate] as const;
 
 export function designOf(name: DesignName): Design {
   const d = DESIGNS.find((x) => x.name === name);

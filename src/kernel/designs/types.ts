@@ -4,6 +4,7 @@
 // folder beside this file and only the registry (index.ts) names them.
 
 import type { Kernel } from '../kernel';
+import type { MigrateCtx, MigrateMode, MigrateStats, NewFolioSource } from '../migrate';
 import type { StepInfo, Steps } from '../step';
 import type { DesignName } from './names';
 
@@ -35,6 +36,28 @@ export interface PageOps {
   putbackStep(k: Kernel, page: number, ref: number): StepInfo;
   /** How the page says "movable", for the narration. */
   readonly encoding: string;
+  /**
+   * The design's pages hold no reference (refcount frozen at 0, the thread's "frozen"): the core
+   * takes none on them and drops none (it calls `put` instead), and the invariants expect 0.
+   */
+  readonly frozen?: boolean;
+  /**
+   * get_new_folio for a source of this kind: the design allocates the destination its own way
+   * (offline-alloc: frozen and PageOffline from the allocator). Absent: the target's get.
+   */
+  newPage?(k: Kernel, src: number, target: NewFolioSource): number;
+  /**
+   * Where the core would folio_put() one of the design's frozen pages (the isolation reference,
+   * dst's allocation reference, an unused destination): what happens instead — nothing while the
+   * balloon keeps the page, a PageOffline-aware free otherwise. Returns it in words, for the step.
+   */
+  put?(k: Kernel, page: number, target?: NewFolioSource): string;
+  /**
+   * A migration path of the design's own that migrate_pages() sends the design's pages on `from`
+   * through first, as it sends hugetlb folios through migrate_hugetlbs(): it takes them off
+   * `from` (failures to `ret`) and returns how many were not migrated.
+   */
+  migratePages?(c: MigrateCtx, from: number, mode: MigrateMode, ret: number, stats: MigrateStats): Steps<number>;
 }
 
 export interface Design {
