@@ -1,0 +1,123 @@
+// Zi Yan's two designs (src/kernel/designs/offline-alloc, offline-migrate): the balloon's frozen
+// PageOffline pages really move under a migrate action, a race and compaction; invariants hold at
+// every step; the footprint against linux-6.18 is worked out by hand from the paths.
+
+import { describe, expect, test } from 'vitest';
+import type { Kernel } from '../kernel/kernel';
+import { balloonPages } from '../kernel/balloon';
+import { checkInvariants } from '../kernel/invariants';
+import { inspectPage } from '../kernel/inspect';
+import { freePageMap } from '../kernel/procfs';
+import { hex } from '../kernel/step';
+import { VM_EVENT } from '../kernel/vmstat';
+import { PGTY } from '../kernel/flags';
+import { exclusionsOf } from './exclusions';
+import { footprintTable, VARIANTS } from './footprint';
+import { findPreset } from './presets';
+import type { Scenario } from './scenario';
+import { openSession, type Session } from './session';
+import { allSteps, runToEnd } from './timeline';
+import { checkSteps } from './steps.testkit';
+
+const DESIGNS = ['offline-alloc', 'offline-migrate'] as const;
+
+function run(preset: string, variant: string): Session {
+  const s = openSession({ ...findPreset(preset)!.scenario, variant: variant as Scenario['variant'] });
+  runToEnd(s.t);
+  return s;
+}
+
+const freed = (k: Kernel, pfn: number): boolean => freePageMap(k)[pfn] === 1 || inspectPage(k, pfn).pcp !== undefined;
+
+/** The (src, dst) pairs the driver's callback moved, from its steps. */
+const moves = (s: Session): { src: number; dst: number; text: string }[] =>
+  allSteps(s.t).filter((x) => x.fn === 'virtballoon_migratepage' && x.result === '0').map((x) => ({
+    src: x.pfns.find((p) => p.role === 'src')!.pfn, dst: x.pfns.find((p) => p.role === 'dst')!.pfn, text: x.text,
+  }));
+
+describe.each(DESIGNS)('%s', (design) => {
+  test('balloon-migrate: all 16 pages move; the balloon holds exactly the destinations, frozen; the host is told of each pair; the old pages are free', () => {
+    const s = run('balloon-migrate', design);
+    const inflated = allSteps(s.t).filter((x) => x.fn === 'balloon_page_enqueue').map((x) => x.pfns[0]!.pfn);
+    expect(inflated).toHaveLength(16);
+    const m = moves(s);
+    expect(m).toHaveLength(16);
+    expect(m.map((x) => x.src).sort()).toEqual([...inflated].sort());
+    expect(balloonPages(s.k).sort()).toEqual(m.map((x) => x.dst).sort());
+    for (const { src, dst, text } of m) {
+      expect(text).toContain(`the host is told (inflate ${hex(dst)}, deflate ${hex(src)})`);
+      expect(freed(s.k, src)).toBe(true);
+      expect(s.k.mem.refcount.a[dst]).toBe(0);
+      expect(s.k.mem.pageType.a[dst]).toBe(PGTY.offline);
+    }
+    expect(s.k.events.a[VM_EVENT.BALLOON_MIGRATE]).toBe(16);
+    expect(s.k.events.a[VM_EVENT.PGMIGRATE_SUCCESS]).toBe(16);
+    expect(checkSteps(s)).toBeGreaterThan(50);
+  }, 120_000);
+
+  test('balloon-race: the second migrator is kept out of both pages by PG_movable_ops_isolated, each move happens once', () => {
+    const s = run('balloon-race', design);
+    // Hand-worked: migrator 0 isolates both pages first (test-and-set), migrator 1's test-and-set
+    // then finds the bit on each of the two.
+    const ex = exclusionsOf(s.t);
+    expect(ex.map((e) => e.kind)).toEqual(['isolated-flag', 'isolated-flag']);
+    expect(ex.every((e) => e.guard === 'PG_movable_ops_isolated already set')).toBe(true);
+    expect(new Set(ex.map((e) => e.task)).size).toBe(1);
+    const m = moves(s);
+    expect(m).toHaveLength(2);
+    expect(balloonPages(s.k).sort()).toEqual(m.map((x) => x.dst).sort());
+    expect(checkSteps(s)).toBeGreaterThan(10);
+  }, 120_000);
+
+  test('compaction isolates the frozen balloon pages (isolate_migratepages_block) and moves them; invariants at every step', () => {
+    const s = run('balloon-compaction-no-refcount', design);
+    const m = moves(s);
+    expect(m.length).toBeGreaterThan(0);
+    for (const { src, dst } of m) expect(dst).toBeGreaterThan(src); // the free scanner's pages are above
+    expect(balloonPages(s.k)).toHaveLength(256);
+    for (const p of balloonPages(s.k)) expect(s.k.mem.refcount.a[p]).toBe(0);
+    expect(checkSteps(s)).toBeGreaterThan(100);
+  }, 300_000);
+
+  test('balloon-compaction (the 512 MiB capture) runs to its end and moves balloon pages, invariants hold at the end', () => {
+    const s = run('balloon-compaction', design);
+    expect(s.k.events.a[VM_EVENT.BALLOON_MIGRATE]).toBeGreaterThan(1000);
+    expect(checkInvariants(s.k)).toEqual([]);
+  }, 300_000);
+});
+
+test('offline-alloc takes the pages through migrate_pages() (batches, page locks); offline-migrate through migrate_offlinepages() without a page lock', () => {
+  const alloc = allSteps(run('balloon-migrate', 'offline-alloc').t).map((x) => x.fn);
+  expect(alloc).toContain('get_new_folio');
+  expect(alloc).toContain('migrate_folio_unmap'); // locks src and dst
+  expect(alloc).not.toContain('migrate_offlinepages');
+  const mig = allSteps(run('balloon-migrate', 'offline-migrate').t).map((x) => x.fn);
+  expect(mig).toContain('migrate_offlinepages');
+  expect(mig).not.toContain('migrate_folio_unmap');
+  expect(mig).not.toContain('get_new_folio');
+});
+
+// Per migrated page, read off the paths:
+// linux-6.18 — 6 _refcount writes: isolate_movable_ops_page()'s get, set_page_refcounted() of dst,
+//   virtballoon_migratepage()'s get_page(dst), its put_page(src), migrate_folio_move()'s
+//   folio_put(dst), migrate_folio_done()'s folio_put(src).
+// offline-alloc / offline-migrate — 0: nothing taken at isolation (frozen), dst allocated frozen,
+//   no get_page/put_page in the driver, the core's two puts become the PageOffline-aware put (the
+//   balloon keeps dst, src is freed frozen).
+// page_type writes while PageOffline: 2 in all three — set on dst (in the driver for 6.18, by the
+//   allocator for both proposals) and cleared as src is freed: they move, they do not vanish.
+test('footprint of balloon-migrate per migrated page, by hand: refcount atomics 6 / 0 / 0, page_type writes while PageOffline 2 / 2 / 2', () => {
+  const per = (variant: string) => {
+    const t = footprintTable(run('balloon-migrate', variant));
+    const off = t.byState.find((x) => x.state === 'offline')!;
+    const w = (f: string) => off.fields.find((x) => x.field === f)!.writes;
+    return { atomics: t.atomics, pageType: w('page_type'), pages: t.pages };
+  };
+  expect(per('linux-6.18')).toEqual({ atomics: 6, pageType: 2, pages: 16 });
+  expect(per('offline-alloc')).toEqual({ atomics: 0, pageType: 2, pages: 16 });
+  expect(per('offline-migrate')).toEqual({ atomics: 0, pageType: 2, pages: 16 });
+}, 120_000);
+
+test('the footprint comparison runs both new designs', () => {
+  expect(VARIANTS).toEqual(expect.arrayContaining([...DESIGNS]));
+});
