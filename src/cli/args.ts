@@ -47,7 +47,8 @@ export const USAGE = `usage: npm run --silent sim -- [SOURCE] [options]
   --buddyinfo      print the reached state as /proc/buddyinfo
   --pagetypeinfo   print the reached state as /proc/pagetypeinfo
   --list-presets   print the preset names, one per line
-  --variant NAME   the design variant the balloon follows: linux-6.18 (default), linux-6.12, no-refcount or pfn-array
+  --variant NAME   the design variant the balloon follows: linux-6.18 (default), linux-6.12, no-refcount, pfn-array,
+                   offline-alloc or offline-migrate
   --footprint      print the struct page fields the migrations read and wrote, per migrated page:
                    '<variant> <field> reads=<n> writes=<n>' lines and '<variant> atomics=<n>', then the
                    same by what the page was when touched: '<variant> [offline|isolated|buddy|other] ...'

@@ -15,6 +15,7 @@ import { exclusionsOf } from '../engine/exclusions';
 import { VM_EVENT } from '../kernel/vmstat';
 import { parseArgs, USAGE } from './args';
 import { footprintLines, VARIANTS } from '../engine/footprint';
+import type { DesignName } from '../kernel/designs/names';
 import { populate } from '../kernel/populate';
 import { populateSpecOf } from '../engine/scenario';
 import { openReplayFile, predictFile, replaySummary } from './replay';
@@ -64,7 +65,7 @@ function main(argv: readonly string[]): number {
   if (args.importReport && !args.import) throw new Error('--import-report needs --import PREFIX');
   if (args.import && args.variant !== 'linux-6.18') throw new Error(`--import rebuilds balloon pages in the linux-6.18 design: --variant ${args.variant} cannot run on it`);
   const resolved = resolveSource(args.source);
-  const src = args.variantGiven ? { ...resolved, scenario: { ...resolved.scenario, variant: args.variant as 'linux-6.18' | 'linux-6.12' | 'no-refcount' | 'pfn-array' } } : resolved;
+  const src = args.variantGiven ? { ...resolved, scenario: { ...resolved.scenario, variant: args.variant as DesignName } } : resolved;
   // --replay: the trace's events are the timeline, over SOURCE's memory (its actions do not run).
   // --import: a real machine's memory; SOURCE, when given, contributes only its actions.
   const imported = args.import ? importPrefix(args.import) : null;
