@@ -79,6 +79,17 @@ describe.each(DESIGNS)('%s', (design) => {
     expect(checkSteps(s)).toBeGreaterThan(100);
   }, 300_000);
 
+  test('balloon-lock-eagain: the driver\'s -EAGAIN puts the pages back and gives the frozen destinations back with no reference dropped; later they move', () => {
+    const s = run('balloon-lock-eagain', design);
+    const steps = allSteps(s.t);
+    expect(steps.some((x) => x.fn === 'virtballoon_migratepage' && x.result === '-EAGAIN')).toBe(true);
+    expect(steps.some((x) => x.fn === 'putback_movable_ops_page' && /no isolation reference to drop/.test(x.text))).toBe(true);
+    // The destinations allocated for the failed tries went back frozen (put_new_folio, compaction_alloc's list).
+    expect(steps.some((x) => /PageOffline-aware put: .* given back to compaction_alloc's list/.test(x.text))).toBe(true);
+    expect(moves(s)).toHaveLength(4);
+    expect(checkSteps(s)).toBeGreaterThan(50);
+  }, 120_000);
+
   test('balloon-compaction (the 512 MiB capture) runs to its end and moves balloon pages, invariants hold at the end', () => {
     const s = run('balloon-compaction', design);
     expect(s.k.events.a[VM_EVENT.BALLOON_MIGRATE]).toBeGreaterThan(1000);
