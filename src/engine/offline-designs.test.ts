@@ -11,6 +11,7 @@ import { freePageMap } from '../kernel/procfs';
 import { hex } from '../kernel/step';
 import { VM_EVENT } from '../kernel/vmstat';
 import { PGTY } from '../kernel/flags';
+import { footprintFields } from '../kernel/memmap';
 import { exclusionsOf } from './exclusions';
 import { footprintTable, VARIANTS } from './footprint';
 import { findPreset } from './presets';
@@ -132,3 +133,29 @@ test('footprint of balloon-migrate per migrated page, by hand: refcount atomics 
 test('the footprint comparison runs both new designs', () => {
   expect(VARIANTS).toEqual(expect.arrayContaining([...DESIGNS]));
 });
+
+// What the driver's callback (virtballoon_migratepage) and the isolation write, per page, read off
+// their steps' footprints: the refcount and page_type writes are the ones the proposals take out.
+test('the driver callback writes no _refcount or page_type under the proposals (6.18: get_page + __SetPageOffline on dst, put_page on src); isolation no _refcount', () => {
+  const writes = (variant: string, fns: readonly string[], role: 'src' | 'dst'): string[] => {
+    let mask = 0;
+    for (const st of allSteps(run('balloon-migrate', variant).t)) {
+      if (!fns.includes(st.fn)) continue;
+      for (const p of st.footprint.pages) if (p.role === role) mask |= p.writes;
+    }
+    return footprintFields(mask);
+  };
+  const DRIVER = ['virtballoon_migratepage'];
+  const ISOLATE = ['isolate_movable_ops_page', 'isolate_offline_page'];
+  expect(writes('linux-6.18', DRIVER, 'dst')).toEqual(expect.arrayContaining(['_refcount', 'page_type']));
+  expect(writes('linux-6.18', DRIVER, 'src')).toContain('_refcount');
+  expect(writes('linux-6.18', ISOLATE, 'src')).toContain('_refcount');
+  for (const design of DESIGNS) {
+    expect(writes(design, DRIVER, 'dst'), design).toEqual(expect.not.arrayContaining(['_refcount']));
+    expect(writes(design, DRIVER, 'dst'), design).not.toContain('page_type');
+    expect(writes(design, DRIVER, 'dst'), design).toEqual(expect.arrayContaining(['flags', 'private', 'lru']));
+    expect(writes(design, DRIVER, 'src'), design).not.toContain('_refcount');
+    expect(writes(design, ISOLATE, 'src'), design).not.toContain('_refcount');
+    expect(writes(design, ISOLATE, 'src'), design).toContain('flags');
+  }
+}, 120_000);
