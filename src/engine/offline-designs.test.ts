@@ -159,3 +159,21 @@ test('the driver callback writes no _refcount or page_type under the proposals (
     expect(writes(design, ISOLATE, 'src'), design).toContain('flags');
   }
 }, 120_000);
+
+describe.each(DESIGNS)('%s with a guard switched off (k.guardsOff, as the schedule sweep does)', (design) => {
+  const race = (off: readonly ('isolated-flag' | 'trylock')[]): Session => {
+    const s = openSession({ ...findPreset('balloon-race')!.scenario, variant: design });
+    for (const g of off) s.k.guardsOff.add(g);
+    runToEnd(s.t);
+    return s;
+  };
+  test('without PG_movable_ops_isolated the second isolator reaches a page on the first one\'s list: reported as a BUG (list_del corruption), not run', () => {
+    expect(() => race(['isolated-flag'])).toThrow(/BUG: list_del corruption: 0x[0-9a-f]+ is on another migrator's list/);
+  });
+  test('without the trylock the test-and-set alone keeps the second migrator out: the same exclusions, invariants hold', () => {
+    const s = race(['trylock']);
+    expect(exclusionsOf(s.t).map((e) => e.kind)).toEqual(['isolated-flag', 'isolated-flag']);
+    expect(moves(s)).toHaveLength(2);
+    expect(checkSteps(s)).toBeGreaterThan(10);
+  }, 60_000);
+});

@@ -51,7 +51,11 @@ export type IsolateResult = { why: string; excluded: Exclusion } | null;
 
 // mm/balloon_compaction.c: balloon_page_isolate() with a frozen page: the device is found through
 // page->private, the page leaves the list under pages_lock (the same lock deflate takes it under).
-export function balloon_page_isolate_frozen(k: Kernel, page: number): boolean {
+// `wasIsolated`: PG_movable_ops_isolated was set before this isolator came (only a sweep with the
+// isolated-flag guard off gets here so): the page sits on another migrator's list, and list_del()
+// would unlink it from there — reported as the BUG it is, not run (the model's list heads cannot).
+export function balloon_page_isolate_frozen(k: Kernel, page: number, wasIsolated: boolean): boolean {
+  if (wasIsolated) throw new Error(`BUG: list_del corruption: ${hex(page)} is on another migrator's list, not the balloon's (PG_movable_ops_isolated was already set; the isolated-flag guard is off)`);
   if (guardOn(k, 'driver') && k.mem.private_.a[page] !== BALLOON_DEV) return false;
   listDel(k, k.balloon.list, 0, page);
   put(k.st, k.balloon.isolated, 0, k.balloon.isolated.a[0]! + 1);

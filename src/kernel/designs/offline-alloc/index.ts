@@ -35,8 +35,9 @@ function isolate_movable_ops_page_offline(k: Kernel, page: number): string | nul
   if (guardOn(k, 'trylock') && testPageFlag(k, page, PG.locked)) return TRYLOCK;
   setPageFlag(k, page, PG.locked);
   let why: string | null = null;
-  if (guardOn(k, 'isolated-flag') && testPageFlag(k, page, PG.reclaim)) why = ISOLATED;
-  else if (!balloon_page_isolate_frozen(k, page)) why = DRIVER;
+  const was = testPageFlag(k, page, PG.reclaim);
+  if (was && guardOn(k, 'isolated-flag')) why = ISOLATED;
+  else if (!balloon_page_isolate_frozen(k, page, was)) why = DRIVER;
   if (!why) setPageFlag(k, page, PG.reclaim); // SetPageMovableOpsIsolated()
   clearPageFlag(k, page, PG.locked);
   return why;

@@ -33,9 +33,10 @@ const DRIVER = "the driver's isolate_page() refused: page->private is NULL (defl
 // a second migrator and against deflate, then the driver's isolate_page() takes the page off the
 // balloon list under pages_lock; if it refuses, the bit is cleared again.
 function isolate_offline_page(k: Kernel, page: number): string | null {
-  if (guardOn(k, 'isolated-flag') && testPageFlag(k, page, PG.reclaim)) return ISOLATED;
+  const was = testPageFlag(k, page, PG.reclaim);
+  if (was && guardOn(k, 'isolated-flag')) return ISOLATED;
   setPageFlag(k, page, PG.reclaim);
-  if (!balloon_page_isolate_frozen(k, page)) {
+  if (!balloon_page_isolate_frozen(k, page, was)) {
     clearPageFlag(k, page, PG.reclaim);
     return DRIVER;
   }
