@@ -56,6 +56,16 @@ describe.each(DESIGNS)('%s', (design) => {
     expect(checkSteps(s)).toBeGreaterThan(50);
   }, 120_000);
 
+  test('the inspector says who holds a frozen balloon page: the balloon\'s list, with no reference', () => {
+    const s = run('balloon-migrate', design);
+    for (const p of balloonPages(s.k)) {
+      const d = inspectPage(s.k, p);
+      expect(d.refcount).toBe(0);
+      expect(d.expectedRefcount).toBe(0);
+      expect(d.holders.map((h) => h.what)).toEqual(["the balloon's list, with no reference (frozen)"]);
+    }
+  }, 60_000);
+
   test('balloon-race: the second migrator is kept out of both pages by PG_movable_ops_isolated, each move happens once', () => {
     const s = run('balloon-race', design);
     // Hand-worked: migrator 0 isolates both pages first (test-and-set), migrator 1's test-and-set
