@@ -35,7 +35,7 @@ describe('scenario validation', () => {
     [{ ...ok, populate: { anon: 2 } }, /^populate\.anon: must be a number from 0 to 0\.9 \(got 2\)$/],
     [{ ...ok, memory: {} }, /^memory\.pfns: missing \(a number\)$/],
     [{ ...ok, memory: { pfns: 'x' } }, /^memory\.pfns: must be a number \(got "x"\)$/],
-    [{ ...ok, variant: 'foo' }, /^variant: must be one of "linux-6\.18", "linux-6\.12", "no-refcount", "pfn-array" \(got "foo"\)$/],
+    [{ ...ok, variant: 'foo' }, /^variant: must be one of "linux-6\.18", "linux-6\.12", "no-refcount", "pfn-array", "offline-alloc", "offline-migrate" \(got "foo"\)$/],
     [{ ...ok, name: 'x'.repeat(100) }, /^name: at most 80 characters \(got 100\)$/],
     [{ ...ok, actions: [{ type: 'bogus' }] }, /^actions\.0\.type: must be one of "alloc", .*"zsmalloc", "parallel" \(got "bogus"\)$/],
     [{ ...ok, actions: [{ type: 'alloc', order: 1, gfp: 'mov' }] }, /^actions\.0\.gfp: must be one of "unmovable", "movable", "reclaimable" \(got "mov"\)$/],
