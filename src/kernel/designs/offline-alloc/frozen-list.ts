@@ -37,13 +37,13 @@ export function alloc_offline_page(k: Kernel, frozenGet: () => number): number {
 // the balloon keeps it (private = balloon_dev_info) nothing happens; otherwise it is freed frozen,
 // and freeing ends PageOffline as it ends any page type (free_pages_prepare()).
 export function put_offline_page(k: Kernel, page: number, target?: NewFolioSource): string {
-  if (k.mem.private_.a[page] === BALLOON_DEV) return `${hex(page)} is the balloon's, frozen: put_page() of a PageOffline page drops nothing (no refcount write)`;
+  if (k.mem.private_.a[page] === BALLOON_DEV) return `put_offline_page() (proposal): ${hex(page)} is the balloon's, frozen: put_page() of a PageOffline page drops nothing (no refcount write)`;
   if (target?.put) {
     target.put(k, page, true);
-    return `PageOffline-aware put: ${hex(page)} is frozen, so nothing to drop; given back to ${target.name}'s list (put_new_folio), PageOffline ended there`;
+    return `put_offline_page() (proposal), a PageOffline-aware put: ${hex(page)} is frozen, so nothing to drop; given back to ${target.name}'s list (put_new_folio), PageOffline ended there`;
   }
   free_frozen_pages(k, page, 0);
-  return `PageOffline-aware free: ${hex(page)} is frozen (refcount 0), so no folio_put(): free_frozen_pages() frees it and PageOffline ends as the page type is cleared`;
+  return `put_offline_page() (proposal), a PageOffline-aware free: ${hex(page)} is frozen (refcount 0), so no folio_put(): free_frozen_pages() frees it and PageOffline ends as the page type is cleared`;
 }
 
 /** Why an isolation failed, and by which guard; `null` is success. */

@@ -87,7 +87,7 @@ export const offlineAlloc = {
       if (dst >= 0) {
         emitStep(k, {
           phase: 'alloc', fn: 'get_new_folio', file: 'mm/migrate.c',
-          text: `${LABEL}: ${hex(src)} is PageOffline, so get_new_folio (${target.name}) hands over ${hex(dst)} frozen (refcount 0: no set_page_refcounted()) and already PageOffline — the driver will neither __SetPageOffline() it nor get_page() it`,
+          text: `${LABEL}: ${hex(src)} is PageOffline, so get_new_folio (${target.name}, through alloc_offline_page()) hands over ${hex(dst)} frozen (refcount 0: no set_page_refcounted()) and already PageOffline — the driver will neither __SetPageOffline() it nor get_page() it`,
           pfns: [{ pfn: src, role: 'src' }, { pfn: dst, role: 'dst' }],
         });
       }

@@ -71,7 +71,7 @@ export function* migrate_offlinepages(c: MigrateCtx, from: number, mode: Migrate
       }
       yield mkStep(k, {
         phase: 'alloc', fn: c.target.name, file: c.target.name === 'compaction_alloc' ? 'mm/compaction.c' : 'mm/migrate.c',
-        text: `${LABEL}: destination for ${hex(src)}: ${hex(dst)}, frozen (refcount 0) and PageOffline from the allocator; neither page is locked`,
+        text: `${LABEL}: destination for ${hex(src)}: ${hex(dst)}, frozen (refcount 0) and PageOffline from the allocator (alloc_offline_page(), as offline-alloc's get_new_folio); neither page is locked`,
         pfns: [{ pfn: src, role: 'src' }, { pfn: dst, role: 'dst' }],
       });
       const r = virtballoon_migratepage_frozen(k, dst, src, LABEL);
