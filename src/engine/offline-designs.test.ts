@@ -126,18 +126,26 @@ test('offline-alloc takes the pages through migrate_pages() (batches, page locks
 // offline-alloc / offline-migrate — 0: nothing taken at isolation (frozen), dst allocated frozen,
 //   no get_page/put_page in the driver, the core's two puts become the PageOffline-aware put (the
 //   balloon keeps dst, src is freed frozen).
+// PG flag writes while the page is PageOffline:
+// linux-6.18 — 8: isolation's lock, PG_movable_ops_isolated, unlock (3); the unmap phase locks src
+//   (1; dst is not PageOffline yet); balloon_page_insert()'s SetPageMovableOps(dst) (1);
+//   ClearPageMovableOpsIsolated(src) (1); migrate_folio_move unlocks dst and src (2).
+// offline-alloc — 9: isolation's three (3); the unmap phase locks src and dst, PageOffline already
+//   (2); the driver's SetPageMovableOps(dst) and the isolated bit cleared on src (2); the two
+//   unlocks (2). The free's flag reset comes after PageOffline is cleared: not counted here.
+// offline-migrate — 3: the isolated bit's test-and-set (1) and the driver's two (2): no page lock.
 // page_type writes while PageOffline: 2 in all three — set on dst (in the driver for 6.18, by the
 //   allocator for both proposals) and cleared as src is freed: they move, they do not vanish.
-test('footprint of balloon-migrate per migrated page, by hand: refcount atomics 6 / 0 / 0, page_type writes while PageOffline 2 / 2 / 2', () => {
+test('footprint of balloon-migrate per migrated page, by hand: refcount atomics 6 / 0 / 0, PageOffline flag writes 8 / 9 / 3, page_type writes 2 / 2 / 2', () => {
   const per = (variant: string) => {
     const t = footprintTable(run('balloon-migrate', variant));
     const off = t.byState.find((x) => x.state === 'offline')!;
     const w = (f: string) => off.fields.find((x) => x.field === f)!.writes;
-    return { atomics: t.atomics, pageType: w('page_type'), pages: t.pages };
+    return { atomics: t.atomics, flags: w('flags'), pageType: w('page_type'), pages: t.pages };
   };
-  expect(per('linux-6.18')).toEqual({ atomics: 6, pageType: 2, pages: 16 });
-  expect(per('offline-alloc')).toEqual({ atomics: 0, pageType: 2, pages: 16 });
-  expect(per('offline-migrate')).toEqual({ atomics: 0, pageType: 2, pages: 16 });
+  expect(per('linux-6.18')).toEqual({ atomics: 6, flags: 8, pageType: 2, pages: 16 });
+  expect(per('offline-alloc')).toEqual({ atomics: 0, flags: 9, pageType: 2, pages: 16 });
+  expect(per('offline-migrate')).toEqual({ atomics: 0, flags: 3, pageType: 2, pages: 16 });
 }, 120_000);
 
 test('the footprint comparison runs both new designs', () => {
