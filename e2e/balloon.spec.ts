@@ -48,12 +48,12 @@ test('Footprint: the variants side by side, from the session shown; Escape close
   const panel = page.getByTestId('footprint-panel');
   const table = panel.getByTestId('footprint-table');
   await expect(panel).toHaveAttribute('data-done', 'true');
-  await expect(table.locator('thead th')).toHaveText(['field', 'linux-6.18', 'linux-6.12', 'no-refcount', 'pfn-array', 'linux-7.0', 'pgtable-movable', 'converged']);
+  await expect(table.locator('thead th')).toHaveText(['field', 'linux-6.18', 'linux-6.12', 'no-refcount', 'pfn-array', 'linux-7.0', 'pgtable-movable', 'converged', 'offline-alloc', 'offline-migrate']);
   await expect(table.locator('thead th[aria-current="true"]')).toHaveText('linux-6.18');
-  await expect(panel.getByTestId('footprint-pages')).toHaveText(['16', '16', '16', '16', '16', '16', '16']);
+  await expect(panel.getByTestId('footprint-pages')).toHaveText(['16', '16', '16', '16', '16', '16', '16', '16', '16']);
   // src[] + dst[] for the 16 balloon pages: 8 B each per entry; lists reuse page->lru.
-  await expect(panel.getByTestId('footprint-tracking')).toHaveText(['0 B (page->lru)', '0 B (page->lru)', '256 B (16 entries)', '256 B (16 entries)', '0 B (page->lru)', '0 B (page->lru)', '256 B (16 entries)']);
-  await expect(panel.getByTestId('footprint-atomics')).toHaveText(['6', '6', '0', '6', '6']);
+  await expect(panel.getByTestId('footprint-tracking')).toHaveText(['0 B (page->lru)', '0 B (page->lru)', '256 B (16 entries)', '256 B (16 entries)', '0 B (page->lru)', '0 B (page->lru)', '256 B (16 entries)', '0 B (page->lru)', '0 B (page->lru)']);
+  await expect(panel.getByTestId('footprint-atomics')).toHaveText(['6', '6', '0', '6', '6', '6', '6', '0', '0']);
   await expect(table.locator('td[data-variant="no-refcount"][data-field="_refcount"]')).toHaveText('1 / 0');
   // Cells unlike mainline's are marked: the no-refcount design's _refcount, never 6.18's own.
   await expect(table.locator('td[data-variant="no-refcount"][data-field="_refcount"]')).toHaveClass('differs');
@@ -66,7 +66,7 @@ test('Footprint: the variants side by side, from the session shown; Escape close
   await expect(table.locator('td[data-variant="no-refcount"][data-part="_refcount/offline"]')).toHaveText('·');
   await expect(table.locator('td[data-variant="no-refcount"][data-part="lru/offline"]')).toHaveText('·');
   await expect(table.locator('td[data-variant="no-refcount"][data-part="page_type/offline"]')).not.toHaveText('·');
-  await expect(table.locator('td[data-part="atomics/offline"]')).toHaveText(['4', '2', '0', '4', '4']);
+  await expect(table.locator('td[data-part="atomics/offline"]')).toHaveText(['4', '2', '0', '4', '4', '4', '4', '0', '0']);
   await page.screenshot({ path: info.outputPath('footprint.png') });
   await expect(table.locator('td[data-variant="no-refcount"][data-part="lru/buddy"]')).toHaveText('4 / 3');
   // The session is untouched: still step 41.
@@ -77,7 +77,7 @@ test('Footprint: the variants side by side, from the session shown; Escape close
   // Another scenario: the table is asked for again, and says when nothing migrated.
   await openLink(page, '/#preset=buddy-split-merge&step=0');
   await page.getByRole('button', { name: 'Footprint' }).click();
-  await expect(panel.getByTestId('footprint-pages')).toHaveText(['0', '0', '0', '0', '0']);
+  await expect(panel.getByTestId('footprint-pages')).toHaveText(['0', '0', '0', '0', '0', '0', '0', '0', '0']);
   await expect(panel).toContainText('migrates no page');
   expect(errors).toEqual([]);
 });

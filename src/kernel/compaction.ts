@@ -781,7 +781,7 @@ export function isolate_freepages(k: Kernel, cc: CompactControl): void {
 export function compactionTarget(cc: CompactControl): NewFolioSource {
   return {
     name: 'compaction_alloc',
-    get(k: Kernel, src: number): number {
+    get(k: Kernel, src: number, frozen?: boolean): number {
       const order = testPageFlag(k, src, PG.head) ? k.mem.order.a[src]! : 0;
       let hasIsolated = false;
       let start = order;
@@ -802,7 +802,7 @@ export function compactionTarget(cc: CompactControl): NewFolioSource {
         setPagePrivate(k, page + size, start);
       }
       setPagePrivate(k, page, 0); // post_alloc_hook()
-      setPageRefcount(k, page, 1); // set_page_refcounted()
+      if (!frozen) setPageRefcount(k, page, 1); // set_page_refcounted(); a frozen request keeps 0
       if (order) {
         prep_compound_page(k, page, order);
         folio_set_large_rmappable(k, page); // page_rmappable_folio()
@@ -811,10 +811,10 @@ export function compactionTarget(cc: CompactControl): NewFolioSource {
       cc.nr_migratepages -= 1 << order;
       return page;
     },
-    put(k: Kernel, dst: number): void {
+    put(k: Kernel, dst: number, frozen?: boolean): void {
       const order = testPageFlag(k, dst, PG.head) ? k.mem.order.a[dst]! : 0;
-      const ref = k.mem.refcount.a[dst]! - 1;
-      setPageRefcount(k, dst, ref); // folio_put_testzero()
+      const ref = frozen ? 0 : k.mem.refcount.a[dst]! - 1;
+      if (!frozen) setPageRefcount(k, dst, ref); // folio_put_testzero()
       if (ref === 0) {
         free_pages_prepare(k, dst, order);
         listAdd(k, k.compact.free, freeList(cc, order), dst);

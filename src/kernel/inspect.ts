@@ -7,7 +7,7 @@ import { folioOnDeferredList } from './deferred-split';
 import { decodeFlags, pageTypeName, PG, PG_ALIAS, PGTY } from './flags';
 import { pfnValid, pageZone, type Kernel } from './kernel';
 import { MT_NAMES, PAGEBLOCK_ORDER, PB_COMPACT_SKIP, get_pfnblock_migratetype } from './zone';
-import { isMovableOpsOwned, movableOpsOwnerRef } from './movable-owner';
+import { isFrozenOwned, isMovableOpsOwned, movableOpsOwnerRef } from './movable-owner';
 import { mappingId, mappingIsAnon, ptePresent, pteIsMigration, pteIsDevicePrivate } from './vm';
 import { isZoneDevice } from './device';
 import { rmap_walk } from './rmap';
@@ -99,10 +99,10 @@ export function inspectPage(k: Kernel, pfn: number): PageDetail {
   if (hugeFree && !tail) holders.push({ what: 'nobody: a free pool folio waits frozen on hugepage_freelists', refs: 0 });
   if (pcp && pfn === pcp.head) holders.push({ what: `nobody: free on CPU ${pcp.cpu}'s per-CPU ${pcp.migratetype} order-${pcp.order} list`, refs: 0 });
   // The no-refcount design keeps its balloon pages frozen: refcount 0 is its rule, not a leak.
-  const frozenOffline = type === PGTY.offline && m.refcount.a[pfn] === 0 && frozenBalloonPfns(k).includes(pfn);
+  const frozenOffline = type === PGTY.offline && m.refcount.a[pfn] === 0 && (frozenBalloonPfns(k).includes(pfn) || isFrozenOwned(k, pfn));
   if (frozenOffline) {
     const isolated = (f & (1 << PG_ALIAS.movable_ops_isolated)) !== 0;
-    holders.push({ what: `the balloon's PFN array, with no reference (frozen)${isolated ? '; isolated by test-and-set of PG_movable_ops_isolated, no reference either' : ''}`, refs: 0 });
+    holders.push({ what: `${frozenBalloonPfns(k).includes(pfn) ? "the balloon's PFN array" : m.private_.a[pfn] ? "the balloon's list" : 'its migrator, until it is freed or made a balloon page'}, with no reference (frozen)${isolated ? '; isolated by test-and-set of PG_movable_ops_isolated, no reference either' : ''}`, refs: 0 });
   }
   if (freeHead < 0 && !pcp && !tail && !deviceFree && !hugeFree && !frozenOffline) {
     // A movable_ops page is never a user folio, isolated or a destination (movable-owner.ts).

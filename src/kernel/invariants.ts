@@ -13,7 +13,7 @@ import { hasPageOps } from './designs';
 import { fileMapping, mappingId, mappingIsAnon, mappingIsFile, ptePfn, ptePresent, pteIsDevicePrivate, pteIsMigration } from './vm';
 import { GUP_PIN_COUNTING_BIAS, HOLD, hasHolder } from './pins';
 import { NO_LINK } from './memmap';
-import { isMovableOpsOwned, movableOpsOwnerRef } from './movable-owner';
+import { isFrozenOwned, isMovableOpsOwned, movableOpsOwnerRef } from './movable-owner';
 import { isolatorEntries } from './isolators';
 import { HLIST, HPG, HS, HUGETLB_ORDER } from './hugetlb-state';
 import { deferredSplitQueue, folioOnDeferredList, folio_test_partially_mapped } from './deferred-split';
@@ -367,7 +367,7 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
       ? cacheRefs[p]! + swapRefs[p]! + (flags.a[p]! & (1 << PG.private) ? 1 : 0) + folioPtes + extra[p]!
       // a kernel page (reserved, slab, page table, plain alloc) holds its allocation's reference; a
       // frozen one none, nor does a free hugetlb pool folio (HPG_freed: frozen on the free list)
-      : frozen[p] || (pageType.a[p] === PGTY.hugetlb && private_.a[p]! & (1 << HPG.freed)) ? 0
+      : frozen[p] || (movableOps && isFrozenOwned(k, p)) || (pageType.a[p] === PGTY.hugetlb && private_.a[p]! & (1 << HPG.freed)) ? 0
         // the owner's reference: dropped by the migration of an isolated page as it clears
         // page->private (balloon_page_finalize() + put_page(), reset_zpdesc() + zpdesc_put());
         // a deflated page off the list keeps the driver's until it is released

@@ -290,7 +290,8 @@ export function* putback_movable_pages(k: Kernel, list: number): Steps<void> {
       const ref = k.mem.refcount.a[folio]!;
       ops.putback(k, folio);
       removeHolder(k.st, k.pins, folio, HOLD.ISOLATED);
-      folio_put(k, folio);
+      if (ops.put) ops.put(k, folio); // a frozen page: no isolation reference was taken
+      else folio_put(k, folio);
       yield ops.putbackStep(k, folio, ref);
       continue;
     }

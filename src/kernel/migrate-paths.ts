@@ -4,7 +4,7 @@
 import { PG, PGTY } from './flags';
 import type { Kernel } from './kernel';
 import type { Exclusion } from './guards';
-import { __alloc_pages, __GFP_COMP, __GFP_DMA, __GFP_DMA32, GFP_HIGHUSER_MOVABLE } from './buddy';
+import { __alloc_frozen_pages, __alloc_pages, __GFP_COMP, __GFP_DMA, __GFP_DMA32, GFP_HIGHUSER_MOVABLE } from './buddy';
 import { folio_mapped, folio_test_anon, page_folio } from './folio';
 import { swap_writeout_start } from './swap-out';
 import { folio_test_swapcache } from './swap_state';
@@ -34,12 +34,13 @@ export function alloc_migration_target(zone?: 'DMA' | 'DMA32' | 'Normal'): NewFo
   return {
     name: 'alloc_migration_target',
     zone,
-    get(k: Kernel, src: number): number {
+    get(k: Kernel, src: number, frozen?: boolean): number {
       // folio_test_hugetlb(src): htlb_modify_alloc_mask() and alloc_hugetlb_folio_nodemask().
       if (k.mem.pageType.a[src] === PGTY.hugetlb) return alloc_hugetlb_folio_nodemask(k, zoneGfp);
       const order = k.mem.order.a[src]!;
       const large = testPageFlag(k, src, PG.head);
-      const dst = __alloc_pages(k, GFP_HIGHUSER_MOVABLE | zoneGfp | (large ? __GFP_COMP : 0), large ? order : 0);
+      const gfp = GFP_HIGHUSER_MOVABLE | zoneGfp | (large ? __GFP_COMP : 0);
+      const dst = frozen ? __alloc_frozen_pages(k, gfp, large ? order : 0) : __alloc_pages(k, gfp, large ? order : 0);
       if (dst >= 0 && large) folio_set_large_rmappable(k, dst);
       return dst;
     },

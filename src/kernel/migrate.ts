@@ -92,10 +92,13 @@ const NR_MAX_MIGRATE_SYNC_RETRY = NR_MAX_MIGRATE_PAGES_RETRY - NR_MAX_MIGRATE_AS
 /** get_new_folio / put_new_folio: where destinations come from (alloc_migration_target, compaction_alloc). */
 export interface NewFolioSource {
   readonly name: string;
-  /** A new folio of the source's order with refcount 1, or -1. May report allocator sub-steps. */
-  get(k: Kernel, src: number): number;
-  /** put_new_folio; absent means folio_put(dst). */
-  put?(k: Kernel, dst: number): void;
+  /**
+   * A new folio of the source's order with refcount 1, or -1. May report allocator sub-steps.
+   * `frozen`: with refcount 0 (alloc_frozen_pages()), for a design whose destinations hold none.
+   */
+  get(k: Kernel, src: number, frozen?: boolean): number;
+  /** put_new_folio; absent means folio_put(dst). `frozen`: dst holds no reference, nothing to drop. */
+  put?(k: Kernel, dst: number, frozen?: boolean): void;
   /** The highest zone the destination may come from, when the caller limits it (for narration). */
   readonly zone?: string;
 }
@@ -169,6 +172,14 @@ function migrate_folio_done(c: Ctx, src: number): void {
   const nr = folio_nr_pages(k, src);
   const movable = isMovable(k, src) || k.mem.pageType.a[src] === PGTY.offline;
   if (!movable && c.reason !== MR.DEMOTION) mod_node_page_state(k, testPageFlag(k, src, PG.swapbacked) ? NS.NR_ISOLATED_ANON : NS.NR_ISOLATED_FILE, -nr);
+  const ops = pageOpsOf(k, src);
+  if (ops?.put) {
+    // A frozen page: no isolation reference to drop; the design's put frees it (PageOffline-aware).
+    removeHolder(k.st, k.pins, src, HOLD.ISOLATED);
+    const what = ops.put(k, src);
+    emitStep(k, { phase: 'free', fn: 'migrate_folio_done', file: 'mm/migrate.c', text: `a movable_ops page (no NR_ISOLATED); ${what}`, pfns: [{ pfn: src, role: 'src', nr }] });
+    return;
+  }
   const ref = folio_ref_count(k, src);
   // MR_MEMORY_FAILURE: the reference goes to soft_offline_in_use_page(), whose
   // page_handle_poison() puts it and takes one back: the page stays held, out of use for good.
@@ -186,7 +197,6 @@ function migrate_folio_done(c: Ctx, src: number): void {
   });
   if (poisoned) return;
   // The isolation reference is still held at the step that tells of its put.
-  const ops = pageOpsOf(k, src);
   removeHolder(k.st, k.pins, src, HOLD.ISOLATED);
   folio_put(k, src);
   ops?.migrated?.(k, src);
@@ -211,11 +221,13 @@ function undo_dst(c: Ctx, dst: number, locked: boolean): StepInfo {
   const nr = folio_nr_pages(k, dst);
   if (locked) clearPageFlag(k, dst, PG.locked);
   removeHolder(k.st, k.pins, dst, HOLD.MIGRATE_NEW);
-  if (c.target.put) c.target.put(k, dst);
+  const ops = pageOpsOf(k, dst);
+  const frozen = ops?.put ? ops.put(k, dst, c.target) : '';
+  if (frozen) { /* a frozen destination: the design's put gave it back */ } else if (c.target.put) c.target.put(k, dst);
   else folio_put(k, dst);
   return mkStep(k, {
     phase: 'free', fn: 'migrate_folio_undo_dst', file: 'mm/migrate.c',
-    text: `the unused destination ${hex(dst)} is unlocked and given back (${c.target.put ? 'put_new_folio' : 'folio_put'})`,
+    text: `the unused destination ${hex(dst)} is unlocked and given back (${frozen || (c.target.put ? 'put_new_folio' : 'folio_put')})`,
     pfns: [{ pfn: dst, role: 'dst', nr }],
   });
 }
@@ -226,7 +238,8 @@ function* migrate_folio_unmap(c: Ctx, src: number, mode: MigrateMode, from: numb
   const { k } = c;
   const nr = folio_nr_pages(k, src);
   const order = k.mem.order.a[src]!;
-  const dst = c.target.get(k, src);
+  const ops = pageOpsOf(k, src);
+  const dst = ops?.newPage ? ops.newPage(k, src, c.target) : c.target.get(k, src);
   if (dst < 0) {
     yield mkStep(k, {
       phase: 'alloc', fn: 'migrate_folio_unmap', file: 'mm/migrate.c',
@@ -545,13 +558,24 @@ function* migrate_folio_move(c: Ctx, src: number, dst: number, mode: MigrateMode
   clearPageFlag(k, dst, PG.locked);
 
   removeHolder(k.st, k.pins, dst, HOLD.MIGRATE_NEW);
-  const dref = folio_ref_count(k, dst);
-  folio_put(k, dst);
-  yield mkStep(k, {
-    phase: 'remap', fn: 'migrate_folio_move', file: 'mm/migrate.c',
-    text: `${hex(dst)} unlocked; folio_put(dst) drops the allocation reference (refcount ${dref} → ${dref - 1}: ${dstKeepers(k, dst)})`,
-    pfns: [{ pfn: src, role: 'src', nr }, { pfn: dst, role: 'dst', nr }],
-  });
+  const dops = pageOpsOf(k, dst);
+  if (dops?.put) {
+    // A design whose pages hold no reference: its put says what happens instead of the folio_put().
+    const what = dops.put(k, dst);
+    yield mkStep(k, {
+      phase: 'remap', fn: 'migrate_folio_move', file: 'mm/migrate.c',
+      text: `${hex(dst)} unlocked; ${what}`,
+      pfns: [{ pfn: src, role: 'src', nr }, { pfn: dst, role: 'dst', nr }],
+    });
+  } else {
+    const dref = folio_ref_count(k, dst);
+    folio_put(k, dst);
+    yield mkStep(k, {
+      phase: 'remap', fn: 'migrate_folio_move', file: 'mm/migrate.c',
+      text: `${hex(dst)} unlocked; folio_put(dst) drops the allocation reference (refcount ${dref} → ${dref - 1}: ${dstKeepers(k, dst)})`,
+      pfns: [{ pfn: src, role: 'src', nr }, { pfn: dst, role: 'dst', nr }],
+    });
+  }
   listDel(k, k.lists, unmap, src);
   clearPageFlag(k, src, PG.locked);
   migrate_folio_done(c, src);
@@ -819,8 +843,13 @@ export function* migrate_pages(k: Kernel, from: number, target: NewFolioSource, 
   });
   const ret = newFolioList(k, FOLIO_LIST.ret_folios);
   const split = newFolioList(k, FOLIO_LIST.split_folios);
+  // A design with a path of its own for its pages (offline-migrate) takes them off `from` first,
+  // the way hugetlb folios go to migrate_hugetlbs().
+  const own = folioListPfns(k, from).map((p) => pageOpsOf(k, p)).find((o) => o?.migratePages);
+  const rcOwn = own?.migratePages ? yield* own.migratePages(c, from, mode, ret, stats) : 0;
   // hugetlb folios first; -ENOMEM there ends it all (goto out).
   let rcGather = yield* migrate_hugetlbs(c, from, mode, ret, stats);
+  if (rcGather >= 0) rcGather += rcOwn;
   while (rcGather >= 0 && !listEmpty(k.lists, from)) {
     // Cut a batch of up to NR_MAX_BATCHED_MIGRATION base pages (the folio that reaches it included).
     const folios = newFolioList(k, FOLIO_LIST.folios);

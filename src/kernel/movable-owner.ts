@@ -21,3 +21,6 @@ export function movableOpsOwnerRef(k: Kernel, pfn: number): number {
   if (own) return own(k, pfn);
   return k.mem.private_.a[pfn] !== 0 || !hasHolder(k.pins, pfn, HOLD.ISOLATED) ? 1 : 0;
 }
+
+/** A page of a design whose pages hold no reference (PageOps.frozen): refcount 0 whoever holds it. */
+export const isFrozenOwned = (k: Kernel, pfn: number): boolean => pageOpsOf(k, pfn)?.frozen === true;

@@ -10,6 +10,8 @@ import { pfnArray } from './pfn-array';
 import { linux70 } from './linux-7.0';
 import { pgtableMovable } from './pgtable-movable';
 import { converged } from './converged';
+import { offlineAlloc } from './offline-alloc';
+import { offlineMigrate } from './offline-migrate';
 import type { DesignName } from './names';
 import type { Design, PageOps } from './types';
 
@@ -19,7 +21,7 @@ export { TRACKING_KINDS } from './types';
 export { bytesText, MPFN_BYTES, trackingCost, type TrackingCost } from './tracking';
 
 /** Every design, in DESIGN_NAMES order. */
-export const DESIGNS = [linux618, linux612, noRefcount, pfnArray, linux70, pgtableMovable, converged] as const;
+export const DESIGNS = [linux618, linux612, noRefcount, pfnArray, linux70, pgtableMovable, converged, offlineAlloc, offlineMigrate] as const;
 
 export function designOf(name: DesignName): Design {
   const d = DESIGNS.find((x) => x.name === name);

@@ -9,7 +9,7 @@ import type { GuardStage } from '../guard-steps';
 import type { DesignName } from './names';
 import type { Exclusion } from '../guards';
 import type { MigrateSpec } from '../migrate-paths';
-import type { MigrateMode, MigrateReason, MigrateResult, NewFolioSource } from '../migrate';
+import type { MigrateCtx, MigrateMode, MigrateReason, MigrateResult, MigrateStats, NewFolioSource } from '../migrate';
 
 /** What a PFN-array path reports: pages moved and pages left where they were. */
 export interface PfnArrayOutcome {
@@ -58,6 +58,28 @@ export interface PageOps {
    * migrators run them one guard a step. Absent: a race isolates the page in one step.
    */
   guards?(k: Kernel, page: number): { readonly stages: readonly GuardStage[]; readonly label: string };
+  /**
+   * The design's pages hold no reference (refcount frozen at 0, the thread's "frozen"): the core
+   * takes none on them and drops none (it calls `put` instead), and the invariants expect 0.
+   */
+  readonly frozen?: boolean;
+  /**
+   * get_new_folio for a source of this kind: the design allocates the destination its own way
+   * (offline-alloc: frozen and PageOffline from the allocator). Absent: the target's get.
+   */
+  newPage?(k: Kernel, src: number, target: NewFolioSource): number;
+  /**
+   * Where the core would folio_put() one of the design's frozen pages (the isolation reference,
+   * dst's allocation reference, an unused destination): what happens instead — nothing while the
+   * balloon keeps the page, a PageOffline-aware free otherwise. Returns it in words, for the step.
+   */
+  put?(k: Kernel, page: number, target?: NewFolioSource): string;
+  /**
+   * A migration path of the design's own that migrate_pages() sends the design's pages on `from`
+   * through first, as it sends hugetlb folios through migrate_hugetlbs(): it takes them off
+   * `from` (failures to `ret`) and returns how many were not migrated.
+   */
+  migratePages?(c: MigrateCtx, from: number, mode: MigrateMode, ret: number, stats: MigrateStats): Steps<number>;
 }
 
 export interface Design {
