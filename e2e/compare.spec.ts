@@ -44,9 +44,12 @@ test('a compare link opens two panes; Next phase aligns them; the marked differe
   await expect(page.getByRole('article', { name: /^linux-6\.18: step 0 of \d+$/ })).toBeVisible();
   await expect(page.getByRole('article', { name: /^no-refcount: step 0 of \d+$/ })).toBeVisible();
 
-  // Next phase until the linux-6.18 pane shows the core's isolation of a movable_ops page.
+  // Next phase until the linux-6.18 pane shows the core's isolation of a movable_ops page at a
+  // moment where a page's state differs between the panes (a race shows each guard as its own
+  // isolate step: the first ones only take a reference, the page reads the same in both).
+  const differs = async (): Promise<boolean> => (await panes(page).first().getByTestId('diff-pages').count()) > 0;
   let st = await paneState(page);
-  for (let i = 0; i < 40 && st[0]!.fn !== 'isolate_movable_ops_page()'; i++) {
+  for (let i = 0; i < 40 && (st[0]!.fn !== 'isolate_movable_ops_page()' || !(await differs())); i++) {
     await page.keyboard.press('Shift+ArrowRight');
     await compareIdle(page);
     st = await paneState(page);
