@@ -165,6 +165,15 @@ function extraHolders(k: Kernel, folio: number): string {
   return names.length ? names.join(', ') : 'an unknown holder';
 }
 
+/** migrate_pages()' vm events at its end: pgmigrate_success/fail, thp_migration_success/fail/split. */
+export function countMigrateEvents(k: Kernel, stats: MigrateStats): void {
+  count_vm_events(k, VM_EVENT.PGMIGRATE_SUCCESS, stats.nr_succeeded);
+  count_vm_events(k, VM_EVENT.PGMIGRATE_FAIL, stats.nr_failed_pages);
+  count_vm_events(k, VM_EVENT.THP_MIGRATION_SUCCESS, stats.nr_thp_succeeded);
+  count_vm_events(k, VM_EVENT.THP_MIGRATION_FAIL, stats.nr_thp_failed);
+  count_vm_events(k, VM_EVENT.THP_MIGRATION_SPLIT, stats.nr_thp_split);
+}
+
 // mm/migrate.c: migrate_folio_done() — reported before its folio_put() so that the free and the
 // merges that follow read in the order they happen.
 function migrate_folio_done(c: Ctx, src: number): void {
@@ -895,11 +904,7 @@ export function* migrate_pages(k: Kernel, from: number, target: NewFolioSource, 
     else addBefore(k, from, failed[i]!, head);
   }
   if (listEmpty(k.lists, from)) rcGather = 0;
-  count_vm_events(k, VM_EVENT.PGMIGRATE_SUCCESS, stats.nr_succeeded);
-  count_vm_events(k, VM_EVENT.PGMIGRATE_FAIL, stats.nr_failed_pages);
-  count_vm_events(k, VM_EVENT.THP_MIGRATION_SUCCESS, stats.nr_thp_succeeded);
-  count_vm_events(k, VM_EVENT.THP_MIGRATION_FAIL, stats.nr_thp_failed);
-  count_vm_events(k, VM_EVENT.THP_MIGRATION_SPLIT, stats.nr_thp_split);
+  countMigrateEvents(k, stats);
   yield mkStep(k, {
     phase: 'done', fn: 'migrate_pages', file: 'mm/migrate.c',
     text: `migrate_pages() returns ${errName(rcGather)}${rcGather > 0 ? ` (${rcGather} folio(s) not migrated)` : rcGather === 0 ? ' (everything migrated)' : ''}: ${stats.nr_succeeded} page(s) migrated, ${stats.nr_failed_pages} failed`,

@@ -3,7 +3,7 @@
 // for. Apart from protocol.ts so the single-session app's worker and messages stay as they were.
 import type { Exclusion } from '../kernel/guards';
 import type { PfnState } from '../kernel/step';
-import type { Phase, StepPfn, Zone } from './protocol';
+import type { Phase, StepPfn, StepView, Zone } from './protocol';
 
 /** Steps a pane computes at most: the alignment needs every step, and the compare view is for races and small runs. */
 export const MAX_COMPARE_STEPS = 20_000;
@@ -27,21 +27,12 @@ export interface PaneRun {
   readonly stopped?: string;
 }
 
-/** The step a pane shows, as its narration reads it. */
-export interface PaneStep {
-  readonly id: number;
-  readonly phase: Phase;
-  readonly task: string;
-  readonly fn: string;
-  readonly file: string;
-  readonly sourceUrl: string | null;
-  readonly text: string;
-  readonly result: string | null;
-  readonly pfns: readonly StepPfn[];
+/** The step a pane shows, as the narration reads it (StepView's fields), with its after values and exclusion. */
+export type PaneStep = Pick<StepView, 'id' | 'phase' | 'task' | 'fn' | 'file' | 'sourceUrl' | 'text' | 'result' | 'pfns'> & {
   /** Refcount and mapcount of each step PFN's folio right after the step. */
   readonly after: readonly PfnState[];
   readonly excluded?: Exclusion;
-}
+};
 
 export interface PaneFrame {
   readonly step: number;

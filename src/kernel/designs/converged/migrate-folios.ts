@@ -17,13 +17,13 @@ import { addHolder, HOLD, removeHolder } from '../../pins';
 import { remove_migration_ptes, try_to_migrate } from '../../migrate-rmap';
 import { folio_end_writeback } from '../../filemap';
 import {
-  add_lru_and_remap, EAGAIN, EBUSY, ENOMEM, errName, MIGRATE_MODE, migrate_movable_ops_page, MODE_NAMES, move_to_new_folio, MR, MR_NAMES,
+  add_lru_and_remap, countMigrateEvents, EAGAIN, EBUSY, ENOMEM, errName, MIGRATE_MODE, migrate_movable_ops_page, MODE_NAMES, move_to_new_folio, MR, MR_NAMES,
   type MigrateCtx, type MigrateMode, type MigrateReason, type MigrateResult, type MigrateStats, type NewFolioSource,
 } from '../../migrate';
 import { drainBeforeIsolating, type MigrateSpec } from '../../migrate-paths';
 import { targetFor } from './targets';
 import { lru_cache_enable } from '../../swap';
-import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from '../../vmstat';
+import { mod_node_page_state, NS } from '../../vmstat';
 import { mkStep, type Steps } from '../../step';
 import type { PfnArrayOutcome } from '../types';
 import { bytesText, trackingCost } from '../tracking';
@@ -327,11 +327,7 @@ function* migrate_folios_run(r: Run, mode: MigrateMode, target: NewFolioSource):
     nr_succeeded: pages(moved), nr_failed_pages: pages(failed), nr_thp_succeeded: thp(moved),
     nr_thp_failed: thp(failed) + tally.thpSplit, nr_thp_split: tally.thpSplit, nr_split: tally.thpSplit,
   };
-  count_vm_events(k, VM_EVENT.PGMIGRATE_SUCCESS, stats.nr_succeeded);
-  count_vm_events(k, VM_EVENT.PGMIGRATE_FAIL, stats.nr_failed_pages);
-  count_vm_events(k, VM_EVENT.THP_MIGRATION_SUCCESS, stats.nr_thp_succeeded);
-  count_vm_events(k, VM_EVENT.THP_MIGRATION_FAIL, stats.nr_thp_failed);
-  count_vm_events(k, VM_EVENT.THP_MIGRATION_SPLIT, stats.nr_thp_split);
+  countMigrateEvents(k, stats);
   yield mkStep(k, {
     phase: 'done', fn: 'migrate_folios_finalize', file: '',
     text: `${PROPOSAL}, ${r.who}: ${moved.length} of ${a.src.length} entries migrated (${pages(moved)} page(s)), ${failed.length} put back (${pages(failed)} page(s))${tally.thpSplit ? `, ${tally.thpSplit} of ${thps} THP entr${thps === 1 ? 'y' : 'ies'} split first` : ''}; src[]/dst[] freed — nothing was ever threaded through page->lru`,
