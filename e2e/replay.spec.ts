@@ -2,8 +2,8 @@
 // memory shown, stepped to its end with the recorded lines in the trace panel and both scanners
 // on the grid; a file that is not a trace refused in one line with the session shown kept. The
 // capture lives outside the repository (../shared); without it that test skips.
-import { expect, test } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { app, consoleErrors, idle } from './panels.helpers';
 import { openLink } from './share.helpers';
@@ -58,4 +58,38 @@ test('a trace replayed over imported memory keeps the capture named; Edit scenar
     await expect(button).toHaveAttribute('title', /^A replayed trace is recorded events, not a scenario: /);
   }
   expect(errors).toEqual([]);
+});
+
+/** Drop one file on the page as a drag from the desktop would (see import.spec.ts's dropped folder). */
+async function dropFile(page: Page, name: string, bytes: Buffer): Promise<void> {
+  const dt = await page.evaluateHandle(({ name, b64 }) => {
+    const d = new DataTransfer();
+    d.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name));
+    return d;
+  }, { name, b64: bytes.toString('base64') });
+  await page.dispatchEvent('.grid-panel', 'dragenter', { dataTransfer: dt });
+  await expect(page.getByTestId('import-veil')).toContainText('or an ftrace text');
+  await page.dispatchEvent('.grid-panel', 'drop', { dataTransfer: dt });
+  await expect(page.getByTestId('import-veil')).toHaveCount(0);
+}
+
+test('a trace dropped on the page replays as the button does', async ({ page }) => {
+  test.skip(!existsSync(TRACE), `no capture at ${TRACE}`);
+  const errors = consoleErrors(page);
+  await openLink(page, '/#preset=default');
+  await dropFile(page, 'trace.txt.gz', readFileSync(TRACE));
+  await expect(page.locator('.header')).toContainText('replay of trace.txt.gz');
+  await idle(page);
+  await page.getByRole('button', { name: 'Run to end' }).click();
+  await expect(app(page)).toHaveAttribute('data-step', '31101');
+  expect(errors).toEqual([]);
+});
+
+test('a dropped .txt that is not a trace goes to the replay, which refuses it in one line', async ({ page }) => {
+  await openLink(page, '/#preset=small');
+  const hash = await app(page).getAttribute('data-state-hash');
+  await dropFile(page, 'notes.txt', Buffer.from('hello, this is not a trace\n'));
+  await expect(page.getByRole('alert')).toContainText('notes.txt is not an ftrace text');
+  await idle(page);
+  await expect(app(page)).toHaveAttribute('data-state-hash', hash!);
 });

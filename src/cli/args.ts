@@ -40,6 +40,8 @@ export interface CliArgs {
   readonly withoutGuard: readonly GuardKind[];
   /** --json: --compare's or the sweep's results as JSON. */
   readonly json: boolean;
+  /** --perfetto FILE: write the run as a Chrome/Perfetto JSON trace (engine/perfetto.ts). */
+  readonly perfetto?: string;
 }
 
 export class UsageError extends Error {
@@ -82,7 +84,9 @@ export const USAGE = `usage: npm run --silent sim -- [SOURCE] [options]
   --max-switches N the sweep's bound on preemptions per schedule, 0 to 6 (default 2)
   --without-guard KIND[,KIND]  switch guards off in the sweep, to see a design without them:
                    ${GUARD_KINDS.join(', ')}
-  --json           with --compare or --sweep-schedules: the results as JSON`;
+  --json           with --compare or --sweep-schedules: the results as JSON
+  --perfetto FILE  write the run (to --until) as a JSON trace for ui.perfetto.dev: a track per
+                   task, spans as slices, free pages per order as counters; 1 step = 1 µs`;
 
 function stepNumber(opt: string, v: string | undefined): number {
   if (v === undefined || !/^\d{1,9}$/.test(v)) throw new UsageError(`${opt} needs a step number, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
@@ -108,6 +112,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let vmemmapBase: bigint | undefined;
   let predict: string | undefined;
   let importPrefix: string | undefined;
+  let perfetto: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -171,6 +176,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         }
         break;
       }
+      case '--perfetto': perfetto = fileArg('--perfetto', value(), 'a file to write the JSON trace to'); break;
       case '-h': case '--help': flags.help = true; break;
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (try --help)`);
@@ -183,5 +189,5 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     if (sweepOnly) throw new UsageError(`${sweepOnly} applies to --sweep-schedules`);
     if (flags.json && compare === undefined) throw new UsageError('--json applies to --compare or --sweep-schedules');
   }
-  return { source: source ?? 'default', sourceGiven: source !== undefined, ...(importPrefix !== undefined ? { import: importPrefix } : {}), until, seek, variant, variantGiven, ...flags, ...(maxSwitches !== undefined ? { maxSwitches } : {}), withoutGuard, ...(replay !== undefined ? { replay } : {}), ...(vmemmapBase !== undefined ? { vmemmapBase } : {}), ...(predict !== undefined ? { predict } : {}), ...(compare !== undefined ? { compare } : {}) };
+  return { source: source ?? 'default', sourceGiven: source !== undefined, ...(importPrefix !== undefined ? { import: importPrefix } : {}), until, seek, variant, variantGiven, ...flags, ...(maxSwitches !== undefined ? { maxSwitches } : {}), withoutGuard, ...(replay !== undefined ? { replay } : {}), ...(vmemmapBase !== undefined ? { vmemmapBase } : {}), ...(predict !== undefined ? { predict } : {}), ...(compare !== undefined ? { compare } : {}), ...(perfetto !== undefined ? { perfetto } : {}) };
 }

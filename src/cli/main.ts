@@ -2,7 +2,7 @@
 // file or a share URL, walks its timeline (--until, --seek) and prints what was asked: trace
 // lines, state hashes, /proc views, a JSON summary. Bad input: one line on stderr, exit 2.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { buddyinfo, pagetypeinfo } from '../kernel/procfs';
 import { findPreset, PRESETS } from '../engine/presets';
 import { parseScenarioText, type Scenario } from '../engine/scenario';
@@ -22,6 +22,8 @@ import { populateSpecOf } from '../engine/scenario';
 import { openReplayFile, predictFile, replaySummary } from './replay';
 import { importPrefix, importReportText } from './import';
 import { sweepLines, sweepSchedules } from '../engine/sweep';
+import { trackSeries } from '../engine/series';
+import { perfettoTrace } from '../engine/perfetto';
 
 interface Source {
   readonly scenario: Scenario;
@@ -61,6 +63,7 @@ function main(argv: readonly string[]): number {
     for (const p of PRESETS) out(p.name + '\n');
     return 0;
   }
+  if (args.perfetto && (args.compare || args.sweepSchedules)) throw new Error('--perfetto writes one run: it cannot go with --compare or --sweep-schedules');
   if (args.compare) {
     if (args.variantGiven || args.import || args.replay) throw new Error('--compare runs SOURCE under each design it names: it cannot be combined with --variant, --import or --replay');
     const other = args.until !== undefined ? '--until' : args.seek.length ? '--seek' : (['hash', 'trace', 'summary', 'buddyinfo', 'pagetypeinfo', 'footprint'] as const).find((f) => args[f]);
@@ -101,8 +104,18 @@ function main(argv: readonly string[]): number {
     : null;
   const s = replay ?? (imported ? openImportedSession(imported, actions, opts) : openSession(src.scenario, opts));
   const t = s.t;
+  const series = args.perfetto ? trackSeries(t) : null;
   const reached = target === undefined ? runToEnd(t) : seek(t, target);
   if (target !== undefined && reached < target) throw new Error(`step ${target} is past the end of the timeline (${reached} steps)`);
+  if (args.perfetto && series) {
+    // The run up to where it was asked to stop (--until), before --seek moves the timeline.
+    const text = JSON.stringify(perfettoTrace(s, series.points, reached));
+    try {
+      writeFileSync(args.perfetto, text);
+    } catch (e) {
+      throw new Error(`cannot write ${args.perfetto}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
   if (args.hash && args.seek.length === 0) out(timelineHash(t) + '\n');
   for (const n of args.seek) {
     const at = seek(t, n);
@@ -114,7 +127,7 @@ function main(argv: readonly string[]): number {
   if (args.pagetypeinfo) out(pagetypeinfo(s.k));
   if (args.predict) out(predictFile(s.k, args.predict));
   if (args.importReport && imported) out(importReportText(imported.report));
-  const wantSummary = args.summary || (!args.buddyinfo && !args.pagetypeinfo && !args.hash && !args.trace && !args.footprint && !args.predict && !args.importReport);
+  const wantSummary = args.summary || (!args.buddyinfo && !args.pagetypeinfo && !args.hash && !args.trace && !args.footprint && !args.predict && !args.importReport && !args.perfetto);
   if (wantSummary) {
     // `steps` is the whole timeline's length: compute it all, then come back to where we were.
     const here = t.cur;

@@ -76,6 +76,30 @@ describe('reading a trace', () => {
     expect(t.events[2]).toMatchObject({ start: 0x100000, end: 0x100200, ok: false });
   });
 
+  test('two CPUs written apart play in time order, each CPU in its own order', () => {
+    // Hand-written, in trace-cmd report's format: CPU 0's lines, then CPU 1's (as per_cpu/cpuN/trace
+    // one after another). CPU 0's second event is stamped before its first: its order stays.
+    const twoCpus = `cpus=2
+    kcompactd0-40    [000]  100.000100: mm_compaction_isolate_migratepages: range=(0x1000 ~ 0x1200) nr_scanned=512 nr_taken=3
+    kcompactd0-40    [000]  100.000050: mm_compaction_isolate_freepages: range=(0x9000 ~ 0x9200) nr_scanned=20 nr_taken=3
+    kcompactd0-40    [000]  100.000300: mm_compaction_migratepages: nr_migrated=3 nr_failed=0
+          bash-900   [001]  100.000070: mm_migrate_pages_start: mode=MIGRATE_SYNC reason=compaction
+          bash-900   [001]  100.000200: mm_migrate_pages: nr_succeeded=1 nr_failed=0 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 mode=MIGRATE_SYNC reason=compaction
+          bash-900   [001]  100.000300: mm_compaction_suitable: node=0 zone=Normal   order=9 ret=continue
+`;
+    const t = parseTrace(twoCpus, 'two-cpus.txt');
+    // Oldest head first: 70 (cpu 1) < 100 (cpu 0); then cpu 0's 100 and its 50; 200; the tie at 300 by line.
+    expect(t.events.map((e) => [e.cpu, e.kind, e.line])).toEqual([
+      [1, 'migrate-start', 5], [0, 'compaction-isolate', 2], [0, 'compaction-isolate', 3],
+      [1, 'migrate-pages', 6], [0, 'compaction-migratepages', 4], [1, 'compaction-note', 7],
+    ]);
+  });
+
+  test('a text the kernel already merged keeps its order', () => {
+    const t = parseTrace(TRACE_CMD, 'report.txt');
+    expect(t.events.map((e) => e.line)).toEqual([3, 4, 5]);
+  });
+
   test('lost events are counted', () => {
     const t = parseTrace(`CPU:1 [LOST 12 EVENTS]\n${TRACEFS}`, 'pipe.txt');
     expect(t.lost).toBe(12);

@@ -53,7 +53,7 @@ export type TraceEvent = Head & EventBody;
 
 export interface ParsedTrace {
   readonly name: string;
-  /** The kept events, in trace order. */
+  /** The kept events, in time order across CPUs, each CPU's in its own order (mergeCpus). */
   readonly events: readonly TraceEvent[];
   /** Kept events per event name. */
   readonly counts: Readonly<Record<string, number>>;
@@ -295,7 +295,7 @@ export function parseTrace(text: string, name: string, opts: ParseOptions = {}):
   }
   // Kretprobes are kept only for functions a kept kprobe names (balloon_page_migrate's ret=...).
   const probed = new Set(events.flatMap((e) => (e.kind === 'kprobe-migrate' ? [e.func] : [])));
-  const kept = events.filter((e) => {
+  const kept = mergeCpus(events).filter((e) => {
     if (e.kind !== 'kprobe-ret' || probed.has(e.func)) return true;
     moveCount(counts, ignored, e.event);
     return false;
@@ -304,6 +304,38 @@ export function parseTrace(text: string, name: string, opts: ParseOptions = {}):
   const vmemmapFrom = opts.vmemmapBase !== undefined ? 'option' : base !== null ? 'inferred' : 'none';
   const withPfns = base === null ? kept : kept.map((e): TraceEvent => (e.kind === 'kprobe-migrate' ? { ...e, srcPfn: pagePfn(e.src, base), dstPfn: pagePfn(e.dst, base) } : e));
   return { name, events: withPfns, counts, ignored, lost, vmemmapBase: base, vmemmapFrom };
+}
+
+/**
+ * One sequence from the CPUs' events, as the tracefs `trace` file reads its per-CPU buffers
+ * (kernel/trace/trace.c: __find_next_entry(), the CPU whose next event is oldest): a text
+ * holding each CPU's lines apart (per_cpu/cpuN/trace one after another, a `trace-cmd report`
+ * of several CPUs not merged) plays in time order, while each CPU's own order stays as written
+ * (its timestamps may step back a little). A text the kernel already merged comes out as it was:
+ * equal printed timestamps keep their line order.
+ */
+export function mergeCpus<E extends { readonly cpu: number; readonly ts: number; readonly line: number }>(events: readonly E[]): E[] {
+  const byCpu = new Map<number, E[]>();
+  for (const e of events) {
+    let l = byCpu.get(e.cpu);
+    if (!l) byCpu.set(e.cpu, (l = []));
+    l.push(e);
+  }
+  if (byCpu.size < 2) return [...events];
+  const queues = [...byCpu.values()];
+  const at = queues.map(() => 0);
+  const out: E[] = [];
+  while (out.length < events.length) {
+    let best = -1;
+    for (let q = 0; q < queues.length; q++) {
+      const e = queues[q]![at[q]!];
+      if (!e) continue;
+      const b = best < 0 ? null : queues[best]![at[best]!]!;
+      if (!b || e.ts < b.ts || (e.ts === b.ts && e.line < b.line)) best = q;
+    }
+    out.push(queues[best]![at[best]!++]!);
+  }
+  return out;
 }
 
 function moveCount(counts: Record<string, number>, ignored: Record<string, number>, event: string): void {

@@ -1,12 +1,26 @@
 // Files dragged over the page: a veil saying what a drop does, and the drop itself imports them
-// (ui/import/importFlow.ts). Only drags that carry files are taken; text or links dragged around
-// the page behave as before.
+// (ui/import/importFlow.ts), or replays a lone ftrace text as "Replay trace" does. Only drags that
+// carry files are taken; text or links dragged around the page behave as before.
 import { useEffect, useState } from 'react';
 import { selectAlive, selectImporting, useSim } from '../state/store';
 import { importPicked } from './importFlow';
-import { droppedFiles } from './readCapture';
+import { droppedFiles, type Picked } from './readCapture';
+import { dumpKind } from './matchFiles';
+import { replayFile } from '../ReplayButton';
 
 const carriesFiles = (e: DragEvent): boolean => e.dataTransfer?.types.includes('Files') === true;
+
+/**
+ * A lone file named as ftrace texts are saved (trace.txt, report.txt.gz, /sys/kernel/tracing's
+ * `trace`), not as a capture's dump: it goes to the replay, which refuses a non-trace in one line.
+ */
+const isTrace = (p: Picked): boolean =>
+  p.files.length === 1 && dumpKind(p.files[0]!.name) === null && /(^trace|\.(txt|trace|log)(\.gz)?)$/i.test(p.files[0]!.name);
+
+function dropped(p: Picked): void {
+  if (isTrace(p)) void replayFile(p.files[0]!);
+  else importPicked(p);
+}
 
 export function ImportDrop() {
   const [over, setOver] = useState(false);
@@ -39,7 +53,7 @@ export function ImportDrop() {
       setOver(false);
       if (!open) return;
       // The DataTransfer is readable only during this event: droppedFiles takes what it needs first.
-      droppedFiles(e.dataTransfer).then(importPicked, (err: unknown) =>
+      droppedFiles(e.dataTransfer).then(dropped, (err: unknown) =>
         useSim.setState({ error: { message: `cannot import: ${err instanceof Error ? err.message : String(err)}`, restartable: false } }),
       );
     };
@@ -60,7 +74,7 @@ export function ImportDrop() {
     <div className="import-veil" data-testid="import-veil" aria-hidden="true">
       <p>
         {open
-          ? 'Drop the files of one capture to import them (.kpageflags, .kpagecount; .buddyinfo, .pagetypeinfo, .zoneinfo)'
+          ? 'Drop the files of one capture to import them (.kpageflags, .kpagecount; .buddyinfo, .pagetypeinfo, .zoneinfo), or an ftrace text (.txt, .txt.gz) to replay it'
           : importing
             ? 'An import is under way: drop again when it is done'
             : 'The simulation is not running: restart it first'}
