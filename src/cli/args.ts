@@ -159,7 +159,6 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       }
       case '--sweep-schedules': flags.sweepSchedules = true; break;
-      case '--json': flags.json = true; break;
       case '--max-switches': {
         const v = value();
         if (v === undefined || !/^[0-6]$/.test(v)) throw new UsageError(`--max-switches needs a number from 0 to 6, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
