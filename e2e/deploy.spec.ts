@@ -3,8 +3,9 @@
 // spec builds its own dist/ and serves it under /some/path/ with e2e/static-server.ts (no vite
 // preview, no special headers), so nothing here depends on the suite's preview server.
 import { expect, test, type Page } from '@playwright/test';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,4 +119,30 @@ test('offline once loaded: with the server gone and the network off, a reload op
     server = await serveStatic(dist, MOUNT);
   }
   expect(errors).toEqual([]);
+});
+
+test('npm run dev moves to another port when 5173 is taken, and says which', async () => {
+  // Take 5173 (if another program already holds it, it is taken all the same).
+  const blocker = createServer();
+  await new Promise<void>((ok) => blocker.once('error', () => ok()).listen(5173, '127.0.0.1', ok));
+  const dev = spawn('npm', ['run', 'dev'], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    let out = '';
+    const url = await new Promise<string>((ok, fail) => {
+      const read = (b: Buffer): void => {
+        out += b.toString();
+        // eslint-disable-next-line no-control-regex
+        const m = /Local:\s+(http:\/\/\S+)/.exec(out.replace(/\x1b\[[0-9;]*m/g, ''));
+        if (m) ok(m[1]!);
+      };
+      dev.stdout.on('data', read);
+      dev.stderr.on('data', read);
+      dev.once('exit', (code) => fail(new Error(`npm run dev exited (${code}): ${out}`)));
+    });
+    expect(new URL(url).port).not.toBe('5173');
+    expect((await fetch(url)).status).toBe(200);
+  } finally {
+    if (dev.exitCode === null) process.kill(-dev.pid!, 'SIGTERM'); // npm, its shell and vite: the whole group
+    blocker.close();
+  }
 });
