@@ -114,6 +114,11 @@ test('offline once loaded: with the server gone and the network off, a reload op
     // Another preset, as a fresh link, still offline.
     await open(page, `${server.url}#preset=balloon-compaction&step=1`);
     await expect(app(page)).toHaveAttribute('data-step', '1');
+    // The compare worker, never loaded in this browser before, comes from the install's cache.
+    await page.goto('about:blank');
+    await page.goto(`${server.url}#preset=balloon-race&compare=linux-6.18,no-refcount`);
+    await expect(page.getByTestId('compare-pane')).toHaveCount(2, WAIT);
+    await expect(page.getByTestId('compare')).toHaveAttribute('data-busy', 'false', WAIT);
   } finally {
     await context.setOffline(false);
     server = await serveStatic(dist, MOUNT);
