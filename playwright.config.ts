@@ -40,6 +40,9 @@ export default defineConfig({
     baseURL: `http://${HOST}:${PORT}`,
     // Viewport only: devices['Desktop Chrome'] would claim a Windows Chrome UA that is not the browser driven.
     viewport: { width: 1280, height: 720 },
+    // The built site registers a service worker (public/sw.js); it would serve requests that
+    // page.route() then never sees. Only e2e/deploy.spec.ts, which tests it, allows it.
+    serviceWorkers: 'block',
     // Every test is a returning visitor (the first visit's hint seen, ui/teach/firstVisit.ts), so a
     // page with no link opens the default scenario; teach.spec.ts clears this for the first visit.
     storageState: { cookies: [], origins: [{ origin: `http://${HOST}:${PORT}`, localStorage: [{ name: 'pfnscope.hintSeen', value: '1' }] }] },

@@ -1,5 +1,5 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { availableParallelism } from 'node:os';
 
@@ -9,12 +9,28 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/** precache.json: every file the build wrote, which the service worker (public/sw.js) caches on install. */
+function precacheList(): Plugin {
+  return {
+    name: 'pfnscope-precache-list',
+    apply: 'build',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      const files = Object.keys(bundle).filter((f) => !f.endsWith('.map')).sort();
+      this.emitFile({ type: 'asset', fileName: 'precache.json', source: JSON.stringify(files) });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  // Relative base: the built dist/ works from any sub-path (a static host's /some/path/), not only from /.
+  base: './',
+  plugins: [react(), precacheList()],
   worker: { format: 'es' },
   // PFNSCOPE_OUTDIR lets two e2e runs build side by side without overwriting each other's dist/.
   build: { outDir: process.env.PFNSCOPE_OUTDIR ?? 'dist' },
-  server: { port: 5173, strictPort: true, host: '127.0.0.1', headers: isolation },
+  // No strictPort: when 5173 is taken, `npm run dev` takes the next free port and prints it.
+  server: { port: 5173, host: '127.0.0.1', headers: isolation },
   preview: { port: 4173, strictPort: true, host: '127.0.0.1', headers: isolation },
   // CI shares two cores with whatever else runs: no test may fail for the machine's speed, so the
   // default 5 s limit (hit by CLI tests that spawn Node) gives way to a generous one. Vitest's

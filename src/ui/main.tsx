@@ -23,3 +23,11 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+
+// Offline once loaded (public/sw.js): production builds only, as dev serves modules the worker
+// would cache stale. The script's address is relative, so its scope is the folder the site is in.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  navigator.serviceWorker.register('./sw.js').catch((e: unknown) => {
+    console.warn(`pfnscope: no offline copy (service worker not registered: ${e instanceof Error ? e.message : String(e)})`);
+  });
+}
