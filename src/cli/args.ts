@@ -20,6 +20,8 @@ export interface CliArgs {
   readonly pagetypeinfo: boolean;
   readonly listPresets: boolean;
   readonly help: boolean;
+  /** --version: print package.json's version. */
+  readonly version: boolean;
   readonly variant: string;
   /** --variant was given (it then overrides the scenario's own). */
   readonly variantGiven: boolean;
@@ -46,7 +48,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const USAGE = `usage: npm run --silent sim -- [SOURCE] [options]
+export const USAGE = `usage: pfnscope [SOURCE] [options]   (in the repository: npm run --silent sim -- [SOURCE] [options])
   SOURCE           a preset name (default: default), a scenario JSON file, or a share URL
   --import PREFIX  the memory of a real machine instead of SOURCE's: PREFIX.kpageflags and
                    PREFIX.kpagecount (and PREFIX.buddyinfo, .pagetypeinfo, .zoneinfo when present);
@@ -82,7 +84,9 @@ export const USAGE = `usage: npm run --silent sim -- [SOURCE] [options]
   --max-switches N the sweep's bound on preemptions per schedule, 0 to 6 (default 2)
   --without-guard KIND[,KIND]  switch guards off in the sweep, to see a design without them:
                    ${GUARD_KINDS.join(', ')}
-  --json           with --compare or --sweep-schedules: the results as JSON`;
+  --json           with --compare or --sweep-schedules: the results as JSON
+  -h, --help       print this text
+  -V, --version    print pfnscope's version`;
 
 function stepNumber(opt: string, v: string | undefined): number {
   if (v === undefined || !/^\d{1,9}$/.test(v)) throw new UsageError(`${opt} needs a step number, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
@@ -96,7 +100,7 @@ function fileArg(opt: string, v: string | undefined, what: string): string {
 
 export function parseArgs(argv: readonly string[]): CliArgs {
   let compare: string[] | undefined;
-  const flags = { hash: false, trace: false, summary: false, buddyinfo: false, pagetypeinfo: false, listPresets: false, help: false, footprint: false, importReport: false, sweepSchedules: false, json: false };
+  const flags = { hash: false, trace: false, summary: false, buddyinfo: false, pagetypeinfo: false, listPresets: false, help: false, version: false, footprint: false, importReport: false, sweepSchedules: false, json: false };
   let maxSwitches: number | undefined;
   let withoutGuard: GuardKind[] = [];
   let variant = 'linux-6.18';
@@ -154,7 +158,6 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       }
       case '--sweep-schedules': flags.sweepSchedules = true; break;
-      case '--json': flags.json = true; break;
       case '--max-switches': {
         const v = value();
         if (v === undefined || !/^[0-6]$/.test(v)) throw new UsageError(`--max-switches needs a number from 0 to 6, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
@@ -172,6 +175,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       }
       case '-h': case '--help': flags.help = true; break;
+      case '-V': case '--version': flags.version = true; break;
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (try --help)`);
         if (source !== undefined) throw new UsageError(`more than one SOURCE: ${source} and ${arg}`);

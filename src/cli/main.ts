@@ -22,6 +22,9 @@ import { populateSpecOf } from '../engine/scenario';
 import { openReplayFile, predictFile, replaySummary } from './replay';
 import { importPrefix, importReportText } from './import';
 import { sweepLines, sweepSchedules } from '../engine/sweep';
+import { StdoutClosed, writeStdout } from './stdout';
+// Inlined by the CLI build (dist-cli), so the installed package prints the version it was packed with.
+import pkg from '../../package.json' with { type: 'json' };
 
 interface Source {
   readonly scenario: Scenario;
@@ -52,9 +55,13 @@ function resolveSource(source: string): Source {
 
 function main(argv: readonly string[]): number {
   const args = parseArgs(argv);
-  const out = (s: string): void => void process.stdout.write(s);
+  const out = writeStdout;
   if (args.help) {
     out(USAGE + '\n');
+    return 0;
+  }
+  if (args.version) {
+    out(`pfnscope ${pkg.version}\n`);
     return 0;
   }
   if (args.listPresets) {
@@ -140,6 +147,9 @@ function main(argv: readonly string[]): number {
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (e) {
-  process.stderr.write(`pfnscope: ${(e as Error).message.split('\n')[0]}\n`);
-  process.exitCode = 2;
+  if (e instanceof StdoutClosed) process.exitCode = 0; // the reader closed the pipe: not an error
+  else {
+    process.stderr.write(`pfnscope: ${(e as Error).message.split('\n')[0]}\n`);
+    process.exitCode = 2;
+  }
 }
