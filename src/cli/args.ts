@@ -42,6 +42,8 @@ export interface CliArgs {
   readonly withoutGuard: readonly GuardKind[];
   /** --json: --compare's or the sweep's results as JSON. */
   readonly json: boolean;
+  /** --dump-kpage PREFIX: write the reached state as PREFIX.kpageflags, .kpagecount, .buddyinfo, .pagetypeinfo, .zoneinfo. */
+  readonly dumpKpage?: string;
 }
 
 export class UsageError extends Error {
@@ -85,6 +87,9 @@ export const USAGE = `usage: pfnscope [SOURCE] [options]   (in the repository: n
   --without-guard KIND[,KIND]  switch guards off in the sweep, to see a design without them:
                    ${GUARD_KINDS.join(', ')}
   --json           with --compare or --sweep-schedules: the results as JSON
+  --dump-kpage PREFIX  write the reached state as a real machine's files, which --import PREFIX
+                   reads back: PREFIX.kpageflags and PREFIX.kpagecount (a little-endian u64 per PFN,
+                   as /proc/kpageflags and /proc/kpagecount), PREFIX.buddyinfo, .pagetypeinfo, .zoneinfo
   -h, --help       print this text
   -V, --version    print pfnscope's version`;
 
@@ -112,6 +117,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let vmemmapBase: bigint | undefined;
   let predict: string | undefined;
   let importPrefix: string | undefined;
+  let dumpKpage: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -143,6 +149,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--predict': predict = fileArg('--predict', value(), 'a /proc/buddyinfo file'); break;
       case '--import': importPrefix = fileArg('--import', value(), 'a file prefix (PREFIX.kpageflags, PREFIX.kpagecount)'); break;
       case '--import-report': flags.importReport = true; break;
+      case '--dump-kpage': dumpKpage = fileArg('--dump-kpage', value(), 'a file prefix (PREFIX.kpageflags, PREFIX.kpagecount, …)'); break;
       case '--compare': {
         const v = value();
         if (!v || v.startsWith('--')) throw new UsageError('--compare needs design names, e.g. --compare linux-6.18,no-refcount');
@@ -187,5 +194,5 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     if (sweepOnly) throw new UsageError(`${sweepOnly} applies to --sweep-schedules`);
     if (flags.json && compare === undefined) throw new UsageError('--json applies to --compare or --sweep-schedules');
   }
-  return { source: source ?? 'default', sourceGiven: source !== undefined, ...(importPrefix !== undefined ? { import: importPrefix } : {}), until, seek, variant, variantGiven, ...flags, ...(maxSwitches !== undefined ? { maxSwitches } : {}), withoutGuard, ...(replay !== undefined ? { replay } : {}), ...(vmemmapBase !== undefined ? { vmemmapBase } : {}), ...(predict !== undefined ? { predict } : {}), ...(compare !== undefined ? { compare } : {}) };
+  return { source: source ?? 'default', sourceGiven: source !== undefined, ...(importPrefix !== undefined ? { import: importPrefix } : {}), until, seek, variant, variantGiven, ...flags, ...(maxSwitches !== undefined ? { maxSwitches } : {}), withoutGuard, ...(replay !== undefined ? { replay } : {}), ...(vmemmapBase !== undefined ? { vmemmapBase } : {}), ...(predict !== undefined ? { predict } : {}), ...(compare !== undefined ? { compare } : {}), ...(dumpKpage !== undefined ? { dumpKpage } : {}) };
 }

@@ -23,6 +23,7 @@ import { openReplayFile, predictFile, replaySummary } from './replay';
 import { importPrefix, importReportText } from './import';
 import { sweepLines, sweepSchedules } from '../engine/sweep';
 import { StdoutClosed, writeStdout } from './stdout';
+import { writeKpageDump } from './dump';
 // Inlined by the CLI build (dist-cli), so the installed package prints the version it was packed with.
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -73,6 +74,7 @@ function main(argv: readonly string[]): number {
     const other = args.until !== undefined ? '--until' : args.seek.length ? '--seek' : (['hash', 'trace', 'summary', 'buddyinfo', 'pagetypeinfo', 'footprint'] as const).find((f) => args[f]);
     if (other) throw new Error(`--compare prints its own table of whole runs: ${other.startsWith('--') ? other : '--' + other} cannot go with it`);
     if (args.predict) throw new Error('--compare prints its own table of whole runs: --predict cannot go with it');
+    if (args.dumpKpage) throw new Error('--compare prints its own table of whole runs: --dump-kpage cannot go with it');
     const variants = parseDesignList(args.compare.join(','));
     const results = compareDesigns(resolveSource(args.source).scenario, variants);
     out((args.json ? JSON.stringify(results) : compareTable(args.source, results).join('\n')) + '\n');
@@ -87,6 +89,7 @@ function main(argv: readonly string[]): number {
   const src = args.variantGiven ? { ...resolved, scenario: { ...resolved.scenario, variant: args.variant as DesignName } } : resolved;
   if (args.sweepSchedules) {
     if (args.import || args.replay) throw new Error('--sweep-schedules runs SOURCE\'s own race: it cannot take --import or --replay');
+    if (args.dumpKpage) throw new Error('--sweep-schedules runs many schedules: --dump-kpage has no one state to write');
     const r = sweepSchedules(resolved.scenario, {
       ...(args.variantGiven ? { variants: [args.variant as DesignName] } : {}),
       ...(args.maxSwitches !== undefined ? { maxSwitches: args.maxSwitches } : {}),
@@ -121,7 +124,8 @@ function main(argv: readonly string[]): number {
   if (args.pagetypeinfo) out(pagetypeinfo(s.k));
   if (args.predict) out(predictFile(s.k, args.predict));
   if (args.importReport && imported) out(importReportText(imported.report));
-  const wantSummary = args.summary || (!args.buddyinfo && !args.pagetypeinfo && !args.hash && !args.trace && !args.footprint && !args.predict && !args.importReport);
+  if (args.dumpKpage) writeKpageDump(s.k, args.dumpKpage);
+  const wantSummary = args.summary || (!args.buddyinfo && !args.pagetypeinfo && !args.hash && !args.trace && !args.footprint && !args.predict && !args.importReport && !args.dumpKpage);
   if (wantSummary) {
     // `steps` is the whole timeline's length: compute it all, then come back to where we were.
     const here = t.cur;
