@@ -119,12 +119,13 @@ function main(argv: readonly string[]): number {
     if (at !== n) throw new Error(`--seek ${n} is past the end of the timeline (${at} steps)`);
     if (args.hash) out(timelineHash(t) + '\n');
   }
+  // Written before anything is printed, so a reader that closes stdout early cannot cut it short.
+  if (args.dumpKpage) writeKpageDump(s.k, args.dumpKpage);
   if (args.footprint) out(footprintLines(s, s.scenario.variant ?? 'linux-6.18').join('\n') + '\n');
   if (args.buddyinfo) out(buddyinfo(s.k));
   if (args.pagetypeinfo) out(pagetypeinfo(s.k));
   if (args.predict) out(predictFile(s.k, args.predict));
   if (args.importReport && imported) out(importReportText(imported.report));
-  if (args.dumpKpage) writeKpageDump(s.k, args.dumpKpage);
   const wantSummary = args.summary || (!args.buddyinfo && !args.pagetypeinfo && !args.hash && !args.trace && !args.footprint && !args.predict && !args.importReport && !args.dumpKpage);
   if (wantSummary) {
     // `steps` is the whole timeline's length: compute it all, then come back to where we were.
