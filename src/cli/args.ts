@@ -20,6 +20,8 @@ export interface CliArgs {
   readonly pagetypeinfo: boolean;
   readonly listPresets: boolean;
   readonly help: boolean;
+  /** --version: print package.json's version. */
+  readonly version: boolean;
   readonly variant: string;
   /** --variant was given (it then overrides the scenario's own). */
   readonly variantGiven: boolean;
@@ -42,13 +44,15 @@ export interface CliArgs {
   readonly json: boolean;
   /** --perfetto FILE: write the run as a Chrome/Perfetto JSON trace (engine/perfetto.ts). */
   readonly perfetto?: string;
+  /** --dump-kpage PREFIX: write the reached state as PREFIX.kpageflags, .kpagecount, .buddyinfo, .pagetypeinfo, .zoneinfo. */
+  readonly dumpKpage?: string;
 }
 
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const USAGE = `usage: npm run --silent sim -- [SOURCE] [options]
+export const USAGE = `usage: pfnscope [SOURCE] [options]   (in the repository: npm run --silent sim -- [SOURCE] [options])
   SOURCE           a preset name (default: default), a scenario JSON file, or a share URL
   --import PREFIX  the memory of a real machine instead of SOURCE's: PREFIX.kpageflags and
                    PREFIX.kpagecount (and PREFIX.buddyinfo, .pagetypeinfo, .zoneinfo when present);
@@ -86,7 +90,12 @@ export const USAGE = `usage: npm run --silent sim -- [SOURCE] [options]
                    ${GUARD_KINDS.join(', ')}
   --json           with --compare or --sweep-schedules: the results as JSON
   --perfetto FILE  write the run (to --until) as a JSON trace for ui.perfetto.dev: a track per
-                   task, spans as slices, free pages per order as counters; 1 step = 1 µs`;
+                   task, spans as slices, free pages per order as counters; 1 step = 1 µs
+  --dump-kpage PREFIX  write the reached state as a real machine's files, which --import PREFIX
+                   reads back: PREFIX.kpageflags and PREFIX.kpagecount (a little-endian u64 per PFN,
+                   as /proc/kpageflags and /proc/kpagecount), PREFIX.buddyinfo, .pagetypeinfo, .zoneinfo
+  -h, --help       print this text
+  -V, --version    print pfnscope's version`;
 
 function stepNumber(opt: string, v: string | undefined): number {
   if (v === undefined || !/^\d{1,9}$/.test(v)) throw new UsageError(`${opt} needs a step number, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
@@ -100,7 +109,7 @@ function fileArg(opt: string, v: string | undefined, what: string): string {
 
 export function parseArgs(argv: readonly string[]): CliArgs {
   let compare: string[] | undefined;
-  const flags = { hash: false, trace: false, summary: false, buddyinfo: false, pagetypeinfo: false, listPresets: false, help: false, footprint: false, importReport: false, sweepSchedules: false, json: false };
+  const flags = { hash: false, trace: false, summary: false, buddyinfo: false, pagetypeinfo: false, listPresets: false, help: false, version: false, footprint: false, importReport: false, sweepSchedules: false, json: false };
   let maxSwitches: number | undefined;
   let withoutGuard: GuardKind[] = [];
   let variant = 'linux-6.18';
@@ -113,6 +122,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let predict: string | undefined;
   let importPrefix: string | undefined;
   let perfetto: string | undefined;
+  let dumpKpage: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -144,6 +154,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--predict': predict = fileArg('--predict', value(), 'a /proc/buddyinfo file'); break;
       case '--import': importPrefix = fileArg('--import', value(), 'a file prefix (PREFIX.kpageflags, PREFIX.kpagecount)'); break;
       case '--import-report': flags.importReport = true; break;
+      case '--dump-kpage': dumpKpage = fileArg('--dump-kpage', value(), 'a file prefix (PREFIX.kpageflags, PREFIX.kpagecount, …)'); break;
       case '--compare': {
         const v = value();
         if (!v || v.startsWith('--')) throw new UsageError('--compare needs design names, e.g. --compare linux-6.18,no-refcount');
@@ -177,6 +188,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       }
       case '--perfetto': perfetto = fileArg('--perfetto', value(), 'a file to write the JSON trace to'); break;
       case '-h': case '--help': flags.help = true; break;
+      case '-V': case '--version': flags.version = true; break;
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (try --help)`);
         if (source !== undefined) throw new UsageError(`more than one SOURCE: ${source} and ${arg}`);
@@ -188,5 +200,5 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     if (sweepOnly) throw new UsageError(`${sweepOnly} applies to --sweep-schedules`);
     if (flags.json && compare === undefined) throw new UsageError('--json applies to --compare or --sweep-schedules');
   }
-  return { source: source ?? 'default', sourceGiven: source !== undefined, ...(importPrefix !== undefined ? { import: importPrefix } : {}), until, seek, variant, variantGiven, ...flags, ...(maxSwitches !== undefined ? { maxSwitches } : {}), withoutGuard, ...(replay !== undefined ? { replay } : {}), ...(vmemmapBase !== undefined ? { vmemmapBase } : {}), ...(predict !== undefined ? { predict } : {}), ...(compare !== undefined ? { compare } : {}), ...(perfetto !== undefined ? { perfetto } : {}) };
+  return { source: source ?? 'default', sourceGiven: source !== undefined, ...(importPrefix !== undefined ? { import: importPrefix } : {}), until, seek, variant, variantGiven, ...flags, ...(maxSwitches !== undefined ? { maxSwitches } : {}), withoutGuard, ...(replay !== undefined ? { replay } : {}), ...(vmemmapBase !== undefined ? { vmemmapBase } : {}), ...(predict !== undefined ? { predict } : {}), ...(compare !== undefined ? { compare } : {}), ...(perfetto !== undefined ? { perfetto } : {}), ...(dumpKpage !== undefined ? { dumpKpage } : {}) };
 }

@@ -24,6 +24,10 @@ import { importPrefix, importReportText } from './import';
 import { sweepLines, sweepSchedules } from '../engine/sweep';
 import { trackSeries } from '../engine/series';
 import { perfettoTrace } from '../engine/perfetto';
+import { StdoutClosed, writeStdout } from './stdout';
+import { writeKpageDump } from './dump';
+// Inlined by the CLI build (dist-cli), so the installed package prints the version it was packed with.
+import pkg from '../../package.json' with { type: 'json' };
 
 interface Source {
   readonly scenario: Scenario;
@@ -54,9 +58,13 @@ function resolveSource(source: string): Source {
 
 function main(argv: readonly string[]): number {
   const args = parseArgs(argv);
-  const out = (s: string): void => void process.stdout.write(s);
+  const out = writeStdout;
   if (args.help) {
     out(USAGE + '\n');
+    return 0;
+  }
+  if (args.version) {
+    out(`pfnscope ${pkg.version}\n`);
     return 0;
   }
   if (args.listPresets) {
@@ -69,6 +77,7 @@ function main(argv: readonly string[]): number {
     const other = args.until !== undefined ? '--until' : args.seek.length ? '--seek' : (['hash', 'trace', 'summary', 'buddyinfo', 'pagetypeinfo', 'footprint'] as const).find((f) => args[f]);
     if (other) throw new Error(`--compare prints its own table of whole runs: ${other.startsWith('--') ? other : '--' + other} cannot go with it`);
     if (args.predict) throw new Error('--compare prints its own table of whole runs: --predict cannot go with it');
+    if (args.dumpKpage) throw new Error('--compare prints its own table of whole runs: --dump-kpage cannot go with it');
     const variants = parseDesignList(args.compare.join(','));
     const results = compareDesigns(resolveSource(args.source).scenario, variants);
     out((args.json ? JSON.stringify(results) : compareTable(args.source, results).join('\n')) + '\n');
@@ -83,6 +92,7 @@ function main(argv: readonly string[]): number {
   const src = args.variantGiven ? { ...resolved, scenario: { ...resolved.scenario, variant: args.variant as DesignName } } : resolved;
   if (args.sweepSchedules) {
     if (args.import || args.replay) throw new Error('--sweep-schedules runs SOURCE\'s own race: it cannot take --import or --replay');
+    if (args.dumpKpage) throw new Error('--sweep-schedules runs many schedules: --dump-kpage has no one state to write');
     const r = sweepSchedules(resolved.scenario, {
       ...(args.variantGiven ? { variants: [args.variant as DesignName] } : {}),
       ...(args.maxSwitches !== undefined ? { maxSwitches: args.maxSwitches } : {}),
@@ -122,12 +132,14 @@ function main(argv: readonly string[]): number {
     if (at !== n) throw new Error(`--seek ${n} is past the end of the timeline (${at} steps)`);
     if (args.hash) out(timelineHash(t) + '\n');
   }
+  // Written before anything is printed, so a reader that closes stdout early cannot cut it short.
+  if (args.dumpKpage) writeKpageDump(s.k, args.dumpKpage);
   if (args.footprint) out(footprintLines(s, s.scenario.variant ?? 'linux-6.18').join('\n') + '\n');
   if (args.buddyinfo) out(buddyinfo(s.k));
   if (args.pagetypeinfo) out(pagetypeinfo(s.k));
   if (args.predict) out(predictFile(s.k, args.predict));
   if (args.importReport && imported) out(importReportText(imported.report));
-  const wantSummary = args.summary || (!args.buddyinfo && !args.pagetypeinfo && !args.hash && !args.trace && !args.footprint && !args.predict && !args.importReport && !args.perfetto);
+  const wantSummary = args.summary || (!args.buddyinfo && !args.pagetypeinfo && !args.hash && !args.trace && !args.footprint && !args.predict && !args.importReport && !args.perfetto && !args.dumpKpage);
   if (wantSummary) {
     // `steps` is the whole timeline's length: compute it all, then come back to where we were.
     const here = t.cur;
@@ -153,6 +165,9 @@ function main(argv: readonly string[]): number {
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (e) {
-  process.stderr.write(`pfnscope: ${(e as Error).message.split('\n')[0]}\n`);
-  process.exitCode = 2;
+  if (e instanceof StdoutClosed) process.exitCode = 0; // the reader closed the pipe: not an error
+  else {
+    process.stderr.write(`pfnscope: ${(e as Error).message.split('\n')[0]}\n`);
+    process.exitCode = 2;
+  }
 }
