@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { checkInvariants } from '../kernel/invariants';
 import { balloonPages } from '../kernel/balloon';
 import { PGTY } from '../kernel/flags';
-import { page_folio } from '../kernel/folio';
+import { folio_mapcount, page_folio } from '../kernel/folio';
 import { NS, VM_EVENT } from '../kernel/vmstat';
 import { freeBlocks } from '../kernel/testkit';
 import { findPreset } from './presets';
@@ -18,6 +18,9 @@ import { parseScenario } from './scenario';
 import { fragmentation_score_node } from '../kernel/compaction';
 import { openSession } from './session';
 import { runToEnd, seek, type Step, allSteps } from './timeline';
+
+// compact-blocked-by-pins' machine (presets.ts MEDIUM).
+const MEDIUM_MEMORY = { memory: { pfns: 16384 }, seed: 3 } as const;
 
 const REAL = fileURLToPath(new URL('../../../shared/reference/real-kernel/balloon-compact/', import.meta.url));
 const haveReal = existsSync(REAL + 'trace.txt.gz') && existsSync(REAL + 'migrations.csv') && existsSync(REAL + 'after.vmstat');
@@ -190,6 +193,25 @@ describe('what the presets show', () => {
     for (const f of folios) expect(s.k.mem.refcount.a[f]).toBeGreaterThan(1);
     const moved = new Set(allSteps(s.t).filter((x) => x.fn === 'compaction_alloc').map((x) => x.pfns[0]!.pfn));
     for (const f of folios) expect(moved.has(f)).toBe(false);
+  });
+
+  // FOLL_PIN adds 1024, far above any mapcount, so only a FOLL_GET pin (+1) sits right at the
+  // boundary of isolate_migratepages_block()'s check: refcount (with compaction's own reference)
+  // - 1 = mapcount + 1 > mapcount. A check loosened by one lets this folio through to migration.
+  test('a FOLL_GET pin (+1) is enough: the folio is skipped as pinned at isolation and never reaches migrate_pages', () => {
+    const s = openSession(parseScenario({ v: 1, ...MEDIUM_MEMORY, actions: [{ type: 'pin', process: 0, page: 20, kind: 'get' }, { type: 'compact', zone: 'DMA32' }] }));
+    runToEnd(s.t);
+    const steps = allSteps(s.t);
+    const get = steps.find((x) => x.fn === 'get_user_pages')!;
+    const folio = page_folio(s.k, get.pfns[0]!.pfn);
+    const mc = folio_mapcount(s.k, folio);
+    // Nobody else holds it: one reference per mapping, then FOLL_GET's 1.
+    expect(get.text).toContain(`refcount ${mc} → ${mc + 1}`);
+    const skip = steps.filter((x) => x.fn === 'isolate_migratepages_block' && x.text.includes(`0x${folio.toString(16)}: refcount`));
+    expect(skip).toHaveLength(1);
+    expect(skip[0]!.text).toContain(`anon folios with extra references (refcount - 1 > mapcount: pinned) (e.g. 0x${folio.toString(16)}: refcount ${mc + 1} + our 1, mapcount ${mc})`);
+    expect(steps.some((x) => x.fn !== 'get_user_pages' && x.pfns.some((p) => p.pfn === folio && p.role === 'src'))).toBe(false);
+    expect(s.k.mem.refcount.a[folio]).toBe(mc + 1);
   });
 
   test('balloon-compaction-no-refcount: 6.18 compaction cannot isolate the frozen balloon pages (refcount 0) and says so', () => {
