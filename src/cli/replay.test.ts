@@ -1,13 +1,14 @@
 // `npm run sim -- --replay FILE` and `--predict FILE`, end to end through the CLI: the recorded
 // lines come back with --trace, --summary counts them, gzip is read, bad files fail in one line.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { parseArgs } from './args';
+import { needCapture } from '../reference.testkit';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const REAL = fileURLToPath(new URL('../../../shared/reference/real-kernel/', import.meta.url));
@@ -59,7 +60,7 @@ describe('npm run sim -- --replay', () => {
     }
   }, SPAWN_TIMEOUT);
 
-  test.skipIf(!existsSync(REAL + 'balloon-compact/trace.txt.gz'))('replays a real capture: the trace\'s own migration totals', () => {
+  needCapture(REAL + 'balloon-compact/trace.txt.gz').test('replays a real capture: the trace\'s own migration totals', () => {
     const s = JSON.parse(sim('--replay', REAL + 'balloon-compact/trace.txt.gz', '--summary').out) as { steps: number; migrated: number; failed: number; replay: { vmemmapBase: string } };
     expect(s).toMatchObject({ steps: 31101, migrated: 13784, failed: 661, replay: { vmemmapBase: '0xffd4000000000000' } });
   }, SPAWN_TIMEOUT);

@@ -2,8 +2,7 @@
 // mm/migrate.c movable_ops path). Expected values from the source, function by function.
 
 import type { Kernel } from '../kernel/kernel';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { checkInvariants } from '../kernel/invariants';
@@ -21,6 +20,7 @@ import { openSession } from './session';
 import { parseScenario } from './scenario';
 import { runToEnd, seek, allSteps, timelineHash } from './timeline';
 import { checkSteps } from './steps.testkit';
+import { needCapture, REFERENCE } from '../reference.testkit';
 
 const SMALL_MACHINE = { memory: { pfns: 8192 }, seed: 7, populate: { processes: 6, files: 12 } } as const;
 
@@ -196,10 +196,9 @@ describe('fill_balloon() and leak_balloon() as in 6.18', () => {
 });
 
 describe('against the real balloon capture (Linux 6.1 guest, compact_memory with a virtio balloon)', () => {
-  const REAL = fileURLToPath(new URL('../../../shared/reference/real-kernel/balloon-compact/', import.meta.url));
-  const have = existsSync(REAL + 'trace.txt.gz') && existsSync(REAL + 'migrations.csv');
+  const REAL = REFERENCE + 'real-kernel/balloon-compact/';
 
-  test.skipIf(!have)('balloon pages move as migrate_pages(reason compaction) and stay PageOffline at the new PFN — in the real trace and in ours', () => {
+  needCapture(REAL + 'trace.txt.gz', REAL + 'migrations.csv').test('balloon pages move as migrate_pages(reason compaction) and stay PageOffline at the new PFN — in the real trace and in ours', () => {
     // The real trace: mm_migrate_pages events all have reason=compaction, and every migrated
     // balloon page is offline(balloon) before at its source and after at its destination.
     const trace = gunzipSync(readFileSync(REAL + 'trace.txt.gz')).toString('utf8');

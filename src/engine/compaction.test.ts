@@ -2,8 +2,7 @@
 // mirrors (../shared/reference/real-kernel/balloon-compact: a Linux 6.1 guest, compact_memory with
 // a virtio balloon), and the invariants and scanner rules at every compaction step.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { checkInvariants } from '../kernel/invariants';
@@ -18,12 +17,14 @@ import { parseScenario } from './scenario';
 import { fragmentation_score_node } from '../kernel/compaction';
 import { openSession } from './session';
 import { runToEnd, seek, type Step, allSteps } from './timeline';
+import { needCapture, REFERENCE } from '../reference.testkit';
 
 // compact-blocked-by-pins' machine (presets.ts MEDIUM).
 const MEDIUM_MEMORY = { memory: { pfns: 16384 }, seed: 3 } as const;
 
-const REAL = fileURLToPath(new URL('../../../shared/reference/real-kernel/balloon-compact/', import.meta.url));
-const haveReal = existsSync(REAL + 'trace.txt.gz') && existsSync(REAL + 'migrations.csv') && existsSync(REAL + 'after.vmstat');
+const REAL = REFERENCE + 'real-kernel/balloon-compact/';
+const capture = needCapture(REAL + 'trace.txt.gz', REAL + 'migrations.csv', REAL + 'after.vmstat');
+const haveReal = capture.have;
 
 const hexOf = (line: string, key: string): number => parseInt(new RegExp(`${key}=0x([0-9a-f]+)`).exec(line)![1]!, 16);
 const numOf = (line: string, key: string): number => Number(new RegExp(`${key}=(\\d+)`).exec(line)![1]);
@@ -81,7 +82,7 @@ describe('balloon-compaction against the real capture balloon-compact', () => {
       .map((l) => /^\s*\S+\s+\[\d+\]\s+\S+\s+[\d.]+: (.*)$/.exec(l)?.[1]).filter((l): l is string => l !== undefined)
     : [];
 
-  test.skipIf(!haveReal)('the same qualitative run: per zone one begin/end, complete with the scanners met, migrate scanner up a pageblock at a time, free scanner down, every batch MIGRATE_SYNC reason=compaction', () => {
+  capture.test('the same qualitative run: per zone one begin/end, complete with the scanners met, migrate scanner up a pageblock at a time, free scanner down, every batch MIGRATE_SYNC reason=compaction', () => {
     const real = compactionFacts(realEvents);
     // Both machines have two populated zones (DMA and DMA32) and compact_memory visits both.
     expect(real.zones).toBe(2);
@@ -103,7 +104,7 @@ describe('balloon-compaction against the real capture balloon-compact', () => {
     expect(ours.batches / real.batches).toBeLessThan(2);
   });
 
-  test.skipIf(!haveReal)('balloon pages move through balloon_page_migrate, every one upward, and stay PageOffline: the balloon keeps its size', () => {
+  capture.test('balloon pages move through balloon_page_migrate, every one upward, and stay PageOffline: the balloon keeps its size', () => {
     // Real: the balloon_migrate kprobe fired for thousands of pages, always returning 0, and
     // migrations.csv (src/dst PFNs from the kprobes) moves every page to a higher PFN.
     const realRet = realEvents.filter((l) => l.startsWith('balloon_migrate_ret: '));
