@@ -71,11 +71,25 @@ describe('npm run sim -- --predict', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pfnscope-predict-'));
     const real = join(dir, 'after.buddyinfo');
     const own = sim('small', '--buddyinfo').out;
-    writeFileSync(real, own);
+    // The "real" file: the model's own buddyinfo with DMA32 changed by hand, 10 more order-0
+    // blocks and one order-3 block fewer. Simulated − real is then -10 at order 0 and +1 at
+    // order 3: Σ|Δ × 2^order| = 10 + 8 = 18 pages, of real free pages = ours + 10 - 8.
+    const rows = own.trim().split('\n').map((l) => l.trim().split(/\s+/));
+    const dma32 = rows.find((r) => r[3] === 'DMA32')!;
+    expect(Number(dma32[4 + 3])).toBeGreaterThan(0);
+    dma32[4] = String(Number(dma32[4]) + 10);
+    dma32[4 + 3] = String(Number(dma32[4 + 3]) - 1);
+    writeFileSync(real, rows.map((r) => r.join(' ')).join('\n') + '\n');
+    const ours = rows.flatMap((r) => r.slice(4).map((n, o) => Number(n) * 2 ** o)).reduce((a, b) => a + b, 0) - 10 + 8;
     const r = sim('small', '--predict', real);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/prediction against .*after\.buddyinfo/);
-    expect(r.out).toMatch(/Σ\|Δ blocks × 2\^order\| = 0 pages = 0\.0 % of the real free pages/);
+    expect(r.out).toMatch(/^DMA32 Δ +-10 +0 +0 +\+1 +0 +0 +0 +0 +0 +0 +0$/m);
+    expect(r.out).toMatch(/^DMA Δ +(0 +){10}0$/m);
+    expect(r.out).toContain(`free pages: simulated ${ours}, real ${ours + 2}; Σ|Δ blocks × 2^order| = 18 pages = ${((18 / (ours + 2)) * 100).toFixed(1)} % of the real free pages`);
+    // The model's own buddyinfo predicts itself exactly.
+    writeFileSync(real, own);
+    expect(sim('small', '--predict', real).out).toMatch(/Σ\|Δ blocks × 2\^order\| = 0 pages = 0\.0 % of the real free pages/);
     writeFileSync(real, 'Node 0, zone DMA 1 2\n');
     const bad = sim('small', '--predict', real);
     expect(bad.code).toBe(2);
