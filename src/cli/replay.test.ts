@@ -1,11 +1,11 @@
 // `npm run sim -- --replay FILE` and `--predict FILE`, end to end through the CLI: the recorded
 // lines come back with --trace, --summary counts them, gzip is read, bad files fail in one line.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { parseArgs } from './args';
 import { needCapture } from '../reference.testkit';
@@ -60,9 +60,16 @@ describe('npm run sim -- --replay', () => {
     }
   }, SPAWN_TIMEOUT);
 
-  needCapture(REAL + 'balloon-compact/trace.txt.gz').test('replays a real capture: the trace\'s own migration totals', () => {
+  needCapture(REAL + 'balloon-compact/trace.txt.gz', REAL + 'balloon-compact/summary.json').test('replays a real capture: the trace\'s own migration totals', () => {
     const s = JSON.parse(sim('--replay', REAL + 'balloon-compact/trace.txt.gz', '--summary').out) as { steps: number; migrated: number; failed: number; replay: { vmemmapBase: string } };
-    expect(s).toMatchObject({ steps: 31101, migrated: 13784, failed: 661, replay: { vmemmapBase: '0xffd4000000000000' } });
+    // The totals, read from the trace text here: one step per event line, and mm_migrate_pages'
+    // nr_succeeded / nr_failed summed (the capture's summary.json gives the same sums).
+    const events = gunzipSync(readFileSync(REAL + 'balloon-compact/trace.txt.gz')).toString('utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+    const sum = (key: string): number => events.filter((l) => l.includes(' mm_migrate_pages: '))
+      .reduce((n, l) => n + Number(new RegExp(`${key}=(\\d+)`).exec(l)![1]), 0);
+    const totals = (JSON.parse(readFileSync(REAL + 'balloon-compact/summary.json', 'utf8')) as { mm_migrate_pages_totals: { nr_succeeded: number; nr_failed: number } }).mm_migrate_pages_totals;
+    expect({ migrated: sum('nr_succeeded'), failed: sum('nr_failed') }).toEqual({ migrated: totals.nr_succeeded, failed: totals.nr_failed });
+    expect(s).toMatchObject({ steps: events.length, migrated: sum('nr_succeeded'), failed: sum('nr_failed'), replay: { vmemmapBase: '0xffd4000000000000' } });
   }, SPAWN_TIMEOUT);
 });
 
