@@ -59,7 +59,8 @@ export default defineConfig({
       ? `npx vite --port ${PORT} --strictPort --host ${HOST}`
       : `npx vite build && npx vite preview --port ${PORT} --strictPort --host ${HOST}`,
     url: `http://${HOST}:${PORT}`,
-    reuseExistingServer: !process.env.CI,
+    // Only when asked (E2E_REUSE=1): a server left on the port may serve a stale build.
+    reuseExistingServer: process.env.E2E_REUSE === '1',
     timeout: 120_000,
   },
 });

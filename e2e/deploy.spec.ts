@@ -4,7 +4,8 @@
 // preview, no special headers), so nothing here depends on the suite's preview server.
 import { expect, test, type Page } from '@playwright/test';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { needCapture } from './reference.helpers';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,6 @@ import { serveStatic, type StaticServer } from './static-server';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MOUNT = '/some/path/';
 const CAPTURE = fileURLToPath(new URL('../../shared/reference/real-kernel/balloon-compact/', import.meta.url));
-const HAVE_CAPTURE = existsSync(`${CAPTURE}before.kpageflags`);
 const IMPORT_FILES = ['kpageflags', 'kpagecount', 'buddyinfo', 'pagetypeinfo', 'zoneinfo'].map((k) => `${CAPTURE}before.${k}`);
 const WAIT = { timeout: 60_000 };
 
@@ -83,7 +83,7 @@ test('under /some/path/ of a plain static server: a preset, a share link, Share 
 });
 
 test('under /some/path/: an import through the file picker', async ({ page }) => {
-  test.skip(!HAVE_CAPTURE, `no capture at ${CAPTURE}`);
+  needCapture(`${CAPTURE}before.kpageflags`);
   const errors = consoleErrors(page);
   await open(page, `${server.url}#preset=default`);
   await page.getByRole('button', { name: 'Import', exact: true }).click();

@@ -4,14 +4,14 @@
 // with the session shown kept. The real capture lives outside the repository (../shared); without
 // it the capture tests skip, as the engine's real-capture tests do.
 import { expect, test, type Page } from '@playwright/test';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { app, consoleErrors, idle } from './panels.helpers';
 import { buddyinfo } from './capture.helpers';
 import { openLink, shown } from './share.helpers';
+import { needCapture } from './reference.helpers';
 
 const CAPTURE = fileURLToPath(new URL('../../shared/reference/real-kernel/balloon-compact/', import.meta.url));
-const HAVE_CAPTURE = existsSync(`${CAPTURE}before.kpageflags`);
 /** Every before.* file: the importer takes the five it knows, the rest (meminfo, vmstat) are ignored. */
 const BEFORE = ['kpageflags', 'kpagecount', 'buddyinfo', 'pagetypeinfo', 'zoneinfo', 'meminfo', 'vmstat'].map((k) => `${CAPTURE}before.${k}`);
 
@@ -27,7 +27,7 @@ async function matchRow(page: Page, zone: string, row: 'rebuilt' | 'given'): Pro
 }
 
 test.describe('a real capture', () => {
-  test.skip(!HAVE_CAPTURE, `no capture at ${CAPTURE}`);
+  needCapture(...BEFORE);
 
   test('before.* through the file picker: the imported machine on the grid, matched against its buddyinfo', async ({ page }) => {
     const errors = consoleErrors(page);

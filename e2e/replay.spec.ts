@@ -3,15 +3,16 @@
 // on the grid; a file that is not a trace refused in one line with the session shown kept. The
 // capture lives outside the repository (../shared); without it that test skips.
 import { expect, test, type Page } from '@playwright/test';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { app, consoleErrors, idle } from './panels.helpers';
 import { openLink } from './share.helpers';
+import { needCapture } from './reference.helpers';
 
 const TRACE = fileURLToPath(new URL('../../shared/reference/real-kernel/balloon-compact/trace.txt.gz', import.meta.url));
 
 test('a capture\'s gzipped trace replays as steps with its own lines, ending where its scanners met', async ({ page }) => {
-  test.skip(!existsSync(TRACE), `no capture at ${TRACE}`);
+  needCapture(TRACE);
   const errors = consoleErrors(page);
   await openLink(page, '/#preset=default');
   await page.getByTestId('replay-file').setInputFiles(TRACE);
@@ -37,7 +38,7 @@ test('a file that is not a trace is refused in one line and the session shown st
 
 test('a trace replayed over imported memory keeps the capture named; Edit scenario and Footprint say why they are off', async ({ page }) => {
   const capture = fileURLToPath(new URL('../../shared/reference/real-kernel/balloon-compact/', import.meta.url));
-  test.skip(!existsSync(TRACE) || !existsSync(`${capture}before.kpageflags`), `no capture at ${capture}`);
+  needCapture(TRACE, `${capture}before.kpageflags`);
   const errors = consoleErrors(page);
   await openLink(page, '/#preset=default');
   await page.getByRole('button', { name: 'Import', exact: true }).click();
@@ -74,7 +75,7 @@ async function dropFile(page: Page, name: string, bytes: Buffer): Promise<void> 
 }
 
 test('a trace dropped on the page replays as the button does', async ({ page }) => {
-  test.skip(!existsSync(TRACE), `no capture at ${TRACE}`);
+  needCapture(TRACE);
   const errors = consoleErrors(page);
   await openLink(page, '/#preset=default');
   await dropFile(page, 'trace.txt.gz', readFileSync(TRACE));

@@ -4,11 +4,12 @@
 // compaction ends on (the real capture lives outside the repository, in ../shared; without it
 // that test skips, as import.spec.ts does).
 import { expect, test } from '@playwright/test';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { app, blur, consoleErrors, expectStep, idle } from './panels.helpers';
 import { buddyinfo } from './capture.helpers';
 import { openLink } from './share.helpers';
+import { needCapture } from './reference.helpers';
 
 test('Footprint on balloon-race: it finishes while the session steps, and the grid stays in use beside it', async ({ page }) => {
   const errors = consoleErrors(page);
@@ -47,10 +48,9 @@ test('Footprint on balloon-race: it finishes while the session steps, and the gr
 });
 
 const CAPTURE = fileURLToPath(new URL('../../shared/reference/real-kernel/fragmented-compact/', import.meta.url));
-const HAVE_CAPTURE = existsSync(`${CAPTURE}before.kpageflags`);
 
 test.describe('a real capture', () => {
-  test.skip(!HAVE_CAPTURE, `no capture at ${CAPTURE}`);
+  needCapture(`${CAPTURE}before.kpageflags`);
 
   test('import + compaction ends on the result view: before / after / real after, the predict error, migrated', async ({ page }) => {
     test.setTimeout(300_000); // compact_memory over 131,072 imported PFNs runs to its end

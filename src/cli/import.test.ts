@@ -2,16 +2,17 @@
 // on top, the match report, and bad input as one line with exit code 2.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { parseArgs } from './args';
+import { needCapture } from '../reference.testkit';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CAPTURE = fileURLToPath(new URL('../../../shared/reference/real-kernel/balloon-compact/before', import.meta.url));
-const haveReal = existsSync(CAPTURE + '.kpageflags');
+const capture = needCapture(CAPTURE + '.kpageflags', CAPTURE + '.kpagecount');
 
 function sim(...args: string[]): { code: number; out: string; err: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
@@ -27,14 +28,14 @@ describe('--import arguments', () => {
 });
 
 describe('npm run sim -- --import', () => {
-  test.skipIf(!haveReal)('with no SOURCE nothing runs and --buddyinfo prints the capture\'s own buddyinfo', () => {
+  capture.test('with no SOURCE nothing runs and --buddyinfo prints the capture\'s own buddyinfo', () => {
     const r = sim('--import', CAPTURE, '--buddyinfo');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toBe(readFileSync(CAPTURE + '.buddyinfo', 'utf8'));
   }, 60_000);
 
-  test.skipIf(!haveReal)('a preset contributes its actions: compact-memory compacts the imported zones; --summary carries the report', () => {
+  capture.test('a preset contributes its actions: compact-memory compacts the imported zones; --summary carries the report', () => {
     const r = sim('compact-memory', '--import', CAPTURE, '--summary');
     expect(r.code).toBe(0);
     const s = JSON.parse(r.out) as { steps: number; migrated: number; import: { pfns: number; freeByOrder: { zone: string; rebuilt: number[]; given: number[] }[] } };
@@ -44,7 +45,7 @@ describe('npm run sim -- --import', () => {
     for (const z of s.import.freeByOrder) expect(z.rebuilt).toEqual(z.given);
   }, 60_000);
 
-  test.skipIf(!haveReal)('--import-report prints rebuilt against given free blocks per order, zone by zone', () => {
+  capture.test('--import-report prints rebuilt against given free blocks per order, zone by zone', () => {
     const r = sim('--import', CAPTURE, '--import-report');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/zone DMA32: free blocks per order, rebuilt vs buddyinfo\n/);

@@ -1,13 +1,14 @@
 // `npm run sim -- --replay FILE` and `--predict FILE`, end to end through the CLI: the recorded
 // lines come back with --trace, --summary counts them, gzip is read, bad files fail in one line.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { parseArgs } from './args';
+import { needCapture } from '../reference.testkit';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const REAL = fileURLToPath(new URL('../../../shared/reference/real-kernel/', import.meta.url));
@@ -59,9 +60,16 @@ describe('npm run sim -- --replay', () => {
     }
   }, SPAWN_TIMEOUT);
 
-  test.skipIf(!existsSync(REAL + 'balloon-compact/trace.txt.gz'))('replays a real capture: the trace\'s own migration totals', () => {
+  needCapture(REAL + 'balloon-compact/trace.txt.gz', REAL + 'balloon-compact/summary.json').test('replays a real capture: the trace\'s own migration totals', () => {
     const s = JSON.parse(sim('--replay', REAL + 'balloon-compact/trace.txt.gz', '--summary').out) as { steps: number; migrated: number; failed: number; replay: { vmemmapBase: string } };
-    expect(s).toMatchObject({ steps: 31101, migrated: 13784, failed: 661, replay: { vmemmapBase: '0xffd4000000000000' } });
+    // The totals, read from the trace text here: one step per event line, and mm_migrate_pages'
+    // nr_succeeded / nr_failed summed (the capture's summary.json gives the same sums).
+    const events = gunzipSync(readFileSync(REAL + 'balloon-compact/trace.txt.gz')).toString('utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+    const sum = (key: string): number => events.filter((l) => l.includes(' mm_migrate_pages: '))
+      .reduce((n, l) => n + Number(new RegExp(`${key}=(\\d+)`).exec(l)![1]), 0);
+    const totals = (JSON.parse(readFileSync(REAL + 'balloon-compact/summary.json', 'utf8')) as { mm_migrate_pages_totals: { nr_succeeded: number; nr_failed: number } }).mm_migrate_pages_totals;
+    expect({ migrated: sum('nr_succeeded'), failed: sum('nr_failed') }).toEqual({ migrated: totals.nr_succeeded, failed: totals.nr_failed });
+    expect(s).toMatchObject({ steps: events.length, migrated: sum('nr_succeeded'), failed: sum('nr_failed'), replay: { vmemmapBase: '0xffd4000000000000' } });
   }, SPAWN_TIMEOUT);
 });
 
@@ -70,11 +78,25 @@ describe('npm run sim -- --predict', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pfnscope-predict-'));
     const real = join(dir, 'after.buddyinfo');
     const own = sim('small', '--buddyinfo').out;
-    writeFileSync(real, own);
+    // The "real" file: the model's own buddyinfo with DMA32 changed by hand, 10 more order-0
+    // blocks and one order-3 block fewer. Simulated − real is then -10 at order 0 and +1 at
+    // order 3: Σ|Δ × 2^order| = 10 + 8 = 18 pages, of real free pages = ours + 10 - 8.
+    const rows = own.trim().split('\n').map((l) => l.trim().split(/\s+/));
+    const dma32 = rows.find((r) => r[3] === 'DMA32')!;
+    expect(Number(dma32[4 + 3])).toBeGreaterThan(0);
+    dma32[4] = String(Number(dma32[4]) + 10);
+    dma32[4 + 3] = String(Number(dma32[4 + 3]) - 1);
+    writeFileSync(real, rows.map((r) => r.join(' ')).join('\n') + '\n');
+    const ours = rows.flatMap((r) => r.slice(4).map((n, o) => Number(n) * 2 ** o)).reduce((a, b) => a + b, 0) - 10 + 8;
     const r = sim('small', '--predict', real);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/prediction against .*after\.buddyinfo/);
-    expect(r.out).toMatch(/Σ\|Δ blocks × 2\^order\| = 0 pages = 0\.0 % of the real free pages/);
+    expect(r.out).toMatch(/^DMA32 Δ +-10 +0 +0 +\+1 +0 +0 +0 +0 +0 +0 +0$/m);
+    expect(r.out).toMatch(/^DMA Δ +(0 +){10}0$/m);
+    expect(r.out).toContain(`free pages: simulated ${ours}, real ${ours + 2}; Σ|Δ blocks × 2^order| = 18 pages = ${((18 / (ours + 2)) * 100).toFixed(1)} % of the real free pages`);
+    // The model's own buddyinfo predicts itself exactly.
+    writeFileSync(real, own);
+    expect(sim('small', '--predict', real).out).toMatch(/Σ\|Δ blocks × 2\^order\| = 0 pages = 0\.0 % of the real free pages/);
     writeFileSync(real, 'Node 0, zone DMA 1 2\n');
     const bad = sim('small', '--predict', real);
     expect(bad.code).toBe(2);

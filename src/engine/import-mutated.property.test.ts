@@ -4,8 +4,7 @@
 // reason. A kernel BUG (Bad page state, an underflow, a thrown error mid-run) fails the test.
 // Windows of the 6.1 and 6.12 captures keep each run small.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { KPF } from '../kernel/flags';
@@ -13,10 +12,10 @@ import { checkInvariants } from '../kernel/invariants';
 import { importDump } from '../kernel/import/rebuild';
 import { openImportedSession } from './session';
 import { runToEnd } from './timeline';
+import { captureSet, REFERENCE } from '../reference.testkit';
 
-const REFERENCE = fileURLToPath(new URL('../../../shared/reference/', import.meta.url));
-const DUMPS = ['real-kernel/fragmented-compact', 'real-kernel-6.12/fragmented-compact', 'real-kernel-6.12/balloon-compact']
-  .filter((d) => existsSync(`${REFERENCE}${d}/before.kpageflags`));
+const CAPTURES = captureSet(['real-kernel/fragmented-compact', 'real-kernel-6.12/fragmented-compact', 'real-kernel-6.12/balloon-compact'], 'before.kpageflags');
+const DUMPS = CAPTURES.dirs;
 
 /** A window of WINDOW PFNs (kpageflags and kpagecount words) of a capture's `before`. */
 const WINDOW = 8192;
@@ -59,7 +58,7 @@ function mutate(flags: BigUint64Array, counts: BigUint64Array, m: Mutation): voi
 
 const asBytes = (a: BigUint64Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
-describe.skipIf(DUMPS.length === 0)('mutated real dumps', () => {
+CAPTURES.describe('mutated real dumps', () => {
   it('import and compact_memory: no BUG, every invariant, or a one-line refusal', { timeout: 300_000 }, () => {
     const refusals: string[] = [];
     fc.assert(fc.property(

@@ -1,8 +1,7 @@
 // Imported memory is ordinary scenario state: a session opened on a real capture's `before`
 // runs compact_memory, and the real runs' facts hold (many pages moved, ramfs pages failing).
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { importDump } from '../kernel/import/rebuild';
 import type { DumpFiles } from '../kernel/import/types';
@@ -10,11 +9,11 @@ import { checkInvariants } from '../kernel/invariants';
 import { VM_EVENT, ZS, zone_page_state } from '../kernel/vmstat';
 import { openImportedSession } from './session';
 import { runToEnd, allSteps } from './timeline';
+import { captureSet, needCapture, REAL_CAPTURES, REFERENCE } from '../reference.testkit';
 
-const REFERENCE = fileURLToPath(new URL('../../../shared/reference/', import.meta.url));
 // Both folders: the 6.1 captures and the 6.12 ones (mlocked pages, THPs, a long-term pin).
-const CAPTURES = ['real-kernel', 'real-kernel-6.12'].flatMap((f) =>
-  existsSync(REFERENCE + f) ? readdirSync(REFERENCE + f).filter((d) => existsSync(`${REFERENCE}${f}/${d}/before.kpageflags`)).sort().map((d) => `${f}/${d}`) : []);
+const SET = captureSet(REAL_CAPTURES, 'before.kpageflags');
+const CAPTURES = SET.dirs;
 
 function before(dir: string): DumpFiles {
   const p = `${REFERENCE}${dir}/before`;
@@ -29,7 +28,7 @@ function before(dir: string): DumpFiles {
   };
 }
 
-describe.skipIf(CAPTURES.length === 0)('sessions on imported memory', () => {
+SET.describe('sessions on imported memory', () => {
   test.each(CAPTURES)('%s/before: compact_memory runs on the imported memory and every invariant holds at the end', (dir) => {
     const r = importDump(before(dir));
     const s = openImportedSession(r, [{ type: 'compact' }]);
@@ -44,7 +43,7 @@ describe.skipIf(CAPTURES.length === 0)('sessions on imported memory', () => {
   }, 120_000);
 });
 
-describe.skipIf(!CAPTURES.includes('real-kernel-6.12/fragmented-compact'))('mlocked memory of a real 6.12 machine', () => {
+needCapture('real-kernel-6.12/fragmented-compact/before.kpageflags', 'real-kernel-6.12/fragmented-compact/before.vmstat').describe('mlocked memory of a real 6.12 machine', () => {
   const vmstat = (name: string): Map<string, number> => new Map(readFileSync(`${REFERENCE}real-kernel-6.12/fragmented-compact/${name}.vmstat`, 'utf8')
     .split('\n').filter(Boolean).map((l) => [l.split(' ')[0]!, Number(l.split(' ')[1])]));
 

@@ -4,17 +4,18 @@
 // 6.18 does, so where both machines migrate the same sources from the same free pages, the
 // destinations must be the real ones.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { importDump } from '../kernel/import/rebuild';
 import { LO } from '../kernel/import/dump';
 import { openImportedSession } from './session';
 import { allSteps, runToEnd } from './timeline';
+import { captureSet, REFERENCE } from '../reference.testkit';
 
-const REF = fileURLToPath(new URL('../../../shared/reference/real-kernel-6.12/', import.meta.url));
-const CAPTURES = ['fragmented-compact', 'balloon-compact'].filter((c) => existsSync(`${REF}${c}/migrations.csv`));
+const REF = REFERENCE + 'real-kernel-6.12/';
+const SET = captureSet(['fragmented-compact', 'balloon-compact'], 'migrations.csv', REF);
+const CAPTURES = SET.dirs;
 
 function run(name: string): { sim: [number, number][]; trace: string[]; flags: Uint32Array; real: [number, number][]; realTrace: string[] } {
   const dir = `${REF}${name}/`;
@@ -42,7 +43,7 @@ function run(name: string): { sim: [number, number][]; trace: string[]; flags: U
   };
 }
 
-describe.skipIf(CAPTURES.length === 0)('compact_memory on the 6.12 captures, page by page', () => {
+SET.describe('compact_memory on the 6.12 captures, page by page', () => {
   test.each(CAPTURES)('%s: the free scanner takes the real blocks, and while the sources are the real ones every destination the dump shows free is handed out in the real order', (name) => {
     const r = run(name);
     // The free scanner's first calls (DMA32's top): the same ranges, scanned and taken counts.

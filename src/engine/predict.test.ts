@@ -2,8 +2,7 @@
 // capture's imported `before` against its after.buddyinfo (../shared/reference/real-kernel), with
 // a ceiling so that a change that makes the model predict worse fails here, not only in the bench.
 import { zonePcpPages } from '../kernel/pcp';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { importDump } from '../kernel/import/rebuild';
 import { checkInvariants } from '../kernel/invariants';
@@ -14,9 +13,11 @@ import { findPreset } from './presets';
 import { populateSpecOf } from './scenario';
 import { openImportedSession } from './session';
 import { runToEnd } from './timeline';
+import { captureSet, REFERENCE } from '../reference.testkit';
 
-const REAL = fileURLToPath(new URL('../../../shared/reference/real-kernel/', import.meta.url));
-const CAPTURES = existsSync(REAL) ? readdirSync(REAL).filter((d) => existsSync(`${REAL}${d}/after.buddyinfo`)).sort() : [];
+const REAL = REFERENCE + 'real-kernel/';
+const SET = captureSet(['balloon-compact', 'fragmented-compact'], 'after.buddyinfo', REAL);
+const CAPTURES = SET.dirs;
 
 describe('comparing free blocks per order with a real buddyinfo', () => {
   const k = populate(populateSpecOf(findPreset('small')!.scenario));
@@ -68,7 +69,7 @@ function compactCapture(dir: string, name: string) {
   return p;
 }
 
-describe.skipIf(CAPTURES.length === 0)('compact_memory on a real capture\'s before, against its after.buddyinfo', () => {
+SET.describe('compact_memory on a real capture\'s before, against its after.buddyinfo', () => {
   test.each(CAPTURES)('%s', (name) => {
     const p = compactCapture(`${REAL}${name}/`, name);
     // DMA (no movable page in it) is predicted exactly; DMA32 within 10 % of its free pages
@@ -81,11 +82,12 @@ describe.skipIf(CAPTURES.length === 0)('compact_memory on a real capture\'s befo
 // The 6.12 captures (mlocked pages, THPs, a long-term pin, 4,500–6,300 pages on per-CPU lists):
 // the prediction is far from the 5 % target (20.5 % and 43.9 % when this was written; the bench
 // names what drives it), so the ceilings here only catch it getting worse.
-const REAL_612 = fileURLToPath(new URL('../../../shared/reference/real-kernel-6.12/', import.meta.url));
-const CAPTURES_612 = existsSync(REAL_612) ? readdirSync(REAL_612).filter((d) => existsSync(`${REAL_612}${d}/after.buddyinfo`)).sort() : [];
+const REAL_612 = REFERENCE + 'real-kernel-6.12/';
+const SET_612 = captureSet(['balloon-compact', 'fragmented-compact'], 'after.buddyinfo', REAL_612);
+const CAPTURES_612 = SET_612.dirs;
 const CEILING_612: Record<string, number> = { 'fragmented-compact': 0.25, 'balloon-compact': 0.5 };
 
-describe.skipIf(CAPTURES_612.length === 0)('compact_memory on a 6.12 capture\'s before, against its after.buddyinfo', () => {
+SET_612.describe('compact_memory on a 6.12 capture\'s before, against its after.buddyinfo', () => {
   test.each(CAPTURES_612)('%s', (name) => {
     expect(compactCapture(`${REAL_612}${name}/`, name).error).toBeLessThan(CEILING_612[name] ?? 0.5);
   }, 120_000);

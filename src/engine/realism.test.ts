@@ -3,8 +3,7 @@
 // classifying both from /proc/kpageflags with the same first-match rules the capture's
 // analyze.py used, and check our own kpageflags against our own view.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { KPF } from '../kernel/flags';
 import { dumpKpage } from '../kernel/procfs';
@@ -12,9 +11,10 @@ import { buildView, countClasses } from '../kernel/view';
 import { NR_STATE_CLASSES, StateClass } from '../kernel/classes';
 import { loadScenario } from './snapshot';
 import { findPreset } from './presets';
+import { needCapture, REFERENCE } from '../reference.testkit';
 
-const REAL = fileURLToPath(new URL('../../../shared/reference/real-kernel/fragmented-compact/', import.meta.url));
-const haveReal = existsSync(REAL + 'before.kpageflags');
+const REAL = REFERENCE + 'real-kernel/fragmented-compact/';
+const capture = needCapture(REAL + 'before.kpageflags', REAL + 'before.buddyinfo');
 
 type Category = 'reserved' | 'free' | 'offline' | 'slab' | 'pgtable' | 'anon' | 'unevictable' | 'shmem' | 'file' | 'kernel-compound' | 'other-kernel';
 
@@ -62,7 +62,7 @@ const ours = categories(dumpKpage(k).kpageflags);
 describe('the default scenario resembles the real 512 MiB capture', () => {
   const shared: Category[] = ['reserved', 'free', 'slab', 'pgtable', 'anon', 'unevictable', 'shmem', 'other-kernel'];
 
-  test.skipIf(!haveReal)('both have every kind of page the real machine had', () => {
+  capture.test('both have every kind of page the real machine had', () => {
     const real = categories(new Uint8Array(readFileSync(REAL + 'before.kpageflags')));
     for (const c of shared) {
       expect(real.cats.get(c) ?? 0, `real ${c}`).toBeGreaterThan(0);
@@ -82,7 +82,7 @@ describe('the default scenario resembles the real 512 MiB capture', () => {
     expect(free).toBeLessThan(0.7);
   });
 
-  test.skipIf(!haveReal)('free memory is fragmented like the real DMA32: far more small blocks than mid-sized ones', () => {
+  capture.test('free memory is fragmented like the real DMA32: far more small blocks than mid-sized ones', () => {
     const real = parseBuddyinfo(readFileSync(REAL + 'before.buddyinfo', 'utf8')).get('DMA32')!;
     const dma32 = k.zones.find((z) => z.name === 'DMA32')!;
     const mine = Array.from(k.nrFree.a.subarray(dma32.idx * 11, dma32.idx * 11 + 11));

@@ -2,8 +2,7 @@
 // the steps against the trace's own counts (summary.json, the capture READMEs), the migrations
 // against migrations.csv, the counters against the guest's /proc/vmstat after the run, the
 // scanners against the last mm_compaction_end, and the memory left as it was.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { activeScanners, MAX_CC, SCAN_N } from '../kernel/compaction-state';
@@ -20,10 +19,13 @@ import { parseTrace } from './replay-parse';
 import { populateSpecOf } from './scenario';
 import { runToEnd, seek, allSteps } from './timeline';
 import { traceLines } from './trace';
+import { needCapture, REFERENCE } from '../reference.testkit';
 
-const REAL = fileURLToPath(new URL('../../../shared/reference/real-kernel/', import.meta.url));
+const REAL = REFERENCE + 'real-kernel/';
 const CAPTURES = ['balloon-compact', 'fragmented-compact'] as const;
-const haveReal = existsSync(REAL + 'fragmented-compact/trace.txt.gz');
+const traces = needCapture(...CAPTURES.flatMap((c) => ['trace.txt.gz', 'summary.json', 'after.vmstat', 'migrations.csv'].map((f) => `${REAL}${c}/${f}`)));
+const haveReal = traces.have;
+const traceAndDump = needCapture(...CAPTURES.flatMap((c) => ['trace.txt.gz', 'before.kpageflags', 'before.kpagecount', 'before.buddyinfo', 'before.pagetypeinfo', 'before.zoneinfo'].map((f) => `${REAL}${c}/${f}`)));
 
 interface Summary {
   readonly vmemmap_base: string;
@@ -44,7 +46,7 @@ function openCapture(name: string) {
   return { text, summary, vmstat, csv, trace, s };
 }
 
-describe.skipIf(!haveReal)('replaying the real traces', () => {
+traces.describe('replaying the real traces', () => {
   // The captures are read while the tests are collected: none when ../shared is missing.
   describe.each(haveReal ? CAPTURES : [])('%s', (name) => {
     const c = openCapture(name);
@@ -118,7 +120,7 @@ describe.skipIf(!haveReal)('replaying the real traces', () => {
   });
 });
 
-describe.skipIf(!haveReal)('replaying a trace over its capture\'s imported memory', () => {
+traceAndDump.describe('replaying a trace over its capture\'s imported memory', () => {
   test.each(CAPTURES)('%s: each migration starts at a page of its kind and ends at a free page', (name) => {
     const dir = `${REAL}${name}/`;
     const result = importDump({

@@ -3,13 +3,13 @@
 // the kernel source and the real captures in ../shared/reference.
 
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { findPreset } from './presets';
 import { openSession } from './session';
 import { allSteps, runToEnd, type Step } from './timeline';
 import { traceLines } from './trace';
+import { needCapture, REFERENCE } from '../reference.testkit';
 
 const runs = new Map<string, { steps: Step[]; lines: string[] }>();
 function traceOf(name: string): { steps: Step[]; lines: string[] } {
@@ -92,7 +92,7 @@ describe('migration entries as 6.18 x86-64 encodes them, with CONFIG_DEVICE_PRIV
 });
 
 describe('the flags column and the lines the engine adds', () => {
-  const REAL = fileURLToPath(new URL('../../../shared/reference/', import.meta.url));
+  const REAL = REFERENCE;
   const real = (dir: string): Map<string, Set<string>> => {
     const byEvent = new Map<string, Set<string>>();
     for (const line of gunzipSync(readFileSync(REAL + dir + '/trace.txt.gz')).toString('utf8').split('\n')) {
@@ -104,7 +104,7 @@ describe('the flags column and the lines the engine adds', () => {
     return byEvent;
   };
 
-  test('every event the real captures print carries the flags they print (set/remove_migration_pte under the PTE lock: ...1.)', () => {
+  needCapture('real-kernel/fragmented-compact/trace.txt.gz', 'real-kernel-6.12/fragmented-compact/trace.txt.gz').test('every event the real captures print carries the flags they print (set/remove_migration_pte under the PTE lock: ...1.)', () => {
     // The tracepoint lines only: each step's function line (remove_migration_pte: [pfn=...]) is the engine's.
     const ours = [...traceOf('lru-anon').steps, ...traceOf('compact-memory').steps].flatMap((st) => traceLines(st).slice(0, st.trace.length)).map(parse);
     for (const dir of ['real-kernel/fragmented-compact', 'real-kernel-6.12/fragmented-compact']) {
@@ -122,7 +122,7 @@ describe('the flags column and the lines the engine adds', () => {
     expect(ours.filter((l) => l.event === 'set_migration_pte').every((l) => l.flags === '...1.')).toBe(true);
   }, 120_000);
 
-  test('the columns line up as in a real trace file: task-pid, [CPU] at column 25, the timestamp right-aligned', () => {
+  needCapture('real-kernel-6.12/fragmented-compact/trace.txt.gz').test('the columns line up as in a real trace file: task-pid, [CPU] at column 25, the timestamp right-aligned', () => {
     const realLine = gunzipSync(readFileSync(REAL + 'real-kernel-6.12/fragmented-compact/trace.txt.gz')).toString('utf8').split('\n').find((l) => l.includes('mm_compaction_begin'))!;
     const ours = events(traceOf('compact-memory').lines, 'mm_compaction_begin')[0]!;
     const line = traceOf('compact-memory').lines.find((l) => l.includes('mm_compaction_begin'))!;
@@ -133,7 +133,7 @@ describe('the flags column and the lines the engine adds', () => {
     }
   }, 120_000);
 
-  test('PTE values carry x86 soft-dirty as the real captures do: 0x867 for a dirty writable page, _PAGE_SWP_SOFT_DIRTY in its migration entry', () => {
+  needCapture('real-kernel/fragmented-compact/trace.txt.gz', 'real-kernel/balloon-compact/trace.txt.gz', 'real-kernel-6.12/fragmented-compact/trace.txt.gz').test('PTE values carry x86 soft-dirty as the real captures do: 0x867 for a dirty writable page, _PAGE_SWP_SOFT_DIRTY in its migration entry', () => {
     const DIRS = ['real-kernel/fragmented-compact', 'real-kernel/balloon-compact', 'real-kernel-6.12/fragmented-compact'];
     const low = (event: string, mask: bigint): Set<bigint> => new Set(DIRS.flatMap((dir) => gunzipSync(readFileSync(REAL + dir + '/trace.txt.gz')).toString('utf8').split('\n')
       .filter((l) => l.includes(` ${event}: `)).map((l) => BigInt('0x' + /pte=([0-9a-f]+)/.exec(l)![1]) & mask)));

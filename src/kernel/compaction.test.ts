@@ -121,6 +121,14 @@ describe('direct compaction that cannot succeed is deferred (defer_compaction, c
   const events = (steps: StepInfo[]): string[] => steps.flatMap((s) => s.trace).map((l) => l.slice(0, l.indexOf(':'))).filter((e) => /defer|suitable|_end/.test(e));
 
   test('fragmentation index 0.876 > 0.5: the zone is worth compacting, but the scanners meet without an order-9 block; at SYNC_LIGHT the zone is deferred', () => {
+    // mm/vmstat.c __fragmentation_index(), by hand: 8 pageblocks × one free block of each order
+    // 0..8 → free_blocks_total 72, free_pages 8 × 511 = 4088, none suitable for order 9
+    // (requested 512): 1000 - (1000 + 4088 * 1000 / 512) / 72 = 1000 - (1000 + 7984) / 72
+    // = 1000 - 124 = 876 (integer divisions).
+    const freePages = 8 * (2 ** 9 - 1), freeBlocksTotal = 8 * 9;
+    expect(freeBlocks(k).length).toBe(freeBlocksTotal);
+    expect(freeBlocks(k).reduce((n, b) => n + (1 << b.order), 0)).toBe(freePages);
+    expect(1000 - Math.floor((1000 + Math.floor((freePages * 1000) / 512)) / freeBlocksTotal)).toBe(876);
     expect(fragmentation_index(k, 0, 9)).toBe(876);
     const first = run(COMPACT_PRIO.SYNC_LIGHT);
     expect(first.flatMap((s) => s.trace).find((l) => l.startsWith('mm_compaction_end'))).toMatch(/status=complete$/);

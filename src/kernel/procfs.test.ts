@@ -2,8 +2,7 @@
 // buddyinfo (frag_show_print) and pagetypeinfo (pagetypeinfo_show*) in mm/vmstat.c. Formats are
 // checked byte for byte against the real captures in ../shared/reference/real-kernel/.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KPF, PG } from './flags';
 import { createKernel, defaultLayout, freeSlot, pageZone, type Kernel, type MemoryLayout } from './kernel';
@@ -19,6 +18,7 @@ import { alloc_slab_page } from './kalloc';
 import { do_anonymous_page, do_read_fault, filemap_read_folio } from './memory';
 import { folio_activate } from './lru';
 import { alignedBlocksOfRun, createTestWorld, oneBlockKernel } from './testkit';
+import { needCapture, REFERENCE } from '../reference.testkit';
 
 const kpf = (...bits: number[]): bigint => bits.reduce((a, b) => a | (1n << BigInt(b)), 0n);
 const flagsOf = (k: Kernel, pfn: number): bigint => stable_page_flags(k, pfn, freePageMap(k));
@@ -113,10 +113,9 @@ describe('kpagecount', () => {
 // ---------------------------------------------------------------------------------------------
 // Formats against the real captures.
 
-const REAL = fileURLToPath(new URL('../../../shared/reference/real-kernel/', import.meta.url));
+const REAL = REFERENCE + 'real-kernel/';
 const realFile = (scenario: string, name: string): string => `${REAL}${scenario}/${name}`;
-const haveReal = existsSync(realFile('fragmented-compact', 'before.buddyinfo')) && existsSync(realFile('fragmented-compact', 'before.pagetypeinfo'));
-const realTitle = (what: string): string => (haveReal ? what : `${what} — SKIPPED: real captures not found at ${REAL}`);
+const capture = needCapture(realFile('fragmented-compact', 'before.buddyinfo'), realFile('fragmented-compact', 'before.pagetypeinfo'));
 
 /** printf("%<w>lu"): right-aligned in w columns, wider numbers overflow. */
 const num = (w: number): string => `(?:${Array.from({ length: w - 1 }, (_, i) => `${' '.repeat(w - 1 - i)}\\d{${i + 1}}`).join('|')}|\\d{${w},})`;
@@ -185,18 +184,21 @@ describe('buddyinfo and pagetypeinfo formats', () => {
     expect(line).toBe('Node    0, zone    DMA32, type      Movable >100000  99999      0      0      0      0      0      0      0      0      0 ');
   });
 
-  it('our populated kernel\'s lines have the same shapes as the real files, line for line', () => {
+  it('our populated kernel\'s buddyinfo lines have the kernel\'s shape', () => {
     const k = populate(DEFAULT_POPULATE); // 131072 PFNs: zones DMA and DMA32, like the captures
-    const ours = { buddy: buddyinfo(k).split('\n'), pti: pagetypeinfo(k).split('\n') };
-    for (const l of ours.buddy.slice(0, -1)) expect(lineKind(l), JSON.stringify(l)).toBe('buddy');
-    expect(ours.buddy.at(-1)).toBe('');
-    if (!haveReal) return;
+    const ours = buddyinfo(k).split('\n');
+    for (const l of ours.slice(0, -1)) expect(lineKind(l), JSON.stringify(l)).toBe('buddy');
+    expect(ours.at(-1)).toBe('');
+  });
+
+  capture.test('our populated kernel\'s pagetypeinfo has the same shapes as the real file, line for line', () => {
+    const ours = pagetypeinfo(populate(DEFAULT_POPULATE)).split('\n');
     const real = readFileSync(realFile('fragmented-compact', 'before.pagetypeinfo'), 'utf8').split('\n');
-    expect(ours.pti.map(lineKind)).toEqual(real.map(lineKind));
+    expect(ours.map(lineKind)).toEqual(real.map(lineKind));
   });
 });
 
-describe.skipIf(!haveReal)(realTitle('real captures (Linux 6.1 guest, fragmented-compact)'), () => {
+capture.describe('real captures (Linux 6.1 guest, fragmented-compact)', () => {
   const realBuddy = (): string => readFileSync(realFile('fragmented-compact', 'before.buddyinfo'), 'utf8');
   const realPti = (): string => readFileSync(realFile('fragmented-compact', 'before.pagetypeinfo'), 'utf8');
 

@@ -2,8 +2,7 @@
 // /proc/zoneinfo prints as `protection:`, checked against the real captures, and what it does to
 // an allocation falling back from DMA32 to DMA.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { __alloc_pages, __GFP_DMA, GFP_KERNEL } from './buddy';
 import { defaultLayout } from './kernel';
@@ -12,9 +11,10 @@ import { boot } from './populate';
 import { zoneinfo } from './procfs';
 import { lowmem_reserve, zoneWatermarks } from './watermark';
 import { zone_page_state, ZS } from './vmstat';
+import { captureSet, REFERENCE } from '../reference.testkit';
 
-const REFERENCE = fileURLToPath(new URL('../../../shared/reference/', import.meta.url));
-const DIRS = ['real-kernel/fragmented-compact', 'real-kernel-6.12/fragmented-compact'].filter((d) => existsSync(`${REFERENCE}${d}/before.zoneinfo`));
+const SET = captureSet(['real-kernel/fragmented-compact', 'real-kernel-6.12/fragmented-compact'], 'before.zoneinfo');
+const DIRS = SET.dirs;
 
 /** zone name → [managed, protection[]] from a zoneinfo text. */
 function zones(text: string): Map<string, { managed: number; protection: number[] }> {
@@ -28,7 +28,7 @@ function zones(text: string): Map<string, { managed: number; protection: number[
   return out;
 }
 
-describe.skipIf(DIRS.length === 0)('zoneinfo protection of the real 512 MiB machines', () => {
+SET.describe('zoneinfo protection of the real 512 MiB machines', () => {
   it.each(DIRS)('%s: each zone prints the lowmem_reserve 6.18 computes from its managed pages', (dir) => {
     const p = `${REFERENCE}${dir}/before`;
     const realText = readFileSync(p + '.zoneinfo', 'utf8');

@@ -3,8 +3,7 @@
 // buddyinfo, its page classes and its pagetypeinfo block counts, pass every invariant, and run
 // compaction like any other memory.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { importDump } from './rebuild';
 import { countRawClasses, RAW_CLASSES, rawClassOf } from './dump';
@@ -12,10 +11,11 @@ import type { DumpFiles, ImportResult } from './types';
 import { checkInvariants } from '../invariants';
 import { dumpKpage } from '../procfs';
 import { NS, node_page_state } from '../vmstat';
+import { captureSet, REFERENCE } from '../../reference.testkit';
 
-const ROOT = fileURLToPath(new URL('../../../../shared/reference/real-kernel/', import.meta.url));
-const CAPTURES = existsSync(ROOT) ? readdirSync(ROOT).filter((d) => existsSync(`${ROOT}${d}/before.kpageflags`)).sort() : [];
-const haveReal = CAPTURES.length > 0;
+const ROOT = REFERENCE + 'real-kernel/';
+const SET = captureSet(['balloon-compact', 'fragmented-compact'], 'before.kpageflags', ROOT);
+const CAPTURES = SET.dirs;
 
 function files(dir: string, snap: 'before' | 'after'): DumpFiles {
   const p = `${ROOT}${dir}/${snap}`;
@@ -34,7 +34,7 @@ const words = (b: Uint8Array): Uint32Array => new Uint32Array(b.buffer, b.byteOf
 
 const cases = CAPTURES.flatMap((dir) => (['before', 'after'] as const).map((snap) => ({ dir, snap })));
 
-describe.skipIf(!haveReal)('importing the real captures', () => {
+SET.describe('importing the real captures', () => {
   const imported = new Map<string, { f: DumpFiles; r: ImportResult }>();
   const get = (dir: string, snap: 'before' | 'after'): { f: DumpFiles; r: ImportResult } => {
     const key = `${dir}/${snap}`;

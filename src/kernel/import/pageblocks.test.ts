@@ -1,8 +1,7 @@
 // Choosing pageblock migratetypes on import: where boot (defer_init, deferred_free_pages) left
 // reserved blocks Unmovable, and what the real captures' free scanners show of it.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { PGTY } from '../flags';
@@ -13,6 +12,7 @@ import { PAGES_PER_SECTION } from './layout';
 import { choosePageblockTypes, firstDeferredPfn, type GivenPagetypes } from './pageblocks';
 import { importDump } from './rebuild';
 import { C } from './scan';
+import { captureSet, REFERENCE } from '../../reference.testkit';
 
 const zones: ZoneSpec[] = [{ name: 'DMA', start: 0, end: 0x1000 }, { name: 'DMA32', start: 0x1000, end: 0x20000 }];
 
@@ -64,10 +64,11 @@ describe('pageblocks wholly reserved by memblock', () => {
 // isolate_freepages_block() — one mm_compaction_isolate_freepages line — for every pageblock it
 // finds suitable, from the top of DMA32 down. A block passed over between two traced ones was
 // unsuitable: not Movable, or starting with a free block of pageblock order.
-const REF = fileURLToPath(new URL('../../../../shared/reference/', import.meta.url));
-const CAPTURES = ['real-kernel', 'real-kernel-6.12'].flatMap((f) => ['fragmented-compact', 'balloon-compact'].map((c) => `${f}/${c}`)).filter((c) => existsSync(`${REF}${c}/trace.txt.gz`));
+const REF = REFERENCE;
+const SET = captureSet(['real-kernel', 'real-kernel-6.12'].flatMap((f) => ['fragmented-compact', 'balloon-compact'].map((c) => `${f}/${c}`)), 'trace.txt.gz');
+const CAPTURES = SET.dirs;
 
-describe.skipIf(CAPTURES.length === 0)('the imported pageblock types against the real free scanner', () => {
+SET.describe('the imported pageblock types against the real free scanner', () => {
   test.each(CAPTURES)('%s: every pageblock of DMA32 the real free scanner passed over is unsuitable here too, and every one it scanned is suitable', (name) => {
     const dir = `${REF}${name}/`;
     const text = (f: string): string => readFileSync(dir + f, 'utf8');

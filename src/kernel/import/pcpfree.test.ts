@@ -1,8 +1,7 @@
 // Flags-0 pages split into free pages on per-CPU lists (as many as zoneinfo's pagesets count, per
 // CPU) and kernel allocations, by pcpfree.ts's rule.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { importDump } from './rebuild';
 import { choosePcpPages } from './pcpfree';
@@ -13,10 +12,10 @@ import { pcpCount, pcpPlace, zonePcpPages } from '../pcp';
 import { NR_CPUS } from '../pcp-state';
 import { MT, PAGEBLOCK_NR_PAGES } from '../zone';
 import type { DumpFiles } from './types';
+import { captureSet, REAL_CAPTURES, REFERENCE } from '../../reference.testkit';
 
-const REFERENCE = fileURLToPath(new URL('../../../../shared/reference/', import.meta.url));
-const CAPTURES = ['real-kernel', 'real-kernel-6.12'].flatMap((f) =>
-  existsSync(REFERENCE + f) ? readdirSync(REFERENCE + f).filter((d) => existsSync(`${REFERENCE}${f}/${d}/before.zoneinfo`)).sort().map((d) => `${f}/${d}`) : []);
+const SET = captureSet(REAL_CAPTURES, 'before.zoneinfo');
+const CAPTURES = SET.dirs;
 
 function before(dir: string): DumpFiles {
   const p = `${REFERENCE}${dir}/before`;
@@ -63,7 +62,7 @@ describe('choosePcpPages', () => {
   });
 });
 
-describe.skipIf(CAPTURES.length === 0)('importing the real captures\' per-CPU pages', () => {
+SET.describe('importing the real captures\' per-CPU pages', () => {
   test.each(CAPTURES)('%s/before: each CPU\'s lists hold zoneinfo\'s count, of pages that read flags 0, and every invariant holds', (dir) => {
     const f = before(dir);
     const r = importDump(f);
