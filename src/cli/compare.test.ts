@@ -1,17 +1,10 @@
 // `--compare`: the golden table for balloon-migrate under the four designs of issue 17, written by
 // hand from the paths (the derivation of every row is in the comments), and the CLI's bad input.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { DESIGN_NAMES } from '../kernel/designs/names';
 import { parseArgs } from './args';
+import { sim } from './sim.testkit';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-function sim(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
 
 // balloon-migrate: inflate 16 balloon pages, then migrate them all (MIGRATE_SYNC, reason compaction).
 //

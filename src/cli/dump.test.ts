@@ -1,21 +1,14 @@
 // `--dump-kpage PREFIX` writes the reached state as a real machine's files; `--import PREFIX`
 // reads them back to the same free memory.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
 import { parseArgs } from './args';
+import { sim } from './sim.testkit';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'pfnscope-dump-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function sim(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 /** Free pages per zone read from buddyinfo text: sum of count << order. */
 function freePages(buddyinfo: string): number[] {

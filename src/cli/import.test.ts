@@ -1,7 +1,6 @@
 // `npm run sim -- --import PREFIX`: the imported memory as /proc/buddyinfo, with a preset's actions
 // on top, the match report, and bad input as one line with exit code 2.
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,15 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { parseArgs } from './args';
 import { needCapture } from '../reference.testkit';
+import { sim } from './sim.testkit';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CAPTURE = fileURLToPath(new URL('../../../shared/reference/real-kernel/balloon-compact/before', import.meta.url));
 const capture = needCapture(CAPTURE + '.kpageflags', CAPTURE + '.kpagecount');
-
-function sim(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
 
 describe('--import arguments', () => {
   test('take a prefix; SOURCE stays optional and is remembered as given or not', () => {

@@ -1,6 +1,5 @@
 // `npm run sim -- --replay FILE` and `--predict FILE`, end to end through the CLI: the recorded
 // lines come back with --trace, --summary counts them, gzip is read, bad files fail in one line.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,14 +8,9 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { parseArgs } from './args';
 import { needCapture } from '../reference.testkit';
+import { sim } from './sim.testkit';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const REAL = fileURLToPath(new URL('../../../shared/reference/real-kernel/', import.meta.url));
-
-function sim(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
 
 const LINES = [
   'init-1       [001] .....    18.973905: mm_compaction_begin: zone_start=0x1000 migrate_pfn=0x1000 free_pfn=0x1fe00 zone_end=0x1ffdd, mode=sync',

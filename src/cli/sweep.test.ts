@@ -1,16 +1,9 @@
 // `npm run sim -- SOURCE --sweep-schedules`: its options, its table and findings, its JSON.
 
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { parseArgs, UsageError } from './args';
+import { sim } from './sim.testkit';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-function sim(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
 
 describe('sweep options', () => {
   test('parse --sweep-schedules, --max-switches, --without-guard, --json', () => {
