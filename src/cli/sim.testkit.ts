@@ -1,11 +1,15 @@
-// The CLI as the CLI tests run it: `npm run sim`'s entry under tsx in a child process, from the
-// repository root. Callers give their tests explicit timeouts (a spawn takes seconds on a busy machine).
-import { spawnSync } from 'node:child_process';
+// The CLI as the CLI tests run it: run.ts in-process, from the repository root, with stdout and
+// stderr collected — the same code as `npm run sim` without a process to start per call (each
+// spawn of tsx cost seconds on a busy machine). Tests of the process itself (a closed pipe, the
+// packed command) spawn it: manners.test.ts, pack.test.ts.
 import { fileURLToPath } from 'node:url';
+import { runCli } from './run';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export function sim(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+  let out = '';
+  let err = '';
+  const code = runCli(args, (s) => void (out += s), (s) => void (err += s));
+  return { code, out, err };
 }
