@@ -141,3 +141,22 @@ export function* balloon_inflate_frozen_list(k: Kernel, pages: number, got: numb
 export function* balloon_deflate_frozen_list(k: Kernel, pages: number, label: string): Steps<number> {
   return yield* balloon_leak(k, pages, frozenListLeak(label));
 }
+
+/** What both frozen-PageOffline designs share: their balloon and the page operations no proposal changes. */
+export function frozenBalloon(label: string) {
+  return {
+    inflate: (k: Kernel, pages: number, got: number[]) => balloon_inflate_frozen_list(k, pages, got, label),
+    deflate: (k: Kernel, pages: number) => balloon_deflate_frozen_list(k, pages, label),
+  };
+}
+
+/** The page operations the two designs share: the driver's migrate_page, the isolated bit, the frozen put. */
+export function frozenPageOps(label: string) {
+  return {
+    migrate: (k: Kernel, dst: number, src: number) => virtballoon_migratepage_frozen(k, dst, src, label),
+    isolated: (k: Kernel, page: number) => testPageFlag(k, page, PG.reclaim),
+    encoding: 'PG_movable_ops, frozen (refcount 0)',
+    frozen: true,
+    put: put_offline_page,
+  } as const;
+}

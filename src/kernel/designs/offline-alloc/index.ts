@@ -14,8 +14,7 @@ import { emitStep, hex, mkStep } from '../../step';
 import { guardOn, type GuardKind } from '../../guards';
 import type { Design } from '../types';
 import {
-  alloc_offline_page, balloon_deflate_frozen_list, balloon_inflate_frozen_list, balloon_page_isolate_frozen,
-  balloon_page_putback_frozen, ownsFrozenOffline, put_offline_page, virtballoon_migratepage_frozen,
+  alloc_offline_page, balloon_page_isolate_frozen, balloon_page_putback_frozen, frozenBalloon, frozenPageOps, ownsFrozenOffline,
 } from './frozen-list';
 
 const LABEL = 'offline-alloc design (proposal)';
@@ -53,13 +52,11 @@ export const offlineAlloc = {
     'compaction reaches these pages as in 6.18: isolate_migratepages_block() sees PageOffline + PG_movable_ops, not PG_lru, and calls the same isolation',
     'the allocator sets PageOffline as it hands the page out (alloc_offline_page); freeing ends it as it ends any page type, so the page_type writes move out of the driver rather than vanish',
   ],
-  inflate: (k, pages, got) => balloon_inflate_frozen_list(k, pages, got, LABEL),
-  deflate: (k, pages) => balloon_deflate_frozen_list(k, pages, LABEL),
+  ...frozenBalloon(LABEL),
   pageOps: {
+    ...frozenPageOps(LABEL),
     owns: ownsFrozenOffline('offline-alloc'),
     isolate: isolate_movable_ops_page_offline,
-    migrate: (k, dst, src) => virtballoon_migratepage_frozen(k, dst, src, LABEL),
-    isolated: (k, page) => testPageFlag(k, page, PG.reclaim),
     isolateStep: (k, who, page, ref, why) => mkStep(k, {
       phase: 'isolate', fn: 'isolate_movable_ops_page', file: 'mm/migrate.c',
       text: why
@@ -78,8 +75,6 @@ export const offlineAlloc = {
       text: `${LABEL}: ${hex(page)} was not migrated: back on the balloon list, PG_movable_ops_isolated cleared; no isolation reference to drop (refcount stays ${ref})`,
       pfns: [{ pfn: page, role: 'src' }],
     }),
-    encoding: 'PG_movable_ops, frozen (refcount 0)',
-    frozen: true,
     // Proposal: get_new_folio for a PageOffline source asks its target for a frozen page and the
     // allocator makes it PageOffline.
     newPage: (k, src, target) => {
@@ -93,6 +88,5 @@ export const offlineAlloc = {
       }
       return dst;
     },
-    put: put_offline_page,
   },
 } as const satisfies Design;

@@ -16,8 +16,7 @@ import { guardOn } from '../../guards';
 import type { MigrateCtx, MigrateMode, MigrateStats } from '../../migrate';
 import type { Design } from '../types';
 import {
-  alloc_offline_page, balloon_deflate_frozen_list, balloon_inflate_frozen_list, balloon_page_isolate_frozen,
-  balloon_page_putback_frozen, ownsFrozenOffline, put_offline_page, virtballoon_migratepage_frozen,
+  alloc_offline_page, balloon_page_isolate_frozen, balloon_page_putback_frozen, frozenBalloon, frozenPageOps, ownsFrozenOffline, put_offline_page, virtballoon_migratepage_frozen,
 } from '../offline-alloc/frozen-list';
 
 const LABEL = 'offline-migrate design (proposal)';
@@ -106,13 +105,11 @@ export const offlineMigrate = {
     'compaction reaches these pages as in 6.18 (isolate_migratepages_block() sees PageOffline + PG_movable_ops), isolates them the same way, and its migrate_pages() call takes them down this path',
     '-EAGAIN from the driver (balloon_lock held) is retried for up to 10 passes, as migrate_hugetlbs() does; then the page is put back',
   ],
-  inflate: (k, pages, got) => balloon_inflate_frozen_list(k, pages, got, LABEL),
-  deflate: (k, pages) => balloon_deflate_frozen_list(k, pages, LABEL),
+  ...frozenBalloon(LABEL),
   pageOps: {
+    ...frozenPageOps(LABEL),
     owns,
     isolate: isolate_offline_page,
-    migrate: (k, dst, src) => virtballoon_migratepage_frozen(k, dst, src, LABEL),
-    isolated: (k, page) => testPageFlag(k, page, PG.reclaim),
     isolateStep: (k, who, page, ref, why) => mkStep(k, {
       phase: 'isolate', fn: 'isolate_offline_page', file: 'mm/migrate.c',
       text: why
@@ -127,9 +124,6 @@ export const offlineMigrate = {
       text: `${LABEL}: ${hex(page)} was not migrated: back on the balloon list, PG_movable_ops_isolated cleared, no page lock; no isolation reference to drop (refcount stays ${ref})`,
       pfns: [{ pfn: page, role: 'src' }],
     }),
-    encoding: 'PG_movable_ops, frozen (refcount 0)',
-    frozen: true,
-    put: put_offline_page,
     migratePages: migrate_offlinepages,
   },
 } as const satisfies Design;
