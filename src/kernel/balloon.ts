@@ -244,7 +244,7 @@ export function* balloon_leak(k: Kernel, pages: number, design: BalloonLeak): St
 // of pages off the balloon (balloon_page_dequeue), tell_host() (waiting with the lock held), then
 // release_pages_balloon() frees them.
 function* leak_balloon(k: Kernel, num: number, design: BalloonLeak): Steps<number> {
-  k.balloonDeflating++; // isolation of a balloon page now steps through its window (isolate-window.ts)
+  k.balloonDeflating++; // isolation of a balloon page now is stepped, one guard a step (isolate-stepped.ts)
   try {
     return yield* leak_balloon_locked(k, num, design);
   } finally {

@@ -10,7 +10,7 @@ import { PGTY } from './flags';
 import { balloon_page_isolate, balloon_page_putback, page_has_movable_ops } from './balloon';
 import { zs_page_isolate } from './zsmalloc';
 import { pageOpsOf, runDesign } from './designs';
-import { isolate_movable_ops_page_window, isolationWindowOpen } from './isolate-window';
+import { isolate_movable_ops_page_stepped, isolationStepped } from './isolate-stepped';
 import { folio_get, folio_mapcount, folio_put } from './folio';
 import { mappingIsAnon } from './vm';
 import { folio_test_swapcache } from './swap_state';
@@ -154,9 +154,9 @@ export function* isolateOnto(k: Kernel, folio: number, list: number, who: string
       const why = yield* runGuards(k, [...stages.slice(0, -1), onList], { who, page: folio, label: own?.label, ...(own ? {} : { fn: 'isolate_movable_ops_page', file: 'mm/migrate.c' }) });
       return why === null;
     }
-    // While a deflate is in flight, the window inside the isolation is a step of its own.
-    const stepped = !old && isolationWindowOpen(k, folio);
-    if (stepped && !(yield* isolate_movable_ops_page_window(k, folio, who))) return false;
+    // While a deflate is in flight, the gap inside the isolation (page locked, driver not yet asked) is a step of its own.
+    const stepped = !old && isolationStepped(k, folio);
+    if (stepped && !(yield* isolate_movable_ops_page_stepped(k, folio, who))) return false;
     const why = old ? old.isolate(k, folio) : stepped ? null : isolate_movable_ops_page(k, folio);
     if (old) {
       if (!why) add(k, k.lists, list, folio);

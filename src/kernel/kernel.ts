@@ -63,8 +63,8 @@ export interface Kernel extends PageAccess, PageblockAccess {
   variant: DesignName;
   /**
    * leak_balloon() calls in flight (balloon.ts: balloon_leak). Not state: which task is where
-   * follows from the scenario. While one is, isolation of a balloon page steps through its window
-   * (isolate-window.ts).
+   * follows from the scenario. While one is, isolation of a balloon page is stepped, the gap between
+   * folio_trylock() and isolate_page() a step of its own (isolate-stepped.ts).
    */
   balloonDeflating: number;
   /**

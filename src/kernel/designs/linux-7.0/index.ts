@@ -12,7 +12,7 @@ export const linux70 = {
   name: 'linux-7.0',
   summary: 'Linux 7.0: one global balloon_pages_lock (8202313e3dfa), no page lock in mm/balloon.c (a3fafdd38967); isolate_page() reads page->private under the spinlock, deflate never skips a page',
   assumes: [
-    'the release is named after the first tag that has the series: 7.0 (inferred: the series was in mm-unstable on 1 Feb 2026 after the 6.19 merge window had closed, and v7.0-rc1 came at the end of February; the tag itself was not read)',
+    'the release is named after the first tag that has the series: 7.0 (inferred: the series was in mm-unstable on 1 Feb 2026 after 6.19-rc1, so too late for 6.19, and v7.0-rc1 came at the end of February; the tag itself was not read)',
     'the core is 6.18\'s: isolate_movable_ops_page() still trylocks the page and tests PG_movable_ops_isolated under it (read at torvalds/linux c17ee635); the "atomic test-and-set" a3fafdd38967 mentions was not found in any release',
     'each balloon_pages_lock section runs whole inside one step (irq-off, never sleeps): a CPU that would spin on it is shown running after it',
     'only virtio_balloon is modelled; vmw_balloon and the pseries cmm driver changed in the same series and are not',

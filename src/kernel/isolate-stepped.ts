@@ -1,4 +1,4 @@
-// isolate_movable_ops_page() of a balloon page with its window open: a step between folio_trylock()
+// isolate_movable_ops_page() of a balloon page, stepped: a step between folio_trylock()
 // and the driver's isolate_page(), while the page lock is held. That is where a balloon deflate
 // meets an isolator of the same page: 6.18's balloon_page_list_dequeue() trylocks each page and
 // skips this one; 7.0's takes it without looking at the page lock, and the isolator's
@@ -20,7 +20,7 @@ import { addHolder, HOLD, removeHolder } from './pins';
 import { hex, mkStep, type Steps } from './step';
 
 /** Whether isolate_folio_to_list() takes this page through the stepped isolation below. */
-export const isolationWindowOpen = (k: Kernel, page: number): boolean =>
+export const isolationStepped = (k: Kernel, page: number): boolean =>
   k.balloonDeflating > 0 && k.mem.pageType.a[page] === PGTY.offline;
 
 /** The part of isolate_movable_ops_page() the refusal kinds come from, by what the driver said. */
@@ -28,7 +28,7 @@ const driverRefusal = (why: string): Exclusion => ({ guard: 'driver', why: why.r
 
 // mm/migrate.c: isolate_movable_ops_page(), stepped: true when the page is isolated (the caller
 // lists it and says so), false after a step saying which guard refused it.
-export function* isolate_movable_ops_page_window(k: Kernel, page: number, who: string): Steps<boolean> {
+export function* isolate_movable_ops_page_stepped(k: Kernel, page: number, who: string): Steps<boolean> {
   const FILE = 'mm/migrate.c';
   const pfns = [{ pfn: page, role: 'src' as const }];
   const ref = k.mem.refcount.a[page]!;
@@ -60,7 +60,7 @@ export function* isolate_movable_ops_page_window(k: Kernel, page: number, who: s
     yield mkStep(k, { phase: 'isolate', fn: 'isolate_movable_ops_page', file: FILE, text: `${who}: ${hex(page)} locked, but PG_movable_ops_isolated is already set: another migrator has it; unlocked, reference dropped (refcount ${ref + 1} → ${ref})`, pfns, result: 'false', excluded: { guard: 'isolated-flag', why: 'PG_movable_ops_isolated already set' } });
     return false;
   }
-  // The window: the page lock is held, the driver not yet asked.
+  // The gap: the page lock is held, the driver not yet asked.
   yield mkStep(k, {
     phase: 'isolate', fn: 'isolate_movable_ops_page', file: FILE,
     text: `${who}: +1 reference on ${hex(page)} (refcount ${ref} → ${ref + 1}), folio_trylock() succeeds and PG_movable_ops_isolated is clear; the page lock is held while isolate_movable_ops_page() calls the balloon's isolate_page() next`,
