@@ -7,11 +7,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { app, consoleErrors, idle } from './panels.helpers';
 import { openLink } from './share.helpers';
-import { needCapture } from './reference.helpers';
+import { captureTitle, needCapture } from './reference.helpers';
 
-const TRACE = fileURLToPath(new URL('../../shared/reference/real-kernel/balloon-compact/trace.txt.gz', import.meta.url));
+const CAPTURE = fileURLToPath(new URL('../../shared/reference/real-kernel/balloon-compact/', import.meta.url));
+const TRACE = `${CAPTURE}trace.txt.gz`;
 
-test('a capture\'s gzipped trace replays as steps with its own lines, ending where its scanners met', async ({ page }) => {
+test(captureTitle('a capture\'s gzipped trace replays as steps with its own lines, ending where its scanners met', TRACE), async ({ page }) => {
   needCapture(TRACE);
   const errors = consoleErrors(page);
   await openLink(page, '/#preset=default');
@@ -36,8 +37,8 @@ test('a file that is not a trace is refused in one line and the session shown st
   await expect(app(page)).toHaveAttribute('data-state-hash', hash!);
 });
 
-test('a trace replayed over imported memory keeps the capture named; Edit scenario and Footprint say why they are off', async ({ page }) => {
-  const capture = fileURLToPath(new URL('../../shared/reference/real-kernel/balloon-compact/', import.meta.url));
+test(captureTitle('a trace replayed over imported memory keeps the capture named; Edit scenario and Footprint say why they are off', TRACE, `${CAPTURE}before.kpageflags`), async ({ page }) => {
+  const capture = CAPTURE;
   needCapture(TRACE, `${capture}before.kpageflags`);
   const errors = consoleErrors(page);
   await openLink(page, '/#preset=default');
@@ -74,7 +75,7 @@ async function dropFile(page: Page, name: string, bytes: Buffer): Promise<void> 
   await expect(page.getByTestId('import-veil')).toHaveCount(0);
 }
 
-test('a trace dropped on the page replays as the button does', async ({ page }) => {
+test(captureTitle('a trace dropped on the page replays as the button does', TRACE), async ({ page }) => {
   needCapture(TRACE);
   const errors = consoleErrors(page);
   await openLink(page, '/#preset=default');
