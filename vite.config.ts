@@ -32,9 +32,10 @@ export default defineConfig({
   worker: { format: 'es' },
   // PFNSCOPE_OUTDIR lets two e2e runs build side by side without overwriting each other's dist/.
   build: { outDir: process.env.PFNSCOPE_OUTDIR ?? 'dist' },
-  // No strictPort: when 5173 is taken, `npm run dev` takes the next free port and prints it.
+  // No strictPort: when 5173 (4173) is taken, `npm run dev` (`npm run preview`) takes the next free
+  // port and prints it. The e2e webServer passes --strictPort itself, to test the port it was given.
   server: { port: 5173, host: '127.0.0.1', headers: isolation },
-  preview: { port: 4173, strictPort: true, host: '127.0.0.1', headers: isolation },
+  preview: { port: 4173, host: '127.0.0.1', headers: isolation },
   // CI shares two cores with whatever else runs: no test may fail for the machine's speed, so the
   // default 5 s limit (hit by CLI tests that spawn Node) gives way to a generous one. Vitest's
   // default of one worker per core but one leaves a 2-core CI machine one worker: two files at a

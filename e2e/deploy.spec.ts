@@ -5,7 +5,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { needCapture } from './reference.helpers';
+import { captureTitle, needCapture } from './reference.helpers';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,7 +82,7 @@ test('under /some/path/ of a plain static server: a preset, a share link, Share 
   expect(errors).toEqual([]);
 });
 
-test('under /some/path/: an import through the file picker', async ({ page }) => {
+test(captureTitle('under /some/path/: an import through the file picker', `${CAPTURE}before.kpageflags`), async ({ page }) => {
   needCapture(`${CAPTURE}before.kpageflags`);
   const errors = consoleErrors(page);
   await open(page, `${server.url}#preset=default`);

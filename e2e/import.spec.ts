@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { app, consoleErrors, idle } from './panels.helpers';
 import { buddyinfo } from './capture.helpers';
 import { openLink, shown } from './share.helpers';
-import { needCapture } from './reference.helpers';
+import { captureTitle, needCapture } from './reference.helpers';
 
 const CAPTURE = fileURLToPath(new URL('../../shared/reference/real-kernel/balloon-compact/', import.meta.url));
 /** Every before.* file: the importer takes the five it knows, the rest (meminfo, vmstat) are ignored. */
@@ -26,7 +26,7 @@ async function matchRow(page: Page, zone: string, row: 'rebuilt' | 'given'): Pro
   return cells.map((c) => Number(c.replace(/,/g, '')));
 }
 
-test.describe('a real capture', () => {
+test.describe(captureTitle('a real capture', ...BEFORE), () => {
   needCapture(...BEFORE);
 
   test('before.* through the file picker: the imported machine on the grid, matched against its buddyinfo', async ({ page }) => {

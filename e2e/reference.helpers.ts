@@ -1,20 +1,23 @@
-// The real-kernel captures for e2e specs (src/reference.testkit.ts is the unit tests' twin): an
-// absent capture skips the test with the path as the reason, or under PFNSCOPE_CI=1 (.ci/run)
-// fails it with one line naming the path. Call inside a test, or at the top of a describe.
+// The real-kernel captures for e2e specs (src/reference.testkit.ts is the unit tests' twin; both
+// decide with src/reference.gate.ts): an absent capture skips the test, its title saying which
+// (captureTitle), or under PFNSCOPE_CI=1 (.ci/run) fails it with one line naming the path.
+// needCapture() goes inside a test, or at the top of a describe; captureTitle() around the title
+// of that test or describe.
 
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { test } from '@playwright/test';
+import { captureDecision, captureTitle as titleFor, REFERENCE } from '../src/reference.gate';
 
-/** The folder holding real-kernel/ and real-kernel-6.12/, with a trailing slash. */
-export const REFERENCE = fileURLToPath(new URL('../../shared/reference/', import.meta.url));
+export { REFERENCE };
+
+/** `title`, with "(skipped: capture PATH not found)" appended when `paths` will skip it. */
+export const captureTitle = (title: string, ...paths: string[]): string => titleFor(title, paths);
 
 export function needCapture(...paths: string[]): void {
-  const missing = paths.find((p) => !existsSync(p));
-  if (missing === undefined) return;
-  if (process.env.PFNSCOPE_CI === '1') {
+  const d = captureDecision(paths);
+  if (d.kind === 'run') return;
+  if (d.kind === 'fail') {
     const fail = (): never => {
-      throw new Error(`capture ${missing} not found: PFNSCOPE_CI=1 requires the real-kernel captures in ${REFERENCE}`);
+      throw new Error(d.message);
     };
     let inTest = true;
     try {
@@ -26,5 +29,5 @@ export function needCapture(...paths: string[]): void {
     test.beforeEach(fail);
     return;
   }
-  test.skip(true, `skipped: capture ${missing} not found`);
+  test.skip(true, d.reason);
 }

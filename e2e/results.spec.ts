@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { app, blur, consoleErrors, expectStep, idle } from './panels.helpers';
 import { buddyinfo } from './capture.helpers';
 import { openLink } from './share.helpers';
-import { needCapture } from './reference.helpers';
+import { captureTitle, needCapture } from './reference.helpers';
 
 test('Footprint on balloon-race: it finishes while the session steps, and the grid stays in use beside it', async ({ page }) => {
   const errors = consoleErrors(page);
@@ -49,7 +49,7 @@ test('Footprint on balloon-race: it finishes while the session steps, and the gr
 
 const CAPTURE = fileURLToPath(new URL('../../shared/reference/real-kernel/fragmented-compact/', import.meta.url));
 
-test.describe('a real capture', () => {
+test.describe(captureTitle('a real capture', `${CAPTURE}before.kpageflags`), () => {
   needCapture(`${CAPTURE}before.kpageflags`);
 
   test('import + compaction ends on the result view: before / after / real after, the predict error, migrated', async ({ page }) => {

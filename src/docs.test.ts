@@ -26,6 +26,8 @@ const text = (f: string): string => readFileSync(join(ROOT, f), 'utf8');
 const FOREIGN_OPTIONS: Readonly<Record<string, string>> = {
   '--silent': 'npm run',
   '--check': 'scripts/kernel-lines.ts',
+  '--port': 'vite preview',
+  '--strictPort': 'vite preview',
 };
 
 /** Kebab-case words in backticks that are neither presets, designs, guards nor action types. */
@@ -111,5 +113,28 @@ describe('docs name only options and presets that exist', () => {
   it('README.md has exactly the two set-up commands', () => {
     const blocks = [...text('README.md').matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!.trim());
     expect(blocks).toEqual(['npm install && npm run dev', 'npm install && npm test']);
+  });
+});
+
+// docs/testing.md: every environment variable the test set-up reads is explained there, so a new
+// one (E2E_REUSE was found undocumented once) cannot land silently.
+const SETUP_FILES = ['playwright.config.ts', 'vite.config.ts', 'src/reference.gate.ts', '.ci/run', ...readdirSync(join(ROOT, 'scripts')).map((f) => join('scripts', f))];
+
+/** The environment variables a source reads: `process.env.X`, `env.X` (a passed-in env), `export X=`. */
+export function envNamed(src: string): string[] {
+  return [...src.matchAll(/\b(?:process\.env\.|env\.|export )([A-Z][A-Z0-9_]*[A-Z0-9])\b/g)].map((m) => m[1]!).filter((v) => v !== 'PROD' && v !== 'DEV');
+}
+
+describe('docs/testing.md explains every environment variable the tests read', () => {
+  it('the check can fail: a variable it does not name', () => {
+    expect(envNamed("const x = process.env.E2E_NEW ?? 1;\nexport FOO_CI=1\nenv.PFNSCOPE_X === '1'")).toEqual(['E2E_NEW', 'FOO_CI', 'PFNSCOPE_X']);
+    expect(text('docs/testing.md')).not.toContain('`E2E_NEW`');
+  });
+  it('each variable of the set-up files is in its table, E2E_REUSE among them', () => {
+    const vars = new Set(SETUP_FILES.flatMap((f) => envNamed(text(f))));
+    expect(vars).toContain('E2E_REUSE');
+    expect(vars).toContain('PFNSCOPE_CI');
+    const table = text('docs/testing.md').split('\n').filter((l) => l.startsWith('| `'));
+    expect([...vars].filter((v) => !table.some((row) => row.split('|')[1]!.includes(`\`${v}\``)))).toEqual([]);
   });
 });

@@ -5,11 +5,10 @@
 // Test-only (imported by *.test.ts files).
 
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, test } from 'vitest';
+import { captureDecision, missingMessage, REFERENCE, skippedTitle } from './reference.gate';
 
-/** The folder holding real-kernel/ and real-kernel-6.12/, with a trailing slash. */
-export const REFERENCE = fileURLToPath(new URL('../../shared/reference/', import.meta.url));
+export { missingMessage, REFERENCE, skippedTitle };
 
 /** The four captures: Linux 6.1 and 6.12 guests, each before/after a compact_memory. */
 export const REAL_CAPTURES = [
@@ -17,21 +16,14 @@ export const REAL_CAPTURES = [
   'real-kernel-6.12/balloon-compact', 'real-kernel-6.12/fragmented-compact',
 ] as const;
 
-const inCi = (): boolean => process.env.PFNSCOPE_CI === '1';
 const abs = (p: string): string => (p.startsWith('/') ? p : REFERENCE + p);
-
-/** The one-line failure under PFNSCOPE_CI=1. */
-export const missingMessage = (path: string): string =>
-  `capture ${path} not found: PFNSCOPE_CI=1 requires the real-kernel captures in ${REFERENCE}`;
-
-/** A title for a test that was skipped because `path` is absent. */
-export const skippedTitle = (title: string, path: string): string => `${title} (skipped: capture ${path} not found)`;
 
 /** In place of a test or group that needs `path`: a failing test in CI, a skipped one elsewhere. */
 function stand(title: string, path: string): void {
-  if (inCi()) {
+  const d = captureDecision([path], process.env, () => false);
+  if (d.kind === 'fail') {
     test(title, () => {
-      throw new Error(missingMessage(path));
+      throw new Error(d.message);
     });
   } else {
     test.skip(skippedTitle(title, path), () => undefined);

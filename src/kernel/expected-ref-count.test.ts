@@ -13,6 +13,11 @@ import { folio_expected_ref_count } from './migrate';
 import { folio_alloc_swap } from './swap_state';
 import { checkInvariants } from './invariants';
 import { createTestWorld, drainedAfter, type TestWorld } from './testkit';
+import { alloc_zspage, zspagePages } from './zsmalloc';
+import { PG, PGTY } from './flags';
+import { populate, DEFAULT_POPULATE } from './populate';
+import { HLIST, hstateList } from './hugetlb-state';
+import type { Steps } from './step';
 
 let w: TestWorld;
 beforeEach(() => {
@@ -83,5 +88,27 @@ describe('folio_expected_ref_count()', () => {
     expectCount(f, 4);
     expect(folio_expected_ref_count(w.k, f).parts).toEqual(['page cache 1', 'PG_private 1', 'mapcount 2']);
     expect(checkInvariants(w.k)).toEqual([]);
+  });
+
+  // include/linux/mm.h (6.18) returns 0 early, with a WARN_ON_ONCE, for a page that has a page
+  // type other than hugetlb: page_type shares its word with _mapcount, so nothing below applies.
+  it('a typed page (the first page of a zspage: PageZsmalloc with PG_private) → 0, not PG_private 1', () => {
+    const g: Steps<number> = alloc_zspage(w.k, 2);
+    let r = g.next();
+    while (!r.done) r = g.next();
+    const [first, second] = zspagePages(w.k, r.value);
+    for (const p of [first!, second!]) expect(w.k.mem.pageType.a[p]).toBe(PGTY.zsmalloc);
+    expect(w.k.mem.flags.a[first!]! & (1 << PG.private)).not.toBe(0);
+    expect(folio_expected_ref_count(w.k, first!).count).toBe(0);
+    expect(folio_expected_ref_count(w.k, first!).parts).toEqual(['page_has_type zsmalloc: WARN_ON_ONCE, 0']);
+    expect(folio_expected_ref_count(w.k, second!).count).toBe(0);
+  });
+
+  it('hugetlb is the exception to that rule: a mapped hugetlb folio (anon) still counts its mapping → 1', () => {
+    const k = populate({ ...DEFAULT_POPULATE, seed: 3, nrPfns: 8192, processes: 4, files: 6, hugepages: 3, hugetlbMapped: 2 });
+    const [f] = hstateList(k, HLIST.ACTIVE);
+    expect(k.mem.pageType.a[f!]).toBe(PGTY.hugetlb);
+    expect(folio_expected_ref_count(k, f!)).toEqual({ count: 1, parts: ['mapcount 1'] });
+    expect(k.mem.refcount.a[f!]).toBe(1);
   });
 });

@@ -11,7 +11,7 @@ import { PG } from './flags';
 import { pageZone, type Kernel } from './kernel';
 import {
   clearPageFlag, folio_nr_pages, setPageFlag, setPageIndex, setPageMapping, setPagePrivate,
-  setPageRefcount, testClearPageFlag, testPageFlag,
+  setPageRefcount, testClearPageFlag, testPageFlag, pageType,
 } from './memmap';
 import { folio_get, folio_mapcount, folio_mapped, folio_put, folio_ref_add, folio_ref_count, folio_test_anon } from './folio';
 import { folio_add_lru, lru_add_drain_cpu } from './swap';
@@ -53,7 +53,7 @@ function dstKeepers(k: Kernel, dst: number): string {
 }
 import { zs_page_migrate } from './zsmalloc';
 import { migrate_hugetlbs } from './migrate-hugetlb';
-import { PGTY } from './flags';
+import { PGTY, pageTypeName } from './flags';
 import { put } from './store';
 import { count_vm_events, mod_node_page_state, NS, VM_EVENT } from './vmstat';
 import { emitStep, hex, mkStep, spanClose, spanOpen, type Steps, type StepInfo } from './step';
@@ -137,6 +137,10 @@ function refsText(k: Kernel, folio: number): string {
 // include/linux/mm.h: folio_expected_ref_count() — the references a folio must have when only
 // its swap cache or page cache, its private data and its mappings hold it.
 export function folio_expected_ref_count(k: Kernel, folio: number): { count: number; parts: string[] } {
+  // A typed page other than hugetlb (zsmalloc, offline, table, ...) is no folio these counts
+  // describe: the kernel warns once (WARN_ON_ONCE) and expects no reference at all.
+  const type = pageType(k, folio);
+  if (type !== PGTY.none && type !== PGTY.hugetlb) return { count: 0, parts: [`page_has_type ${pageTypeName(type)}: WARN_ON_ONCE, 0`] };
   const nr = folio_nr_pages(k, folio);
   const parts: string[] = [];
   let count = 0;

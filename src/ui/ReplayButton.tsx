@@ -6,6 +6,7 @@
 import { useRef } from 'react';
 import { send } from './state/simClient';
 import { selectAlive, useSim } from './state/store';
+import { isTraceCmdDat, traceDatMessage } from './import/dropRoute';
 
 /** The file's text, gunzipped when it starts with the gzip magic (1f 8b). */
 async function traceText(file: File): Promise<string> {
@@ -17,6 +18,11 @@ async function traceText(file: File): Promise<string> {
 export async function replayFile(file: File): Promise<void> {
   let text: string;
   try {
+    // trace-cmd's binary trace.dat is not text: say how to make the text instead of "not an ftrace text".
+    if (isTraceCmdDat(new Uint8Array(await file.slice(0, 10).arrayBuffer()))) {
+      useSim.setState({ error: { message: traceDatMessage(file.name), restartable: false } });
+      return;
+    }
     text = await traceText(file);
   } catch (e) {
     useSim.setState({ error: { message: `cannot read ${JSON.stringify(file.name.slice(0, 80))}: ${e instanceof Error ? e.message : String(e)}`, restartable: false } });

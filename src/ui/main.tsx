@@ -9,6 +9,7 @@ import { startUrlSync } from './share/urlSync';
 import { startCompareLinks } from './compare/compareClient';
 import { startSim } from './state/simClient';
 import { INTRO_PRESET, isFirstVisit, startHint } from './teach/firstVisit';
+import { registersServiceWorker } from './offline';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -25,8 +26,9 @@ createRoot(root).render(
 );
 
 // Offline once loaded (public/sw.js): production builds only, as dev serves modules the worker
-// would cache stale. The script's address is relative, so its scope is the folder the site is in.
-if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+// would cache stale, and not on a `?test` page (offline.ts says why). The script's address is
+// relative, so its scope is the folder the site is in.
+if (registersServiceWorker(import.meta.env.PROD, 'serviceWorker' in navigator, location.search)) {
   navigator.serviceWorker.register('./sw.js').catch((e: unknown) => {
     console.warn(`pfnscope: no offline copy (service worker not registered: ${e instanceof Error ? e.message : String(e)})`);
   });

@@ -1,25 +1,22 @@
 // Files dragged over the page: a veil saying what a drop does, and the drop itself imports them
-// (ui/import/importFlow.ts), or replays a lone ftrace text as "Replay trace" does. Only drags that
+// (ui/import/importFlow.ts), or replays a lone ftrace text as "Replay trace" does (which is
+// which: the file's first bytes, dropRoute.ts). Only drags that
 // carry files are taken; text or links dragged around the page behave as before.
 import { useEffect, useState } from 'react';
 import { selectAlive, selectImporting, useSim } from '../state/store';
 import { importPicked } from './importFlow';
 import { droppedFiles, type Picked } from './readCapture';
-import { dumpKind } from './matchFiles';
+import { routeDrop } from './dropRoute';
 import { replayFile } from '../ReplayButton';
 
 const carriesFiles = (e: DragEvent): boolean => e.dataTransfer?.types.includes('Files') === true;
 
-/**
- * A lone file named as ftrace texts are saved (trace.txt, report.txt.gz, /sys/kernel/tracing's
- * `trace`), not as a capture's dump: it goes to the replay, which refuses a non-trace in one line.
- */
-const isTrace = (p: Picked): boolean =>
-  p.files.length === 1 && dumpKind(p.files[0]!.name) === null && /(^trace|\.(txt|trace|log)(\.gz)?)$/i.test(p.files[0]!.name);
-
-function dropped(p: Picked): void {
-  if (isTrace(p)) void replayFile(p.files[0]!);
-  else importPicked(p);
+/** A lone ftrace text goes to the replay, the rest to the import, a trace.dat nowhere (dropRoute.ts). */
+async function dropped(p: Picked): Promise<void> {
+  const route = await routeDrop(p.files);
+  if (route.to === 'replay') await replayFile(p.files[0]!);
+  else if (route.to === 'import') importPicked(p);
+  else useSim.setState({ error: { message: route.message, restartable: false } });
 }
 
 export function ImportDrop() {
@@ -53,7 +50,7 @@ export function ImportDrop() {
       setOver(false);
       if (!open) return;
       // The DataTransfer is readable only during this event: droppedFiles takes what it needs first.
-      droppedFiles(e.dataTransfer).then(dropped, (err: unknown) =>
+      droppedFiles(e.dataTransfer).then(dropped).catch((err: unknown) =>
         useSim.setState({ error: { message: `cannot import: ${err instanceof Error ? err.message : String(err)}`, restartable: false } }),
       );
     };

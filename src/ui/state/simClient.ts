@@ -23,6 +23,7 @@ import {
 } from '../../worker/protocol';
 import { followAnswer, followStep, NO_FOLLOW } from '../inspector/follow';
 import { linkInHash } from '../share/link';
+import { isTestPage } from '../testPage';
 import { resetView, syncWithFrame } from '../timeline/view';
 import { chartData, EMPTY_SPANS, gridView, spanData, timelineData, traceLog, useSim } from './store';
 
@@ -30,7 +31,7 @@ import { chartData, EMPTY_SPANS, gridView, spanData, timelineData, traceLog, use
 const DEFAULT_SOURCE: LoadSource = { kind: 'preset', name: 'default' };
 
 /** Pages opened with `?test` get the debug hooks (worker crash, a BUG) on window.__pfnscope. */
-const TEST_MODE = typeof location !== 'undefined' && new URLSearchParams(location.search).has('test');
+const TEST_MODE = typeof location !== 'undefined' && isTestPage(location.search);
 
 let worker: Worker | null = null;
 let sent = 0;
