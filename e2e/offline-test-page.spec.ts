@@ -22,10 +22,12 @@ async function registrations(page: Page, url: string): Promise<string[]> {
       return new Promise<ServiceWorkerRegistration>(() => undefined);
     };
   });
-  // main.tsx registers as it runs, in the same task that mounts the app: once the app is in the
-  // page, what it was going to register it has.
+  // main.tsx registers once the grid's first frame is marked (a PerformanceObserver callback):
+  // after that mark and two animation frames, what it was going to register it has.
   await page.goto(url);
   await expect(app(page)).toHaveCount(1);
+  await page.waitForFunction(() => performance.getEntriesByName('pfnscope:first-frame').length > 0, undefined, { timeout: 60_000 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   return page.evaluate(() => window.__swRegistered ?? []);
 }
 

@@ -25,8 +25,6 @@ import { Inspector } from './Inspector';
 import { Legend } from './Legend';
 import { BalloonDevice } from './BalloonDevice';
 import { CompactionStatus } from './CompactionStatus';
-import { MigrateVma } from './MigrateVma';
-import { FootprintPanel } from './FootprintPanel';
 import { MoreBox } from './MoreBox';
 import { Narration } from './Narration';
 import { PanelTabs } from './PanelTabs';
@@ -37,17 +35,15 @@ import { PFNS_PER_ROW } from './grid/render';
 import { onKeyDown } from './keyboard';
 import { PresetGallery } from './PresetGallery';
 import { FirstVisitHint } from './teach/FirstVisitHint';
-import { Tour } from './teach/Tour';
-import { ScenarioEditor } from './editor/ScenarioEditor';
-import { ImportDialog } from './import/ImportDialog';
 import { ImportDrop } from './import/ImportDrop';
 import { ImportProgress } from './import/ImportProgress';
-import { MatchPanel } from './import/MatchPanel';
-import { ResultPanel } from './results/ResultPanel';
 import { watchResults } from './results/resultFlow';
 import { JobProgress } from './progress/JobProgress';
 import { selectBusy, selectMeta, selectPanel, useSim } from './state/store';
-import { CompareView } from './compare/CompareView';
+import { useCompare } from './compare/compareClient';
+import { tourStore } from './teach/tour';
+import { useStore } from 'zustand';
+import { LazyCompareView, LazyFootprintPanel, LazyImportDialog, LazyMatchPanel, LazyMigrateVma, LazyResultPanel, LazyScenarioEditor, LazyTour } from './lazy';
 
 export function App() {
   useEffect(() => {
@@ -69,7 +65,7 @@ export function App() {
             </MoreBox>
             <BalloonDevice />
             <CompactionStatus />
-            <MigrateVma />
+            <MigrateVmaGate />
             <Charts />
             <Breakpoints />
           </aside>
@@ -98,10 +94,10 @@ export function App() {
         </div>
         <PanelTabs />
         <Overlay />
-        <CompareView />
+        <CompareGate />
       </div>
       <Help />
-      <Tour />
+      <TourGate />
       <ImportDrop />
     </TestHooks>
   );
@@ -111,17 +107,34 @@ export function App() {
 function Overlay() {
   const panel = useSim(selectPanel);
   if (panel === 'gallery') return <PresetGallery />;
-  if (panel === 'editor') return <ScenarioEditor />;
-  if (panel === 'import') return <ImportDialog />;
-  if (panel === 'match') return <MatchPanel />;
-  if (panel === 'result') return <ResultPanel />;
+  if (panel === 'editor') return <LazyScenarioEditor />;
+  if (panel === 'import') return <LazyImportDialog />;
+  if (panel === 'match') return <LazyMatchPanel />;
+  if (panel === 'result') return <LazyResultPanel />;
   return null;
 }
 
 /** The panel docked on the right over the inspector column, beside the grid (which stays in use). */
 function SidePanel() {
   const panel = useSim(selectPanel);
-  return panel === 'footprint' ? <FootprintPanel /> : null;
+  return panel === 'footprint' ? <LazyFootprintPanel /> : null;
+}
+
+// The gates of the parts loaded on first use (lazy.tsx): each fetches its chunk only once shown.
+
+/** migrate_vma's panel, while the session has a device migration to show. */
+function MigrateVmaGate() {
+  return useSim((s) => s.meta?.migrateVma != null) ? <LazyMigrateVma /> : null;
+}
+
+/** The compare view, while it is open. */
+function CompareGate() {
+  return useCompare((s) => s.open) ? <LazyCompareView /> : null;
+}
+
+/** The tour's card, while the tour runs. */
+function TourGate() {
+  return useStore(tourStore, (t) => t.kind !== 'closed') ? <LazyTour /> : null;
 }
 
 /** The root element and its data-* hooks: the only component that re-renders on every frame. */

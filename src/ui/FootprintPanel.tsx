@@ -6,7 +6,7 @@
 // inspector column, so the grid and the step controls stay in use while the variants run in the
 // worker's background; a variant whose run fails shows its one line in place of its column.
 import { useEffect, useRef, useState } from 'react';
-import { isFailure, type VariantFootprint } from '../engine/footprint';
+import type { VariantFailure, VariantFootprint, VariantResult } from '../engine/footprint';
 import type { FpState } from '../kernel/memmap';
 import { bytesText, type TrackingCost } from '../kernel/designs/tracking';
 import { closePanel } from './actions';
@@ -20,6 +20,9 @@ const STATE_LABEL: Readonly<Record<FpState, { readonly label: string; readonly t
   buddy: { label: 'free (buddy, pcp)', title: 'free in the page allocator: a PageBuddy block (buddy_list links, order, type) or a page on a per-CPU list (pcp_list links)' },
   other: { label: 'other', title: 'none of these: a new page before it becomes PageOffline or gets its mapping, a page being freed, a page in use' },
 };
+
+/** engine/footprint.ts's isFailure, repeated: a value import from the engine would bundle the engine into the page. */
+const isFailure = (r: VariantResult): r is VariantFailure => 'failure' in r;
 
 const ATOMICS_TITLE = 'writes of _refcount per migrated page: every get, put, freeze and unfreeze is an atomic';
 

@@ -2,7 +2,7 @@
 // shows the call's source beside its log. The choice lasts the session.
 import { useState } from 'react';
 import { TracePanel } from '../TracePanel';
-import { CodePanel } from './CodePanel';
+import { LazyCodePanel } from '../lazy';
 
 type Tab = 'trace' | 'code';
 
@@ -19,7 +19,7 @@ export function BottomTabs() {
         ))}
       </div>
       <div role="tabpanel" id={`tabpanel-${tab}`} aria-labelledby={`tab-${tab}`} className="bottom-tabpanel">
-        {tab === 'trace' ? <TracePanel /> : <CodePanel />}
+        {tab === 'trace' ? <TracePanel /> : <LazyCodePanel />}
       </div>
     </div>
   );

@@ -124,3 +124,6 @@ export async function importFile(file: File): Promise<void> {
 useSim.subscribe((s, prev) => {
   if (s.session !== prev.session) revertDraft();
 });
+// This module loads with the editor, on its first opening (ui/lazy.tsx), when a session is
+// usually shown already: the draft starts from it.
+if (useEditor.getState().base !== useSim.getState().session) revertDraft();

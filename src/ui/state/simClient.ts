@@ -24,6 +24,7 @@ import {
 import { followAnswer, followStep, NO_FOLLOW } from '../inspector/follow';
 import { linkInHash } from '../share/link';
 import { isTestPage } from '../testPage';
+import { takeEarlyWorker } from './earlyWorker';
 import { resetView, syncWithFrame } from '../timeline/view';
 import { chartData, EMPTY_SPANS, gridView, spanData, timelineData, traceLog, useSim } from './store';
 
@@ -234,7 +235,7 @@ function spawn(): void {
   // The old worker will not answer: its pending checks say so rather than wait forever.
   for (const res of validations.values()) res({ ok: false, error: 'the simulation restarted before it answered: edit again' });
   validations = new Map();
-  const w = new Worker(new URL('../../worker/sim.worker.ts', import.meta.url), {
+  const w = takeEarlyWorker() ?? new Worker(new URL('../../worker/sim.worker.ts', import.meta.url), {
     type: 'module',
     name: TEST_MODE ? DEBUG_WORKER_NAME : 'pfnscope-sim',
   });
