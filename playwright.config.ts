@@ -38,8 +38,8 @@ export default defineConfig({
   // Waits are on conditions, never on timers, so a longer limit costs nothing when a test passes;
   // Playwright's default (5 s per expect, 30 s per test) failed tests on a machine whose two cores
   // other processes were using (a worker populating a scenario, a step computed, took longer).
-  timeout: 90_000,
-  expect: { timeout: 20_000 },
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
   forbidOnly: !!process.env.CI,
   reporter: process.env.CI ? 'line' : 'list',
   use: {
