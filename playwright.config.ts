@@ -1,5 +1,6 @@
-// e2e in real Chromium against the production build (vite build + preview), one worker because
-// the machine has 2 cores and a shared preview server. Browser choice, in order:
+// e2e in real Chromium against the production build (vite build + preview). Two workers (E2E_WORKERS
+// to change it): most of a test is waiting on a browser, so two at a time on the 2-core CI machine
+// keep both cores busy; no two spec files share a port, a file or a download. Browser choice, in order:
 // 1. $CHROMIUM_PATH ("bundled" forces Playwright's own), 2. /usr/bin/chromium (Debian's apt
 // package; Playwright 1.65 downloads no browser at install), 3. Playwright's bundled browser.
 // With none of them we stop here with the three ways to get one, instead of a launch error later.
@@ -33,7 +34,12 @@ const HOST = '127.0.0.1';
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results',
-  workers: 1,
+  workers: Number(process.env.E2E_WORKERS ?? 2),
+  // Waits are on conditions, never on timers, so a longer limit costs nothing when a test passes;
+  // Playwright's default (5 s per expect, 30 s per test) failed tests on a machine whose two cores
+  // other processes were using (a worker populating a scenario, a step computed, took longer).
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
   forbidOnly: !!process.env.CI,
   reporter: process.env.CI ? 'line' : 'list',
   use: {

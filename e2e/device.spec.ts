@@ -47,6 +47,24 @@ async function flagsOf(cell: Locator): Promise<string> {
   return (await f.count()) === 0 ? '' : ((await f.getAttribute('data-flags')) ?? '');
 }
 
+/**
+ * Every row's src or dst cell read in one round trip: its flags as flagsOf reads them and the
+ * texts of its PFN buttons. A snapshot: read it after an expect has waited for the rows.
+ */
+async function cellsOf(rows: Locator, testId: 'migrate-vma-src' | 'migrate-vma-dst'): Promise<{ flags: string; buttons: string[] }[]> {
+  return rows.evaluateAll(
+    (trs, id) =>
+      trs.map((tr) => {
+        const td = tr.querySelector(`[data-testid="${id}"]`)!;
+        return {
+          flags: td.querySelector('.mv-flags')?.getAttribute('data-flags') ?? '',
+          buttons: [...td.querySelectorAll('button')].map((b) => b.textContent ?? ''),
+        };
+      }),
+    testId,
+  );
+}
+
 test('migrate-vma-to-device: the migrate_vma panel shows src[] after collect, device PFNs in dst[] after the driver allocates, and goes after finalize', async ({ page }) => {
   const errors = consoleErrors(page);
   const r = run('migrate-vma-to-device');
@@ -67,14 +85,15 @@ test('migrate-vma-to-device: the migrate_vma panel shows src[] after collect, de
   await expect(panel.getByTestId('migrate-vma-cpages')).toHaveText('16');
   await expect(rows).toHaveCount(16);
   const start = Number(await panel.getByTestId('migrate-vma-start').textContent());
-  for (let i = 0; i < 16; i++) {
-    const row = rows.nth(i);
-    await expect(row.locator('.mv-at')).toHaveText(hexOf(start + i * 4096));
-    expect(await flagsOf(row.getByTestId('migrate-vma-src')), `src[${i}]`).toMatch(/^VALID\|MIGRATE/);
-    await expect(row.getByTestId('migrate-vma-src').locator('[data-flag="VALID"]')).toHaveText('V');
-    await expect(row.getByTestId('migrate-vma-src').locator('[data-flag="MIGRATE"]')).toHaveText('M');
-    await expect(row.getByTestId('migrate-vma-dst')).toHaveText('0');
-  }
+  // Whole columns at once (one round trip each, not one per row): a list of 16 texts checks
+  // every row, in order.
+  const sixteen = <T,>(f: (i: number) => T): T[] => Array.from({ length: 16 }, (_, i) => f(i));
+  await expect(rows.locator('.mv-at')).toHaveText(sixteen((i) => hexOf(start + i * 4096)));
+  const src = await cellsOf(rows, 'migrate-vma-src');
+  for (let i = 0; i < 16; i++) expect(src[i]!.flags, `src[${i}]`).toMatch(/^VALID\|MIGRATE/);
+  await expect(rows.getByTestId('migrate-vma-src').locator('[data-flag="VALID"]')).toHaveText(sixteen(() => 'V'));
+  await expect(rows.getByTestId('migrate-vma-src').locator('[data-flag="MIGRATE"]')).toHaveText(sixteen(() => 'M'));
+  await expect(rows.getByTestId('migrate-vma-dst')).toHaveText(sixteen(() => '0'));
   await expect(panel.getByTestId('migrate-vma-not-migrating')).toHaveCount(0);
   // The step collected src[15]: its row is marked, and scrolled into the table's view.
   await expect(rows.nth(15)).toHaveClass(/\bcurrent\b/);
@@ -94,14 +113,16 @@ test('migrate-vma-to-device: the migrate_vma panel shows src[] after collect, de
   await openAt(page, 'migrate-vma-to-device', allocated, 'dmirror_migrate_alloc_and_copy');
   await expect(rows).toHaveCount(16);
   const dsts = new Set<number>();
+  const [dstCells, srcCells] = [await cellsOf(rows, 'migrate-vma-dst'), await cellsOf(rows, 'migrate-vma-src')];
+  expect(dstCells).toHaveLength(16);
   for (let i = 0; i < 16; i++) {
-    const dst = rows.nth(i).getByTestId('migrate-vma-dst');
-    const pfn = Number(await dst.getByRole('button').textContent());
+    expect(dstCells[i]!.buttons, `dst[${i}] shows one PFN`).toHaveLength(1);
+    const pfn = Number(dstCells[i]!.buttons[0]);
     expect(pfn, `dst[${i}] = ${hexOf(pfn)} is in the Device zone`).toBeGreaterThanOrEqual(r.device.start);
     expect(pfn, `dst[${i}] = ${hexOf(pfn)} is in the Device zone`).toBeLessThan(r.device.end);
-    expect(await flagsOf(dst), `dst[${i}]`).toMatch(/^VALID/);
+    expect(dstCells[i]!.flags, `dst[${i}]`).toMatch(/^VALID/);
     dsts.add(pfn);
-    expect(await flagsOf(rows.nth(i).getByTestId('migrate-vma-src')), `src[${i}]`).toMatch(/^VALID\|MIGRATE/);
+    expect(srcCells[i]!.flags, `src[${i}]`).toMatch(/^VALID\|MIGRATE/);
   }
   expect(dsts.size, 'sixteen different device pages').toBe(16);
 

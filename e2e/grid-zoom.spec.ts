@@ -4,14 +4,11 @@
 // draws its arrow. Waits on data-* hooks (data-zoom, data-hover-pfn, ...), never on a timer.
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { STATE_CLASSES } from '../src/kernel/classes';
+import { openPreset as openPresetLink } from './panels.helpers';
 
 async function openPreset(page: Page, preset: string): Promise<void> {
-  await page.goto('/');
-  const app = page.getByTestId('app');
-  await expect(app).toHaveAttribute('data-busy', 'false');
-  await page.getByLabel('Preset').selectOption(preset);
-  await expect(app).toHaveAttribute('data-nr-pfns', '8192');
-  await expect(app).toHaveAttribute('data-busy', 'false');
+  await openPresetLink(page, preset);
+  await expect(page.getByTestId('app')).toHaveAttribute('data-nr-pfns', '8192');
   await expect(page.getByTestId('pfn-grid')).toHaveAttribute('data-step', '0');
 }
 

@@ -76,7 +76,7 @@ const SIZES = [
 ] as const;
 
 test('phone, 800 px and 1280×720: no sideways scroll, a usable grid, the header, legend, narration and charts fit', async ({ page }, info) => {
-  test.setTimeout(90_000);
+  test.setTimeout(240_000); // three window sizes, seven screenshots
   // Step 15 has the longest narration of lru-anon (footprint rows for source and destination).
   await page.goto('/#preset=lru-anon&step=15');
   await expectStep(page, 15);

@@ -10,11 +10,17 @@ export async function idle(page: Page): Promise<void> {
   await expect(app(page)).toHaveAttribute('data-busy', 'false');
 }
 
-/** Load a preset from the picker; the app is idle at step 0 afterwards. */
-export async function openPreset(page: Page, preset: string): Promise<void> {
-  await page.goto('/');
-  await idle(page);
-  await page.getByLabel('Preset').selectOption(preset);
+/**
+ * Open a preset by its link (`/#preset=NAME`, plus `query` such as `?test`) in a fresh document;
+ * the app is idle at step 0 afterwards. Not through the picker: from `/` the page would first
+ * populate the default scenario (128 Ki PFNs) only to throw it away. The picker has tests of its
+ * own (keys.spec.ts, worker-errors.spec.ts, share-editor.spec.ts, deploy.spec.ts).
+ */
+export async function openPreset(page: Page, preset: string, query = ''): Promise<void> {
+  // A goto that changes only the fragment would not load a fresh document.
+  if (page.url() !== 'about:blank') await page.goto('about:blank');
+  await page.goto(`/${query}#preset=${preset}`);
+  await expect(page.getByLabel('Preset')).toHaveValue(preset);
   await expect(page.getByLabel('Narration')).toContainText(`memory as ${preset} populated it`);
   await expect(app(page)).toHaveAttribute('data-step', '0');
   await idle(page);

@@ -2,17 +2,13 @@
 // kernel function, the trace panel fills with ftrace lines, and a crashed worker restarts at the
 // same step with the same state. Waits on the app's data-* hooks, never on a timer.
 import { expect, test, type Page } from '@playwright/test';
+import { openPreset as openPresetLink } from './panels.helpers';
 
 const PRESET = 'buddy-split-merge';
 
+/** The preset by its link, idle at step 0 (panels.helpers.ts); `query` such as `?test`. */
 async function openPreset(page: Page, query = ''): Promise<void> {
-  await page.goto(`/${query}`);
-  const app = page.getByTestId('app');
-  await expect(app).toHaveAttribute('data-busy', 'false');
-  await page.getByLabel('Preset').selectOption(PRESET);
-  await expect(page.getByLabel('Narration')).toContainText(`memory as ${PRESET} populated it`);
-  await expect(app).toHaveAttribute('data-step', '0');
-  await expect(app).toHaveAttribute('data-busy', 'false');
+  await openPresetLink(page, PRESET, query);
 }
 
 async function stepForwardTo(page: Page, n: number): Promise<void> {
