@@ -145,6 +145,8 @@ describe('the fast view builder classifies every PFN as the reference does', () 
     for (const cls of seen1) seen.add(cls);
   }, 120_000);
 
+  // Reads what the tests above saw: it answers only for a whole run of this file (with -t it
+  // reports the classes the skipped tests would have shown).
   test('between them, the states above show every class', () => {
     const missing = STATE_CLASSES.filter((c) => !seen.has(c.id)).map((c) => c.key);
     expect(missing).toEqual([]);
