@@ -533,3 +533,44 @@ describe('checkInvariants', () => {
     expect(checkInvariants(k, 3)).toHaveLength(3);
   });
 });
+
+// checkInvariants() keeps its per-PFN recount arrays between calls (a scratch per size): what one
+// call recounted must not reach the next. Each case's corruption is undone by restoring every
+// store, so the second call sees exactly the state the first call's predecessor saw.
+describe('checkInvariants carries nothing from one call to the next', () => {
+  // Rules whose recounts live in the scratch arrays: free-block owners, list membership, PTE,
+  // cache, swap-cache and pin counts, the deferred queue, the hstate lists.
+  const SCRATCH_RULES = ['exactly one state', 'one list', 'mapped page is free', 'mapcount', 'refcount holders', 'swap cache', 'deferred split queue', 'hugetlb list', 'hugetlb mapcount', 'pcp list'];
+  const picked = SCRATCH_RULES.map((r) => {
+    const c = CASES.find((x) => x.rule === r);
+    if (!c) throw new Error(`no corruption case for ${r}`);
+    return c;
+  });
+  const save = (k: Kernel): (() => void) => {
+    const copies = k.st.list.map((s) => s.a.slice());
+    return () => k.st.list.forEach((s, i) => s.a.set(copies[i]!));
+  };
+
+  it.each(picked.map((c) => [c.rule, c] as const))('"%s": reported while corrupt, gone once undone, found again when redone', (rule, c) => {
+    const k = (c.kernel ?? fresh)();
+    const restore = save(k);
+    c.corrupt(k);
+    expect(rules(k)).toContain(rule); // call 1: found
+    restore();
+    expect(checkInvariants(k, 1000)).toEqual([]); // call 2: the fixed state is clean
+    c.corrupt(k);
+    expect(rules(k)).toContain(rule); // call 3: a violation only this call sees is found
+  });
+
+  it('a clean kernel checked after a corrupt one of the same size, and kernels of other sizes in between', () => {
+    const bad = fresh();
+    for (const b of allFree(bad)) bad.mem.refcount.a[b.pfn] = 1;
+    expect(checkInvariants(bad).length).toBeGreaterThan(0);
+    const clean = fresh();
+    expect(checkInvariants(clean, 1000)).toEqual([]);
+    const other = populate({ ...SPEC, nrPfns: 4096, devicePages: 0 });
+    expect(checkInvariants(other, 1000)).toEqual([]);
+    expect(checkInvariants(bad).length).toBeGreaterThan(0);
+    expect(checkInvariants(clean, 1000)).toEqual([]);
+  });
+});
