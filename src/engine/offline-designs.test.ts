@@ -22,9 +22,18 @@ import { checkSteps } from './steps.testkit';
 
 const DESIGNS = ['offline-alloc', 'offline-migrate'] as const;
 
+// One run per (preset, variant) for the whole file: the tests only read a finished run
+// (checkSteps() seeks back to its end); balloon-migrate alone is asked for under three designs
+// by six tests.
+const runs = new Map<string, Session>();
 function run(preset: string, variant: string): Session {
-  const s = openSession({ ...findPreset(preset)!.scenario, variant: variant as Scenario['variant'] });
-  runToEnd(s.t);
+  const key = `${preset} ${variant}`;
+  let s = runs.get(key);
+  if (!s) {
+    s = openSession({ ...findPreset(preset)!.scenario, variant: variant as Scenario['variant'] });
+    runToEnd(s.t);
+    runs.set(key, s);
+  }
   return s;
 }
 
@@ -53,7 +62,8 @@ describe.each(DESIGNS)('%s', (design) => {
     }
     expect(s.k.events.a[VM_EVENT.BALLOON_MIGRATE]).toBe(16);
     expect(s.k.events.a[VM_EVENT.PGMIGRATE_SUCCESS]).toBe(16);
-    expect(checkSteps(s)).toBeGreaterThan(50);
+    // Every invariant at every step of balloon-migrate and balloon-race under both designs:
+    // balloon.test.ts ('every invariant at every step of the movable_ops presets, under every design variant').
   }, 120_000);
 
   test('the inspector says who holds a frozen balloon page: the balloon\'s list, with no reference', () => {
@@ -77,7 +87,6 @@ describe.each(DESIGNS)('%s', (design) => {
     const m = moves(s);
     expect(m).toHaveLength(2);
     expect(balloonPages(s.k).sort()).toEqual(m.map((x) => x.dst).sort());
-    expect(checkSteps(s)).toBeGreaterThan(10);
   }, 120_000);
 
   test('compaction isolates the frozen balloon pages (isolate_migratepages_block) and moves them; invariants at every step', () => {
