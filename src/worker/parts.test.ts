@@ -5,7 +5,8 @@
 // import()s of parts.ts. Read from the sources, so the test needs no build.
 import { describe, expect, it } from 'vitest';
 import { staticGraph } from '../import-graph.testkit';
-import { isLoaded, loadPart, part, partsFor } from './parts';
+import { Refused } from './errors';
+import { createParts, isLoaded, loadPart, part, partsFor } from './parts';
 
 const ENTRY = 'src/worker/sim.worker.ts';
 const LATER = (m: string): boolean =>
@@ -65,5 +66,29 @@ describe('partsFor: what a command waits for', () => {
     await loadPart('replay');
     expect(typeof part('replay').replayTraceOf).toBe('function');
     expect(partsFor({ type: 'replay', text: '', name: 't' })).toEqual([]);
+  });
+});
+
+describe('a part that cannot load', () => {
+  it('refuses the command that needs it in one line (Refused: the host reports it, non-fatal), and loads on the next try', async () => {
+    let online = false;
+    const r = createParts({
+      scenario: () => import('./part-scenario'),
+      import: () => import('./part-import'),
+      replay: () => (online ? import('./part-replay') : Promise.reject(new TypeError('Failed to fetch dynamically imported module: /assets/part-replay-x.js'))),
+    });
+    await r.loadPart('replay'); // never rejects
+    expect(r.isLoaded('replay')).toBe(false);
+    let thrown: unknown;
+    try {
+      r.part('replay');
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(Refused);
+    expect((thrown as Error).message).toBe("cannot load the worker's replay code (offline and not cached?): Failed to fetch dynamically imported module: /assets/part-replay-x.js");
+    online = true;
+    await r.loadPart('replay');
+    expect(typeof r.part('replay').replayTraceOf).toBe('function');
   });
 });

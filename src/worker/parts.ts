@@ -19,42 +19,56 @@ interface Parts {
 export type PartName = keyof Parts;
 export const PART_NAMES: readonly PartName[] = ['scenario', 'import', 'replay'];
 
-const loaders: { [N in PartName]: () => Promise<Parts[N]> } = {
+type Loaders = { [N in PartName]: () => Promise<Parts[N]> };
+
+const LOADERS: Loaders = {
   scenario: () => import('./part-scenario'),
   import: () => import('./part-import'),
   replay: () => import('./part-replay'),
 };
 
-const loaded: Partial<Parts> = {};
-const loading: Partial<Record<PartName, Promise<void>>> = {};
-/** Why a part's last load failed (cleared when it loads). */
-const failed: Partial<Record<PartName, string>> = {};
-
-export const isLoaded = (name: PartName): boolean => loaded[name] !== undefined;
-
-/** Load a part (once; after a failure, again). Never rejects: a failure is kept for part() to report. */
-export function loadPart(name: PartName): Promise<void> {
-  if (loaded[name]) return Promise.resolve();
-  return (loading[name] ??= loaders[name]().then(
-    (m) => {
-      (loaded as Record<PartName, unknown>)[name] = m;
-      delete failed[name];
-    },
-    (e: unknown) => {
-      failed[name] = e instanceof Error ? e.message : String(e);
-    },
-  ).finally(() => {
-    delete loading[name];
-  }));
+export interface PartRegistry {
+  isLoaded(name: PartName): boolean;
+  /** Load a part (once; after a failure, again). Never rejects: a failure is kept for part() to report. */
+  loadPart(name: PartName): Promise<void>;
+  /** A part the command being handled needs: sim.worker.ts loaded it before (partsFor). */
+  part<N extends PartName>(name: N): Parts[N];
 }
 
-/** A part the command being handled needs: sim.worker.ts loaded it before (partsFor). */
-export function part<N extends PartName>(name: N): Parts[N] {
-  const m = loaded[name] as Parts[N] | undefined;
-  if (m) return m;
-  if (failed[name] !== undefined) throw new Refused(`cannot load the worker's ${name} code (offline and not cached?): ${failed[name]}`);
-  throw new Error(`the worker's ${name} code is not loaded: partsFor() does not list it for this command`);
+/** A registry of the parts loaded by `loaders` (the worker has one; a test makes its own to fail a load). */
+export function createParts(loaders: Loaders): PartRegistry {
+  const loaded: Partial<Parts> = {};
+  const loading: Partial<Record<PartName, Promise<void>>> = {};
+  /** Why a part's last load failed (cleared when it loads). */
+  const failed: Partial<Record<PartName, string>> = {};
+  return {
+    isLoaded: (name) => loaded[name] !== undefined,
+    loadPart(name) {
+      if (loaded[name]) return Promise.resolve();
+      return (loading[name] ??= loaders[name]().then(
+        (m) => {
+          (loaded as Record<PartName, unknown>)[name] = m;
+          delete failed[name];
+        },
+        (e: unknown) => {
+          failed[name] = e instanceof Error ? e.message : String(e);
+        },
+      ).finally(() => {
+        delete loading[name];
+      }));
+    },
+    part<N extends PartName>(name: N): Parts[N] {
+      const m = loaded[name] as Parts[N] | undefined;
+      if (m) return m;
+      if (failed[name] !== undefined) throw new Refused(`cannot load the worker's ${name} code (offline and not cached?): ${failed[name]}`);
+      throw new Error(`the worker's ${name} code is not loaded: partsFor() does not list it for this command`);
+    },
+  };
 }
+
+const parts = createParts(LOADERS);
+export const { isLoaded, loadPart } = parts;
+export const part = parts.part;
 
 /** The parts a source needs: a user's scenario or a link carrying one; not a preset. */
 function sourceNeeds(src: LoadSource | undefined, out: Set<PartName>): void {
