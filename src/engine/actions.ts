@@ -17,7 +17,8 @@ import { MIGRATE_MODE, MR, MR_NAMES, type MigrateReason } from '../kernel/migrat
 import { PGTY } from '../kernel/flags';
 import { designOf, type Design, type DesignName } from '../kernel/designs';
 import { alloc_zspage, zspagePages } from '../kernel/zsmalloc';
-import { RACE_MIGRATORS, type Action, type SimpleAction } from './scenario';
+import { RACE_MIGRATORS } from './scenario-core';
+import type { Action, SimpleAction } from './scenario';
 import type { TaskGroup } from './scheduler';
 import { NR_CPUS } from '../kernel/pcp-state';
 import type { Task } from './timeline';

@@ -1,6 +1,10 @@
 // Presets are plain scenarios with a name; each path issue adds its own.
 
-import { parseScenario, type Scenario } from './scenario';
+// They are trusted data, checked against the Scenario type at compile time and not parsed when
+// the module loads: zod stays out of the sim worker's start (design.md's JS budget). Every preset
+// passing parseScenario unchanged is a test (presets.test.ts).
+import { SCENARIO_VERSION } from './scenario-core';
+import type { Scenario } from './scenario';
 
 export interface Preset {
   readonly name: string;
@@ -9,7 +13,12 @@ export interface Preset {
   readonly scenario: Scenario;
 }
 
-const preset = (name: string, summary: string, s: object): Preset => ({ name, summary, scenario: parseScenario({ v: 1, name, ...s }) });
+/** A preset's scenario as written: readonly (the shared machines are `as const`), without v and name. */
+type Body = DeepReadonly<Omit<Scenario, 'v' | 'name'>>;
+type DeepReadonly<T> = T extends readonly (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+// The cast drops only `readonly`: no code changes a scenario (the timeline keeps them as given).
+const preset = (name: string, summary: string, s: Body): Preset => ({ name, summary, scenario: { v: SCENARIO_VERSION, name, ...s } as Scenario });
 
 /** Inflate the balloon by 16 pages, then migrate them all (as compaction would). */
 const BALLOON_MIGRATE = [{ type: 'balloon', op: 'inflate', pages: 16 }, { type: 'migrate', pages: [{ from: 0 }], mode: 'sync', reason: 'compaction' }] as const;
@@ -40,7 +49,7 @@ export const PRESETS: readonly Preset[] = [
   preset('buddy-split-merge', 'an order-4 allocation (above the per-CPU lists\' orders) splits a large free block down (expand); freeing it merges the buddies back (__free_one_page)', {
     memory: { pfns: 8192 },
     seed: 7,
-    populate: { processes: 6, files: 12, churn: 0 },
+    populate: { churn: 0, processes: 6, files: 12 },
     actions: [
       { type: 'alloc', order: 4, gfp: 'unmovable' },
       { type: 'alloc', order: 5, gfp: 'movable', count: 2 },
@@ -117,13 +126,13 @@ export const PRESETS: readonly Preset[] = [
   }),
   preset('lru-thp', 'large folios migrate whole: a 64 KiB mTHP and a 2 MiB THP, 16 and 512 PTEs each turned into migration entries and back', {
     ...SMALL,
-    actions: [{ type: 'migrate', pages: [{ process: 1, page: 168 }, { process: 3, page: 30 }], mode: 'sync', to: 'DMA32' }],
+    actions: [{ type: 'migrate', pages: [{ process: 1, page: 168 }, { process: 3, page: 30 }], to: 'DMA32', mode: 'sync' }],
   }),
   preset('thp-split', 'no 2 MiB destination is left in DMA: migrate_pages() splits the THP into 512 order-0 folios and migrates those instead', {
     ...SMALL,
     actions: [
-      { type: 'alloc', order: 9, gfp: 'movable', zone: 'DMA', count: 64, untilFails: true },
-      { type: 'migrate', pages: [{ process: 3, page: 30 }], mode: 'sync', to: 'DMA' },
+      { type: 'alloc', order: 9, gfp: 'movable', count: 64, zone: 'DMA', untilFails: true },
+      { type: 'migrate', pages: [{ process: 3, page: 30 }], to: 'DMA', mode: 'sync' },
     ],
   }),
   preset('pinned-eagain', 'a FOLL_GET reference fails the refcount check (-EAGAIN, 10 tries); a FOLL_PIN on an anon-exclusive page is caught earlier, in try_to_migrate()', {
@@ -152,9 +161,9 @@ export const PRESETS: readonly Preset[] = [
   preset('enomem', 'the target zone (DMA) has no free page left: get_new_folio fails, migrate_pages() returns -ENOMEM and the folio is put back', {
     ...SMALL,
     actions: [
-      { type: 'alloc', order: 4, gfp: 'movable', zone: 'DMA', count: 4096, untilFails: true },
-      { type: 'alloc', order: 0, gfp: 'movable', zone: 'DMA', count: 4096, untilFails: true },
-      { type: 'migrate', pages: [{ process: 3, page: 1 }], mode: 'sync', to: 'DMA' },
+      { type: 'alloc', order: 4, gfp: 'movable', count: 4096, zone: 'DMA', untilFails: true },
+      { type: 'alloc', order: 0, gfp: 'movable', count: 4096, zone: 'DMA', untilFails: true },
+      { type: 'migrate', pages: [{ process: 3, page: 1 }], to: 'DMA', mode: 'sync' },
     ],
   }),
   preset('balloon-inflate', 'the virtio balloon inflates (pages become PageOffline + PG_movable_ops on the balloon list, one reference each) and deflates (freed; PageOffline ends only then)', {
@@ -174,10 +183,10 @@ export const PRESETS: readonly Preset[] = [
     actions: [
       { type: 'balloon', op: 'inflate', pages: 4 },
       // The inflater runs to its tell_host() (16 allocations, 16 enqueues, lock held), then the migrator runs.
-      { type: 'parallel', schedule: [...Array<number>(33).fill(0), ...Array<number>(400).fill(1)], actions: [
+      { type: 'parallel', actions: [
         { type: 'balloon', op: 'inflate', pages: 16 },
         { type: 'migrate', pages: [{ from: 0 }], mode: 'sync_light', reason: 'compaction' },
-      ] },
+      ], schedule: [...Array<number>(33).fill(0), ...Array<number>(400).fill(1)] },
       { type: 'migrate', pages: [{ from: 0 }], mode: 'sync_light', reason: 'compaction' },
     ],
   }),
@@ -212,10 +221,10 @@ export const PRESETS: readonly Preset[] = [
       { type: 'balloon', op: 'inflate', pages: 2 },
       // deflate takes the list head; the migrator locks the other page (its first); deflate
       // reaches that page; the migrator finishes isolating both, then deflate tells the host.
-      { type: 'parallel', schedule: [0, 1, 0, 1, 1, 1], actions: [
+      { type: 'parallel', actions: [
         { type: 'balloon', op: 'deflate', pages: 2 },
         { type: 'migrate', pages: [{ from: 0 }], mode: 'async', reason: 'compaction' },
-      ] },
+      ], schedule: [0, 1, 0, 1, 1, 1] },
     ],
   }),
   preset('zsmalloc', 'zsmalloc pages, the second movable_ops user: a zspage\'s pages migrate one by one and zs_page_migrate() splices each new page into the chain', {
@@ -261,7 +270,7 @@ export const PRESETS: readonly Preset[] = [
   preset('compact-blocked-by-pins', 'four pinned anon folios (FOLL_PIN): compact_memory skips each (refcount - 1 > mapcount) and leaves it where it is, so its pageblock can never become free', {
     ...MEDIUM,
     actions: [
-      ...[0, 1, 2, 5].map((process) => ({ type: 'pin', process, page: 20 })),
+      ...[0, 1, 2, 5].map((process) => ({ type: 'pin' as const, process, page: 20 })),
       { type: 'compact', zone: 'DMA32' },
     ],
   }),
@@ -320,8 +329,8 @@ export const PRESETS: readonly Preset[] = [
       { type: 'fault', process: 0, pages: 512 },
       { type: 'migrate', pages: [{ process: 0, page: 1 }], mode: 'sync' },
       { type: 'migrate', pages: [{ process: 0, page: 1 }], mode: 'sync' },
-      { type: 'alloc', order: 9, gfp: 'movable', zone: 'DMA', count: 8, untilFails: true },
-      { type: 'migrate', pages: [{ process: 0, page: 2 }], mode: 'sync', to: 'DMA' },
+      { type: 'alloc', order: 9, gfp: 'movable', count: 8, zone: 'DMA', untilFails: true },
+      { type: 'migrate', pages: [{ process: 0, page: 2 }], to: 'DMA', mode: 'sync' },
     ],
   }),
   preset('compact-pgtables', 'an order-9 allocation on a machine whose otherwise movable pageblocks each hold one leaf page table: 6.18 compaction cannot move a page table, so no 2 MiB block frees up and the allocation fails; under pgtable-movable the tables migrate (copied, PMD switched under pmd_lock) and the allocation succeeds', {
@@ -343,7 +352,7 @@ export const PRESETS: readonly Preset[] = [
   preset('converged-thp', 'the converged design (Alistair Popple\'s proposal): a 2 MiB THP, a 64 KiB mTHP and two small folios migrate through one src[]/dst[] array — 4 entries, the THP one MIGRATE_PFN_COMPOUND entry: 64 B of arrays where migrate_vma_*()\'s one entry per page would take 8.3 KiB; the same guards, refcount checks and passes as migrate_pages(), no page->lru', {
     ...SMALL,
     variant: 'converged',
-    actions: [{ type: 'migrate', pages: [{ process: 3, page: 30 }, { process: 1, page: 0 }, { process: 2, page: 0 }, { process: 1, page: 168 }], mode: 'sync', to: 'DMA32' }],
+    actions: [{ type: 'migrate', pages: [{ process: 3, page: 30 }, { process: 1, page: 0 }, { process: 2, page: 0 }, { process: 1, page: 168 }], to: 'DMA32', mode: 'sync' }],
   }),
   preset('converged-device', 'the converged design takes device-private pages through the same array as LRU folios: 16 heap pages go to the device (migrate_vma_*(), unchanged), then one migrate action names 8 of those device pages (the driver\'s pool hands out 0x21ff downwards) and 2 LRU pages — under linux-6.18 migrate_pages() skips the device pages (not on an LRU), under converged all 10 come back as entries of one src[]', {
     ...DEVICE,

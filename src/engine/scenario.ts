@@ -3,12 +3,11 @@
 // older versions will be upgraded step by step in upgrade(), newer ones are refused.
 
 import { z } from 'zod';
-import { DEFAULT_POPULATE, type PopulateSpec } from '../kernel/populate';
 import { DESIGN_NAMES } from '../kernel/designs/names';
+import { MAX_PFNS, RACE_MIGRATORS, SCENARIO_VERSION } from './scenario-core';
 
-export const SCENARIO_VERSION = 1;
-/** 16 GiB of 4 KiB pages: the memory budget (40 B/PFN) was set for this size. */
-export const MAX_PFNS = 4 * 1024 * 1024;
+// The constants and populateSpecOf live in scenario-core.ts (no zod); old imports still find them here.
+export { MAX_PFNS, RACE_MIGRATORS, SCENARIO_VERSION, populateSpecOf } from './scenario-core';
 
 const share = z.number().min(0).max(0.9);
 
@@ -95,8 +94,6 @@ const pfnRange = { start: pfn, end: z.number().int().min(512).max(MAX_PFNS) };
 const alignedRange = (r: { start: number; end: number }): boolean => r.end > r.start && r.start % 512 === 0 && r.end % 512 === 0 && r.end - r.start <= 65536;
 const alignedRangeMessage = { message: 'start and end must be multiples of 512 (whole pageblocks), end after start, at most 65536 PFNs' };
 
-/** A race runs two migrators of the same pages (engine/actions.ts taskGroups). */
-export const RACE_MIGRATORS = 2;
 
 /**
  * A race's explicit interleaving: run `migrator` for `steps` resumes (each runs it to its next
@@ -343,8 +340,4 @@ export function parseScenarioText(text: string): Scenario {
 /** Old versions are upgraded one step at a time; version 1 is the first. */
 function upgrade(value: object): unknown {
   return value;
-}
-
-export function populateSpecOf(s: Scenario): PopulateSpec {
-  return { ...DEFAULT_POPULATE, ...s.populate, seed: s.seed, nrPfns: s.memory.pfns, devicePages: s.memory.device ?? 0 };
 }

@@ -6,7 +6,8 @@ import type { Kernel } from '../kernel/kernel';
 import type { ImportReport, ImportResult } from '../kernel/import/types';
 import { taskGroups } from './actions';
 import { createScheduler } from './scheduler';
-import { populateSpecOf, SCENARIO_VERSION, type Action, type Scenario } from './scenario';
+import { populateSpecOf, SCENARIO_VERSION } from './scenario-core';
+import type { Action, Scenario } from './scenario';
 import { createTimeline, type Timeline, type TimelineOptions } from './timeline';
 
 export interface Session {

@@ -4,24 +4,15 @@
 
 import { deflateSync, inflateSync } from 'fflate';
 import { parseScenario, ScenarioError, type Scenario } from './scenario';
-import { findPreset } from './presets';
+import { readShareFragment, ShareError, type ShareState } from './share-link';
+
+// The fragment's reading lives in share-link.ts (no zod, no fflate); its names are still found here.
+export { fragmentParams, ShareError, type ShareState } from './share-link';
 
 /** Longest payload accepted (characters). Every preset's whole URL stays under 2,000. */
 export const MAX_PAYLOAD_CHARS = 64 * 1024;
 /** Largest inflated scenario JSON accepted (bytes): bounds a deflate bomb. */
 export const MAX_SCENARIO_BYTES = 256 * 1024;
-
-export class ShareError extends Error {
-  override name = 'ShareError';
-}
-
-export interface ShareState {
-  readonly scenario: Scenario;
-  /** The preset name when the link named one. */
-  readonly preset?: string;
-  readonly step: number;
-  readonly pfn?: number;
-}
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const B64_INDEX = new Int16Array(128).fill(-1);
@@ -86,51 +77,11 @@ export function decodeScenario(payload: string): Scenario {
   }
 }
 
-function parseIndex(name: string, v: string | null): number | undefined {
-  if (v === null) return undefined;
-  if (!/^\d{1,9}$/.test(v)) throw new ShareError(`${name}=${JSON.stringify(v.slice(0, 20))} is not a whole number`);
-  return Number(v);
-}
-
-/**
- * `k=v&k=v` of a fragment, percent-decoded (compare-link.ts reads its keys with it too). Not URLSearchParams: a fragment is not a form, so a
- * '+' is a '+' (form decoding made it a space, and the error named " " for what the user typed).
- */
-export function fragmentParams(frag: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const part of frag.split('&')) {
-    if (!part) continue;
-    const eq = part.indexOf('=');
-    const key = eq < 0 ? part : part.slice(0, eq);
-    const raw = eq < 0 ? '' : part.slice(eq + 1);
-    let value = raw;
-    try {
-      value = decodeURIComponent(raw);
-    } catch {
-      // a malformed %-escape stays as typed, and the check of that value names it
-    }
-    if (!out.has(key)) out.set(key, value);
-  }
-  return out;
-}
-
 /** Parse a share URL, or just its fragment (with or without '#'). */
 export function parseShareUrl(url: string): ShareState {
-  const hashAt = url.indexOf('#');
-  const frag = hashAt >= 0 ? url.slice(hashAt + 1) : url;
-  const map = fragmentParams(frag);
-  const params = { get: (key: string): string | null => map.get(key) ?? null };
-  const step = parseIndex('step', params.get('step')) ?? 0;
-  const pfn = parseIndex('pfn', params.get('pfn'));
-  const preset = params.get('preset');
-  if (preset !== null) {
-    const p = findPreset(preset);
-    if (!p) throw new ShareError(`the link names no known preset: ${JSON.stringify(preset.slice(0, 40))}`);
-    return { scenario: p.scenario, preset, step, pfn };
-  }
-  const s = params.get('s');
-  if (s === null) throw new ShareError('the link has neither a scenario (#s=) nor a preset (#preset=)');
-  return { scenario: decodeScenario(s), step, pfn };
+  const f = readShareFragment(url);
+  if (f.preset) return { scenario: f.preset.scenario, preset: f.preset.name, step: f.step, pfn: f.pfn };
+  return { scenario: decodeScenario(f.payload), step: f.step, pfn: f.pfn };
 }
 
 export function shareFragment(st: ShareState): string {

@@ -9,7 +9,8 @@ import { NR_PAGE_ORDERS } from '../kernel/zone';
 import type { Kernel } from '../kernel/kernel';
 import { HS } from '../kernel/hugetlb-state';
 import { findPreset } from './presets';
-import { populateSpecOf, type Scenario } from './scenario';
+import { populateSpecOf } from './scenario-core';
+import type { Scenario } from './scenario';
 
 export interface ZoneRange { readonly name: string; readonly start: number; readonly end: number }
 

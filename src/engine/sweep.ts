@@ -25,7 +25,8 @@ import { VM_EVENT } from '../kernel/vmstat';
 import { taskGroups } from './actions';
 import { exclusionsOf, type ExclusionAt } from './exclusions';
 import { createScheduler, type Segment } from './scheduler';
-import { populateSpecOf, RACE_MIGRATORS, type Action, type Scenario } from './scenario';
+import { populateSpecOf, RACE_MIGRATORS } from './scenario-core';
+import type { Action, Scenario } from './scenario';
 import { createTimeline, runToEnd, seek, type Scheduler } from './timeline';
 
 export interface SweepOptions {

@@ -10,7 +10,7 @@ import { currentStep, frontier, seek, timelineHash } from '../engine/timeline';
 import { buildView } from '../kernel/view';
 import { MAX_COMPARE_STEPS, type CompareCommand, type CompareMsg, type PaneFrame, type PaneRun, type PaneStep } from './compareProtocol';
 import { sourceUrlOf } from './frame';
-import { errorText } from './host';
+import { errorText } from './errors';
 
 export interface CompareHost {
   receive(cmd: CompareCommand): void;

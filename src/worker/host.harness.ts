@@ -5,9 +5,14 @@ import type { Session } from '../engine/session';
 import { seek, timelineHash } from '../engine/timeline';
 import { buildView } from '../kernel/view';
 import { createHost, type HostEnv } from './host';
+import { loadAllParts } from './parts';
 import type { Command, FrameMsg, WorkerMsg } from './protocol';
 
 export type Harness = ReturnType<typeof harness>;
+
+// The code sim.worker.ts loads on first use (a user's scenario, an import, a replay), loaded
+// up front: the host tests send such commands straight to the host.
+await loadAllParts();
 
 /** `msPerCall`: the clock moves on at every reading, so the host's time slices end (0: time stands still). */
 export function harness(opts: { readonly msPerCall?: number } = {}) {

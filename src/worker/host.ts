@@ -30,20 +30,18 @@
 // to go past it. Anything else thrown while the session moves means the kernel model is in an
 // unknown state: the session is dropped and the error is fatal, so the UI offers a restart,
 // which replays the scenario to the same step.
-import { compactionResult, runEnd, type CompactionResult, type RunEnd } from '../engine/compaction-result';
+import type { CompactionResult, RunEnd } from '../engine/compaction-result';
 import { startComparison, stepComparison, VARIANTS as FOOTPRINT_VARIANTS, type Comparison } from '../engine/footprint';
 import { importedScenario, openImportedSession, openSession, type Session } from '../engine/session';
 import { trackSeries, type Series } from '../engine/series';
 import { findPreset } from '../engine/presets';
 import { presetsByGroup } from '../engine/preset-groups';
-import { openReplaySession } from '../engine/replay';
-import { replayInfo, type ReplayInfo } from '../engine/replay-parse';
-import { populateSpecOf, scenarioSchema, type Scenario } from '../engine/scenario';
+import type { ReplayInfo } from '../engine/replay-parse';
+import { populateSpecOf } from '../engine/scenario-core';
+import type { Scenario } from '../engine/scenario';
 import type { Kernel } from '../kernel/kernel';
-import { importDump } from '../kernel/import/rebuild';
 import type { ImportReport } from '../kernel/import/types';
 import { populate } from '../kernel/populate';
-import { encodeScenario, MAX_PAYLOAD_CHARS } from '../engine/share';
 import { leaveReplay, seekCost, seekSome, spanStepAt, spansAt, computeAhead, currentStep, frontier, giveUpMaking, journalOf, markAt, materializeCost, materializeSome, readBefore, runToEnd, seek, stepBy, timelineHash, type Timeline } from '../engine/timeline';
 import { compactionFraction, estimateTotal } from '../engine/progress';
 import { VM_EVENT } from '../kernel/vmstat';
@@ -56,8 +54,9 @@ import { activeScanners } from '../kernel/compaction-state';
 import { migrateVmaView } from '../kernel/migrate_device';
 import { countClasses } from '../kernel/view';
 import { breakpointHit } from './breakpoints';
-import { dumpFiles, importActions, importRefusal, throttledProgress } from './imports';
-import { replayTraceOf } from './replays';
+import { part } from './parts';
+import { errorText } from './errors';
+import { DESIGN_NAMES } from '../kernel/designs/names';
 import { failAtStep } from './debugBug';
 import { Refused, resolve, validateText, validBreakpoints, wholeNumber, type Resolved } from './input';
 import { pendingStepView, stepView, traceBetween } from './frame';
@@ -80,8 +79,8 @@ export interface Host {
   dispose(): void;
 }
 
-/** The design variants a scenario may name, straight from its schema (the editor offers them). */
-const VARIANTS: readonly string[] = scenarioSchema.shape.variant.unwrap().options;
+/** The design variants a scenario may name, the names its schema takes (the editor offers them). */
+const VARIANTS: readonly string[] = DESIGN_NAMES;
 
 /** A long command computes for this long, then lets messages in (a cancel, a new command). */
 export const SLICE_MS = 40;
@@ -191,7 +190,7 @@ export function createHost(env: HostEnv): Host {
     if (!dirty || inFlight !== null || !s || !vt || (job && job.what !== 'ahead')) return;
     const t = s.t;
     updateView(vt, s.k, markAt(t, t.cur), journalOf(s.t));
-    if (s.imported && !ended && t.done && t.cur === frontier(t)) ended = runEnd(s.k); // the kernel is at t.cur here
+    if (s.imported && !ended && t.done && t.cur === frontier(t)) ended = part('import').runEnd(s.k); // the kernel is at t.cur here; an imported session loaded the part
     const view = vt.view.slice(); // the tracker keeps its own; this copy is transferred
     // The current step in full: held, cheap to make again, or made by a background job after
     // this frame (which shows its compact record meanwhile).
@@ -366,7 +365,7 @@ export function createHost(env: HostEnv): Host {
     }
     let r: CompactionResult;
     try {
-      r = compactionResult(report.freeByOrder, ended, realAfter);
+      r = part('import').compactionResult(report.freeByOrder, ended, realAfter); // loaded: the session is imported
     } catch (e) {
       throw new Refused(`${realAfter?.name ?? 'result'}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -600,6 +599,7 @@ export function createHost(env: HostEnv): Host {
 
   /** `replay`: the trace over the memory of the session shown as it was at step 0 (protocol.ts). */
   function replay(cmd: Extract<Command, { type: 'replay' }>): void {
+    const { openReplaySession, replayInfo, replayTraceOf } = part('replay');
     const trace = replayTraceOf(cmd);
     const base = rebuildMemory();
     const next = openReplaySession(base.k, trace, base.scenario);
@@ -616,6 +616,7 @@ export function createHost(env: HostEnv): Host {
    */
   function importCmd(cmd: Extract<Command, { type: 'import' }>): void {
     if (cmd.step !== undefined) wholeNumber('step', cmd.step);
+    const { dumpFiles, importActions, importDump, importRefusal, throttledProgress } = part('import');
     const dump = dumpFiles(cmd.files);
     const actions = importActions(cmd.actions);
     let next: Session;
@@ -869,14 +870,14 @@ export function createHost(env: HostEnv): Host {
 /** A session's share link head, or null when its payload is too long for a link to open. */
 function linkHead(r: Resolved): string | null {
   if (r.preset !== undefined) return `preset=${encodeURIComponent(r.preset)}`;
+  // A scenario that is no preset came in as one (or in a link): the scenario part is loaded.
+  const { encodeScenario, MAX_PAYLOAD_CHARS } = part('scenario');
   const payload = encodeScenario(r.scenario);
   return payload.length <= MAX_PAYLOAD_CHARS ? `s=${payload}` : null;
 }
 
-export function errorText(e: unknown): string {
-  if (e instanceof Error) return `${e.name}: ${e.message}`;
-  return String(e);
-}
+// errors.ts holds it (the compare worker uses it without the host); sim.worker.ts finds it here.
+export { errorText };
 
 /** A BUG's own words: a plain Error's name adds nothing to "BUG: Bad page state: …". */
 function failureText(e: unknown): string {

@@ -2,15 +2,16 @@
 // scenario, share link), step numbers and breakpoint lists. Whatever is wrong is refused with one
 // line (Refused), and the host then keeps the session it had. The editor's scenario text is
 // checked here too (validateText), with the engine's own parser.
+// A preset, or a link naming one, needs no part; a user's scenario is parsed by the scenario part
+// (parts.ts), which sim.worker.ts loaded before the command came here.
 import { PRESETS, findPreset } from '../engine/presets';
-import { parseShareUrl } from '../engine/share';
-import { parseScenario, parseScenarioText, ScenarioError, type Scenario } from '../engine/scenario';
+import { readShareFragment } from '../engine/share-link';
+import type { Scenario } from '../engine/scenario';
+import { part } from './parts';
+import { Refused } from './errors';
 import { MAX_SCENARIO_TEXT, type Breakpoint, type LoadSource } from './protocol';
 
-/** Input the worker refuses; the session is untouched. */
-export class Refused extends Error {
-  override name = 'Refused';
-}
+export { Refused } from './errors';
 
 /** A source, checked and resolved to the scenario it opens. */
 export interface Resolved {
@@ -32,14 +33,14 @@ export function resolve(source: LoadSource): Resolved {
         return { scenario: p.scenario, step: 0, preset: p.name };
       }
       case 'scenario':
-        return { scenario: parseScenario(source.scenario), step: 0 };
+        return { scenario: part('scenario').parseScenario(source.scenario), step: 0 };
       case 'url': {
-        const st = parseShareUrl(String(source.url));
+        const f = readShareFragment(String(source.url));
         return {
-          scenario: st.scenario,
-          step: st.step,
-          ...(st.preset !== undefined ? { preset: st.preset } : {}),
-          link: st.pfn !== undefined ? { pfn: st.pfn } : {},
+          scenario: f.preset ? f.preset.scenario : part('scenario').decodeScenario(f.payload),
+          step: f.step,
+          ...(f.preset ? { preset: f.preset.name } : {}),
+          link: f.pfn !== undefined ? { pfn: f.pfn } : {},
         };
       }
       default:
@@ -62,6 +63,7 @@ export function validateText(text: unknown): { ok: true; scenario: Scenario } | 
   if (text.length > MAX_SCENARIO_TEXT) {
     return { ok: false, error: `the scenario text is too long (${text.length} characters, at most ${MAX_SCENARIO_TEXT})` };
   }
+  const { parseScenarioText, ScenarioError } = part('scenario');
   try {
     return { ok: true, scenario: parseScenarioText(text) };
   } catch (e) {

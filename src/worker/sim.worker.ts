@@ -1,8 +1,11 @@
 /// <reference lib="webworker" />
 // The Web Worker that hosts the simulated kernel, so that populating and stepping 1 Mi PFNs
 // never blocks the UI thread. All logic lives in host.ts; this file only wires `self`, the clock
-// and the timer, and the test-only hooks (a crash, a BUG).
+// and the timer, and the test-only hooks (a crash, a BUG). Commands pass through a queue that
+// first loads the code they need and the worker did not load at start (parts.ts).
 import { createHost, errorText } from './host';
+import { loadPart, partsFor } from './parts';
+import { createCommandQueue } from './queue';
 import { DEBUG_WORKER_NAME, type Command, type DebugCommand, type ErrorMsg, type WorkerMsg } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -29,8 +32,19 @@ const host = createHost({
   },
 });
 
+/** The parts `cmd` needs, loaded; null when none is missing. */
+function prepare(cmd: Command | DebugCommand): Promise<void> | null {
+  const missing = partsFor(cmd);
+  return missing.length === 0 ? null : Promise.all(missing.map(loadPart)).then(() => undefined);
+}
+
+const queue = createCommandQueue(prepare, run);
+
 self.onmessage = (ev: MessageEvent<Command | DebugCommand>) => {
-  const cmd = ev.data;
+  queue.push(ev.data);
+};
+
+function run(cmd: Command | DebugCommand): void {
   if (cmd.type === 'debug-bug') {
     if (debug && Number.isSafeInteger(cmd.step)) host.failNextSessionAt(cmd.step);
     return;
@@ -42,4 +56,4 @@ self.onmessage = (ev: MessageEvent<Command | DebugCommand>) => {
     throw new Error('debug-crash: the worker was asked to crash (test hook)');
   }
   host.receive(cmd);
-};
+}
