@@ -22,8 +22,8 @@ function precacheList(): Plugin {
   };
 }
 
-/** Test files that vi.mock() a module: they run in a fresh module graph each (see test.projects). */
-const MOCKING = ['src/engine/sweep-bug.test.ts', 'src/worker/host.fatal.test.ts', 'src/worker/host.footprint.test.ts', 'src/worker/host.failure.test.ts'];
+/** Test files that replace a module (vi.mock) or load one afresh (vi.resetModules): they need Vite's module runner and a fresh module graph each (see test.projects). */
+const MOCKING = ['src/engine/sweep-bug.test.ts', 'src/worker/host.fatal.test.ts', 'src/worker/host.footprint.test.ts', 'src/worker/host.failure.test.ts', 'src/playwright-config.test.ts'];
 
 export default defineConfig({
   // Relative base: the built dist/ works from any sub-path (a static host's /some/path/), not only from /.
@@ -40,14 +40,23 @@ export default defineConfig({
   // default 5 s limit (hit by CLI tests that spawn Node) gives way to a generous one. Vitest's
   // default of one worker per core but one leaves a 2-core CI machine one worker: two files at a
   // time took the suite from 435 s to 335 s there (every file is CPU-bound, none waits on I/O).
-  // Most files share a worker's module cache (isolate: false): re-importing the kernel, engine and
-  // presets for each of ~130 files cost about 40% of the CPU of the small files. A file that
-  // replaces a module with vi.mock() runs isolated, so its mock cannot reach another file.
+  // Most files run on Node's own ES modules, with tsx loading the TypeScript (no Vite module
+  // runner: it turns every read of an imported name into a getter call, which cost the kernel's
+  // hot loops about a quarter of their time), and share a worker's module cache (isolate: false:
+  // re-importing the kernel, engine and presets for each of ~140 files cost about 40% of the CPU
+  // of the small files). A file that replaces or reloads a module needs the runner and its own
+  // module graph: it runs in the isolated project, so a mock cannot reach another file.
   test: {
     environment: 'node', testTimeout: 300_000, hookTimeout: 300_000,
     maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
-      { extends: true, test: { name: 'shared', include: ['src/**/*.test.ts'], exclude: MOCKING, isolate: false } },
+      {
+        extends: true,
+        test: {
+          name: 'shared', include: ['src/**/*.test.ts'], exclude: MOCKING, isolate: false,
+          execArgv: ['--import', 'tsx'], experimental: { viteModuleRunner: false },
+        },
+      },
       { extends: true, test: { name: 'isolated', include: MOCKING } },
     ],
   },

@@ -18,7 +18,7 @@ import { PRESETS } from './engine/presets';
 import { DESIGN_NAMES } from './kernel/designs/names';
 import { GUARD_KINDS } from './kernel/guards';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(import.meta.dirname, '..');
 const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
 const text = (f: string): string => readFileSync(join(ROOT, f), 'utf8');
 

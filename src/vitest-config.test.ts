@@ -1,6 +1,7 @@
-// The unit tests share each worker's module cache (vite.config.ts, project "shared"); a file
-// that vi.mock()s a module must run in the isolated project, or its mock would replace the module
-// for whichever files run after it in the same worker.
+// The unit tests share each worker's module cache and run on Node's own modules (vite.config.ts,
+// project "shared"); a file that vi.mock()s or reloads a module must run in the isolated project,
+// under Vite's module runner, or its mock would replace the module for whichever files run after
+// it in the same worker (and vi.resetModules() does nothing to Node's own module cache).
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -16,12 +17,12 @@ function testFiles(dir: string): string[] {
   });
 }
 
-test('every test file that vi.mock()s a module runs in the isolated project, and only those', () => {
+test('every test file that vi.mock()s or reloads (vi.resetModules) a module runs in the isolated project, and only those', () => {
   const projects = (config as { test?: { projects?: { test: { name: string; include?: string[]; isolate?: boolean } }[] } }).test?.projects ?? [];
   const isolated = projects.find((p) => p.test.name === 'isolated');
   const shared = projects.find((p) => p.test.name === 'shared');
   expect(shared?.test.isolate).toBe(false);
-  const mocking = testFiles(join(root, 'src')).filter((f) => /^vi\.mock\(/m.test(readFileSync(join(root, f), 'utf8')));
+  const mocking = testFiles(join(root, 'src')).filter((f) => /^\s*vi\.(mock\(|resetModules\()/m.test(readFileSync(join(root, f), 'utf8')));
   expect(mocking.length).toBeGreaterThan(0);
   expect([...(isolated?.test.include ?? [])].sort()).toEqual(mocking.sort());
 });
