@@ -6,7 +6,31 @@
 // once its part is open. While one loads, a placeholder of the part's own shape stands in its
 // place (an overlay's box, the code strip's height), so nothing around it moves.
 // src/ui/lazy.test.ts checks that no module of these parts is in the entry chunk.
-import { lazy, Suspense, type ReactNode } from 'react';
+import { Component, lazy, Suspense, type ReactNode } from 'react';
+
+/**
+ * A part whose chunk cannot be fetched (offline before the service worker cached it, or a page
+ * left open across a deploy that removed the old chunk) says so in one line where the part would
+ * be; without this the failed import would unmount the whole app.
+ */
+class PartFailed extends Component<{ readonly what: string; readonly children: ReactNode }, { readonly failed: string | null }> {
+  override state = { failed: null as string | null };
+
+  static getDerivedStateFromError(e: unknown): { failed: string } {
+    return { failed: e instanceof Error ? e.message : String(e) };
+  }
+
+  override render(): ReactNode {
+    if (this.state.failed === null) return this.props.children;
+    const line = `Could not load ${this.props.what} (offline, or the site changed since this page was opened: reload it): ${this.state.failed}`.replace(/\s+/g, ' ');
+    return <div className="error part-failed" role="alert" title={line}><span className="message">{line}</span></div>;
+  }
+}
+
+/** `part` in its own Suspense, behind PartFailed. */
+function loaded(what: string, fallback: ReactNode, part: ReactNode): ReactNode {
+  return <PartFailed what={what}><Suspense fallback={fallback}>{part}</Suspense></PartFailed>;
+}
 
 const ScenarioEditor = lazy(() => import('./editor/ScenarioEditor').then((m) => ({ default: m.ScenarioEditor })));
 const ImportDialog = lazy(() => import('./import/ImportDialog').then((m) => ({ default: m.ImportDialog })));
@@ -28,7 +52,7 @@ function OverlayLoading({ className, what }: { readonly className: string; reado
 }
 
 function overlay(className: string, what: string, part: ReactNode): ReactNode {
-  return <Suspense fallback={<OverlayLoading className={className} what={what} />}>{part}</Suspense>;
+  return loaded(what, <OverlayLoading className={className} what={what} />, part);
 }
 
 export const LazyScenarioEditor = () => overlay('editor', 'the scenario editor', <ScenarioEditor />);
@@ -38,24 +62,16 @@ export const LazyResultPanel = () => overlay('result-panel', 'the result', <Resu
 export const LazyCompareView = () => overlay('compare', 'the compare view', <CompareView />);
 
 export function LazyFootprintPanel() {
-  return (
-    <Suspense fallback={<aside className="footprint-side" role="status" aria-busy="true" data-testid="lazy-loading"><p className="muted">Loading the footprint…</p></aside>}>
-      <FootprintPanel />
-    </Suspense>
-  );
+  return loaded('the footprint', <aside className="footprint-side" role="status" aria-busy="true" data-testid="lazy-loading"><p className="muted">Loading the footprint…</p></aside>, <FootprintPanel />);
 }
 
 /** The migrate_vma panel comes with a device scenario's state: nothing stands in for it meanwhile. */
-export const LazyMigrateVma = () => <Suspense fallback={null}><MigrateVma /></Suspense>;
+export const LazyMigrateVma = () => loaded('the migrate_vma panel', null, <MigrateVma />);
 
 /** The tour's card, placed beside its target once loaded. */
-export const LazyTour = () => <Suspense fallback={null}><Tour /></Suspense>;
+export const LazyTour = () => loaded('the tour', null, <Tour />);
 
 /** The code strip keeps its height while the outlines load. */
 export function LazyCodePanel() {
-  return (
-    <Suspense fallback={<section className="code-panel" aria-label="Code" aria-busy="true" data-testid="lazy-loading"><p className="code-note">Loading the outlines…</p></section>}>
-      <CodePanel />
-    </Suspense>
-  );
+  return loaded('the code outlines', <section className="code-panel" aria-label="Code" aria-busy="true" data-testid="lazy-loading"><p className="code-note">Loading the outlines…</p></section>, <CodePanel />);
 }
