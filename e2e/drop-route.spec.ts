@@ -4,19 +4,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { app, idle } from './panels.helpers';
 import { openLink } from './share.helpers';
+import { dropFile } from './drop.helpers';
 
-/** Drop one file on the page as a drag from the desktop would. */
-async function dropFile(page: Page, name: string, bytes: Buffer): Promise<void> {
-  const dt = await page.evaluateHandle(({ name, b64 }) => {
-    const d = new DataTransfer();
-    d.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name));
-    return d;
-  }, { name, b64: bytes.toString('base64') });
-  await page.dispatchEvent('.grid-panel', 'dragenter', { dataTransfer: dt });
-  await expect(page.getByTestId('import-veil')).toBeVisible();
-  await page.dispatchEvent('.grid-panel', 'drop', { dataTransfer: dt });
-  await expect(page.getByTestId('import-veil')).toHaveCount(0);
-}
 
 test("a dropped trace.dat is refused in one line naming trace-cmd report; the session shown stays", async ({ page }) => {
   await openLink(page, '/#preset=small');

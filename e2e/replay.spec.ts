@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { app, consoleErrors, idle } from './panels.helpers';
 import { openLink } from './share.helpers';
 import { captureTitle, needCapture } from './reference.helpers';
+import { dropFile } from './drop.helpers';
 
 const CAPTURE = fileURLToPath(new URL('../../shared/reference/real-kernel/balloon-compact/', import.meta.url));
 const TRACE = `${CAPTURE}trace.txt.gz`;
@@ -65,24 +66,12 @@ test(captureTitle('a trace replayed over imported memory keeps the capture named
   expect(errors).toEqual([]);
 });
 
-/** Drop one file on the page as a drag from the desktop would (see import.spec.ts's dropped folder). */
-async function dropFile(page: Page, name: string, bytes: Buffer): Promise<void> {
-  const dt = await page.evaluateHandle(({ name, b64 }) => {
-    const d = new DataTransfer();
-    d.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name));
-    return d;
-  }, { name, b64: bytes.toString('base64') });
-  await page.dispatchEvent('.grid-panel', 'dragenter', { dataTransfer: dt });
-  await expect(page.getByTestId('import-veil')).toContainText('or an ftrace text');
-  await page.dispatchEvent('.grid-panel', 'drop', { dataTransfer: dt });
-  await expect(page.getByTestId('import-veil')).toHaveCount(0);
-}
 
 test(captureTitle('a trace dropped on the page replays as the button does', TRACE), async ({ page }) => {
   needCapture(TRACE);
   const errors = consoleErrors(page);
   await openLink(page, '/#preset=default');
-  await dropFile(page, 'trace.txt.gz', readFileSync(TRACE));
+  await dropFile(page, 'trace.txt.gz', readFileSync(TRACE), 'or an ftrace text');
   await expect(page.locator('.header')).toContainText('replay of trace.txt.gz');
   await idle(page);
   await page.getByRole('button', { name: 'Run to end' }).click();
@@ -93,7 +82,7 @@ test(captureTitle('a trace dropped on the page replays as the button does', TRAC
 test('a dropped .txt that is not a trace goes to the replay, which refuses it in one line', async ({ page }) => {
   await openLink(page, '/#preset=small');
   const hash = await app(page).getAttribute('data-state-hash');
-  await dropFile(page, 'notes.txt', Buffer.from('hello, this is not a trace\n'));
+  await dropFile(page, 'notes.txt', Buffer.from('hello, this is not a trace\n'), 'or an ftrace text');
   await expect(page.getByRole('alert')).toContainText('notes.txt is not an ftrace text');
   await idle(page);
   await expect(app(page)).toHaveAttribute('data-state-hash', hash!);

@@ -1,6 +1,6 @@
 // The static import graph of a module, read from the sources (no build): what the bundler puts in
-// the chunk that module starts, and the import()s that start chunks loaded later. The same walk
-// as src/ui/lazy.test.ts's (which keeps its own copy), for the sim worker's test (worker/parts.test.ts).
+// the chunk that module starts, and the import()s that start chunks loaded later. Used by the
+// page's test (src/ui/lazy.test.ts) and the sim worker's (src/worker/parts.test.ts).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 

@@ -3,11 +3,9 @@
 // that carry values. A static import of any of them from the page's first-frame code would put it
 // back in the entry chunk, which the bundler builds from exactly this graph. Read from the
 // sources, so the test needs no build.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { staticGraph } from '../import-graph.testkit';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const ENTRY = 'src/ui/main.tsx';
 
 /** Every module the parts own (each loaded by lazy.tsx's import()). */
@@ -24,63 +22,6 @@ const SPLIT = [
 
 /** Engine and kernel modules the page may import values from: constants it draws with. */
 const PAGE_MAY_USE = new Set(['src/kernel/classes.ts', 'src/worker/protocol.ts']);
-
-interface Imports {
-  readonly modules: string[];
-  readonly packages: string[];
-  readonly dynamic: string[];
-}
-
-function resolveFrom(from: string, spec: string): string {
-  const base = join(dirname(join(ROOT, from)), spec);
-  const file = [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')].find((f) => existsSync(f) && statSync(f).isFile());
-  if (!file) throw new Error(`${from}: cannot resolve ${spec}`);
-  return relative(ROOT, file);
-}
-
-/** The value imports of a module (type-only ones left out: they leave no code), and its import()s. */
-function importsOf(file: string): Imports {
-  const text = readFileSync(join(ROOT, file), 'utf8');
-  const modules: string[] = [];
-  const packages: string[] = [];
-  const dynamic: string[] = [];
-  const add = (spec: string): void => {
-    if (spec.endsWith('.css')) return;
-    if (spec.startsWith('.')) modules.push(resolveFrom(file, spec));
-    else packages.push(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
-  };
-  const stmt = /^\s*(?:import|export)\s+(type\s+)?([^'";]*?)\s*from\s*['"]([^'"]+)['"]/gm;
-  for (const m of text.matchAll(stmt)) {
-    if (m[1]) continue;
-    const braces = /^\{([^}]*)\}$/.exec(m[2]!.trim());
-    const names = braces ? braces[1]!.split(',').map((s) => s.trim()).filter(Boolean) : null;
-    if (names && names.length > 0 && names.every((n) => n.startsWith('type '))) continue;
-    add(m[3]!);
-  }
-  for (const m of text.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm)) add(m[1]!);
-  for (const m of text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) dynamic.push(resolveFrom(file, m[1]!));
-  return { modules, packages, dynamic };
-}
-
-/** Every module and package reachable from `entry` by static value imports; the import()s met on the way. */
-function staticGraph(entry: string): { modules: Set<string>; packages: Set<string>; dynamic: Set<string> } {
-  const modules = new Set<string>([entry]);
-  const packages = new Set<string>();
-  const dynamic = new Set<string>();
-  const todo = [entry];
-  while (todo.length > 0) {
-    const i = importsOf(todo.pop()!);
-    for (const p of i.packages) packages.add(p);
-    for (const d of i.dynamic) dynamic.add(d);
-    for (const m of i.modules) {
-      if (!modules.has(m)) {
-        modules.add(m);
-        todo.push(m);
-      }
-    }
-  }
-  return { modules, packages, dynamic };
-}
 
 describe('the entry chunk', () => {
   const entry = staticGraph(ENTRY);
