@@ -5,7 +5,8 @@ import { expect, test } from '@playwright/test';
 import { app, expectStep, openPreset } from './panels.helpers';
 
 test('the editor\'s chunk failing to load is one line, and the session stays usable', async ({ page }) => {
-  await page.route(/\/assets\/ScenarioEditor-[^/]*\.js$/, (route) => route.abort('internetdisconnected'));
+  // The editor's chunk in a build (assets/ScenarioEditor-HASH.js), or its module under E2E_DEV.
+  await page.route(/\/(assets\/ScenarioEditor-[^/]*\.js|src\/ui\/editor\/ScenarioEditor\.tsx)(\?.*)?$/, (route) => route.abort('internetdisconnected'));
   await openPreset(page, 'lru-anon');
   await page.getByRole('button', { name: 'Step forward' }).click();
   await expectStep(page, 1);
