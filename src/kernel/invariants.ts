@@ -78,7 +78,8 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
   const nr = k.mem.nr;
   const sc = scratchFor(nr);
   // Flag bits, page types and the helpers' one-line rules as locals: the loops below run once per
-  // PFN, and each imported name read there is a call under the test runner's module transform.
+  // PFN, and under Vite's module runner (the isolated test project) each imported name read there
+  // is a call.
   const B_ACTIVE = 1 << PG.active, B_HEAD = 1 << PG.head, B_LOCKED = 1 << PG.locked, B_LRU = 1 << PG.lru, B_MLOCKED = 1 << PG.mlocked;
   const B_OWNER_PRIV_1 = 1 << PG.owner_priv_1, B_PRIVATE = 1 << PG.private, B_RECLAIM = 1 << PG.reclaim;
   const B_SWAPBACKED = 1 << PG.swapbacked, B_UNEVICTABLE = 1 << PG.unevictable, B_UPTODATE = 1 << PG.uptodate;

@@ -4,9 +4,9 @@
 // the head of a free block is PageBuddy.
 //
 // buildView() runs every frame over 1 Mi PFNs (design.md: 8 ms for the whole frame), so it is one
-// pass over the typed arrays: the flag bits and page types are module constants (an imported
-// binding costs a getter call per read under Node's module loader), who holds which folio is
-// looked up in a sorted array walked alongside the PFNs rather than in Sets, shmem mappings in a
+// pass over the typed arrays: the flag bits and page types are module constants (no property of an
+// imported object is read per PFN; under Vite's module runner each such read was a getter call),
+// who holds which folio is looked up in a sorted array walked alongside the PFNs rather than in Sets, shmem mappings in a
 // table built once per view, and the classification itself is a function of plain numbers.
 // view-reference.testkit.ts keeps the straightforward builder; view.test.ts compares the two.
 
@@ -44,8 +44,8 @@ const HOLD_PIN = HOLD.FOLL_PIN;
 const HOLD_ISOLATED = HOLD.ISOLATED;
 const HOLD_MIGRATE_NEW = HOLD.MIGRATE_NEW;
 
-// The classes as module numbers too: an imported enum, like any imported binding, is read through
-// a getter under Node's module loader (the classification ran 1.5× slower for it).
+// The classes as module numbers too: the classification ran 1.5× slower reading the imported
+// enum's properties per PFN.
 const C_HOLE = StateClass.Hole, C_PCP = StateClass.PcpFree;
 const C_DEVFREE = StateClass.DeviceFree, C_MIGRATING = StateClass.Migrating, C_DEVPRIV = StateClass.DevicePrivate, C_RESERVED = StateClass.Reserved;
 const C_LOCKED = StateClass.Locked, C_PINNED = StateClass.Pinned, C_SLAB = StateClass.Slab, C_TABLE = StateClass.PageTable, C_ISOLATED = StateClass.Isolated;
@@ -124,9 +124,7 @@ export function buildView(k: Kernel, out: Uint8Array): void {
   }
   // Rare states that the struct page alone does not tell, drawn over the loop's answer: blocks
   // compaction holds off the free lists, and offlined pageblocks.
-  compactScratch.clear();
-  for (const b of isolatedFreeBlocks(k)) compactScratch.set(b.pfn, b.order);
-  for (const [pfn, order] of compactScratch) out.fill(StateClass.CompactFree, pfn, pfn + (1 << order));
+  for (const [pfn, order] of compactFreeBlocks(k, compactScratch)) out.fill(StateClass.CompactFree, pfn, pfn + (1 << order));
   for (let b = 0; b < pb.length; b++) if (pb[b]! & PB_OFF) out.fill(StateClass.Offlined, b << 9, (b + 1) << 9);
 }
 
@@ -172,10 +170,22 @@ function heldBit(kind: number): number {
 
 /** 1 at an address space's id when it is shmem, in the scratch table; returns the table's length. */
 function shmemTable(k: Kernel): number {
+  if (shmemScratch.length < k.vm.spaces.length) shmemScratch = new Uint8Array(k.vm.spaces.length * 2);
+  return fillShmem(k, shmemScratch);
+}
+
+/** 1 at each shmem address space's id in `table` (long enough); returns how many ids there are. */
+function fillShmem(k: Kernel, table: Uint8Array): number {
   const spaces = k.vm.spaces;
-  if (shmemScratch.length < spaces.length) shmemScratch = new Uint8Array(spaces.length * 2);
-  for (let i = 0; i < spaces.length; i++) shmemScratch[i] = spaces[i]?.kind === 'shmem' ? 1 : 0;
+  for (let i = 0; i < spaces.length; i++) table[i] = spaces[i]?.kind === 'shmem' ? 1 : 0;
   return spaces.length;
+}
+
+/** The blocks compaction holds off the free lists, pfn → order, in `into` (cleared first). */
+function compactFreeBlocks(k: Kernel, into: Map<number, number>): Map<number, number> {
+  into.clear();
+  for (const b of isolatedFreeBlocks(k)) into.set(b.pfn, b.order);
+  return into;
 }
 
 /**
@@ -233,11 +243,9 @@ export interface HeldFolios {
 }
 
 export function heldFolios(k: Kernel): HeldFolios {
-  const spaces = k.vm.spaces;
-  const shmem = new Uint8Array(spaces.length);
-  for (let i = 0; i < spaces.length; i++) shmem[i] = spaces[i]?.kind === 'shmem' ? 1 : 0;
-  const held: HeldFolios = { pinned: new Set(), isolated: new Set(), migrating: new Set(), compactFree: new Map(), deviceStart: ramEnd(k.layout), shmem };
-  for (const b of isolatedFreeBlocks(k)) held.compactFree.set(b.pfn, b.order);
+  const shmem = new Uint8Array(k.vm.spaces.length);
+  fillShmem(k, shmem);
+  const held: HeldFolios = { pinned: new Set(), isolated: new Set(), migrating: new Set(), compactFree: compactFreeBlocks(k, new Map()), deviceStart: ramEnd(k.layout), shmem };
   for (let i = 0; i < k.pins.n.a[0]!; i++) {
     const p = k.pins.pfn.a[i]!;
     const kind = k.pins.kind.a[i]!;
