@@ -6,8 +6,9 @@
 // buildView() runs every frame over 1 Mi PFNs (design.md: 8 ms for the whole frame), so it is one
 // pass over the typed arrays: the flag bits and page types are module constants (no property of an
 // imported object is read per PFN; under Vite's module runner each such read was a getter call),
-// who holds which folio is looked up in a sorted array walked alongside the PFNs rather than in Sets, shmem mappings in a
-// table built once per view, and the classification itself is a function of plain numbers.
+// who holds which folio is looked up in a sorted array walked alongside the PFNs rather than in
+// Sets, shmem mappings in a table built once per view, and the classification itself is a
+// function of plain numbers.
 // view-reference.testkit.ts keeps the straightforward builder; view.test.ts compares the two.
 
 import { StateClass } from './classes';
