@@ -55,10 +55,10 @@ import { migrateVmaView } from '../kernel/migrate_device';
 import { countClasses } from '../kernel/view';
 import { breakpointHit } from './breakpoints';
 import { part } from './parts';
-import { errorText } from './errors';
 import { DESIGN_NAMES } from '../kernel/designs/names';
 import { failAtStep } from './debugBug';
-import { Refused, resolve, validateText, validBreakpoints, wholeNumber, type Resolved } from './input';
+import { resolve, validateText, validBreakpoints, wholeNumber, type Resolved } from './input';
+import { errorText, Refused } from './errors';
 import { pendingStepView, stepView, traceBetween } from './frame';
 import { collectMarkers, createMarkerIndex, findFailedStep, markersIn, findPhaseStep, pageHistory, type MarkerIndex, type PageHistory } from './timelineIndex';
 import { MAX_SPANS, PROGRESS_MS, TRACE_KEEP, type Breakpoint, type Command, type FrameMsg, type LoadSource, type SessionInfo, type WorkerMsg } from './protocol';
@@ -875,9 +875,6 @@ function linkHead(r: Resolved): string | null {
   const payload = encodeScenario(r.scenario);
   return payload.length <= MAX_PAYLOAD_CHARS ? `s=${payload}` : null;
 }
-
-// errors.ts holds it (the compare worker uses it without the host); sim.worker.ts finds it here.
-export { errorText };
 
 /** A BUG's own words: a plain Error's name adds nothing to "BUG: Bad page state: …". */
 function failureText(e: unknown): string {

@@ -4,7 +4,7 @@
 // far more often than a bar can show, and each message is a task on the UI thread).
 import { scenarioSchema, type Action } from '../engine/scenario';
 import { ImportError, type DumpFiles, type ImportProgress } from '../kernel/import/types';
-import { Refused } from './input';
+import { Refused } from './errors';
 import { PROGRESS_MS, type ImportFiles, type ProgressMsg } from './protocol';
 
 /** Longest capture name kept (a name is a file prefix; it only labels messages and the header). */

@@ -11,7 +11,6 @@ import { part } from './parts';
 import { Refused } from './errors';
 import { MAX_SCENARIO_TEXT, type Breakpoint, type LoadSource } from './protocol';
 
-export { Refused } from './errors';
 
 /** A source, checked and resolved to the scenario it opens. */
 export interface Resolved {

@@ -1,7 +1,7 @@
 // The `replay` command's input, apart from the host's session handling: the text checked and
 // parsed (engine/replay-parse.ts), refused in one line when it cannot be replayed.
 import { parseTrace, ReplayError, type ParsedTrace } from '../engine/replay-parse';
-import { Refused } from './input';
+import { Refused } from './errors';
 import { MAX_TRACE_TEXT, type Command } from './protocol';
 
 /** Longest trace name kept (a file name; it only labels messages and the header). */

@@ -3,7 +3,8 @@
 // never blocks the UI thread. All logic lives in host.ts; this file only wires `self`, the clock
 // and the timer, and the test-only hooks (a crash, a BUG). Commands pass through a queue that
 // first loads the code they need and the worker did not load at start (parts.ts).
-import { createHost, errorText } from './host';
+import { createHost } from './host';
+import { errorText } from './errors';
 import { loadPart, partsFor } from './parts';
 import { createCommandQueue } from './queue';
 import { DEBUG_WORKER_NAME, type Command, type DebugCommand, type ErrorMsg, type WorkerMsg } from './protocol';
