@@ -1,6 +1,6 @@
 // The balloon device panel: balloon_dev_info's pages list and isolated_pages and the driver's
 // balloon_lock follow the step, in both directions, and a PFN on the list opens in the inspector.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { app, consoleErrors, expectStep, idle } from './panels.helpers';
 import { openLink } from './share.helpers';
 

@@ -1,7 +1,7 @@
 // The code panel follows the step: on lru-anon's refcount check (step 11) it outlines
 // migrate_folio() with the refcount comparison lit and links its 6.18 line on elixir; one step on,
 // the lit line is another (folio_mc_copy's copy loop).
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { KERNEL_LINES } from '../src/ui/code/kernel-lines.gen';
 import { OUTLINES } from '../src/ui/code/outlines';
 import { expectStep } from './panels.helpers';

@@ -2,7 +2,7 @@
 // scanners of compact-memory (DMA, then DMA32) step by step, and both go when compaction ends.
 // The overlay is checked by its pixels (the scanner colour on the scanner's cell and along its
 // pageblock row), not only by its test hook, so a scanner that is not drawn fails the test.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { SCANNER_COLORS } from '../src/ui/scanners';
 import { STATE_CLASSES } from '../src/kernel/classes';
 import { app, blur, consoleErrors, expectStep, idle, openPreset } from './panels.helpers';

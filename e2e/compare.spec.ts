@@ -1,7 +1,7 @@
 // The compare view: a scenario under two designs side by side, stepped in lockstep and aligned on
 // the same phase, differences marked, shareable by URL. Step numbers of the race presets change as
 // the model grows finer: the tests find moments by function and phase, never by step number.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, leaveDocument, test, type Page } from './fixtures';
 import { app, consoleErrors } from './panels.helpers';
 
 // Each pane populates and runs its own session: generous waits on a busy machine, no sleeps.
@@ -73,7 +73,7 @@ test('a compare link opens two panes; Next phase aligns them; the marked differe
   // The address bar holds the view; reloading it gives the same view.
   await expect.poll(() => decodeURIComponent(new URL(page.url()).hash)).toBe(`#preset=balloon-race&compare=linux-6.18,no-refcount&steps=${st[0]!.step},${st[1]!.step}`);
   const url = page.url();
-  await page.goto('about:blank');
+  await leaveDocument(page);
   await page.goto(url);
   await compareIdle(page);
   expect(await paneState(page)).toEqual(st);

@@ -4,7 +4,7 @@
 // device-private pages at the end. Steps are found by their kernel function in the same engine
 // run headless (what `npm run sim -- … --trace` prints), so the test follows a path that gains or
 // loses steps; what the panel must show at each is written out here.
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from './fixtures';
 import { findPreset } from '../src/engine/presets';
 import { openSession } from '../src/engine/session';
 import { snapshotOf } from '../src/engine/snapshot';

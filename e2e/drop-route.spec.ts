@@ -1,7 +1,7 @@
 // A file dropped on the page goes where its bytes say (src/ui/import/dropRoute.ts): trace-cmd's
 // binary trace.dat is refused in one line saying how to convert it, and an ftrace text replays
 // whatever it is named. (replay.spec.ts drops a real capture's trace.txt.gz and a non-trace .txt.)
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { app, idle } from './panels.helpers';
 import { openLink } from './share.helpers';
 import { dropFile } from './drop.helpers';

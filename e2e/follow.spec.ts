@@ -1,7 +1,7 @@
 // Following the migration (issue 16): the inspector follows the step's source and destination
 // side by side with what the step changed, a PFN in the narration pins its page, the grid
 // focuses on the step's pages, and Next phase stops on the movable_ops path's own steps.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { app, blur, consoleErrors, expectStep, openPreset } from './panels.helpers';
 import { openLink } from './share.helpers';
 

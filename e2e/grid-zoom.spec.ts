@@ -2,7 +2,7 @@
 // the tooltip names the page under the pointer, a click selects, a drag pans without selecting,
 // the keyboard zooms without taking the app's stepping keys, Fit resets; and a migration step
 // draws its arrow. Waits on data-* hooks (data-zoom, data-hover-pfn, ...), never on a timer.
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from './fixtures';
 import { STATE_CLASSES } from '../src/kernel/classes';
 import { openPreset as openPresetLink } from './panels.helpers';
 

@@ -1,6 +1,6 @@
 // The first page end to end: the worker populates the default scenario, transfers the view, and
 // the canvas shows it with a legend. Waits on the app's data-busy hook, never on a timer.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { STATE_CLASSES, StateClass } from '../src/kernel/classes';
 
 const reserved = STATE_CLASSES.find((c) => c.id === StateClass.Reserved)!;

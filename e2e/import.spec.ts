@@ -3,7 +3,7 @@
 // Share refusing plainly, a restart reading the files again, and bad input refused in one line
 // with the session shown kept. The real capture lives outside the repository (../shared); without
 // it the capture tests skip, as the engine's real-capture tests do.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { app, consoleErrors, idle } from './panels.helpers';

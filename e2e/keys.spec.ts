@@ -2,7 +2,7 @@
 // last (a select keeps only ↑ / ↓, a button no key), Space plays after a click on Step forward,
 // and W / S / A / D move the grid while the pointer is over it, else the timeline strip; the
 // help panel lists the grid's own keys. Waits on data-* hooks, never on a timer.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { app, blur, consoleErrors, expectStep, idle } from './panels.helpers';
 
 test('stepping keys after the preset picker and Step forward; WASD on the grid under the pointer, else the timeline', async ({ page }) => {

@@ -4,7 +4,7 @@
 // with a visible "more", and (at 1280×720) the charts keep their height whatever the narration's
 // length. One test resizes one loaded preset, so it loads once. Saves a light and a dark
 // screenshot at each size for a person to look at.
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from './fixtures';
 import { expectStep } from './panels.helpers';
 
 type Box = { readonly x: number; readonly y: number; readonly width: number; readonly height: number };

@@ -1,7 +1,7 @@
 // The step controls, the timeline and the narration end to end on lru-anon (one anonymous page
 // mapped twice, migrated: isolate at steps 1-2, the refcount check at 11, the copy at 12 and 14, the remap at 16-18).
 // Buttons and keys move the same way; the narration, the footprint and data-step follow.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { app, blur, consoleErrors, expectStep, idle, openPreset } from './panels.helpers';
 
 const PRESET = 'lru-anon';

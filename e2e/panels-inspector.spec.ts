@@ -1,7 +1,7 @@
 // The page inspector, the charts and the whole page end to end on pinned-eagain: at step 40 the
 // refcount check of the FOLL_GET-held page fails with -EAGAIN; "Go to PFN" selects that page and
 // the inspector shows its refcount beside what its holders add up to, and its history.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { app, consoleErrors, expectStep, idle, openPreset } from './panels.helpers';
 import { openLink } from './share.helpers';
 

@@ -1,6 +1,7 @@
 // Shared by the panels-* specs: open a preset and wait for the app to be idle, move and wait for
 // the step. Every wait is on the app's data-* hooks (data-busy, data-step), never on a timer.
 import { expect, type Locator, type Page } from '@playwright/test';
+import { leaveDocument } from './fixtures';
 
 export function app(page: Page): Locator {
   return page.getByTestId('app');
@@ -18,7 +19,7 @@ export async function idle(page: Page): Promise<void> {
  */
 export async function openPreset(page: Page, preset: string, query = ''): Promise<void> {
   // A goto that changes only the fragment would not load a fresh document.
-  if (page.url() !== 'about:blank') await page.goto('about:blank');
+  await leaveDocument(page);
   await page.goto(`/${query}#preset=${preset}`);
   await expect(page.getByLabel('Preset')).toHaveValue(preset);
   await expect(page.getByLabel('Narration')).toContainText(`memory as ${preset} populated it`);

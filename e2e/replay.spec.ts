@@ -2,7 +2,7 @@
 // memory shown, stepped to its end with the recorded lines in the trace panel and both scanners
 // on the grid; a file that is not a trace refused in one line with the session shown kept. The
 // capture lives outside the repository (../shared); without it that test skips.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';

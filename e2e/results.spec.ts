@@ -3,7 +3,7 @@
 // and the grid to the panel's left stays clickable), and the result view an imported capture's
 // compaction ends on (the real capture lives outside the repository, in ../shared; without it
 // that test skips, as import.spec.ts does).
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { app, blur, consoleErrors, expectStep, idle } from './panels.helpers';

@@ -3,7 +3,7 @@
 // from the same engine run in Node. Every wait is on the app's data-* hooks or on what the page
 // shows, never on a timer: a faster or slower machine changes how long a wait lasts, not what
 // it sees (the long run below takes ~15 s here; Cancel comes at its first progress message).
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { findPreset } from '../src/engine/presets';
 import { parseScenario } from '../src/engine/scenario';
 import { openSession } from '../src/engine/session';

@@ -3,7 +3,7 @@
 // is out of range opens as far as it goes (README: the last step, nothing selected). Text from
 // the link is shown as text, never as markup.
 import { deflateSync } from 'fflate';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { readFileSync } from 'node:fs';
 import { app, consoleErrors, expectStep, idle } from './panels.helpers';
 import { base64url, defaultHash, openLink, shown } from './share.helpers';

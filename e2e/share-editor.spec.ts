@@ -1,7 +1,7 @@
 // The preset gallery and the scenario editor: every preset is listed with its one line and opens
 // from there; the editor checks the JSON as it is typed (the worker names the field that is
 // wrong), Apply opens an edited scenario, and Export then Import gives back the same scenario.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { readFile } from 'node:fs/promises';
 import { app, consoleErrors, idle, openPreset } from './panels.helpers';
 import { shown } from './share.helpers';

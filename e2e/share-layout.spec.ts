@@ -1,7 +1,7 @@
 // At 1366×768 the gallery, the editor and a bad link's alert fit the page without scrolling: the
 // overlays stay inside the window and their own lists and text areas scroll instead. Saves a
 // screenshot of each for a person to look at.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { idle, openPreset } from './panels.helpers';
 import { openLink } from './share.helpers';
 

@@ -1,6 +1,7 @@
 // Shared by the share-* specs: the state a page shows (step, state hash, selected PFN) read from
 // the app's data-* hooks, and opening a link and waiting until the app is idle on it.
 import { expect, type Page } from '@playwright/test';
+import { leaveDocument } from './fixtures';
 import { app, idle } from './panels.helpers';
 
 export interface Shown {
@@ -22,7 +23,7 @@ export async function shown(page: Page): Promise<Shown> {
  * be idle on a session. (A goto that changes only the fragment would not reload the page.)
  */
 export async function openLink(page: Page, url: string): Promise<void> {
-  await page.goto('about:blank');
+  await leaveDocument(page);
   await page.goto(url);
   await expect(app(page)).toHaveAttribute('data-state-hash', /.+/);
   await idle(page);

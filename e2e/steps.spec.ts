@@ -1,7 +1,7 @@
 // Stepping through a preset end to end: the worker steps the engine, the narration names the
 // kernel function, the trace panel fills with ftrace lines, and a crashed worker restarts at the
 // same step with the same state. Waits on the app's data-* hooks, never on a timer.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { openPreset as openPresetLink } from './panels.helpers';
 
 const PRESET = 'buddy-split-merge';

@@ -2,7 +2,7 @@
 // lru-anon at step 0 with the hint, which goes at the first step and stays gone; the gallery and
 // the picker group the presets; the tour walks the refcount story's stops, each on a step of its
 // phase, and Esc ends it. Waits are on the app's hooks (data-busy, data-step, data-tour-*).
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { encodeScenario } from '../src/engine/share';
 import { app, blur, consoleErrors, expectStep, idle } from './panels.helpers';
 import { openLink } from './share.helpers';

@@ -1,0 +1,70 @@
+// One browser context and one page per Playwright worker, handed to each test of the specs that
+// import `test` from here instead of '@playwright/test'. A fresh context per test cost about 4.8
+// CPU-seconds a test on the 2-core CI machine (context with its storage, a new renderer process,
+// the app compiled cold); navigating a page that already ran the app costs about 1.1 (docs/testing.md).
+// Each test still starts on a fresh document with the project's options: before it, the page
+// leaves the previous test's document for a same-origin static file (so the test's first goto is
+// a full load, not a fragment change, and the renderer process stays), localStorage is reset to
+// the `storageState` option and the `viewport` and `permissions` options are applied; after it,
+// routes, listeners and the test's other pages go. A test that calls page.addInitScript(),
+// context.setOffline() or needs its own service workers must use '@playwright/test' (init
+// scripts cannot be removed).
+import { test as base, type BrowserContext, type Page } from '@playwright/test';
+
+export { expect, type Locator, type Page } from '@playwright/test';
+
+/** The page events specs listen to (consoleErrors() and its kind); Playwright's own stay. */
+const LISTENED = ['console', 'pageerror', 'dialog', 'download', 'popup', 'request', 'response', 'worker'] as const;
+
+/** A same-origin document that runs no script: where the page waits between tests. */
+export const BETWEEN_TESTS = '/favicon.svg';
+
+/**
+ * Leave the document the page shows for the static file, unless it shows no app yet, so that the
+ * next goto loads the app afresh (a goto that changes only the fragment would not). Unlike
+ * about:blank, a same-origin document keeps the renderer process and its compiled code.
+ */
+export async function leaveDocument(page: Page): Promise<void> {
+  const url = page.url();
+  if (url !== 'about:blank' && !url.endsWith(BETWEEN_TESTS)) await page.goto(BETWEEN_TESTS);
+}
+
+interface Shared {
+  context: BrowserContext;
+  page: Page | null;
+}
+
+export const test = base.extend<object, { shared: Shared }>({
+  shared: [
+    async ({ browser }, use, workerInfo) => {
+      const o = workerInfo.project.use;
+      const context = await browser.newContext({ baseURL: o.baseURL, viewport: o.viewport, serviceWorkers: o.serviceWorkers });
+      await use({ context, page: null });
+      await context.close();
+    },
+    { scope: 'worker' },
+  ],
+
+  context: async ({ shared }, use) => {
+    await use(shared.context);
+  },
+
+  page: async ({ shared, viewport, permissions, storageState }, use) => {
+    const { context } = shared;
+    if (!shared.page || shared.page.isClosed()) shared.page = await context.newPage();
+    const page = shared.page;
+    await page.goto(BETWEEN_TESTS);
+    const items = typeof storageState === 'object' && storageState ? (storageState.origins.find((o) => o.origin === new URL(page.url()).origin)?.localStorage ?? []) : [];
+    await page.evaluate((kv) => {
+      localStorage.clear();
+      for (const { name, value } of kv) localStorage.setItem(name, value);
+    }, items);
+    if (viewport && (page.viewportSize()?.width !== viewport.width || page.viewportSize()?.height !== viewport.height)) await page.setViewportSize(viewport);
+    if (permissions?.length) await context.grantPermissions(permissions);
+    await use(page);
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    for (const type of LISTENED) page.removeAllListeners(type);
+    await context.clearPermissions();
+    for (const p of context.pages()) if (p !== page) await p.close();
+  },
+});
