@@ -1,7 +1,7 @@
 // A part of the page loaded on first use (src/ui/lazy.tsx) whose chunk cannot be fetched —
 // offline before the service worker cached it, or a page left open across a deploy — is one
 // line where the part would be; the rest of the app stays and keeps stepping.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { app, expectStep, openPreset } from './panels.helpers';
 
 test('the editor\'s chunk failing to load is one line, and the session stays usable', async ({ page }) => {

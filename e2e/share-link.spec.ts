@@ -1,7 +1,7 @@
 // Share links end to end: the address bar follows the step and the selection, Share copies the
 // link of what the page shows, and the link opened in a fresh page shows the same step, the same
 // selected page and the same state hash. Waits on data-* hooks, never on a timer.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { readFileSync } from 'node:fs';
 import { app, consoleErrors, expectStep, idle, openPreset } from './panels.helpers';
 import { openLink, shown } from './share.helpers';
@@ -87,12 +87,13 @@ test('a scenario from the editor shares as #s=<payload> and opens with the same 
 });
 
 test('when the clipboard is refused, Share shows the link selected in a read-only field', async ({ page }) => {
-  await page.addInitScript(() => {
+  await openPreset(page, 'small');
+  // Share reads navigator.clipboard when clicked, so replacing it in the loaded document is enough.
+  await page.evaluate(() => {
     Object.defineProperty(navigator, 'clipboard', {
       value: { writeText: () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError')) },
     });
   });
-  await openPreset(page, 'small');
   await page.getByRole('button', { name: 'Share' }).click();
   const field = page.getByRole('dialog', { name: 'Share link' }).getByLabel('Link to this state');
   await expect(field).toHaveValue(/\/#preset=small&step=0$/);

@@ -1,7 +1,7 @@
 // Errors from the worker reach the person as one line of text in role="alert", both when the
 // worker reports one and when the worker itself dies. The worker script is replaced through
 // page.route, so these tests do not depend on how the engine could be made to fail.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 
 async function withWorkerScript(page: Page, body: string): Promise<void> {
   // Keep the real response's headers: under COEP require-corp a worker script without them is refused.
