@@ -1,6 +1,6 @@
 // The shared page of e2e/fixtures.ts: the second test runs in the page the first one dirtied, and
 // finds it as a fresh context would give it (serial mode keeps both in one worker, in order).
-import { expect, test } from './fixtures';
+import { BETWEEN_TESTS, expect, test } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -23,7 +23,7 @@ test('a test dirties the page: storage, a route, a listener, the viewport, an ex
 
 test('the next test gets the same page back clean, on a fresh document', async ({ page, context }) => {
   expect(page).toBe(firstPage); // the point of the fixture: no new context or page
-  expect(new URL(page.url()).pathname).toBe('/favicon.svg');
+  expect(new URL(page.url()).pathname).toBe(BETWEEN_TESTS);
   // The storageState option's localStorage, and nothing the first test left.
   expect(await page.evaluate(() => Object.keys(localStorage).sort())).toEqual(['pfnscope.hintSeen']);
   expect(page.viewportSize()).toEqual({ width: 1280, height: 720 });

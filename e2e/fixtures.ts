@@ -9,24 +9,42 @@
 // routes, listeners and the test's other pages go. A test that calls page.addInitScript(),
 // context.setOffline() or needs its own service workers must use '@playwright/test' (init
 // scripts cannot be removed).
-import { test as base, type BrowserContext, type Page } from '@playwright/test';
+import { test as base, type BrowserContext, type Page, type Route } from '@playwright/test';
 
 export { expect, type Locator, type Page } from '@playwright/test';
 
 /** The page events specs listen to (consoleErrors() and its kind); Playwright's own stay. */
 const LISTENED = ['console', 'pageerror', 'dialog', 'download', 'popup', 'request', 'response', 'worker'] as const;
 
-/** A same-origin document that runs no script: where the page waits between tests. */
-export const BETWEEN_TESTS = '/favicon.svg';
+/**
+ * A same-origin document that runs no script: where the page waits between tests. It is made up
+ * here, not served: a static file such as /favicon.svg would make Chromium ask for /favicon.ico
+ * and log its 404 as a console error into the next test. The headers match the server's
+ * (vite.config.ts), so the app that follows stays in the same browsing context group and process.
+ */
+export const BETWEEN_TESTS = '/__between-tests';
+const BETWEEN_TESTS_PAGE = {
+  contentType: 'text/html',
+  headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+  body: '<!doctype html><link rel="icon" href="/favicon.svg"><title>between tests</title>',
+};
+
+/** Go to BETWEEN_TESTS unless the page is there already. */
+async function goBetween(page: Page): Promise<void> {
+  if (page.url() !== 'about:blank' && new URL(page.url()).pathname === BETWEEN_TESTS) return;
+  const fulfil = (route: Route): Promise<void> => route.fulfill(BETWEEN_TESTS_PAGE);
+  await page.route(BETWEEN_TESTS, fulfil);
+  await page.goto(BETWEEN_TESTS);
+  await page.unroute(BETWEEN_TESTS, fulfil);
+}
 
 /**
- * Leave the document the page shows for the static file, unless it shows no app yet, so that the
- * next goto loads the app afresh (a goto that changes only the fragment would not). Unlike
- * about:blank, a same-origin document keeps the renderer process and its compiled code.
+ * Leave the document the page shows, unless it shows none yet, so that the next goto loads the app
+ * afresh (a goto that changes only the fragment would not). Unlike about:blank, a same-origin
+ * document keeps the renderer process and its compiled code.
  */
 export async function leaveDocument(page: Page): Promise<void> {
-  const url = page.url();
-  if (url !== 'about:blank' && !url.endsWith(BETWEEN_TESTS)) await page.goto(BETWEEN_TESTS);
+  if (page.url() !== 'about:blank') await goBetween(page);
 }
 
 interface Shared {
@@ -53,7 +71,7 @@ export const test = base.extend<object, { shared: Shared }>({
     const { context } = shared;
     if (!shared.page || shared.page.isClosed()) shared.page = await context.newPage();
     const page = shared.page;
-    await page.goto(BETWEEN_TESTS);
+    await goBetween(page);
     const items = typeof storageState === 'object' && storageState ? (storageState.origins.find((o) => o.origin === new URL(page.url()).origin)?.localStorage ?? []) : [];
     await page.evaluate((kv) => {
       localStorage.clear();
