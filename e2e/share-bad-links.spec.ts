@@ -6,7 +6,10 @@ import { deflateSync } from 'fflate';
 import { expect, test } from './fixtures';
 import { readFileSync } from 'node:fs';
 import { app, consoleErrors, expectStep, idle } from './panels.helpers';
-import { base64url, defaultHash, openLink, shown } from './share.helpers';
+import { base64url, openLink, shown } from './share.helpers';
+import { findPreset } from '../src/engine/presets';
+import { openSession } from '../src/engine/session';
+import { timelineHash } from '../src/engine/timeline';
 
 const packed = (json: string): string => base64url(deflateSync(new TextEncoder().encode(json)));
 const good = new URL(
@@ -25,12 +28,10 @@ const BAD: readonly (readonly [string, string, RegExp])[] = [
   ['markup in a preset name', '#preset=<img src=x onerror="document.title=1">&step=2', /the link names no known preset: "<img src=x onerror=/],
 ];
 
-let fresh = '';
-test.beforeAll(async ({ browser }) => {
-  const page = await browser.newPage();
-  fresh = await defaultHash(page);
-  await page.close();
-});
+// The state hash of a fresh default scenario, from the same engine run in Node: the page's hash
+// (data-state-hash, timelineHash of the worker's session) must equal it, so the fallback is the
+// default scenario itself, not merely a page that says so.
+const fresh = timelineHash(openSession(findPreset('default')!.scenario).t);
 
 for (const [what, hash, message] of BAD) {
   test(`${what}: one alert saying what was wrong, and the default scenario`, async ({ page }) => {

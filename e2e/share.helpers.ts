@@ -29,12 +29,6 @@ export async function openLink(page: Page, url: string): Promise<void> {
   await idle(page);
 }
 
-/** The state hash of a fresh load of the default scenario, in a page of its own. */
-export async function defaultHash(page: Page): Promise<string> {
-  await openLink(page, '/');
-  return (await app(page).getAttribute('data-state-hash'))!;
-}
-
 /** base64url, as the share payload is written (engine/share.ts). */
 export function base64url(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('base64url');
