@@ -2,7 +2,7 @@
 // server and offline once loaded, and `npm run dev` moves to another port when 5173 is taken. The
 // spec builds its own dist/ and serves it under /some/path/ with e2e/static-server.ts (no vite
 // preview, no special headers), so nothing here depends on the suite's preview server.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { captureTitle, needCapture } from './reference.helpers';
@@ -23,7 +23,7 @@ const WAIT = { timeout: 60_000 };
 // Building and populating sessions take seconds on a busy machine: generous limits, no sleeps.
 test.setTimeout(180_000);
 // The rest of the suite blocks service workers (playwright.config.ts); these tests are about one.
-test.use({ serviceWorkers: 'allow' });
+test.use({ serviceWorkers: 'allow', freshContext: true });
 
 let dist = '';
 let server: StaticServer;

@@ -6,9 +6,9 @@
 // leaves the previous test's document for a same-origin static file (so the test's first goto is
 // a full load, not a fragment change, and the renderer process stays), localStorage is reset to
 // the `storageState` option and the `viewport` and `permissions` options are applied; after it,
-// routes, listeners and the test's other pages go. A test that calls page.addInitScript(),
-// context.setOffline() or needs its own service workers must use '@playwright/test' (init
-// scripts cannot be removed).
+// routes, listeners and the test's other pages go. A spec whose tests call page.addInitScript()
+// (init scripts cannot be removed), take the context offline or run service workers sets
+// `freshContext` and gets a context of its own for each test.
 import { test as base, type BrowserContext, type Page, type Route } from '@playwright/test';
 
 export { expect, type Locator, type Page } from '@playwright/test';
@@ -52,7 +52,15 @@ interface Shared {
   page: Page | null;
 }
 
-export const test = base.extend<object, { shared: Shared }>({
+export const test = base.extend<{ freshContext: boolean }, { shared: Shared }>({
+  /**
+   * `test.use({ freshContext: true })`: each test gets a context and page of its own, made from the
+   * test's options, as '@playwright/test' gives them. For specs that add init scripts, go offline
+   * or run service workers; importing this file anyway keeps them in the suite's two workers
+   * (another test type would start a worker and a browser of its own, ~4 CPU-seconds each).
+   */
+  freshContext: [false, { option: true }],
+
   shared: [
     async ({ browser }, use, workerInfo) => {
       const o = workerInfo.project.use;
@@ -63,11 +71,15 @@ export const test = base.extend<object, { shared: Shared }>({
     { scope: 'worker' },
   ],
 
-  context: async ({ shared }, use) => {
-    await use(shared.context);
+  context: async ({ shared, freshContext, browser, baseURL, viewport, serviceWorkers, storageState, permissions }, use) => {
+    if (!freshContext) return use(shared.context);
+    const context = await browser.newContext({ baseURL, viewport, serviceWorkers, storageState, permissions });
+    await use(context);
+    await context.close();
   },
 
-  page: async ({ shared, viewport, permissions, storageState }, use) => {
+  page: async ({ shared, freshContext, context: testContext, viewport, permissions, storageState }, use) => {
+    if (freshContext) return use(await testContext.newPage());
     const { context } = shared;
     if (!shared.page || shared.page.isClosed()) shared.page = await context.newPage();
     const page = shared.page;

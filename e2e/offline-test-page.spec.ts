@@ -2,11 +2,11 @@
 // `?test` page (automation with debug hooks; src/ui/offline.ts says why). What the page asks for
 // is recorded by a stand-in for navigator.serviceWorker.register() installed before any script
 // runs, so no worker is really installed and the rest of the suite keeps blocking them.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { app } from './panels.helpers';
 
 // The suite blocks service workers (playwright.config.ts), which hides navigator.serviceWorker.
-test.use({ serviceWorkers: 'allow' });
+test.use({ serviceWorkers: 'allow', freshContext: true });
 
 declare global {
   interface Window { __swRegistered?: string[] }
