@@ -299,10 +299,12 @@ function runOnce(t: Timeline): boolean {
   k.spans = isNew ? spanSink(t, task) : null;
   k.cpu = task.cpu ?? 0;
   k.raced = task.raced === true;
-  // The accessors count into the action's totals; a re-execution's reads were counted the first time.
+  // The accessors count into the action's totals; a re-execution's reads were counted the first
+  // time, so it counts nothing (and classifies no page for it).
   let acc = t.actionCounts.get(task.action);
   if (!acc) t.actionCounts.set(task.action, (acc = new Float64Array(fp.counts.length)));
   fp.counts = isNew ? acc : SCRATCH_COUNTS;
+  fp.count = isNew;
   let r: IteratorResult<StepInfo, unknown>;
   try {
     r = task.gen.next();
