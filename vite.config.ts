@@ -55,6 +55,8 @@ export default defineConfig({
         test: {
           name: 'shared', include: ['src/**/*.test.ts'], exclude: MOCKING, isolate: false,
           execArgv: ['--import', 'tsx'], experimental: { viteModuleRunner: false },
+          // populated kernels kept and copied across the worker's files (src/vitest.setup.ts)
+          setupFiles: ['src/vitest.setup.ts'],
         },
       },
       { extends: true, test: { name: 'isolated', include: MOCKING } },
