@@ -15,7 +15,7 @@ import { NO_LINK } from './memmap';
 import { isFrozenOwned, isMovableOpsOwned, movableOpsOwnerRef } from './movable-owner';
 import { isolatorEntries } from './isolators';
 import { HLIST, HPG, HS, HUGETLB_ORDER } from './hugetlb-state';
-import { deferredSplitQueue, folioOnDeferredList, folio_test_partially_mapped } from './deferred-split';
+import { deferredSplitQueue, folio_test_partially_mapped } from './deferred-split';
 import { NR_CPUS, NR_PCP_LISTS, PCPV, PCPV_N, pcpIndex, pcpSlot } from './pcp-state';
 import { PAGEVEC_SIZE } from './fbatch-state';
 import { pindex_to_order } from './pcp';
@@ -87,7 +87,8 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
   const PB_ORDER = PAGEBLOCK_ORDER, PB_OFF = PB_OFFLINE;
   // pageZone(): the zone of a PFN by its pageblock; isZoneDevice(): that zone is 'Device'.
   const blockZone = k.blockZone;
-  const devZone = Uint8Array.from({ length: 256 }, (_, z) => (k.zones[z]?.name === 'Device' ? 1 : 0));
+  const devZone = new Uint8Array(256);
+  k.zones.forEach((z, i) => void (z.name === 'Device' && (devZone[i] = 1)));
   // pfnValid(), whose hole walk is needed only when the layout has holes.
   const nrPfns = k.layout.nrPfns;
   const noHoles = k.layout.holes.length === 0;
@@ -142,7 +143,8 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
   // 1c. Per-CPU lists: each block a plain page with refcount 0, in its zone, marked with its list;
   //     pcp->count equals the pages on the CPU's lists; no page is marked for a list it is not on.
   let marked = 0;
-  for (let p = 0; p < nr; p++) if (k.pcp.where.a[p]) marked++;
+  const pcpWhere = k.pcp.where.a;
+  for (let p = 0; p < nr; p++) if (pcpWhere[p]) marked++;
   let onPcp = 0;
   for (const z of k.zones) {
     for (let cpu = 0; cpu < NR_CPUS; cpu++) {
@@ -452,8 +454,10 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     if (!(flags.a[f]! & B_HEAD) || order.a[f]! < 2 || freeOwner[f] !== -1) bad('deferred split queue', `${hex(f)} on the deferred split queue is not an allocated folio of order ≥ 2`, f);
     else if (!folio_test_partially_mapped(k, f)) bad('deferred split queue', `${hex(f)} is on the deferred split queue without PG_partially_mapped`, f);
   }
-  const onDeferred = folioOnDeferredList;
-  for (let p = 0; p < nr; p++) if (onDeferred(k, p) && !queued[p]) bad('deferred split queue', `${hex(p)} has _deferred_list links but is not on the queue`, p);
+  // folioOnDeferredList() of every PFN, as a scan of the link store: off the queue a folio's link
+  // holds the store's fill value (OFF), which also keeps it out of the state hash.
+  const deferredNext = k.deferred.next.a, offQueue = k.deferred.next.fill;
+  for (let p = 0; p < nr; p++) if (deferredNext[p] !== offQueue && !queued[p]) bad('deferred split queue', `${hex(p)} has _deferred_list links but is not on the queue`, p);
 
   // 6b. hugetlb: the hstate's lists, flags, mapcounts and counters.
   checkHugetlb(k, bad, sc);
