@@ -10,6 +10,7 @@ import { createScheduler } from './scheduler';
 import { populateSpecOf, SCENARIO_VERSION } from './scenario-core';
 import type { Action, Scenario } from './scenario';
 import { createTimeline, type Timeline, type TimelineOptions } from './timeline';
+import { footprintCounted } from './footprint-actions';
 
 export interface Session {
   readonly scenario: Scenario;
@@ -21,9 +22,12 @@ export interface Session {
 
 export function openSession(scenario: Scenario, opts: TimelineOptions = {}): Session {
   const k = populated(populateSpecOf(scenario));
-  const t = createTimeline(k, () => createScheduler(taskGroups(k, scenario.actions ?? [], scenario.variant ?? 'linux-6.18')), opts);
+  const t = createTimeline(k, () => createScheduler(taskGroups(k, scenario.actions ?? [], scenario.variant ?? 'linux-6.18')), { counted: countedIn(scenario.actions), ...opts });
   return { scenario, k, t };
 }
+
+/** The actions whose footprint counts the timeline keeps: the ones the footprint table reads. */
+const countedIn = (actions: readonly Action[] | undefined) => (i: number): boolean => footprintCounted(actions?.[i]);
 
 /** Populated kernels kept to be copied (keepPopulated): by their spec, least recently used first. */
 const kept = new Map<string, Kernel>();
@@ -63,7 +67,7 @@ function populated(spec: PopulateSpec): Kernel {
 export function openImportedSession(result: ImportResult, actions: readonly Action[] = [], opts: TimelineOptions = {}): Session {
   const { k, report } = result;
   const scenario = importedScenario(result, actions);
-  const t = createTimeline(k, () => createScheduler(taskGroups(k, scenario.actions ?? [], 'linux-6.18')), opts);
+  const t = createTimeline(k, () => createScheduler(taskGroups(k, scenario.actions ?? [], 'linux-6.18')), { counted: countedIn(scenario.actions), ...opts });
   return { scenario, k, t, imported: report };
 }
 
