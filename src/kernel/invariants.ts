@@ -8,11 +8,11 @@ import { freeSlot, pfnValid, type Kernel } from './kernel';
 import { MAX_PAGE_ORDER, MIGRATE_TYPES, NR_PAGE_ORDERS, PAGEBLOCK_ORDER, PB_OFFLINE, get_pfnblock_migratetype, is_migrate_isolate, migratetype_is_mergeable } from './zone';
 import { LRU, NR_LRU_LISTS, LRU_NAMES } from './lru';
 import { NR_ZS, NS, ZS, node_page_state, zone_page_state } from './vmstat';
-import { hasPageOps } from './designs';
+import { hasPageOps, pageOpsOf } from './designs';
 import { fileMapping, mappingId, mappingIsAnon, mappingIsFile, ptePfn, ptePresent, pteIsDevicePrivate, pteIsMigration } from './vm';
 import { GUP_PIN_COUNTING_BIAS, HOLD, hasHolder } from './pins';
 import { NO_LINK } from './memmap';
-import { isFrozenOwned, isMovableOpsOwned, movableOpsOwnerRef } from './movable-owner';
+import { frozenWith, movableOpsOwnedWith, ownerRefWith } from './movable-owner';
 import { isolatorEntries } from './isolators';
 import { HLIST, HPG, HS, HUGETLB_ORDER } from './hugetlb-state';
 import { deferredSplitQueue, folio_test_partially_mapped } from './deferred-split';
@@ -385,7 +385,7 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
   // 6. Per PFN: refcount >= 0, mapcount matches PTEs, refcount accounts for every holder.
   const flagsA = flags.a, pageTypeA = pageType.a, refcountA = refcount.a, mapcountA = mapcount.a, lruNextA = lruNext.a, orderA = order.a, private_A = private_.a, mappingA = mapping.a;
   const pageblockA = k.pageblock.a;
-  const isAnon = mappingIsAnon, isFile = mappingIsFile, movableOwned = isMovableOpsOwned;
+  const isAnon = mappingIsAnon, isFile = mappingIsFile;
   let anonMapped = 0, fileMapped = 0, filePages = 0, slab = 0, pgtable = 0;
   for (let p = 0; p < nr; p++) {
     if (!(noHoles ? p >= 0 && p < nrPfns : pfnValid(k, p))) continue;
@@ -423,17 +423,19 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     for (let i = 0; i < nrPages; i++) folioPtes += ptes[p + i]!;
     // A movable_ops page (balloon, zsmalloc) isolated for migration keeps its owner's reference
     // beside the isolation's: it is never a user folio, whatever holds it.
-    const movableOps = movableOwned(k, p);
+    // The design registry asked once per page (it tries each design in turn), for all three questions.
+    const ops = pageOpsOf(k, p);
+    const movableOps = movableOpsOwnedWith(k, p, ops);
     const user = !movableOps && (isAnon(m) || isFile(m) || (flagsA[p]! & B_LRU) !== 0 || migrating[p] === 1);
     const expected = user
       ? cacheRefs[p]! + swapRefs[p]! + (flagsA[p]! & B_PRIVATE ? 1 : 0) + folioPtes + extra[p]!
       // a kernel page (reserved, slab, page table, plain alloc) holds its allocation's reference; a
       // frozen one none, nor does a free hugetlb pool folio (HPG_freed: frozen on the free list)
-      : frozen[p] || (movableOps && isFrozenOwned(k, p)) || (pageTypeA[p] === T_HUGETLB && private_A[p]! & (1 << HPG.freed)) ? 0
+      : frozen[p] || (movableOps && frozenWith(ops)) || (pageTypeA[p] === T_HUGETLB && private_A[p]! & (1 << HPG.freed)) ? 0
         // the owner's reference: dropped by the migration of an isolated page as it clears
         // page->private (balloon_page_finalize() + put_page(), reset_zpdesc() + zpdesc_put());
         // a deflated page off the list keeps the driver's until it is released
-        : movableOps ? movableOpsOwnerRef(k, p) + extra[p]! : 1 + extra[p]!;
+        : movableOps ? ownerRefWith(k, p, ops) + extra[p]! : 1 + extra[p]!;
     // __folio_migrate_mapping(): folio_ref_freeze() holds a locked, isolated folio at 0 while
     // its mapping moves; another task's step can fall inside that interval.
     const frozenForMigration = ref === 0 && user && extra[p]! > 0 && hasHolder(k.pins, p, HOLD.ISOLATED) && (flagsA[p]! & B_LOCKED) !== 0;
