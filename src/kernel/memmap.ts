@@ -190,6 +190,7 @@ export function createMemmap(st: Stores, nr: number): Memmap {
     pageType: addStore(st, 'page.page_type', u8().fill(PGTY.none), PGTY.none),
     order: addStore(st, 'page.order', u8()),
     fp: null,
+    onPcpList: undefined, // set by createKernel; here, so that a kernel's copy has this literal's shape (clone.ts)
   };
   return mm;
 }
