@@ -36,7 +36,7 @@ let keepAtMost = 0;
 /**
  * Keep up to `n` populated kernels (0, the default: none) and open a session on the same populate
  * spec again by copying one (kernel/clone.ts) instead of populating anew: the same state, in
- * milliseconds instead of up to a second. The test suite keeps them (vitest.setup.ts): its files
+ * milliseconds instead of up to a second. The test suite keeps them (src/vitest.setup.ts): its files
  * open the same presets again and again. A kept kernel is never run; each session gets a copy.
  */
 export function keepPopulated(n: number): void {

@@ -103,6 +103,7 @@ export interface Timeline {
   readonly observers: ((t: Timeline) => void)[];
   /** struct page field reads/writes each counted action's kernel code made (memmap.ts Footprint.counts). */
   readonly actionCounts: Map<number, Float64Array>;
+  /** Which actions count (TimelineOptions.counted); null: all. */
   readonly counted: ((action: number) => boolean) | null;
   /** Steps computed again by re-execution, over the timeline's life (bench, tests). */
   reexecuted: number;
