@@ -1,12 +1,13 @@
 // `npm pack` makes an installable CLI: the tarball installed into an empty folder, with no
 // network, gives a `pfnscope` command that runs the built JavaScript on Node alone and prints
-// what the in-repo CLI (tsx over src/) prints.
+// what the in-repo CLI (run.ts over src/, in-process) prints.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
+import { sim } from './sim.testkit';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'pfnscope-pack-'));
@@ -39,7 +40,9 @@ test('the packed tarball installs offline and its pfnscope prints what the in-re
   const bin = join(app, 'node_modules', '.bin', 'pfnscope');
   for (const args of [['--list-presets'], ['compact-memory', '--until', '50', '--buddyinfo'], ['--version']]) {
     const packed = run(bin, args, app);
-    const dev = run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], ROOT);
+    // The in-repo CLI in-process (sim.testkit.ts: run.ts, as main.ts runs it), not a tsx process
+    // per call: the packed command is the process under test here.
+    const dev = sim(...args);
     expect(packed.err, args.join(' ')).toBe('');
     expect(packed.code).toBe(0);
     expect(dev.code).toBe(0);

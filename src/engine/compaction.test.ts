@@ -73,7 +73,9 @@ function compactionFacts(events: readonly string[]) {
 }
 
 describe('balloon-compaction against the real capture balloon-compact', () => {
-  const s = openSession(findPreset('balloon-compaction')!.scenario);
+  // recordAll: the run keeps every step in full as it goes, and allSteps() reads them back
+  // (a fast run then allSteps() would make all 116k steps again by a recording re-execution).
+  const s = openSession(findPreset('balloon-compaction')!.scenario, { recordAll: true });
   runToEnd(s.t);
   const compact = allSteps(s.t).filter((x) => x.task.startsWith('compact-'));
   const ours = compactionFacts(compact.flatMap((x) => x.trace));
@@ -138,7 +140,7 @@ describe('balloon-compaction against the real capture balloon-compact', () => {
 });
 
 describe.each([['compact-for-thp', 1], ['balloon-compaction-no-refcount', 1], ['compact-blocked-by-pins', 10]] as const)('%s', (name, every) => {
-  const s = openSession(findPreset(name)!.scenario);
+  const s = openSession(findPreset(name)!.scenario, { recordAll: true }); // allSteps() below reads the run's own steps
   const before = freeBlocks(s.k, 1).filter((b) => b.order >= 9).length;
   runToEnd(s.t);
   const steps = allSteps(s.t);
@@ -167,7 +169,7 @@ describe.each([['compact-for-thp', 1], ['balloon-compaction-no-refcount', 1], ['
 
 describe('what the presets show', () => {
   test('compact-for-thp: the order-9 request fails on the free lists, compaction captures a block of exactly order 9, and the allocation gets it', () => {
-    const s = openSession(findPreset('compact-for-thp')!.scenario);
+    const s = openSession(findPreset('compact-for-thp')!.scenario, { recordAll: true });
     runToEnd(s.t);
     const last = allSteps(s.t).filter((x) => x.action === 1);
     expect(last[0]!.fn).toBe('__alloc_pages_slowpath');
@@ -185,7 +187,7 @@ describe('what the presets show', () => {
   });
 
   test('compact-blocked-by-pins: every pinned folio is skipped as pinned and is still at its PFN afterwards', () => {
-    const s = openSession(findPreset('compact-blocked-by-pins')!.scenario);
+    const s = openSession(findPreset('compact-blocked-by-pins')!.scenario, { recordAll: true });
     runToEnd(s.t);
     const pinned = allSteps(s.t).filter((x) => x.fn === 'pin_user_pages' && x.result === '1').map((x) => x.pfns[0]!.pfn);
     expect(pinned.length).toBeGreaterThanOrEqual(3);
@@ -216,7 +218,7 @@ describe('what the presets show', () => {
   });
 
   test('balloon-compaction-no-refcount: 6.18 compaction cannot isolate the frozen balloon pages (refcount 0) and says so', () => {
-    const s = openSession(findPreset('balloon-compaction-no-refcount')!.scenario);
+    const s = openSession(findPreset('balloon-compaction-no-refcount')!.scenario, { recordAll: true });
     runToEnd(s.t);
     expect(allSteps(s.t).some((x) => x.fn === 'isolate_migratepages_block' && /movable_ops pages not isolated: its refcount is 0/.test(x.text))).toBe(true);
     expect(allSteps(s.t).some((x) => x.fn === 'virtballoon_migratepage')).toBe(false);

@@ -100,3 +100,19 @@ describe('the comparison of the design variants', () => {
     for (const r of ok) expect(r).toEqual({ variant: r.variant, ...footprintTable(run('balloon-migrate', r.variant)) });
   });
 });
+
+describe('what a run counts', () => {
+  // The totals are the migrations' alone (footprint-actions.ts): the balloon's inflate before the
+  // migration ran uncounted, and the table is the same as when every action counted.
+  test('a session keeps struct page field totals for its migrate actions only, and they are not empty', () => {
+    const s = run('balloon-migrate');
+    expect(s.scenario.actions!.map((a) => a.type)).toEqual(['balloon', 'migrate']);
+    expect([...s.t.actionCounts.keys()]).toEqual([1]);
+    expect(s.t.actionCounts.get(1)!.some((n) => n > 0)).toBe(true);
+    // Counting every action (a timeline with no filter) gives the migrate action the same totals.
+    const all = openSession(findPreset('balloon-migrate')!.scenario, { counted: () => true });
+    runToEnd(all.t);
+    expect([...all.t.actionCounts.keys()].sort()).toEqual([0, 1]);
+    expect(Array.from(all.t.actionCounts.get(1)!)).toEqual(Array.from(s.t.actionCounts.get(1)!));
+  });
+});

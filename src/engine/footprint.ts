@@ -9,6 +9,7 @@ import { VM_EVENT } from '../kernel/vmstat';
 import { DESIGN_NAMES } from '../kernel/designs/names';
 import type { Scenario } from './scenario';
 import { openSession, type Session } from './session';
+import { footprintCounted } from './footprint-actions';
 import { runToEnd } from './timeline';
 import { collectedFolios, trackingOf, type TrackingCost } from './tracking';
 
@@ -50,7 +51,7 @@ const REF = fieldIndex(F._refcount);
 export function migrationCounts(s: Session): Float64Array {
   const total = new Float64Array(FP_COUNTS);
   (s.scenario.actions ?? []).forEach((a, i) => {
-    if (a.type !== 'migrate' && a.type !== 'race') return;
+    if (!footprintCounted(a)) return;
     const c = s.t.actionCounts.get(i);
     if (c) for (let j = 0; j < total.length; j++) total[j]! += c[j]!;
   });

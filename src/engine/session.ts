@@ -1,7 +1,8 @@
 // A session: a scenario loaded into a kernel and a timeline over its actions. The worker and
 // the CLI both drive one, so what the browser shows and what the CLI prints are the same code.
 
-import { populate } from '../kernel/populate';
+import { populate, type PopulateSpec } from '../kernel/populate';
+import { cloneKernel } from '../kernel/clone';
 import type { Kernel } from '../kernel/kernel';
 import type { ImportReport, ImportResult } from '../kernel/import/types';
 import { taskGroups } from './actions';
@@ -9,6 +10,7 @@ import { createScheduler } from './scheduler';
 import { populateSpecOf, SCENARIO_VERSION } from './scenario-core';
 import type { Action, Scenario } from './scenario';
 import { createTimeline, type Timeline, type TimelineOptions } from './timeline';
+import { footprintCounted } from './footprint-actions';
 
 export interface Session {
   readonly scenario: Scenario;
@@ -19,9 +21,38 @@ export interface Session {
 }
 
 export function openSession(scenario: Scenario, opts: TimelineOptions = {}): Session {
-  const k = populate(populateSpecOf(scenario));
-  const t = createTimeline(k, () => createScheduler(taskGroups(k, scenario.actions ?? [], scenario.variant ?? 'linux-6.18')), opts);
+  const k = populated(populateSpecOf(scenario));
+  const t = createTimeline(k, () => createScheduler(taskGroups(k, scenario.actions ?? [], scenario.variant ?? 'linux-6.18')), { counted: countedIn(scenario.actions), ...opts });
   return { scenario, k, t };
+}
+
+/** The actions whose footprint counts the timeline keeps: the ones the footprint table reads. */
+const countedIn = (actions: readonly Action[] | undefined) => (i: number): boolean => footprintCounted(actions?.[i]);
+
+/** Populated kernels kept to be copied (keepPopulated): by their spec, least recently used first. */
+const kept = new Map<string, Kernel>();
+let keepAtMost = 0;
+
+/**
+ * Keep up to `n` populated kernels (0, the default: none) and open a session on the same populate
+ * spec again by copying one (kernel/clone.ts) instead of populating anew: the same state, in
+ * milliseconds instead of up to a second. The test suite keeps them (src/vitest.setup.ts): its files
+ * open the same presets again and again. A kept kernel is never run; each session gets a copy.
+ */
+export function keepPopulated(n: number): void {
+  keepAtMost = n;
+  for (const key of [...kept.keys()].slice(0, Math.max(0, kept.size - n))) kept.delete(key);
+}
+
+function populated(spec: PopulateSpec): Kernel {
+  if (keepAtMost === 0) return populate(spec);
+  const key = JSON.stringify(spec);
+  let base = kept.get(key);
+  if (base) kept.delete(key);
+  else base = populate(spec);
+  kept.set(key, base);
+  if (kept.size > keepAtMost) kept.delete(kept.keys().next().value!);
+  return cloneKernel(base);
 }
 
 /**
@@ -36,7 +67,7 @@ export function openSession(scenario: Scenario, opts: TimelineOptions = {}): Ses
 export function openImportedSession(result: ImportResult, actions: readonly Action[] = [], opts: TimelineOptions = {}): Session {
   const { k, report } = result;
   const scenario = importedScenario(result, actions);
-  const t = createTimeline(k, () => createScheduler(taskGroups(k, scenario.actions ?? [], 'linux-6.18')), opts);
+  const t = createTimeline(k, () => createScheduler(taskGroups(k, scenario.actions ?? [], 'linux-6.18')), { counted: countedIn(scenario.actions), ...opts });
   return { scenario, k, t, imported: report };
 }
 

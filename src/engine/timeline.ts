@@ -63,6 +63,8 @@ export interface TimelineOptions extends HistoryOptions {
   readonly onStep?: (s: Step) => void;
   /** Full steps kept in the cache (the rest are made again when looked at). */
   readonly keepFull?: number;
+  /** The actions whose footprint counts are kept in actionCounts (all when absent). */
+  readonly counted?: (action: number) => boolean;
 }
 
 /** Steps recorded in full before a target the timeline is asked to reach (the trace panel's lines). */
@@ -99,8 +101,10 @@ export interface Timeline {
   readonly keepFull: number;
   /** Called when new steps were computed, with the kernel at the frontier (series, charts). */
   readonly observers: ((t: Timeline) => void)[];
-  /** struct page field reads/writes each action's kernel code made (memmap.ts Footprint.counts). */
+  /** struct page field reads/writes each counted action's kernel code made (memmap.ts Footprint.counts). */
   readonly actionCounts: Map<number, Float64Array>;
+  /** Which actions count (TimelineOptions.counted); null: all. */
+  readonly counted: ((action: number) => boolean) | null;
   /** Steps computed again by re-execution, over the timeline's life (bench, tests). */
   reexecuted: number;
   /** Steps handed to onStep so far. */
@@ -185,6 +189,7 @@ export function createTimeline(k: Kernel, makeScheduler: () => Scheduler, opts: 
     keepFull: Math.max(opts.keepFull ?? 4096, 4 * RECORD_BEHIND + 512),
     observers: [],
     actionCounts: new Map(),
+    counted: opts.counted ?? null,
     reexecuted: 0,
     streamed: 0,
     prevRecorded: true,
@@ -299,10 +304,13 @@ function runOnce(t: Timeline): boolean {
   k.spans = isNew ? spanSink(t, task) : null;
   k.cpu = task.cpu ?? 0;
   k.raced = task.raced === true;
-  // The accessors count into the action's totals; a re-execution's reads were counted the first time.
-  let acc = t.actionCounts.get(task.action);
+  // The accessors count into the action's totals; a re-execution's reads were counted the first
+  // time, so it counts nothing (and classifies no page for it), nor does an action not counted.
+  const counting = isNew && (t.counted === null || t.counted(task.action));
+  let acc = counting ? t.actionCounts.get(task.action) : SCRATCH_COUNTS;
   if (!acc) t.actionCounts.set(task.action, (acc = new Float64Array(fp.counts.length)));
-  fp.counts = isNew ? acc : SCRATCH_COUNTS;
+  fp.counts = acc;
+  fp.count = counting;
   let r: IteratorResult<StepInfo, unknown>;
   try {
     r = task.gen.next();

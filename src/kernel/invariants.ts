@@ -8,14 +8,14 @@ import { freeSlot, pfnValid, type Kernel } from './kernel';
 import { MAX_PAGE_ORDER, MIGRATE_TYPES, NR_PAGE_ORDERS, PAGEBLOCK_ORDER, PB_OFFLINE, get_pfnblock_migratetype, is_migrate_isolate, migratetype_is_mergeable } from './zone';
 import { LRU, NR_LRU_LISTS, LRU_NAMES } from './lru';
 import { NR_ZS, NS, ZS, node_page_state, zone_page_state } from './vmstat';
-import { hasPageOps } from './designs';
+import { hasPageOps, pageOpsOf } from './designs';
 import { fileMapping, mappingId, mappingIsAnon, mappingIsFile, ptePfn, ptePresent, pteIsDevicePrivate, pteIsMigration } from './vm';
 import { GUP_PIN_COUNTING_BIAS, HOLD, hasHolder } from './pins';
 import { NO_LINK } from './memmap';
-import { isFrozenOwned, isMovableOpsOwned, movableOpsOwnerRef } from './movable-owner';
+import { frozenWith, movableOpsOwnedWith, ownerRefWith } from './movable-owner';
 import { isolatorEntries } from './isolators';
 import { HLIST, HPG, HS, HUGETLB_ORDER } from './hugetlb-state';
-import { deferredSplitQueue, folioOnDeferredList, folio_test_partially_mapped } from './deferred-split';
+import { deferredSplitQueue, folio_test_partially_mapped } from './deferred-split';
 import { NR_CPUS, NR_PCP_LISTS, PCPV, PCPV_N, pcpIndex, pcpSlot } from './pcp-state';
 import { PAGEVEC_SIZE } from './fbatch-state';
 import { pindex_to_order } from './pcp';
@@ -87,7 +87,8 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
   const PB_ORDER = PAGEBLOCK_ORDER, PB_OFF = PB_OFFLINE;
   // pageZone(): the zone of a PFN by its pageblock; isZoneDevice(): that zone is 'Device'.
   const blockZone = k.blockZone;
-  const devZone = Uint8Array.from({ length: 256 }, (_, z) => (k.zones[z]?.name === 'Device' ? 1 : 0));
+  const devZone = new Uint8Array(256);
+  k.zones.forEach((z, i) => void (z.name === 'Device' && (devZone[i] = 1)));
   // pfnValid(), whose hole walk is needed only when the layout has holes.
   const nrPfns = k.layout.nrPfns;
   const noHoles = k.layout.holes.length === 0;
@@ -142,7 +143,8 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
   // 1c. Per-CPU lists: each block a plain page with refcount 0, in its zone, marked with its list;
   //     pcp->count equals the pages on the CPU's lists; no page is marked for a list it is not on.
   let marked = 0;
-  for (let p = 0; p < nr; p++) if (k.pcp.where.a[p]) marked++;
+  const pcpWhere = k.pcp.where.a;
+  for (let p = 0; p < nr; p++) if (pcpWhere[p]) marked++;
   let onPcp = 0;
   for (const z of k.zones) {
     for (let cpu = 0; cpu < NR_CPUS; cpu++) {
@@ -383,7 +385,7 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
   // 6. Per PFN: refcount >= 0, mapcount matches PTEs, refcount accounts for every holder.
   const flagsA = flags.a, pageTypeA = pageType.a, refcountA = refcount.a, mapcountA = mapcount.a, lruNextA = lruNext.a, orderA = order.a, private_A = private_.a, mappingA = mapping.a;
   const pageblockA = k.pageblock.a;
-  const isAnon = mappingIsAnon, isFile = mappingIsFile, movableOwned = isMovableOpsOwned;
+  const isAnon = mappingIsAnon, isFile = mappingIsFile;
   let anonMapped = 0, fileMapped = 0, filePages = 0, slab = 0, pgtable = 0;
   for (let p = 0; p < nr; p++) {
     if (!(noHoles ? p >= 0 && p < nrPfns : pfnValid(k, p))) continue;
@@ -421,17 +423,19 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     for (let i = 0; i < nrPages; i++) folioPtes += ptes[p + i]!;
     // A movable_ops page (balloon, zsmalloc) isolated for migration keeps its owner's reference
     // beside the isolation's: it is never a user folio, whatever holds it.
-    const movableOps = movableOwned(k, p);
+    // The design registry asked once per page (it tries each design in turn), for all three questions.
+    const ops = pageOpsOf(k, p);
+    const movableOps = movableOpsOwnedWith(k, p, ops);
     const user = !movableOps && (isAnon(m) || isFile(m) || (flagsA[p]! & B_LRU) !== 0 || migrating[p] === 1);
     const expected = user
       ? cacheRefs[p]! + swapRefs[p]! + (flagsA[p]! & B_PRIVATE ? 1 : 0) + folioPtes + extra[p]!
       // a kernel page (reserved, slab, page table, plain alloc) holds its allocation's reference; a
       // frozen one none, nor does a free hugetlb pool folio (HPG_freed: frozen on the free list)
-      : frozen[p] || (movableOps && isFrozenOwned(k, p)) || (pageTypeA[p] === T_HUGETLB && private_A[p]! & (1 << HPG.freed)) ? 0
+      : frozen[p] || (movableOps && frozenWith(ops)) || (pageTypeA[p] === T_HUGETLB && private_A[p]! & (1 << HPG.freed)) ? 0
         // the owner's reference: dropped by the migration of an isolated page as it clears
         // page->private (balloon_page_finalize() + put_page(), reset_zpdesc() + zpdesc_put());
         // a deflated page off the list keeps the driver's until it is released
-        : movableOps ? movableOpsOwnerRef(k, p) + extra[p]! : 1 + extra[p]!;
+        : movableOps ? ownerRefWith(k, p, ops) + extra[p]! : 1 + extra[p]!;
     // __folio_migrate_mapping(): folio_ref_freeze() holds a locked, isolated folio at 0 while
     // its mapping moves; another task's step can fall inside that interval.
     const frozenForMigration = ref === 0 && user && extra[p]! > 0 && hasHolder(k.pins, p, HOLD.ISOLATED) && (flagsA[p]! & B_LOCKED) !== 0;
@@ -452,8 +456,10 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     if (!(flags.a[f]! & B_HEAD) || order.a[f]! < 2 || freeOwner[f] !== -1) bad('deferred split queue', `${hex(f)} on the deferred split queue is not an allocated folio of order ≥ 2`, f);
     else if (!folio_test_partially_mapped(k, f)) bad('deferred split queue', `${hex(f)} is on the deferred split queue without PG_partially_mapped`, f);
   }
-  const onDeferred = folioOnDeferredList;
-  for (let p = 0; p < nr; p++) if (onDeferred(k, p) && !queued[p]) bad('deferred split queue', `${hex(p)} has _deferred_list links but is not on the queue`, p);
+  // folioOnDeferredList() of every PFN, as a scan of the link store: off the queue a folio's link
+  // holds the store's fill value (OFF), which also keeps it out of the state hash.
+  const deferredNext = k.deferred.next.a, offQueue = k.deferred.next.fill;
+  for (let p = 0; p < nr; p++) if (deferredNext[p] !== offQueue && !queued[p]) bad('deferred split queue', `${hex(p)} has _deferred_list links but is not on the queue`, p);
 
   // 6b. hugetlb: the hstate's lists, flags, mapcounts and counters.
   checkHugetlb(k, bad, sc);

@@ -214,9 +214,14 @@ export function createKernel(layout: MemoryLayout): Kernel {
     pendingTrace: [],
     isolators: null,
   };
-  // The footprint counts a page on a per-CPU list as free, like a PageBuddy block (memmap.ts).
-  mem.onPcpList = (pfn) => k.pcp.where.a[pfn] !== 0;
+  bindKernel(k);
   return k;
+}
+
+/** The kernel's one closure, made again for a copy (clone.ts: cloneKernel). */
+export function bindKernel(k: Kernel): void {
+  // The footprint counts a page on a per-CPU list as free, like a PageBuddy block (memmap.ts).
+  k.mem.onPcpList = (pfn) => k.pcp.where.a[pfn] !== 0;
 }
 
 export function pfnValid(k: Kernel, pfn: number): boolean {

@@ -51,6 +51,12 @@ export interface Footprint {
    */
   track: boolean;
   /**
+   * Add to `counts`: on while the engine computes new steps, off while it re-executes steps it
+   * counted the first time (those counts went nowhere), which also spares classifying the page
+   * (footprintState) on every field access.
+   */
+  count: boolean;
+  /**
    * Running totals per FP_STATES state s: reads of field i at counts[2 * NR_FIELDS * s + i], writes
    * at counts[2 * NR_FIELDS * s + NR_FIELDS + i] (i = bit index of F). The engine points it at the
    * running action's totals; the footprint table divides them.
@@ -116,7 +122,7 @@ export function footprintState(m: Memmap, pfn: number): number {
 }
 
 export function newFootprint(): Footprint {
-  return { reads: 0, writes: 0, touched: [], track: true, counts: new Float64Array(FP_COUNTS) };
+  return { reads: 0, writes: 0, touched: [], track: true, count: true, counts: new Float64Array(FP_COUNTS) };
 }
 
 function touch(fp: Footprint, pfn: number, r: number, w: number): void {
@@ -184,6 +190,7 @@ export function createMemmap(st: Stores, nr: number): Memmap {
     pageType: addStore(st, 'page.page_type', u8().fill(PGTY.none), PGTY.none),
     order: addStore(st, 'page.order', u8()),
     fp: null,
+    onPcpList: undefined, // set by createKernel; here, so that a kernel's copy has this literal's shape (clone.ts)
   };
   return mm;
 }
@@ -201,20 +208,21 @@ const r = (k: PageAccess, f: number, pfn: number): void => {
   const fp = k.mem.fp;
   if (fp) {
     fp.reads |= f;
-    fp.counts[2 * NR_FIELDS * footprintState(k.mem, pfn) + fieldIndex(f)]!++;
+    if (fp.count) fp.counts[2 * NR_FIELDS * footprintState(k.mem, pfn) + fieldIndex(f)]!++;
     if (fp.track) touch(fp, pfn, f, 0);
   }
 };
 /** The page's state before a write (passed to w() after it): other when nothing is counted. */
-const before = (k: PageAccess, pfn: number): number => (k.mem.fp ? footprintState(k.mem, pfn) : S_OTHER);
+const before = (k: PageAccess, pfn: number): number => (k.mem.fp?.count ? footprintState(k.mem, pfn) : S_OTHER);
 /** Count a write, made already: in the state the page left or, if that was other, the one it entered. */
 const w = (k: PageAccess, f: number, pfn: number, was: number): number => {
   const fp = k.mem.fp;
   if (!fp) return S_OTHER;
   fp.writes |= f;
+  if (fp.track) touch(fp, pfn, 0, f);
+  if (!fp.count) return S_OTHER;
   const s = was !== S_OTHER ? was : footprintState(k.mem, pfn);
   fp.counts[2 * NR_FIELDS * s + NR_FIELDS + fieldIndex(f)]!++;
-  if (fp.track) touch(fp, pfn, 0, f);
   return s;
 };
 
@@ -229,7 +237,7 @@ export function testPageFlag(k: PageAccess, pfn: number, nr: number): boolean {
 /** Count one bit RMW on page->flags (and a page lock taken) in state `s`, where w() counted the write. */
 const bitOp = (k: PageAccess, s: number, locked: boolean): void => {
   const fp = k.mem.fp;
-  if (!fp) return;
+  if (!fp?.count) return;
   fp.counts[FP_FLAG_BITS + s]!++;
   if (locked) fp.counts[FP_LOCKS]!++;
 };
@@ -247,7 +255,7 @@ export function clearPageFlag(k: PageAccess, pfn: number, nr: number): void {
 /** A lock other than the page lock taken (LOCK_NAMES): counted for the compare table, no state. */
 export function countLock(k: PageAccess, lock: LockName): void {
   const fp = k.mem.fp;
-  if (fp) fp.counts[FP_LOCKS + LOCK_NAMES.indexOf(lock)]!++;
+  if (fp?.count) fp.counts[FP_LOCKS + LOCK_NAMES.indexOf(lock)]!++;
 }
 /** TestClearPageX: atomic test-and-clear, the primitive that makes isolation exclusive. */
 export function testClearPageFlag(k: PageAccess, pfn: number, nr: number): boolean {
