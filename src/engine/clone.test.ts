@@ -2,14 +2,14 @@
 // runs as the original would; openSession on a spec populated before runs on such a copy.
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, test } from 'vitest';
-import { findPreset } from '../engine/presets';
-import { populateSpecOf } from '../engine/scenario-core';
-import { openSession } from '../engine/session';
-import { runToEnd, timelineHash } from '../engine/timeline';
-import { cloneKernel } from './clone';
-import type { Kernel } from './kernel';
-import { populate } from './populate';
-import { stateHash } from './store';
+import { findPreset } from './presets';
+import { populateSpecOf } from './scenario-core';
+import { openSession } from './session';
+import { runToEnd, timelineHash } from './timeline';
+import { cloneKernel } from '../kernel/clone';
+import type { Kernel } from '../kernel/kernel';
+import { populate } from '../kernel/populate';
+import { stateHash } from '../kernel/store';
 
 /** The kernel as data: its one closure left out. */
 const data = (k: Kernel): unknown => ({ ...k, mem: { ...k.mem, onPcpList: undefined } });
