@@ -15,7 +15,7 @@ import { NO_LINK } from './memmap';
 import { frozenWith, movableOpsOwnedWith, ownerRefWith } from './movable-owner';
 import { isolatorEntries } from './isolators';
 import { HLIST, HPG, HS, HUGETLB_ORDER } from './hugetlb-state';
-import { deferredSplitQueue, folio_test_partially_mapped } from './deferred-split';
+import { deferredSplitQueue, folioOnDeferredList, folio_test_partially_mapped } from './deferred-split';
 import { NR_CPUS, NR_PCP_LISTS, PCPV, PCPV_N, pcpIndex, pcpSlot } from './pcp-state';
 import { PAGEVEC_SIZE } from './fbatch-state';
 import { pindex_to_order } from './pcp';
@@ -456,10 +456,7 @@ export function checkInvariants(k: Kernel, max = 20): Violation[] {
     if (!(flags.a[f]! & B_HEAD) || order.a[f]! < 2 || freeOwner[f] !== -1) bad('deferred split queue', `${hex(f)} on the deferred split queue is not an allocated folio of order ≥ 2`, f);
     else if (!folio_test_partially_mapped(k, f)) bad('deferred split queue', `${hex(f)} is on the deferred split queue without PG_partially_mapped`, f);
   }
-  // folioOnDeferredList() of every PFN, as a scan of the link store: off the queue a folio's link
-  // holds the store's fill value (OFF), which also keeps it out of the state hash.
-  const deferredNext = k.deferred.next.a, offQueue = k.deferred.next.fill;
-  for (let p = 0; p < nr; p++) if (deferredNext[p] !== offQueue && !queued[p]) bad('deferred split queue', `${hex(p)} has _deferred_list links but is not on the queue`, p);
+  for (let p = 0; p < nr; p++) if (folioOnDeferredList(k, p) && !queued[p]) bad('deferred split queue', `${hex(p)} has _deferred_list links but is not on the queue`, p);
 
   // 6b. hugetlb: the hstate's lists, flags, mapcounts and counters.
   checkHugetlb(k, bad, sc);

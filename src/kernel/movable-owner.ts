@@ -8,14 +8,13 @@ import { HOLD, hasHolder } from './pins';
 import { hasPageOps, pageOpsOf, type PageOps } from './designs';
 
 /** A movable_ops page is never a user folio, whatever else holds it (isolation, a new folio's allocation). */
-export function isMovableOpsOwned(k: Kernel, pfn: number): boolean {
-  const type = k.mem.pageType.a[pfn];
-  return type === PGTY.offline || type === PGTY.zsmalloc || hasPageOps(k, pfn);
-}
+export const isMovableOpsOwned = (k: Kernel, pfn: number): boolean => ownedByType(k, pfn) || hasPageOps(k, pfn);
 /** isMovableOpsOwned(), given pageOpsOf(k, pfn). */
-export function movableOpsOwnedWith(k: Kernel, pfn: number, ops: PageOps | null): boolean {
+export const movableOpsOwnedWith = (k: Kernel, pfn: number, ops: PageOps | null): boolean => ownedByType(k, pfn) || ops !== null;
+/** PageOffline and zsmalloc pages, whichever design encodes their ops. */
+function ownedByType(k: Kernel, pfn: number): boolean {
   const type = k.mem.pageType.a[pfn];
-  return type === PGTY.offline || type === PGTY.zsmalloc || ops !== null;
+  return type === PGTY.offline || type === PGTY.zsmalloc;
 }
 
 /**
