@@ -73,8 +73,6 @@ function compactionFacts(events: readonly string[]) {
 }
 
 describe('balloon-compaction against the real capture balloon-compact', () => {
-  // recordAll: the run keeps every step in full as it goes, and allSteps() reads them back
-  // (a fast run then allSteps() would make all 116k steps again by a recording re-execution).
   const s = openSession(findPreset('balloon-compaction')!.scenario, { recordAll: true });
   runToEnd(s.t);
   const compact = allSteps(s.t).filter((x) => x.task.startsWith('compact-'));
@@ -140,7 +138,7 @@ describe('balloon-compaction against the real capture balloon-compact', () => {
 });
 
 describe.each([['compact-for-thp', 1], ['balloon-compaction-no-refcount', 1], ['compact-blocked-by-pins', 10]] as const)('%s', (name, every) => {
-  const s = openSession(findPreset(name)!.scenario, { recordAll: true }); // allSteps() below reads the run's own steps
+  const s = openSession(findPreset(name)!.scenario, { recordAll: true });
   const before = freeBlocks(s.k, 1).filter((b) => b.order >= 9).length;
   runToEnd(s.t);
   const steps = allSteps(s.t);

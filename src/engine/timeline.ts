@@ -706,6 +706,8 @@ export function currentStep(t: Timeline): Step | undefined {
 /**
  * Every computed step in full, in order (tests and small runs): from the cache when it holds them
  * all, else by one re-execution of the whole computed run, recording (kept until the run grows).
+ * A caller that will want them all opens its session with `recordAll`, which keeps them as they
+ * are computed and spares that second run.
  */
 export function allSteps(t: Timeline): Step[] {
   if (t.all && t.all.length === t.rec.n) return t.all;

@@ -16,8 +16,6 @@ describe('code panel outlines', () => {
     const problems = new Set<string>();
     let checked = 0;
     for (const p of PRESETS) {
-      // recordAll: the run keeps its steps in full as it computes them, so allSteps() reads them
-      // back instead of making them all again by a second, recording re-execution.
       const s = openSession(p.scenario, { recordAll: true });
       runToEnd(s.t, () => s.t.rec.n >= MAX_STEPS);
       for (const st of allSteps(s.t)) {
