@@ -1,5 +1,5 @@
 /// <reference types="vitest/config" />
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { availableParallelism } from 'node:os';
 
@@ -25,7 +25,9 @@ function precacheList(): Plugin {
 /** Test files that replace a module (vi.mock) or load one afresh (vi.resetModules): they need Vite's module runner and a fresh module graph each (see test.projects). */
 const MOCKING = ['src/engine/sweep-bug.test.ts', 'src/worker/host.fatal.test.ts', 'src/worker/host.footprint.test.ts', 'src/worker/host.failure.test.ts', 'src/playwright-config.test.ts'];
 
-export default defineConfig({
+// Vitest runs with mode 'test': only then is its sequencer loaded (importing vitest/node costs
+// every `vite build` and `npm run dev` about a second).
+export default defineConfig(async ({ mode }): Promise<UserConfig> => ({
   // Relative base: the built dist/ works from any sub-path (a static host's /some/path/), not only from /.
   base: './',
   plugins: [react(), precacheList()],
@@ -49,6 +51,8 @@ export default defineConfig({
   test: {
     environment: 'node', testTimeout: 300_000, hookTimeout: 300_000,
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Longest files first, from measured durations: a fresh clone has none and orders by size.
+    ...(mode === 'test' ? { sequence: { sequencer: (await import('./scripts/vitest-order')).LongestFirst } } : {}),
     projects: [
       {
         extends: true,
@@ -65,4 +69,4 @@ export default defineConfig({
       { extends: true, test: { name: 'isolated', include: MOCKING } },
     ],
   },
-});
+}));

@@ -6,9 +6,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect, test } from 'vitest';
-import config from '../vite.config';
+import viteConfig from '../vite.config';
+import { LongestFirst, longestFirst, readDurations } from '../scripts/vitest-order';
 
 const root = join(import.meta.dirname, '..');
+const config = await viteConfig({ command: 'serve', mode: 'test' });
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -25,4 +27,19 @@ test('every test file that vi.mock()s or reloads (vi.resetModules) a module runs
   const mocking = testFiles(join(root, 'src')).filter((f) => /^\s*vi\.(mock\(|resetModules\()/m.test(readFileSync(join(root, f), 'utf8')));
   expect(mocking.length).toBeGreaterThan(0);
   expect([...(isolated?.test.include ?? [])].sort()).toEqual(mocking.sort());
+});
+
+test('files start longest first by their measured durations, unknown (new) files before them, ties in the order given', () => {
+  const seconds = { 'a.test.ts': 3, 'b.test.ts': 20, 'c.test.ts': 3, 'd.test.ts': 0.1 };
+  const order = longestFirst(['a.test.ts', 'new.test.ts', 'd.test.ts', 'b.test.ts', 'c.test.ts', 'other.test.ts'], (f) => f, seconds);
+  expect(order).toEqual(['new.test.ts', 'other.test.ts', 'b.test.ts', 'a.test.ts', 'c.test.ts', 'd.test.ts']);
+});
+
+test('vitest uses that order, and every file scripts/test-durations.json names is a test file that exists', () => {
+  expect((config as { test?: { sequence?: { sequencer?: unknown } } }).test?.sequence?.sequencer).toBe(LongestFirst);
+  const files = new Set(testFiles(join(root, 'src')));
+  const named = Object.keys(readDurations());
+  expect(named.length).toBeGreaterThan(100);
+  // A renamed or deleted file: run `node scripts/test-durations.mjs` on a fresh vitest JSON report.
+  expect(named.filter((f) => !files.has(f))).toEqual([]);
 });

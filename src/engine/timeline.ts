@@ -629,6 +629,16 @@ interface Making {
   fromZero: boolean;
 }
 
+/**
+ * Kernel writes a re-execution of `steps` steps ending at step `to` makes again: its other cost.
+ * Steps differ a thousandfold in work (one madvise over 1 Mi PFNs writes millions of fields), so a
+ * few hundred steps can take seconds.
+ */
+export const replayedWrites = (t: Timeline, to: number, steps: number): number => {
+  to = Math.max(0, Math.min(to, t.rec.n));
+  return markAt(t, to) - markAt(t, Math.max(0, to - steps));
+};
+
 /** Steps a re-execution would run to make step `id` (0 when it is held in full). */
 export function materializeCost(t: Timeline, id: number): number {
   if (t.full.has(id)) return 0;

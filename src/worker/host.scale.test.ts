@@ -4,9 +4,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findPreset } from '../engine/presets';
 import { openSession, type Session } from '../engine/session';
-import { materialize, runToEnd } from '../engine/timeline';
+import { materialize, replayedWrites, runToEnd } from '../engine/timeline';
 import { SPAN_LEVELS } from '../engine/spans';
 import { expectMatchesSession, harness, type Harness } from './host.harness';
+import { SYNC_MATERIALIZE, SYNC_WRITES } from './host';
 import type { FrameMsg, ProgressMsg, SpansMsg } from './protocol';
 
 const LONG = 'balloon-compaction';
@@ -99,17 +100,31 @@ describe('long work in the worker', () => {
     expect(h.take().filter((m) => m.type === 'progress' || m.type === 'frame')).toEqual([]);
   });
 
-  /** LONG run to its end, then a seek to its middle: the frame that comes at once. */
-  function seekMiddle(): { h: Harness; mid: number; f: FrameMsg } {
+  /** LONG run to its end, then a seek to a step computed fast (its middle): the frame that comes at once. */
+  function seekMiddle(to = Math.floor(total / 2)): { h: Harness; mid: number; f: FrameMsg } {
     const h = harness();
     h.send({ type: 'load', source: { kind: 'preset', name: LONG } });
     frames(h);
     h.send({ type: 'runToEnd' });
     untilFrame(h);
-    const mid = Math.floor(total / 2);
-    h.send({ type: 'seek', step: mid });
-    return { h, mid, f: frames(h).pop()! };
+    h.send({ type: 'seek', step: to });
+    return { h, mid: to, f: frames(h).pop()! };
   }
+
+  it('a step only a few steps in, but behind millions of kernel writes (the balloon inflating), is narrated in the background too', () => {
+    // The first step whose re-execution from step 0 makes more writes than a frame waits for.
+    let near = 1;
+    while (replayedWrites(ref.t, near, near) <= SYNC_WRITES) near++;
+    expect(near).toBeLessThan(SYNC_MATERIALIZE / 100); // few steps: counting steps alone would make it at once
+    const { h, f } = seekMiddle(near);
+    expect(f.step).toBe(near);
+    expect(f.stepInfo).toMatchObject({ id: near, pending: true });
+    expect(f.stepInfo!.text).toContain(`re-executing ${near} steps from step 0`);
+    const g = untilFrame(h).frame;
+    expect(g.stepInfo).toMatchObject({ id: near, text: materialize(ref.t, near)!.text });
+    expect(g.stepInfo!.pending).toBeUndefined();
+    expectMatchesSession(ref, g);
+  });
 
   it("a far step's narration comes from its compact record at once, then in full from a background re-execution", () => {
     const { h, mid, f } = seekMiddle();

@@ -42,7 +42,7 @@ import type { Scenario } from '../engine/scenario';
 import type { Kernel } from '../kernel/kernel';
 import type { ImportReport } from '../kernel/import/types';
 import { populate } from '../kernel/populate';
-import { leaveReplay, seekCost, seekSome, spanStepAt, spansAt, computeAhead, currentStep, frontier, giveUpMaking, journalOf, markAt, materializeCost, materializeSome, readBefore, runToEnd, seek, stepBy, timelineHash, type Timeline } from '../engine/timeline';
+import { leaveReplay, seekCost, seekSome, spanStepAt, spansAt, computeAhead, currentStep, frontier, giveUpMaking, journalOf, markAt, materializeCost, materializeSome, readBefore, replayedWrites, runToEnd, seek, stepBy, timelineHash, type Timeline } from '../engine/timeline';
 import { compactionFraction, estimateTotal } from '../engine/progress';
 import { VM_EVENT } from '../kernel/vmstat';
 import { SPAN_LEVELS } from '../engine/spans';
@@ -86,8 +86,17 @@ const VARIANTS: readonly string[] = DESIGN_NAMES;
 export const SLICE_MS = 40;
 /** Work the worker does on its own after a load (finding the run's full length), at most. */
 export const AHEAD_MS = 1000;
-/** A frame makes its step in full at once when that re-executes at most this many steps. */
-const SYNC_MATERIALIZE = 20_000;
+/**
+ * A frame makes its step in full at once, and a seek re-executes without a job, when that runs at
+ * most this many steps and makes at most this many kernel writes again: about 0.4 s each (measured,
+ * re-executing: 35-55 steps/ms on the presets; 2,200-3,800 writes/ms). Past either, a job does it
+ * in time slices: a cancel after a long run on 1 Mi PFNs stopped at step 861, whose re-execution
+ * (14 M writes) held the worker 2.6 s.
+ */
+export const SYNC_MATERIALIZE = 20_000;
+export const SYNC_WRITES = 1_500_000;
+/** Re-executing `steps` steps up to step `to` is quick enough to do before answering. */
+const quick = (t: Timeline, steps: number, to: number): boolean => steps <= SYNC_MATERIALIZE && replayedWrites(t, to, steps) <= SYNC_WRITES;
 
 /** Jobs that answer a command: the UI is busy until their frame. */
 const counted = (j: { readonly what: string }): boolean => j.what !== 'ahead' && j.what !== 'narrate';
@@ -198,7 +207,7 @@ export function createHost(env: HostEnv): Host {
     let narrate = false;
     if (t.cur > 0) {
       const cost = materializeCost(t, t.cur);
-      if (cost <= SYNC_MATERIALIZE) stepInfo = stepView(currentStep(t)!);
+      if (quick(t, cost, t.cur)) stepInfo = stepView(currentStep(t)!);
       else {
         stepInfo = pendingStepView(t, t.cur, cost);
         narrate = true;
@@ -696,7 +705,7 @@ export function createHost(env: HostEnv): Host {
         if (target <= frontier(t) || t.done) {
           // Into a dropped journal, far from anything live: a re-execution, as a job with progress.
           const cost = seekCost(t, Math.min(target, frontier(t)));
-          if (cost <= SYNC_MATERIALIZE) {
+          if (quick(t, cost, cost)) {
             seek(t, target);
             dirty = true;
           } else {
