@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { PRESETS, findPreset } from './presets';
 import { openSession } from './session';
-import { allSteps, leaveReplay, materialize, openSpans, runToEnd, seekCost, seekSome, seek, spanStepAt, spansAt, timelineHash, timelineBytes, type Step } from './timeline';
+import { allSteps, holdFrontier, leaveReplay, materialize, openSpans, runToEnd, seekCost, seekSome, seek, spanStepAt, spansAt, timelineHash, timelineBytes, type Step } from './timeline';
 import { journalHeld } from './history';
 import { spanStep, SPAN_LEVELS } from './spans';
 import { fnOf, pfnsOf, phaseOf } from './steptable';
@@ -48,6 +48,34 @@ describe('steps made on demand equal fully recorded ones', () => {
       expect(timelineHash(fast.t)).toBe(timelineHash(ref.t));
     });
   }
+});
+
+describe('a fast run stopped by its deadline, then held (holdFrontier)', () => {
+  // Not every step can be held so: a path that builds a batch of steps at once and reports them
+  // one by one (migrate-process's) has them made on demand, recording from before the batch.
+  test('holds the step it stops on in full, so showing it re-executes nothing, and goes on as the same run', () => {
+    for (const name of ['compact-memory', 'thp-split']) {
+      const scenario = findPreset(name)!.scenario;
+      const fast = openSession(scenario);
+      const ref = openSession(scenario, { recordAll: true });
+      runToEnd(ref.t);
+      // Deadlines every 997 checks: a slice boundary lands anywhere, inside long stretches too.
+      for (let stops = 0; stops < 5 && !fast.t.done; stops++) {
+        let calls = 0;
+        runToEnd(fast.t, () => ++calls % 997 === 0);
+        holdFrontier(fast.t);
+        const at = fast.t.cur;
+        expect(at, name).toBe(fast.t.rec.n);
+        expect(timelineHash(fast.t), `${name} step ${at}`).toBe((seek(ref.t, at), timelineHash(ref.t)));
+        const before = fast.t.reexecuted;
+        expect(view(materialize(fast.t, at)!), `${name} step ${at}`).toEqual(view(materialize(ref.t, at)!));
+        expect(fast.t.reexecuted, `${name} step ${at} was made again`).toBe(before);
+      }
+      runToEnd(fast.t);
+      expect(fast.t.rec.n).toBe(ref.t.rec.n);
+      expect(timelineHash(fast.t)).toBe((seek(ref.t, ref.t.rec.n), timelineHash(ref.t)));
+    }
+  });
 });
 
 describe('bounded memory: journals dropped under a budget, states reached again', () => {

@@ -580,6 +580,25 @@ export function runToEnd(t: Timeline, until: () => boolean = () => false): numbe
   return t.cur;
 }
 
+/**
+ * A fast run stopped where a person will look (the worker's Cancel): compute up to three more
+ * stretches, recording, so the frontier step is held in full; else showing it re-executes the run
+ * from step 0 (seconds on 1 Mi PFNs). The first step recorded after a fast stretch is not complete
+ * (produce()), and a path that builds a batch of steps at once and reports them one by one
+ * (migrate-process's) needs recording from before the batch: such a step stays made on demand.
+ */
+export function holdFrontier(t: Timeline): void {
+  const n = t.rec.n;
+  if (t.done || n === 0 || t.cur !== n || t.genStep !== n || t.full.has(n) || t.failure) return;
+  let stretches = 0;
+  try {
+    recordingFrom(t, Math.min(t.recordFrom, n + 1), () => computeTo(t, Infinity, () => t.full.has(t.rec.n) || stretches++ === 3));
+  } catch {
+    // A BUG in those stretches is kept (keepFailure) for whoever steps there, as the look-ahead's is.
+  }
+  settle(t, t.rec.n);
+}
+
 /** Run `fn` with steps recorded from `rf` on (recordFrom), restoring it after. */
 function recordingFrom<T>(t: Timeline, rf: number, fn: () => T): T {
   const from = t.recordFrom;

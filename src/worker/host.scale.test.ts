@@ -18,6 +18,13 @@ beforeAll(() => {
   total = runToEnd(ref.t);
 });
 
+/** The first step whose re-execution from step 0 makes more kernel writes than a frame waits for. */
+function firstNotQuick(): number {
+  let n = 1;
+  while (replayedWrites(ref.t, n, n) <= SYNC_WRITES) n++;
+  return n;
+}
+
 /** The frames posted since the last look, the last one acknowledged (as the UI does once drawn). */
 function frames(h: ReturnType<typeof harness>): FrameMsg[] {
   const fs = h.frames();
@@ -44,13 +51,15 @@ function untilFrame(h: ReturnType<typeof harness>, max = 100_000): { frame: Fram
 
 describe('long work in the worker', () => {
   it('Run to end runs in slices with progress; cancel stops at the last step computed, and the session goes on from there', () => {
-    const h = harness({ msPerCall: 0.01 });
+    // A clock that moves 1 ms a reading: short slices, so the cancel lands early, behind the balloon's
+    // inflate (millions of writes a frame would not wait to make again).
+    const h = harness({ msPerCall: 1 });
     h.send({ type: 'load', source: { kind: 'preset', name: LONG } });
     frames(h);
     h.send({ type: 'runToEnd' });
-    // Some slices, with progress and no frame.
+    // Slices, with progress and no frame, until past the steps a frame would make again at once.
     const progress: ProgressMsg[] = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 4 || (progress.at(-1)?.done ?? 0) <= firstNotQuick(); i++) {
       h.advance(0);
       for (const m of h.take()) {
         expect(m.type).not.toBe('frame');
@@ -72,6 +81,9 @@ describe('long work in the worker', () => {
     expect(f.step).toBeGreaterThanOrEqual(p.done);
     expect(f.step).toBeLessThan(total);
     expectMatchesSession(ref, f);
+    // The step it stopped on comes in full at once, not made again in the background.
+    expect(f.stepInfo).toMatchObject({ id: f.step, text: materialize(ref.t, f.step)!.text });
+    expect(f.stepInfo!.pending).toBeUndefined();
     // The session goes on: a step forward, then the rest of the run.
     h.send({ type: 'step', delta: 1 });
     const g = untilFrame(h).frame;
@@ -112,9 +124,7 @@ describe('long work in the worker', () => {
   }
 
   it('a step only a few steps in, but behind millions of kernel writes (the balloon inflating), is narrated in the background too', () => {
-    // The first step whose re-execution from step 0 makes more writes than a frame waits for.
-    let near = 1;
-    while (replayedWrites(ref.t, near, near) <= SYNC_WRITES) near++;
+    const near = firstNotQuick();
     expect(near).toBeLessThan(SYNC_MATERIALIZE / 100); // few steps: counting steps alone would make it at once
     const { h, f } = seekMiddle(near);
     expect(f.step).toBe(near);

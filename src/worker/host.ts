@@ -42,7 +42,7 @@ import type { Scenario } from '../engine/scenario';
 import type { Kernel } from '../kernel/kernel';
 import type { ImportReport } from '../kernel/import/types';
 import { populate } from '../kernel/populate';
-import { leaveReplay, seekCost, seekSome, spanStepAt, spansAt, computeAhead, currentStep, frontier, giveUpMaking, journalOf, markAt, materializeCost, materializeSome, readBefore, replayedWrites, runToEnd, seek, stepBy, timelineHash, type Timeline } from '../engine/timeline';
+import { holdFrontier, leaveReplay, seekCost, seekSome, spanStepAt, spansAt, computeAhead, currentStep, frontier, giveUpMaking, journalOf, markAt, materializeCost, materializeSome, readBefore, replayedWrites, runToEnd, seek, stepBy, timelineHash, type Timeline } from '../engine/timeline';
 import { compactionFraction, estimateTotal } from '../engine/progress';
 import { VM_EVENT } from '../kernel/vmstat';
 import { SPAN_LEVELS } from '../engine/spans';
@@ -323,7 +323,10 @@ export function createHost(env: HostEnv): Host {
     job = null;
     if (was.what === 'narrate' && s) giveUpMaking(s.t); // the state goes back to the step shown
     if (s) leaveReplay(s.t); // a seek's re-execution stops at the step it reached
-    if (counted(was)) dirty = true;
+    if (counted(was)) {
+      if (s) holdFrontier(s.t); // stopped at the frontier, whose step the frame shows in full
+      dirty = true;
+    }
   }
 
   function startJob(what: Job['what'], work: Job['work']): void {
