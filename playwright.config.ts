@@ -56,7 +56,13 @@ export default defineConfig({
       executablePath: chromiumExecutable(),
       // Debian's chromium looks up accounts.google.com ~3×/s even under Playwright; this makes it 0 lookups.
       // EXCLUDE localhost is needed or http://localhost fails with ERR_NAME_NOT_RESOLVED.
-      args: [`--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE ${HOST} , EXCLUDE localhost`],
+      args: [
+        `--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE ${HOST} , EXCLUDE localhost`,
+        // A test's page lives seconds: V8 optimizing its hot code in background threads for a long
+        // life (Maglev, Turbofan) cost ~1.1 CPU-s per page load, more than the page ran. Efficiency
+        // mode tiers up later and on fewer threads: 20-23 % less CPU over a run of eight pages.
+        '--js-flags=--efficiency-mode=true',
+      ],
     },
   },
   webServer: {
