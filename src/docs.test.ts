@@ -28,6 +28,10 @@ const FOREIGN_OPTIONS: Readonly<Record<string, string>> = {
   '--check': 'scripts/kernel-lines.ts',
   '--port': 'vite preview',
   '--strictPort': 'vite preview',
+  '--js-flags': 'chromium',
+  '--efficiency-mode': "chromium's --js-flags (V8)",
+  '--reporter': 'vitest run',
+  '--outputFile': 'vitest run',
 };
 
 /** Kebab-case words in backticks that are neither presets, designs, guards nor action types. */
