@@ -52,7 +52,7 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => ({
     environment: 'node', testTimeout: 300_000, hookTimeout: 300_000,
     maxWorkers: Math.max(2, availableParallelism() - 1),
     // Longest files first, from measured durations: a fresh clone has none and orders by size.
-    ...(mode === 'test' ? { sequence: { sequencer: (await import('./scripts/vitest-order')).LongestFirst } } : {}),
+    ...(mode === 'test' ? { sequence: { sequencer: (await import('./scripts/vitest-order.ts')).LongestFirst } } : {}),
     projects: [
       {
         extends: true,
