@@ -3,8 +3,8 @@
 // CPU-seconds a test on the 2-core CI machine (context with its storage, a new renderer process,
 // the app compiled cold); navigating a page that already ran the app costs about 1.1 (docs/testing.md).
 // Each test still starts on a fresh document with the project's options: before it, the page
-// leaves the previous test's document for a same-origin static file (so the test's first goto is
-// a full load, not a fragment change, and the renderer process stays), localStorage is reset to
+// leaves the previous test's document for a same-origin document served by route (BETWEEN_TESTS:
+// the test's first goto is a full load, not a fragment change, and the renderer process stays), localStorage is reset to
 // the `storageState` option and the `viewport` and `permissions` options are applied; after it,
 // routes, listeners and the test's other pages go. A spec whose tests call page.addInitScript()
 // (init scripts cannot be removed), take the context offline or run service workers sets

@@ -7,7 +7,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
-export const DURATIONS_FILE = new URL('./test-durations.json', import.meta.url);
+const DURATIONS_FILE = new URL('./test-durations.json', import.meta.url);
 
 /** Seconds per test file (paths relative to the repository), as `measureDurations` wrote them. */
 export function readDurations(): Record<string, number> {

@@ -213,8 +213,6 @@ const position = (t: Timeline): number => t.jBase + t.k.st.j.len;
 
 const replaying = (t: Timeline): boolean => t.hist.parked !== null;
 
-const SCRATCH_COUNTS = new Float64Array(FP_COUNTS);
-
 /** The span sink of a task: one per task, kept with its stack of open spans. */
 function spanSink(t: Timeline, task: Task): SpanSink {
   let sink = t.spanStacks.get(task);
@@ -307,10 +305,12 @@ function runOnce(t: Timeline): boolean {
   // The accessors count into the action's totals; a re-execution's reads were counted the first
   // time, so it counts nothing (and classifies no page for it), nor does an action not counted.
   const counting = isNew && (t.counted === null || t.counted(task.action));
-  let acc = counting ? t.actionCounts.get(task.action) : SCRATCH_COUNTS;
-  if (!acc) t.actionCounts.set(task.action, (acc = new Float64Array(fp.counts.length)));
-  fp.counts = acc;
   fp.count = counting;
+  if (counting) {
+    let acc = t.actionCounts.get(task.action);
+    if (!acc) t.actionCounts.set(task.action, (acc = new Float64Array(FP_COUNTS)));
+    fp.counts = acc;
+  }
   let r: IteratorResult<StepInfo, unknown>;
   try {
     r = task.gen.next();
